@@ -1,0 +1,45 @@
+/* conf.h: redlight.conf(5), "key = value" lines, '#' comments.
+ *
+ * Parsing is pure (core); finding and reading the file and applying the
+ * environment overrides is conf_load in db/conf-load.c. */
+#ifndef REDLIGHT_CONF_H
+#define REDLIGHT_CONF_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct conf {
+	char database_url[1024];  /* "" = libpq's PG* environment */
+	char listen[128];         /* redlightd: ADDR:PORT, default 127.0.0.1:8080 */
+	char static_dir[512];     /* redlightd: the booking page's files */
+	char public_url[256];     /* the origin artists use, for Origin checks and links */
+	int worker;               /* redlightd runs the job worker: 1 (default) or 0 */
+	int max_body_bytes;       /* request body limit, default 65536 */
+	int db_pool;              /* redlightd async connections, default 4 */
+	char log_format[16];      /* "json" (default) or "text" */
+};
+
+/* conf_defaults: fill c with the defaults. Cannot fail. */
+void conf_defaults(struct conf *c);
+
+/* conf_set: set one key from its text value, validating it. Unknown keys and
+ * bad values fail with ERR_CONFIG naming the key. */
+int conf_set(struct conf *c, const char *key, const char *value, struct err *e);
+
+/* conf_parse: apply every line of text (NUL-terminated). origin names the
+ * source in messages: "redlight.conf:12: unknown key 'lisen'". Stops at the
+ * first bad line with ERR_CONFIG; c may then be partly updated, so callers
+ * parse into a copy. */
+int conf_parse(struct conf *c, const char *text, const char *origin, struct err *e);
+
+/* conf_load (db/conf-load.c, does I/O): defaults, then the first file found
+ * of: path (when non-NULL it must exist), $REDLIGHT_CONF, ./redlight.conf,
+ * SYSCONFDIR/redlight/redlight.conf; then environment overrides
+ * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
+ * REDLIGHT_WORKER, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
+ * REDLIGHT_LOG_FORMAT). used (may be NULL, 512 bytes) receives the file
+ * read, or "". */
+int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
+
+#endif

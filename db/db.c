@@ -1,0 +1,186 @@
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+	PGconn *conn;
+};
+
+static void
+db_notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+int
+db_open(const char *conninfo, struct db **out, struct err *e)
+{
+	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
+
+	*out = NULL;
+	if (conn == NULL)
+		return err_set(e, ERR_DB, NULL, "cannot connect to the database: out of memory");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		char msg[160];
+		/* libpq's message may span lines; keep the first for one clear line */
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		PQfinish(conn);
+		return err_set(e, ERR_DB, NULL, "cannot connect to the database: %s", msg);
+	}
+	PQsetNoticeProcessor(conn, db_notice_quiet, NULL);
+	struct db *db = calloc(1, sizeof(*db));
+	if (db == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	db->conn = conn;
+	*out = db;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+PGconn *
+db_conn(struct db *db)
+{
+	return db->conn;
+}
+
+/* Which claim an exclusion violation hit: the room or a staff member. */
+static void
+db_conflict_message(const char *constraint, struct err *e)
+{
+	if (strcmp(constraint, "booking_staff_no_overlap") == 0)
+		err_set(e, ERR_CONFLICT, "staff_ids",
+		    "a staff member is already assigned to an overlapping booking");
+	else
+		err_set(e, ERR_CONFLICT, "start_at",
+		    "the room is already claimed for part of that time");
+}
+
+int
+db_result_err(const PGresult *res, struct err *e)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+
+	if (state == NULL)
+		return err_set(e, ERR_DB, NULL, "database error: %s",
+		    primary ? primary : "no answer from the server");
+	if (strcmp(state, "23P01") == 0) {
+		db_conflict_message(constraint ? constraint : "", e);
+		return ERR_CONFLICT;
+	}
+	if (strcmp(state, "23505") == 0)
+		return err_set(e, ERR_INVALID, constraint ? constraint : NULL,
+		    "already exists (%s)", constraint ? constraint : "unique");
+	if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0 ||
+	    strcmp(state, "23503") == 0 || strncmp(state, "22", 2) == 0)
+		return err_set(e, ERR_INVALID, column ? column : constraint,
+		    "%s", primary ? primary : "invalid value");
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return err_set(e, ERR_STATE, NULL, "the data changed at the same time; try again");
+	return err_set(e, ERR_DB, NULL, "database error: %s", primary ? primary : state);
+}
+
+int
+db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+    PGresult **res, struct err *e)
+{
+	PGresult *r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (res)
+		*res = NULL;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		int code;
+		if (r == NULL || PQstatus(db->conn) == CONNECTION_BAD)
+			code = err_set(e, ERR_DB, NULL, "lost the database connection");
+		else
+			code = db_result_err(r, e);
+		PQclear(r);
+		return code;
+	}
+	if (res)
+		*res = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+int
+db_begin(struct db *db, struct err *e)
+{
+	return db_exec(db, "BEGIN", 0, NULL, NULL, e);
+}
+
+int
+db_commit(struct db *db, struct err *e)
+{
+	return db_exec(db, "COMMIT", 0, NULL, NULL, e);
+}
+
+void
+db_rollback(struct db *db)
+{
+	PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+int
+db_ping(struct db *db, struct err *e)
+{
+	return db_exec(db, "SELECT 1", 0, NULL, NULL, e);
+}
+
+int
+db_query_json(struct db *db, const char *sql, int nparams,
+    const char *const *params, char **json, struct err *e)
+{
+	PGresult *res;
+	int rc = db_exec(db, sql, nparams, params, &res, e);
+
+	*json = NULL;
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) != 1 || PQnfields(res) != 1) {
+		PQclear(res);
+		return err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows", PQntuples(res));
+	}
+	*json = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (*json == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	return 0;
+}
+
+int
+db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
+{
+	PGresult *res;
+	int rc = db_exec(db, "SELECT timezone FROM settings WHERE id = 1", 0, NULL, &res, e);
+
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return err_set(e, ERR_DB, NULL, "the settings row is missing; run 'redlight migrate'");
+	}
+	snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}

@@ -1,0 +1,129 @@
+/* db.h: the PostgreSQL layer. Every mutation lives in db/, once, as one
+ * transaction (DESIGN.md "One path for every change").
+ *
+ * Synchronous callers (the console, `redlight COMMAND`, tests) use struct db.
+ * redlightd sends the same SQL asynchronously: each read exposes its SQL text
+ * as a DB_*_SQL constant so both transports run one query. Reads that feed
+ * the API return JSON built by Postgres, the one place JSON rows are shaped. */
+#ifndef REDLIGHT_DB_H
+#define REDLIGHT_DB_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct db;
+
+/* db_open: connect. conninfo may be NULL or "" to use libpq's environment
+ * (PGHOST, PGDATABASE, ...). On success *out is the caller's (db_close).
+ * Fails with ERR_DB and a one-line message naming the server. */
+int db_open(const char *conninfo, struct db **out, struct err *e);
+
+/* db_close: disconnect and free. NULL is a no-op. */
+void db_close(struct db *db);
+
+/* db_conn: the borrowed PGconn, for LISTEN and for code in db/. */
+PGconn *db_conn(struct db *db);
+
+/* db_result_err: map a failed PGresult to an error: exclusion violations
+ * (23P01) become ERR_CONFLICT naming the room or staff member, check and
+ * unique violations ERR_INVALID, anything else ERR_DB. Returns the code. */
+int db_result_err(const PGresult *res, struct err *e);
+
+/* db_exec: run sql with text params in the current transaction (or
+ * autocommit). Returns 0 and, when res is non-NULL, the caller's result;
+ * a failed command returns the mapped error and no result. */
+int db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+    PGresult **res, struct err *e);
+
+/* db_begin / db_commit / db_rollback: one transaction. db_rollback cannot
+ * fail (it reports nothing). */
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+
+/* db_ping: 0 when the server answers "SELECT 1". */
+int db_ping(struct db *db, struct err *e);
+
+/* ---- migrations (db/migrate.c) ---- */
+
+/* db_migrate: apply, in order, every embedded migration not yet recorded in
+ * schema_migration, each in its own transaction with its record. Safe to run
+ * twice and from two processes at once (an advisory lock serialises them).
+ * *applied (may be NULL) is how many ran now. */
+int db_migrate(struct db *db, int *applied, struct err *e);
+
+/* db_schema_version: the highest applied migration number, 0 when none. */
+int db_schema_version(struct db *db, int *version, struct err *e);
+
+/* ---- demo data (db/seed.c) ---- */
+
+/* db_seed_demo: load the demo studio when the database has no rooms.
+ * *seeded (may be NULL) is 1 when it loaded, 0 when data already existed. */
+int db_seed_demo(struct db *db, int *seeded, struct err *e);
+
+/* ---- accounts (db/user.c) ---- */
+
+struct db_actor {
+	char id[37];          /* app_user.id */
+	char email[256];
+	char name[128];
+	char role[16];        /* artist, staff, admin */
+	char staff_id[37];    /* staff.id, or "" when not staff */
+};
+
+/* db_login: check email and password (argon2id). Wrong email and wrong
+ * password give the same ERR_AUTH message. Fills *actor on success. */
+int db_login(struct db *db, const char *email, const char *password,
+    struct db_actor *actor, struct err *e);
+
+/* db_password_hash: argon2id hash of password into out (crypto_pwhash_STRBYTES,
+ * 128 bytes, is enough). Fails with ERR_INTERNAL only when out of memory. */
+int db_password_hash(const char *password, char *out, size_t outlen, struct err *e);
+
+/* ---- reads that feed the API and the console (db/catalog.c) ---- */
+
+/* {"rooms":[{id,name,description,capacity,tags,equipment,color}]} of active rooms, by name */
+extern const char DB_ROOMS_JSON_SQL[];
+/* {"services":[{id,name,description,default_duration_min,base_price_cents,
+ *  requires_engineer,room_tags,staff_skill_required,is_addon}]} of active services */
+extern const char DB_SERVICES_JSON_SQL[];
+/* $1, $2 timestamptz: {"bookings":[{id,code,status,room_id,room_name,start_at,end_at,
+ *  artist_name,staff:[{id,name}]}]} of bookings overlapping [$1,$2), by start */
+extern const char DB_BOOKINGS_BETWEEN_JSON_SQL[];
+/* {"settings":{studio_name,timezone,...}} */
+extern const char DB_SETTINGS_JSON_SQL[];
+
+/* db_query_json: run one of the DB_*_JSON_SQL reads; *json is the caller's
+ * (free()). */
+int db_query_json(struct db *db, const char *sql, int nparams,
+    const char *const *params, char **json, struct err *e);
+
+/* ---- bookings (db/booking.c) ---- */
+
+struct db_booking_new {
+	const char *user_id;     /* may be NULL for an admin booking */
+	const char *room_id;
+	const char *start_at;    /* RFC 3339 instants */
+	const char *end_at;
+	const char *blocked_from; /* start widened by buffers; NULL = start_at */
+	const char *blocked_until; /* end widened by buffers; NULL = end_at */
+	const char *source;      /* "web" or "admin" */
+	const char *notes;       /* may be NULL */
+	const char *const *staff_ids; /* NULL-terminated, may be NULL */
+};
+
+/* db_booking_insert: insert an awaiting_approval booking with a fresh code
+ * and its staff assignments, in one transaction. A room or staff member
+ * already claimed returns ERR_CONFLICT ("room ... is already booked ...").
+ * id and code (37 and 16 bytes at least) receive the new booking's. */
+int db_booking_insert(struct db *db, const struct db_booking_new *b,
+    char id[37], char code[16], struct err *e);
+
+/* ---- settings ---- */
+
+/* db_settings_timezone: the studio's IANA zone name into out. */
+int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e);
+
+#endif

@@ -1,0 +1,23 @@
+## db/: PostgreSQL: migrations (embedded into the binaries) and one file per aggregate.
+noinst_LIBRARIES += db/libdb.a
+db_libdb_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
+db_libdb_a_SOURCES = \
+	db/db.c db/db.h db/migrations-data.h \
+	db/migrate.c \
+	db/seed.c \
+	db/user.c \
+	db/catalog.c \
+	db/booking.c \
+	db/conf-load.c \
+	db/tzfile.c
+nodist_db_libdb_a_SOURCES = db/migrations-data.c
+DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
+
+MIGRATIONS = \
+	db/migrations/0001_schema.sql
+SEEDS = db/seed/demo.sql
+EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
+BUILT_SOURCES += db/migrations-data.c
+CLEANFILES += db/migrations-data.c
+db/migrations-data.c: $(MIGRATIONS) $(SEEDS) $(top_srcdir)/tools/embed-sql
+	$(AM_V_GEN)mkdir -p db && $(SHELL) $(top_srcdir)/tools/embed-sql $(MIGRATIONS:%=$(top_srcdir)/%) -- $(SEEDS:%=$(top_srcdir)/%) > $@.tmp && mv $@.tmp $@

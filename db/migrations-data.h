@@ -1,0 +1,14 @@
+/* migrations-data.h: SQL embedded at build time by tools/embed-sql. */
+#ifndef REDLIGHT_MIGRATIONS_DATA_H
+#define REDLIGHT_MIGRATIONS_DATA_H
+
+struct db_embedded {
+	int number;          /* migrations: from the file name; seeds: 0 */
+	const char *name;    /* file name without .sql; NULL ends the table */
+	const char *sql;
+};
+
+extern const struct db_embedded db_migrations[];
+extern const struct db_embedded db_seeds[];
+
+#endif

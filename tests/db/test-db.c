@@ -1,0 +1,276 @@
+/* Database suite: real PostgreSQL (a throwaway database made by
+ * tests/db/run-db.sh), the real migrations and the demo seed. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "tests/lib/cunit-tap.h"
+
+static struct db *tdb;
+
+#define ROOM_A "00000000-0000-4000-8000-0000000000a1"
+#define ROOM_B "00000000-0000-4000-8000-0000000000a2"
+#define ELI "00000000-0000-4000-8000-0000000000e1"
+#define PRIYA "00000000-0000-4000-8000-0000000000e2"
+#define ARTIST "00000000-0000-4000-8000-000000000005"
+
+static int
+suite_open(void)
+{
+	struct err e;
+	int applied, seeded;
+
+	if (db_open(getenv("TEST_DATABASE_URL"), &tdb, &e) != 0) {
+		fprintf(stderr, "# %s\n", e.msg);
+		return -1;
+	}
+	if (db_migrate(tdb, &applied, &e) != 0 || db_seed_demo(tdb, &seeded, &e) != 0) {
+		fprintf(stderr, "# setup: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+suite_close(void)
+{
+	db_close(tdb);
+	return 0;
+}
+
+static long
+count(const char *sql)
+{
+	PGresult *res;
+	struct err e;
+	long n;
+
+	if (db_exec(tdb, sql, 0, NULL, &res, &e) != 0) {
+		fprintf(stderr, "# %s: %s\n", sql, e.msg);
+		return -1;
+	}
+	n = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+/* A booking far from the demo's own (2030) so tests do not meet them. */
+static int
+book(const char *room, const char *start, const char *end, const char *from,
+    const char *until, const char *const *staff, struct err *e)
+{
+	struct db_booking_new b = {
+		.user_id = ARTIST, .room_id = room, .start_at = start, .end_at = end,
+		.blocked_from = from, .blocked_until = until, .source = "web",
+		.notes = "test", .staff_ids = staff,
+	};
+	char id[37], code[16];
+
+	err_clear(e);
+	return db_booking_insert(tdb, &b, id, code, e);
+}
+
+static void
+test_migrate_twice_applies_nothing_the_second_time(void)
+{
+	struct err e;
+	int applied = -1, version = 0;
+
+	CU_ASSERT_EQUAL(db_migrate(tdb, &applied, &e), 0);
+	CU_ASSERT_EQUAL(applied, 0);
+	CU_ASSERT_EQUAL(db_schema_version(tdb, &version, &e), 0);
+	CU_ASSERT(version >= 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM schema_migration"), version);
+}
+
+static void
+test_seed_demo_loads_once_and_keeps_existing_data(void)
+{
+	struct err e;
+	int seeded = -1;
+
+	CU_ASSERT_EQUAL(db_seed_demo(tdb, &seeded, &e), 0);
+	CU_ASSERT_EQUAL(seeded, 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM room"), 3);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM service"), 4);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM staff"), 3);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM service WHERE requires_engineer AND staff_skill_required IS NOT NULL") >= 1, 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM exception"), 1);
+	CU_ASSERT_EQUAL(count("SELECT count(DISTINCT target_type) FROM schedule_rule"), 3);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM settings WHERE timezone = 'America/Toronto'"), 1);
+}
+
+static void
+test_rooms_json_lists_the_three_demo_rooms(void)
+{
+	struct err e;
+	char *json = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(db_query_json(tdb, DB_ROOMS_JSON_SQL, 0, NULL, &json, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"Studio A\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"Studio B\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"Vocal Booth\""));
+	CU_ASSERT_EQUAL(strncmp(json, "{\"rooms\" : [", 12), 0);
+	free(json);
+	CU_ASSERT_EQUAL_FATAL(db_query_json(tdb, DB_SERVICES_JSON_SQL, 0, NULL, &json, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"Mixing\""));
+	free(json);
+}
+
+static void
+test_login_accepts_the_demo_password_and_refuses_others(void)
+{
+	struct db_actor a;
+	struct err e;
+
+	CU_ASSERT_EQUAL(db_login(tdb, "Admin@Redlight.test", "redlight-demo", &a, &e), 0);
+	CU_ASSERT_STRING_EQUAL(a.role, "admin");
+	CU_ASSERT_EQUAL(db_login(tdb, "engineer@redlight.test", "redlight-demo", &a, &e), 0);
+	CU_ASSERT_STRING_EQUAL(a.role, "staff");
+	CU_ASSERT_STRING_EQUAL(a.staff_id, ELI);
+	CU_ASSERT_EQUAL(db_login(tdb, "admin@redlight.test", "wrong", &a, &e), ERR_AUTH);
+	CU_ASSERT_STRING_EQUAL(e.msg, "wrong email or password");
+	CU_ASSERT_EQUAL(db_login(tdb, "nobody@redlight.test", "redlight-demo", &a, &e), ERR_AUTH);
+	CU_ASSERT_STRING_EQUAL(e.msg, "wrong email or password");
+}
+
+static void
+test_overlapping_room_claims_are_refused_and_back_to_back_accepted(void)
+{
+	struct err e;
+
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-07T15:00:00Z", "2030-01-07T17:00:00Z", NULL, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-07T16:00:00Z", "2030-01-07T18:00:00Z", NULL, NULL, NULL, &e), ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, "start_at");
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-07T14:00:00Z", "2030-01-07T15:30:00Z", NULL, NULL, NULL, &e), ERR_CONFLICT);
+	/* [) ranges: ending exactly when the next starts is no clash */
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-07T17:00:00Z", "2030-01-07T18:00:00Z", NULL, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-07T14:00:00Z", "2030-01-07T15:00:00Z", NULL, NULL, NULL, &e), 0);
+	/* another room at the same time is fine */
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-07T16:00:00Z", "2030-01-07T18:00:00Z", NULL, NULL, NULL, &e), 0);
+	/* the refused attempts left nothing behind: no booking, no job */
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE start_at >= '2030-01-07' AND start_at < '2030-01-08'"), 4);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM job j JOIN booking b ON b.id = (j.payload->>'booking_id')::uuid"
+	    " WHERE b.start_at >= '2030-01-07' AND b.start_at < '2030-01-08'"), 4);
+}
+
+static void
+test_buffers_widen_what_a_booking_claims(void)
+{
+	struct err e;
+
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-08T15:00:00Z", "2030-01-08T17:00:00Z",
+	    "2030-01-08T14:45:00Z", "2030-01-08T17:15:00Z", NULL, &e), 0);
+	/* the sessions do not touch, but the teardown buffer does */
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-08T17:00:00Z", "2030-01-08T18:00:00Z", NULL, NULL, NULL, &e), ERR_CONFLICT);
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-08T17:15:00Z", "2030-01-08T18:00:00Z", NULL, NULL, NULL, &e), 0);
+}
+
+static void
+test_a_staff_member_cannot_be_assigned_twice_at_once(void)
+{
+	const char *eli[] = { ELI, NULL };
+	const char *both[] = { PRIYA, ELI, NULL };
+	const char *priya[] = { PRIYA, NULL };
+	struct err e;
+
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-09T15:00:00Z", "2030-01-09T17:00:00Z", NULL, NULL, eli, &e), 0);
+	/* another room, same engineer, overlapping time */
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-09T16:00:00Z", "2030-01-09T18:00:00Z", NULL, NULL, both, &e), ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, "staff_ids");
+	/* the whole booking was refused, room claim included */
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE room_id = '" ROOM_B "' AND start_at = '2030-01-09T16:00:00Z'"), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-09T16:00:00Z", "2030-01-09T18:00:00Z", NULL, NULL, priya, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-09T18:00:00Z", "2030-01-09T19:00:00Z", NULL, NULL, eli, &e), 0);
+}
+
+static void
+test_a_canceled_booking_frees_its_room_and_staff(void)
+{
+	const char *eli[] = { ELI, NULL };
+	struct err e;
+
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-10T15:00:00Z", "2030-01-10T17:00:00Z", NULL, NULL, eli, &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, "UPDATE booking SET status = 'canceled'"
+	    " WHERE room_id = '" ROOM_A "' AND start_at = '2030-01-10T15:00:00Z'", 0, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-10T15:00:00Z", "2030-01-10T17:00:00Z", NULL, NULL, eli, &e), 0);
+}
+
+static void
+test_a_rescheduled_booking_moves_its_staff_claim_too(void)
+{
+	const char *eli[] = { ELI, NULL };
+	struct err e;
+
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-11T15:00:00Z", "2030-01-11T16:00:00Z", NULL, NULL, eli, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-11T17:00:00Z", "2030-01-11T18:00:00Z", NULL, NULL, eli, &e), 0);
+	/* moving the first onto the second's time clashes on Eli, not the room */
+	CU_ASSERT_EQUAL(db_exec(tdb, "UPDATE booking SET start_at = '2030-01-11T17:00:00Z',"
+	    " end_at = '2030-01-11T18:00:00Z', blocked = tstzrange('2030-01-11T17:00:00Z', '2030-01-11T18:00:00Z', '[)')"
+	    " WHERE room_id = '" ROOM_A "' AND start_at = '2030-01-11T15:00:00Z'", 0, NULL, NULL, &e), ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, "staff_ids");
+}
+
+static void
+test_an_active_hold_blocks_and_an_expired_one_does_not(void)
+{
+	struct err e;
+
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, expires_at, token)"
+	    " VALUES ('" ROOM_A "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z', now() + interval '15 minutes', 'live-hold')",
+	    0, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-12T16:00:00Z", "2030-01-12T17:00:00Z", NULL, NULL, NULL, &e), ERR_CONFLICT);
+	/* a hold past its expiry stops blocking though no sweeper ran */
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, expires_at, token)"
+	    " VALUES ('" ROOM_B "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z', now() - interval '1 second', 'old-hold')",
+	    0, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-12T16:00:00Z", "2030-01-12T17:00:00Z", NULL, NULL, NULL, &e), 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE token = 'old-hold' AND status = 'expired'"), 1);
+}
+
+static void
+test_no_room_or_staff_is_ever_claimed_twice(void)
+{
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking a JOIN booking b ON a.id < b.id"
+	    " AND a.room_id = b.room_id AND a.blocked && b.blocked"
+	    " WHERE a.status IN ('awaiting_approval','confirmed') AND b.status IN ('awaiting_approval','confirmed')"), 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking_staff a JOIN booking_staff b ON a.booking_id < b.booking_id"
+	    " AND a.staff_id = b.staff_id AND a.during && b.during WHERE a.live AND b.live"), 0);
+}
+
+static void
+test_a_missing_database_is_one_clear_error(void)
+{
+	struct db *none = NULL;
+	struct err e;
+
+	CU_ASSERT_EQUAL(db_open("postgresql:///rl_no_such_database_here", &none, &e), ERR_DB);
+	CU_ASSERT_PTR_NULL(none);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "cannot connect to the database"));
+	CU_ASSERT_PTR_NULL(strchr(e.msg, '\n'));
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite("db", suite_open, suite_close);
+	CU_add_test(s, "migrate twice applies nothing the second time", test_migrate_twice_applies_nothing_the_second_time);
+	CU_add_test(s, "seed demo loads once and keeps existing data", test_seed_demo_loads_once_and_keeps_existing_data);
+	CU_add_test(s, "rooms json lists the three demo rooms", test_rooms_json_lists_the_three_demo_rooms);
+	CU_add_test(s, "login accepts the demo password and refuses others", test_login_accepts_the_demo_password_and_refuses_others);
+	CU_add_test(s, "overlapping room claims are refused, back-to-back accepted", test_overlapping_room_claims_are_refused_and_back_to_back_accepted);
+	CU_add_test(s, "buffers widen what a booking claims", test_buffers_widen_what_a_booking_claims);
+	CU_add_test(s, "a staff member cannot be assigned twice at once", test_a_staff_member_cannot_be_assigned_twice_at_once);
+	CU_add_test(s, "a canceled booking frees its room and staff", test_a_canceled_booking_frees_its_room_and_staff);
+	CU_add_test(s, "a rescheduled booking moves its staff claim too", test_a_rescheduled_booking_moves_its_staff_claim_too);
+	CU_add_test(s, "an active hold blocks and an expired one does not", test_an_active_hold_blocks_and_an_expired_one_does_not);
+	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
+	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
+	return cunit_tap_run();
+}
