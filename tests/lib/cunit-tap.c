@@ -13,6 +13,7 @@ on_test_complete(const CU_pTest test, const CU_pSuite suite, const CU_pFailureRe
 	tap_n++;
 	if (failure == NULL) {
 		printf("ok %u - %s: %s\n", tap_n, suite->pName, test->pName);
+		fflush(stdout);
 		return;
 	}
 	tap_failed++;
@@ -20,6 +21,7 @@ on_test_complete(const CU_pTest test, const CU_pSuite suite, const CU_pFailureRe
 	for (CU_pFailureRecord f = failure; f != NULL; f = f->pNext)
 		printf("# %s:%u: %s\n", f->strFileName ? f->strFileName : "?", f->uiLineNumber,
 		    f->strCondition ? f->strCondition : "?");
+	fflush(stdout);
 }
 
 static void

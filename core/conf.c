@@ -1,0 +1,218 @@
+#include "core/conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/redlight"
+#endif
+
+/* The defaults, in one place (redlight.conf(5) documents them). */
+#define CONF_DEFAULT_LISTEN "127.0.0.1:8080"
+#define CONF_DEFAULT_STATIC_DIR PKGDATADIR "/static"
+#define CONF_DEFAULT_WORKER 1
+#define CONF_DEFAULT_MAX_BODY_BYTES 65536
+#define CONF_DEFAULT_DB_POOL 4
+#define CONF_DEFAULT_LOG_FORMAT "json"
+
+/* Bounds a value must fall within to be taken. */
+#define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
+#define CONF_DB_POOL_MAX 64
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "%s", CONF_DEFAULT_LISTEN);
+	snprintf(c->static_dir, sizeof(c->static_dir), "%s", CONF_DEFAULT_STATIC_DIR);
+	c->worker = CONF_DEFAULT_WORKER;
+	c->max_body_bytes = CONF_DEFAULT_MAX_BODY_BYTES;
+	c->db_pool = CONF_DEFAULT_DB_POOL;
+	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
+}
+
+/* Copies value into a fixed field, refusing what would not fit rather than
+ * truncating: a cut-off URL or path would fail later, far from its cause. */
+static int
+conf_set_string(char *dst, size_t dstlen, const char *key, const char *value, struct err *e)
+{
+	size_t len = strlen(value);
+
+	if (len >= dstlen)
+		return err_set(e, ERR_CONFIG, key, "%s: value too long (%zu bytes, at most %zu)",
+		    key, len, dstlen - 1);
+	memcpy(dst, value, len + 1);
+	return 0;
+}
+
+static int
+conf_set_int(int *dst, const char *key, const char *value, long min, long max, struct err *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (value[0] == '\0' || *end != '\0' || errno == ERANGE || !isdigit((unsigned char)value[0]))
+		return err_set(e, ERR_CONFIG, key, "%s: expected a number, got '%.60s'", key, value);
+	if (v < min || v > max)
+		return err_set(e, ERR_CONFIG, key, "%s: %ld is out of range (%ld to %ld)",
+		    key, v, min, max);
+	*dst = (int)v;
+	return 0;
+}
+
+static int
+conf_set_bool(int *dst, const char *key, const char *value, struct err *e)
+{
+	static const char *const yes[] = { "1", "yes", "true", "on" };
+	static const char *const no[] = { "0", "no", "false", "off" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(value, yes[i]) == 0) {
+			*dst = 1;
+			return 0;
+		}
+		if (strcmp(value, no[i]) == 0) {
+			*dst = 0;
+			return 0;
+		}
+	}
+	return err_set(e, ERR_CONFIG, key, "%s: expected 1 or 0 (yes/no), got '%.60s'", key, value);
+}
+
+/* ADDR:PORT where ADDR is a host name, an IPv4 address or a bracketed IPv6
+ * address, and PORT is 0..65535 (0 asks the system for a free port). Only
+ * the shape is checked here; resolving is the server's business. */
+static int
+conf_check_listen(const char *value, struct err *e)
+{
+	const char *colon, *port;
+	size_t hostlen;
+
+	if (value[0] == '[') {
+		const char *close = strchr(value, ']');
+		if (close == NULL || close == value + 1 || close[1] != ':')
+			goto bad;
+		colon = close + 1;
+		hostlen = (size_t)(close - value - 1);
+	} else {
+		colon = strrchr(value, ':');
+		if (colon == NULL || memchr(value, ':', (size_t)(colon - value)) != NULL)
+			goto bad;
+		hostlen = (size_t)(colon - value);
+	}
+	if (hostlen == 0)
+		goto bad;
+	for (const char *p = value; p < colon; p++)
+		if (isspace((unsigned char)*p) || *p == '/')
+			goto bad;
+	port = colon + 1;
+	if (*port == '\0' || strlen(port) > 5)
+		goto bad;
+	for (const char *p = port; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+	if (atoi(port) > 65535)
+		goto bad;
+	return 0;
+bad:
+	return err_set(e, ERR_CONFIG, "listen", "listen: expected ADDR:PORT (like 127.0.0.1:8080), got '%.60s'",
+	    value);
+}
+
+int
+conf_set(struct conf *c, const char *key, const char *value, struct err *e)
+{
+	if (strcmp(key, "database_url") == 0)
+		return conf_set_string(c->database_url, sizeof(c->database_url), key, value, e);
+	if (strcmp(key, "listen") == 0) {
+		int rc = conf_check_listen(value, e);
+		return rc ? rc : conf_set_string(c->listen, sizeof(c->listen), key, value, e);
+	}
+	if (strcmp(key, "static_dir") == 0) {
+		if (value[0] == '\0')
+			return err_set(e, ERR_CONFIG, key, "static_dir: expected a directory");
+		return conf_set_string(c->static_dir, sizeof(c->static_dir), key, value, e);
+	}
+	if (strcmp(key, "public_url") == 0) {
+		if (value[0] != '\0' && strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0)
+			return err_set(e, ERR_CONFIG, key,
+			    "public_url: expected an http:// or https:// URL, got '%.60s'", value);
+		return conf_set_string(c->public_url, sizeof(c->public_url), key, value, e);
+	}
+	if (strcmp(key, "worker") == 0)
+		return conf_set_bool(&c->worker, key, value, e);
+	if (strcmp(key, "max_body_bytes") == 0)
+		return conf_set_int(&c->max_body_bytes, key, value, 1, CONF_MAX_BODY_BYTES_MAX, e);
+	if (strcmp(key, "db_pool") == 0)
+		return conf_set_int(&c->db_pool, key, value, 1, CONF_DB_POOL_MAX, e);
+	if (strcmp(key, "log_format") == 0) {
+		if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0)
+			return err_set(e, ERR_CONFIG, key, "log_format: expected json or text, got '%.60s'",
+			    value);
+		return conf_set_string(c->log_format, sizeof(c->log_format), key, value, e);
+	}
+	return err_set(e, ERR_CONFIG, key, "unknown key '%.60s'", key);
+}
+
+/* Trims [*s, *end) of surrounding blanks. */
+static void
+conf_trim(const char **s, const char **end)
+{
+	while (*s < *end && isspace((unsigned char)**s))
+		(*s)++;
+	while (*end > *s && isspace((unsigned char)(*end)[-1]))
+		(*end)--;
+}
+
+int
+conf_parse(struct conf *c, const char *text, const char *origin, struct err *e)
+{
+	const char *line = text;
+	int lineno = 0;
+
+	while (*line != '\0') {
+		const char *eol = line + strcspn(line, "\n");
+		const char *next = *eol ? eol + 1 : eol;
+		const char *k = line, *kend, *v, *vend = eol, *eq;
+		char key[64], value[1024];
+		struct err sub;
+
+		lineno++;
+		conf_trim(&k, &vend);
+		line = next;
+		if (k == vend || *k == '#')
+			continue;
+		eq = memchr(k, '=', (size_t)(vend - k));
+		if (eq == NULL)
+			return err_set(e, ERR_CONFIG, NULL, "%s:%d: expected key = value", origin, lineno);
+		kend = eq;
+		v = eq + 1;
+		conf_trim(&k, &kend);
+		conf_trim(&v, &vend);
+		if (k == kend)
+			return err_set(e, ERR_CONFIG, NULL, "%s:%d: expected key = value", origin, lineno);
+		for (const char *p = k; p < kend; p++)
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+				return err_set(e, ERR_CONFIG, NULL, "%s:%d: expected key = value", origin,
+				    lineno);
+		if ((size_t)(kend - k) >= sizeof(key))
+			return err_set(e, ERR_CONFIG, NULL, "%s:%d: unknown key '%.*s'", origin, lineno,
+			    60, k);
+		if ((size_t)(vend - v) >= sizeof(value))
+			return err_set(e, ERR_CONFIG, NULL, "%s:%d: value too long", origin, lineno);
+		memcpy(key, k, (size_t)(kend - k));
+		key[kend - k] = '\0';
+		memcpy(value, v, (size_t)(vend - v));
+		value[vend - v] = '\0';
+		if (conf_set(c, key, value, &sub) != 0)
+			return err_set(e, ERR_CONFIG, sub.field, "%s:%d: %s", origin, lineno, sub.msg);
+	}
+	return 0;
+}

@@ -1,0 +1,17 @@
+## core/: pure domain logic (no I/O); see DESIGN.md.
+noinst_LIBRARIES += core/libcore.a
+core_libcore_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFLAGS)
+core_libcore_a_SOURCES = \
+	core/interval.c core/interval.h \
+	core/tz.c core/tz.h \
+	core/bstate.c core/bstate.h \
+	core/err.c core/err.h \
+	core/conf.c core/conf.h \
+	core/code.c core/code.h \
+	core/quote.c core/quote.h \
+	core/policy.c core/policy.h
+CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
+
+# core/ must stay pure: no I/O libraries, no clock, environment or randomness.
+TESTS += tests/core-purity.sh
+EXTRA_DIST += tests/core-purity.sh

@@ -1,0 +1,12 @@
+## tests/unit: one CUnit suite per core module, all in one TAP program.
+check_PROGRAMS += tests/unit/unit
+TESTS += tests/unit/unit
+tests_unit_unit_SOURCES = \
+	tests/unit/main.c tests/unit/suites.h \
+	tests/unit/test-interval.c \
+	tests/unit/test-tz.c \
+	tests/unit/test-bstate.c \
+	tests/unit/test-quote.c \
+	tests/unit/test-policy.c
+tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

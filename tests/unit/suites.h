@@ -1,0 +1,18 @@
+/* suites.h: every CUnit suite of tests/unit/unit, one per core module.
+ * Each suite_X() adds its suite and tests to the CUnit registry; main.c
+ * calls them all. A new core module adds its line here and in main.c. */
+#ifndef REDLIGHT_UNIT_SUITES_H
+#define REDLIGHT_UNIT_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+/* Register a test under its function name, which reads as a sentence. */
+#define UNIT_TEST(suite, fn) CU_add_test((suite), #fn, (fn))
+
+void suite_interval(void);
+void suite_tz(void);
+void suite_bstate(void);
+void suite_quote(void);
+void suite_policy(void);
+
+#endif
