@@ -80,6 +80,13 @@ db_result_err(const PGresult *res, struct err *e)
 	if (state == NULL)
 		return err_set(e, ERR_DB, NULL, "database error: %s",
 		    primary ? primary : "no answer from the server");
+	/* our own functions raise class RL: RL400, RL403, RL404, RL409 */
+	if (strncmp(state, "RL", 2) == 0) {
+		int code = strcmp(state, "RL404") == 0 ? ERR_NOT_FOUND :
+		    strcmp(state, "RL403") == 0 ? ERR_FORBIDDEN :
+		    strcmp(state, "RL409") == 0 ? ERR_STATE : ERR_INVALID;
+		return err_set(e, code, column, "%s", primary ? primary : state);
+	}
 	if (strcmp(state, "23P01") == 0) {
 		db_conflict_message(constraint ? constraint : "", e);
 		return ERR_CONFLICT;

@@ -14,7 +14,8 @@ nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
 MIGRATIONS = \
-	db/migrations/0001_schema.sql
+	db/migrations/0001_schema.sql \
+	db/migrations/0002_booking_api.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

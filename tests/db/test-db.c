@@ -218,13 +218,15 @@ test_an_active_hold_blocks_and_an_expired_one_does_not(void)
 {
 	struct err e;
 
-	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, expires_at, token)"
-	    " VALUES ('" ROOM_A "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z', now() + interval '15 minutes', 'live-hold')",
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, blocked, expires_at, token)"
+	    " VALUES ('" ROOM_A "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z',"
+	    " '[2030-01-12T15:00:00Z,2030-01-12T17:00:00Z)', now() + interval '15 minutes', 'live-hold')",
 	    0, NULL, NULL, &e), 0);
 	CU_ASSERT_EQUAL(book(ROOM_A, "2030-01-12T16:00:00Z", "2030-01-12T17:00:00Z", NULL, NULL, NULL, &e), ERR_CONFLICT);
 	/* a hold past its expiry stops blocking though no sweeper ran */
-	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, expires_at, token)"
-	    " VALUES ('" ROOM_B "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z', now() - interval '1 second', 'old-hold')",
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO hold (room_id, start_at, end_at, blocked, expires_at, token)"
+	    " VALUES ('" ROOM_B "', '2030-01-12T15:00:00Z', '2030-01-12T17:00:00Z',"
+	    " '[2030-01-12T15:00:00Z,2030-01-12T17:00:00Z)', now() - interval '1 second', 'old-hold')",
 	    0, NULL, NULL, &e), 0);
 	CU_ASSERT_EQUAL(book(ROOM_B, "2030-01-12T16:00:00Z", "2030-01-12T17:00:00Z", NULL, NULL, NULL, &e), 0);
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE token = 'old-hold' AND status = 'expired'"), 1);
@@ -252,6 +254,107 @@ test_a_missing_database_is_one_clear_error(void)
 	CU_ASSERT_PTR_NULL(strchr(e.msg, '\n'));
 }
 
+
+/* Runs one SQL call with params and returns its error code (0 = success). */
+static int
+call(const char *sql, int n, const char *const *params, char *first, size_t firstlen, struct err *e)
+{
+	PGresult *res;
+	int rc;
+
+	err_clear(e);
+	rc = db_exec(tdb, sql, n, params, &res, e);
+	if (rc == 0) {
+		if (first && PQntuples(res) > 0)
+			snprintf(first, firstlen, "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	return rc;
+}
+
+#define HOLD_SQL "SELECT hold_id FROM hold_place($1, $2, $3, $4, tstzrange($3, $4, '[)'), $5)"
+#define SUBMIT_SQL "SELECT booking_id FROM booking_submit($1, $2, $3, $4, $5, tstzrange($4, $5, '[)'),"\
+	" 'notes', $6::uuid[], '[]', $7, 'web')"
+
+static void
+test_a_hold_blocks_others_and_only_its_owner_can_book_it(void)
+{
+	const char *ADMIN = "00000000-0000-4000-8000-000000000001";
+	char hold[64] = "", booking[64] = "";
+	struct err e;
+	const char *hp[5] = { ARTIST, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z", "tok-1" };
+
+	CU_ASSERT_EQUAL_FATAL(call(HOLD_SQL, 5, hp, hold, sizeof(hold), &e), 0);
+	/* someone else cannot hold or book over it */
+	const char *hp2[5] = { ADMIN, ROOM_A, "2030-02-04T16:00:00Z", "2030-02-04T18:00:00Z", "tok-2" };
+	CU_ASSERT_EQUAL(call(HOLD_SQL, 5, hp2, NULL, 0, &e), ERR_CONFLICT);
+	const char *sp_other[7] = { ADMIN, hold, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z", "{}", "RL-TESTAAA1" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp_other, NULL, 0, &e), ERR_NOT_FOUND);
+	CU_ASSERT_STRING_EQUAL(e.field, "hold_id");
+	const char *sp_nohold[7] = { ADMIN, NULL, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z", "{}", "RL-TESTAAA2" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp_nohold, NULL, 0, &e), ERR_CONFLICT);
+	/* the owner books it: the hold is converted in the same transaction */
+	const char *sp[7] = { ARTIST, hold, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z",
+		"{" ELI "}", "RL-TESTAAA3" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp, booking, sizeof(booking), &e), 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE token = 'tok-1' AND status = 'converted'"), 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM room_claim WHERE hold_id IS NOT NULL AND during && '[2030-02-04,2030-02-05)'"), 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE code = 'RL-TESTAAA3' AND status = 'awaiting_approval'"), 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM job WHERE kind = 'booking_submitted'"
+	    " AND payload->>'booking_id' = (SELECT id::text FROM booking WHERE code = 'RL-TESTAAA3')"), 1);
+	/* a converted hold cannot be used twice */
+	const char *sp_again[7] = { ARTIST, hold, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z", "{}", "RL-TESTAAA4" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp_again, NULL, 0, &e), ERR_STATE);
+}
+
+static void
+test_an_expired_hold_cannot_become_a_booking(void)
+{
+	char hold[64] = "";
+	struct err e;
+	const char *hp[5] = { ARTIST, ROOM_B, "2030-02-05T15:00:00Z", "2030-02-05T17:00:00Z", "tok-exp" };
+
+	CU_ASSERT_EQUAL_FATAL(call(HOLD_SQL, 5, hp, hold, sizeof(hold), &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, "UPDATE hold SET expires_at = now() - interval '1 second' WHERE token = 'tok-exp'",
+	    0, NULL, NULL, &e), 0);
+	const char *sp[7] = { ARTIST, hold, ROOM_B, "2030-02-05T15:00:00Z", "2030-02-05T17:00:00Z", "{}", "RL-TESTBBB1" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp, NULL, 0, &e), ERR_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "expired"));
+	/* but the time is free for a fresh request */
+	const char *sp2[7] = { ARTIST, NULL, ROOM_B, "2030-02-05T15:00:00Z", "2030-02-05T17:00:00Z", "{}", "RL-TESTBBB2" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp2, NULL, 0, &e), 0);
+}
+
+static void
+test_cancel_and_reschedule_are_guarded_and_move_claims(void)
+{
+	char booking[64] = "";
+	struct err e;
+	const char *sp[7] = { ARTIST, NULL, ROOM_A, "2030-02-06T15:00:00Z", "2030-02-06T16:00:00Z", "{" ELI "}", "RL-TESTCCC1" };
+	const char *sp2[7] = { ARTIST, NULL, ROOM_A, "2030-02-06T17:00:00Z", "2030-02-06T18:00:00Z", "{}", "RL-TESTCCC2" };
+
+	CU_ASSERT_EQUAL_FATAL(call(SUBMIT_SQL, 7, sp, booking, sizeof(booking), &e), 0);
+	CU_ASSERT_EQUAL_FATAL(call(SUBMIT_SQL, 7, sp2, NULL, 0, &e), 0);
+	/* onto the other booking's time: refused, nothing moves */
+	const char *rp[4] = { booking, ARTIST, "2030-02-06T17:00:00Z", "2030-02-06T18:00:00Z" };
+	CU_ASSERT_EQUAL(call("SELECT status FROM booking_reschedule($1, $2, $3, $4, tstzrange($3, $4, '[)'), 0)",
+	    4, rp, NULL, 0, &e), ERR_CONFLICT);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE code = 'RL-TESTCCC1' AND start_at = '2030-02-06T15:00:00Z'"), 1);
+	/* to a free time: the old time is released at once */
+	const char *rp2[4] = { booking, ARTIST, "2030-02-06T19:00:00Z", "2030-02-06T20:00:00Z" };
+	CU_ASSERT_EQUAL(call("SELECT status FROM booking_reschedule($1, $2, $3, $4, tstzrange($3, $4, '[)'), 0)",
+	    4, rp2, NULL, 0, &e), 0);
+	const char *sp3[7] = { ARTIST, NULL, ROOM_A, "2030-02-06T15:00:00Z", "2030-02-06T16:00:00Z", "{" ELI "}", "RL-TESTCCC3" };
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp3, NULL, 0, &e), 0);
+	/* someone else's booking is not found; the owner cancels once */
+	const char *cp_other[2] = { booking, "00000000-0000-4000-8000-000000000001" };
+	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 0, 0)", 2, cp_other, NULL, 0, &e), ERR_NOT_FOUND);
+	const char *cp[2] = { booking, ARTIST };
+	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 100, 0)", 2, cp, NULL, 0, &e), 0);
+	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 100, 0)", 2, cp, NULL, 0, &e), ERR_STATE);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE code = 'RL-TESTCCC1' AND status = 'canceled'"), 1);
+}
+
 int
 main(void)
 {
@@ -270,6 +373,9 @@ main(void)
 	CU_add_test(s, "a canceled booking frees its room and staff", test_a_canceled_booking_frees_its_room_and_staff);
 	CU_add_test(s, "a rescheduled booking moves its staff claim too", test_a_rescheduled_booking_moves_its_staff_claim_too);
 	CU_add_test(s, "an active hold blocks and an expired one does not", test_an_active_hold_blocks_and_an_expired_one_does_not);
+	CU_add_test(s, "a hold blocks others and only its owner can book it", test_a_hold_blocks_others_and_only_its_owner_can_book_it);
+	CU_add_test(s, "an expired hold cannot become a booking", test_an_expired_hold_cannot_become_a_booking);
+	CU_add_test(s, "cancel and reschedule are guarded and move claims", test_cancel_and_reschedule_are_guarded_and_move_claims);
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
 	return cunit_tap_run();

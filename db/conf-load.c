@@ -1,0 +1,128 @@
+#include "core/conf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/usr/local/etc"
+#endif
+
+/* A configuration file is a page of text; anything bigger is a mistake. */
+#define CONF_FILE_MAX (1024 * 1024)
+
+static const struct {
+	const char *env;
+	const char *key;
+} conf_env[] = {
+	{ "DATABASE_URL", "database_url" },
+	{ "REDLIGHT_LISTEN", "listen" },
+	{ "REDLIGHT_STATIC_DIR", "static_dir" },
+	{ "REDLIGHT_PUBLIC_URL", "public_url" },
+	{ "REDLIGHT_WORKER", "worker" },
+	{ "REDLIGHT_MAX_BODY_BYTES", "max_body_bytes" },
+	{ "REDLIGHT_DB_POOL", "db_pool" },
+	{ "REDLIGHT_LOG_FORMAT", "log_format" },
+};
+
+/* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,
+ * ERR_NOT_FOUND when the file does not exist (errno ENOENT), or ERR_CONFIG
+ * with a message for any other failure. */
+static int
+conf_read_file(const char *path, char **out, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t len;
+
+	*out = NULL;
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return err_set(e, ERR_NOT_FOUND, NULL, "cannot read %s: %s", path, strerror(errno));
+		return err_set(e, ERR_CONFIG, NULL, "cannot read %s: %s", path, strerror(errno));
+	}
+	buf = malloc(CONF_FILE_MAX + 1);
+	if (buf == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	len = fread(buf, 1, CONF_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		int saved = errno;
+		fclose(f);
+		free(buf);
+		return err_set(e, ERR_CONFIG, NULL, "cannot read %s: %s", path, strerror(saved));
+	}
+	fclose(f);
+	if (len > CONF_FILE_MAX) {
+		free(buf);
+		return err_set(e, ERR_CONFIG, NULL, "%s: larger than %d bytes; is it a configuration file?",
+		    path, CONF_FILE_MAX);
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		free(buf);
+		return err_set(e, ERR_CONFIG, NULL, "%s: not a text file", path);
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e)
+{
+	const char *env_path = getenv("REDLIGHT_CONF");
+	const char *candidates[2] = { "redlight.conf", SYSCONFDIR "/redlight/redlight.conf" };
+	const char *found = NULL;
+	char *text = NULL;
+	struct conf tmp;
+	struct err sub;
+	int rc;
+
+	if (used && usedlen)
+		used[0] = '\0';
+	conf_defaults(&tmp);
+
+	/* A file named on purpose (--config or $REDLIGHT_CONF) must exist:
+	 * silently running on defaults would reach the wrong database. */
+	if (path == NULL && env_path != NULL && env_path[0] != '\0')
+		path = env_path;
+	if (path != NULL) {
+		if (conf_read_file(path, &text, &sub) != 0)
+			return err_set(e, ERR_CONFIG, NULL, "%s", sub.msg);
+		found = path;
+	} else {
+		for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+			rc = conf_read_file(candidates[i], &text, &sub);
+			if (rc == 0) {
+				found = candidates[i];
+				break;
+			}
+			if (rc != ERR_NOT_FOUND)
+				return err_set(e, rc, NULL, "%s", sub.msg);
+		}
+	}
+	if (text != NULL) {
+		rc = conf_parse(&tmp, text, found, e);
+		free(text);
+		if (rc != 0)
+			return rc;
+	}
+
+	/* An empty variable counts as unset, as shells make it easy to leave
+	 * one exported by accident. */
+	for (size_t i = 0; i < sizeof(conf_env) / sizeof(conf_env[0]); i++) {
+		const char *v = getenv(conf_env[i].env);
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		if (conf_set(&tmp, conf_env[i].key, v, &sub) != 0)
+			return err_set(e, ERR_CONFIG, conf_env[i].key, "%s: %s", conf_env[i].env, sub.msg);
+	}
+
+	*c = tmp;
+	if (used && usedlen && found)
+		snprintf(used, usedlen, "%s", found);
+	return 0;
+}
