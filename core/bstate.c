@@ -61,7 +61,7 @@ booking_transition(enum booking_status from, enum booking_event ev,
 			*effects = booking_table[i].effects;
 		return 0;
 	}
-	return err_set(e, ERR_STATE, "status", "cannot %s a booking that is %s",
+	return err_set(e, ERR_CHANGED, "status", "cannot %s a booking that is %s",
 	    booking_event_names[ev], booking_status_names[from]);
 }
 

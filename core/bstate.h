@@ -49,7 +49,7 @@ enum booking_event {
 /* booking_transition: apply ev to a booking in status from. On success
  * *to is the new status and *effects the BOOKING_FX_* flags to enqueue
  * (either pointer may be NULL). A move the table does not allow fails with
- * ERR_STATE and a message naming both ("cannot approve a booking that is
+ * ERR_CHANGED and a message naming both ("cannot approve a booking that is
  * rejected"); unknown enum values fail with ERR_INVALID. *to and *effects
  * are untouched on failure. */
 int booking_transition(enum booking_status from, enum booking_event ev,

@@ -199,7 +199,7 @@ conf_parse(struct conf *c, const char *text, const char *origin, struct err *e)
 		if (k == kend)
 			return err_set(e, ERR_CONFIG, NULL, "%s:%d: expected key = value", origin, lineno);
 		for (const char *p = k; p < kend; p++)
-			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+			if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
 				return err_set(e, ERR_CONFIG, NULL, "%s:%d: expected key = value", origin,
 				    lineno);
 		if ((size_t)(kend - k) >= sizeof(key))

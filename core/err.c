@@ -13,7 +13,7 @@ static const struct {
 	{ ERR_INVALID, "invalid", 400, 2 },
 	{ ERR_NOT_FOUND, "not_found", 404, 3 },
 	{ ERR_CONFLICT, "conflict", 409, 4 },
-	{ ERR_STATE, "state_changed", 409, 4 },
+	{ ERR_CHANGED, "state_changed", 409, 4 },
 	{ ERR_AUTH, "unauthorized", 401, 5 },
 	{ ERR_FORBIDDEN, "forbidden", 403, 5 },
 	{ ERR_DB, "database_unavailable", 503, 6 },

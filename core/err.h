@@ -14,7 +14,7 @@ enum err_code {
 	ERR_INVALID = -1,       /* malformed or invalid input; field names it */
 	ERR_NOT_FOUND = -2,     /* no such thing (or not visible to the actor) */
 	ERR_CONFLICT = -3,      /* a room or staff member would be claimed twice */
-	ERR_STATE = -4,         /* the state changed under us (someone acted first) */
+	ERR_CHANGED = -4,         /* the state changed under us (someone acted first) */
 	ERR_AUTH = -5,          /* not logged in, or wrong credentials */
 	ERR_FORBIDDEN = -6,     /* logged in, not allowed */
 	ERR_DB = -7,            /* the database failed or is unreachable */

@@ -58,7 +58,7 @@ static int
 policy_started(int64_t now, int64_t start_at, struct err *e)
 {
 	if (now >= start_at)
-		return err_set(e, ERR_STATE, "start_at", "the session has already started");
+		return err_set(e, ERR_CHANGED, "start_at", "the session has already started");
 	return 0;
 }
 

@@ -42,12 +42,12 @@ struct policy_result {
 int policy_parse_tiers(const char *json, struct policy *p, struct err *e);
 
 /* policy_cancel: what canceling at now a session starting at start_at
- * (epoch seconds) refunds of paid_cents. ERR_STATE once the session started. */
+ * (epoch seconds) refunds of paid_cents. ERR_CHANGED once the session started. */
 int policy_cancel(const struct policy *p, int64_t now, int64_t start_at, int64_t paid_cents,
     struct policy_result *out, struct err *e);
 
 /* policy_reschedule: the fee for moving a session starting at start_at,
- * already moved `count` times. ERR_STATE once the session started. */
+ * already moved `count` times. ERR_CHANGED once the session started. */
 int policy_reschedule(const struct policy *p, int64_t now, int64_t start_at, int count,
     struct policy_result *out, struct err *e);
 

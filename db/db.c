@@ -84,7 +84,7 @@ db_result_err(const PGresult *res, struct err *e)
 	if (strncmp(state, "RL", 2) == 0) {
 		int code = strcmp(state, "RL404") == 0 ? ERR_NOT_FOUND :
 		    strcmp(state, "RL403") == 0 ? ERR_FORBIDDEN :
-		    strcmp(state, "RL409") == 0 ? ERR_STATE : ERR_INVALID;
+		    strcmp(state, "RL409") == 0 ? ERR_CHANGED : ERR_INVALID;
 		return err_set(e, code, column, "%s", primary ? primary : state);
 	}
 	if (strcmp(state, "23P01") == 0) {
@@ -99,7 +99,7 @@ db_result_err(const PGresult *res, struct err *e)
 		return err_set(e, ERR_INVALID, column ? column : constraint,
 		    "%s", primary ? primary : "invalid value");
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
-		return err_set(e, ERR_STATE, NULL, "the data changed at the same time; try again");
+		return err_set(e, ERR_CHANGED, NULL, "the data changed at the same time; try again");
 	return err_set(e, ERR_DB, NULL, "database error: %s", primary ? primary : state);
 }
 

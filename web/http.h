@@ -1,0 +1,140 @@
+/* http.h: what redlightd's route files build on.
+ *
+ * A route family is one file (web/route-NAME.c) exporting one table of
+ * struct http_route, ended by an entry whose method is NULL, and keeping
+ * its handlers static; web/router.c lists the tables. A handler answers
+ * with http_send_json / http_send_error, now or later; when it needs
+ * Postgres it calls http_query or http_query_json, which answer later from
+ * the loop and forget the request if the client leaves first.
+ *
+ * Everything here runs on the loop thread and must not block. */
+#ifndef REDLIGHT_HTTP_H
+#define REDLIGHT_HTTP_H
+
+#include <h2o.h>
+#include <libpq-fe.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "web/pgpool.h"
+
+/* The state every handler may read. Owned by redlightd's main. */
+struct http_server {
+	uv_loop_t *loop;
+	const struct conf *conf;
+	struct pgpool *db;        /* NULL once shutting down */
+	int stopping;             /* set when a stop signal arrived */
+	unsigned inflight;        /* requests begun and not yet finished */
+	void (*on_idle)(struct http_server *srv); /* called when inflight drops to 0 */
+};
+
+/* ---- routes (web/router.c) ---- */
+
+#define HTTP_MAX_PARAMS 8
+
+/* The values of a pattern's ":name" segments, borrowed from the request's
+ * path (raw, still percent-encoded; see http_param_dup). */
+struct http_params {
+	size_t n;
+	struct {
+		const char *name;     /* without the ':', pointing into the pattern */
+		size_t namelen;
+		h2o_iovec_t value;
+	} p[HTTP_MAX_PARAMS];
+};
+
+/* A route handler: answer req (now or later, exactly once) with
+ * http_send_*. params is borrowed for this call; copy what a later
+ * callback needs with http_param_dup. */
+typedef void (*http_handler_fn)(struct http_server *srv, h2o_req_t *req,
+    const struct http_params *params);
+
+struct http_route {
+	const char *method;       /* "GET", "POST", ...; HEAD is served by GET routes */
+	const char *pattern;      /* "/api/bookings/:id": literal segments, and
+	                           * ":name" for one whole non-empty segment */
+	http_handler_fn fn;
+};
+
+/* The route families, one per web/route-*.c. */
+extern const struct http_route http_routes_health[];
+extern const struct http_route http_routes_catalog[];
+
+/* http_route_match: 1 when path (len bytes, no query string) matches
+ * pattern, filling params (may be NULL); 0 otherwise. Pure; cannot fail
+ * (a pattern with more than HTTP_MAX_PARAMS parameters never matches). */
+int http_route_match(const char *pattern, const char *path, size_t len,
+    struct http_params *params);
+
+/* http_param: the raw value of ":name", or { NULL, 0 } when the route has
+ * no such parameter. Cannot fail. */
+h2o_iovec_t http_param(const struct http_params *params, const char *name);
+
+/* http_param_dup: the percent-decoded value of ":name" as a NUL-terminated
+ * string in req's pool (lives as long as the request), or NULL when the
+ * parameter is missing or decodes to a NUL byte or bad escape. */
+char *http_param_dup(h2o_req_t *req, const struct http_params *params, const char *name);
+
+/* http_router_register: add the router as the next handler of pathconf. It
+ * answers every route in the tables, 405 (with Allow) for a known path
+ * with another method, 404 for other paths under /api/ and for methods
+ * other than GET and HEAD; other GET and HEAD requests pass to the next
+ * handler (static files). Cannot fail. */
+void http_router_register(h2o_pathconf_t *pathconf, struct http_server *srv);
+
+/* http_notfound_register: add a last handler answering the JSON 404. */
+void http_notfound_register(h2o_pathconf_t *pathconf);
+
+/* ---- responses (web/response.c) ---- */
+
+/* http_send_json: answer with status and the JSON document json (len
+ * bytes, copied), Content-Type application/json. HEAD gets no body. */
+void http_send_json(h2o_req_t *req, int status, const char *json, size_t len);
+
+/* http_send_error: answer status with {"error":{"code":code,"message":
+ * message[,"field":field]}}. field may be NULL or "". */
+void http_send_error(h2o_req_t *req, int status, const char *code, const char *field,
+    const char *message);
+
+/* http_send_err: answer e with the status and name core/err.h maps its code
+ * to. Database, I/O and internal errors are logged with the request id and
+ * answered with a generic message rather than the server's details. */
+void http_send_err(h2o_req_t *req, const struct err *e);
+
+/* http_json_quote: s (len bytes) as a JSON string literal with its quotes,
+ * allocated from pool. Control characters and bytes that are not ASCII are
+ * escaped (\u00XX), so the result is always valid JSON. Cannot fail. */
+h2o_iovec_t http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len);
+
+/* ---- asynchronous queries (web/query.c) ---- */
+
+/* The outcome of http_query: res on success (e NULL) or e on failure (res
+ * NULL), both borrowed for the call. req is alive. */
+typedef void (*http_query_cb)(h2o_req_t *req, const PGresult *res, const struct err *e,
+    void *arg);
+
+/* http_query: run sql with text params (copied) on the pool for req. cb
+ * runs exactly once, possibly before http_query returns (when the database
+ * is down), unless the client leaves first: then the query is cancelled
+ * and cb never runs. Cannot fail otherwise. */
+void http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+    const char *const *params, http_query_cb cb, void *arg);
+
+/* http_query_json: run one of the DB_*_JSON_SQL reads and answer 200 with
+ * its single cell verbatim, or with the error. */
+void http_query_json(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+    const char *const *params);
+
+/* ---- access log and request ids (web/accesslog.c) ---- */
+
+/* http_access_register: add to pathconf a first handler that counts the
+ * request in srv->inflight and gives it an id (the client's sane
+ * X-Request-Id, or 16 random hex digits), a filter that returns the id as
+ * X-Request-Id, and a logger writing one line per request on stderr, JSON
+ * when json is non-zero. Cannot fail. */
+void http_access_register(h2o_pathconf_t *pathconf, struct http_server *srv, int json);
+
+/* http_request_id: req's id. Never NULL. */
+const char *http_request_id(h2o_req_t *req);
+
+#endif

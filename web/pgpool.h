@@ -1,0 +1,65 @@
+/* pgpool.h: a few asynchronous PostgreSQL connections on a libuv loop.
+ *
+ * Each connection is made with PQconnectStart/PQconnectPoll and watched by
+ * one uv_poll_t; queries go out with PQsendQueryParams and their results
+ * come back to a callback on the loop thread. The loop never blocks.
+ *
+ * A query runs on the first idle connection, or waits in a FIFO queue while
+ * every live connection is busy or still connecting. A connection that
+ * fails or drops is retried with exponential backoff (and a little jitter)
+ * for as long as the pool lives, so redlightd starts, and stays up, while
+ * Postgres is down; queries then fail at once with ERR_DB instead of
+ * waiting for a server that is not there.
+ *
+ * Like libuv: a call that fails never calls its callback; one that succeeds
+ * calls it exactly once, later, unless the query is cancelled first.
+ * Not thread-safe: use it from the loop thread only. */
+#ifndef REDLIGHT_PGPOOL_H
+#define REDLIGHT_PGPOOL_H
+
+#include <libpq-fe.h>
+#include <uv.h>
+
+#include "core/err.h"
+
+struct pgpool;
+struct pgpool_query;
+
+/* The result of one query. On success res is the statement's result
+ * (PGRES_TUPLES_OK or PGRES_COMMAND_OK) and e is NULL; on failure res is
+ * NULL and e says why: ERR_DB when the connection failed or dropped, or the
+ * code db_result_err maps the server's error to (ERR_CONFLICT, ERR_INVALID,
+ * ...). res and e are borrowed: the pool frees them when the callback
+ * returns. */
+typedef void (*pgpool_cb)(void *arg, const PGresult *res, const struct err *e);
+
+/* pgpool_new: a pool of size connections to conninfo ("" or NULL: libpq's
+ * PG* environment), which start connecting at once. The pool is the
+ * caller's (pgpool_free). Cannot fail; out of memory aborts. */
+struct pgpool *pgpool_new(uv_loop_t *loop, const char *conninfo, int size);
+
+/* pgpool_free: disconnect and free. Queries still queued or running are
+ * dropped without their callbacks. The uv handles close asynchronously: run
+ * the loop once more before uv_loop_close. NULL is a no-op. */
+void pgpool_free(struct pgpool *pool);
+
+/* pgpool_query: run sql (one statement, $1.. placeholders) with nparams
+ * text parameters (NULL entries are SQL NULL). sql and params are copied.
+ * On success returns 0, *out (may be NULL) is a handle for pgpool_cancel
+ * valid until the callback starts, and cb will run exactly once. Fails
+ * with ERR_DB, and never calls cb, when no connection is up or connecting,
+ * or when too many queries already wait. */
+int pgpool_query(struct pgpool *pool, const char *sql, int nparams,
+    const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e);
+
+/* pgpool_cancel: forget q's callback. A queued query is dropped; one
+ * already sent runs to its end on the server and its result is discarded
+ * (cancelling a running statement would need a blocking PQcancel). Never
+ * call it once the callback has started. Cannot fail. */
+void pgpool_cancel(struct pgpool_query *q);
+
+/* pgpool_connected: how many connections are up now. Cannot fail. */
+int pgpool_connected(const struct pgpool *pool);
+
+#endif

@@ -1,0 +1,163 @@
+/* redlightd: the web process (redlightd(8)). Reads redlight.conf, listens,
+ * and serves the JSON API and the booking page from one libuv loop until
+ * SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conf.h"
+#include "web/http.h"
+#include "web/pgpool.h"
+#include "web/server.h"
+
+/* How long a stop waits for requests in flight before it gives up on them. */
+#define REDLIGHTD_STOP_GRACE_MS 10000
+
+#define REDLIGHTD_EXIT_FAILURE 1
+#define REDLIGHTD_EXIT_USAGE 2
+
+static const char redlightd_usage[] =
+    "usage: redlightd [--listen ADDR:PORT] [--config FILE] [--version] [--help]\n"
+    "\n"
+    "  -l, --listen ADDR:PORT  listen there (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "  -c, --config FILE       read FILE instead of searching for redlight.conf\n"
+    "  -V, --version           print the version and exit\n"
+    "  -h, --help              print this help and exit\n"
+    "\n"
+    "See redlightd(8) and redlight.conf(5).\n";
+
+static struct http_server redlightd_srv;
+static uv_signal_t redlightd_sigint, redlightd_sigterm;
+static uv_timer_t redlightd_grace;
+
+/* Ends the loop; main tears down what is left. */
+static void
+redlightd_finish(void)
+{
+	uv_stop(redlightd_srv.loop);
+}
+
+static void
+redlightd_on_idle(struct http_server *srv)
+{
+	if (srv->stopping)
+		redlightd_finish();
+}
+
+static void
+redlightd_on_grace(uv_timer_t *t)
+{
+	(void)t;
+	fprintf(stderr, "redlightd: %u request(s) still running after %d s; stopping anyway\n",
+	    redlightd_srv.inflight, REDLIGHTD_STOP_GRACE_MS / 1000);
+	redlightd_finish();
+}
+
+static void
+redlightd_on_signal(uv_signal_t *h, int signum)
+{
+	(void)h;
+	if (redlightd_srv.stopping) {
+		fprintf(stderr, "redlightd: %s again: stopping now\n",
+		    signum == SIGINT ? "SIGINT" : "SIGTERM");
+		exit(REDLIGHTD_EXIT_FAILURE);
+	}
+	redlightd_srv.stopping = 1;
+	fprintf(stderr, "redlightd: %s: stopping\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
+	http_server_stop_listening(&redlightd_srv);
+	uv_timer_start(&redlightd_grace, redlightd_on_grace, REDLIGHTD_STOP_GRACE_MS, 0);
+	if (redlightd_srv.inflight == 0)
+		redlightd_finish();
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = NULL, *config = NULL;
+	static struct conf conf;
+	char used[512], url[192];
+	struct err e;
+	uv_loop_t *loop;
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":l:c:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			listen = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'V':
+			printf("redlightd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			fputs(redlightd_usage, stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "redlightd: option %s needs a value (see redlightd --help)\n",
+			    argv[optind - 1]);
+			return REDLIGHTD_EXIT_USAGE;
+		default:
+			fprintf(stderr, "redlightd: unknown option %s (see redlightd --help)\n",
+			    argv[optind - 1]);
+			return REDLIGHTD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "redlightd: unexpected argument '%s' (see redlightd --help)\n",
+		    argv[optind]);
+		return REDLIGHTD_EXIT_USAGE;
+	}
+
+	if (conf_load(&conf, config, used, sizeof(used), &e) != 0) {
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		return REDLIGHTD_EXIT_FAILURE;
+	}
+	if (listen != NULL && conf_set(&conf, "listen", listen, &e) != 0) {
+		fprintf(stderr, "redlightd: --%s\n", e.msg);
+		return REDLIGHTD_EXIT_USAGE;
+	}
+
+	/* a client that hangs up mid-answer must not kill the process */
+	signal(SIGPIPE, SIG_IGN);
+	loop = uv_default_loop();
+	redlightd_srv.loop = loop;
+	redlightd_srv.conf = &conf;
+	redlightd_srv.on_idle = redlightd_on_idle;
+	if (http_server_listen(&redlightd_srv, url, sizeof(url), &e) != 0) {
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		return REDLIGHTD_EXIT_FAILURE;
+	}
+
+	uv_timer_init(loop, &redlightd_grace);
+	uv_signal_init(loop, &redlightd_sigint);
+	uv_signal_init(loop, &redlightd_sigterm);
+	uv_signal_start(&redlightd_sigint, redlightd_on_signal, SIGINT);
+	uv_signal_start(&redlightd_sigterm, redlightd_on_signal, SIGTERM);
+
+	fprintf(stderr, "redlightd: listening on %s\n", url);
+	redlightd_srv.db = pgpool_new(loop, conf.database_url, conf.db_pool);
+	uv_run(loop, UV_RUN_DEFAULT);
+
+	/* Close what we own and let libuv run the close callbacks. Idle
+	 * keep-alive connections are left to the exit. */
+	pgpool_free(redlightd_srv.db);
+	redlightd_srv.db = NULL;
+	uv_close((uv_handle_t *)&redlightd_grace, NULL);
+	uv_close((uv_handle_t *)&redlightd_sigint, NULL);
+	uv_close((uv_handle_t *)&redlightd_sigterm, NULL);
+	uv_run(loop, UV_RUN_NOWAIT);
+	fprintf(stderr, "redlightd: stopped\n");
+	return 0;
+}

@@ -1,0 +1,129 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "web/http.h"
+
+static const struct {
+	int status;
+	const char *reason;
+} response_reasons[] = {
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 204, "No Content" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 409, "Conflict" },
+	{ 413, "Payload Too Large" },
+	{ 422, "Unprocessable Entity" },
+	{ 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" },
+};
+
+static const char *
+response_reason(int status)
+{
+	for (size_t i = 0; i < sizeof(response_reasons) / sizeof(response_reasons[0]); i++)
+		if (response_reasons[i].status == status)
+			return response_reasons[i].reason;
+	return "Unknown";
+}
+
+void
+http_send_json(h2o_req_t *req, int status, const char *json, size_t len)
+{
+	/* the body is whole: no generator callbacks are needed */
+	static h2o_generator_t generator = { NULL, NULL };
+	h2o_iovec_t body = h2o_strdup(&req->pool, json, len);
+
+	req->res.status = status;
+	req->res.reason = response_reason(status);
+	req->res.content_length = len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+	    H2O_STRLIT("application/json"));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+	    H2O_STRLIT("no-store"));
+	h2o_start_response(req, &generator);
+	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+h2o_iovec_t
+http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out = h2o_mem_alloc_pool(pool, len * 6 + 3), *o = out;
+
+	*o++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':  *o++ = '\\'; *o++ = '"'; break;
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		default:
+			if (c < 0x20 || c >= 0x7f) {
+				*o++ = '\\';
+				*o++ = 'u';
+				*o++ = '0';
+				*o++ = '0';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			} else {
+				*o++ = (char)c;
+			}
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	return h2o_iovec_init(out, (size_t)(o - out));
+}
+
+void
+http_send_error(h2o_req_t *req, int status, const char *code, const char *field,
+    const char *message)
+{
+	h2o_iovec_t qcode = http_json_quote(&req->pool, code, strlen(code));
+	h2o_iovec_t qmsg = http_json_quote(&req->pool, message, strlen(message));
+	h2o_iovec_t qfield = { NULL, 0 };
+	size_t size;
+	char *body;
+	int len;
+
+	if (field != NULL && field[0] != '\0')
+		qfield = http_json_quote(&req->pool, field, strlen(field));
+	size = qcode.len + qmsg.len + qfield.len + 64;
+	body = h2o_mem_alloc_pool(&req->pool, size);
+	len = snprintf(body, size, "{\"error\":{\"code\":%s,\"message\":%s%s%s}}", qcode.base,
+	    qmsg.base, qfield.base ? ",\"field\":" : "", qfield.base ? qfield.base : "");
+	http_send_json(req, status, body, (size_t)len);
+}
+
+void
+http_send_err(h2o_req_t *req, const struct err *e)
+{
+	const char *msg = e->msg;
+
+	switch (e->code) {
+	case ERR_DB:
+		fprintf(stderr, "redlightd: request %s: %s\n", http_request_id(req), e->msg);
+		msg = "the database is unavailable; try again shortly";
+		break;
+	case ERR_IO:
+	case ERR_CONFIG:
+	case ERR_INTERNAL:
+		fprintf(stderr, "redlightd: request %s: %s\n", http_request_id(req), e->msg);
+		msg = "internal error; the server log has the details";
+		break;
+	default:
+		break;
+	}
+	http_send_error(req, err_http_status(e->code), err_name(e->code), e->field, msg);
+}

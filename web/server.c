@@ -1,0 +1,182 @@
+#include "web/server.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SERVER_BACKLOG 128
+
+/* One server per process: h2o's configuration and context live here. */
+static struct {
+	h2o_globalconf_t config;
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	uv_tcp_t *listener;
+} server;
+
+static void
+server_handle_free(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void
+server_on_accept(uv_stream_t *listener, int status)
+{
+	uv_tcp_t *conn;
+	h2o_socket_t *sock;
+
+	if (status != 0)
+		return;
+	conn = calloc(1, sizeof(*conn));
+	if (conn == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	uv_tcp_init(listener->loop, conn);
+	if (uv_accept(listener, (uv_stream_t *)conn) != 0) {
+		uv_close((uv_handle_t *)conn, server_handle_free);
+		return;
+	}
+	/* small JSON answers should not wait for Nagle */
+	uv_tcp_nodelay(conn, 1);
+	sock = h2o_uv_socket_create((uv_stream_t *)conn, server_handle_free);
+	h2o_accept(&server.accept, sock);
+}
+
+/* Splits ADDR:PORT (conf_set checked its shape) into host and port. */
+static int
+server_split_listen(const char *listen, char *host, size_t hostlen, char *port, size_t portlen)
+{
+	const char *colon;
+	size_t n;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (close == NULL || close[1] != ':')
+			return -1;
+		n = (size_t)(close - listen - 1);
+		if (n >= hostlen)
+			return -1;
+		memcpy(host, listen + 1, n);
+		colon = close + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (colon == NULL)
+			return -1;
+		n = (size_t)(colon - listen);
+		if (n >= hostlen)
+			return -1;
+		memcpy(host, listen, n);
+	}
+	host[n] = '\0';
+	if (snprintf(port, portlen, "%s", colon + 1) >= (int)portlen)
+		return -1;
+	return 0;
+}
+
+/* The URL of the bound socket, brackets around IPv6 addresses. */
+static void
+server_url(uv_tcp_t *tcp, char *url, size_t urllen)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+	char addr[64] = "?";
+	int port = 0;
+
+	if (uv_tcp_getsockname(tcp, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			uv_ip6_name((struct sockaddr_in6 *)&ss, addr, sizeof(addr));
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+			snprintf(url, urllen, "http://[%s]:%d", addr, port);
+			return;
+		}
+		uv_ip4_name((struct sockaddr_in *)&ss, addr, sizeof(addr));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	snprintf(url, urllen, "http://%s:%d", addr, port);
+}
+
+static int
+server_bind(uv_loop_t *loop, const char *listen, char *url, size_t urllen, struct err *e)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[128], port[16];
+	int rc;
+
+	if (server_split_listen(listen, host, sizeof(host), port, sizeof(port)) != 0)
+		return err_set(e, ERR_IO, "listen", "cannot listen on %s: expected ADDR:PORT", listen);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	/* startup only, before the loop runs: a blocking lookup is fine here */
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen, gai_strerror(rc));
+
+	server.listener = calloc(1, sizeof(*server.listener));
+	if (server.listener == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	uv_tcp_init(loop, server.listener);
+	/* libuv may report a taken port at bind or only at listen */
+	if ((rc = uv_tcp_bind(server.listener, res->ai_addr, 0)) == 0)
+		rc = uv_listen((uv_stream_t *)server.listener, SERVER_BACKLOG, server_on_accept);
+	freeaddrinfo(res);
+	if (rc != 0) {
+		uv_close((uv_handle_t *)server.listener, server_handle_free);
+		server.listener = NULL;
+		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen, uv_strerror(rc));
+	}
+	server_url(server.listener, url, urllen);
+	return 0;
+}
+
+int
+http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err *e)
+{
+	static const char *index_files[] = { "index.html", NULL };
+	const struct conf *conf = srv->conf;
+	h2o_hostconf_t *hostconf;
+	h2o_pathconf_t *pathconf;
+	struct stat st;
+	int rc;
+
+	if ((rc = server_bind(srv->loop, conf->listen, url, urllen, e)) != 0)
+		return rc;
+
+	h2o_config_init(&server.config);
+	server.config.server_name = h2o_iovec_init(H2O_STRLIT("redlightd"));
+	server.config.max_request_entity_size = (size_t)conf->max_body_bytes;
+	server.config.http1.upgrade_to_http2 = 0;
+	hostconf = h2o_config_register_host(&server.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	pathconf = h2o_config_register_path(hostconf, "/", 0);
+
+	/* handlers run in this order until one answers */
+	http_access_register(pathconf, srv, strcmp(conf->log_format, "json") == 0);
+	http_router_register(pathconf, srv);
+	if (stat(conf->static_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		fprintf(stderr, "redlightd: static directory %s is missing; the booking page will 404\n",
+		    conf->static_dir);
+	h2o_file_register(pathconf, conf->static_dir, index_files, NULL, 0);
+	http_notfound_register(pathconf);
+
+	h2o_context_init(&server.ctx, srv->loop, &server.config);
+	server.accept.ctx = &server.ctx;
+	server.accept.hosts = server.config.hosts;
+	return 0;
+}
+
+void
+http_server_stop_listening(struct http_server *srv)
+{
+	(void)srv;
+	if (server.listener == NULL)
+		return;
+	uv_close((uv_handle_t *)server.listener, server_handle_free);
+	server.listener = NULL;
+	h2o_context_request_shutdown(&server.ctx);
+}
