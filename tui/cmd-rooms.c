@@ -1,0 +1,72 @@
+/* cmd-rooms.c: `redlight rooms [--json]`, the studio's active rooms. */
+#include <stdlib.h>
+
+#include "tui/cmd.h"
+#include "tui/model.h"
+#include "tui/text.h"
+
+static int
+cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *json_flag = NULL;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, &json_flag },
+		{ NULL, 0, NULL },
+	};
+	static const char *const heads[] = { "NAME", "CAPACITY", "TAGS" };
+	char *rest[1], *json, (*caps)[12];
+	const char **cells;
+	struct model_rooms rooms;
+	struct err e;
+	int nrest, rc;
+
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	if ((rc = cmd_db(ctx)) != 0)
+		return rc;
+	err_clear(&e);
+	if (db_query_json(ctx->db, DB_ROOMS_JSON_SQL, 0, NULL, &json, &e) != 0)
+		return cmd_fail(ctx, &e);
+	if (json_flag != NULL) {
+		fprintf(ctx->out, "%s\n", json);
+		free(json);
+		return 0;
+	}
+	rc = model_rooms_parse(json, &rooms, &e);
+	free(json);
+	if (rc != 0)
+		return cmd_fail(ctx, &e);
+	if (rooms.n == 0) {
+		fputs("no rooms yet (try 'redlight seed demo')\n", ctx->out);
+		model_rooms_free(&rooms);
+		return 0;
+	}
+	cells = calloc(rooms.n * 3, sizeof(*cells));
+	caps = calloc(rooms.n, sizeof(*caps));
+	if (cells == NULL || caps == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	for (size_t i = 0; i < rooms.n; i++) {
+		if (rooms.v[i].capacity > 0)
+			snprintf(caps[i], sizeof(caps[i]), "%d", rooms.v[i].capacity);
+		else
+			snprintf(caps[i], sizeof(caps[i]), "-");
+		cells[i * 3] = rooms.v[i].name;
+		cells[i * 3 + 1] = caps[i];
+		cells[i * 3 + 2] = rooms.v[i].tags;
+	}
+	text_table(ctx->out, 3, heads, cells, rooms.n, 1u << 1);
+	free(cells);
+	free(caps);
+	model_rooms_free(&rooms);
+	return 0;
+}
+
+const struct cmd_entry cmd_rooms_entry = {
+	.name = "rooms",
+	.usage = "[--json]",
+	.summary = "list the rooms (name, capacity, tags)",
+	.exec = cmd_rooms_exec,
+	.flags = 0,
+};

@@ -1,0 +1,55 @@
+/* keys.h: the console's actions and the keys bound to them (calcurse's
+ * keys.c). A view maps a key press to an action with keys_action_of and
+ * names the actions it honours on the bottom line; `?` lists the table.
+ *
+ * Adding a key: add the action to enum keys_action, its row to keys_table
+ * in keys.c (keys, bottom-line label, help text), handle it in the views
+ * where it works and list it in man/redlight.1 (KEYS). */
+#ifndef REDLIGHT_KEYS_H
+#define REDLIGHT_KEYS_H
+
+#include <wchar.h>
+
+/* One key press: a character (fkey 0) or an ncurses KEY_* code (fkey 1). */
+struct keys_press {
+	wint_t ch;
+	int fkey;
+};
+
+enum keys_action {
+	KEYS_NONE = 0,
+	KEYS_QUIT,
+	KEYS_REFRESH,
+	KEYS_HELP,
+	KEYS_UP,
+	KEYS_DOWN,
+	KEYS_PAGE_UP,
+	KEYS_PAGE_DOWN,
+	KEYS_TOP,
+	KEYS_BOTTOM,
+	KEYS_REDRAW,
+	KEYS_COUNT
+};
+
+struct keys_def {
+	enum keys_action action;
+	const char *names;       /* how help spells the keys: "j, Down" */
+	const char *label;       /* the bottom line: "quit"; NULL = help only */
+	const char *help;        /* one line for the help overlay */
+	wchar_t chars[4];        /* characters bound to it, 0-terminated */
+	int fkeys[4];            /* KEY_* codes bound to it, 0-terminated */
+};
+
+/* keys_table: one row per action in help order, ending with KEYS_NONE. */
+extern const struct keys_def keys_table[];
+
+/* keys_action_of: the action bound to k, KEYS_NONE when none. Cannot fail. */
+enum keys_action keys_action_of(const struct keys_press *k);
+
+/* keys_def_of: the table row of action, NULL for KEYS_NONE. */
+const struct keys_def *keys_def_of(enum keys_action action);
+
+/* keys_first_name: the first key of a row ("j" of "j, Down") into out. */
+void keys_first_name(const struct keys_def *d, char *out, size_t outlen);
+
+#endif

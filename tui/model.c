@@ -1,0 +1,287 @@
+/* model.c: JSON reads from db/ into plain structs (json-c). */
+#include "tui/model.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/tzfile.h"
+
+static void *
+model_alloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *
+model_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = model_alloc(n, 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+/* model_str: the string member key of o, "" when absent or null. */
+static const char *
+model_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
+/* model_join: the strings of array member key (or the "name" member of
+ * its objects) joined with ", ", as a new string. */
+static char *
+model_join(struct json_object *o, const char *key)
+{
+	struct json_object *arr;
+	size_t len = 1, n;
+	char *out;
+
+	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
+		return model_strdup("");
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, "name")
+		    : json_object_get_string(it);
+		len += strlen(s ? s : "") + 2;
+	}
+	out = model_alloc(len, 1);
+	for (size_t i = 0, o_len = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, "name")
+		    : json_object_get_string(it);
+		o_len += (size_t)snprintf(out + o_len, len - o_len, "%s%s", i ? ", " : "", s ? s : "");
+	}
+	return out;
+}
+
+/* model_instant: an RFC 3339 string from the JSON as seconds (UTC). */
+static int
+model_instant(const char *s, int64_t *out)
+{
+	return tz_parse_rfc3339(s, out, NULL);
+}
+
+/* model_array: parse json and find its top-level array member key. */
+static int
+model_array(const char *json, const char *key, struct json_object **root,
+    struct json_object **arr, struct err *e)
+{
+	*root = json_tokener_parse(json);
+	if (*root == NULL || !json_object_object_get_ex(*root, key, arr) ||
+	    !json_object_is_type(*arr, json_type_array)) {
+		json_object_put(*root);
+		*root = NULL;
+		return err_set(e, ERR_INTERNAL, NULL, "the database answered without a '%s' list", key);
+	}
+	return 0;
+}
+
+int
+model_rooms_parse(const char *json, struct model_rooms *out, struct err *e)
+{
+	struct json_object *root, *arr;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "rooms", &root, &arr, e)) != 0)
+		return rc;
+	out->n = json_object_array_length(arr);
+	out->v = model_alloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i), *cap;
+		struct model_room *r = &out->v[i];
+
+		r->id = model_strdup(model_str(it, "id"));
+		r->name = model_strdup(model_str(it, "name"));
+		r->description = model_strdup(model_str(it, "description"));
+		r->tags = model_join(it, "tags");
+		if (json_object_object_get_ex(it, "capacity", &cap) &&
+		    json_object_is_type(cap, json_type_int))
+			r->capacity = json_object_get_int(cap);
+		snprintf(r->color, sizeof(r->color), "%s", model_str(it, "color"));
+	}
+	json_object_put(root);
+	return 0;
+}
+
+void
+model_rooms_free(struct model_rooms *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].id);
+		free(r->v[i].name);
+		free(r->v[i].description);
+		free(r->v[i].tags);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+model_rooms_load(struct db *db, struct model_rooms *out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, DB_ROOMS_JSON_SQL, 0, NULL, &json, e)) != 0)
+		return rc;
+	rc = model_rooms_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+int
+model_bookings_parse(const char *json, struct model_bookings *out, struct err *e)
+{
+	struct json_object *root, *arr;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "bookings", &root, &arr, e)) != 0)
+		return rc;
+	out->n = json_object_array_length(arr);
+	out->v = model_alloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		struct model_booking *b = &out->v[i];
+
+		b->id = model_strdup(model_str(it, "id"));
+		b->code = model_strdup(model_str(it, "code"));
+		b->status = model_strdup(model_str(it, "status"));
+		b->room_name = model_strdup(model_str(it, "room_name"));
+		b->artist_name = model_strdup(model_str(it, "artist_name"));
+		b->staff = model_join(it, "staff");
+		b->start_at = model_strdup(model_str(it, "start_at"));
+		b->end_at = model_strdup(model_str(it, "end_at"));
+		if (model_instant(b->start_at, &b->start) != 0 ||
+		    model_instant(b->end_at, &b->end) != 0) {
+			json_object_put(root);
+			model_bookings_free(out);
+			return err_set(e, ERR_INTERNAL, NULL, "booking %s has a bad time", b->code);
+		}
+	}
+	json_object_put(root);
+	return 0;
+}
+
+void
+model_bookings_free(struct model_bookings *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		struct model_booking *x = &b->v[i];
+		free(x->id);
+		free(x->code);
+		free(x->status);
+		free(x->room_name);
+		free(x->artist_name);
+		free(x->staff);
+		free(x->start_at);
+		free(x->end_at);
+	}
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+model_studio_load(struct db *db, struct model_studio *out, struct err *e)
+{
+	struct json_object *root, *s;
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_settings_timezone(db, out->timezone, sizeof(out->timezone), e)) != 0)
+		return rc;
+	if ((rc = db_query_json(db, DB_SETTINGS_JSON_SQL, 0, NULL, &json, e)) != 0)
+		return rc;
+	root = json_tokener_parse(json);
+	free(json);
+	if (root == NULL || !json_object_object_get_ex(root, "settings", &s)) {
+		json_object_put(root);
+		return err_set(e, ERR_INTERNAL, NULL, "the database answered without settings");
+	}
+	snprintf(out->studio_name, sizeof(out->studio_name), "%s", model_str(s, "studio_name"));
+	json_object_put(root);
+	return tz_load_system(out->timezone, &out->tz, e);
+}
+
+void
+model_studio_free(struct model_studio *s)
+{
+	if (s == NULL)
+		return;
+	tz_free(s->tz);
+	s->tz = NULL;
+}
+
+int
+model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
+    struct err *e)
+{
+	int64_t start, end;
+	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
+	const char *params[2] = { from, to };
+	int rc;
+
+	*json = NULL;
+	if ((rc = tz_local_day_bounds(tz, y, m, d, &start, &end, e)) != 0 ||
+	    (rc = tz_format_utc(start, from, sizeof(from), e)) != 0 ||
+	    (rc = tz_format_utc(end, to, sizeof(to), e)) != 0)
+		return rc;
+	return db_query_json(db, DB_BOOKINGS_BETWEEN_JSON_SQL, 2, params, json, e);
+}
+
+void
+model_today(const struct tz *tz, int64_t now, int *y, int *m, int *d)
+{
+	struct tz_local l;
+
+	tz_to_local(tz, now, &l);
+	*y = l.year;
+	*m = l.month;
+	*d = l.day;
+}
+
+void
+model_local_time(const struct tz *tz, int64_t t, int y, int m, int d, char *out,
+    size_t outlen)
+{
+	struct tz_local l;
+
+	tz_to_local(tz, t, &l);
+	if (l.year == y && l.month == m && l.day == d)
+		snprintf(out, outlen, "%02d:%02d", l.hour, l.minute);
+	else
+		snprintf(out, outlen, "%02d-%02d %02d:%02d", l.month, l.day, l.hour, l.minute);
+}
+
+const char *
+model_weekday_name(int y, int m, int d)
+{
+	static const char *const names[] = {
+		"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+	};
+
+	return names[tz_weekday(tz_days_from_civil(y, m, d))];
+}

@@ -1,0 +1,118 @@
+/* ui.h: the console's screen and its one event loop.
+ *
+ * A single thread runs a libuv loop that watches stdin (uv_poll on fd 0)
+ * and SIGWINCH, SIGINT, SIGTERM and SIGHUP (uv_signal); no other thread
+ * touches the screen. The screen is a stack of views: the top one gets the
+ * keys, all of them draw bottom to top (so an overlay such as help draws
+ * over the view below it). The ui draws the chrome: a title bar on the
+ * first line, a message line and the key line at the bottom; views draw in
+ * the body between (ui_body).
+ *
+ * Views never hold business logic: they read through db/ (tui/model.h)
+ * and act through commands (tui/cmd.h, ui_cmd). */
+#ifndef REDLIGHT_UI_H
+#define REDLIGHT_UI_H
+
+#include <curses.h>
+
+#include "db/db.h"
+#include "tui/cmd.h"
+#include "tui/keys.h"
+#include "tui/model.h"
+
+struct ui;
+
+/* A view: one file, tui/view-NAME.c, exports one `const struct view
+ * view_NAME` and keeps its state private. enter creates the state (it may
+ * return NULL when the view has none) and leave frees it; resize says the
+ * screen changed size (a draw follows); draw paints the view's part of the
+ * screen (no refresh: the ui does that once); key handles one key press
+ * while the view is on top. Any callback may be NULL. */
+struct view {
+	const char *name;
+	/* actions the bottom line names while this view is on top, ending
+	 * with KEYS_NONE; NULL shows status_text instead */
+	const enum keys_action *status_keys;
+	const char *status_text;
+	void *(*enter)(struct ui *ui, void *arg);
+	void (*leave)(struct ui *ui, void *state);
+	void (*resize)(struct ui *ui, void *state);
+	void (*draw)(struct ui *ui, void *state);
+	void (*key)(struct ui *ui, void *state, const struct keys_press *k);
+};
+
+extern const struct view view_login;
+extern const struct view view_day;
+extern const struct view view_help;
+
+/* What the chrome and the views draw with. With colours these are colour
+ * pairs; without (has_colors() false, or NO_COLOR set) plain attributes. */
+enum ui_style {
+	UI_TITLE,      /* the title bar */
+	UI_KEYS,       /* the key line */
+	UI_HEADING,    /* section headings and column titles */
+	UI_CURSOR,     /* the selected row */
+	UI_ERROR,      /* error messages */
+	UI_DIM,        /* secondary text: canceled bookings, hints */
+	UI_OK,         /* confirmed bookings */
+	UI_PENDING,    /* bookings awaiting approval */
+	UI_BOX,        /* overlays */
+	UI_STYLE_COUNT
+};
+
+/* ui_run: take over the terminal, enter first (with arg) and run the loop
+ * until a view calls ui_quit; then restore the terminal (and stdin's file
+ * flags) and print the quit message, if any, on ctx->err. Returns the exit
+ * status given to ui_quit. Fails (before touching the screen, with a line
+ * on ctx->err) when the terminal cannot be used. */
+int ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg);
+
+/* ui_quit: stop the loop after this callback; status is run's exit status
+ * and msg (may be NULL) is printed after the screen is restored. */
+void ui_quit(struct ui *ui, int status, const char *msg);
+
+/* ui_push: put view on top (enter is called now). ui_pop: remove the top
+ * view (leave is called now; the view must not touch its state after
+ * calling ui_pop). ui_replace: pop then push, as one step. */
+void ui_push(struct ui *ui, const struct view *view, void *arg);
+void ui_pop(struct ui *ui);
+void ui_replace(struct ui *ui, const struct view *view, void *arg);
+
+/* ui_dirty: redraw everything when this event is done. ui_flush: redraw
+ * now, for a view about to block (a database call) that wants its
+ * "working..." message seen. */
+void ui_dirty(struct ui *ui);
+void ui_flush(struct ui *ui);
+
+/* ui_message: one line above the key line until the next key press. An
+ * error shows in UI_ERROR. */
+void ui_message(struct ui *ui, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ui_cursor: show the terminal cursor at (y, x) after this draw (text
+ * entry); by default it is hidden. Call from draw. */
+void ui_cursor(struct ui *ui, int y, int x);
+
+/* ui_body: the rows views may draw on: first row *top, *height rows, full
+ * width COLS. */
+void ui_body(struct ui *ui, int *top, int *height);
+
+/* ui_attr: the attributes for style. Cannot fail. */
+attr_t ui_attr(struct ui *ui, enum ui_style style);
+
+/* ui_put: draw s at (y, x) cut and padded to width columns. */
+void ui_put(int y, int x, const char *s, int width);
+
+/* The session: the command context (database, configuration), the
+ * signed-in user and the studio (name, zone). All borrowed. */
+struct cmd_ctx *ui_cmd(struct ui *ui);
+struct db *ui_db(struct ui *ui);
+const struct db_actor *ui_actor(struct ui *ui);   /* NULL before sign-in */
+void ui_set_actor(struct ui *ui, const struct db_actor *actor);
+/* ui_studio: NULL until a view loaded it. ui_set_studio takes s over (the
+ * ui frees it with model_studio_free at the end or on the next set) and
+ * empties *s. */
+const struct model_studio *ui_studio(struct ui *ui);
+void ui_set_studio(struct ui *ui, struct model_studio *s);
+
+#endif
