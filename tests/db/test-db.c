@@ -304,7 +304,7 @@ test_a_hold_blocks_others_and_only_its_owner_can_book_it(void)
 	    " AND payload->>'booking_id' = (SELECT id::text FROM booking WHERE code = 'RL-TESTAAA3')"), 1);
 	/* a converted hold cannot be used twice */
 	const char *sp_again[7] = { ARTIST, hold, ROOM_A, "2030-02-04T15:00:00Z", "2030-02-04T17:00:00Z", "{}", "RL-TESTAAA4" };
-	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp_again, NULL, 0, &e), ERR_STATE);
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp_again, NULL, 0, &e), ERR_CHANGED);
 }
 
 static void
@@ -318,7 +318,7 @@ test_an_expired_hold_cannot_become_a_booking(void)
 	CU_ASSERT_EQUAL(db_exec(tdb, "UPDATE hold SET expires_at = now() - interval '1 second' WHERE token = 'tok-exp'",
 	    0, NULL, NULL, &e), 0);
 	const char *sp[7] = { ARTIST, hold, ROOM_B, "2030-02-05T15:00:00Z", "2030-02-05T17:00:00Z", "{}", "RL-TESTBBB1" };
-	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp, NULL, 0, &e), ERR_STATE);
+	CU_ASSERT_EQUAL(call(SUBMIT_SQL, 7, sp, NULL, 0, &e), ERR_CHANGED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "expired"));
 	/* but the time is free for a fresh request */
 	const char *sp2[7] = { ARTIST, NULL, ROOM_B, "2030-02-05T15:00:00Z", "2030-02-05T17:00:00Z", "{}", "RL-TESTBBB2" };
@@ -351,7 +351,7 @@ test_cancel_and_reschedule_are_guarded_and_move_claims(void)
 	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 0, 0)", 2, cp_other, NULL, 0, &e), ERR_NOT_FOUND);
 	const char *cp[2] = { booking, ARTIST };
 	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 100, 0)", 2, cp, NULL, 0, &e), 0);
-	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 100, 0)", 2, cp, NULL, 0, &e), ERR_STATE);
+	CU_ASSERT_EQUAL(call("SELECT * FROM booking_cancel($1, $2, false, 'x', 100, 0)", 2, cp, NULL, 0, &e), ERR_CHANGED);
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE code = 'RL-TESTCCC1' AND status = 'canceled'"), 1);
 }
 

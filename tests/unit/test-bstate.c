@@ -80,8 +80,8 @@ test_booking_rejected_booking_cannot_be_approved(void)
 
 	err_clear(&e);
 	CU_ASSERT_EQUAL(booking_transition(BOOKING_REJECTED, BOOKING_EV_APPROVE, &to, &fx, &e),
-	    ERR_STATE);
-	CU_ASSERT_EQUAL(e.code, ERR_STATE);
+	    ERR_CHANGED);
+	CU_ASSERT_EQUAL(e.code, ERR_CHANGED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "approve"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "rejected"));
 	CU_ASSERT_EQUAL(to, BOOKING_AWAITING_APPROVAL);
@@ -98,14 +98,14 @@ test_booking_finished_bookings_accept_no_event(void)
 	for (size_t i = 0; i < sizeof(done) / sizeof(done[0]); i++)
 		for (int ev = 0; ev < NEVENT; ev++)
 			CU_ASSERT_EQUAL(booking_transition(done[i], (enum booking_event)ev, NULL,
-			    NULL, NULL), ERR_STATE);
+			    NULL, NULL), ERR_CHANGED);
 	/* and the two live states refuse what does not fit them */
 	CU_ASSERT_EQUAL(booking_transition(BOOKING_CONFIRMED, BOOKING_EV_APPROVE, NULL, NULL,
-	    NULL), ERR_STATE);
+	    NULL), ERR_CHANGED);
 	CU_ASSERT_EQUAL(booking_transition(BOOKING_CONFIRMED, BOOKING_EV_REJECT, NULL, NULL,
-	    NULL), ERR_STATE);
+	    NULL), ERR_CHANGED);
 	CU_ASSERT_EQUAL(booking_transition(BOOKING_AWAITING_APPROVAL, BOOKING_EV_COMPLETE, NULL,
-	    NULL, NULL), ERR_STATE);
+	    NULL, NULL), ERR_CHANGED);
 }
 
 static void

@@ -71,8 +71,8 @@ test_policy_refuses_changes_once_the_session_started(void)
 	struct err e;
 
 	load(&p);
-	CU_ASSERT_EQUAL(policy_cancel(&p, START, START, 10000, &r, &e), ERR_STATE);
-	CU_ASSERT_EQUAL(policy_reschedule(&p, START + 1, START, 0, &r, &e), ERR_STATE);
+	CU_ASSERT_EQUAL(policy_cancel(&p, START, START, 10000, &r, &e), ERR_CHANGED);
+	CU_ASSERT_EQUAL(policy_reschedule(&p, START + 1, START, 0, &r, &e), ERR_CHANGED);
 }
 
 static void
