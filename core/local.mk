@@ -9,7 +9,9 @@ core_libcore_a_SOURCES = \
 	core/conf.c core/conf.h \
 	core/code.c core/code.h \
 	core/quote.c core/quote.h \
-	core/policy.c core/policy.h
+	core/policy.c core/policy.h \
+	core/validate.c core/validate.h \
+	core/avail.c core/avail-json.c core/avail.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

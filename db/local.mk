@@ -9,7 +9,8 @@ db_libdb_a_SOURCES = \
 	db/catalog.c \
 	db/booking.c \
 	db/conf-load.c \
-	db/tzfile.c
+	db/tzfile.c db/tzfile.h \
+	db/avail.c db/avail.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 

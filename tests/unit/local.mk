@@ -7,6 +7,8 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-tz.c \
 	tests/unit/test-bstate.c \
 	tests/unit/test-quote.c \
-	tests/unit/test-policy.c
+	tests/unit/test-policy.c \
+	tests/unit/test-validate.c \
+	tests/unit/test-avail.c
 tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

@@ -16,6 +16,8 @@ main(void)
 	suite_bstate();
 	suite_quote();
 	suite_policy();
+	suite_validate();
+	suite_avail();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

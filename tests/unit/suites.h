@@ -14,5 +14,7 @@ void suite_tz(void);
 void suite_bstate(void);
 void suite_quote(void);
 void suite_policy(void);
+void suite_validate(void);
+void suite_avail(void);
 
 #endif
