@@ -18,10 +18,12 @@
 #define CONF_DEFAULT_MAX_BODY_BYTES 65536
 #define CONF_DEFAULT_DB_POOL 4
 #define CONF_DEFAULT_LOG_FORMAT "json"
+#define CONF_DEFAULT_RATE_LIMIT_SCALE 1.0
 
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
 #define CONF_DB_POOL_MAX 64
+#define CONF_RATE_LIMIT_SCALE_MAX 1000000
 
 void
 conf_defaults(struct conf *c)
@@ -33,6 +35,7 @@ conf_defaults(struct conf *c)
 	c->max_body_bytes = CONF_DEFAULT_MAX_BODY_BYTES;
 	c->db_pool = CONF_DEFAULT_DB_POOL;
 	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
+	c->rate_limit_scale = CONF_DEFAULT_RATE_LIMIT_SCALE;
 }
 
 /* Copies value into a fixed field, refusing what would not fit rather than
@@ -63,6 +66,30 @@ conf_set_int(int *dst, const char *key, const char *value, long min, long max, s
 		return err_set(e, ERR_CONFIG, key, "%s: %ld is out of range (%ld to %ld)",
 		    key, v, min, max);
 	*dst = (int)v;
+	return 0;
+}
+
+/* A non-negative decimal (digits, optionally '.' and digits) up to max,
+ * read by hand: strtod would follow the console's locale and take "0,5". */
+static int
+conf_set_decimal(double *dst, const char *key, const char *value, long max, struct err *e)
+{
+	const char *p = value;
+	double v = 0, unit = 1;
+	int digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		if (v <= (double)max) /* past max, further digits only overflow */
+			v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			v += (*p - '0') * (unit /= 10);
+	if (digits == 0 || *p != '\0')
+		return err_set(e, ERR_CONFIG, key, "%s: expected a number like 1 or 0.5, got '%.60s'",
+		    key, value);
+	if (v > (double)max)
+		return err_set(e, ERR_CONFIG, key, "%s: %.60s is out of range (0 to %ld)", key, value, max);
+	*dst = v;
 	return 0;
 }
 
@@ -152,6 +179,8 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 		return conf_set_int(&c->max_body_bytes, key, value, 1, CONF_MAX_BODY_BYTES_MAX, e);
 	if (strcmp(key, "db_pool") == 0)
 		return conf_set_int(&c->db_pool, key, value, 1, CONF_DB_POOL_MAX, e);
+	if (strcmp(key, "rate_limit_scale") == 0)
+		return conf_set_decimal(&c->rate_limit_scale, key, value, CONF_RATE_LIMIT_SCALE_MAX, e);
 	if (strcmp(key, "log_format") == 0) {
 		if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0)
 			return err_set(e, ERR_CONFIG, key, "log_format: expected json or text, got '%.60s'",

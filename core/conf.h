@@ -18,6 +18,8 @@ struct conf {
 	int max_body_bytes;       /* request body limit, default 65536 */
 	int db_pool;              /* redlightd async connections, default 4 */
 	char log_format[16];      /* "json" (default) or "text" */
+	double rate_limit_scale;  /* redlightd multiplies its rate limits by this;
+	                           * 0 turns them off; default 1 */
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
@@ -38,8 +40,8 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * SYSCONFDIR/redlight/redlight.conf; then environment overrides
  * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
  * REDLIGHT_WORKER, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
- * REDLIGHT_LOG_FORMAT). used (may be NULL, 512 bytes) receives the file
- * read, or "". */
+ * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE). used (may be NULL, 512
+ * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 
 #endif

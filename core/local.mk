@@ -11,7 +11,9 @@ core_libcore_a_SOURCES = \
 	core/quote.c core/quote.h \
 	core/policy.c core/policy.h \
 	core/validate.c core/validate.h \
-	core/avail.c core/avail-json.c core/avail.h
+	core/avail.c core/avail-json.c core/avail.h \
+	core/settings.c core/settings.h \
+	core/pricing.c core/pricing.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

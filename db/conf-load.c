@@ -24,6 +24,7 @@ static const struct {
 	{ "REDLIGHT_MAX_BODY_BYTES", "max_body_bytes" },
 	{ "REDLIGHT_DB_POOL", "db_pool" },
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },
+	{ "REDLIGHT_RATE_LIMIT_SCALE", "rate_limit_scale" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

@@ -126,4 +126,29 @@ int db_booking_insert(struct db *db, const struct db_booking_new *b,
 /* db_settings_timezone: the studio's IANA zone name into out. */
 int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e);
 
+/* ---- an artist's bookings, read (db/booking-read.c) ----
+ * The JSON shape of one booking is booking_json() in
+ * db/migrations/0005_booking_reads.sql: {id, code, status, room:{id,name},
+ * start_at, end_at, notes, source, services:[{service_id, name, is_addon,
+ * quantity, unit_price_cents, total_cents}], staff:[{id, name, role}],
+ * totals:{subtotal_cents, fees_cents, taxes_cents, total_cents,
+ * deposit_cents, currency}, paid_cents, payments:[...], reschedule_count,
+ * created_at, updated_at}. */
+
+/* $1 uuid or NULL, $2 code or NULL, $3 the reader's user id, $4 boolean
+ * "the reader is staff": one row holding the booking's JSON when it
+ * exists and the reader owns it or is staff; no row otherwise. */
+extern const char DB_BOOKING_JSON_SQL[];
+/* $1 user id: {"upcoming":[booking...], "past":[booking...]}: upcoming
+ * sessions (not yet ended) soonest first, past ones newest first (the
+ * last DB_MY_BOOKINGS_PAST_MAX). */
+extern const char DB_MY_BOOKINGS_JSON_SQL[];
+#define DB_MY_BOOKINGS_PAST_MAX 100
+/* $1 uuid or NULL, $2 code or NULL, $3 owner's user id: what a cancel or
+ * reschedule weighs, as plain columns, no row when there is no such
+ * booking of that owner: id, status, start_at and end_at (epoch seconds),
+ * room_id, main service id ("" when none), staff ids as a comma-separated
+ * list ("" when none), reschedule_count, paid_cents. */
+extern const char DB_BOOKING_CHANGE_SQL[];
+
 #endif

@@ -10,13 +10,18 @@ db_libdb_a_SOURCES = \
 	db/booking.c \
 	db/conf-load.c \
 	db/tzfile.c db/tzfile.h \
-	db/avail.c db/avail.h
+	db/avail.c db/avail.h \
+	db/booking-read.c \
+	db/admin.c db/admin.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
 MIGRATIONS = \
 	db/migrations/0001_schema.sql \
-	db/migrations/0002_booking_api.sql
+	db/migrations/0002_booking_api.sql \
+	db/migrations/0003_notify.sql \
+	db/migrations/0004_admin.sql \
+	db/migrations/0005_booking_reads.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

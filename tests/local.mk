@@ -9,3 +9,4 @@ include tests/unit/local.mk
 include tests/db/local.mk
 include tests/http/local.mk
 include tests/tui/local.mk
+include tests/e2e/local.mk

@@ -1,26 +1,112 @@
-/* cmd-bookings.c: `redlight bookings [--date YYYY-MM-DD] [--json]`, one
- * studio-local day's bookings. */
+/* cmd-bookings.c: `redlight bookings [filters] [--json]`: the bookings of
+ * one studio-local day (today by default), or those a filter picks. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "core/bstate.h"
+#include "db/admin.h"
 #include "tui/cmd.h"
+#include "tui/fmt.h"
 #include "tui/model.h"
 #include "tui/text.h"
 
 #define CMD_BOOKINGS_COLS 6
 
+/* cmd_bookings_day: the local day s ("YYYY-MM-DD") as [start, end). */
+static int
+cmd_bookings_day(const struct tz *tz, const char *s, const char *field, int64_t *start,
+    int64_t *end, struct err *e)
+{
+	int y, m, d;
+
+	if (tz_parse_date(s, &y, &m, &d, NULL) != 0 ||
+	    tz_local_day_bounds(tz, y, m, d, start, end, NULL) != 0)
+		return err_set(e, ERR_INVALID, field, "--%s wants an existing day as YYYY-MM-DD, not '%.40s'",
+		    field, s);
+	return 0;
+}
+
+int
+cmd_bookings_resolve(struct db *db, const struct tz *tz, int64_t now,
+    const struct cmd_bookings_filter *f, struct cmd_bookings_params *p, struct err *e)
+{
+	enum booking_status st;
+	char name[128];
+	int64_t a, b, from = 0, to = 0;
+	int has_from = 0, has_to = 0, rc;
+
+	memset(p, 0, sizeof(*p));
+	if (f->date != NULL && (f->from != NULL || f->to != NULL))
+		return err_set(e, ERR_INVALID, "date", "--date is one day: give it, or --from and --to");
+	if (f->status != NULL && booking_status_parse(f->status, &st) != 0)
+		return err_set(e, ERR_INVALID, "status", "unknown status '%.40s' (awaiting_approval, "
+		    "confirmed, rejected, canceled, completed)", f->status);
+	p->v[0] = f->status;
+	if (f->date != NULL) {
+		if ((rc = cmd_bookings_day(tz, f->date, "date", &from, &to, e)) != 0)
+			return rc;
+		has_from = has_to = 1;
+		p->is_day = 1;
+		tz_parse_date(f->date, &p->y, &p->m, &p->d, NULL);
+	}
+	if (f->from != NULL) {
+		if ((rc = cmd_bookings_day(tz, f->from, "from", &from, &b, e)) != 0)
+			return rc;
+		has_from = 1;
+	}
+	if (f->to != NULL) {
+		/* --to names the last day shown, whole */
+		if ((rc = cmd_bookings_day(tz, f->to, "to", &a, &to, e)) != 0)
+			return rc;
+		has_to = 1;
+	}
+	if (has_from && has_to && to <= from)
+		return err_set(e, ERR_INVALID, "to", "--to is before --from");
+	if (f->date == NULL && f->from == NULL && f->to == NULL && f->status == NULL &&
+	    f->room == NULL && f->staff == NULL && f->search == NULL) {
+		/* no filter at all: today, as the console's first screen */
+		model_today(tz, now, &p->y, &p->m, &p->d);
+		if (tz_local_day_bounds(tz, p->y, p->m, p->d, &from, &to, e) != 0)
+			return ERR_INTERNAL;
+		has_from = has_to = 1;
+		p->is_day = 1;
+	}
+	if (f->room != NULL) {
+		if ((rc = db_admin_room_resolve(db, f->room, p->room_id, name, sizeof(name), e)) != 0)
+			return rc;
+		p->v[1] = p->room_id;
+	}
+	if (f->staff != NULL) {
+		if ((rc = db_admin_staff_resolve(db, f->staff, p->staff_id, name, sizeof(name), e)) != 0)
+			return rc;
+		p->v[2] = p->staff_id;
+	}
+	if (has_from) {
+		tz_format_utc(from, p->from, sizeof(p->from), NULL);
+		p->v[3] = p->from;
+	}
+	if (has_to) {
+		tz_format_utc(to, p->to, sizeof(p->to), NULL);
+		p->v[4] = p->to;
+	}
+	p->v[5] = f->search != NULL && f->search[0] != '\0' ? f->search : NULL;
+	return 0;
+}
+
 static void
 cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
-    const struct model_bookings *b, int y, int m, int d)
+    const struct model_details *b, const struct cmd_bookings_params *p)
 {
 	static const char *const heads[CMD_BOOKINGS_COLS] = {
 		"TIME", "STATUS", "ROOM", "ARTIST", "STAFF", "CODE",
 	};
 	const char **cells;
-	char (*times)[40];
+	char (*times)[48];
 
-	fprintf(ctx->out, "%s %04d-%02d-%02d (%s)\n", model_weekday_name(y, m, d), y, m, d,
-	    st->timezone);
+	if (p->is_day)
+		fprintf(ctx->out, "%s %04d-%02d-%02d (%s)\n", model_weekday_name(p->y, p->m, p->d),
+		    p->y, p->m, p->d, st->timezone);
 	if (b->n == 0) {
 		fputs("no bookings\n", ctx->out);
 		return;
@@ -32,13 +118,17 @@ cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
 		abort();
 	}
 	for (size_t i = 0; i < b->n; i++) {
-		const struct model_booking *x = &b->v[i];
+		const struct model_detail *x = &b->v[i];
 		const char **row = cells + i * CMD_BOOKINGS_COLS;
-		char from[16], to[16];
 
-		model_local_time(st->tz, x->start, y, m, d, from, sizeof(from));
-		model_local_time(st->tz, x->end, y, m, d, to, sizeof(to));
-		snprintf(times[i], sizeof(times[i]), "%s-%s", from, to);
+		if (p->is_day) {
+			char from[16], to[16];
+			model_local_time(st->tz, x->start, p->y, p->m, p->d, from, sizeof(from));
+			model_local_time(st->tz, x->end, p->y, p->m, p->d, to, sizeof(to));
+			snprintf(times[i], sizeof(times[i]), "%s-%s", from, to);
+		} else {
+			fmt_span_short(st->tz, x->start, x->end, times[i], sizeof(times[i]));
+		}
 		row[0] = times[i];
 		row[1] = x->status;
 		row[2] = x->room_name;
@@ -54,39 +144,55 @@ cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
 static int
 cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *json_flag = NULL, *date = NULL;
+	const char *json_flag = NULL;
+	struct cmd_bookings_filter f = { 0 };
 	const struct cmd_opt opts[] = {
 		{ "json", 0, &json_flag },
-		{ "date", 1, &date },
+		{ "date", 1, &f.date },
+		{ "status", 1, &f.status },
+		{ "room", 1, &f.room },
+		{ "staff", 1, &f.staff },
+		{ "from", 1, &f.from },
+		{ "to", 1, &f.to },
+		{ "search", 1, &f.search },
 		{ NULL, 0, NULL },
 	};
-	char *rest[1], *json;
+	struct cmd_bookings_params p;
 	struct model_studio st;
-	struct model_bookings b;
+	struct model_details b;
 	struct err e;
+	char *rest[1], *json;
 	int nrest, rc, y, m, d;
 
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
 		return rc;
 	err_clear(&e);
-	if (date != NULL && tz_parse_date(date, &y, &m, &d, &e) != 0)
-		return cmd_usage_error(ctx, "--date wants an existing day as YYYY-MM-DD, not '%s'",
-		    date);
+	/* what can be judged without the database is a usage error */
+	if (f.date != NULL && tz_parse_date(f.date, &y, &m, &d, &e) != 0)
+		return cmd_field_error(ctx, "date", "--date wants an existing day as YYYY-MM-DD, not '%s'",
+		    f.date);
 	if ((rc = cmd_db(ctx)) != 0)
 		return rc;
 	if (model_studio_load(ctx->db, &st, &e) != 0)
 		return cmd_fail(ctx, &e);
-	if (date == NULL)
-		model_today(st.tz, (int64_t)time(NULL), &y, &m, &d);
-	if (model_day_json(ctx->db, st.tz, y, m, d, &json, &e) != 0) {
+	rc = cmd_bookings_resolve(ctx->db, st.tz, (int64_t)time(NULL), &f, &p, &e);
+	if (rc == ERR_INVALID) {
+		model_studio_free(&st);
+		return cmd_field_error(ctx, e.field, "%s", e.msg);
+	}
+	if (rc != 0) {
+		model_studio_free(&st);
+		return cmd_fail(ctx, &e);
+	}
+	if ((rc = db_query_json(ctx->db, DB_ADMIN_BOOKINGS_JSON_SQL, 6, p.v, &json, &e)) != 0) {
 		model_studio_free(&st);
 		return cmd_fail(ctx, &e);
 	}
 	if (json_flag != NULL) {
 		fprintf(ctx->out, "%s\n", json);
-	} else if ((rc = model_bookings_parse(json, &b, &e)) == 0) {
-		cmd_bookings_table(ctx, &st, &b, y, m, d);
-		model_bookings_free(&b);
+	} else if ((rc = model_details_parse(json, &b, &e)) == 0) {
+		cmd_bookings_table(ctx, &st, &b, &p);
+		model_details_free(&b);
 	}
 	free(json);
 	model_studio_free(&st);
@@ -95,8 +201,8 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_bookings_entry = {
 	.name = "bookings",
-	.usage = "[--date YYYY-MM-DD] [--json]",
-	.summary = "one studio-local day's bookings (default today)",
+	.usage = "[--date D | --from D --to D] [--status S] [--room R] [--staff S] [--search TEXT] [--json]",
+	.summary = "bookings of a studio-local day (default today), or as filtered",
 	.exec = cmd_bookings_exec,
 	.flags = 0,
 };

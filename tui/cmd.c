@@ -2,14 +2,30 @@
  * the database, error lines, option parsing). */
 #include "tui/cmd.h"
 
+#include <ctype.h>
+#include <json-c/json.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_console_entry,
 	&cmd_rooms_entry,
 	&cmd_bookings_entry,
+	&cmd_booking_entry,
+	&cmd_queue_entry,
+	&cmd_approve_entry,
+	&cmd_reject_entry,
+	&cmd_cancel_entry,
+	&cmd_assign_staff_entry,
+	&cmd_swap_staff_entry,
+	&cmd_holds_entry,
+	&cmd_hold_entry,
+	&cmd_hold_release_entry,
+	&cmd_hold_extend_entry,
+	&cmd_audit_entry,
 	&cmd_migrate_entry,
 	&cmd_seed_entry,
 	&cmd_help_entry,
@@ -77,29 +93,66 @@ cmd_db(struct cmd_ctx *ctx)
 int
 cmd_fail(struct cmd_ctx *ctx, const struct err *e)
 {
+	return cmd_fail_about(ctx, NULL, e, NULL);
+}
+
+int
+cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const char *hint)
+{
 	const char *msg = e->msg[0] ? e->msg : err_name(e->code);
 
-	fprintf(ctx->err, "redlight: %s\n", msg);
+	ctx->last_err = *e;
+	if (ctx->last_err.msg[0] == '\0')
+		snprintf(ctx->last_err.msg, sizeof(ctx->last_err.msg), "%s", msg);
+	fputs("redlight: ", ctx->err);
+	if (what != NULL && strstr(msg, what) == NULL)
+		fprintf(ctx->err, "%s: ", what);
+	fprintf(ctx->err, "%s%s\n", msg, hint ? hint : "");
 	return e->code != ERR_OK ? err_exit_status(e->code) : 1;
+}
+
+/* cmd_usage_vline: the usage error line, its message kept in last_err. */
+static int
+cmd_usage_vline(struct cmd_ctx *ctx, const char *field, const char *fmt, va_list ap)
+{
+	const struct cmd_entry *en = ctx->entry;
+	char msg[sizeof(ctx->last_err.msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_set(&ctx->last_err, ERR_INVALID, field, "%s", msg);
+	fputs("redlight: ", ctx->err);
+	if (en != NULL)
+		fprintf(ctx->err, "%s: ", en->name);
+	fputs(msg, ctx->err);
+	if (en != NULL)
+		fprintf(ctx->err, " (usage: redlight %s%s%s)", en->name,
+		    en->usage[0] ? " " : "", en->usage);
+	fputc('\n', ctx->err);
+	return CMD_EXIT_USAGE;
 }
 
 int
 cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	const struct cmd_entry *en = ctx->entry;
+	int rc;
 
-	fputs("redlight: ", ctx->err);
-	if (en != NULL)
-		fprintf(ctx->err, "%s: ", en->name);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	rc = cmd_usage_vline(ctx, NULL, fmt, ap);
 	va_end(ap);
-	if (en != NULL)
-		fprintf(ctx->err, " (usage: redlight %s%s%s)", en->name,
-		    en->usage[0] ? " " : "", en->usage);
-	fputc('\n', ctx->err);
-	return CMD_EXIT_USAGE;
+	return rc;
+}
+
+int
+cmd_field_error(struct cmd_ctx *ctx, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = cmd_usage_vline(ctx, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void
@@ -147,6 +200,7 @@ cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char **arg
 	int status;
 
 	ctx->entry = entry;
+	err_clear(&ctx->last_err);
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			cmd_print_usage(ctx->out, entry);
@@ -213,4 +267,190 @@ cmd_parse(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_opt *opts
 		}
 	}
 	return 0;
+}
+
+/* ---- who acts ---- */
+
+/* cmd_read_password: a password typed on the terminal without echo, into
+ * buf. Returns 0, or -1 when the terminal cannot be read. */
+static int
+cmd_read_password(const char *email, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int rc = 0;
+
+	if (tty == NULL)
+		return -1;
+	fprintf(tty, "password for %s: ", email);
+	fflush(tty);
+	if (tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	}
+	if (fgets(buf, (int)len, tty) == NULL)
+		rc = -1;
+	else
+		buf[strcspn(buf, "\r\n")] = '\0';
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	return rc;
+}
+
+int
+cmd_actor(struct cmd_ctx *ctx, const char *as)
+{
+	char typed[256];
+	const char *pw;
+	struct db_actor actor;
+	struct err e;
+	int rc;
+
+	if (as == NULL) {
+		if (ctx->have_actor)
+			return 0;
+		return cmd_usage_error(ctx, "say who acts with --as EMAIL (the password comes from "
+		    "REDLIGHT_PASSWORD)");
+	}
+	err_clear(&e);
+	pw = getenv("REDLIGHT_PASSWORD");
+	if (pw == NULL) {
+		if (!isatty(STDIN_FILENO) || cmd_read_password(as, typed, sizeof(typed)) != 0) {
+			err_set(&e, ERR_AUTH, "password", "no password for %s: set REDLIGHT_PASSWORD or run "
+			    "from a terminal", as);
+			return cmd_fail(ctx, &e);
+		}
+		pw = typed;
+	}
+	rc = db_login(ctx->db, as, pw, &actor, &e);
+	explicit_bzero(typed, sizeof(typed));
+	if (rc != 0)
+		return cmd_fail(ctx, &e);
+	if (strcmp(actor.role, "staff") != 0 && strcmp(actor.role, "admin") != 0) {
+		err_set(&e, ERR_FORBIDDEN, "as", "%s is an artist account; only studio staff and admins "
+		    "act here", actor.email);
+		return cmd_fail(ctx, &e);
+	}
+	ctx->actor = actor;
+	ctx->have_actor = 1;
+	return 0;
+}
+
+/* ---- values ---- */
+
+/* cmd_digits: n decimal digits at s into *out. */
+static int
+cmd_digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cmd_parse_when(const struct tz *tz, const char *s, int date_ok, int64_t *out, struct err *e)
+{
+	int y, mo, d, h = 0, mi = 0, rc;
+	size_t len = strlen(s);
+	int64_t t;
+
+	if (len > 19 && tz_parse_rfc3339(s, out, NULL) == 0)
+		return 0;
+	if (len < 10 || s[4] != '-' || s[7] != '-' || cmd_digits(s, 4, &y) != 0 ||
+	    cmd_digits(s + 5, 2, &mo) != 0 || cmd_digits(s + 8, 2, &d) != 0)
+		goto shape;
+	if (len == 10 && !date_ok)
+		return err_set(e, ERR_INVALID, "start", "'%.40s' needs a time of day too: "
+		    "\"YYYY-MM-DD HH:MM\"", s);
+	if (len != 10 && (len != 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':' || cmd_digits(s + 11, 2, &h) != 0 || cmd_digits(s + 14, 2, &mi) != 0))
+		goto shape;
+	if (!tz_date_valid(y, mo, d))
+		return err_set(e, ERR_INVALID, "start", "%.10s is not a date", s);
+	if (h > 23 || mi > 59)
+		return err_set(e, ERR_INVALID, "start", "%.5s is not a time of day", s + 11);
+	if (len == 10)
+		return tz_local_day_bounds(tz, y, mo, d, out, NULL, e) == 0 ? 0
+		    : err_set(e, ERR_INVALID, "start", "%.10s is not a date", s);
+	rc = tz_from_local(tz, y, mo, d, h, mi, 0, TZ_STRICT, &t, NULL);
+	if (rc == 0) {
+		*out = t;
+		return 0;
+	}
+	/* TZ_EARLIER resolves a time shown twice, never one that is skipped */
+	if (tz_from_local(tz, y, mo, d, h, mi, 0, TZ_EARLIER, &t, NULL) == 0) {
+		int o1 = tz_utc_offset(tz, t), o2 = o1;
+		if (tz_from_local(tz, y, mo, d, h, mi, 0, TZ_LATER, &t, NULL) == 0)
+			o2 = tz_utc_offset(tz, t);
+		return err_set(e, ERR_INVALID, "start", "%.16s happens twice in %s; give its offset: "
+		    "%.10sT%02d:%02d:00%c%02d:%02d or ...%c%02d:%02d", s, tz_name(tz), s, h, mi,
+		    o1 < 0 ? '-' : '+', abs(o1) / 3600, abs(o1) % 3600 / 60,
+		    o2 < 0 ? '-' : '+', abs(o2) / 3600, abs(o2) % 3600 / 60);
+	}
+	return err_set(e, ERR_INVALID, "start", "%.16s does not exist in %s (the clocks skip it)",
+	    s, tz_name(tz));
+shape:
+	return err_set(e, ERR_INVALID, "start", "'%.40s' is not a time: use \"YYYY-MM-DD HH:MM\" "
+	    "(studio time) or RFC 3339", s);
+}
+
+int
+cmd_parse_minutes(const char *s, int max, int *out, struct err *e)
+{
+	long total = 0, n;
+	const char *p = s;
+	char *end;
+	int parts = 0;
+
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		n = strtol(p, &end, 10);
+		if (n > 100000)
+			goto bad;
+		p = end;
+		if (*p == 'h' || *p == 'H') {
+			total += n * 60;
+			p++;
+		} else if (*p == ':' && parts == 0) {
+			if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) || p[3] != '\0')
+				goto bad;
+			total += n * 60 + (p[1] - '0') * 10 + (p[2] - '0');
+			p += 3;
+		} else if (*p == 'm' || *p == 'M' || *p == '\0') {
+			total += n;
+			if (*p != '\0')
+				p++;
+			if (*p == 'i' && strncmp(p, "in", 2) == 0)
+				p += 2;
+		} else {
+			goto bad;
+		}
+		parts++;
+	}
+	if (parts == 0)
+		goto bad;
+	if (total < 1 || total > max)
+		return err_set(e, ERR_INVALID, "duration", "'%.40s' is out of range: 1 minute to %d "
+		    "minutes", s, max);
+	*out = (int)total;
+	return 0;
+bad:
+	return err_set(e, ERR_INVALID, "duration", "'%.40s' is not a duration: use minutes (90), "
+	    "hours (2h) or both (1h30m)", s);
+}
+
+void
+cmd_json_print(struct cmd_ctx *ctx, struct json_object *o)
+{
+	fprintf(ctx->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
 }

@@ -18,6 +18,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/tz.h"
 #include "db/db.h"
 
 /* Exit statuses that are not error codes (err_exit_status gives the rest). */
@@ -33,6 +34,11 @@ struct cmd_ctx {
 	FILE *out;                /* results (stdout) */
 	FILE *err;                /* one-line errors (stderr) */
 	const struct cmd_entry *entry; /* the command running now */
+	struct db_actor actor;    /* who acts: the console's user, or --as */
+	int have_actor;
+	struct err last_err;      /* what the last failure said (cmd_fail,
+	                           * cmd_usage_error, cmd_field_error), so the
+	                           * console can show it at the field at fault */
 };
 
 struct cmd_entry {
@@ -55,6 +61,18 @@ extern const struct cmd_entry cmd_seed_entry;
 extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_bookings_entry;
 extern const struct cmd_entry cmd_console_entry;
+extern const struct cmd_entry cmd_queue_entry;
+extern const struct cmd_entry cmd_approve_entry;
+extern const struct cmd_entry cmd_reject_entry;
+extern const struct cmd_entry cmd_booking_entry;
+extern const struct cmd_entry cmd_cancel_entry;
+extern const struct cmd_entry cmd_assign_staff_entry;
+extern const struct cmd_entry cmd_swap_staff_entry;
+extern const struct cmd_entry cmd_holds_entry;
+extern const struct cmd_entry cmd_hold_entry;
+extern const struct cmd_entry cmd_hold_release_entry;
+extern const struct cmd_entry cmd_hold_extend_entry;
+extern const struct cmd_entry cmd_audit_entry;
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -82,9 +100,74 @@ int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
 void cmd_ctx_init(struct cmd_ctx *ctx);
 void cmd_ctx_done(struct cmd_ctx *ctx);
 
-/* cmd_fail: print "redlight: MSG" for e on ctx->err and return
- * err_exit_status(e->code) (1 when e reports no code). */
+/* cmd_fail: print "redlight: MSG" for e on ctx->err, keep e in
+ * ctx->last_err and return err_exit_status(e->code) (1 when e reports no
+ * code). */
 int cmd_fail(struct cmd_ctx *ctx, const struct err *e);
+
+/* cmd_fail_about: cmd_fail for one of several things a command works on
+ * (a booking code): the line starts "redlight: WHAT: " unless the message
+ * names it already, and ends with hint (may be NULL). */
+int cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const char *hint);
+
+/* cmd_field_error: a value on the command line that is wrong (a time that
+ * does not exist, a malformed duration): a usage error (CMD_EXIT_USAGE)
+ * whose ctx->last_err names field, so the console can put the message
+ * next to it. */
+int cmd_field_error(struct cmd_ctx *ctx, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* cmd_actor: make sure someone acts. With as (--as EMAIL) sign them in:
+ * the password comes from REDLIGHT_PASSWORD, else a prompt when stdin is
+ * a terminal; only staff and admins may act. Without as, the console's
+ * user (ctx->have_actor), or a usage error saying to pass --as. Call
+ * after cmd_db. Returns 0 (ctx->actor is the actor) or the exit status,
+ * having printed why. */
+int cmd_actor(struct cmd_ctx *ctx, const char *as);
+
+/* cmd_parse_when: an instant from the command line: RFC 3339
+ * ("2027-03-14T15:00:00-04:00"), or studio-local "YYYY-MM-DD HH:MM" (a
+ * 'T' may take the space's place) in tz, which must exist and be
+ * unambiguous there (a time the clocks skip or show twice is ERR_INVALID
+ * saying so). With date_ok, a bare "YYYY-MM-DD" is that local day's
+ * start. Fails with ERR_INVALID, field "start". */
+int cmd_parse_when(const struct tz *tz, const char *s, int date_ok, int64_t *out, struct err *e);
+
+/* cmd_parse_minutes: a duration as "90", "90m", "2h", "1h30m" or "1:30"
+ * into minutes, 1..max. Fails with ERR_INVALID (field "duration"). */
+int cmd_parse_minutes(const char *s, int max, int *out, struct err *e);
+
+/* What `bookings` filters on, as typed (NULL: no filter); the console's
+ * bookings screen asks the same. */
+struct cmd_bookings_filter {
+	const char *date;         /* one studio-local day, YYYY-MM-DD */
+	const char *from, *to;    /* first and last local day shown */
+	const char *status;
+	const char *room;         /* name or id */
+	const char *staff;        /* name, email or id */
+	const char *search;       /* text in the code or the artist's name */
+};
+
+/* The parameters of DB_ADMIN_BOOKINGS_JSON_SQL (db/admin.h) for a filter. */
+struct cmd_bookings_params {
+	const char *v[6];         /* point into the buffers below or the filter */
+	char room_id[37], staff_id[37];
+	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
+	int is_day;               /* exactly one local day: y-m-d */
+	int y, m, d;
+};
+
+/* cmd_bookings_resolve: f into p, resolving names (db) and local days (tz);
+ * no filter at all is today (by now). Fails with ERR_INVALID naming the
+ * field ("date", "from", "to", "status") or as db_admin_room_resolve and
+ * db_admin_staff_resolve ("room", "staff"). */
+int cmd_bookings_resolve(struct db *db, const struct tz *tz, int64_t now,
+    const struct cmd_bookings_filter *f, struct cmd_bookings_params *p, struct err *e);
+
+/* cmd_json_print: print a json-c object (taken: it is freed) as one line
+ * on ctx->out. */
+struct json_object;
+void cmd_json_print(struct cmd_ctx *ctx, struct json_object *o);
 
 /* cmd_usage_error: print "redlight: CMD: MESSAGE (usage: redlight CMD
  * USAGE)" on ctx->err and return CMD_EXIT_USAGE. */

@@ -4,18 +4,41 @@ bin_PROGRAMS += redlight
 redlight_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(NCURSES_CFLAGS) $(UV_CFLAGS) $(JSONC_CFLAGS)
 redlight_SOURCES = \
 	tui/redlight.c \
+	tui/act.c tui/act.h \
 	tui/cmd.c tui/cmd.h \
+	tui/cmd-approve.c \
+	tui/cmd-assign-staff.c \
+	tui/cmd-audit.c \
+	tui/cmd-booking.c \
 	tui/cmd-bookings.c \
+	tui/cmd-cancel.c \
 	tui/cmd-console.c \
 	tui/cmd-help.c \
+	tui/cmd-hold.c \
+	tui/cmd-hold-extend.c \
+	tui/cmd-hold-release.c \
+	tui/cmd-holds.c \
 	tui/cmd-migrate.c \
+	tui/cmd-queue.c \
+	tui/cmd-reject.c \
 	tui/cmd-rooms.c \
 	tui/cmd-seed.c \
+	tui/cmd-swap-staff.c \
+	tui/detail.c tui/detail.h \
+	tui/fmt.c tui/fmt.h \
+	tui/form.h \
 	tui/keys.c tui/keys.h \
 	tui/model.c tui/model.h \
+	tui/table.c tui/table.h \
 	tui/text.c tui/text.h \
 	tui/ui.c tui/ui.h \
+	tui/view-audit.c \
+	tui/view-booking.c \
+	tui/view-bookings.c \
 	tui/view-day.c \
+	tui/view-form.c \
 	tui/view-help.c \
-	tui/view-login.c
+	tui/view-holds.c \
+	tui/view-login.c \
+	tui/view-queue.c
 redlight_LDADD = $(DB_LIBS) $(NCURSES_LIBS) $(UV_LIBS) $(JSONC_LIBS)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/admin.h"
 #include "db/tzfile.h"
 
 static void *
@@ -216,13 +217,17 @@ model_studio_load(struct db *db, struct model_studio *out, struct err *e)
 	if ((rc = db_query_json(db, DB_SETTINGS_JSON_SQL, 0, NULL, &json, e)) != 0)
 		return rc;
 	root = json_tokener_parse(json);
-	free(json);
 	if (root == NULL || !json_object_object_get_ex(root, "settings", &s)) {
 		json_object_put(root);
+		free(json);
 		return err_set(e, ERR_INTERNAL, NULL, "the database answered without settings");
 	}
 	snprintf(out->studio_name, sizeof(out->studio_name), "%s", model_str(s, "studio_name"));
 	json_object_put(root);
+	/* settings only price the totals shown: without them the console
+	 * still works, and says less */
+	out->has_settings = settings_from_json(json, &out->settings, NULL) == 0;
+	free(json);
 	return tz_load_system(out->timezone, &out->tz, e);
 }
 
@@ -284,4 +289,241 @@ model_weekday_name(int y, int m, int d)
 	};
 
 	return names[tz_weekday(tz_days_from_civil(y, m, d))];
+}
+
+/* ---- the admin reads ---- */
+
+static int64_t
+model_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	return json_object_get_int64(v);
+}
+
+/* model_when: the instant member key of o, 0 when absent, null or bad. */
+static int64_t
+model_when(struct json_object *o, const char *key)
+{
+	int64_t t = 0;
+	const char *s = model_str(o, key);
+
+	if (s[0] != '\0' && model_instant(s, &t) != 0)
+		t = 0;
+	return t;
+}
+
+static void
+model_detail_fill(struct json_object *it, struct model_detail *b)
+{
+	struct json_object *arr;
+
+	b->id = model_strdup(model_str(it, "id"));
+	b->code = model_strdup(model_str(it, "code"));
+	b->status = model_strdup(model_str(it, "status"));
+	b->room_id = model_strdup(model_str(it, "room_id"));
+	b->room_name = model_strdup(model_str(it, "room_name"));
+	b->source = model_strdup(model_str(it, "source"));
+	b->notes = model_strdup(model_str(it, "notes"));
+	b->artist_name = model_strdup(model_str(it, "artist_name"));
+	b->artist_email = model_strdup(model_str(it, "artist_email"));
+	b->staff = model_join(it, "staff");
+	b->approved_by = model_strdup(model_str(it, "approved_by"));
+	b->approval_note = model_strdup(model_str(it, "approval_note"));
+	b->artist_message = model_strdup(model_str(it, "artist_message"));
+	b->start = model_when(it, "start_at");
+	b->end = model_when(it, "end_at");
+	b->created = model_when(it, "created_at");
+	b->approved_at = model_when(it, "approved_at");
+	b->subtotal_cents = model_int(it, "subtotal_cents");
+	b->paid_cents = model_int(it, "paid_cents");
+	b->authorized_cents = model_int(it, "authorized_cents");
+	if (json_object_object_get_ex(it, "services", &arr) && json_object_is_type(arr, json_type_array)) {
+		b->nlines = json_object_array_length(arr);
+		b->lines = model_alloc(b->nlines, sizeof(*b->lines));
+		for (size_t i = 0; i < b->nlines; i++) {
+			struct json_object *l = json_object_array_get_idx(arr, i), *v;
+			b->lines[i].name = model_strdup(model_str(l, "name"));
+			b->lines[i].quantity = (int)model_int(l, "quantity");
+			b->lines[i].unit_price_cents = model_int(l, "unit_price_cents");
+			b->lines[i].total_cents = model_int(l, "total_cents");
+			b->lines[i].is_addon = json_object_object_get_ex(l, "is_addon", &v) &&
+			    json_object_get_boolean(v);
+		}
+	}
+}
+
+int
+model_details_parse(const char *json, struct model_details *out, struct err *e)
+{
+	struct json_object *root, *arr, *one;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	root = json_tokener_parse(json);
+	if (root != NULL && json_object_object_get_ex(root, "booking", &one)) {
+		if (one != NULL && json_object_is_type(one, json_type_object)) {
+			out->n = 1;
+			out->v = model_alloc(1, sizeof(*out->v));
+			model_detail_fill(one, &out->v[0]);
+		}
+		json_object_put(root);
+		return 0;
+	}
+	json_object_put(root);
+	if ((rc = model_array(json, "bookings", &root, &arr, e)) != 0)
+		return rc;
+	out->n = json_object_array_length(arr);
+	out->v = model_alloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++)
+		model_detail_fill(json_object_array_get_idx(arr, i), &out->v[i]);
+	json_object_put(root);
+	return 0;
+}
+
+void
+model_details_free(struct model_details *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		struct model_detail *b = &d->v[i];
+		char *strs[] = {
+			b->id, b->code, b->status, b->room_id, b->room_name, b->source, b->notes,
+			b->artist_name, b->artist_email, b->staff, b->approved_by, b->approval_note,
+			b->artist_message,
+		};
+		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+			free(strs[k]);
+		for (size_t k = 0; k < b->nlines; k++)
+			free(b->lines[k].name);
+		free(b->lines);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
+    struct model_details *out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, sql, nparams, params, &json, e)) != 0)
+		return rc;
+	rc = model_details_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+int
+model_holds_parse(const char *json, struct model_holds *out, struct err *e)
+{
+	struct json_object *root, *arr;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "holds", &root, &arr, e)) != 0)
+		return rc;
+	out->n = json_object_array_length(arr);
+	out->v = model_alloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		struct model_hold *h = &out->v[i];
+		h->id = model_strdup(model_str(it, "id"));
+		h->room_id = model_strdup(model_str(it, "room_id"));
+		h->room_name = model_strdup(model_str(it, "room_name"));
+		h->created_by = model_strdup(model_str(it, "created_by"));
+		h->artist_name = model_strdup(model_str(it, "artist_name"));
+		h->start = model_when(it, "start_at");
+		h->end = model_when(it, "end_at");
+		h->expires_at = model_when(it, "expires_at");
+		h->created = model_when(it, "created_at");
+	}
+	json_object_put(root);
+	return 0;
+}
+
+int
+model_holds_load(struct db *db, struct model_holds *out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, DB_ADMIN_HOLDS_JSON_SQL, 0, NULL, &json, e)) != 0)
+		return rc;
+	rc = model_holds_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+void
+model_holds_free(struct model_holds *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].id);
+		free(h->v[i].room_id);
+		free(h->v[i].room_name);
+		free(h->v[i].created_by);
+		free(h->v[i].artist_name);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+int
+model_audits_parse(const char *json, struct model_audits *out, struct err *e)
+{
+	struct json_object *root, *arr;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "audit", &root, &arr, e)) != 0)
+		return rc;
+	out->n = json_object_array_length(arr);
+	out->v = model_alloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i), *diff;
+		struct model_audit *a = &out->v[i];
+		a->id = (long long)model_int(it, "id");
+		a->at = model_when(it, "created_at");
+		a->actor_name = model_strdup(model_str(it, "actor_name"));
+		a->actor_email = model_strdup(model_str(it, "actor_email"));
+		a->action = model_strdup(model_str(it, "action"));
+		a->entity = model_strdup(model_str(it, "entity"));
+		a->entity_id = model_strdup(model_str(it, "entity_id"));
+		a->label = model_strdup(model_str(it, "label"));
+		a->reason = model_strdup(model_str(it, "reason"));
+		a->diff = model_strdup(json_object_object_get_ex(it, "diff", &diff) && diff != NULL
+		    ? json_object_to_json_string_ext(diff, JSON_C_TO_STRING_PLAIN) : "{}");
+	}
+	json_object_put(root);
+	return 0;
+}
+
+void
+model_audits_free(struct model_audits *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		struct model_audit *x = &a->v[i];
+		free(x->actor_name);
+		free(x->actor_email);
+		free(x->action);
+		free(x->entity);
+		free(x->entity_id);
+		free(x->label);
+		free(x->reason);
+		free(x->diff);
+	}
+	free(a->v);
+	memset(a, 0, sizeof(*a));
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/settings.h"
 #include "core/tz.h"
 #include "db/db.h"
 
@@ -43,11 +44,14 @@ struct model_bookings {
 	size_t n;
 };
 
-/* The studio as the console shows it: its name and its time zone. */
+/* The studio as the console shows it: its name, its time zone and its
+ * settings (rates and policy for the totals it shows). */
 struct model_studio {
 	char studio_name[128];
 	char timezone[64];     /* IANA name, from db_settings_timezone */
 	struct tz *tz;         /* the zone loaded from the system's tzdata */
+	int has_settings;      /* settings parsed (else totals show no tax) */
+	struct studio_settings settings;
 };
 
 /* model_rooms_parse: {"rooms":[...]} into out (zeroed first). Fails with
@@ -76,6 +80,93 @@ void model_studio_free(struct model_studio *s);
  * exist, or as db_query_json. */
 int model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
     struct err *e);
+
+/* ---- the admin reads (db/admin.h) ---- */
+
+struct model_line {
+	char *name;
+	int quantity;
+	int64_t unit_price_cents;
+	int64_t total_cents;
+	int is_addon;
+};
+
+/* A booking in full (the shape in db/admin.h). Absent or null strings are
+ * "", absent instants 0. */
+struct model_detail {
+	char *id;
+	char *code;
+	char *status;
+	char *room_id;
+	char *room_name;
+	char *source;
+	char *notes;
+	char *artist_name;
+	char *artist_email;
+	char *staff;           /* "Eli Engineer, Sam Assistant", or "" */
+	char *approved_by;
+	char *approval_note;
+	char *artist_message;
+	int64_t start, end, created, approved_at;
+	struct model_line *lines;
+	size_t nlines;
+	int64_t subtotal_cents, paid_cents, authorized_cents;
+};
+
+struct model_details {
+	struct model_detail *v;
+	size_t n;
+};
+
+/* model_details_parse: {"bookings":[...]} (or, for
+ * DB_ADMIN_BOOKING_JSON_SQL, {"booking": {...} or null}: then n is 1 or 0)
+ * into out, as model_rooms_parse. */
+int model_details_parse(const char *json, struct model_details *out, struct err *e);
+void model_details_free(struct model_details *d);
+/* model_details_load: run sql with params and parse its answer. */
+int model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
+    struct model_details *out, struct err *e);
+
+struct model_hold {
+	char *id;
+	char *room_id;
+	char *room_name;
+	char *created_by;      /* who placed it, or "" */
+	char *artist_name;     /* whose it is, or "" for a studio hold */
+	int64_t start, end, expires_at, created;
+};
+
+struct model_holds {
+	struct model_hold *v;
+	size_t n;
+};
+
+/* model_holds_load: DB_ADMIN_HOLDS_JSON_SQL, parsed. */
+int model_holds_parse(const char *json, struct model_holds *out, struct err *e);
+int model_holds_load(struct db *db, struct model_holds *out, struct err *e);
+void model_holds_free(struct model_holds *h);
+
+struct model_audit {
+	long long id;
+	int64_t at;
+	char *actor_name;
+	char *actor_email;
+	char *action;
+	char *entity;
+	char *entity_id;
+	char *label;           /* a booking's code, a hold's short id */
+	char *reason;
+	char *diff;            /* the diff as compact JSON text */
+};
+
+struct model_audits {
+	struct model_audit *v;
+	size_t n;
+};
+
+/* model_audits_parse: {"audit":[...]} (DB_ADMIN_AUDIT_JSON_SQL). */
+int model_audits_parse(const char *json, struct model_audits *out, struct err *e);
+void model_audits_free(struct model_audits *a);
 
 /* model_today: the studio-local date in tz at instant now. Cannot fail. */
 void model_today(const struct tz *tz, int64_t now, int *y, int *m, int *d);

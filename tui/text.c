@@ -41,6 +41,26 @@ text_width(const char *s)
 	return w;
 }
 
+size_t
+text_prefix(const char *s, int width)
+{
+	mbstate_t st;
+	size_t left = strlen(s), o = 0;
+	int w = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (left > 0) {
+		int cols;
+		size_t n = text_next(s + o, left, &st, &cols);
+		if (w + cols > width && o > 0)
+			break;
+		o += n;
+		left -= n;
+		w += cols;
+	}
+	return o;
+}
+
 void
 text_fit(char *out, size_t outlen, const char *s, int width, int pad)
 {

@@ -16,6 +16,11 @@ int text_width(const char *s);
  * Cannot fail; out is always NUL-terminated. */
 void text_fit(char *out, size_t outlen, const char *s, int width, int pad);
 
+/* text_prefix: the bytes of the longest start of s, whole characters,
+ * that fits width columns (at least one character when s is not empty, so
+ * a caller stepping through s always moves). Cannot fail. */
+size_t text_prefix(const char *s, int width);
+
 /* text_table: print rows of ncols cells under heads, each column padded to
  * its widest cell and two spaces apart; a column whose bit is set in
  * right_mask is aligned right. cells holds nrows * ncols borrowed strings,

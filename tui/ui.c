@@ -2,6 +2,7 @@
 #include "tui/ui.h"
 
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,25 @@
 /* this many "readable" wake-ups in a row without a key mean the terminal
  * is gone (a hung-up pty stays readable forever) */
 #define UI_MAX_IDLE_WAKEUPS 50
+/* the clock views tick by (countdowns), in milliseconds */
+#define UI_TICK_MS 1000
+/* seconds between tries to get a lost database connection back */
+#define UI_RECONNECT_S 5
+/* reload rounds after one event: a reload can bring more notices */
+#define UI_CHANGE_ROUNDS 3
+
+/* The main views, in tab order: keys 1..5 and Tab switch between them. */
+static const struct {
+	const struct view *view;
+	const char *label;
+} ui_tabs[] = {
+	{ &view_day, "Day" },
+	{ &view_queue, "Queue" },
+	{ &view_holds, "Holds" },
+	{ &view_bookings, "Bookings" },
+	{ &view_audit, "Audit" },
+};
+#define UI_NTABS ((int)(sizeof(ui_tabs) / sizeof(ui_tabs[0])))
 
 struct ui_frame {
 	const struct view *view;
@@ -32,6 +52,12 @@ struct ui {
 	uv_poll_t input;
 	uv_signal_t sigs[4];
 	int nsigs;
+	uv_timer_t timer;
+	int timer_ok;
+	uv_poll_t *pg;            /* the database socket; NULL while not watched */
+	int pg_lost;              /* the connection dropped: the timer retries */
+	int64_t pg_retry_at;
+	int changed;              /* views reload when this event is done */
 
 	struct ui_frame stack[UI_MAX_VIEWS];
 	int depth;
@@ -79,6 +105,9 @@ ui_set_actor(struct ui *ui, const struct db_actor *actor)
 {
 	ui->actor = *actor;
 	ui->have_actor = 1;
+	/* the commands the keys run act as this user */
+	ui->ctx->actor = *actor;
+	ui->ctx->have_actor = 1;
 	ui->dirty = 1;
 }
 
@@ -86,6 +115,23 @@ const struct model_studio *
 ui_studio(struct ui *ui)
 {
 	return ui->have_studio ? &ui->studio : NULL;
+}
+
+const struct model_studio *
+ui_studio_need(struct ui *ui)
+{
+	struct model_studio st;
+	struct err e;
+
+	if (ui->have_studio)
+		return &ui->studio;
+	err_clear(&e);
+	if (model_studio_load(ui_db(ui), &st, &e) != 0) {
+		ui_message(ui, 1, "cannot load the studio: %s", e.msg);
+		return NULL;
+	}
+	ui_set_studio(ui, &st);
+	return &ui->studio;
 }
 
 void
@@ -193,6 +239,171 @@ ui_put(int y, int x, const char *s, int width)
 		return;
 	text_fit(buf, sizeof(buf), s, width, 1);
 	mvaddstr(y, x, buf);
+}
+
+/* ---- the main views ---- */
+
+/* ui_tab_of: the tab index of the bottom view, -1 when it is none. */
+static int
+ui_tab_of(struct ui *ui)
+{
+	for (int i = 0; ui->depth > 0 && i < UI_NTABS; i++)
+		if (ui->stack[0].view == ui_tabs[i].view)
+			return i;
+	return -1;
+}
+
+static void
+ui_show_tab(struct ui *ui, int i)
+{
+	i = (i % UI_NTABS + UI_NTABS) % UI_NTABS;
+	if (ui->depth == 1 && ui_tab_of(ui) == i)
+		return;
+	while (ui->depth > 0)
+		ui_pop(ui);
+	ui_push(ui, ui_tabs[i].view, NULL);
+}
+
+int
+ui_main_key(struct ui *ui, const struct keys_press *k)
+{
+	enum keys_action a = keys_action_of(k);
+	int tab = ui_tab_of(ui);
+
+	switch (a) {
+	case KEYS_QUIT:
+		ui_quit(ui, 0, NULL);
+		return 1;
+	case KEYS_HELP:
+		ui_push(ui, &view_help, NULL);
+		return 1;
+	case KEYS_VIEW_DAY:
+	case KEYS_VIEW_QUEUE:
+	case KEYS_VIEW_HOLDS:
+	case KEYS_VIEW_BOOKINGS:
+	case KEYS_VIEW_AUDIT:
+		ui_show_tab(ui, (int)(a - KEYS_VIEW_DAY));
+		return 1;
+	case KEYS_NEXT_VIEW:
+		ui_show_tab(ui, tab + 1);
+		return 1;
+	case KEYS_PREV_VIEW:
+		ui_show_tab(ui, tab < 0 ? 0 : tab - 1);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+ui_draw_tabs(struct ui *ui)
+{
+	int tab = ui_tab_of(ui), x = 1;
+
+	if (tab < 0)
+		return;
+	for (int i = 0; i < UI_NTABS && x < COLS - 1; i++) {
+		char label[32];
+		int w;
+		snprintf(label, sizeof(label), " %d %s ", i + 1, ui_tabs[i].label);
+		w = text_width(label);
+		if (x + w > COLS - 1)
+			w = COLS - 1 - x;
+		attrset(i == tab ? ui_attr(ui, UI_CURSOR) | A_BOLD : ui_attr(ui, UI_DIM));
+		ui_put(1, x, label, w);
+		x += w + 1;
+	}
+	attrset(A_NORMAL);
+}
+
+void
+ui_changed(struct ui *ui)
+{
+	ui->changed = 1;
+}
+
+/* ui_cmd_message: the lines in buf as one message, without "redlight: ":
+ * a failure's lines all, joined; on success the last line, with the lines
+ * before it that start with the same word ("approved A; approved B"). */
+static void
+ui_cmd_message(struct ui *ui, const char *buf, int is_error)
+{
+	char msg[sizeof(ui->message)], word[32] = "";
+	size_t o = 0;
+	const char *line = buf, *last = NULL;
+
+	msg[0] = '\0';
+	for (const char *p = buf; p != NULL && *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		if (nl != p)
+			last = p;
+		p = nl ? nl + 1 : NULL;
+	}
+	if (!is_error && last != NULL)
+		snprintf(word, sizeof(word), "%.*s", (int)strcspn(last, " \n"), last);
+	while (line != NULL && *line != '\0') {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		if (strncmp(line, "redlight: ", 10) == 0 && n >= 10) {
+			line += 10;
+			n -= 10;
+		}
+		int take = is_error || line == last || (strncmp(line, word, strlen(word)) == 0 &&
+		    line[strlen(word)] == ' ');
+		if (n > 0 && take && o < sizeof(msg)) {
+			o += (size_t)snprintf(msg + o, sizeof(msg) - o, "%s%.*s", o ? "; " : "", (int)n, line);
+			if (o >= sizeof(msg))
+				o = sizeof(msg) - 1;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	ui_message(ui, is_error, "%s", msg);
+}
+
+int
+ui_run_cmd(struct ui *ui, int argc, char **argv)
+{
+	return ui_run_cmd_capture(ui, argc, argv, NULL, 0);
+}
+
+int
+ui_run_cmd_capture(struct ui *ui, int argc, char **argv, char *out, size_t outlen)
+{
+	struct cmd_ctx *ctx = ui->ctx;
+	const struct cmd_entry *en = cmd_find(argv[0]);
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *o, *er, *so = ctx->out, *se = ctx->err;
+	int status;
+
+	if (en == NULL) {
+		/* a bug in a view */
+		ui_message(ui, 1, "no command '%s'", argv[0]);
+		return CMD_EXIT_USAGE;
+	}
+	o = open_memstream(&obuf, &olen);
+	er = open_memstream(&ebuf, &elen);
+	if (o == NULL || er == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	ctx->out = o;
+	ctx->err = er;
+	status = cmd_run(ctx, en, argc, argv);
+	ctx->out = so;
+	ctx->err = se;
+	fclose(o);
+	fclose(er);
+	if (status == 0 && out != NULL)
+		snprintf(out, outlen, "%s", obuf ? obuf : "");
+	else if (status == 0)
+		ui_cmd_message(ui, obuf, 0);
+	else
+		ui_cmd_message(ui, ebuf, 1);
+	free(obuf);
+	free(ebuf);
+	ui->changed = 1;
+	return status;
 }
 
 /* ---- drawing ---- */
@@ -311,6 +522,7 @@ ui_draw(struct ui *ui)
 		return;
 	}
 	ui_draw_title(ui);
+	ui_draw_tabs(ui);
 	for (int i = 0; i < ui->depth; i++)
 		if (ui->stack[i].view->draw != NULL)
 			ui->stack[i].view->draw(ui, ui->stack[i].state);
@@ -380,6 +592,153 @@ ui_key(struct ui *ui, const struct keys_press *k)
 		top->view->key(ui, top->state, k);
 }
 
+/* ---- the database's notices ---- */
+
+static void ui_pg_start(struct ui *ui);
+
+static void
+ui_on_pg_close(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void
+ui_pg_stop(struct ui *ui)
+{
+	if (ui->pg == NULL)
+		return;
+	uv_poll_stop(ui->pg);
+	uv_close((uv_handle_t *)ui->pg, ui_on_pg_close);
+	ui->pg = NULL;
+}
+
+/* ui_pg_lost: the connection dropped: say so and try again later. */
+static void
+ui_pg_lost(struct ui *ui)
+{
+	ui_pg_stop(ui);
+	ui->pg_lost = 1;
+	ui->pg_retry_at = (int64_t)uv_now(&ui->loop) + UI_RECONNECT_S * 1000;
+	ui_message(ui, 1, "lost the database connection; trying again every %d s", UI_RECONNECT_S);
+}
+
+/* ui_pg_drain: take every notice libpq holds (a synchronous query may
+ * have read them off the socket). Returns 1 when there was one. */
+static int
+ui_pg_drain(struct ui *ui)
+{
+	PGconn *conn = ui->ctx->db ? db_conn(ui->ctx->db) : NULL;
+	PGnotify *n;
+	int got = 0;
+
+	while (conn != NULL && (n = PQnotifies(conn)) != NULL) {
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
+/* ui_after_event: reload the views if the database changed, then redraw
+ * once if anything asked for it. */
+static void
+ui_after_event(struct ui *ui)
+{
+	for (int round = 0; round < UI_CHANGE_ROUNDS && !ui->quitting; round++) {
+		if (ui_pg_drain(ui))
+			ui->changed = 1;
+		if (!ui->changed)
+			break;
+		ui->changed = 0;
+		for (int i = 0; i < ui->depth; i++)
+			if (ui->stack[i].view->change != NULL)
+				ui->stack[i].view->change(ui, ui->stack[i].state);
+		ui->dirty = 1;
+	}
+	if (ui->dirty && !ui->quitting)
+		ui_draw(ui);
+}
+
+static void
+ui_on_pg(uv_poll_t *h, int status, int events)
+{
+	struct ui *ui = h->data;
+	PGconn *conn = db_conn(ui->ctx->db);
+
+	(void)events;
+	if (status < 0 || PQconsumeInput(conn) == 0 || PQstatus(conn) == CONNECTION_BAD)
+		ui_pg_lost(ui);
+	ui_after_event(ui);
+}
+
+/* ui_pg_start: LISTEN on the command context's connection and watch its
+ * socket. Without a database (or when LISTEN fails) the console still
+ * works; it only stops being live, and says so. */
+static void
+ui_pg_start(struct ui *ui)
+{
+	struct err e;
+	int fd;
+
+	if (ui->ctx->db == NULL || ui->pg != NULL)
+		return;
+	err_clear(&e);
+	if (db_exec(ui->ctx->db, "LISTEN redlight_changes", 0, NULL, NULL, &e) != 0 ||
+	    (fd = PQsocket(db_conn(ui->ctx->db))) < 0) {
+		ui_message(ui, 1, "not live: %s", e.msg[0] ? e.msg : "no database socket");
+		return;
+	}
+	ui->pg = calloc(1, sizeof(*ui->pg));
+	if (ui->pg == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	/* libpq keeps its socket non-blocking already: uv_poll_init's
+	 * switch to non-blocking changes nothing for it */
+	if (uv_poll_init(&ui->loop, ui->pg, fd) != 0) {
+		free(ui->pg);
+		ui->pg = NULL;
+		ui_message(ui, 1, "not live: cannot watch the database socket");
+		return;
+	}
+	ui->pg->data = ui;
+	uv_poll_start(ui->pg, UV_READABLE, ui_on_pg);
+}
+
+/* ui_pg_retry: try to get the connection back; then reload everything,
+ * since notices sent meanwhile are lost. */
+static void
+ui_pg_retry(struct ui *ui)
+{
+	PGconn *conn = db_conn(ui->ctx->db);
+
+	if ((int64_t)uv_now(&ui->loop) < ui->pg_retry_at)
+		return;
+	PQreset(conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		ui->pg_retry_at = (int64_t)uv_now(&ui->loop) + UI_RECONNECT_S * 1000;
+		return;
+	}
+	ui->pg_lost = 0;
+	ui_pg_start(ui);
+	ui_message(ui, 0, "reconnected to the database");
+	ui->changed = 1;
+}
+
+static void
+ui_on_tick(uv_timer_t *h)
+{
+	struct ui *ui = h->data;
+
+	for (int i = 0; i < ui->depth; i++)
+		if (ui->stack[i].view->tick != NULL)
+			ui->stack[i].view->tick(ui, ui->stack[i].state);
+	if (ui->pg_lost)
+		ui_pg_retry(ui);
+	else if (ui->pg != NULL && PQstatus(db_conn(ui->ctx->db)) == CONNECTION_BAD)
+		ui_pg_lost(ui);
+	ui_after_event(ui);
+}
+
 /* ui_drain: hand every key ncurses has to the views, then redraw once. */
 static void
 ui_drain(struct ui *ui, int woke_readable)
@@ -397,8 +756,7 @@ ui_drain(struct ui *ui, int woke_readable)
 		if (ui->idle_wakeups >= UI_MAX_IDLE_WAKEUPS)
 			ui_quit(ui, err_exit_status(ERR_IO), "redlight: the terminal went away");
 	}
-	if (ui->dirty && !ui->quitting)
-		ui_draw(ui);
+	ui_after_event(ui);
 }
 
 static void
@@ -482,11 +840,17 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		ui->sigs[i].data = ui;
 		rc = uv_signal_start(&ui->sigs[i], ui_on_signal, signums[i]);
 	}
+	if (rc == 0 && (rc = uv_timer_init(&ui->loop, &ui->timer)) == 0) {
+		ui->timer_ok = 1;
+		ui->timer.data = ui;
+		rc = uv_timer_start(&ui->timer, ui_on_tick, UI_TICK_MS, UI_TICK_MS);
+	}
 	if (rc != 0) {
 		snprintf(ui->quit_msg, sizeof(ui->quit_msg), "redlight: cannot watch the terminal: %s",
 		    uv_strerror(rc));
 		ui->status = err_exit_status(ERR_IO);
 	} else {
+		ui_pg_start(ui);
 		ui_push(ui, first, arg);
 		/* keys typed before the loop started are waiting in ncurses */
 		ui_drain(ui, 0);
@@ -503,6 +867,9 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 
 	if (input_ok)
 		uv_close((uv_handle_t *)&ui->input, ui_on_close);
+	if (ui->timer_ok)
+		uv_close((uv_handle_t *)&ui->timer, ui_on_close);
+	ui_pg_stop(ui);
 	for (int i = 0; i < ui->nsigs; i++)
 		uv_close((uv_handle_t *)&ui->sigs[i], ui_on_close);
 	if (loop_ok) {

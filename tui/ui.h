@@ -1,15 +1,24 @@
 /* ui.h: the console's screen and its one event loop.
  *
- * A single thread runs a libuv loop that watches stdin (uv_poll on fd 0)
- * and SIGWINCH, SIGINT, SIGTERM and SIGHUP (uv_signal); no other thread
- * touches the screen. The screen is a stack of views: the top one gets the
- * keys, all of them draw bottom to top (so an overlay such as help draws
- * over the view below it). The ui draws the chrome: a title bar on the
- * first line, a message line and the key line at the bottom; views draw in
- * the body between (ui_body).
+ * A single thread runs a libuv loop that watches stdin (uv_poll on fd 0),
+ * SIGWINCH, SIGINT, SIGTERM and SIGHUP (uv_signal), the database
+ * connection's socket (uv_poll on PQsocket, after LISTEN redlight_changes)
+ * and a one-second timer; no other thread touches the screen. The screen
+ * is a stack of views: the top one gets the keys, all of them draw bottom
+ * to top (so an overlay such as help draws over the view below it). The
+ * ui draws the chrome: a title bar on the first line, the tabs of the main
+ * views on the second, a message line and the key line at the bottom;
+ * views draw in the body between (ui_body), leaving its first row to the
+ * tabs.
+ *
+ * Live: a change anywhere in the database (another console's approval, a
+ * booking submitted on the web) arrives as a NOTIFY; once the event that
+ * brought it is handled, every view on the stack gets change() and reloads,
+ * with no key pressed. Holds expire without a notice, so views also get
+ * tick() every second.
  *
  * Views never hold business logic: they read through db/ (tui/model.h)
- * and act through commands (tui/cmd.h, ui_cmd). */
+ * and act through commands (tui/cmd.h, ui_run_cmd). */
 #ifndef REDLIGHT_UI_H
 #define REDLIGHT_UI_H
 
@@ -39,11 +48,23 @@ struct view {
 	void (*resize)(struct ui *ui, void *state);
 	void (*draw)(struct ui *ui, void *state);
 	void (*key)(struct ui *ui, void *state, const struct keys_press *k);
+	/* change: the database changed (a NOTIFY, or a command this console
+	 * ran): reload what is shown. tick: a second passed (countdowns, the
+	 * date). Either may be NULL; neither needs to call ui_dirty when it
+	 * changed nothing. */
+	void (*change)(struct ui *ui, void *state);
+	void (*tick)(struct ui *ui, void *state);
 };
 
 extern const struct view view_login;
 extern const struct view view_day;
+extern const struct view view_queue;
+extern const struct view view_holds;
+extern const struct view view_bookings;
+extern const struct view view_audit;
+extern const struct view view_booking;   /* arg: a booking code (copied) */
 extern const struct view view_help;
+extern const struct view view_form;      /* arg: a struct form * (taken) */
 
 /* What the chrome and the views draw with. With colours these are colour
  * pairs; without (has_colors() false, or NO_COLOR set) plain attributes. */
@@ -78,6 +99,27 @@ void ui_push(struct ui *ui, const struct view *view, void *arg);
 void ui_pop(struct ui *ui);
 void ui_replace(struct ui *ui, const struct view *view, void *arg);
 
+/* ui_main_key: the keys every main view shares: quit, help, and the
+ * switch between the main views (1-5, Tab, Shift-Tab). Returns 1 when k
+ * was one of them (and acted on), else 0. */
+int ui_main_key(struct ui *ui, const struct keys_press *k);
+
+/* ui_run_cmd: run the command argv[0] with argv as the signed-in user,
+ * its output captured instead of printed: on success the last line it
+ * printed becomes the message, on failure what it printed on stderr (less
+ * "redlight: ") becomes an error message, and ui_cmd(ui)->last_err holds
+ * the failure (code, field, message) for a form to show at its field.
+ * Every view reloads after it. Returns the command's exit status. */
+int ui_run_cmd(struct ui *ui, int argc, char **argv);
+
+/* ui_run_cmd_capture: ui_run_cmd, but what the command printed on
+ * success goes into out (outlen bytes, cut when longer) instead of the
+ * message line. */
+int ui_run_cmd_capture(struct ui *ui, int argc, char **argv, char *out, size_t outlen);
+
+/* ui_changed: have every view reload when this event is done. */
+void ui_changed(struct ui *ui);
+
 /* ui_dirty: redraw everything when this event is done. ui_flush: redraw
  * now, for a view about to block (a database call) that wants its
  * "working..." message seen. */
@@ -94,7 +136,7 @@ void ui_message(struct ui *ui, int is_error, const char *fmt, ...)
 void ui_cursor(struct ui *ui, int y, int x);
 
 /* ui_body: the rows views may draw on: first row *top, *height rows, full
- * width COLS. */
+ * width COLS. A main view leaves row *top to the tabs. */
 void ui_body(struct ui *ui, int *top, int *height);
 
 /* ui_attr: the attributes for style. Cannot fail. */
@@ -113,6 +155,9 @@ void ui_set_actor(struct ui *ui, const struct db_actor *actor);
  * ui frees it with model_studio_free at the end or on the next set) and
  * empties *s. */
 const struct model_studio *ui_studio(struct ui *ui);
+/* ui_studio_need: ui_studio, loading it first when no view has (an error
+ * goes to the message line and gives NULL). */
+const struct model_studio *ui_studio_need(struct ui *ui);
 void ui_set_studio(struct ui *ui, struct model_studio *s);
 
 #endif

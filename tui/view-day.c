@@ -25,7 +25,7 @@ struct view_day {
 };
 
 static const enum keys_action view_day_status[] = {
-	KEYS_QUIT, KEYS_REFRESH, KEYS_HELP, KEYS_NONE,
+	KEYS_QUIT, KEYS_REFRESH, KEYS_HELP, KEYS_NEXT_VIEW, KEYS_OPEN, KEYS_NONE,
 };
 
 /* view_day_load: studio, rooms and the day's bookings, all or nothing:
@@ -311,9 +311,6 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 	long page = v->rows > 1 ? v->rows - 1 : 1;
 
 	switch (keys_action_of(k)) {
-	case KEYS_QUIT:
-		ui_quit(ui, 0, NULL);
-		break;
 	case KEYS_REFRESH:
 		ui_message(ui, 0, "loading...");
 		ui_flush(ui);
@@ -321,8 +318,9 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 			ui_message(ui, 0, "refreshed: %zu room%s, %zu booking%s", v->rooms.n,
 			    v->rooms.n == 1 ? "" : "s", v->bookings.n, v->bookings.n == 1 ? "" : "s");
 		break;
-	case KEYS_HELP:
-		ui_push(ui, &view_help, NULL);
+	case KEYS_OPEN:
+		if (v->cursor < v->bookings.n)
+			ui_push(ui, &view_booking, v->bookings.v[v->cursor].code);
 		break;
 	case KEYS_UP:
 		view_day_move(v, -1);
@@ -343,9 +341,34 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 		view_day_move(v, (long)v->bookings.n);
 		break;
 	default:
+		if (ui_main_key(ui, k))
+			return;
 		if (!k->fkey && k->ch >= 0x20)
 			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
 		break;
+	}
+}
+
+static void
+view_day_change(struct ui *ui, void *state)
+{
+	view_day_load(ui, state);
+}
+
+/* view_day_tick: at midnight, today is another day. */
+static void
+view_day_tick(struct ui *ui, void *state)
+{
+	struct view_day *v = state;
+	const struct model_studio *st = ui_studio(ui);
+	int y, m, d;
+
+	if (!v->follow_today || st == NULL)
+		return;
+	model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
+	if (y != v->y || m != v->m || d != v->d) {
+		view_day_load(ui, v);
+		ui_dirty(ui);
 	}
 }
 
@@ -358,4 +381,6 @@ const struct view view_day = {
 	.resize = NULL,
 	.draw = view_day_draw,
 	.key = view_day_key,
+	.change = view_day_change,
+	.tick = view_day_tick,
 };

@@ -44,4 +44,44 @@ void availcache_day(struct http_server *srv, h2o_req_t *req, int y, int m, int d
 void availcache_at(struct http_server *srv, h2o_req_t *req, int64_t instant,
     availcache_cb cb, void *arg);
 
+/* availcache_settings: the studio's settings and zone alone; the view's
+ * data is NULL and its date 0-0-0. */
+void availcache_settings(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg);
+
+/* ---- the cache itself (redlightd's main and web/listen.c) ----
+ *
+ * Days are kept (at most AVAILCACHE_MAX_DAYS, least recently used first
+ * out, and for AVAILCACHE_MAX_AGE_MS at most, in case a writer forgot to
+ * notify) only while the listener is up: loaded while it is down, a day
+ * serves the requests that waited for it and is dropped. Requests for a day
+ * being loaded wait for that one query. A day whose range a notice touches
+ * while it loads is loaded again before anyone sees it. */
+
+#define AVAILCACHE_MAX_DAYS 64
+#define AVAILCACHE_MAX_AGE_MS (5 * 60 * 1000)
+
+struct availcache;
+
+/* availcache_new: an empty cache reading through srv->db, not yet trusted
+ * (see availcache_listening). The caller's (availcache_free). Cannot fail. */
+struct availcache *availcache_new(struct http_server *srv);
+
+/* availcache_free: drop every day and forget every waiting request (their
+ * callbacks never run). Call before pgpool_free. NULL is a no-op. */
+void availcache_free(struct availcache *c);
+
+/* availcache_listening: the listener is up (1: now listening, so what is
+ * loaded from now on stays fresh) or down (0). Either way everything
+ * cached so far is dropped. Cannot fail. */
+void availcache_listening(struct availcache *c, int up);
+
+/* availcache_invalidate: a change touched [from, to) (UTC seconds); drop
+ * the days whose loaded range overlaps it. has_range 0: drop everything,
+ * settings and zone included. Cannot fail. */
+void availcache_invalidate(struct availcache *c, int has_range, int64_t from, int64_t to);
+
+/* availcache_stats: how many days are cached now, and how many loads ran
+ * since the start. Any pointer may be NULL. Cannot fail. */
+void availcache_stats(const struct availcache *c, size_t *days, uint64_t *loads);
+
 #endif

@@ -26,6 +26,9 @@ struct http_server {
 	int stopping;             /* set when a stop signal arrived */
 	unsigned inflight;        /* requests begun and not yet finished */
 	void (*on_idle)(struct http_server *srv); /* called when inflight drops to 0 */
+	struct availcache *avail; /* availability per day (web/availcache.h) */
+	struct listener *listen;  /* LISTEN redlight_changes (web/listen.h) */
+	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
 };
 
 /* ---- routes (web/router.c) ---- */
@@ -59,6 +62,11 @@ struct http_route {
 /* The route families, one per web/route-*.c. */
 extern const struct http_route http_routes_health[];
 extern const struct http_route http_routes_catalog[];
+extern const struct http_route http_routes_auth[];
+extern const struct http_route http_routes_avail[];
+extern const struct http_route http_routes_events[];
+extern const struct http_route http_routes_holds[];
+extern const struct http_route http_routes_bookings[];
 
 /* http_route_match: 1 when path (len bytes, no query string) matches
  * pattern, filling params (may be NULL); 0 otherwise. Pure; cannot fail
@@ -103,7 +111,8 @@ void http_send_err(h2o_req_t *req, const struct err *e);
 
 /* http_json_quote: s (len bytes) as a JSON string literal with its quotes,
  * allocated from pool. Control characters and bytes that are not ASCII are
- * escaped (\u00XX), so the result is always valid JSON. Cannot fail. */
+ * escaped (\u00XX); valid UTF-8 passes through and other bytes become
+ * U+FFFD, so the result is always valid JSON. Cannot fail. */
 h2o_iovec_t http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len);
 
 /* ---- asynchronous queries (web/query.c) ---- */

@@ -10,10 +10,26 @@ redlightd_SOURCES = \
 	web/query.c \
 	web/pgpool.c web/pgpool.h \
 	web/route-health.c \
-	web/route-catalog.c
-redlightd_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS)
+	web/route-catalog.c \
+	web/route-auth.c \
+	web/auth.c web/auth.h \
+	web/body.c web/body.h \
+	web/idem.c web/idem.h \
+	web/ratelimit.c web/ratelimit.h \
+	web/availcache.c web/availcache.h \
+	web/listen.c web/listen.h \
+	web/events.h \
+	web/route-avail.c \
+	web/route-events.c \
+	web/route-holds.c \
+	web/route-bookings.c \
+	web/slot.c web/slot.h
+redlightd_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlightd_LDADD = $(DB_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
 
 # The booking page: plain files, no build step, served at "/".
 staticdir = $(pkgdatadir)/static
 dist_static_DATA = web/static/index.html
+
+# redlightd's benchmark (README): a script and its in-process engine timer.
+EXTRA_DIST += tools/bench tools/bench-engine.c

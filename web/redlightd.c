@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "web/availcache.h"
+#include "web/events.h"
 #include "web/http.h"
+#include "web/listen.h"
 #include "web/pgpool.h"
 #include "web/server.h"
 
@@ -67,6 +70,8 @@ redlightd_on_signal(uv_signal_t *h, int signum)
 	redlightd_srv.stopping = 1;
 	fprintf(stderr, "redlightd: %s: stopping\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop_listening(&redlightd_srv);
+	/* event streams never end by themselves: end them */
+	events_shutdown(redlightd_srv.events);
 	uv_timer_start(&redlightd_grace, redlightd_on_grace, REDLIGHTD_STOP_GRACE_MS, 0);
 	if (redlightd_srv.inflight == 0)
 		redlightd_finish();
@@ -148,10 +153,19 @@ main(int argc, char **argv)
 
 	fprintf(stderr, "redlightd: listening on %s\n", url);
 	redlightd_srv.db = pgpool_new(loop, conf.database_url, conf.db_pool);
+	redlightd_srv.avail = availcache_new(&redlightd_srv);
+	redlightd_srv.events = events_new(&redlightd_srv);
+	redlightd_srv.listen = listen_new(&redlightd_srv);
 	uv_run(loop, UV_RUN_DEFAULT);
 
 	/* Close what we own and let libuv run the close callbacks. Idle
 	 * keep-alive connections are left to the exit. */
+	listen_free(redlightd_srv.listen);
+	redlightd_srv.listen = NULL;
+	events_free(redlightd_srv.events);
+	redlightd_srv.events = NULL;
+	availcache_free(redlightd_srv.avail);
+	redlightd_srv.avail = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);

@@ -17,6 +17,7 @@ static const struct {
 	{ 405, "Method Not Allowed" },
 	{ 409, "Conflict" },
 	{ 413, "Payload Too Large" },
+	{ 415, "Unsupported Media Type" },
 	{ 422, "Unprocessable Entity" },
 	{ 429, "Too Many Requests" },
 	{ 500, "Internal Server Error" },
@@ -53,6 +54,32 @@ http_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 		h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
 }
 
+/* The length of the well-formed UTF-8 sequence (2 to 4 bytes) at p, or 0
+ * when p does not start one (ASCII included). Rejects overlong forms,
+ * surrogates and code points past U+10FFFF. */
+static size_t
+http_utf8_len(const unsigned char *p, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) { n = 2; cp = p[0] & 0x1f; }
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) { n = 3; cp = p[0] & 0x0f; }
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4) { n = 4; cp = p[0] & 0x07; }
+	else return 0;
+	if (avail < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
 h2o_iovec_t
 http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len)
 {
@@ -62,6 +89,15 @@ http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len)
 	*o++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t n = http_utf8_len((const unsigned char *)s + i, len - i);
+
+		if (n > 1) {
+			/* valid UTF-8 goes through as it is: JSON text is UTF-8 */
+			memcpy(o, s + i, n);
+			o += n;
+			i += n - 1;
+			continue;
+		}
 		switch (c) {
 		case '"':  *o++ = '\\'; *o++ = '"'; break;
 		case '\\': *o++ = '\\'; *o++ = '\\'; break;
@@ -69,7 +105,11 @@ http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len)
 		case '\r': *o++ = '\\'; *o++ = 'r'; break;
 		case '\t': *o++ = '\\'; *o++ = 't'; break;
 		default:
-			if (c < 0x20 || c >= 0x7f) {
+			if (c >= 0x80) {
+				/* a byte that is not UTF-8: the replacement character */
+				memcpy(o, "\\ufffd", 6);
+				o += 6;
+			} else if (c < 0x20 || c == 0x7f) {
 				*o++ = '\\';
 				*o++ = 'u';
 				*o++ = '0';

@@ -6,6 +6,11 @@
 static const struct http_route *const router_families[] = {
 	http_routes_health,
 	http_routes_catalog,
+	http_routes_auth,
+	http_routes_avail,
+	http_routes_events,
+	http_routes_holds,
+	http_routes_bookings,
 	NULL,
 };
 

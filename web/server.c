@@ -135,6 +135,28 @@ server_bind(uv_loop_t *loop, const char *listen, char *url, size_t urllen, struc
 	return 0;
 }
 
+/* The booking page's own addresses (/availability, /receipt/CODE, ...)
+ * all serve its index.html, which routes on the path in the browser. h2o
+ * takes the first registered path that matches, so these come before "/". */
+static void
+server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv)
+{
+	static const char *pages[] = { "/availability", "/book", "/me", "/receipt", NULL };
+	const struct conf *conf = srv->conf;
+	h2o_mimemap_type_t *html = h2o_mimemap_get_type_by_extension(server.config.mimemap,
+	    h2o_iovec_init(H2O_STRLIT("html")));
+	char index[sizeof(conf->static_dir) + 16];
+
+	snprintf(index, sizeof(index), "%s/index.html", conf->static_dir);
+	for (const char **p = pages; *p != NULL; p++) {
+		h2o_pathconf_t *pc = h2o_config_register_path(hostconf, *p, 0);
+		http_access_register(pc, srv, strcmp(conf->log_format, "json") == 0);
+		http_router_register(pc, srv);
+		h2o_file_register_file(pc, index, html, 0);
+		http_notfound_register(pc);
+	}
+}
+
 int
 http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err *e)
 {
@@ -153,6 +175,7 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	server.config.max_request_entity_size = (size_t)conf->max_body_bytes;
 	server.config.http1.upgrade_to_http2 = 0;
 	hostconf = h2o_config_register_host(&server.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	server_register_pages(hostconf, srv);
 	pathconf = h2o_config_register_path(hostconf, "/", 0);
 
 	/* handlers run in this order until one answers */

@@ -37,11 +37,17 @@ tui_start_pg() {
 	trap 'exit 1' INT TERM HUP
 }
 
-# tui_cleanup: the test's own extra cleanup (tui_cleanup_hook), then the
-# database.
+# tui_cleanup: the test's own extra cleanup (tui_cleanup_hook), the tmux
+# server (tui_start_tmux), then the database.
 tui_cleanup() {
 	if command -v tui_cleanup_hook >/dev/null 2>&1; then
 		tui_cleanup_hook
+	fi
+	if [ -n "${SOCK:-}" ]; then
+		tmx kill-server >/dev/null 2>&1 || true
+		# tmux leaves its socket file behind
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+		rm -rf "$tmpd"
 	fi
 	if [ -n "${DB_NAME:-}" ]; then
 		dropdb --if-exists "$DB_NAME" >/dev/null 2>&1 || true
@@ -110,6 +116,142 @@ run() {
 # explain: after a failed check, show what the last run printed.
 explain() {
 	diag "exit status: $rc" "stdout:" "$out" "stderr:" "$err"
+}
+
+# --- the console through tmux ----------------------------------------------
+
+# tui_start_tmux: skip the test (TAP plan 1..0) without tmux; otherwise a
+# private tmux server (SOCK), a temporary directory for the consoles'
+# stderr (tmpd), and WAIT, how long one screen may take to show what we
+# wait for, in seconds. tui_cleanup stops and removes them.
+tui_start_tmux() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		echo "1..0 # SKIP tmux is not installed (Debian package tmux)"
+		exit 0
+	fi
+	WAIT=${RL_TUI_WAIT:-15}
+	tmpd=$(mktemp -d "${TMPDIR:-/tmp}/rl-tui-console.XXXXXX")
+	SOCK=rltest-$$
+}
+
+tmx() {
+	tmux -L "$SOCK" -f /dev/null "$@"
+}
+
+# console NAME: start redlight's console in a detached 100x30 session;
+# the pane stays after the program ends so its exit status can be read,
+# and what it says on stderr lands in $tmpd/NAME.err (tmux draws over the
+# pane once it is dead).
+console() {
+	tmx start-server \; set-option -g remain-on-exit on \; \
+		new-session -d -s "$1" -x 100 -y 30 \
+		-e "DATABASE_URL=$DATABASE_URL" -e "LANG=C.UTF-8" -e "LC_ALL=" \
+		-e "ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
+		"exec '$REDLIGHT' 2>'$tmpd/$1.err'"
+}
+
+# stderr_of NAME: what the console NAME printed on stderr.
+stderr_of() {
+	cat "$tmpd/$1.err" 2>/dev/null
+}
+
+pane_text() {
+	tmx capture-pane -p -t "$1"
+}
+
+# wait_for SESSION TEXT: poll the screen until it shows TEXT (a fixed
+# string) or WAIT seconds pass.
+wait_for() {
+	deadline=$(($(date +%s) + WAIT))
+	while ! pane_text "$1" | grep -qF -- "$2"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_match SESSION REGEX: wait_for with a basic regular expression.
+wait_match() {
+	deadline=$(($(date +%s) + WAIT))
+	while ! pane_text "$1" | grep -q -- "$2"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_gone SESSION TEXT: poll until the screen no longer shows TEXT.
+wait_gone() {
+	deadline=$(($(date +%s) + WAIT))
+	while pane_text "$1" | grep -qF -- "$2"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_sql QUERY EXPECTED: poll the database until QUERY answers EXPECTED
+# or WAIT seconds pass.
+wait_sql() {
+	deadline=$(($(date +%s) + WAIT))
+	while [ "$(sql "$1")" != "$2" ]; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_dead SESSION: poll until the program in the pane has exited and tmux
+# knows its exit status. tmux marks a pane dead when its pty closes, before
+# it reaps the child, and now and then misses the SIGCHLD altogether
+# (tmux/tmux#311, #4841): a dead pane without a status gets the server a
+# SIGCHLD of its own so it reaps.
+wait_dead() {
+	deadline=$(($(date +%s) + WAIT))
+	while :; do
+		state=$(tmx display-message -p -t "$1" '#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}')
+		case $state in
+		1:?*) return 0 ;;
+		1:) kill -CHLD "$(tmx display-message -p '#{pid}')" 2>/dev/null ;;
+		esac
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+dead_status() {
+	tmx display-message -p -t "$1" '#{pane_dead_status}'
+}
+
+# type_text SESSION TEXT: type TEXT literally; key SESSION KEY...: press keys
+# by tmux's names (Enter, Tab, C-u, Up).
+type_text() {
+	tmx send-keys -t "$1" -l "$2"
+}
+key() {
+	s=$1
+	shift
+	tmx send-keys -t "$s" "$@"
+}
+
+# sign_in SESSION EMAIL PASSWORD: fill both fields from an empty email
+# field and submit.
+sign_in() {
+	key "$1" C-u
+	type_text "$1" "$2"
+	key "$1" Enter
+	type_text "$1" "$3"
+	key "$1" Enter
+}
+
+# s DESCRIPTION CONDITION: t, but a failure shows the screen of the session
+# named by $sess and what it printed on stderr.
+s() {
+	if eval "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "screen of '$sess':"
+		pane_text "$sess" 2>&1 | diag
+		diag "its stderr:"
+		stderr_of "$sess" | diag
+	fi
 }
 
 tui_done() {

@@ -31,7 +31,7 @@ run help
 t "'help' prints the help" '[ "$rc" = 0 ] && out_has "^Commands:"'
 run help bookings
 t "'help bookings' shows its usage" '[ "$rc" = 0 ] &&
-	out_has "^usage: redlight \[--config FILE\] bookings \[--date YYYY-MM-DD\] \[--json\]$"'
+	out_has "^usage: redlight \[--config FILE\] bookings \[--date D | --from D --to D\] .*\[--json\]$"'
 run bookings --help
 t "'bookings --help' shows its usage without a database" '[ "$rc" = 0 ] && out_has "^usage: redlight .*bookings"'
 

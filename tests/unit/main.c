@@ -18,6 +18,8 @@ main(void)
 	suite_policy();
 	suite_validate();
 	suite_avail();
+	suite_settings();
+	suite_pricing();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -16,5 +16,7 @@ void suite_quote(void);
 void suite_policy(void);
 void suite_validate(void);
 void suite_avail(void);
+void suite_settings(void);
+void suite_pricing(void);
 
 #endif

@@ -1,0 +1,754 @@
+#include "db/admin.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/avail.h"
+#include "core/bstate.h"
+#include "db/avail.h"
+
+/* ---- reads ---- */
+
+#define DB_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* What was captured less what was refunded of it (refunds that failed or
+ * were canceled gave nothing back), as booking_paid_cents() of 0005 counts
+ * it, and what is held on a card uncaptured. */
+#define DB_ADMIN_PAID(b) \
+    "(coalesce((SELECT sum(p.amount_cents) FROM payment p WHERE p.booking_id = " b \
+    "   AND p.status IN ('succeeded','partial_refunded','refunded')), 0)" \
+    " - coalesce((SELECT sum(f.amount_cents) FROM refund f JOIN payment p ON p.id = f.payment_id" \
+    "   WHERE p.booking_id = " b " AND p.status IN ('succeeded','partial_refunded','refunded')" \
+    "   AND f.status NOT IN ('failed','canceled')), 0))::bigint"
+#define DB_ADMIN_AUTHORIZED(b) \
+    "coalesce((SELECT sum(p.amount_cents) FROM payment p WHERE p.booking_id = " b \
+    "   AND p.status = 'requires_capture'), 0)::bigint"
+
+/* One booking in full; b booking, r room, u artist, ap approver. */
+#define DB_ADMIN_BOOKING_OBJ \
+    "json_build_object('id', b.id, 'code', b.code, 'status', b.status, 'room_id', b.room_id," \
+    " 'room_name', r.name, 'start_at', " DB_UTC("b.start_at") ", 'end_at', " DB_UTC("b.end_at") "," \
+    " 'created_at', " DB_UTC("b.created_at") ", 'source', b.source, 'notes', b.notes," \
+    " 'artist_name', coalesce(u.name, ''), 'artist_email', coalesce(u.email, '')," \
+    " 'staff', coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.display_name," \
+    "   'role', bs.role) ORDER BY s.display_name, s.id) FROM booking_staff bs" \
+    "   JOIN staff s ON s.id = bs.staff_id WHERE bs.booking_id = b.id), '[]')," \
+    " 'services', coalesce((SELECT json_agg(json_build_object('service_id', v.id, 'name', v.name," \
+    "   'quantity', x.quantity, 'unit_price_cents', x.unit_price_cents," \
+    "   'total_cents', x.total_cents, 'is_addon', v.is_addon) ORDER BY v.is_addon, v.name)" \
+    "   FROM booking_service x JOIN service v ON v.id = x.service_id" \
+    "   WHERE x.booking_id = b.id), '[]')," \
+    " 'subtotal_cents', coalesce((SELECT sum(x.total_cents) FROM booking_service x" \
+    "   WHERE x.booking_id = b.id), 0)," \
+    " 'paid_cents', " DB_ADMIN_PAID("b.id") ", 'authorized_cents', " DB_ADMIN_AUTHORIZED("b.id") "," \
+    " 'approved_by', ap.name, 'approved_at', " DB_UTC("b.approved_at") "," \
+    " 'approval_note', b.approval_note, 'artist_message', b.artist_message)"
+
+#define DB_ADMIN_BOOKING_FROM \
+    " FROM booking b JOIN room r ON r.id = b.room_id LEFT JOIN app_user u ON u.id = b.user_id" \
+    " LEFT JOIN app_user ap ON ap.id = b.approved_by"
+
+const char DB_ADMIN_QUEUE_JSON_SQL[] =
+    "SELECT json_build_object('bookings', coalesce(json_agg(" DB_ADMIN_BOOKING_OBJ
+    " ORDER BY b.created_at DESC, b.code), '[]'))::text"
+    DB_ADMIN_BOOKING_FROM
+    " WHERE b.status = 'awaiting_approval'";
+
+const char DB_ADMIN_BOOKINGS_JSON_SQL[] =
+    "SELECT json_build_object('bookings', coalesce(json_agg(" DB_ADMIN_BOOKING_OBJ
+    " ORDER BY b.start_at, r.name, b.code), '[]'))::text"
+    DB_ADMIN_BOOKING_FROM
+    " WHERE ($1::text IS NULL OR b.status = $1::text)"
+    " AND ($2::uuid IS NULL OR b.room_id = $2::uuid)"
+    " AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM booking_staff bs"
+    "   WHERE bs.booking_id = b.id AND bs.staff_id = $3::uuid))"
+    " AND ($4::timestamptz IS NULL OR b.end_at > $4::timestamptz)"
+    " AND ($5::timestamptz IS NULL OR b.start_at < $5::timestamptz)"
+    " AND ($6::text IS NULL OR strpos(lower(b.code), lower($6::text)) > 0"
+    "   OR strpos(lower(coalesce(u.name, '')), lower($6::text)) > 0)";
+
+const char DB_ADMIN_BOOKING_JSON_SQL[] =
+    "SELECT json_build_object('booking', (SELECT " DB_ADMIN_BOOKING_OBJ
+    DB_ADMIN_BOOKING_FROM " WHERE b.code = upper(btrim($1::text))))::text";
+
+const char DB_ADMIN_HOLDS_JSON_SQL[] =
+    "SELECT json_build_object('holds', coalesce(json_agg(json_build_object("
+    " 'id', h.id, 'room_id', h.room_id, 'room_name', r.name,"
+    " 'start_at', " DB_UTC("h.start_at") ", 'end_at', " DB_UTC("h.end_at") ","
+    " 'expires_at', " DB_UTC("h.expires_at") ", 'created_at', " DB_UTC("h.created_at") ","
+    " 'created_by', coalesce(c.name, ''), 'artist_name', coalesce(u.name, ''))"
+    " ORDER BY h.start_at, r.name, h.id), '[]'))::text"
+    " FROM hold h JOIN room r ON r.id = h.room_id LEFT JOIN app_user c ON c.id = h.created_by"
+    " LEFT JOIN app_user u ON u.id = h.user_id"
+    " WHERE h.status = 'active' AND h.expires_at > clock_timestamp()";
+
+const char DB_ADMIN_AUDIT_JSON_SQL[] =
+    "SELECT json_build_object('audit', coalesce(json_agg(x.o ORDER BY x.id DESC), '[]'))::text"
+    " FROM (SELECT a.id, json_build_object('id', a.id, 'created_at', " DB_UTC("a.created_at") ","
+    "   'actor_name', coalesce(au.name, ''), 'actor_email', coalesce(au.email, ''),"
+    "   'action', a.action, 'entity', a.entity, 'entity_id', a.entity_id,"
+    "   'label', CASE a.entity WHEN 'booking' THEN coalesce(bk.code, a.entity_id)"
+    "     WHEN 'hold' THEN left(a.entity_id, 8) ELSE coalesce(a.entity_id, '') END,"
+    "   'reason', a.reason, 'diff', a.diff_json) AS o"
+    "  FROM audit_log a LEFT JOIN app_user au ON au.id = a.actor_user_id"
+    "  LEFT JOIN booking bk ON a.entity = 'booking' AND bk.id::text = a.entity_id"
+    "  WHERE ($1::text IS NULL OR a.entity = lower($1::text) OR a.entity_id = lower($1::text)"
+    "    OR bk.code = upper($1::text)"
+    "    OR (length($1::text) >= 4 AND left(a.entity_id, length($1::text)) = lower($1::text)))"
+    "  AND ($2::text IS NULL OR au.email = lower(btrim($2::text)))"
+    "  AND ($3::timestamptz IS NULL OR a.created_at >= $3::timestamptz)"
+    "  ORDER BY a.id DESC LIMIT $4::int) x";
+
+/* ---- helpers ---- */
+
+static void
+db_admin_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* db_admin_blank: s is NULL or only blanks. */
+static int
+db_admin_blank(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* db_admin_effects: the jobs of ev from status from as a text[] literal
+ * ("{capture_payment,email_approved}") in buf. */
+static int
+db_admin_effects(const char *from, enum booking_event ev, char *buf, size_t len, struct err *e)
+{
+	enum booking_status st;
+	unsigned fx = 0;
+	size_t o = 0;
+	int rc;
+
+	if (booking_status_parse(from, &st) != 0)
+		return err_set(e, ERR_INTERNAL, "status", "unknown booking status '%s'", from);
+	if ((rc = booking_transition(st, ev, NULL, &fx, e)) != 0)
+		return rc;
+	o += (size_t)snprintf(buf + o, len - o, "{");
+	for (unsigned bit = 1; bit != 0 && bit <= BOOKING_FX_ALL; bit <<= 1) {
+		const char *name = (fx & bit) ? booking_fx_name(bit) : NULL;
+		if (name != NULL && o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o > 1 ? "," : "", name);
+	}
+	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "}");
+	if (o >= len)
+		return err_set(e, ERR_INTERNAL, NULL, "too many side effects");
+	return 0;
+}
+
+static int64_t
+db_admin_int64(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* db_admin_utc: t as RFC 3339 into buf (TZ_RFC3339_SIZE). */
+static int
+db_admin_utc(int64_t t, char *buf, size_t len, const char *field, struct err *e)
+{
+	if (tz_format_utc(t, buf, len, NULL) != 0)
+		return err_set(e, ERR_INVALID, field, "that time is out of range");
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+#define DB_ADMIN_FIND_SQL \
+    "SELECT b.id, b.code, b.status, b.room_id, r.name," \
+    " coalesce((SELECT x.service_id::text FROM booking_service x JOIN service v ON v.id = x.service_id" \
+    "   WHERE x.booking_id = b.id AND NOT v.is_addon ORDER BY x.total_cents DESC, v.name LIMIT 1), '')," \
+    " coalesce((SELECT string_agg(bs.staff_id::text, ',' ORDER BY bs.staff_id) FROM booking_staff bs" \
+    "   WHERE bs.booking_id = b.id), '')," \
+    " extract(epoch FROM b.start_at)::bigint, extract(epoch FROM b.end_at)::bigint," \
+    " " DB_ADMIN_PAID("b.id") ", " DB_ADMIN_AUTHORIZED("b.id") \
+    " FROM booking b JOIN room r ON r.id = b.room_id WHERE b.code = upper(btrim($1::text))"
+
+int
+db_admin_booking_find(struct db *db, const char *code, struct db_admin_booking *out,
+    struct err *e)
+{
+	const char *params[1] = { code };
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_exec(db, DB_ADMIN_FIND_SQL, 1, params, &res, e)) != 0)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return err_set(e, ERR_NOT_FOUND, "code", "no booking has the code '%.40s'", code);
+	}
+	db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
+	db_admin_copy(out->code, sizeof(out->code), PQgetvalue(res, 0, 1));
+	db_admin_copy(out->status, sizeof(out->status), PQgetvalue(res, 0, 2));
+	db_admin_copy(out->room_id, sizeof(out->room_id), PQgetvalue(res, 0, 3));
+	db_admin_copy(out->room_name, sizeof(out->room_name), PQgetvalue(res, 0, 4));
+	db_admin_copy(out->service_id, sizeof(out->service_id), PQgetvalue(res, 0, 5));
+	for (const char *s = PQgetvalue(res, 0, 6); *s && out->nstaff < DB_ADMIN_MAX_STAFF;) {
+		size_t n = strcspn(s, ",");
+		snprintf(out->staff_ids[out->nstaff++], 37, "%.*s", (int)n, s);
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	out->start = db_admin_int64(res, 0, 7);
+	out->end = db_admin_int64(res, 0, 8);
+	out->paid_cents = db_admin_int64(res, 0, 9);
+	out->authorized_cents = db_admin_int64(res, 0, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_admin_room_resolve(struct db *db, const char *room, char id[37], char *name, size_t namelen,
+    struct err *e)
+{
+	const char *params[1] = { room };
+	PGresult *res;
+	int rc;
+
+	rc = db_exec(db, "SELECT id, name FROM room WHERE active"
+	    " AND (id::text = lower(btrim($1::text)) OR lower(name) = lower(btrim($1::text)))",
+	    1, params, &res, e);
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) == 1) {
+		snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
+		db_admin_copy(name, namelen, PQgetvalue(res, 0, 1));
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	/* name the rooms there are, so the next try is right */
+	rc = db_exec(db, "SELECT coalesce(string_agg(name, ', ' ORDER BY name), 'none') FROM room WHERE active",
+	    0, NULL, &res, e);
+	if (rc != 0)
+		return rc;
+	err_set(e, ERR_NOT_FOUND, "room", "unknown room '%.40s' (rooms: %.80s)", room,
+	    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return ERR_NOT_FOUND;
+}
+
+int
+db_admin_staff_resolve(struct db *db, const char *who, char id[37], char *name, size_t namelen,
+    struct err *e)
+{
+	const char *params[1] = { who };
+	PGresult *res;
+	int rc, n;
+
+	rc = db_exec(db, "SELECT s.id, s.display_name FROM staff s LEFT JOIN app_user u ON u.id = s.user_id"
+	    " WHERE s.active AND (s.id::text = lower(btrim($1::text))"
+	    " OR lower(s.display_name) = lower(btrim($1::text)) OR u.email = lower(btrim($1::text)))"
+	    " ORDER BY s.display_name", 1, params, &res, e);
+	if (rc != 0)
+		return rc;
+	n = PQntuples(res);
+	if (n == 0) {
+		/* a first name alone ("eli") is how people say it */
+		PQclear(res);
+		rc = db_exec(db, "SELECT s.id, s.display_name FROM staff s WHERE s.active"
+		    " AND length(btrim($1::text)) > 0"
+		    " AND lower(s.display_name) LIKE replace(replace(replace(lower(btrim($1::text)),"
+		    "   '\\', '\\\\'), '%', '\\%'), '_', '\\_') || ' %'"
+		    " ORDER BY s.display_name", 1, params, &res, e);
+		if (rc != 0)
+			return rc;
+		n = PQntuples(res);
+	}
+	if (n == 1) {
+		snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
+		db_admin_copy(name, namelen, PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	if (n == 0)
+		return err_set(e, ERR_NOT_FOUND, "staff", "unknown staff member '%.40s'", who);
+	if (n > 1)
+		return err_set(e, ERR_INVALID, "staff",
+		    "'%.40s' names %d staff members; give an email instead", who, n);
+	return 0;
+}
+
+int
+db_admin_settings(struct db *db, struct studio_settings *out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	if ((rc = db_query_json(db, DB_SETTINGS_JSON_SQL, 0, NULL, &json, e)) != 0)
+		return rc;
+	rc = settings_from_json(json, out, e);
+	free(json);
+	return rc;
+}
+
+int
+db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    int64_t now, struct err *e)
+{
+	const char *staff[DB_ADMIN_MAX_STAFF + 1];
+	struct avail_data *d;
+	struct tz_local l;
+	int rc;
+
+	tz_to_local(tz, b->start, &l);
+	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < b->nstaff; i++)
+		staff[i] = b->staff_ids[i];
+	staff[b->nstaff] = NULL;
+	struct avail_booking ab = {
+		.room_id = b->room_id,
+		.service_id = b->service_id[0] ? b->service_id : NULL,
+		.staff_ids = staff,
+		.start = b->start,
+		.end = b->end,
+		.ignore_owner_id = b->id,
+	};
+	rc = avail_check_booking(d, &ab, now, NULL, NULL, e);
+	avail_data_free(d);
+	return rc;
+}
+
+/* db_admin_rules_refuse: whether an error from the engine is the rules
+ * saying no (which an admin may override) rather than a failure. */
+static int
+db_admin_rules_refuse(int rc)
+{
+	return rc == ERR_CONFLICT || rc == ERR_INVALID || rc == ERR_NOT_FOUND;
+}
+
+/* ---- approve and reject ---- */
+
+static void
+db_admin_outcome_fill(struct db_admin_outcome *out, const char *code, const char *status,
+    const char *overridden)
+{
+	if (out == NULL)
+		return;
+	db_admin_copy(out->code, sizeof(out->code), code);
+	db_admin_copy(out->status, sizeof(out->status), status);
+	db_admin_copy(out->overridden, sizeof(out->overridden), overridden);
+}
+
+int
+db_admin_approve(struct db *db, const struct tz *tz, const struct db_actor *actor,
+    const char *code, const struct db_admin_decision *d, int64_t now,
+    struct db_admin_outcome *out, struct err *e)
+{
+	struct db_admin_booking b;
+	struct err why;
+	char effects[160], rule[160] = "";
+	PGresult *res;
+	int rc;
+
+	if (d->override_reason != NULL && db_admin_blank(d->override_reason))
+		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
+	if ((rc = db_admin_booking_find(db, code, &b, e)) != 0)
+		return rc;
+	/* a booking someone else moved on gets its story from the database */
+	if (strcmp(b.status, "awaiting_approval") == 0) {
+		err_clear(&why);
+		rc = db_admin_booking_check(db, tz, &b, now, &why);
+		if (rc != 0 && !db_admin_rules_refuse(rc)) {
+			if (e)
+				*e = why;
+			return rc;
+		}
+		if (rc != 0 && d->override_reason == NULL)
+			return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s no longer fits: %s", b.code,
+			    why.msg);
+		if (rc != 0)
+			db_admin_copy(rule, sizeof(rule), why.msg);
+	}
+	if ((rc = db_admin_effects("awaiting_approval", BOOKING_EV_APPROVE, effects, sizeof(effects), e)) != 0)
+		return rc;
+	const char *params[7] = {
+		b.id, actor->id, d->note, d->message, effects,
+		rule[0] ? d->override_reason : NULL, rule[0] ? rule : NULL,
+	};
+	rc = db_exec(db, "SELECT booking_approve($1, $2, $3, $4, $5::text[],"
+	    " CASE WHEN $6::text IS NULL THEN NULL"
+	    " ELSE jsonb_build_object('reason', $6::text, 'rule', $7::text) END)",
+	    7, params, &res, e);
+	if (rc != 0)
+		return rc;
+	db_admin_outcome_fill(out, b.code, PQgetvalue(res, 0, 0), rule);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_admin_reject(struct db *db, const struct db_actor *actor, const char *code,
+    const struct db_admin_decision *d, struct db_admin_outcome *out, struct err *e)
+{
+	struct db_admin_booking b;
+	char effects[160];
+	PGresult *res;
+	int rc;
+
+	if (db_admin_blank(d->message))
+		return err_set(e, ERR_INVALID, "message", "a rejection needs a message to the artist");
+	if ((rc = db_admin_booking_find(db, code, &b, e)) != 0)
+		return rc;
+	if ((rc = db_admin_effects("awaiting_approval", BOOKING_EV_REJECT, effects, sizeof(effects), e)) != 0)
+		return rc;
+	const char *params[5] = { b.id, actor->id, d->note, d->message, effects };
+	rc = db_exec(db, "SELECT booking_reject($1, $2, $3, $4, $5::text[])", 5, params, &res, e);
+	if (rc != 0)
+		return rc;
+	db_admin_outcome_fill(out, b.code, PQgetvalue(res, 0, 0), "");
+	PQclear(res);
+	return 0;
+}
+
+/* ---- conflicts: Postgres refused; say who holds the time ---- */
+
+/* db_admin_explain_room: after room_claim refused [from, until) in room,
+ * name the claim in the way. */
+static int
+db_admin_explain_room(struct db *db, const char *room_id, const char *room_name,
+    const char *from, const char *until, struct err *e)
+{
+	const char *params[3] = { room_id, from, until };
+	PGresult *res;
+
+	if (db_exec(db, "SELECT coalesce(b.code, ''), coalesce(admin_local(c.hold_expires_at), '')"
+	    " FROM room_claim c LEFT JOIN booking b ON b.id = c.booking_id"
+	    " WHERE c.room_id = $1 AND c.during && tstzrange($2, $3, '[)')"
+	    " AND (c.hold_id IS NULL OR c.hold_expires_at > clock_timestamp())"
+	    " ORDER BY lower(c.during) LIMIT 1", 3, params, &res, NULL) != 0)
+		return err_set(e, ERR_CONFLICT, "start_at", "%s is already claimed for part of that time",
+		    room_name);
+	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] != '\0')
+		err_set(e, ERR_CONFLICT, "start_at", "%s is already booked then (%s)", room_name,
+		    PQgetvalue(res, 0, 0));
+	else if (PQntuples(res) == 1)
+		err_set(e, ERR_CONFLICT, "start_at", "%s is already held then (a hold until %s)",
+		    room_name, PQgetvalue(res, 0, 1));
+	else
+		err_set(e, ERR_CONFLICT, "start_at", "%s is already claimed for part of that time",
+		    room_name);
+	PQclear(res);
+	return ERR_CONFLICT;
+}
+
+/* db_admin_explain_staff: after booking_staff refused one of staff (a
+ * text[] literal) on booking_id, name who is busy and where, leaving out
+ * the booking other (a swap's second booking, or booking_id). Returns 1
+ * when it found them, else 0 with a plainer message; e gets ERR_CONFLICT
+ * either way. */
+static int
+db_admin_explain_staff(struct db *db, const char *booking_id, const char *other,
+    const char *staff, struct err *e)
+{
+	const char *params[3] = { booking_id, staff, other };
+	PGresult *res;
+
+	if (db_exec(db, "SELECT s.display_name, b.code FROM booking_staff bs"
+	    " JOIN staff s ON s.id = bs.staff_id JOIN booking b ON b.id = bs.booking_id"
+	    " WHERE bs.live AND bs.staff_id = ANY ($2::uuid[]) AND bs.booking_id <> $1"
+	    " AND bs.booking_id <> $3 AND bs.during && (SELECT blocked FROM booking WHERE id = $1)"
+	    " ORDER BY lower(bs.during) LIMIT 1", 3, params, &res, NULL) != 0 || PQntuples(res) != 1) {
+		if (res != NULL)
+			PQclear(res);
+		err_set(e, ERR_CONFLICT, "staff_ids", "a staff member is already on an overlapping booking");
+		return 0;
+	}
+	err_set(e, ERR_CONFLICT, "staff_ids", "%s is already on %s at that time",
+	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return 1;
+}
+
+/* ---- holds ---- */
+
+int
+db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *actor,
+    const struct db_admin_hold_new *h, int64_t now, struct db_admin_hold *out, struct err *e)
+{
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE], bfrom[TZ_RFC3339_SIZE],
+	    buntil[TZ_RFC3339_SIZE], ttl[16], rule[160] = "", room_name[128] = "";
+	char token[2 * 32 + 1];
+	unsigned char rnd[32];
+	struct avail_data *d;
+	struct tz_local l;
+	struct err why;
+	int64_t bf = h->start, bu = h->end;
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (h->override_reason != NULL && db_admin_blank(h->override_reason))
+		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
+	if ((rc = db_admin_utc(h->start, start, sizeof(start), "start", e)) != 0 ||
+	    (rc = db_admin_utc(h->end, end, sizeof(end), "duration", e)) != 0)
+		return rc;
+	tz_to_local(tz, h->start, &l);
+	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < d->nrooms; i++)
+		if (strcmp(d->rooms[i].id, h->room_id) == 0)
+			db_admin_copy(room_name, sizeof(room_name), d->rooms[i].name);
+	err_clear(&why);
+	rc = avail_check(d, h->room_id, NULL, NULL, h->start, h->end, now, &bf, &bu, &why);
+	avail_data_free(d);
+	if (rc == ERR_CONFLICT && h->override_reason != NULL) {
+		/* set aside, the hold claims the session alone: buffers are
+		 * among the rules an admin overrides */
+		db_admin_copy(rule, sizeof(rule), why.msg);
+		bf = h->start;
+		bu = h->end;
+	} else if (rc == ERR_CONFLICT) {
+		return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s", why.msg);
+	} else if (rc != 0) {
+		if (e)
+			*e = why;
+		/* the engine names its own fields; the hold's are these */
+		if (e && strcmp(e->field, "duration_min") == 0)
+			db_admin_copy(e->field, sizeof(e->field), "duration");
+		else if (e && (strcmp(e->field, "start_at") == 0 || strcmp(e->field, "end_at") == 0))
+			db_admin_copy(e->field, sizeof(e->field), "start");
+		else if (e && strcmp(e->field, "room_id") == 0)
+			db_admin_copy(e->field, sizeof(e->field), "room");
+		return rc;
+	}
+	if ((rc = db_admin_utc(bf, bfrom, sizeof(bfrom), "start", e)) != 0 ||
+	    (rc = db_admin_utc(bu, buntil, sizeof(buntil), "duration", e)) != 0)
+		return rc;
+	if (sodium_init() < 0)
+		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
+	snprintf(ttl, sizeof(ttl), "%d", h->expires_min);
+	const char *params[10] = {
+		actor->id, h->room_id, start, end, bfrom, buntil, token,
+		h->expires_min > 0 ? ttl : NULL, rule[0] ? h->override_reason : NULL,
+		rule[0] ? rule : NULL,
+	};
+	rc = db_exec(db, "SELECT hold_id, extract(epoch FROM expires_at)::bigint FROM hold_place_by("
+	    "$1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8::int,"
+	    " CASE WHEN $9::text IS NULL THEN NULL"
+	    " ELSE jsonb_build_object('reason', $9::text, 'rule', $10::text) END)",
+	    10, params, &res, e);
+	if (rc == ERR_CONFLICT)
+		return db_admin_explain_room(db, h->room_id, room_name[0] ? room_name : "the room",
+		    bfrom, buntil, e);
+	if (rc != 0)
+		return rc;
+	db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
+	out->expires_at = db_admin_int64(res, 0, 1);
+	PQclear(res);
+	db_admin_copy(out->room_id, sizeof(out->room_id), h->room_id);
+	db_admin_copy(out->room_name, sizeof(out->room_name), room_name);
+	db_admin_copy(out->status, sizeof(out->status), "active");
+	db_admin_copy(out->overridden, sizeof(out->overridden), rule);
+	out->start = h->start;
+	out->end = h->end;
+	return 0;
+}
+
+int
+db_admin_hold_find(struct db *db, const char *id, struct db_admin_hold *out, struct err *e)
+{
+	char want[40];
+	const char *params[1] = { want };
+	PGresult *res;
+	size_t n = 0;
+	int rc, rows;
+
+	memset(out, 0, sizeof(*out));
+	/* an id is hex and dashes: anything else cannot match, and a
+	 * short prefix would match too much */
+	for (const char *s = id; *s && n + 1 < sizeof(want); s++) {
+		if (!isxdigit((unsigned char)*s) && *s != '-')
+			return err_set(e, ERR_NOT_FOUND, "hold_id", "no hold has the id '%.40s'", id);
+		want[n++] = (char)tolower((unsigned char)*s);
+	}
+	want[n] = '\0';
+	if (n < 4 || strlen(id) > 36)
+		return err_set(e, ERR_NOT_FOUND, "hold_id",
+		    "no hold has the id '%.40s' (give at least its first 4 characters)", id);
+	rc = db_exec(db, "SELECT h.id, h.room_id, r.name,"
+	    " CASE WHEN h.status = 'active' AND h.expires_at <= clock_timestamp() THEN 'expired'"
+	    "   ELSE h.status END,"
+	    " extract(epoch FROM h.start_at)::bigint, extract(epoch FROM h.end_at)::bigint,"
+	    " ceil(extract(epoch FROM h.expires_at))::bigint"
+	    " FROM hold h JOIN room r ON r.id = h.room_id"
+	    " WHERE left(h.id::text, length($1)) = $1 LIMIT 2", 1, params, &res, e);
+	if (rc != 0)
+		return rc;
+	rows = PQntuples(res);
+	if (rows == 1) {
+		db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
+		db_admin_copy(out->room_id, sizeof(out->room_id), PQgetvalue(res, 0, 1));
+		db_admin_copy(out->room_name, sizeof(out->room_name), PQgetvalue(res, 0, 2));
+		db_admin_copy(out->status, sizeof(out->status), PQgetvalue(res, 0, 3));
+		out->start = db_admin_int64(res, 0, 4);
+		out->end = db_admin_int64(res, 0, 5);
+		out->expires_at = db_admin_int64(res, 0, 6);
+	}
+	PQclear(res);
+	if (rows == 0)
+		return err_set(e, ERR_NOT_FOUND, "hold_id", "no hold has the id '%.40s'", id);
+	if (rows > 1)
+		return err_set(e, ERR_INVALID, "hold_id",
+		    "'%.40s' starts more than one hold's id; give more of it", id);
+	return 0;
+}
+
+int
+db_admin_hold_release(struct db *db, const struct db_actor *actor, const char *hold_id,
+    struct err *e)
+{
+	const char *params[2] = { hold_id, actor->id };
+
+	return db_exec(db, "SELECT hold_release_by($1, $2)", 2, params, NULL, e);
+}
+
+int
+db_admin_hold_extend(struct db *db, const struct db_actor *actor, const char *hold_id,
+    int minutes, int64_t *expires_at, struct err *e)
+{
+	char mins[16];
+	const char *params[3] = { hold_id, actor->id, mins };
+	PGresult *res;
+	int rc;
+
+	snprintf(mins, sizeof(mins), "%d", minutes);
+	rc = db_exec(db, "SELECT ceil(extract(epoch FROM hold_extend($1, $2, $3::int)))::bigint",
+	    3, params, &res, e);
+	if (rc != 0)
+		return rc;
+	if (expires_at)
+		*expires_at = db_admin_int64(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* ---- staff ---- */
+
+/* db_admin_uuid_array: ids as a uuid[] literal in buf. */
+static int
+db_admin_uuid_array(const char *const *ids, size_t n, char *buf, size_t len, struct err *e)
+{
+	size_t o = 0;
+
+	o += (size_t)snprintf(buf, len, "{");
+	for (size_t i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", ids[i]);
+	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "}");
+	if (o >= len)
+		return err_set(e, ERR_INVALID, "staff_ids", "too many staff members");
+	return 0;
+}
+
+int
+db_admin_assign_staff(struct db *db, const struct db_actor *actor, const char *code,
+    const char *const *staff_ids, size_t n, struct err *e)
+{
+	struct db_admin_booking b;
+	char arr[DB_ADMIN_MAX_STAFF * 40 + 4];
+	int rc;
+
+	if (n > DB_ADMIN_MAX_STAFF)
+		return err_set(e, ERR_INVALID, "staff_ids", "at most %d staff members per booking",
+		    DB_ADMIN_MAX_STAFF);
+	if ((rc = db_admin_uuid_array(staff_ids, n, arr, sizeof(arr), e)) != 0 ||
+	    (rc = db_admin_booking_find(db, code, &b, e)) != 0)
+		return rc;
+	const char *params[3] = { b.id, actor->id, arr };
+	rc = db_exec(db, "SELECT booking_assign_staff($1, $2, $3::uuid[])", 3, params, NULL, e);
+	if (rc == ERR_CONFLICT)
+		db_admin_explain_staff(db, b.id, b.id, arr, e);
+	return rc;
+}
+
+int
+db_admin_swap_staff(struct db *db, const struct db_actor *actor, const char *code_a,
+    const char *staff_a, const char *code_b, const char *staff_b, struct err *e)
+{
+	struct db_admin_booking a, b;
+	char arr[100];
+	int rc;
+
+	if ((rc = db_admin_booking_find(db, code_a, &a, e)) != 0 ||
+	    (rc = db_admin_booking_find(db, code_b, &b, e)) != 0)
+		return rc;
+	const char *params[5] = { a.id, staff_a, b.id, staff_b, actor->id };
+	rc = db_exec(db, "SELECT booking_swap_staff($1, $2, $3, $4, $5)", 5, params, NULL, e);
+	if (rc != ERR_CONFLICT)
+		return rc;
+	/* which of the two moves hit someone else's booking */
+	snprintf(arr, sizeof(arr), "{%s}", staff_b);
+	if (!db_admin_explain_staff(db, a.id, b.id, arr, e)) {
+		snprintf(arr, sizeof(arr), "{%s}", staff_a);
+		db_admin_explain_staff(db, b.id, a.id, arr, e);
+	}
+	return ERR_CONFLICT;
+}
+
+/* ---- cancel ---- */
+
+int
+db_admin_cancel_preview(struct db *db, const struct studio_settings *s, const char *code,
+    int64_t now, struct db_admin_cancel *out, struct err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_admin_booking_find(db, code, &out->booking, e)) != 0)
+		return rc;
+	if (strcmp(out->booking.status, "awaiting_approval") != 0 &&
+	    strcmp(out->booking.status, "confirmed") != 0)
+		return err_set(e, ERR_CHANGED, "status", "%s is %s: only bookings awaiting approval or"
+		    " confirmed can be canceled", out->booking.code, out->booking.status);
+	rc = policy_cancel(&s->policy, now, out->booking.start, out->booking.paid_cents,
+	    &out->policy, e);
+	if (rc == ERR_CHANGED)
+		return err_set(e, ERR_CHANGED, "status", "%s has already started; it can no longer be"
+		    " canceled", out->booking.code);
+	return rc;
+}
+
+int
+db_admin_cancel(struct db *db, const struct db_actor *actor, const struct studio_settings *s,
+    const char *code, const char *reason, int64_t now, struct db_admin_cancel *out,
+    struct err *e)
+{
+	struct db_admin_cancel c;
+	char effects[160], pct[16], cents[32];
+	int rc;
+
+	if (db_admin_blank(reason))
+		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
+	if ((rc = db_admin_cancel_preview(db, s, code, now, &c, e)) != 0)
+		return rc;
+	if ((rc = db_admin_effects(c.booking.status, BOOKING_EV_CANCEL, effects, sizeof(effects), e)) != 0)
+		return rc;
+	snprintf(pct, sizeof(pct), "%d", c.policy.refund_percent);
+	snprintf(cents, sizeof(cents), "%lld", (long long)c.policy.refund_cents);
+	const char *params[7] = { c.booking.id, actor->id, reason, c.booking.status, pct, cents, effects };
+	rc = db_exec(db, "SELECT booking_cancel_by($1, $2, $3, $4, $5::int, $6::bigint, $7::text[])",
+	    7, params, NULL, e);
+	if (rc != 0)
+		return rc;
+	if (out)
+		*out = c;
+	return 0;
+}

@@ -1,0 +1,95 @@
+'use strict';
+/* measure.js: the booking page's two budgets, as figures (no assertions):
+ *   - the bytes of HTML, CSS and JavaScript under web/static (budget 60 KB);
+ *   - how long the availability page takes to become interactive: from the
+ *     start of navigation to the page's "rl-interactive" performance mark
+ *     (set when the first search's slots are on screen and the controls
+ *     work), read with Chromium's performance timing, over fresh browser
+ *     contexts (cold cache), after one warm-up load (budget 200 ms).
+ *
+ * usage: node tests/e2e/measure.js [BASE_URL] [--static DIR] [--date YYYY-MM-DD]
+ *                                  [--runs N]
+ * Without BASE_URL (a running redlightd with the demo studio, as tools/bench
+ * starts) only the sizes are printed. Chromium is RL_CHROMIUM or
+ * /usr/bin/chromium; playwright-core comes from tests/e2e/node_modules (npm ci
+ * there) or NODE_PATH. Lines start with "web:". */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const args = process.argv.slice(2);
+function opt(name, dflt) {
+	const i = args.indexOf(name);
+	if (i < 0) return dflt;
+	const v = args[i + 1];
+	args.splice(i, 2);
+	return v;
+}
+const staticDir = opt('--static', path.join(__dirname, '../../web/static'));
+const runs = Math.max(1, +opt('--runs', 10) || 10);
+let day = opt('--date', '');
+const base = (args[0] || '').replace(/\/+$/, '');
+
+const BUDGET = 60 * 1024;
+let total = 0;
+const by = { html: 0, css: 0, js: 0 };
+for (const f of fs.readdirSync(staticDir).sort()) {
+	const m = /\.(html|css|js)$/.exec(f);
+	if (!m) continue;
+	const n = fs.statSync(path.join(staticDir, f)).size;
+	by[m[1]] += n;
+	total += n;
+}
+console.log(`web: static ${total} bytes (html ${by.html}, css ${by.css}, js ${by.js}); budget ${BUDGET}, ${(100 * total / BUDGET).toFixed(0)}% used`);
+
+if (!base) process.exit(0);
+
+let chromium;
+try {
+	({ chromium } = require('playwright-core'));
+} catch (e) {
+	console.log('web: availability interactive: skipped (no playwright-core: npm ci in tests/e2e)');
+	process.exit(0);
+}
+const exe = process.env.RL_CHROMIUM || '/usr/bin/chromium';
+if (!fs.existsSync(exe)) {
+	console.log(`web: availability interactive: skipped (no ${exe}: apt-get install chromium)`);
+	process.exit(0);
+}
+if (!day) {
+	/* three days out in the demo studio's zone: past the lead time, in the horizon */
+	const t = new Date(Date.now() + 3 * 864e5);
+	day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+}
+const url = `${base}/#/availability?date=${day}&dur=120`;
+
+(async () => {
+	const browser = await chromium.launch({ executablePath: exe, args: ['--headless', '--no-sandbox', '--disable-gpu',
+		'--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'] });
+	const one = async () => {
+		const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+		const page = await ctx.newPage();
+		await page.goto(url);
+		await page.waitForFunction(() => document.documentElement.dataset.interactive === '1', null, { timeout: 15000 });
+		const m = await page.evaluate(() => {
+			const nav = performance.getEntriesByType('navigation')[0];
+			const mark = performance.getEntriesByName('rl-interactive')[0];
+			return { tti: mark.startTime, dcl: nav.domContentLoadedEventEnd, slots: document.querySelectorAll('[data-slot]').length };
+		});
+		await ctx.close();
+		return m;
+	};
+	try {
+		await one();
+		const got = [];
+		for (let i = 0; i < runs; i++) got.push(await one());
+		const tti = got.map(g => g.tti).sort((x, y) => x - y);
+		const dcl = got.map(g => g.dcl).sort((x, y) => x - y);
+		const med = a => a[Math.floor((a.length - 1) / 2)];
+		const f = x => x.toFixed(1);
+		console.log(`web: availability interactive: median ${f(med(tti))} ms, min ${f(tti[0])}, max ${f(tti[tti.length - 1])} ` +
+			`over ${runs} cold loads (DOMContentLoaded median ${f(med(dcl))} ms; ${got[0].slots} slots on ${day}); budget 200 ms`);
+	} catch (e) {
+		console.log(`web: availability interactive: failed (${e.message.split('\n')[0]})`);
+	}
+	await browser.close();
+})();

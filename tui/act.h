@@ -1,0 +1,42 @@
+/* act.h: the forms that act on bookings and holds, shared by the queue,
+ * bookings, booking and holds screens. Each opens a form (tui/form.h)
+ * whose Enter runs the named command (approve, reject, cancel,
+ * assign-staff, swap-staff, hold, hold-extend, hold-release) through
+ * ui_run_cmd, so a key does exactly what `redlight COMMAND` does.
+ *
+ * Where the rules refuse an approval or a hold and the user is an admin,
+ * the form turns into an explicit confirmation that asks for the reason
+ * the audit log records (--override --reason). */
+#ifndef REDLIGHT_ACT_H
+#define REDLIGHT_ACT_H
+
+#include <stddef.h>
+
+#include "tui/ui.h"
+
+/* The most bookings one approval or rejection takes at once. */
+#define ACT_MAX_CODES 64
+
+/* act_approve, act_reject: decide on n bookings (codes are copied). */
+void act_approve(struct ui *ui, const char *const *codes, size_t n);
+void act_reject(struct ui *ui, const char *const *codes, size_t n);
+
+/* act_cancel: show what canceling code refunds (cancel --dry-run), then
+ * ask for the reason and cancel. */
+void act_cancel(struct ui *ui, const char *code);
+
+/* act_staff: set the staff of code (staff: the current names, "A, B"). */
+void act_staff(struct ui *ui, const char *code, const char *staff);
+
+/* act_swap: trade a staff member of code with one of another booking. */
+void act_swap(struct ui *ui, const char *code);
+
+/* act_hold_new: ask for room, start, duration and expiry; hold. */
+void act_hold_new(struct ui *ui);
+
+/* act_hold_extend, act_hold_release: for the hold id (what: how to name
+ * it in the question, "Studio A Thu 03-18 15:00-17:00"). */
+void act_hold_extend(struct ui *ui, const char *id, const char *what);
+void act_hold_release(struct ui *ui, const char *id, const char *what);
+
+#endif

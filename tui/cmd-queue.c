@@ -1,0 +1,91 @@
+/* cmd-queue.c: `redlight queue [--json]`, the bookings awaiting approval,
+ * newest first. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "db/admin.h"
+#include "tui/cmd.h"
+#include "tui/fmt.h"
+#include "tui/model.h"
+#include "tui/text.h"
+
+#define CMD_QUEUE_COLS 6
+
+static int
+cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *json_flag = NULL;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, &json_flag },
+		{ NULL, 0, NULL },
+	};
+	static const char *const heads[CMD_QUEUE_COLS] = {
+		"CODE", "SUBMITTED", "WHEN", "ROOM", "ARTIST", "SUBTOTAL",
+	};
+	struct model_studio st;
+	struct model_details q;
+	struct err e;
+	char *rest[1], *json;
+	int nrest, rc;
+
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	if ((rc = cmd_db(ctx)) != 0)
+		return rc;
+	err_clear(&e);
+	if (db_query_json(ctx->db, DB_ADMIN_QUEUE_JSON_SQL, 0, NULL, &json, &e) != 0)
+		return cmd_fail(ctx, &e);
+	if (json_flag != NULL) {
+		fprintf(ctx->out, "%s\n", json);
+		free(json);
+		return 0;
+	}
+	rc = model_details_parse(json, &q, &e);
+	free(json);
+	if (rc != 0)
+		return cmd_fail(ctx, &e);
+	if (q.n == 0) {
+		fputs("no bookings await approval\n", ctx->out);
+		model_details_free(&q);
+		return 0;
+	}
+	if (model_studio_load(ctx->db, &st, &e) != 0) {
+		model_details_free(&q);
+		return cmd_fail(ctx, &e);
+	}
+	const char **cells = calloc(q.n * CMD_QUEUE_COLS, sizeof(*cells));
+	char (*bufs)[3][48] = calloc(q.n, sizeof(*bufs));
+	int64_t now = (int64_t)time(NULL);
+	if (cells == NULL || bufs == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	for (size_t i = 0; i < q.n; i++) {
+		const struct model_detail *b = &q.v[i];
+		const char **row = cells + i * CMD_QUEUE_COLS;
+		fmt_ago(now, b->created, bufs[i][0], sizeof(bufs[i][0]));
+		fmt_span_short(st.tz, b->start, b->end, bufs[i][1], sizeof(bufs[i][1]));
+		fmt_money(b->subtotal_cents, bufs[i][2], sizeof(bufs[i][2]));
+		row[0] = b->code;
+		row[1] = bufs[i][0];
+		row[2] = bufs[i][1];
+		row[3] = b->room_name;
+		row[4] = b->artist_name[0] ? b->artist_name : "-";
+		row[5] = bufs[i][2];
+	}
+	fprintf(ctx->out, "%zu awaiting approval (times in %s)\n", q.n, st.timezone);
+	text_table(ctx->out, CMD_QUEUE_COLS, heads, cells, q.n, 1u << 5);
+	free(cells);
+	free(bufs);
+	model_studio_free(&st);
+	model_details_free(&q);
+	return 0;
+}
+
+const struct cmd_entry cmd_queue_entry = {
+	.name = "queue",
+	.usage = "[--json]",
+	.summary = "the bookings awaiting approval, newest first",
+	.exec = cmd_queue_exec,
+	.flags = 0,
+};

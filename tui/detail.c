@@ -1,0 +1,97 @@
+/* detail.c: a booking as labelled lines. */
+#include "tui/detail.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/quote.h"
+#include "tui/fmt.h"
+
+const char *
+detail_status(const char *status)
+{
+	return strcmp(status, "awaiting_approval") == 0 ? "awaiting approval" : status;
+}
+
+static int
+detail_add(struct detail_line *lines, int n, int max, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int
+detail_add(struct detail_line *lines, int n, int max, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n >= max)
+		return n;
+	snprintf(lines[n].label, sizeof(lines[n].label), "%s", label);
+	va_start(ap, fmt);
+	vsnprintf(lines[n].text, sizeof(lines[n].text), fmt, ap);
+	va_end(ap);
+	return n + 1;
+}
+
+int
+detail_lines(const struct model_detail *b, const struct model_studio *st, int64_t now,
+    struct detail_line *lines, int max)
+{
+	char when[96], created[48], ago[32], a[24], c[24], d[24], f[24];
+	int n = 0;
+
+	fmt_instant(st->tz, b->created, created, sizeof(created));
+	fmt_ago(now, b->created, ago, sizeof(ago));
+	n = detail_add(lines, n, max, "", "%s  %s  submitted %s (%s, %s)", b->code,
+	    detail_status(b->status), created, ago, b->source);
+	if (b->artist_name[0] != '\0')
+		n = detail_add(lines, n, max, "Artist", "%s%s%s%s", b->artist_name,
+		    b->artist_email[0] ? " <" : "", b->artist_email, b->artist_email[0] ? ">" : "");
+	else
+		n = detail_add(lines, n, max, "Artist", "none (a studio booking)");
+	n = detail_add(lines, n, max, "Room", "%s", b->room_name);
+	fmt_span(st->tz, b->start, b->end, when, sizeof(when));
+	n = detail_add(lines, n, max, "When", "%s (%s)", when, st->timezone);
+	n = detail_add(lines, n, max, "Staff", "%s", b->staff[0] ? b->staff : "nobody assigned");
+	if (b->nlines == 0)
+		n = detail_add(lines, n, max, "Services", "none recorded");
+	for (size_t i = 0; i < b->nlines; i++) {
+		fmt_money(b->lines[i].unit_price_cents, a, sizeof(a));
+		fmt_money(b->lines[i].total_cents, c, sizeof(c));
+		n = detail_add(lines, n, max, i == 0 ? "Services" : "", "%s%s  %d x %s = %s",
+		    b->lines[i].name, b->lines[i].is_addon ? " (add-on)" : "", b->lines[i].quantity, a, c);
+	}
+	fmt_money(b->subtotal_cents, a, sizeof(a));
+	fmt_money(b->paid_cents, f, sizeof(f));
+	if (st->has_settings) {
+		/* today's rates on the stored lines, as the artist's page
+		 * prices them (0005's booking_json, core/quote.h's rounding) */
+		int64_t fees = st->settings.rates.fee_cents;
+		int64_t tax = quote_percent_bp(b->subtotal_cents + fees, st->settings.rates.tax_rate_bp);
+		char fee[40] = "";
+		fmt_money(tax, c, sizeof(c));
+		fmt_money(b->subtotal_cents + fees + tax, d, sizeof(d));
+		if (fees > 0) {
+			char fm[24];
+			fmt_money(fees, fm, sizeof(fm));
+			snprintf(fee, sizeof(fee), " + fee %s", fm);
+		}
+		n = detail_add(lines, n, max, "Total", "%s%s + tax %s = %s; paid %s", a, fee, c, d, f);
+	} else {
+		n = detail_add(lines, n, max, "Total", "%s before tax; paid %s", a, f);
+	}
+	if (b->authorized_cents > 0) {
+		fmt_money(b->authorized_cents, c, sizeof(c));
+		n = detail_add(lines, n, max, "", "%s authorised on a card, not captured", c);
+	}
+	if (b->notes[0] != '\0')
+		n = detail_add(lines, n, max, "Notes", "%s", b->notes);
+	if (b->approved_by[0] != '\0') {
+		fmt_instant(st->tz, b->approved_at, created, sizeof(created));
+		n = detail_add(lines, n, max, "Approved", "by %s, %s", b->approved_by, created);
+	}
+	if (b->approval_note[0] != '\0')
+		n = detail_add(lines, n, max, "Note", "%s (internal)", b->approval_note);
+	if (b->artist_message[0] != '\0')
+		n = detail_add(lines, n, max, "Message", "%s (to the artist)", b->artist_message);
+	return n;
+}

@@ -1,0 +1,272 @@
+/* view-audit.c: the audit log, newest first: who changed what, when, and
+ * why; the change itself (its diff) under the list. / filters by entity
+ * (booking, hold, a code, an id), actor email and a start. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/admin.h"
+#include "tui/fmt.h"
+#include "tui/form.h"
+#include "tui/table.h"
+#include "tui/text.h"
+#include "tui/ui.h"
+
+/* the newest entries the screen shows */
+#define VIEW_AUDIT_LIMIT "500"
+
+enum { A_TIME, A_ACTOR, A_ACTION, A_WHAT, A_REASON, A_N };
+
+struct view_audit_filter {
+	char entity[64], actor[128], since[32];
+};
+
+struct view_audit {
+	struct view_audit_filter f;
+	struct model_audits a;
+	struct table t;
+	int loaded;
+	char cell[160];
+	struct ui *ui;
+};
+
+static const enum keys_action view_audit_status[] = {
+	KEYS_FILTER, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
+};
+
+static int
+view_audit_query(struct ui *ui, const struct view_audit_filter *f, struct model_audits *out,
+    struct err *e)
+{
+	const struct model_studio *st = ui_studio_need(ui);
+	char since[TZ_RFC3339_SIZE];
+	int64_t t;
+	char *json;
+	int rc;
+
+	if (st == NULL)
+		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
+	if (f->since[0] != '\0') {
+		if ((rc = cmd_parse_when(st->tz, f->since, 1, &t, e)) != 0) {
+			snprintf(e->field, sizeof(e->field), "since");
+			return rc;
+		}
+		tz_format_utc(t, since, sizeof(since), NULL);
+	}
+	const char *params[4] = {
+		f->entity[0] ? f->entity : NULL, f->actor[0] ? f->actor : NULL,
+		f->since[0] ? since : NULL, VIEW_AUDIT_LIMIT,
+	};
+	if ((rc = db_query_json(ui_db(ui), DB_ADMIN_AUDIT_JSON_SQL, 4, params, &json, e)) != 0)
+		return rc;
+	rc = model_audits_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+static int
+view_audit_load(struct ui *ui, struct view_audit *v)
+{
+	struct model_audits a;
+	long long at = -1;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = view_audit_query(ui, &v->f, &a, &e)) != 0) {
+		ui_message(ui, 1, "cannot load the audit log: %s", e.msg);
+		return rc;
+	}
+	/* the cursor stays on its entry as new ones arrive above it */
+	if (v->t.cursor < v->a.n && v->t.cursor > 0)
+		at = v->a.v[v->t.cursor].id;
+	for (size_t i = 0; i < a.n; i++)
+		if (a.v[i].id == at)
+			v->t.cursor = i;
+	model_audits_free(&v->a);
+	v->a = a;
+	table_set_rows(&v->t, a.n);
+	v->loaded = 1;
+	return 0;
+}
+
+static void *
+view_audit_enter(struct ui *ui, void *arg)
+{
+	struct view_audit *v = calloc(1, sizeof(*v));
+
+	(void)arg;
+	if (v == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	v->ui = ui;
+	view_audit_load(ui, v);
+	return v;
+}
+
+static void
+view_audit_leave(struct ui *ui, void *state)
+{
+	struct view_audit *v = state;
+
+	(void)ui;
+	model_audits_free(&v->a);
+	free(v);
+}
+
+static const char *
+view_audit_cell(void *arg, size_t row, int col)
+{
+	struct view_audit *v = arg;
+	const struct model_audit *x = &v->a.v[row];
+	const struct model_studio *st = ui_studio_need(v->ui);
+
+	switch (col) {
+	case A_TIME:
+		if (st == NULL)
+			return "";
+		fmt_instant(st->tz, x->at, v->cell, sizeof(v->cell));
+		/* the zone is in the heading */
+		v->cell[16] = '\0';
+		return v->cell;
+	case A_ACTOR:
+		return x->actor_name[0] ? x->actor_name : "-";
+	case A_ACTION:
+		return x->action;
+	case A_WHAT:
+		snprintf(v->cell, sizeof(v->cell), "%s %s", x->entity, x->label);
+		return v->cell;
+	default:
+		return x->reason[0] ? x->reason : "";
+	}
+}
+
+static void
+view_audit_draw(struct ui *ui, void *state)
+{
+	static const struct table_col cols[A_N] = {
+		{ "TIME", 16 }, { "ACTOR", 16 }, { "ACTION", 12 }, { "WHAT", 22 }, { "REASON", 0 },
+	};
+	struct view_audit *v = state;
+	struct table_src src = { view_audit_cell, NULL, NULL, v };
+	const struct view_audit_filter *f = &v->f;
+	const struct model_studio *st = ui_studio_need(ui);
+	int top, height, listh, y;
+	char head[512];
+
+	ui_body(ui, &top, &height);
+	snprintf(head, sizeof(head), "AUDIT LOG  %zu entr%s, newest first%s%s%s%s%s%s%s%s%s", v->a.n,
+	    v->a.n == 1 ? "y" : "ies", st ? " (" : "", st ? st->timezone : "", st ? ")" : "",
+	    f->entity[0] ? ", " : "", f->entity, f->actor[0] ? ", by " : "", f->actor,
+	    f->since[0] ? ", since " : "", f->since);
+	attrset(ui_attr(ui, UI_HEADING));
+	ui_put(top + 1, 1, head, COLS - 2);
+	attrset(A_NORMAL);
+	if (v->a.n == 0) {
+		attrset(ui_attr(ui, UI_DIM));
+		ui_put(top + 3, 3, v->loaded ? "no entries" : "not loaded (r to retry)", COLS - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	/* the list, then the selected change in full */
+	listh = height - 6;
+	if (listh < 3)
+		listh = 3;
+	table_draw(ui, &v->t, top + 2, listh, cols, A_N, &src);
+	y = top + 2 + listh;
+	if (y + 1 < top + height) {
+		const struct model_audit *x = &v->a.v[v->t.cursor];
+		char line[512];
+		attrset(ui_attr(ui, UI_DIM));
+		mvhline(y, 1, ACS_HLINE, COLS - 2);
+		attrset(A_NORMAL);
+		snprintf(line, sizeof(line), "%s by %s <%s>: %s", x->action,
+		    x->actor_name[0] ? x->actor_name : "nobody", x->actor_email, x->diff);
+		/* the diff wraps over the rows left */
+		size_t len = strlen(line), o = 0;
+		for (int r = y + 1; r < top + height && o < len; r++) {
+			char part[512];
+			size_t n = text_prefix(line + o, COLS - 4);
+			snprintf(part, sizeof(part), "%.*s", (int)n, line + o);
+			ui_put(r, 3, part, COLS - 4);
+			o += n;
+		}
+	}
+}
+
+static enum form_result
+view_audit_filter_submit(struct ui *ui, struct form *f)
+{
+	struct view_audit *v = f->data;
+	struct view_audit_filter nf;
+	struct model_audits a;
+	struct err e;
+
+	memset(&nf, 0, sizeof(nf));
+	snprintf(nf.entity, sizeof(nf.entity), "%s", form_value(f, "entity"));
+	snprintf(nf.actor, sizeof(nf.actor), "%s", form_value(f, "actor"));
+	snprintf(nf.since, sizeof(nf.since), "%s", form_value(f, "since"));
+	err_clear(&e);
+	if (view_audit_query(ui, &nf, &a, &e) != 0) {
+		form_fail(f, &e);
+		return FORM_KEEP;
+	}
+	model_audits_free(&a);
+	v->f = nf;
+	v->t.cursor = 0;
+	view_audit_load(ui, v);
+	return FORM_CLOSE;
+}
+
+static void
+view_audit_key(struct ui *ui, void *state, const struct keys_press *k)
+{
+	struct view_audit *v = state;
+	enum keys_action a = keys_action_of(k);
+
+	if (table_key(&v->t, a))
+		return;
+	switch (a) {
+	case KEYS_REFRESH:
+		if (view_audit_load(ui, v) == 0)
+			ui_message(ui, 0, "refreshed: %zu entr%s", v->a.n, v->a.n == 1 ? "y" : "ies");
+		return;
+	case KEYS_FILTER: {
+		struct form *f = form_new("Filter the audit log", view_audit_filter_submit);
+		f->data = v;
+		form_text(f, "Empty fields filter nothing.");
+		form_field(f, "Entity", "entity", v->f.entity, "booking, hold, a code or an id");
+		form_field(f, "Actor", "actor", v->f.actor, "an email");
+		form_field(f, "Since", "since", v->f.since, "YYYY-MM-DD [HH:MM]");
+		ui_push(ui, &view_form, f);
+		return;
+	}
+	default:
+		if (ui_main_key(ui, k))
+			return;
+		if (!k->fkey && k->ch >= 0x20)
+			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		return;
+	}
+}
+
+static void
+view_audit_change(struct ui *ui, void *state)
+{
+	view_audit_load(ui, state);
+}
+
+const struct view view_audit = {
+	.name = "audit",
+	.status_keys = view_audit_status,
+	.status_text = NULL,
+	.enter = view_audit_enter,
+	.leave = view_audit_leave,
+	.resize = NULL,
+	.draw = view_audit_draw,
+	.key = view_audit_key,
+	.change = view_audit_change,
+	.tick = NULL,
+};

@@ -1,0 +1,159 @@
+/* view-booking.c: one booking in full, over the list it was opened from,
+ * with what can be done to it: approve or reject it while it awaits
+ * approval, cancel it, set or swap its staff. Esc goes back. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/admin.h"
+#include "tui/act.h"
+#include "tui/detail.h"
+#include "tui/ui.h"
+
+struct view_booking {
+	char code[32];
+	struct model_details b;        /* n is 0 when it is gone */
+	int loaded;
+};
+
+static const enum keys_action view_booking_status[] = {
+	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_HELP,
+	KEYS_NONE,
+};
+
+static void
+view_booking_load(struct ui *ui, struct view_booking *v)
+{
+	const char *params[1] = { v->code };
+	struct model_details b;
+	struct err e;
+
+	err_clear(&e);
+	if (model_details_load(ui_db(ui), DB_ADMIN_BOOKING_JSON_SQL, 1, params, &b, &e) != 0) {
+		ui_message(ui, 1, "cannot load %s: %s", v->code, e.msg);
+		return;
+	}
+	model_details_free(&v->b);
+	v->b = b;
+	v->loaded = 1;
+}
+
+static void *
+view_booking_enter(struct ui *ui, void *arg)
+{
+	struct view_booking *v = calloc(1, sizeof(*v));
+
+	if (v == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	snprintf(v->code, sizeof(v->code), "%s", (const char *)arg);
+	view_booking_load(ui, v);
+	return v;
+}
+
+static void
+view_booking_leave(struct ui *ui, void *state)
+{
+	struct view_booking *v = state;
+
+	(void)ui;
+	model_details_free(&v->b);
+	free(v);
+}
+
+static void
+view_booking_draw(struct ui *ui, void *state)
+{
+	struct view_booking *v = state;
+	const struct model_studio *st = ui_studio_need(ui);
+	struct detail_line lines[DETAIL_MAX_LINES];
+	int top, height, y, n;
+
+	ui_body(ui, &top, &height);
+	/* a screen of its own: clear what the list drew, not the tabs */
+	for (y = top + 1; y < top + height; y++)
+		ui_put(y, 0, "", COLS);
+	y = top + 1;
+	attrset(ui_attr(ui, UI_HEADING));
+	ui_put(y, 1, "BOOKING", COLS - 2);
+	attrset(A_NORMAL);
+	y += 2;
+	if (v->b.n == 0 || st == NULL) {
+		attrset(ui_attr(ui, UI_DIM));
+		ui_put(y, 3, v->loaded ? "no such booking (any more)" : "not loaded (r to retry)", COLS - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	n = detail_lines(&v->b.v[0], st, (int64_t)time(NULL), lines, DETAIL_MAX_LINES);
+	for (int i = 0; i < n && y < top + height; i++, y++) {
+		attrset(ui_attr(ui, UI_HEADING));
+		ui_put(y, 3, lines[i].label, 10);
+		attrset(A_NORMAL);
+		ui_put(y, i == 0 ? 3 : 13, lines[i].text, COLS - (i == 0 ? 4 : 14));
+	}
+}
+
+static void
+view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
+{
+	struct view_booking *v = state;
+	enum keys_action a = keys_action_of(k);
+	const struct model_detail *b = v->b.n ? &v->b.v[0] : NULL;
+	const char *code = v->code;
+
+	switch (a) {
+	case KEYS_BACK:
+		ui_pop(ui);
+		return;
+	case KEYS_REFRESH:
+		view_booking_load(ui, v);
+		return;
+	case KEYS_APPROVE:
+	case KEYS_REJECT:
+		if (b == NULL || strcmp(b->status, "awaiting_approval") != 0) {
+			ui_message(ui, 1, "%s is not awaiting approval", code);
+			return;
+		}
+		if (a == KEYS_APPROVE)
+			act_approve(ui, &code, 1);
+		else
+			act_reject(ui, &code, 1);
+		return;
+	case KEYS_CANCEL:
+		act_cancel(ui, code);
+		return;
+	case KEYS_STAFF:
+		act_staff(ui, code, b ? b->staff : "");
+		return;
+	case KEYS_SWAP:
+		act_swap(ui, code);
+		return;
+	default:
+		if (ui_main_key(ui, k))
+			return;
+		if (!k->fkey && k->ch >= 0x20)
+			ui_message(ui, 0, "that key does nothing here; Esc goes back, ? lists the keys");
+		return;
+	}
+}
+
+static void
+view_booking_change(struct ui *ui, void *state)
+{
+	view_booking_load(ui, state);
+}
+
+const struct view view_booking = {
+	.name = "booking",
+	.status_keys = view_booking_status,
+	.status_text = NULL,
+	.enter = view_booking_enter,
+	.leave = view_booking_leave,
+	.resize = NULL,
+	.draw = view_booking_draw,
+	.key = view_booking_key,
+	.change = view_booking_change,
+	.tick = NULL,
+};

@@ -1,0 +1,304 @@
+/* view-bookings.c: every booking a filter picks (status, room, staff,
+ * dates, text in the code or the artist's name), by start; from today on
+ * until filtered otherwise. Enter opens one; c cancels, s sets its staff;
+ * / changes the filter. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/admin.h"
+#include "tui/act.h"
+#include "tui/fmt.h"
+#include "tui/form.h"
+#include "tui/table.h"
+#include "tui/ui.h"
+
+enum { B_WHEN, B_STATUS, B_ROOM, B_ARTIST, B_STAFF, B_CODE, B_N };
+
+/* The filter as typed, as `bookings` takes it. */
+struct view_bookings_filter {
+	char status[32], room[64], staff[64], from[16], to[16], search[64];
+};
+
+struct view_bookings {
+	struct view_bookings_filter f;
+	struct model_details b;
+	struct table t;
+	int loaded;
+	char cell[96];
+	struct ui *ui;
+};
+
+static const enum keys_action view_bookings_status[] = {
+	KEYS_OPEN, KEYS_FILTER, KEYS_CANCEL, KEYS_STAFF, KEYS_NEXT_VIEW, KEYS_HELP, KEYS_QUIT,
+	KEYS_NONE,
+};
+
+static const char *
+view_bookings_or_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* view_bookings_query: the bookings filter f picks, into out. */
+static int
+view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct model_details *out,
+    struct err *e)
+{
+	const struct model_studio *st = ui_studio_need(ui);
+	struct cmd_bookings_filter cf = {
+		.date = NULL,
+		.from = view_bookings_or_null(f->from),
+		.to = view_bookings_or_null(f->to),
+		.status = view_bookings_or_null(f->status),
+		.room = view_bookings_or_null(f->room),
+		.staff = view_bookings_or_null(f->staff),
+		.search = view_bookings_or_null(f->search),
+	};
+	struct cmd_bookings_params p;
+	int rc;
+
+	if (st == NULL)
+		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
+	if ((rc = cmd_bookings_resolve(ui_db(ui), st->tz, (int64_t)time(NULL), &cf, &p, e)) != 0)
+		return rc;
+	return model_details_load(ui_db(ui), DB_ADMIN_BOOKINGS_JSON_SQL, 6, p.v, out, e);
+}
+
+static int
+view_bookings_load(struct ui *ui, struct view_bookings *v)
+{
+	struct model_details b;
+	char at[37] = "";
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = view_bookings_query(ui, &v->f, &b, &e)) != 0) {
+		ui_message(ui, 1, "cannot load the bookings: %s", e.msg);
+		return rc;
+	}
+	if (v->t.cursor < v->b.n)
+		snprintf(at, sizeof(at), "%s", v->b.v[v->t.cursor].id);
+	for (size_t i = 0; i < b.n; i++)
+		if (strcmp(b.v[i].id, at) == 0)
+			v->t.cursor = i;
+	model_details_free(&v->b);
+	v->b = b;
+	table_set_rows(&v->t, b.n);
+	v->loaded = 1;
+	return 0;
+}
+
+static void *
+view_bookings_enter(struct ui *ui, void *arg)
+{
+	struct view_bookings *v = calloc(1, sizeof(*v));
+	const struct model_studio *st;
+
+	(void)arg;
+	if (v == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	v->ui = ui;
+	/* what is coming up: from today on */
+	if ((st = ui_studio_need(ui)) != NULL) {
+		int y, m, d;
+		model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
+		snprintf(v->f.from, sizeof(v->f.from), "%04d-%02d-%02d", y, m, d);
+	}
+	view_bookings_load(ui, v);
+	return v;
+}
+
+static void
+view_bookings_leave(struct ui *ui, void *state)
+{
+	struct view_bookings *v = state;
+
+	(void)ui;
+	model_details_free(&v->b);
+	free(v);
+}
+
+static const char *
+view_bookings_cell(void *arg, size_t row, int col)
+{
+	struct view_bookings *v = arg;
+	const struct model_detail *b = &v->b.v[row];
+	const struct model_studio *st = ui_studio_need(v->ui);
+
+	switch (col) {
+	case B_WHEN:
+		if (st == NULL)
+			return "";
+		fmt_span_short(st->tz, b->start, b->end, v->cell, sizeof(v->cell));
+		return v->cell;
+	case B_STATUS:
+		return b->status;
+	case B_ROOM:
+		return b->room_name;
+	case B_ARTIST:
+		return b->artist_name[0] ? b->artist_name : "-";
+	case B_STAFF:
+		return b->staff[0] ? b->staff : "-";
+	default:
+		return b->code;
+	}
+}
+
+static enum ui_style
+view_bookings_style(void *arg, size_t row, int col)
+{
+	struct view_bookings *v = arg;
+	const char *s = v->b.v[row].status;
+
+	if (col != B_STATUS)
+		return UI_STYLE_COUNT;
+	if (strcmp(s, "confirmed") == 0)
+		return UI_OK;
+	if (strcmp(s, "awaiting_approval") == 0)
+		return UI_PENDING;
+	if (strcmp(s, "canceled") == 0 || strcmp(s, "rejected") == 0)
+		return UI_DIM;
+	return UI_STYLE_COUNT;
+}
+
+static void
+view_bookings_draw(struct ui *ui, void *state)
+{
+	static const struct table_col cols[B_N] = {
+		{ "WHEN", 22 }, { "STATUS", 17 }, { "ROOM", 14 }, { "ARTIST", 16 }, { "STAFF", 18 },
+		{ "CODE", 0 },
+	};
+	struct view_bookings *v = state;
+	struct table_src src = { view_bookings_cell, NULL, view_bookings_style, v };
+	const struct view_bookings_filter *f = &v->f;
+	int top, height;
+	char head[320];
+
+	ui_body(ui, &top, &height);
+	snprintf(head, sizeof(head), "BOOKINGS  %zu%s%s%s%s%s%s%s%s%s%s%s%s%s", v->b.n,
+	    f->from[0] ? " from " : "", f->from, f->to[0] ? " to " : "", f->to,
+	    f->status[0] ? ", " : "", f->status, f->room[0] ? ", room " : "", f->room,
+	    f->staff[0] ? ", staff " : "", f->staff, f->search[0] ? ", \"" : "", f->search,
+	    f->search[0] ? "\"" : "");
+	attrset(ui_attr(ui, UI_HEADING));
+	ui_put(top + 1, 1, head, COLS - 2);
+	attrset(A_NORMAL);
+	if (v->b.n == 0) {
+		attrset(ui_attr(ui, UI_DIM));
+		ui_put(top + 3, 3, v->loaded ? "no bookings; / changes the filter" : "not loaded (r to retry)",
+		    COLS - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	table_draw(ui, &v->t, top + 2, height - 2, cols, B_N, &src);
+}
+
+/* The filter form: its values become the view's filter once they load. */
+static enum form_result
+view_bookings_filter_submit(struct ui *ui, struct form *f)
+{
+	struct view_bookings *v = f->data;
+	struct view_bookings_filter nf;
+	struct model_details b;
+	struct err e;
+
+	memset(&nf, 0, sizeof(nf));
+	snprintf(nf.status, sizeof(nf.status), "%s", form_value(f, "status"));
+	snprintf(nf.room, sizeof(nf.room), "%s", form_value(f, "room"));
+	snprintf(nf.staff, sizeof(nf.staff), "%s", form_value(f, "staff"));
+	snprintf(nf.from, sizeof(nf.from), "%s", form_value(f, "from"));
+	snprintf(nf.to, sizeof(nf.to), "%s", form_value(f, "to"));
+	snprintf(nf.search, sizeof(nf.search), "%s", form_value(f, "search"));
+	err_clear(&e);
+	if (view_bookings_query(ui, &nf, &b, &e) != 0) {
+		form_fail(f, &e);
+		return FORM_KEEP;
+	}
+	model_details_free(&b);
+	v->f = nf;
+	v->t.cursor = 0;
+	view_bookings_load(ui, v);
+	ui_message(ui, 0, "%zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
+	return FORM_CLOSE;
+}
+
+static void
+view_bookings_filter(struct ui *ui, struct view_bookings *v)
+{
+	struct form *f = form_new("Filter the bookings", view_bookings_filter_submit);
+
+	/* the view outlives the form over it, so the form borrows it */
+	f->data = v;
+	form_text(f, "Empty fields filter nothing. Days are studio days, YYYY-MM-DD.");
+	form_field(f, "Status", "status", v->f.status, "awaiting_approval, confirmed, ...");
+	form_field(f, "Room", "room", v->f.room, "any room");
+	form_field(f, "Staff", "staff", v->f.staff, "anyone");
+	form_field(f, "From", "from", v->f.from, "any day");
+	form_field(f, "To", "to", v->f.to, "any day");
+	form_field(f, "Search", "search", v->f.search, "code or artist name");
+	ui_push(ui, &view_form, f);
+}
+
+static void
+view_bookings_key(struct ui *ui, void *state, const struct keys_press *k)
+{
+	struct view_bookings *v = state;
+	enum keys_action a = keys_action_of(k);
+	const struct model_detail *b = v->t.cursor < v->b.n ? &v->b.v[v->t.cursor] : NULL;
+
+	if (table_key(&v->t, a))
+		return;
+	switch (a) {
+	case KEYS_REFRESH:
+		if (view_bookings_load(ui, v) == 0)
+			ui_message(ui, 0, "refreshed: %zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
+		return;
+	case KEYS_FILTER:
+		view_bookings_filter(ui, v);
+		return;
+	case KEYS_OPEN:
+	case KEYS_CANCEL:
+	case KEYS_STAFF:
+		if (b == NULL) {
+			ui_message(ui, 0, "no booking under the cursor");
+			return;
+		}
+		if (a == KEYS_OPEN)
+			ui_push(ui, &view_booking, b->code);
+		else if (a == KEYS_CANCEL)
+			act_cancel(ui, b->code);
+		else
+			act_staff(ui, b->code, b->staff);
+		return;
+	default:
+		if (ui_main_key(ui, k))
+			return;
+		if (!k->fkey && k->ch >= 0x20)
+			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		return;
+	}
+}
+
+static void
+view_bookings_change(struct ui *ui, void *state)
+{
+	view_bookings_load(ui, state);
+}
+
+const struct view view_bookings = {
+	.name = "bookings",
+	.status_keys = view_bookings_status,
+	.status_text = NULL,
+	.enter = view_bookings_enter,
+	.leave = view_bookings_leave,
+	.resize = NULL,
+	.draw = view_bookings_draw,
+	.key = view_bookings_key,
+	.change = view_bookings_change,
+	.tick = NULL,
+};

@@ -1,0 +1,928 @@
+#include "web/availcache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/avail.h"
+#include "db/db.h"
+#include "db/tzfile.h"
+
+/* How often one day is loaded again because a notice touched it while it
+ * loaded; past that its waiters get what arrived (it is never kept), so a
+ * day under constant change still answers. */
+#define AC_MAX_RELOADS 3
+/* How often one request goes back to the start because the studio's zone
+ * changed under its load. */
+#define AC_MAX_RESTARTS 2
+
+/* ---- what is cached ---- */
+
+/* A zone read from the system's zoneinfo. Shared by studios naming it, so
+ * a settings change that keeps the zone reads no file. */
+struct ac_zone {
+	unsigned refs;
+	struct tz *tz;
+	char name[64];
+};
+
+/* The settings row and its zone. Every day holds the studio it was parsed
+ * with (its data borrows the zone), so a settings change never pulls a
+ * zone from under a day still in use. */
+struct ac_studio {
+	unsigned refs;
+	struct studio_settings s;
+	struct ac_zone *zone;
+	uint64_t epoch;             /* the cache's epoch when its load began */
+	uint64_t loaded_at;         /* uv_now */
+};
+
+enum ac_want {
+	AC_WANT_SETTINGS,
+	AC_WANT_DAY,
+	AC_WANT_AT,
+};
+
+struct ac_waiters {
+	struct ac_waiter *head, *tail;
+};
+
+/* One request waiting, in its pool: when the client leaves, the pool's
+ * dispose hook takes it off whatever list it is on, so its callback never
+ * runs. */
+struct ac_waiter {
+	struct ac_waiter *prev, *next;
+	struct ac_waiters *list;    /* NULL when on no list */
+	struct http_server *srv;
+	h2o_req_t *req;
+	availcache_cb cb;
+	void *arg;
+	enum ac_want want;
+	int year, month, day;
+	int64_t instant;
+	int restarts;
+};
+
+enum ac_state {
+	AC_LOADING,
+	AC_READY,
+};
+
+struct ac_day {
+	struct ac_day *prev, *next; /* in the cache's list, most recent first */
+	int linked;                 /* in the list (holds one reference) */
+	unsigned refs;              /* the list, a running query, callbacks */
+	enum ac_state state;
+	int year, month, day;
+	int64_t from, to;           /* avail_day_range: what the data covers */
+	int64_t day_start, day_end;
+	struct ac_studio *studio;
+	struct avail_data *data;    /* NULL while loading */
+	struct pgpool_query *q;     /* the running query, or NULL */
+	struct ac_waiters waiters;
+	int dirty;                  /* a notice touched it while it loaded */
+	int reloads;
+	uint64_t epoch;             /* the cache's epoch when the load began */
+	uint64_t loaded_at;
+	struct availcache *cache;
+};
+
+struct availcache {
+	struct http_server *srv;
+	struct ac_day *head, *tail;
+	size_t ndays;               /* linked days, loading ones included */
+	uint64_t loads;
+
+	/* Bumped whenever everything is dropped: a load that began in an
+	 * older epoch may have missed a notice, so it is not kept. */
+	uint64_t epoch;
+	int listening;
+
+	struct ac_studio *studio;   /* current, or NULL: load it */
+	struct ac_zone *zone;       /* the last zone read, kept for reuse */
+	struct ac_waiters studio_waiters;
+	int studio_loading;         /* a settings query or zone read runs */
+	int studio_dirty;           /* dropped while it loaded: load again */
+	struct pgpool_query *studio_q;
+	struct ac_zone_work *zone_work; /* the zone read in the thread pool */
+	struct studio_settings pending; /* settings waiting for their zone */
+	uint64_t pending_epoch;
+};
+
+/* A zone read off the loop: tz_load_system reads a small file, which the
+ * loop must not wait for, so it runs in libuv's thread pool. */
+struct ac_zone_work {
+	uv_work_t work;
+	struct availcache *cache;   /* NULL once the cache is gone */
+	char name[64];
+	struct tz *tz;
+	struct err e;
+	int rc;
+};
+
+static void ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
+    h2o_req_t *req, int year, int month, int day, availcache_cb cb, void *arg, int restarts);
+static void ac_studio_load(struct availcache *c);
+
+static void *
+ac_xcalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (p == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/* ---- waiters ---- */
+
+static void
+ac_waiters_push(struct ac_waiters *l, struct ac_waiter *w)
+{
+	w->list = l;
+	w->next = NULL;
+	w->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = w;
+	else
+		l->head = w;
+	l->tail = w;
+}
+
+static void
+ac_waiter_unlink(struct ac_waiter *w)
+{
+	struct ac_waiters *l = w->list;
+
+	if (l == NULL)
+		return;
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		l->head = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	else
+		l->tail = w->prev;
+	w->prev = w->next = NULL;
+	w->list = NULL;
+}
+
+static struct ac_waiter *
+ac_waiters_pop(struct ac_waiters *l)
+{
+	struct ac_waiter *w = l->head;
+
+	if (w != NULL)
+		ac_waiter_unlink(w);
+	return w;
+}
+
+static void
+ac_waiter_dispose(void *p)
+{
+	ac_waiter_unlink(p);
+}
+
+static struct ac_waiter *
+ac_waiter_new(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg,
+    enum ac_want want)
+{
+	struct ac_waiter *w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), ac_waiter_dispose);
+
+	memset(w, 0, sizeof(*w));
+	w->srv = srv;
+	w->req = req;
+	w->cb = cb;
+	w->arg = arg;
+	w->want = want;
+	return w;
+}
+
+static void
+ac_fail(h2o_req_t *req, availcache_cb cb, void *arg, const struct err *e)
+{
+	cb(req, NULL, e, arg);
+}
+
+/* ---- zones and studios ---- */
+
+static void
+ac_zone_unref(struct ac_zone *z)
+{
+	if (z == NULL || --z->refs > 0)
+		return;
+	tz_free(z->tz);
+	free(z);
+}
+
+static void
+ac_studio_unref(struct ac_studio *st)
+{
+	if (st == NULL || --st->refs > 0)
+		return;
+	ac_zone_unref(st->zone);
+	free(st);
+}
+
+static uint64_t
+ac_now(const struct availcache *c)
+{
+	return uv_now(c->srv->loop);
+}
+
+/* The current studio when it can be trusted: loaded in this epoch (while
+ * listening) and not too old. */
+static struct ac_studio *
+ac_studio_current(struct availcache *c)
+{
+	struct ac_studio *st = c->studio;
+
+	if (st == NULL)
+		return NULL;
+	if (!c->listening || st->epoch != c->epoch ||
+	    ac_now(c) - st->loaded_at > AVAILCACHE_MAX_AGE_MS) {
+		c->studio = NULL;
+		ac_studio_unref(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Hand the waiter on once the studio is known. */
+static void
+ac_waiter_resume(struct availcache *c, struct ac_studio *st, struct ac_waiter *w)
+{
+	struct availcache_view v;
+	struct tz_local lt;
+
+	switch (w->want) {
+	case AC_WANT_SETTINGS:
+		memset(&v, 0, sizeof(v));
+		v.settings = &st->s;
+		v.tz = st->zone->tz;
+		w->cb(w->req, &v, NULL, w->arg);
+		break;
+	case AC_WANT_AT:
+		tz_to_local(st->zone->tz, w->instant, &lt);
+		w->want = AC_WANT_DAY;
+		w->year = lt.year;
+		w->month = lt.month;
+		w->day = lt.day;
+		ac_day_request(c, st, w, w->req, w->year, w->month, w->day, w->cb, w->arg, w->restarts);
+		break;
+	case AC_WANT_DAY:
+		ac_day_request(c, st, w, w->req, w->year, w->month, w->day, w->cb, w->arg, w->restarts);
+		break;
+	}
+}
+
+/* The settings and zone are in: keep them if nothing was dropped since the
+ * load began, and serve everyone who waited for them. */
+static void
+ac_studio_ready(struct availcache *c, const struct studio_settings *s, struct ac_zone *zone,
+    uint64_t epoch)
+{
+	struct ac_studio *st = ac_xcalloc(sizeof(*st));
+	struct ac_waiters waiting = c->studio_waiters;
+	struct ac_waiter *w;
+
+	st->refs = 1;
+	st->s = *s;
+	st->zone = zone;
+	zone->refs++;
+	st->epoch = epoch;
+	st->loaded_at = ac_now(c);
+	c->studio_loading = 0;
+	if (c->listening && epoch == c->epoch && !c->studio_dirty) {
+		ac_studio_unref(c->studio);
+		c->studio = st;
+		st->refs++;
+	}
+	/* the list moves to a local head: waiters unlink against it */
+	memset(&c->studio_waiters, 0, sizeof(c->studio_waiters));
+	for (w = waiting.head; w != NULL; w = w->next)
+		w->list = &waiting;
+	while ((w = ac_waiters_pop(&waiting)) != NULL)
+		ac_waiter_resume(c, st, w);
+	ac_studio_unref(st);
+	/* someone came while it loaded after it was dropped: go again */
+	if (c->studio_waiters.head != NULL && c->studio == NULL && !c->studio_loading)
+		ac_studio_load(c);
+}
+
+static void
+ac_studio_failed(struct availcache *c, const struct err *e)
+{
+	struct ac_waiter *w;
+
+	c->studio_loading = 0;
+	while ((w = ac_waiters_pop(&c->studio_waiters)) != NULL)
+		w->cb(w->req, NULL, e, w->arg);
+}
+
+static void
+ac_zone_work_run(uv_work_t *req)
+{
+	struct ac_zone_work *zw = req->data;
+
+	/* a thread-pool thread: reads a file and parses it, touching nothing
+	 * the loop owns */
+	zw->rc = tz_load_system(zw->name, &zw->tz, &zw->e);
+}
+
+static void
+ac_zone_work_done(uv_work_t *req, int status)
+{
+	struct ac_zone_work *zw = req->data;
+	struct availcache *c = zw->cache;
+	struct ac_zone *z;
+	struct err e;
+
+	if (c == NULL) {
+		/* the cache went away while the file was read */
+		tz_free(zw->tz);
+		free(zw);
+		return;
+	}
+	c->zone_work = NULL;
+	if (status != 0 || zw->rc != 0) {
+		if (status != 0)
+			err_set(&e, ERR_INTERNAL, NULL, "reading the zone %s: %s", zw->name,
+			    uv_strerror(status));
+		else
+			err_set(&e, ERR_CONFIG, "timezone", "the studio's zone: %s", zw->e.msg);
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		tz_free(zw->tz);
+		free(zw);
+		ac_studio_failed(c, &e);
+		return;
+	}
+	z = ac_xcalloc(sizeof(*z));
+	z->refs = 1;
+	z->tz = zw->tz;
+	snprintf(z->name, sizeof(z->name), "%s", zw->name);
+	free(zw);
+	ac_zone_unref(c->zone);
+	c->zone = z;
+	ac_studio_ready(c, &c->pending, z, c->pending_epoch);
+}
+
+static void
+ac_settings_done(void *arg, const PGresult *res, const struct err *e)
+{
+	struct availcache *c = arg;
+	struct studio_settings s;
+	struct ac_zone_work *zw;
+	struct err bad;
+	int rc;
+
+	c->studio_q = NULL;
+	if (e != NULL) {
+		ac_studio_failed(c, e);
+		return;
+	}
+	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
+		err_set(&bad, ERR_CONFIG, NULL, "the settings row is missing");
+		ac_studio_failed(c, &bad);
+		return;
+	}
+	if (settings_from_json(PQgetvalue(res, 0, 0), &s, &bad) != 0) {
+		if (bad.code != ERR_CONFIG) {
+			struct err cfg;
+			err_set(&cfg, ERR_CONFIG, bad.field, "%s", bad.msg);
+			bad = cfg;
+		}
+		ac_studio_failed(c, &bad);
+		return;
+	}
+	if (c->zone != NULL && strcmp(c->zone->name, s.timezone) == 0) {
+		ac_studio_ready(c, &s, c->zone, c->pending_epoch);
+		return;
+	}
+	/* a new zone: read it off the loop, then finish */
+	c->pending = s;
+	zw = ac_xcalloc(sizeof(*zw));
+	zw->work.data = zw;
+	zw->cache = c;
+	snprintf(zw->name, sizeof(zw->name), "%s", s.timezone);
+	if ((rc = uv_queue_work(c->srv->loop, &zw->work, ac_zone_work_run, ac_zone_work_done)) != 0) {
+		free(zw);
+		err_set(&bad, ERR_INTERNAL, NULL, "cannot read the zone: %s", uv_strerror(rc));
+		ac_studio_failed(c, &bad);
+		return;
+	}
+	c->zone_work = zw;
+}
+
+static void
+ac_studio_load(struct availcache *c)
+{
+	struct err e;
+
+	if (c->studio_loading)
+		return;
+	if (c->srv->db == NULL) {
+		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+		ac_studio_failed(c, &e);
+		return;
+	}
+	c->studio_loading = 1;
+	c->studio_dirty = 0;
+	c->pending_epoch = c->epoch;
+	if (pgpool_query(c->srv->db, DB_SETTINGS_JSON_SQL, 0, NULL, ac_settings_done, c,
+	    &c->studio_q, &e) != 0)
+		ac_studio_failed(c, &e);
+}
+
+/* Queue w (made now when NULL) for the studio, and load it. */
+static void
+ac_wait_studio(struct availcache *c, struct ac_waiter *w)
+{
+	ac_waiters_push(&c->studio_waiters, w);
+	ac_studio_load(c);
+}
+
+/* ---- days ---- */
+
+static void
+ac_day_unref(struct ac_day *d)
+{
+	if (--d->refs > 0)
+		return;
+	avail_data_free(d->data);
+	ac_studio_unref(d->studio);
+	free(d);
+}
+
+static void
+ac_day_link(struct availcache *c, struct ac_day *d)
+{
+	d->prev = NULL;
+	d->next = c->head;
+	if (c->head != NULL)
+		c->head->prev = d;
+	else
+		c->tail = d;
+	c->head = d;
+	d->linked = 1;
+	d->refs++;
+	c->ndays++;
+}
+
+static void
+ac_day_unlink(struct availcache *c, struct ac_day *d)
+{
+	if (!d->linked)
+		return;
+	if (d->prev != NULL)
+		d->prev->next = d->next;
+	else
+		c->head = d->next;
+	if (d->next != NULL)
+		d->next->prev = d->prev;
+	else
+		c->tail = d->prev;
+	d->prev = d->next = NULL;
+	d->linked = 0;
+	c->ndays--;
+	ac_day_unref(d);
+}
+
+static void
+ac_day_touch(struct availcache *c, struct ac_day *d)
+{
+	if (c->head == d)
+		return;
+	d->refs++;
+	ac_day_unlink(c, d);
+	ac_day_link(c, d);
+	d->refs--;
+}
+
+/* Keep at most AVAILCACHE_MAX_DAYS: drop the least recently used ready
+ * days. Days still loading stay (their waiters need them); the pool's
+ * queue limit bounds how many can load at once. */
+static void
+ac_evict(struct availcache *c)
+{
+	struct ac_day *d = c->tail;
+
+	while (c->ndays > AVAILCACHE_MAX_DAYS && d != NULL) {
+		struct ac_day *prev = d->prev;
+		if (d->state == AC_READY)
+			ac_day_unlink(c, d);
+		d = prev;
+	}
+}
+
+static void
+ac_day_serve(struct ac_day *d, h2o_req_t *req, availcache_cb cb, void *arg)
+{
+	struct availcache_view v;
+
+	v.data = d->data;
+	v.settings = &d->studio->s;
+	v.tz = d->studio->zone->tz;
+	v.year = d->year;
+	v.month = d->month;
+	v.day = d->day;
+	d->refs++;
+	cb(req, &v, NULL, arg);
+	ac_day_unref(d);
+}
+
+static void ac_day_done(void *arg, const PGresult *res, const struct err *e);
+
+static int
+ac_day_send(struct availcache *c, struct ac_day *d, struct err *e)
+{
+	char a[TZ_RFC3339_SIZE], b[TZ_RFC3339_SIZE];
+	const char *params[2] = { a, b };
+
+	if (c->srv->db == NULL)
+		return err_set(e, ERR_DB, NULL, "the server is shutting down");
+	if (tz_format_utc(d->from, a, sizeof(a), NULL) != 0 ||
+	    tz_format_utc(d->to, b, sizeof(b), NULL) != 0)
+		return err_set(e, ERR_INVALID, "date", "that date is out of range");
+	d->dirty = 0;
+	d->epoch = c->epoch;
+	if (pgpool_query(c->srv->db, DB_AVAIL_JSON_SQL, 2, params, ac_day_done, d, &d->q, e) != 0)
+		return e->code;
+	d->refs++;          /* the query's */
+	c->loads++;
+	return 0;
+}
+
+static void
+ac_day_fail_all(struct ac_day *d, const struct err *e)
+{
+	struct ac_waiter *w;
+
+	while ((w = ac_waiters_pop(&d->waiters)) != NULL)
+		w->cb(w->req, NULL, e, w->arg);
+}
+
+/* The zone changed under the load: everyone waiting starts over, from
+ * the settings. */
+static void
+ac_day_restart_all(struct availcache *c, struct ac_day *d, const struct err *why)
+{
+	struct ac_waiter *w;
+
+	while ((w = ac_waiters_pop(&d->waiters)) != NULL) {
+		if (++w->restarts > AC_MAX_RESTARTS) {
+			w->cb(w->req, NULL, why, w->arg);
+			continue;
+		}
+		ac_wait_studio(c, w);
+	}
+}
+
+/* Whether d could offer a slot at all: yesterday to past the horizon.
+ * Other days are served but not kept, so a client walking through the
+ * calendar of 1970 cannot push the busy days out. */
+static int
+ac_day_bookable(const struct ac_day *d)
+{
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec;
+	return d->day_end > now - 86400 &&
+	    d->day_start < now + ((int64_t)d->studio->s.horizon_days + 1) * 86400;
+}
+
+static void
+ac_day_done(void *arg, const PGresult *res, const struct err *e)
+{
+	struct ac_day *d = arg;
+	struct availcache *c = d->cache;
+	struct avail_data *data = NULL;
+	struct ac_waiter *w;
+	struct err bad;
+	int keep;
+
+	d->q = NULL;
+	if (e != NULL) {
+		ac_day_unlink(c, d);
+		ac_day_fail_all(d, e);
+		ac_day_unref(d);
+		return;
+	}
+	/* a notice touched the day while it loaded: what came may be from
+	 * before the change, so ask again (a few times at most) */
+	if (d->dirty && d->reloads < AC_MAX_RELOADS && d->linked) {
+		d->reloads++;
+		ac_day_unref(d);    /* the finished query's */
+		if (ac_day_send(c, d, &bad) != 0) {
+			d->refs++;
+			ac_day_unlink(c, d);
+			ac_day_fail_all(d, &bad);
+			ac_day_unref(d);
+		}
+		return;
+	}
+	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
+		err_set(&bad, ERR_INTERNAL, NULL, "the availability read returned no document");
+		ac_day_unlink(c, d);
+		ac_day_fail_all(d, &bad);
+		ac_day_unref(d);
+		return;
+	}
+	if (avail_data_from_json(PQgetvalue(res, 0, 0), d->studio->zone->tz, &data, &bad) != 0) {
+		ac_day_unlink(c, d);
+		if (bad.code == ERR_CONFIG) {
+			/* the studio moved to another zone: reload the settings */
+			if (c->studio == d->studio) {
+				c->studio = NULL;
+				ac_studio_unref(d->studio);
+			}
+			ac_day_restart_all(c, d, &bad);
+		} else {
+			ac_day_fail_all(d, &bad);
+		}
+		ac_day_unref(d);
+		return;
+	}
+	d->data = data;
+	d->state = AC_READY;
+	d->loaded_at = ac_now(c);
+	keep = d->linked && !d->dirty && c->listening && d->epoch == c->epoch &&
+	    c->studio == d->studio && ac_day_bookable(d);
+	/* the serving loop holds the query's reference */
+	while ((w = ac_waiters_pop(&d->waiters)) != NULL)
+		ac_day_serve(d, w->req, w->cb, w->arg);
+	if (!keep)
+		ac_day_unlink(c, d);
+	ac_day_unref(d);
+	ac_evict(c);
+}
+
+static struct ac_day *
+ac_day_find(struct availcache *c, int year, int month, int day)
+{
+	for (struct ac_day *d = c->head; d != NULL; d = d->next)
+		if (d->year == year && d->month == month && d->day == day)
+			return d;
+	return NULL;
+}
+
+/* Serve the day now when it is cached, join its load when one runs, or
+ * start one. w is the request's waiter when it already has one. */
+static void
+ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
+    h2o_req_t *req, int year, int month, int day, availcache_cb cb, void *arg, int restarts)
+{
+	struct ac_day *d = ac_day_find(c, year, month, day);
+	struct err e;
+
+	if (d != NULL && d->state == AC_READY &&
+	    (d->studio != st || ac_now(c) - d->loaded_at > AVAILCACHE_MAX_AGE_MS)) {
+		ac_day_unlink(c, d);
+		d = NULL;
+	}
+	if (d != NULL && d->state == AC_LOADING && d->studio != st)
+		d = NULL;   /* loads with another zone: let it finish alone */
+	if (d != NULL && d->state == AC_READY) {
+		ac_day_touch(c, d);
+		ac_day_serve(d, req, cb, arg);
+		return;
+	}
+	if (w == NULL) {
+		w = ac_waiter_new(c->srv, req, cb, arg, AC_WANT_DAY);
+		w->year = year;
+		w->month = month;
+		w->day = day;
+	}
+	w->restarts = restarts;
+	if (d != NULL) {
+		ac_waiters_push(&d->waiters, w);
+		return;
+	}
+	d = ac_xcalloc(sizeof(*d));
+	d->refs = 1;        /* ours, until it is linked */
+	d->cache = c;
+	d->state = AC_LOADING;
+	d->year = year;
+	d->month = month;
+	d->day = day;
+	d->studio = st;
+	st->refs++;
+	if (avail_day_range(st->zone->tz, year, month, day, &d->from, &d->to, &e) != 0 ||
+	    tz_local_day_bounds(st->zone->tz, year, month, day, &d->day_start, &d->day_end, &e) != 0 ||
+	    ac_day_send(c, d, &e) != 0) {
+		ac_day_unref(d);
+		ac_fail(req, cb, arg, &e);
+		return;
+	}
+	ac_day_link(c, d);
+	ac_waiters_push(&d->waiters, w);
+	ac_day_unref(d);
+	ac_evict(c);
+}
+
+/* ---- the public face ---- */
+
+static int
+ac_ready_to_serve(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg)
+{
+	struct err e;
+
+	if (srv->avail == NULL || srv->db == NULL) {
+		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+		ac_fail(req, cb, arg, &e);
+		return 0;
+	}
+	return 1;
+}
+
+void
+availcache_day(struct http_server *srv, h2o_req_t *req, int y, int m, int d,
+    availcache_cb cb, void *arg)
+{
+	struct availcache *c = srv->avail;
+	struct ac_studio *st;
+	struct ac_waiter *w;
+	struct err e;
+
+	if (!tz_date_valid(y, m, d)) {
+		err_set(&e, ERR_INVALID, "date", "%04d-%02d-%02d is not a date", y, m, d);
+		ac_fail(req, cb, arg, &e);
+		return;
+	}
+	if (!ac_ready_to_serve(srv, req, cb, arg))
+		return;
+	if ((st = ac_studio_current(c)) != NULL) {
+		ac_day_request(c, st, NULL, req, y, m, d, cb, arg, 0);
+		return;
+	}
+	w = ac_waiter_new(srv, req, cb, arg, AC_WANT_DAY);
+	w->year = y;
+	w->month = m;
+	w->day = d;
+	ac_wait_studio(c, w);
+}
+
+void
+availcache_at(struct http_server *srv, h2o_req_t *req, int64_t instant,
+    availcache_cb cb, void *arg)
+{
+	struct availcache *c = srv->avail;
+	struct ac_studio *st;
+	struct ac_waiter *w;
+	struct tz_local lt;
+	struct err e;
+
+	if (instant < TZ_MIN_INSTANT + 2 * 86400 || instant > TZ_MAX_INSTANT - 3 * 86400) {
+		err_set(&e, ERR_INVALID, "start_at", "that instant is out of range");
+		ac_fail(req, cb, arg, &e);
+		return;
+	}
+	if (!ac_ready_to_serve(srv, req, cb, arg))
+		return;
+	if ((st = ac_studio_current(c)) != NULL) {
+		tz_to_local(st->zone->tz, instant, &lt);
+		ac_day_request(c, st, NULL, req, lt.year, lt.month, lt.day, cb, arg, 0);
+		return;
+	}
+	w = ac_waiter_new(srv, req, cb, arg, AC_WANT_AT);
+	w->instant = instant;
+	ac_wait_studio(c, w);
+}
+
+void
+availcache_settings(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg)
+{
+	struct availcache *c = srv->avail;
+	struct availcache_view v;
+	struct ac_studio *st;
+
+	if (!ac_ready_to_serve(srv, req, cb, arg))
+		return;
+	if ((st = ac_studio_current(c)) != NULL) {
+		memset(&v, 0, sizeof(v));
+		v.settings = &st->s;
+		v.tz = st->zone->tz;
+		st->refs++;
+		cb(req, &v, NULL, arg);
+		ac_studio_unref(st);
+		return;
+	}
+	ac_wait_studio(c, ac_waiter_new(srv, req, cb, arg, AC_WANT_SETTINGS));
+}
+
+struct availcache *
+availcache_new(struct http_server *srv)
+{
+	struct availcache *c = ac_xcalloc(sizeof(*c));
+
+	c->srv = srv;
+	return c;
+}
+
+/* Drop every ready day whose range overlaps [from, to) (every one when
+ * all), and mark loading ones to load again. */
+static void
+ac_drop(struct availcache *c, int all, int64_t from, int64_t to)
+{
+	struct ac_day *d = c->head;
+
+	while (d != NULL) {
+		struct ac_day *next = d->next;
+		if (all || (from < d->to && to > d->from)) {
+			if (d->state == AC_LOADING)
+				d->dirty = 1;
+			else
+				ac_day_unlink(c, d);
+		}
+		d = next;
+	}
+}
+
+static void
+ac_drop_all(struct availcache *c)
+{
+	c->epoch++;
+	ac_drop(c, 1, 0, 0);
+	if (c->studio != NULL) {
+		ac_studio_unref(c->studio);
+		c->studio = NULL;
+	}
+	if (c->studio_loading)
+		c->studio_dirty = 1;
+}
+
+void
+availcache_listening(struct availcache *c, int up)
+{
+	if (c == NULL)
+		return;
+	c->listening = up != 0;
+	ac_drop_all(c);
+}
+
+void
+availcache_invalidate(struct availcache *c, int has_range, int64_t from, int64_t to)
+{
+	if (c == NULL)
+		return;
+	if (!has_range) {
+		ac_drop_all(c);
+		return;
+	}
+	/* an empty or reversed range still names an instant */
+	if (to <= from)
+		to = from + 1;
+	ac_drop(c, 0, from, to);
+}
+
+void
+availcache_stats(const struct availcache *c, size_t *days, uint64_t *loads)
+{
+	size_t n = 0;
+
+	for (const struct ac_day *d = c ? c->head : NULL; d != NULL; d = d->next)
+		if (d->state == AC_READY)
+			n++;
+	if (days != NULL)
+		*days = n;
+	if (loads != NULL)
+		*loads = c ? c->loads : 0;
+}
+
+static void
+ac_waiters_forget(struct ac_waiters *l)
+{
+	while (ac_waiters_pop(l) != NULL)
+		;
+}
+
+void
+availcache_free(struct availcache *c)
+{
+	if (c == NULL)
+		return;
+	while (c->head != NULL) {
+		struct ac_day *d = c->head;
+		ac_waiters_forget(&d->waiters);
+		if (d->q != NULL) {
+			pgpool_cancel(d->q);
+			d->q = NULL;
+			d->refs--;
+		}
+		ac_day_unlink(c, d);
+	}
+	ac_waiters_forget(&c->studio_waiters);
+	if (c->studio_q != NULL)
+		pgpool_cancel(c->studio_q);
+	if (c->zone_work != NULL)
+		c->zone_work->cache = NULL;
+	ac_studio_unref(c->studio);
+	ac_zone_unref(c->zone);
+	free(c);
+}

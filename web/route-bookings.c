@@ -1,0 +1,943 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/code.h"
+#include "core/policy.h"
+#include "core/pricing.h"
+#include "db/db.h"
+#include "web/auth.h"
+#include "web/availcache.h"
+#include "web/body.h"
+#include "web/http.h"
+#include "web/idem.h"
+#include "web/ratelimit.h"
+#include "web/slot.h"
+
+/* Bookings (PRD sections 7, 8 and 11):
+ *   POST /api/bookings {hold_id?, room_id, service_items:[{service_id, qty}],
+ *        start_at, end_at, notes?, staff_ids?}
+ *        -> 201 {booking_id, code, status, start_at, end_at, room_id,
+ *                staff_ids, quote:{subtotal_cents, fees_cents, taxes_cents,
+ *                total_cents, deposit_cents, policy_summary}}
+ *        or 409 slot_unavailable / hold_expired
+ *   GET  /api/bookings/:id   (uuid or code) -> 200 booking_json (db/db.h);
+ *                            404 unless the reader owns it or is staff
+ *   GET  /api/me/bookings    -> 200 {upcoming:[...], past:[...]}
+ *   POST /api/bookings/:id/cancel {reason?, dry_run?}
+ *        -> 200 {status, refund_percent, refund_cents, summary[, dry_run]}
+ *   POST /api/bookings/:id/reschedule {new_start_at, new_end_at, dry_run?}
+ *        -> 200 {status, start_at, end_at, fee_cents, summary[, dry_run]}
+ * Everything needs a login. The POSTs refuse a foreign Origin, take from the
+ * "bookings" rate limit and honour Idempotency-Key. Prices come from the
+ * catalogue (pricing_quote), never from the client; policies are weighed at
+ * the moment of the request; Postgres decides who gets a contested time.
+ *
+ * service_items: the one item that is not an add-on is the main service
+ * (none: the room-only service); its quantity is the session's length in
+ * default durations, so a qty sent for it is ignored. The others are add-ons
+ * with their qty (1 when absent). A service that needs an engineer gets the
+ * staff_ids given, or the first staff member free for the session. */
+
+/* Staff named on one booking, at most. */
+#define BK_MAX_STAFF 4
+/* A random code clashing with an existing one is drawn again this often. */
+#define BK_CODE_TRIES 5
+/* Longer references are neither uuids nor codes. */
+#define BK_REF_MAX 64
+
+static const char bk_submit_sql[] =
+    "SELECT s.booking_id, s.code, s.status FROM booking_submit_locked($1::uuid, $2::uuid, $3::uuid,"
+    " $4::timestamptz, $5::timestamptz, tstzrange($6::timestamptz, $7::timestamptz, '[)'),"
+    " $8, $9::uuid[], $10::jsonb, $11, 'web') s";
+
+static const char bk_cancel_sql[] =
+    "SELECT status FROM booking_cancel($1::uuid, $2::uuid, false, $3, $4::int, $5::int)";
+
+static const char bk_reschedule_sql[] =
+    "SELECT r.status, json_utc(r.start_at), json_utc(r.end_at) FROM booking_reschedule_locked($1::uuid,"
+    " $2::uuid, $3::timestamptz, $4::timestamptz,"
+    " tstzrange($5::timestamptz, $6::timestamptz, '[)'), $7::int) r";
+
+struct bk_item {
+	const char *service_id;
+	int64_t qty;
+};
+
+struct bk_new {
+	struct http_server *srv;
+	char user_id[37];
+	const char *hold_id;          /* borrowed from the body; NULL: none */
+	const char *room_id;
+	const char *notes;
+	struct bk_item items[PRICING_MAX_LINES];
+	size_t nitems;
+	const char *staff[BK_MAX_STAFF + 1];   /* NULL-terminated */
+	size_t nstaff;
+	int64_t start, end;
+	struct slot_fit fit;
+	struct pricing_result price;
+	/* the submit's parameters, kept for a retry with another code */
+	char start_s[TZ_RFC3339_SIZE], end_s[TZ_RFC3339_SIZE];
+	char from_s[TZ_RFC3339_SIZE], until_s[TZ_RFC3339_SIZE];
+	char *staff_param;            /* "{id,id}" or NULL */
+	char *items_param;
+	char code[BOOKING_CODE_LEN + 1];
+	int tries;
+};
+
+/* A reference to one booking, from the path: its uuid or its code. */
+struct bk_ref {
+	const char *uuid;             /* exactly one of the two is set */
+	const char *code;
+};
+
+/* What a cancel or reschedule weighs (DB_BOOKING_CHANGE_SQL). */
+struct bk_change {
+	struct http_server *srv;
+	char user_id[37];
+	struct bk_ref ref;
+	const char *reason;
+	int dry_run;
+	int64_t new_start, new_end;
+	/* loaded */
+	char id[37];
+	char status[24];
+	int64_t start, end;
+	char room_id[37];
+	char service_id[37];
+	char staff_buf[BK_MAX_STAFF * 37 + 1];
+	const char *staff[BK_MAX_STAFF + 1];
+	int reschedule_count;
+	int64_t paid_cents;
+	struct slot_fit fit;
+	struct policy_result policy;
+};
+
+static int
+bk_live(const char *status)
+{
+	return strcmp(status, "awaiting_approval") == 0 || strcmp(status, "confirmed") == 0;
+}
+
+/* Reads the path's :id into ref; 0 when it can name a booking. */
+static int
+bk_ref_read(h2o_req_t *req, const struct http_params *params, struct bk_ref *ref)
+{
+	char *s = http_param_dup(req, params, "id");
+
+	ref->uuid = ref->code = NULL;
+	if (s == NULL || s[0] == '\0' || strlen(s) > BK_REF_MAX)
+		return -1;
+	if (slot_uuid_valid(s)) {
+		ref->uuid = s;
+		return 0;
+	}
+	/* codes are upper case; an artist may type one in lower case */
+	for (char *p = s; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	ref->code = s;
+	return 0;
+}
+
+static void
+bk_not_found(h2o_req_t *req)
+{
+	http_send_error(req, 404, "not_found", NULL, "no such booking");
+}
+
+/* A reference that cannot name a booking: 401 for nobody, else 404, as
+ * for a booking that exists and is someone else's. */
+static void
+bk_absent(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor, void *arg)
+{
+	(void)srv;
+	(void)actor;
+	(void)arg;
+	bk_not_found(req);
+}
+
+/* ---- POST /api/bookings ---- */
+
+static void bk_submit(h2o_req_t *req, struct bk_new *st);
+
+static const char bk_hold_status_sql[] =
+    "SELECT status FROM hold WHERE id = $1::uuid AND user_id = $2::uuid";
+
+/* booking_submit says a hold that is no longer active has expired; one
+ * that became a booking or was let go deserves its own words. */
+static void
+bk_hold_gone(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	const struct err *expired = arg;
+	const char *status = e == NULL && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
+
+	if (strcmp(status, "converted") == 0)
+		idem_send_error(req, 409, "state_changed", "hold_id",
+		    "this hold has already become a booking; see your bookings");
+	else if (strcmp(status, "released") == 0)
+		idem_send_error(req, 409, "state_changed", "hold_id",
+		    "this hold was released; choose the time again");
+	else
+		slot_send_err(req, expired);
+}
+
+static void
+bk_submitted(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	struct bk_new *st = arg;
+	struct json_object *o, *q, *staff;
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
+
+	if (e != NULL) {
+		if (e->code == ERR_INVALID && strcmp(e->field, "booking_code_key") == 0 &&
+		    st->tries < BK_CODE_TRIES) {
+			bk_submit(req, st);
+			return;
+		}
+		if (e->code == ERR_CHANGED && strcmp(e->field, "hold_id") == 0) {
+			struct err *copy = h2o_mem_alloc_pool(&req->pool, sizeof(*copy));
+			const char *params[2] = { st->hold_id, st->user_id };
+
+			*copy = *e;
+			http_query(st->srv, req, bk_hold_status_sql, 2, params, bk_hold_gone, copy);
+			return;
+		}
+		slot_send_db_err(req, e, &st->fit);
+		return;
+	}
+	slot_utc(st->start, start);
+	slot_utc(st->end, end);
+	o = slot_json_new();
+	slot_json_str(o, "booking_id", PQgetvalue(res, 0, 0));
+	slot_json_str(o, "code", PQgetvalue(res, 0, 1));
+	slot_json_str(o, "status", PQgetvalue(res, 0, 2));
+	slot_json_str(o, "room_id", st->room_id);
+	slot_json_str(o, "start_at", start);
+	slot_json_str(o, "end_at", end);
+	staff = json_object_new_array();
+	if (st->nstaff > 0) {
+		for (size_t i = 0; i < st->nstaff; i++)
+			json_object_array_add(staff, json_object_new_string(st->staff[i]));
+	} else if (st->fit.staff_id[0] != '\0') {
+		json_object_array_add(staff, json_object_new_string(st->fit.staff_id));
+	}
+	json_object_object_add(o, "staff_ids", staff);
+	q = slot_json_new();
+	slot_json_int(q, "subtotal_cents", st->price.quote.subtotal_cents);
+	slot_json_int(q, "fees_cents", st->price.quote.fees_cents);
+	slot_json_int(q, "taxes_cents", st->price.quote.taxes_cents);
+	slot_json_int(q, "total_cents", st->price.quote.total_cents);
+	slot_json_int(q, "deposit_cents", st->price.quote.deposit_cents);
+	slot_json_str(q, "policy_summary", st->price.policy_summary);
+	json_object_object_add(o, "quote", q);
+	slot_send_json(req, 201, o);
+}
+
+static void
+bk_submit(h2o_req_t *req, struct bk_new *st)
+{
+	unsigned char rnd[BOOKING_CODE_RANDOM_BYTES];
+	const char *params[11];
+
+	slot_random(rnd, sizeof(rnd));
+	booking_code_format(rnd, st->code, sizeof(st->code));
+	st->tries++;
+	params[0] = st->user_id;
+	params[1] = st->hold_id;
+	params[2] = st->room_id;
+	params[3] = st->start_s;
+	params[4] = st->end_s;
+	params[5] = st->from_s;
+	params[6] = st->until_s;
+	params[7] = st->notes;
+	params[8] = st->staff_param;
+	params[9] = st->items_param;
+	params[10] = st->code;
+	slot_write(st->srv, req, bk_submit_sql, 11, params, bk_submitted, st);
+}
+
+/* "{a,b}" of the NULL-terminated ids (uuids: nothing to quote), in pool. */
+static char *
+bk_uuid_array(h2o_mem_pool_t *pool, const char *const *ids)
+{
+	size_t n = 0, size;
+	char *s;
+
+	for (const char *const *p = ids; *p != NULL; p++)
+		n++;
+	size = n * 37 + 3;
+	s = h2o_mem_alloc_pool(pool, size);
+	s[0] = '{';
+	s[1] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(s);
+		snprintf(s + used, size - used, "%s%s", i ? "," : "", ids[i]);
+	}
+	snprintf(s + strlen(s), size - strlen(s), "}");
+	return s;
+}
+
+/* The p_items document of booking_submit, from the priced lines, in pool. */
+static char *
+bk_items_param(h2o_mem_pool_t *pool, const struct pricing_result *pr)
+{
+	struct json_object *a = json_object_new_array();
+	const char *s;
+	char *out;
+
+	for (size_t i = 0; i < pr->nlines; i++) {
+		struct json_object *o = slot_json_new();
+		slot_json_str(o, "service_id", pr->lines[i].service_id);
+		slot_json_int(o, "quantity", pr->lines[i].quantity);
+		slot_json_int(o, "unit_price_cents", pr->lines[i].unit_price_cents);
+		slot_json_int(o, "total_cents", pr->lines[i].total_cents);
+		json_object_array_add(a, o);
+	}
+	s = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
+	out = h2o_strdup(pool, s, SIZE_MAX).base;
+	json_object_put(a);
+	return out;
+}
+
+/* Splits the items into the main service (NULL: room-only) and add-ons,
+ * by the catalogue in d. */
+static int
+bk_split_items(const struct avail_data *d, const struct bk_new *st, const char **main_id,
+    struct pricing_addon *addons, size_t *naddons, struct err *e)
+{
+	*main_id = NULL;
+	*naddons = 0;
+	for (size_t i = 0; i < st->nitems; i++) {
+		const struct avail_service *svc = NULL;
+
+		for (size_t k = 0; k < d->nservices; k++)
+			if (strcmp(d->services[k].id, st->items[i].service_id) == 0)
+				svc = &d->services[k];
+		if (svc == NULL)
+			return err_set(e, ERR_NOT_FOUND, "service_items", "no service %.40s",
+			    st->items[i].service_id);
+		if (svc->is_addon) {
+			addons[*naddons].service_id = svc->id;
+			addons[*naddons].quantity = (int)st->items[i].qty;
+			(*naddons)++;
+		} else if (*main_id != NULL) {
+			return err_set(e, ERR_INVALID, "service_items",
+			    "choose one main service; %s and the other are both main services", svc->name);
+		} else {
+			*main_id = svc->id;
+		}
+	}
+	return 0;
+}
+
+static void
+bk_checked(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
+{
+	struct bk_new *st = arg;
+	struct pricing_addon addons[PRICING_MAX_LINES];
+	const char *main_id;
+	size_t naddons;
+	struct slot_want w;
+	struct err why;
+
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	if (bk_split_items(v->data, st, &main_id, addons, &naddons, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	memset(&w, 0, sizeof(w));
+	w.room_id = st->room_id;
+	w.service_id = main_id;
+	w.staff_ids = st->nstaff > 0 ? st->staff : NULL;
+	w.start = st->start;
+	w.end = st->end;
+	w.now = slot_now();
+	w.ignore_owner_id = st->hold_id;
+	if (slot_check(v->data, &w, &st->fit, &why) != 0 ||
+	    pricing_quote(v->data, v->settings, main_id, (int)((st->end - st->start) / 60), addons,
+	    naddons, &st->price, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	slot_utc(st->start, st->start_s);
+	slot_utc(st->end, st->end_s);
+	slot_utc(st->fit.blocked_from, st->from_s);
+	slot_utc(st->fit.blocked_until, st->until_s);
+	if (st->nstaff > 0) {
+		st->staff_param = bk_uuid_array(&req->pool, st->staff);
+	} else if (st->fit.staff_id[0] != '\0') {
+		const char *one[2] = { st->fit.staff_id, NULL };
+		st->staff_param = bk_uuid_array(&req->pool, one);
+	}
+	st->items_param = bk_items_param(&req->pool, &st->price);
+	bk_submit(req, st);
+}
+
+static void
+bk_post_go(struct http_server *srv, h2o_req_t *req, void *arg)
+{
+	struct bk_new *st = arg;
+
+	availcache_at(srv, req, st->start, bk_checked, st);
+}
+
+/* Reads service_items into st. */
+static int
+bk_read_items(struct json_object *body, struct bk_new *st, struct err *e)
+{
+	struct json_object *arr;
+	size_t n;
+	int rc;
+
+	if ((rc = body_array(body, "service_items", BODY_OPTIONAL, &arr, e)) < 0)
+		return rc;
+	if (arr == NULL)
+		return 0;
+	n = json_object_array_length(arr);
+	if (n > PRICING_MAX_LINES)
+		return err_set(e, ERR_INVALID, "service_items", "service_items takes at most %d items",
+		    PRICING_MAX_LINES);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		struct err inner;
+
+		if (!json_object_is_type(it, json_type_object))
+			return err_set(e, ERR_INVALID, "service_items",
+			    "service_items must hold objects like {\"service_id\":..., \"qty\":1}");
+		st->items[i].qty = 1;
+		if (body_string(it, "service_id", BODY_REQUIRED, &st->items[i].service_id, &inner) < 0 ||
+		    body_int(it, "qty", BODY_OPTIONAL, 1, 99, &st->items[i].qty, &inner) < 0)
+			return err_set(e, ERR_INVALID, "service_items", "service_items[%zu]: %s", i,
+			    inner.msg);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(st->items[k].service_id, st->items[i].service_id) == 0)
+				return err_set(e, ERR_INVALID, "service_items",
+				    "service_items lists %.40s twice; give it one qty", st->items[i].service_id);
+	}
+	st->nitems = n;
+	return 0;
+}
+
+/* Reads staff_ids into st. */
+static int
+bk_read_staff(struct json_object *body, struct bk_new *st, struct err *e)
+{
+	struct json_object *arr;
+	size_t n;
+	int rc;
+
+	if ((rc = body_array(body, "staff_ids", BODY_OPTIONAL, &arr, e)) < 0)
+		return rc;
+	if (arr == NULL)
+		return 0;
+	n = json_object_array_length(arr);
+	if (n > BK_MAX_STAFF)
+		return err_set(e, ERR_INVALID, "staff_ids", "staff_ids takes at most %d staff members",
+		    BK_MAX_STAFF);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(it, json_type_string) ||
+		    strlen(json_object_get_string(it)) != (size_t)json_object_get_string_len(it))
+			return err_set(e, ERR_INVALID, "staff_ids", "staff_ids must be a list of ids");
+		st->staff[i] = json_object_get_string(it);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(st->staff[k], st->staff[i]) == 0)
+				return err_set(e, ERR_INVALID, "staff_ids", "staff_ids names %.40s twice",
+				    st->staff[i]);
+	}
+	st->staff[n] = NULL;
+	st->nstaff = n;
+	return 0;
+}
+
+static void
+bk_post_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor,
+    void *arg)
+{
+	struct bk_new *st;
+	struct json_object *body;
+	struct err e;
+
+	(void)arg;
+	if (!ratelimit_allow(srv, req, RATELIMIT_BOOKINGS, actor->user_id))
+		return;
+	if ((body = body_json(srv, req)) == NULL)
+		return;
+	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+	memset(st, 0, sizeof(*st));
+	st->srv = srv;
+	snprintf(st->user_id, sizeof(st->user_id), "%s", actor->user_id);
+	if (body_string(body, "hold_id", BODY_OPTIONAL, &st->hold_id, &e) < 0 ||
+	    body_string(body, "room_id", BODY_REQUIRED, &st->room_id, &e) < 0 ||
+	    bk_read_items(body, st, &e) != 0 ||
+	    slot_instant(body, "start_at", &st->start, &e) != 0 ||
+	    slot_instant(body, "end_at", &st->end, &e) != 0 ||
+	    slot_text(body, "notes", SLOT_NOTES_MAX, &st->notes, &e) != 0 ||
+	    bk_read_staff(body, st, &e) != 0) {
+		http_send_err(req, &e);
+		return;
+	}
+	if (st->end <= st->start) {
+		err_set(&e, ERR_INVALID, "end_at", "end_at must be after start_at");
+		http_send_err(req, &e);
+		return;
+	}
+	if (st->hold_id != NULL && !slot_uuid_valid(st->hold_id)) {
+		http_send_error(req, 404, "not_found", "hold_id", "no such hold");
+		return;
+	}
+	idem_begin(srv, req, idem_scope(req, "POST /api/bookings", actor->user_id), bk_post_go, st);
+}
+
+static void
+bk_post(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	(void)params;
+	if (!auth_origin_check(req, srv->conf))
+		return;
+	auth_require(srv, req, bk_post_actor, NULL);
+}
+
+/* ---- GET /api/bookings/:id ---- */
+
+static void
+bk_get_read(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	(void)arg;
+	if (e != NULL) {
+		/* a code that is not one, or any other refusal of the id: no such booking */
+		if (e->code == ERR_INVALID)
+			bk_not_found(req);
+		else
+			http_send_err(req, e);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		bk_not_found(req);
+		return;
+	}
+	http_send_json(req, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+}
+
+static void
+bk_get_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor, void *arg)
+{
+	struct bk_ref *ref = arg;
+	int staff = strcmp(actor->role, "staff") == 0 || strcmp(actor->role, "admin") == 0;
+	const char *params[4] = { ref->uuid, ref->code, actor->user_id, staff ? "true" : "false" };
+
+	http_query(srv, req, DB_BOOKING_JSON_SQL, 4, params, bk_get_read, NULL);
+}
+
+static void
+bk_get(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	struct bk_ref *ref = h2o_mem_alloc_pool(&req->pool, sizeof(*ref));
+
+	if (bk_ref_read(req, params, ref) != 0) {
+		auth_require(srv, req, bk_absent, NULL);
+		return;
+	}
+	auth_require(srv, req, bk_get_actor, ref);
+}
+
+/* ---- GET /api/me/bookings ---- */
+
+static void
+bk_mine_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor, void *arg)
+{
+	const char *params[1] = { actor->user_id };
+
+	(void)arg;
+	http_query_json(srv, req, DB_MY_BOOKINGS_JSON_SQL, 1, params);
+}
+
+static void
+bk_mine(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	(void)params;
+	auth_require(srv, req, bk_mine_actor, NULL);
+}
+
+/* ---- changes to one booking: the shared front half ---- */
+
+typedef void (*bk_change_fn)(h2o_req_t *req, struct bk_change *st);
+
+struct bk_change_go {
+	struct bk_change *st;
+	bk_change_fn next;
+};
+
+/* Splits the comma-separated staff ids into st->staff. */
+static void
+bk_change_staff(struct bk_change *st, const char *csv)
+{
+	size_t n = 0;
+	char *p;
+
+	snprintf(st->staff_buf, sizeof(st->staff_buf), "%s", csv);
+	p = st->staff_buf;
+	while (*p != '\0' && n < BK_MAX_STAFF) {
+		char *comma = strchr(p, ',');
+		st->staff[n++] = p;
+		if (comma == NULL)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	st->staff[n] = NULL;
+}
+
+static void
+bk_change_loaded(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	struct bk_change_go *go = arg;
+	struct bk_change *st = go->st;
+	struct err why;
+
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		idem_send_error(req, 404, "not_found", NULL, "no such booking");
+		return;
+	}
+	snprintf(st->id, sizeof(st->id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(st->status, sizeof(st->status), "%s", PQgetvalue(res, 0, 1));
+	st->start = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	st->end = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	snprintf(st->room_id, sizeof(st->room_id), "%s", PQgetvalue(res, 0, 4));
+	snprintf(st->service_id, sizeof(st->service_id), "%s", PQgetvalue(res, 0, 5));
+	bk_change_staff(st, PQgetvalue(res, 0, 6));
+	st->reschedule_count = atoi(PQgetvalue(res, 0, 7));
+	st->paid_cents = strtoll(PQgetvalue(res, 0, 8), NULL, 10);
+	if (!bk_live(st->status)) {
+		err_set(&why, ERR_CHANGED, "status", "the booking is %s; it can no longer be changed",
+		    strcmp(st->status, "awaiting_approval") == 0 ? "awaiting approval" : st->status);
+		slot_send_err(req, &why);
+		return;
+	}
+	go->next(req, st);
+}
+
+/* Loads the booking st->ref names (its owner's), then calls next. */
+static void
+bk_change_load(struct http_server *srv, h2o_req_t *req, void *arg)
+{
+	struct bk_change_go *go = arg;
+	const char *params[3] = { go->st->ref.uuid, go->st->ref.code, go->st->user_id };
+
+	http_query(srv, req, DB_BOOKING_CHANGE_SQL, 3, params, bk_change_loaded, go);
+}
+
+/* The checks every change makes before its own: login, rate limit, body
+ * (optional when allow_empty), the booking's reference. NULL when req has
+ * been answered; *body is NULL for an empty body. */
+static struct bk_change *
+bk_change_new(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor,
+    struct bk_ref *ref, int allow_empty, struct json_object **body)
+{
+	struct bk_change *st;
+	struct err e;
+
+	*body = NULL;
+	if (!ratelimit_allow(srv, req, RATELIMIT_BOOKINGS, actor->user_id))
+		return NULL;
+	if (!(allow_empty && (req->entity.base == NULL || req->entity.len == 0)) &&
+	    (*body = body_json(srv, req)) == NULL)
+		return NULL;
+	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+	memset(st, 0, sizeof(*st));
+	st->srv = srv;
+	snprintf(st->user_id, sizeof(st->user_id), "%s", actor->user_id);
+	st->ref = *ref;
+	if (*body != NULL && body_bool(*body, "dry_run", BODY_OPTIONAL, &st->dry_run, &e) < 0) {
+		http_send_err(req, &e);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+bk_change_begin(struct http_server *srv, h2o_req_t *req, struct bk_change *st,
+    const char *route, bk_change_fn next)
+{
+	struct bk_change_go *go = h2o_mem_alloc_pool(&req->pool, sizeof(*go));
+
+	go->st = st;
+	go->next = next;
+	idem_begin(srv, req, idem_scope(req, route, st->user_id), bk_change_load, go);
+}
+
+/* The route front for a change: origin, reference, login. */
+static void
+bk_change_route(struct http_server *srv, h2o_req_t *req, const struct http_params *params,
+    auth_cb cb)
+{
+	struct bk_ref *ref = h2o_mem_alloc_pool(&req->pool, sizeof(*ref));
+
+	if (!auth_origin_check(req, srv->conf))
+		return;
+	if (bk_ref_read(req, params, ref) != 0) {
+		auth_require(srv, req, bk_absent, NULL);
+		return;
+	}
+	auth_require(srv, req, cb, ref);
+}
+
+/* ---- POST /api/bookings/:id/cancel ---- */
+
+static void
+bk_cancel_answer(h2o_req_t *req, struct bk_change *st, const char *status)
+{
+	struct json_object *o = slot_json_new();
+
+	slot_json_str(o, "booking_id", st->id);
+	slot_json_str(o, "status", status);
+	slot_json_int(o, "refund_percent", st->policy.refund_percent);
+	slot_json_int(o, "refund_cents", st->policy.refund_cents);
+	slot_json_int(o, "paid_cents", st->paid_cents);
+	slot_json_str(o, "summary", st->policy.summary);
+	if (st->dry_run)
+		slot_json_bool(o, "dry_run", 1);
+	slot_send_json(req, 200, o);
+}
+
+static void
+bk_canceled(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	struct bk_change *st = arg;
+
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	bk_cancel_answer(req, st, PQgetvalue(res, 0, 0));
+}
+
+static void
+bk_cancel_weighed(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
+    void *arg)
+{
+	struct bk_change *st = arg;
+	char pct[16], cents[24];
+	const char *params[5];
+	struct err why;
+
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	if (policy_cancel(&v->settings->policy, slot_now(), st->start, st->paid_cents, &st->policy,
+	    &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	if (st->dry_run) {
+		bk_cancel_answer(req, st, st->status);
+		return;
+	}
+	snprintf(pct, sizeof(pct), "%d", st->policy.refund_percent);
+	snprintf(cents, sizeof(cents), "%lld", (long long)st->policy.refund_cents);
+	params[0] = st->id;
+	params[1] = st->user_id;
+	params[2] = st->reason;
+	params[3] = pct;
+	params[4] = cents;
+	slot_write(st->srv, req, bk_cancel_sql, 5, params, bk_canceled, st);
+}
+
+static void
+bk_cancel_next(h2o_req_t *req, struct bk_change *st)
+{
+	availcache_settings(st->srv, req, bk_cancel_weighed, st);
+}
+
+static void
+bk_cancel_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor,
+    void *arg)
+{
+	struct json_object *body;
+	struct bk_change *st;
+	struct err e;
+
+	if ((st = bk_change_new(srv, req, actor, arg, 1, &body)) == NULL)
+		return;
+	if (body != NULL && slot_text(body, "reason", SLOT_REASON_MAX, &st->reason, &e) != 0) {
+		http_send_err(req, &e);
+		return;
+	}
+	bk_change_begin(srv, req, st, "POST /api/bookings/cancel", bk_cancel_next);
+}
+
+static void
+bk_cancel(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	bk_change_route(srv, req, params, bk_cancel_actor);
+}
+
+/* ---- POST /api/bookings/:id/reschedule ---- */
+
+static void
+bk_reschedule_answer(h2o_req_t *req, struct bk_change *st, const char *status,
+    const char *start, const char *end)
+{
+	struct json_object *o = slot_json_new();
+
+	slot_json_str(o, "booking_id", st->id);
+	slot_json_str(o, "status", status);
+	slot_json_str(o, "start_at", start);
+	slot_json_str(o, "end_at", end);
+	slot_json_int(o, "fee_cents", st->policy.fee_cents);
+	slot_json_str(o, "summary", st->policy.summary);
+	if (st->dry_run)
+		slot_json_bool(o, "dry_run", 1);
+	slot_send_json(req, 200, o);
+}
+
+static void
+bk_rescheduled(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	struct bk_change *st = arg;
+
+	if (e != NULL && e->code == ERR_CONFLICT) {
+		struct err conflict;
+
+		slot_conflict_words(e, &st->fit, &conflict);
+		if (strcmp(conflict.field, "start_at") == 0)
+			snprintf(conflict.field, sizeof(conflict.field), "new_start_at");
+		slot_send_err(req, &conflict);
+		return;
+	}
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	bk_reschedule_answer(req, st, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+	    PQgetvalue(res, 0, 2));
+}
+
+static void
+bk_reschedule_checked(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
+    void *arg)
+{
+	struct bk_change *st = arg;
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE], from[TZ_RFC3339_SIZE],
+	    until[TZ_RFC3339_SIZE], fee[24];
+	const char *params[7];
+	struct slot_want w;
+	struct err why;
+	int64_t now = slot_now();
+
+	if (e != NULL) {
+		slot_send_err(req, e);
+		return;
+	}
+	/* the policy first: once the session started nothing else matters */
+	if (policy_reschedule(&v->settings->policy, now, st->start, st->reschedule_count,
+	    &st->policy, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	memset(&w, 0, sizeof(w));
+	w.room_id = st->room_id;
+	w.service_id = st->service_id;
+	/* the booking keeps its staff; one without (made by staff) is checked
+	 * for an engineer being free, as a new booking would be */
+	w.staff_ids = st->staff[0] != NULL ? st->staff : NULL;
+	w.start = st->new_start;
+	w.end = st->new_end;
+	w.now = now;
+	w.ignore_owner_id = st->id;
+	if (slot_check(v->data, &w, &st->fit, &why) != 0) {
+		/* the engine names its own fields; the artist sent new_* ones */
+		if (strcmp(why.field, "start_at") == 0)
+			snprintf(why.field, sizeof(why.field), "new_start_at");
+		else if (strcmp(why.field, "end_at") == 0)
+			snprintf(why.field, sizeof(why.field), "new_end_at");
+		slot_send_err(req, &why);
+		return;
+	}
+	slot_utc(st->new_start, start);
+	slot_utc(st->new_end, end);
+	if (st->dry_run) {
+		bk_reschedule_answer(req, st, st->status, start, end);
+		return;
+	}
+	slot_utc(st->fit.blocked_from, from);
+	slot_utc(st->fit.blocked_until, until);
+	snprintf(fee, sizeof(fee), "%lld", (long long)st->policy.fee_cents);
+	params[0] = st->id;
+	params[1] = st->user_id;
+	params[2] = start;
+	params[3] = end;
+	params[4] = from;
+	params[5] = until;
+	params[6] = fee;
+	slot_write(st->srv, req, bk_reschedule_sql, 7, params, bk_rescheduled, st);
+}
+
+static void
+bk_reschedule_next(h2o_req_t *req, struct bk_change *st)
+{
+	struct err e;
+
+	if (st->new_end - st->new_start != st->end - st->start) {
+		err_set(&e, ERR_INVALID, "new_end_at",
+		    "a reschedule keeps the session's length of %lld minutes",
+		    (long long)((st->end - st->start) / 60));
+		slot_send_err(req, &e);
+		return;
+	}
+	if (st->new_start == st->start) {
+		err_set(&e, ERR_INVALID, "new_start_at", "the booking is already at that time");
+		slot_send_err(req, &e);
+		return;
+	}
+	availcache_at(st->srv, req, st->new_start, bk_reschedule_checked, st);
+}
+
+static void
+bk_reschedule_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor,
+    void *arg)
+{
+	struct json_object *body;
+	struct bk_change *st;
+	struct err e;
+
+	if ((st = bk_change_new(srv, req, actor, arg, 0, &body)) == NULL)
+		return;
+	if (slot_instant(body, "new_start_at", &st->new_start, &e) != 0 ||
+	    slot_instant(body, "new_end_at", &st->new_end, &e) != 0) {
+		http_send_err(req, &e);
+		return;
+	}
+	if (st->new_end <= st->new_start) {
+		err_set(&e, ERR_INVALID, "new_end_at", "new_end_at must be after new_start_at");
+		http_send_err(req, &e);
+		return;
+	}
+	bk_change_begin(srv, req, st, "POST /api/bookings/reschedule", bk_reschedule_next);
+}
+
+static void
+bk_reschedule(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	bk_change_route(srv, req, params, bk_reschedule_actor);
+}
+
+const struct http_route http_routes_bookings[] = {
+	{ "POST", "/api/bookings", bk_post },
+	{ "GET", "/api/bookings/:id", bk_get },
+	{ "POST", "/api/bookings/:id/cancel", bk_cancel },
+	{ "POST", "/api/bookings/:id/reschedule", bk_reschedule },
+	{ "GET", "/api/me/bookings", bk_mine },
+	{ NULL, NULL, NULL },
+};
