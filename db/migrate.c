@@ -56,10 +56,21 @@ db_schema_version(struct db *db, int *version, struct err *e)
 	return 0;
 }
 
+/* Whether migration number is recorded in schema_migration. */
+static int
+db_migration_applied(const PGresult *applied, int number)
+{
+	for (int i = 0; i < PQntuples(applied); i++)
+		if (atoi(PQgetvalue(applied, i, 0)) == number)
+			return 1;
+	return 0;
+}
+
 int
 db_migrate(struct db *db, int *applied, struct err *e)
 {
-	int rc, version = 0, n = 0;
+	PGresult *done = NULL;
+	int rc, n = 0;
 
 	if (applied)
 		*applied = 0;
@@ -70,15 +81,18 @@ db_migrate(struct db *db, int *applied, struct err *e)
 	    " version int PRIMARY KEY, name text NOT NULL,"
 	    " applied_at timestamptz NOT NULL DEFAULT now())",
 	    0, NULL, NULL, e);
+	/* every migration without its row, in order: not just those above the
+	 * highest, so one that arrived late (merged beside a later number) runs */
 	if (rc == 0)
-		rc = db_schema_version(db, &version, e);
+		rc = db_exec(db, "SELECT version FROM schema_migration", 0, NULL, &done, e);
 	for (const struct db_embedded *m = db_migrations; rc == 0 && m->name; m++) {
-		if (m->number <= version)
+		if (db_migration_applied(done, m->number))
 			continue;
 		rc = db_migrate_one(db, m, e);
 		if (rc == 0)
 			n++;
 	}
+	PQclear(done);
 	db_exec(db, DB_MIGRATE_UNLOCK, 0, NULL, NULL, NULL);
 	if (applied)
 		*applied = n;

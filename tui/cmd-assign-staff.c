@@ -72,7 +72,7 @@ cmd_assign_staff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_assign_staff_entry = {
 	.name = "assign-staff",
 	.usage = "CODE STAFF... [--as EMAIL] [--json]",
-	.summary = "set a booking's staff (names, emails or ids; admins)",
+	.summary = "set a booking's staff (admins)",
 	.exec = cmd_assign_staff_exec,
 	.flags = 0,
 };

@@ -103,7 +103,7 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--entity E] [--actor EMAIL] [--since D] [--limit N] [--json]",
-	.summary = "the audit log, newest first (E: booking, hold, a code or an id)",
+	.summary = "who changed what, newest first",
 	.exec = cmd_audit_exec,
 	.flags = 0,
 };

@@ -61,7 +61,7 @@ cmd_booking_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_booking_entry = {
 	.name = "booking",
 	.usage = "CODE [--json]",
-	.summary = "one booking in full: artist, room, time, staff, services, money",
+	.summary = "one booking in full, money included",
 	.exec = cmd_booking_exec,
 	.flags = 0,
 };

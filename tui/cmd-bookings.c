@@ -202,7 +202,7 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_bookings_entry = {
 	.name = "bookings",
 	.usage = "[--date D | --from D --to D] [--status S] [--room R] [--staff S] [--search TEXT] [--json]",
-	.summary = "bookings of a studio-local day (default today), or as filtered",
+	.summary = "bookings of a day (default today), or as filtered",
 	.exec = cmd_bookings_exec,
 	.flags = 0,
 };

@@ -95,7 +95,7 @@ cmd_cancel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_cancel_entry = {
 	.name = "cancel",
 	.usage = "CODE --reason R [--dry-run] [--as EMAIL] [--json]",
-	.summary = "cancel a booking under the refund policy (--dry-run: only say what it refunds)",
+	.summary = "cancel under the refund policy (--dry-run: only say)",
 	.exec = cmd_cancel_exec,
 	.flags = 0,
 };

@@ -63,7 +63,7 @@ cmd_hold_extend_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_hold_extend_entry = {
 	.name = "hold-extend",
 	.usage = "ID MINUTES [--as EMAIL] [--json]",
-	.summary = "give an active hold more time (staff: the holds they placed)",
+	.summary = "give an active hold more time",
 	.exec = cmd_hold_extend_exec,
 	.flags = 0,
 };

@@ -47,7 +47,7 @@ cmd_hold_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_hold_release_entry = {
 	.name = "hold-release",
 	.usage = "ID [--as EMAIL] [--json]",
-	.summary = "release a hold now (staff: the holds they placed)",
+	.summary = "release a hold now",
 	.exec = cmd_hold_release_exec,
 	.flags = 0,
 };

@@ -109,7 +109,7 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_hold_entry = {
 	.name = "hold",
 	.usage = "ROOM START DURATION [--expires MIN] [--override --reason R] [--as EMAIL] [--json]",
-	.summary = "hold a room (START \"YYYY-MM-DD HH:MM\" studio time, DURATION 2h or 90m)",
+	.summary = "hold a room (START in studio time, DURATION 2h)",
 	.exec = cmd_hold_exec,
 	.flags = 0,
 };

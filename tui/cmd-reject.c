@@ -72,7 +72,7 @@ cmd_reject_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_reject_entry = {
 	.name = "reject",
 	.usage = "CODE... --message M [--note N] [--as EMAIL] [--json]",
-	.summary = "decline bookings awaiting approval, with a message to the artist (admins)",
+	.summary = "decline bookings with a message to the artist (admins)",
 	.exec = cmd_reject_exec,
 	.flags = 0,
 };

@@ -56,7 +56,7 @@ cmd_swap_staff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_swap_staff_entry = {
 	.name = "swap-staff",
 	.usage = "CODE STAFF CODE STAFF [--as EMAIL] [--json]",
-	.summary = "two bookings trade staff members at once (admins)",
+	.summary = "two bookings trade staff members (admins)",
 	.exec = cmd_swap_staff_exec,
 	.flags = 0,
 };

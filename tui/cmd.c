@@ -176,18 +176,31 @@ cmd_print_help(FILE *f)
 	    "  -V, --version      show the version\n"
 	    "\n"
 	    "Commands:\n", f);
-	/* a long usage takes its own line and the summary goes under it,
-	 * so the help fits 80 columns */
-	const int width = 20;
+	/* a long usage takes its own lines (broken before an option) and
+	 * the summary goes under it, so the help fits 80 columns */
+	const int width = 20, line = 78;
 	for (size_t i = 0; cmd_table[i] != NULL; i++) {
 		const struct cmd_entry *en = cmd_table[i];
-		char left[128];
+		char left[256];
 		snprintf(left, sizeof(left), "%s%s%s", en->name, en->usage[0] ? " " : "",
 		    en->usage);
-		if ((int)strlen(left) > width)
-			fprintf(f, "  %s\n  %-*s  %s\n", left, width, "", en->summary);
-		else
+		if ((int)strlen(left) <= width) {
 			fprintf(f, "  %-*s  %s\n", width, left, en->summary);
+			continue;
+		}
+		const char *p = left;
+		int indent = 2;
+		while ((int)strlen(p) + indent > line) {
+			int cut = line - indent;
+			while (cut > 0 && !(p[cut] == ' ' && p[cut + 1] == '['))
+				cut--;
+			if (cut == 0)
+				break;
+			fprintf(f, "%*s%.*s\n", indent, "", cut, p);
+			p += cut + 1;
+			indent = 6;
+		}
+		fprintf(f, "%*s%s\n  %-*s  %s\n", indent, "", p, width, "", en->summary);
 	}
 	fputs("\nThe database comes from DATABASE_URL (or database_url in redlight.conf)\n"
 	    "or libpq's PG* variables. See redlight(1).\n", f);

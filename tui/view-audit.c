@@ -147,7 +147,7 @@ static void
 view_audit_draw(struct ui *ui, void *state)
 {
 	static const struct table_col cols[A_N] = {
-		{ "TIME", 16 }, { "ACTOR", 16 }, { "ACTION", 12 }, { "WHAT", 22 }, { "REASON", 0 },
+		{ "TIME", 16 }, { "ACTOR", 14 }, { "ACTION", 12 }, { "WHAT", 20 }, { "REASON", 0 },
 	};
 	struct view_audit *v = state;
 	struct table_src src = { view_audit_cell, NULL, NULL, v };

@@ -14,7 +14,8 @@
 #include "tui/table.h"
 #include "tui/ui.h"
 
-enum { B_WHEN, B_STATUS, B_ROOM, B_ARTIST, B_STAFF, B_CODE, B_N };
+/* at 80 columns STAFF is what gives way: the booking screen shows it */
+enum { B_WHEN, B_CODE, B_STATUS, B_ROOM, B_ARTIST, B_STAFF, B_N };
 
 /* The filter as typed, as `bookings` takes it. */
 struct view_bookings_filter {
@@ -142,10 +143,10 @@ view_bookings_cell(void *arg, size_t row, int col)
 		return b->room_name;
 	case B_ARTIST:
 		return b->artist_name[0] ? b->artist_name : "-";
-	case B_STAFF:
-		return b->staff[0] ? b->staff : "-";
-	default:
+	case B_CODE:
 		return b->code;
+	default:
+		return b->staff[0] ? b->staff : "-";
 	}
 }
 
@@ -170,8 +171,8 @@ static void
 view_bookings_draw(struct ui *ui, void *state)
 {
 	static const struct table_col cols[B_N] = {
-		{ "WHEN", 22 }, { "STATUS", 17 }, { "ROOM", 14 }, { "ARTIST", 16 }, { "STAFF", 18 },
-		{ "CODE", 0 },
+		{ "WHEN", 21 }, { "CODE", 12 }, { "STATUS", 17 }, { "ROOM", 12 }, { "ARTIST", 14 },
+		{ "STAFF", 0 },
 	};
 	struct view_bookings *v = state;
 	struct table_src src = { view_bookings_cell, NULL, view_bookings_style, v };

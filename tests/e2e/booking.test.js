@@ -222,6 +222,7 @@ test('a guest picks the 2-hour session with an engineer, creates an account inli
 test('the second browser sees the held slot disappear live, without a reload', async () => {
 	const b = st.b;
 	await until('the held slot to leave the second browser', async () => (await b.locator(slotSel(st.key)).count()) === 0);
+	st.gone = true;
 	eq(await b.evaluate(() => window.__noReload), 42, 'the second page was reloaded');
 	await until('the live note', async () => /just taken/.test(await b.locator('main').textContent()));
 });
@@ -266,7 +267,7 @@ test('submitting shows the pending screen: awaiting approval, the code, an email
 	const t = await page.locator('main').textContent();
 	assert(t.includes(st.code), `the pending screen lacks the code ${st.code}`);
 	assert(t.includes('Awaiting approval') && /email/.test(t) && /\.ics|calendar/.test(t), `the pending screen does not say what happens next: ${t}`);
-	assert(page.url().includes('/submitted/' + st.code), `the pending screen's address: ${page.url()}`);
+	assert(page.url().includes('/book/sent/' + st.code), `the pending screen's address: ${page.url()}`);
 	const headers = res.request().headers();
 	assert(/^[0-9a-f-]{36}$/.test(headers['idempotency-key'] || ''), 'POST /api/bookings without an Idempotency-Key');
 	eq(headers['content-type'], 'application/json', 'content type of the POST');
@@ -321,12 +322,24 @@ test('receipt: /#/receipt/CODE shows the lines and totals, and prints without th
 	await page.emulateMedia({ media: 'screen' });
 });
 
-test('receipt: the address /receipt/CODE loads the page', async () => {
+test('plain addresses work too: /receipt/CODE loads, links move by history, Back returns', async () => {
 	const r = await st.a.request.get(`/receipt/${st.code}`);
-	if (r.status() === 404) skip('redlightd answers 404 for /receipt/CODE (no index.html fallback yet); /#/receipt/CODE works');
+	if (r.status() === 404) skip('redlightd answers 404 for /receipt/CODE (no index.html fallback); /#/receipt/CODE works');
 	const page = st.a;
 	await page.goto(`/receipt/${st.code}`);
 	await waitH1(page, new RegExp(`Receipt ${st.code}`));
+	await page.evaluate(() => { window.__noReload = 7; });
+	const nav = page.getByRole('navigation').getByRole('link', { name: 'My bookings' });
+	eq(await nav.getAttribute('href'), '/me/bookings', 'a plain link in path mode');
+	await nav.click();
+	await waitH1(page, /^My bookings$/);
+	eq(new URL(page.url()).pathname, '/me/bookings', 'the address after the link');
+	await page.goBack();
+	await waitH1(page, new RegExp(`Receipt ${st.code}`));
+	eq(await page.evaluate(() => window.__noReload), 7, 'the page reloaded on a link');
+	await page.goto(`/availability?date=${DAY}&svc=${RECORDING}&dur=120`);
+	await until('the search of a plain address', async () => /free times? on/.test(await page.locator('main [role=status]').first().textContent()));
+	eq(await page.getByLabel('Date').inputValue(), DAY, 'the date from a plain address');
 });
 
 test('cancel from my bookings shows the policy result first, then the booking becomes canceled', async () => {
@@ -346,7 +359,9 @@ test('cancel from my bookings shows the policy result first, then the booking be
 
 test('the second browser sees the freed slot come back live', async () => {
 	const b = st.b;
+	assert(st.gone, 'the slot never left the second browser, so its return proves nothing');
 	await until('the slot to return', async () => (await b.locator(slotSel(st.key)).count()) === 1);
+	assert(/opened up/.test(await b.locator('main').textContent()), 'no live note about the time that opened up');
 	eq(await b.evaluate(() => window.__noReload), 42, 'the second page was reloaded');
 });
 
@@ -375,7 +390,7 @@ test('an expired hold gets a clear message and a way on; held again, the request
 	await page.getByRole('button', { name: 'Send booking request' }).focus();
 	await page.keyboard.press('Enter');
 	await waitH1(page, /awaiting the studio/);
-	st.code2 = /\/submitted\/([\w-]+)/.exec(page.url())[1];
+	st.code2 = /\/book\/sent\/([\w-]+)/.exec(page.url())[1];
 	eq(sql(`SELECT status FROM booking WHERE code = '${st.code2}'`), 'awaiting_approval', 'the second booking');
 });
 
@@ -390,6 +405,23 @@ test('leaving the booking page lets the hold go', async () => {
 	await page.getByRole('link', { name: 'Availability' }).click();
 	await waitH1(page, /^Availability$/);
 	await until('the hold to be released', () => active() === '0');
+});
+
+test('reschedule from my bookings shows the fee first, then moves the booking', async () => {
+	const page = st.a;
+	await page.goto('/#/me/bookings');
+	const card = page.locator(`[data-code="${st.code2}"]`);
+	await card.getByRole('button', { name: 'Reschedule…' }).click();
+	await card.getByLabel('New date').waitFor();
+	await card.getByRole('button', { name: '2:00 PM' }).click();
+	const result = card.locator('.policy-result');
+	await result.waitFor();
+	assert(/free|fee/i.test(await result.textContent()), `no fee wording before confirming: ${await result.textContent()}`);
+	eq(sql(`SELECT json_utc(start_at) FROM booking WHERE code = '${st.code2}'`), at(DAY, '11:00'), 'start after the dry run');
+	await card.getByRole('button', { name: 'Move my booking' }).click();
+	await card.getByText('Booking moved').waitFor();
+	assert((await card.textContent()).includes('2:00 PM – 4:00 PM'), 'the card does not show the new time');
+	eq(sql(`SELECT json_utc(start_at) || ' ' || status FROM booking WHERE code = '${st.code2}'`), `${at(DAY, '14:00')} awaiting_approval`, 'the moved booking');
 });
 
 test('a slot taken in the meantime gets a clear message, not a broken page', async () => {
@@ -434,10 +466,10 @@ const PAGES = [
 		await p.locator('[role=timer]').waitFor();
 		await p.locator('section[aria-labelledby=q-h] table').waitFor();
 	}],
-	['submitted', () => `/#/submitted/${st.code2 || st.code}`, /^Request sent|^Your booking/],
+	['submitted', () => `/#/book/sent/${st.code2 || st.code}`, /^Request sent|^Your booking/],
 	['my-bookings', '/#/me/bookings', /^My bookings$/, p => p.locator('[data-code]').first().waitFor()],
 	['receipt', () => `/#/receipt/${st.code2 || st.code}`, /^Receipt/],
-	['sign-in', '/#/signin', /^(Sign in|You are signed in)$/],
+	['sign-in', '/#/me/signin', /^(Sign in|You are signed in)$/],
 	['not-found', '/#/no-such-page', /^Page not found$/],
 	['unreachable', '/#/', /can't reach the studio/i, null, true],
 ];

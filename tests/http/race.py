@@ -11,7 +11,8 @@
   race.py mixed BASE COOKIES SPEC OUT
       a randomized run of holds, bookings, cancels, reschedules and releases
       over the slots of SPEC (JSON: {"threads", "requests", "seed", "slots":
-      [{"room_id", "service_id", "start_at", "end_at"}]}); prints the
+      [{"room_id", "service_id", "start_at", "end_at", "length", "spare"?}]};
+      spare slots are only rescheduled to); prints the
       outcome counts per operation as JSON and writes "user_id booking_id"
       of every 201 booking to OUT.
 """
@@ -143,6 +144,8 @@ def mixed(base, cookies, spec_path, out):
     users = load_users(cookies)
     spec = json.load(open(spec_path))
     slots = spec["slots"]
+    # spare slots are only where reschedules move to
+    targets = [s for s in slots if not s.get("spare")]
     rng_seed = spec.get("seed", 1)
     total = spec["requests"]
     lock = threading.Lock()
@@ -177,7 +180,7 @@ def mixed(base, cookies, spec_path, out):
             if (0.65 <= r < 0.92 and not my_bookings) or (r >= 0.92 and not my_holds):
                 r = 0.0
             if r < 0.30:
-                s = rng.choice(slots)
+                s = rng.choice(targets)
                 body = {"room_id": s["room_id"], "start_at": s["start_at"], "end_at": s["end_at"]}
                 if s.get("service_id"):
                     body["service_id"] = s["service_id"]
@@ -191,7 +194,7 @@ def mixed(base, cookies, spec_path, out):
                     hid, s = rng.choice(my_holds)
                     op = "book-hold"
                 else:
-                    hid, s = None, rng.choice(slots)
+                    hid, s = None, rng.choice(targets)
                     op = "book"
                 body = {"room_id": s["room_id"], "start_at": s["start_at"], "end_at": s["end_at"]}
                 if s.get("service_id"):

@@ -41,7 +41,7 @@ RACE_ARTISTS=50
 RACE_USERS=20
 RACE_THREADS=${RACE_THREADS:-24}
 RACE_REQUESTS=${RACE_REQUESTS:-1200}
-RACE_SEED=${RACE_SEED:-$(date +%s)}
+RACE_SEED=${RACE_SEED:-20271107}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-race.XXXXXX")
 pids=
@@ -224,6 +224,11 @@ slots = [slot(room_b, rental, "%d:00" % h, "%d:00" % (h + 1), 60) for h in range
 slots += [slot(room_b, rental, "10:30", "12:30", 120), slot(room_b, rental, "12:00", "14:00", 120)]
 slots += [slot(room_b, mixing, a, b, 120) for a, b in (("13:00", "15:00"), ("15:00", "17:00"), ("16:00", "18:00"))]
 slots += [slot(room_a, recording, "%d:00" % h, "%d:00" % (h + 1), 60) for h in range(10, 18)]
+# spare times that only reschedules aim at, so some moves find room
+for room, service, start, end, length in ((room_b, rental, "9:00", "10:00", 60),
+        (room_b, rental, "22:00", "23:00", 60), (room_b, rental, "19:00", "21:00", 120),
+        (room_a, recording, "18:00", "19:00", 60)):
+    slots.append(dict(slot(room, service, start, end, length), spare=True))
 print(json.dumps({"threads": threads, "requests": requests, "seed": seed, "slots": slots}))
 EOF
 head -n "$RACE_USERS" "$tmp/artists" > "$tmp/users"

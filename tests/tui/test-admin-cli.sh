@@ -72,6 +72,22 @@ t "--help lists the admin commands" '[ "$rc" = 0 ] && out_has "^  queue" && out_
 	out_has "^  hold-extend" && out_has "^  booking CODE" && out_has "^  assign-staff" &&
 	out_has "^  swap-staff" && out_has "^  cancel CODE" && out_has "^  audit"'
 
+# --- missing or extra arguments: usage errors before any database work ------
+
+usage_ok=1
+for args in "queue extra" "holds --frob" "booking" "booking A B" "approve --note" "reject" \
+	"hold Studio" "hold-release" "hold-extend abcd" "assign-staff RL-DEMO-02" \
+	"swap-staff RL-DEMO-02 eli" "cancel" "audit --limit 0" "audit --limit many"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	run $args
+	if [ "$rc" != 64 ] || [ -n "$out" ] || ! one_line "$err" || ! err_has "usage: redlight"; then
+		usage_ok=0
+		diag "redlight $args:"
+		explain
+	fi
+done
+t "every admin command answers a bad command line with one usage line, status 64" '[ "$usage_ok" = 1 ]'
+
 # --- the queue ---------------------------------------------------------------
 
 submit TST-Q1 'Studio B' "$DAY" 15:00 17:00
@@ -268,8 +284,9 @@ run assign-staff TST-S2 priya "sam assistant" --as "$ADMIN" --json
 t "assign-staff by first name and full name" '[ "$rc" = 0 ] &&
 	[ "$(json "\",\".join(s[\"name\"] for s in j[\"booking\"][\"staff\"])")" = "Priya Producer,Sam Assistant" ] &&
 	[ "$(audit_count TST-S2 assign_staff)" = 1 ]'
-run swap-staff TST-S1 eli TST-S2 priya --as "$ADMIN"
+run swap-staff TST-S1 eli TST-S2 priya --as "$ADMIN" --json
 t "swap-staff trades engineers between overlapping sessions" '[ "$rc" = 0 ] &&
+	[ "$(json "[(b[\"code\"], b[\"joined\"]) for b in j[\"bookings\"]]")" = "[('"'TST-S2'"', '"'Eli Engineer'"'), ('"'TST-S1'"', '"'Priya Producer'"')]" ] &&
 	[ "$(sql "SELECT string_agg(b.code || '"'='"' || s.display_name, '"','"' ORDER BY b.code, s.display_name) FROM booking_staff bs
 	   JOIN booking b ON b.id = bs.booking_id JOIN staff s ON s.id = bs.staff_id WHERE b.code LIKE '"'TST-S_'"'")" = "TST-S1=Priya Producer,TST-S2=Eli Engineer,TST-S2=Sam Assistant" ]'
 

@@ -121,7 +121,7 @@ const post = (path, body) => api('POST', path, body || {});
 const pathMode = !location.hash.startsWith('#/') && !/^\/(index\.html)?$/.test(location.pathname);
 const link = p => (pathMode ? p : '#' + p);
 function here() {
-	const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : location.pathname;
+	const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : location.pathname + location.search;
 	const i = raw.indexOf('?');
 	const path = (i < 0 ? raw : raw.slice(0, i)).replace(/\/+$/, '').replace(/^\/index\.html$/, '') || '/';
 	return { path, q: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
@@ -146,10 +146,10 @@ const routes = [
 	[/^\/$/, pageHome],
 	[/^\/availability$/, pageAvail],
 	[/^\/book$/, pageBook],
-	[/^\/submitted\/([\w-]+)$/, pageSubmitted],
+	[/^\/book\/sent\/([\w-]+)$/, pageSubmitted],
 	[/^\/me\/bookings$/, pageMine],
 	[/^\/receipt\/([\w-]+)$/, pageReceipt],
-	[/^\/signin$/, pageSignin],
+	[/^\/me\/signin$/, pageSignin],
 ];
 
 function boot() {
@@ -239,7 +239,7 @@ function drawWho() {
 		w.replaceChildren(h('span', S.user.name || S.user.email),
 			h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out'));
 	} else {
-		w.replaceChildren(a('/signin' + qs({ next: here().path === '/signin' ? '' : here().path }), 'Sign in'));
+		w.replaceChildren(a('/me/signin' + qs({ next: here().path === '/me/signin' ? '' : here().path }), 'Sign in'));
 	}
 }
 async function signOut() {
@@ -381,8 +381,8 @@ function pageAvail(ctx) {
 	};
 	f.dur = pickDur(+q.get('dur'));
 	/* the search goes first: the page is built while it is answered */
-	const ask = () => post('/api/availability/search', { date: f.date, duration_min: f.dur,
-		service_id: f.svc || undefined, room_id: f.room || undefined, staff_skill: f.skill || undefined });
+	const ask = () => search0({ date: f.date, duration_min: f.dur, service_id: f.svc || undefined,
+		room_id: f.room || undefined, staff_skill: f.skill || undefined });
 	let early = ask();
 	const today = localYmd(Date.now()), last = addDays(today, S.settings.horizon_days || 90);
 	const date = h('input', { type: 'date', min: today, max: last, value: f.date, required: true });
@@ -534,15 +534,15 @@ const HOLD = 'rl-hold';
 function savedHold(key) {
 	try {
 		const x = JSON.parse(sessionStorage.getItem(HOLD) || 'null');
-		if (x && x.key === key && Date.parse(x.expires_at) - skew() > Date.now() + 5000) return x;
+		if (x && x.key === key && Date.parse(x.expires_at) - skew > Date.now() + 5000) return x;
 	} catch (e) { /* none */ }
 	return null;
 }
-let clockSkew = 0;
-const skew = () => clockSkew;
+/* the server's clock minus ours, from the Date header of the last answer */
+let skew = 0;
 function learnSkew() {
 	const t = Date.parse(api.date || '');
-	if (t) clockSkew = t - Date.now();
+	if (t) skew = t - Date.now();
 }
 
 function pageBook(ctx) {
@@ -556,7 +556,7 @@ function pageBook(ctx) {
 				a('/availability', 'Check availability', 'btn primary')));
 	}
 	const key = [r.id, start, end].join('|');
-	let hold = savedHold(key), done = false, tick = 0, quote = null, qseq = 0;
+	let hold = savedHold(key), done = false, tick = 0, qseq = 0;
 	const addons = S.services.filter(s => s.is_addon);
 	const qty = {};
 	const holdBox = h('div', { 'aria-live': 'polite' });
@@ -584,7 +584,7 @@ function pageBook(ctx) {
 		stopTimer();
 		let lastMin = -1;
 		const step = () => {
-			const left = Math.max(0, Math.round((Date.parse(hold.expires_at) - (Date.now() + skew())) / 1000));
+			const left = Math.max(0, Math.round((Date.parse(hold.expires_at) - (Date.now() + skew)) / 1000));
 			timerEl.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
 			const m = Math.ceil(left / 60);
 			if (left > 0 && m !== lastMin && (left % 60 === 0 || lastMin < 0 || left <= 60)) {
@@ -634,12 +634,10 @@ function pageBook(ctx) {
 			const x = await post('/api/quote', { room_id: r.id, service_id: sv.id, start_at: start, duration_min: dur,
 				addons: Object.keys(qty).filter(k => qty[k] > 0).map(k => ({ service_id: k, qty: qty[k] })) });
 			if (n !== qseq || !ctx.alive()) return;
-			quote = x;
 			if (x.policy_summary) policy.textContent = x.policy_summary;
 			quoteBox.replaceChildren(quoteTable(x, x.lines));
 		} catch (e) {
 			if (n !== qseq || !ctx.alive()) return;
-			quote = null;
 			quoteBox.replaceChildren(errBox(e, h('button', { type: 'button', onclick: requote }, 'Try again')));
 		}
 		quoteBox.removeAttribute('aria-busy');
@@ -686,7 +684,7 @@ function pageBook(ctx) {
 			stopTimer();
 			sessionStorage.removeItem(HOLD);
 			sessionStorage.setItem('rl-sent', JSON.stringify(x));
-			go('/submitted/' + encodeURIComponent(x.code));
+			go('/book/sent/' + encodeURIComponent(x.code));
 		} catch (e) {
 			send.disabled = false;
 			send.textContent = 'Send booking request';
@@ -709,8 +707,8 @@ function pageBook(ctx) {
 			} else {
 				result.replaceChildren(errBox(e));
 			}
-			$('[role=alert]', result) && $('[role=alert]', result).setAttribute('tabindex', '-1');
-			$('[role=alert]', result) && $('[role=alert]', result).focus();
+			const al = $('[role=alert]', result);
+			if (al) { al.tabIndex = -1; al.focus(); }
 		}
 	} },
 	h('div', { class: 'two' },
@@ -1015,6 +1013,22 @@ function pageNotFound(ctx) {
 }
 
 /* ---- start ---- */
+/* search0: POST /api/availability/search, answered by the search sent at
+ * start-up when the address already named it (a reload or a bookmark) */
+let pre = null;
+function search0(body) {
+	const k = JSON.stringify(body), p = pre && pre.k === k ? pre.p : post('/api/availability/search', body);
+	pre = null;
+	return p;
+}
+{
+	const { path, q } = here(), g = n => q.get(n) || undefined;
+	if (path === '/availability' && g('date') && g('svc') && g('dur')) {
+		const body = { date: g('date'), duration_min: +g('dur'), service_id: g('svc'), room_id: g('room'), staff_skill: g('skill') };
+		pre = { k: JSON.stringify(body), p: post('/api/availability/search', body) };
+		pre.p.catch(() => {});
+	}
+}
 for (const el of document.querySelectorAll('[data-to]')) el.href = link(el.dataset.to);
 document.addEventListener('click', e => {
 	const el = e.target.closest && e.target.closest('a');
