@@ -359,14 +359,23 @@ act_hold_submit(struct ui *ui, struct form *f)
 void
 act_hold_new(struct ui *ui)
 {
+	act_hold_new_at(ui, "", "");
+}
+
+void
+act_hold_new_at(struct ui *ui, const char *room, const char *start)
+{
 	struct form *f = form_new("Hold a room", act_hold_submit);
+	int duration;
 
 	act_new(f);
 	form_text(f, "Times are studio time (%s).", ui_studio(ui) ? ui_studio(ui)->timezone : "local");
-	form_field(f, "Room", "room", "", "Studio A");
-	form_field(f, "Start", "start", "", "YYYY-MM-DD HH:MM");
-	form_field(f, "Duration", "duration", "", "2h, 90m");
+	form_field(f, "Room", "room", room, "Studio A");
+	form_field(f, "Start", "start", start, "YYYY-MM-DD HH:MM");
+	duration = form_field(f, "Duration", "duration", "", "2h, 90m");
 	form_field(f, "Expires in", "expires", "", "minutes (the studio's default)");
+	if (room[0] != '\0' && start[0] != '\0' && duration >= 0)
+		f->focus = duration;
 	ui_push(ui, &view_form, f);
 }
 

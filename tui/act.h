@@ -34,6 +34,11 @@ void act_swap(struct ui *ui, const char *code);
 /* act_hold_new: ask for room, start, duration and expiry; hold. */
 void act_hold_new(struct ui *ui);
 
+/* act_hold_new_at: act_hold_new with room and start ("YYYY-MM-DD HH:MM",
+ * studio time) filled in (the board's cursor); the duration has the
+ * focus. Either may be "". */
+void act_hold_new_at(struct ui *ui, const char *room, const char *start);
+
 /* act_hold_extend, act_hold_release: for the hold id (what: how to name
  * it in the question, "Studio A Thu 03-18 15:00-17:00"). */
 void act_hold_extend(struct ui *ui, const char *id, const char *what);

@@ -34,6 +34,7 @@ redlight_SOURCES = \
 	tui/ui.c tui/ui.h \
 	tui/view-audit.c \
 	tui/view-booking.c \
+	tui/view-board.c \
 	tui/view-bookings.c \
 	tui/view-day.c \
 	tui/view-form.c \

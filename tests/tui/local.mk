@@ -1,6 +1,7 @@
 ## tests/tui: the real redlight binary against a throwaway database: its
 ## commands from a shell, and the console driven through tmux.
 TUI_TESTS = tests/tui/test-cli.sh tests/tui/test-console.sh \
-	tests/tui/test-admin-cli.sh tests/tui/test-admin-console.sh
+	tests/tui/test-admin-cli.sh tests/tui/test-admin-console.sh \
+	tests/tui/test-board.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
