@@ -12,7 +12,8 @@ db_libdb_a_SOURCES = \
 	db/tzfile.c db/tzfile.h \
 	db/avail.c db/avail.h \
 	db/booking-read.c \
-	db/admin.c db/admin.h
+	db/admin.c db/admin.h \
+	db/setup.c db/setup.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
@@ -21,7 +22,8 @@ MIGRATIONS = \
 	db/migrations/0002_booking_api.sql \
 	db/migrations/0003_notify.sql \
 	db/migrations/0004_admin.sql \
-	db/migrations/0005_booking_reads.sql
+	db/migrations/0005_booking_reads.sql \
+	db/migrations/0006_setup.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

@@ -73,6 +73,20 @@ extern const struct cmd_entry cmd_hold_entry;
 extern const struct cmd_entry cmd_hold_release_entry;
 extern const struct cmd_entry cmd_hold_extend_entry;
 extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_room_add_entry;
+extern const struct cmd_entry cmd_room_edit_entry;
+extern const struct cmd_entry cmd_service_add_entry;
+extern const struct cmd_entry cmd_service_edit_entry;
+extern const struct cmd_entry cmd_staff_add_entry;
+extern const struct cmd_entry cmd_staff_edit_entry;
+extern const struct cmd_entry cmd_rules_entry;
+extern const struct cmd_entry cmd_rule_add_entry;
+extern const struct cmd_entry cmd_rule_del_entry;
+extern const struct cmd_entry cmd_exception_add_entry;
+extern const struct cmd_entry cmd_exception_del_entry;
+extern const struct cmd_entry cmd_buffer_set_entry;
+extern const struct cmd_entry cmd_settings_entry;
+extern const struct cmd_entry cmd_settings_set_entry;
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];

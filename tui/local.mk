@@ -24,6 +24,21 @@ redlight_SOURCES = \
 	tui/cmd-rooms.c \
 	tui/cmd-seed.c \
 	tui/cmd-swap-staff.c \
+	tui/cmd-room-add.c \
+	tui/cmd-room-edit.c \
+	tui/cmd-service-add.c \
+	tui/cmd-service-edit.c \
+	tui/cmd-staff-add.c \
+	tui/cmd-staff-edit.c \
+	tui/cmd-rules.c \
+	tui/cmd-rule-add.c \
+	tui/cmd-rule-del.c \
+	tui/cmd-exception-add.c \
+	tui/cmd-exception-del.c \
+	tui/cmd-buffer-set.c \
+	tui/cmd-settings.c \
+	tui/cmd-settings-set.c \
+	tui/setup.c tui/setup.h \
 	tui/detail.c tui/detail.h \
 	tui/fmt.c tui/fmt.h \
 	tui/form.h \
