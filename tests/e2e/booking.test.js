@@ -10,7 +10,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { chromium } = require('playwright-core');
 
 const BASE = process.env.RL_E2E_BASE;
@@ -30,7 +30,7 @@ const VIEWPORTS = { mobile: { width: 375, height: 812 }, desktop: { width: 1280,
 /* ---- a tiny TAP runner: tests run in order and share state ---- */
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-function skip(why) { const e = new Error(why); e.skip = true; throw e; }
+function cannotRun(why) { const e = new Error(why); e.skip = true; throw e; }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 function eq(got, want, msg) {
 	if (got !== want) throw new Error(`${msg}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
@@ -78,8 +78,9 @@ while ([0, 6].includes(new Date(DAY + 'T12:00:00Z').getUTCDay()) || DAY.endsWith
 let browser;
 const errors = [];
 async function newPage(opts) {
+	/* service workers stay out of the way of page.route, but in their own test */
 	const ctx = await browser.newContext(Object.assign({ viewport: VIEWPORTS.desktop, locale: 'en-US',
-		timezoneId: 'Asia/Tokyo', baseURL: BASE }, opts));
+		timezoneId: 'Asia/Tokyo', baseURL: BASE, serviceWorkers: 'block' }, opts));
 	const page = await ctx.newPage();
 	page.on('pageerror', e => errors.push(`${page.url()}: ${e.message}`));
 	page.setDefaultTimeout(10000);
@@ -324,7 +325,8 @@ test('receipt: /#/receipt/CODE shows the lines and totals, and prints without th
 
 test('plain addresses work too: /receipt/CODE loads, links move by history, Back returns', async () => {
 	const r = await st.a.request.get(`/receipt/${st.code}`);
-	if (r.status() === 404) skip('redlightd answers 404 for /receipt/CODE (no index.html fallback); /#/receipt/CODE works');
+	eq(r.status(), 200, 'GET /receipt/CODE (redlightd serves index.html for the page\'s addresses)');
+	assert((r.headers()['content-type'] || '').startsWith('text/html'), 'GET /receipt/CODE is not HTML');
 	const page = st.a;
 	await page.goto(`/receipt/${st.code}`);
 	await waitH1(page, new RegExp(`Receipt ${st.code}`));
@@ -378,7 +380,13 @@ test('an expired hold gets a clear message and a way on; held again, the request
 		WHERE u.id = hold.user_id AND u.email = '${st.email}' AND hold.status = 'active'`);
 	await page.getByLabel(/I have read the cancellation policy/).focus();
 	await page.keyboard.press('Space');
-	await page.getByRole('button', { name: 'Send booking request' }).focus();
+	await page.keyboard.press('Tab');
+	const focus = await page.evaluate(() => {
+		const el = document.activeElement, cs = getComputedStyle(el);
+		return { text: el.textContent, outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+	});
+	eq(focus.text, 'Send booking request', 'Tab after the policy box');
+	assert(focus.outline, 'the focused button shows no focus ring');
 	await page.keyboard.press('Enter');
 	await page.locator('[role=alert]', { hasText: /hold expired/i }).first().waitFor();
 	await waitH1(page, /^Book Studio A$/);
@@ -456,6 +464,45 @@ test('the page says so, with a retry, when the server is unreachable', async () 
 	await waitH1(page, /^Availability$/);
 });
 
+/* startServer: another redlightd on the same database, to stop at will */
+function startServer() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-e2e-srv.'));
+	const child = spawn(process.env.RL_E2E_REDLIGHTD, ['--listen', '127.0.0.1:0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'],
+		env: Object.assign({}, process.env, { DATABASE_URL: DB, REDLIGHT_STATIC_DIR: STATIC, REDLIGHT_RATE_LIMIT_SCALE: '0', REDLIGHT_WORKER: '0' }) });
+	return new Promise((resolve, reject) => {
+		let err = '';
+		const t = setTimeout(() => { child.kill(); reject(new Error(`redlightd did not start: ${err}`)); }, 10000);
+		child.stderr.on('data', d => {
+			err += d;
+			const m = /redlightd: listening on (http:\S+)/.exec(err);
+			if (m) { clearTimeout(t); resolve({ child, url: m[1], dir }); }
+		});
+		child.on('exit', () => reject(new Error(`redlightd exited: ${err}`)));
+	});
+}
+
+test('with the server down, a reload still opens the page and says so (service worker)', async () => {
+	if (!process.env.RL_E2E_REDLIGHTD) cannotRun('RL_E2E_REDLIGHTD is not set');
+	const srv = await startServer();
+	const page = await newPage({ serviceWorkers: 'allow', baseURL: srv.url });
+	try {
+		await page.goto('/#/availability');
+		await waitH1(page, /^Availability$/);
+		await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 10000 });
+		const gone = new Promise(r => srv.child.once('exit', r));
+		srv.child.kill('SIGTERM');
+		await gone;
+		await page.reload();
+		await waitH1(page, /can't reach the studio/i);
+		assert(await page.getByRole('button', { name: 'Try again' }).isVisible(), 'no Try again button');
+		await shot(page, 'server-down');
+	} finally {
+		srv.child.kill('SIGKILL');
+		await page.context().close();
+		fs.rmSync(srv.dir, { recursive: true, force: true });
+	}
+});
+
 /* every page, at both sizes: no serious or critical axe violation, a screenshot */
 const PAGES = [
 	['home', '/', /Redlight Demo Studios/],
@@ -475,7 +522,7 @@ const PAGES = [
 ];
 for (const [name, url, h1, ready, offline] of PAGES) {
 	test(`${name}: axe finds no serious or critical violation at 1280×800 nor at 375×812; screenshots saved`, async () => {
-		if (!st.code && typeof url === 'function') skip('no booking was made');
+		if (!st.code && typeof url === 'function') cannotRun('no booking was made');
 		if (!st.shots) {
 			st.shots = await newPage();
 			await login(st.shots, st.email, 'a-long-e2e-password');
@@ -525,11 +572,12 @@ test('no script errors on any page', async () => {
 			await t.fn();
 			console.log(`ok ${i + 1} - ${t.name}`);
 		} catch (e) {
+			failed++;
 			if (e.skip) {
-				console.log(`ok ${i + 1} - ${t.name} # SKIP ${e.message}`);
+				/* a test that cannot run (its set-up failed) counts as failed */
+				console.log(`not ok ${i + 1} - ${t.name}: could not run: ${e.message}`);
 				continue;
 			}
-			failed++;
 			console.log(`not ok ${i + 1} - ${t.name}`);
 			console.log(String(e.stack || e).split('\n').slice(0, 8).map(l => '# ' + l).join('\n'));
 		}

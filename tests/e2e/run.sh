@@ -6,10 +6,11 @@
 # land in $top_builddir/test-output/e2e/. Runs under tests/lib/with-pg
 # (re-executing itself through it).
 #
-# Needs /usr/bin/chromium (installed with apt-get when missing and root) and
-# the npm packages of tests/e2e/package-lock.json (installed with npm ci when
-# missing: in tests/e2e/node_modules, or in the build tree when the source
-# tree is read-only, as under make distcheck). Never downloads a browser.
+# Needs /usr/bin/chromium and node (installed with apt-get when missing and
+# root) and the npm packages of tests/e2e/package-lock.json (installed with
+# npm ci when missing: in tests/e2e/node_modules, or in the build tree when
+# the source tree is read-only, as under make distcheck). Never downloads a
+# browser. Something missing that cannot be installed fails the suite.
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -19,22 +20,23 @@ top_builddir=$(cd "$top_builddir" && pwd)
 export top_srcdir top_builddir
 here=$top_srcdir/tests/e2e
 
-skip() { echo "1..0 # SKIP $1"; exit 0; }
+missing() { echo "1..1"; echo "not ok 1 - $1"; exit 0; }
+# apt_install PACKAGE...: Debian packages, when we may (root)
+apt_install() {
+	[ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+	echo "# installing $*" >&2
+	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"; } >&2
+}
 
 # ---- what the browser test needs, before any database is made ----
 if [ -z "${RL_E2E_WITH_PG:-}" ]; then
 	chromium=${RL_CHROMIUM:-/usr/bin/chromium}
-	if [ ! -x "$chromium" ]; then
-		if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-			echo "# installing Debian's chromium" >&2
-			{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >&2 ||
-				skip "chromium could not be installed"
-		fi
-		[ -x "$chromium" ] || skip "chromium not found at $chromium (apt-get install chromium)"
-	fi
-	command -v node >/dev/null 2>&1 || skip "node not found (apt-get install nodejs npm)"
+	[ -x "$chromium" ] || apt_install chromium
+	[ -x "$chromium" ] || missing "chromium is missing at $chromium: apt-get install chromium"
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+	command -v node >/dev/null 2>&1 || missing "node is missing: apt-get install nodejs npm"
 	for tool in psql createdb dropdb; do
-		command -v "$tool" >/dev/null 2>&1 || skip "$tool not found"
+		command -v "$tool" >/dev/null 2>&1 || missing "$tool is missing: install postgresql (tools/check does)"
 	done
 	modules=
 	for d in "$here/node_modules" "$top_builddir/tests/e2e/node_modules"; do
@@ -44,7 +46,7 @@ if [ -z "${RL_E2E_WITH_PG:-}" ]; then
 		fi
 	done
 	if [ -z "$modules" ]; then
-		command -v npm >/dev/null 2>&1 || skip "npm not found (apt-get install npm)"
+		command -v npm >/dev/null 2>&1 || missing "npm is missing: apt-get install npm"
 		dir=$here
 		if ! touch "$here/.write-test" 2>/dev/null; then
 			# a read-only source tree (distcheck): install into the build tree
@@ -56,7 +58,7 @@ if [ -z "${RL_E2E_WITH_PG:-}" ]; then
 		rm -f "$here/.write-test"
 		echo "# npm ci in $dir" >&2
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
-			skip "npm ci failed in $dir (no registry?)"
+			missing "npm ci failed in $dir: playwright-core and axe-core are needed from the npm registry"
 		modules=$dir/node_modules
 	fi
 	RL_E2E_MODULES=$modules RL_CHROMIUM=$chromium RL_E2E_WITH_PG=1
@@ -121,7 +123,7 @@ fi
 
 out=$top_builddir/test-output/e2e
 mkdir -p "$out"
-RL_E2E_BASE=$base RL_E2E_DB=$url RL_E2E_OUT=$out RL_E2E_STATIC=$top_srcdir/web/static \
+RL_E2E_BASE=$base RL_E2E_DB=$url RL_E2E_OUT=$out RL_E2E_STATIC=$top_srcdir/web/static RL_E2E_REDLIGHTD=$redlightd \
 	NODE_PATH=$RL_E2E_MODULES node "$here/booking.test.js"
 rc=$?
 if [ $rc -ne 0 ]; then

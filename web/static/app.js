@@ -27,6 +27,8 @@ function h(tag, props, ...kids) {
 	return el;
 }
 const $ = (sel, el) => (el || document).querySelector(sel);
+/* btn: a button that is not a form's submit */
+const btn = (text, onclick, cls) => h('button', { type: 'button', class: cls, onclick }, text);
 let ids = 0;
 const uid = p => (p || 'f') + ++ids;
 function say(text) {
@@ -214,7 +216,7 @@ function show(ctx, title, ...kids) {
 function failPage(e) {
 	const off = !e || e.status === 0 || !(e instanceof ApiError);
 	document.title = off ? "Can't reach the studio" : 'Something went wrong';
-	const retry = h('button', { class: 'primary', type: 'button', onclick: () => render() }, 'Try again');
+	const retry = btn('Try again', () => render(), 'primary');
 	main.replaceChildren(
 		h('h1', off ? "We can't reach the studio right now" : 'Something went wrong'),
 		h('div', { class: 'box err', role: 'alert' },
@@ -227,6 +229,7 @@ function failPage(e) {
 	first = false;
 }
 
+/* errBox: an alert with e's message (an error or a string) */
 function errBox(e, ...more) {
 	return h('div', { class: 'box err', role: 'alert' }, h('p', e.message || String(e)), ...more);
 }
@@ -237,7 +240,7 @@ function drawWho() {
 	if (S.user === undefined) return;
 	if (S.user) {
 		w.replaceChildren(h('span', S.user.name || S.user.email),
-			h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out'));
+			btn('Sign out', signOut, 'link'));
 	} else {
 		w.replaceChildren(a('/me/signin' + qs({ next: here().path === '/me/signin' ? '' : here().path }), 'Sign in'));
 	}
@@ -265,8 +268,8 @@ function authForm(done, intro) {
 	const hint = h('span', { id: hid, class: 'hint' });
 	const nameRow = h('div', { class: 'field' }, h('label', { for: nid }, 'Your name'), name);
 	const legend = h('legend');
-	const btn = h('button', { class: 'primary', type: 'submit' });
-	const swap = h('button', { type: 'button', class: 'link', onclick: () => { create = !create; draw(); (create ? name : email).focus(); } });
+	const submit = h('button', { class: 'primary', type: 'submit' });
+	const swap = btn('', () => { create = !create; draw(); (create ? name : email).focus(); }, 'link');
 	function draw() {
 		legend.textContent = create ? 'Create an account' : 'Sign in';
 		nameRow.hidden = !create;
@@ -274,7 +277,7 @@ function authForm(done, intro) {
 		pass.setAttribute('autocomplete', create ? 'new-password' : 'current-password');
 		pass.minLength = create ? 10 : 0;
 		hint.textContent = create ? ' At least 10 characters.' : '';
-		btn.textContent = create ? 'Create account and continue' : 'Sign in';
+		submit.textContent = create ? 'Create account and continue' : 'Sign in';
 		swap.textContent = create ? 'I already have an account' : 'New here? Create an account';
 		msg.replaceChildren();
 	}
@@ -286,13 +289,13 @@ function authForm(done, intro) {
 			(create && pass.value.length < 10 && [pass, 'Choose a password of at least 10 characters.']) ||
 			(!pass.value && [pass, 'Enter your password.']);
 		if (bad) {
-			msg.replaceChildren(errBox({ message: bad[1] }));
+			msg.replaceChildren(errBox(bad[1]));
 			bad[0].setAttribute('aria-invalid', 'true');
 			bad[0].focus();
 			return;
 		}
 		for (const i of [name, email, pass]) i.removeAttribute('aria-invalid');
-		btn.disabled = true;
+		submit.disabled = true;
 		try {
 			const r = create
 				? await post('/api/auth/register', { email: email.value.trim(), password: pass.value, name: name.value.trim() })
@@ -302,7 +305,7 @@ function authForm(done, intro) {
 			say(`Signed in as ${r.user.name || r.user.email}.`);
 			done(r.user);
 		} catch (e) {
-			btn.disabled = false;
+			submit.disabled = false;
 			if (e.code === 'email_taken') {
 				create = false;
 				draw();
@@ -317,7 +320,7 @@ function authForm(done, intro) {
 	h('fieldset', legend, intro && h('p', intro), nameRow,
 		h('div', { class: 'field' }, h('label', { for: eid }, 'Email'), email),
 		h('div', { class: 'field' }, h('label', { for: pid }, 'Password', hint), pass),
-		msg, h('div', { class: 'row' }, btn, swap)));
+		msg, h('div', { class: 'row' }, submit, swap)));
 	draw();
 	return form;
 }
@@ -398,8 +401,8 @@ function pageAvail(ctx) {
 	fillDur();
 	const status = h('p', { role: 'status', class: 'state', tabindex: '-1' });
 	const grid = h('div', { 'aria-live': 'off' });
-	const prev = h('button', { type: 'button', onclick: () => shift(-1) }, '‹ Previous day');
-	const next = h('button', { type: 'button', onclick: () => shift(1) }, 'Next day ›');
+	const prev = btn('‹ Previous day', () => shift(-1));
+	const next = btn('Next day ›', () => shift(1));
 	const live = h('p', { class: 'hint' });
 	function shift(n) {
 		const d = addDays(date.value || today, n);
@@ -456,8 +459,8 @@ function pageAvail(ctx) {
 			grid.replaceChildren(h('div', { class: 'box info' },
 				h('p', h('strong', `Nothing free on ${day} for ${hours(f.dur)}${f.room ? ' in ' + room(f.room).name : ''}.`)),
 				h('p', 'Try another day, a shorter session, or all rooms. Engineers work set hours, so a session with an engineer has fewer times.'),
-				h('div', { class: 'row' }, f.date < last && h('button', { type: 'button', class: 'primary', onclick: () => shift(1) }, 'Try the next day'),
-					f.room && h('button', { type: 'button', onclick: () => { rm.value = ''; search(); } }, 'Show all rooms'))));
+				h('div', { class: 'row' }, f.date < last && btn('Try the next day', () => shift(1), 'primary'),
+					f.room && btn('Show all rooms', () => { rm.value = ''; search(); }))));
 		} else {
 			status.textContent = `${slots.length} free ${slots.length === 1 ? 'time' : 'times'} on ${day} for ${hours(f.dur)}.`;
 			grid.replaceChildren(h('div', { class: 'grid' }, [...byRoom].filter(x => x[1].length).map(([rid, list]) => {
@@ -552,7 +555,7 @@ function pageBook(ctx) {
 	const back = '/availability' + qs({ date: start && localYmd(Date.parse(start)), svc: q.get('svc'), dur: dur || '', room: q.get('room') });
 	if (!r || !sv || !(dur > 0)) {
 		return show(ctx, 'Book', h('h1', 'Choose a time first'),
-			h('div', { class: 'box info' }, h('p', 'This page books the time you pick on the availability page. That choice is missing or no longer valid.'),
+			h('div', { class: 'box info' }, h('p', 'Pick a time on the availability page first: the time chosen is missing or no longer valid.'),
 				a('/availability', 'Check availability', 'btn primary')));
 	}
 	const key = [r.id, start, end].join('|');
@@ -577,7 +580,7 @@ function pageBook(ctx) {
 		sessionStorage.removeItem(HOLD);
 		holdBox.replaceChildren(h('div', { class: 'box err', role: 'alert' },
 			h('p', h('strong', 'Your hold on this time has expired.'), ' The time may still be free.'),
-			h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary', onclick: placeHold }, 'Hold this time again'),
+			h('div', { class: 'row' }, btn('Hold this time again', placeHold, 'primary'),
 				a(back, 'Choose another time'))));
 	}
 	function countdown() {
@@ -624,8 +627,8 @@ function pageBook(ctx) {
 	}
 	function needSignIn(why) {
 		holdBox.replaceChildren(h('div', { class: 'box info' },
-			h('p', why || 'Sign in or create an account to hold this time. It takes a moment, and the studio uses it to reach you about this booking.')),
-		authForm(() => placeHold(), S.user ? null : 'New to the studio? Create your account here; you stay on this page.'));
+			h('p', why || 'Sign in or create an account to hold this time; the studio uses it to reach you about the booking.')),
+		authForm(() => placeHold(), S.user ? null : 'New here? Create your account without leaving this page.'));
 	}
 	async function requote() {
 		const n = ++qseq;
@@ -638,7 +641,7 @@ function pageBook(ctx) {
 			quoteBox.replaceChildren(quoteTable(x, x.lines));
 		} catch (e) {
 			if (n !== qseq || !ctx.alive()) return;
-			quoteBox.replaceChildren(errBox(e, h('button', { type: 'button', onclick: requote }, 'Try again')));
+			quoteBox.replaceChildren(errBox(e, btn('Try again', requote)));
 		}
 		quoteBox.removeAttribute('aria-busy');
 	}
@@ -658,20 +661,20 @@ function pageBook(ctx) {
 		ev.preventDefault();
 		result.replaceChildren();
 		if (!S.user) {
-			result.replaceChildren(errBox({ message: 'Sign in or create an account first (above).' }));
+			result.replaceChildren(errBox('Sign in or create an account first (above).'));
 			const i = [...holdBox.querySelectorAll('input')].find(x => x.offsetParent);
 			if (i) i.focus();
 			return;
 		}
 		if (!ack.checked) {
 			ack.setAttribute('aria-invalid', 'true');
-			result.replaceChildren(errBox({ message: 'Tick the box to accept the cancellation policy before sending.' }));
+			result.replaceChildren(errBox('Tick the box to accept the cancellation policy before sending.'));
 			ack.focus();
 			return;
 		}
 		ack.removeAttribute('aria-invalid');
 		if (!hold) {
-			result.replaceChildren(errBox({ message: 'This time is not held for you any more. Hold it again, or choose another time.' }));
+			result.replaceChildren(errBox('This time is not held for you any more. Hold it again, or choose another time.'));
 			return;
 		}
 		send.disabled = true;
@@ -691,7 +694,7 @@ function pageBook(ctx) {
 			if (!ctx.alive()) return;
 			if (e.code === 'hold_expired') {
 				expired();
-				result.replaceChildren(errBox({ message: 'Your hold expired before the request reached the studio, so it was not sent. Hold the time again, or choose another.' }));
+				result.replaceChildren(errBox('Your hold expired, so the request was not sent. Hold the time again, or choose another.'));
 			} else if (e.code === 'slot_unavailable') {
 				stopTimer();
 				hold = null;
@@ -703,7 +706,7 @@ function pageBook(ctx) {
 				drawWho();
 				needSignIn('Your session ended. Sign in again, then send the request.');
 			} else if (e.status === 0) {
-				result.replaceChildren(errBox({ message: "We couldn't reach the studio's server, so the request was not sent. Check your connection and send it again." }));
+				result.replaceChildren(errBox("The studio's server could not be reached; the request was not sent. Check your connection and try again."));
 			} else {
 				result.replaceChildren(errBox(e));
 			}
@@ -781,7 +784,7 @@ async function loadBooking(ctx, code, title) {
 		}
 		if (e.status === 404) {
 			show(ctx, title, h('h1', 'Booking not found'),
-				h('div', { class: 'box info' }, h('p', `No booking with the code ${code} belongs to this account. Check the code in your email, or sign in with the account that made it.`),
+				h('div', { class: 'box info' }, h('p', `This account has no booking ${code}. Check the code, or sign in with the account that made it.`),
 					a('/me/bookings', 'See my bookings', 'btn')));
 			return null;
 		}
@@ -810,7 +813,7 @@ async function pageSubmitted(ctx) {
 			h('li', 'When the studio approves it, you get an email confirming the booking, with a calendar invite (.ics) attached.'),
 			h('li', 'If the studio cannot take it, you get an email saying so.'),
 			h('li', 'No payment has been taken.')),
-		pending && h('p', 'Keep your booking code; the studio may ask for it.'),
+		pending && h('p', 'Keep your booking code for any question to the studio.'),
 		h('div', { class: 'row' }, a('/me/bookings', 'See my bookings', 'btn primary'),
 			a('/receipt/' + encodeURIComponent(b.code), 'Receipt', 'btn'), a('/availability', 'Book another session', 'btn')));
 }
@@ -870,9 +873,9 @@ function bookingCard(b, upcoming) {
 	const live = b.status === 'awaiting_approval' || b.status === 'confirmed';
 	const mains = (b.services || []).filter(s => !s.is_addon).map(s => s.name);
 	const extra = (b.services || []).filter(s => s.is_addon).map(s => `${s.name}${s.quantity > 1 ? ' × ' + s.quantity : ''}`);
-	const actions = h('div', { class: 'row' });
-	const cancelBtn = h('button', { type: 'button', class: 'danger', onclick: () => cancelFlow() }, 'Cancel…');
-	const moveBtn = h('button', { type: 'button', onclick: () => moveFlow() }, 'Reschedule…');
+	const actions = h('div', { class: 'row' }), api1 = '/api/bookings/' + encodeURIComponent(b.code);
+	const cancelBtn = btn('Cancel…', () => cancelFlow(), 'danger');
+	const moveBtn = btn('Reschedule…', () => moveFlow());
 	if (upcoming && live) actions.append(moveBtn, cancelBtn);
 	actions.append(a('/receipt/' + encodeURIComponent(b.code), 'Receipt'));
 	function closePanel(focusEl) { panel.replaceChildren(); (focusEl || actions.firstChild).focus(); }
@@ -885,15 +888,15 @@ function bookingCard(b, upcoming) {
 		box('Cancel this booking?', h('p', { class: 'state' }, 'Checking the cancellation policy…'));
 		let x;
 		try {
-			x = await post(`/api/bookings/${encodeURIComponent(b.code)}/cancel`, { dry_run: true });
+			x = await post(api1 + '/cancel', { dry_run: true });
 		} catch (e) {
-			return box('This booking cannot be canceled here', errBox(e), h('button', { type: 'button', onclick: () => closePanel() }, 'Close'));
+			return box('This booking cannot be canceled here', errBox(e), btn('Close', () => closePanel()));
 		}
 		const reason = h('textarea', { rows: 2, maxlength: 500 });
-		const yes = h('button', { type: 'button', class: 'primary', onclick: async () => {
+		const yes = btn('Cancel booking', async () => {
 			yes.disabled = true;
 			try {
-				const r = await post(`/api/bookings/${encodeURIComponent(b.code)}/cancel`, { reason: reason.value.trim() || undefined });
+				const r = await post(api1 + '/cancel', { reason: reason.value.trim() || undefined });
 				b.status = r.status;
 				stEl.replaceChildren(chip(r.status));
 				cancelBtn.remove();
@@ -904,11 +907,11 @@ function bookingCard(b, upcoming) {
 				yes.disabled = false;
 				panel.firstChild.append(errBox(e));
 			}
-		} }, 'Cancel booking');
+		}, 'primary');
 		box('Cancel this booking?',
 			h('p', { class: 'policy-result' }, h('strong', x.summary), ' ', refundText(x)),
 			field('Reason', reason, '(optional; the studio sees it)'),
-			h('div', { class: 'row' }, yes, h('button', { type: 'button', onclick: () => closePanel(cancelBtn) }, 'Keep booking')));
+			h('div', { class: 'row' }, yes, btn('Keep booking', () => closePanel(cancelBtn))));
 	}
 	async function moveFlow() {
 		const svcId = ((b.services || []).find(s => !s.is_addon) || {}).service_id;
@@ -921,7 +924,7 @@ function bookingCard(b, upcoming) {
 				const r = await post('/api/availability/search', { date: d.value, duration_min: dur, service_id: svcId, room_id: b.room.id });
 				const slots = (r.slots || []).filter(s => s.start_at !== b.start_at);
 				list.replaceChildren(slots.length
-					? h('ul', { class: 'slots' }, slots.map(s => h('li', h('button', { type: 'button', class: 'slot', onclick: () => weigh(s) }, time(s.start_at)))))
+					? h('ul', { class: 'slots' }, slots.map(s => h('li', btn(time(s.start_at), () => weigh(s), 'slot'))))
 					: h('p', { class: 'box info' }, `No free times in ${b.room.name} on ${dayName(d.value)}. Try another day.`));
 			} catch (e) { list.replaceChildren(errBox(e)); }
 		}
@@ -929,27 +932,27 @@ function bookingCard(b, upcoming) {
 			list.replaceChildren(h('p', { class: 'state' }, 'Checking the reschedule policy…'));
 			let x;
 			try {
-				x = await post(`/api/bookings/${encodeURIComponent(b.code)}/reschedule`, { new_start_at: s.start_at, new_end_at: s.end_at, dry_run: true });
+				x = await post(api1 + '/reschedule', { new_start_at: s.start_at, new_end_at: s.end_at, dry_run: true });
 			} catch (e) { return list.replaceChildren(errBox(e)); }
-			const yes = h('button', { type: 'button', class: 'primary', onclick: async () => {
+			const yes = btn('Move my booking', async () => {
 				yes.disabled = true;
 				try {
-					const r = await post(`/api/bookings/${encodeURIComponent(b.code)}/reschedule`, { new_start_at: s.start_at, new_end_at: s.end_at });
+					const r = await post(api1 + '/reschedule', { new_start_at: s.start_at, new_end_at: s.end_at });
 					b.start_at = r.start_at; b.end_at = r.end_at;
 					whenEl.textContent = span(r.start_at, r.end_at);
 					box('Booking moved', h('p', { role: 'status' }, `Now ${span(r.start_at, r.end_at)}. ${r.summary}`));
 				} catch (e) { yes.disabled = false; list.append(errBox(e)); }
-			} }, 'Move my booking');
+			}, 'primary');
 			list.replaceChildren(h('p', `New time: ${span(s.start_at, s.end_at)}.`),
 				h('p', { class: 'policy-result' }, h('strong', x.summary), x.fee_cents > 0 ? ` Fee: ${money(x.fee_cents)}.` : ' No fee.'),
-				h('div', { class: 'row' }, yes, h('button', { type: 'button', onclick: find }, 'Pick another time')));
+				h('div', { class: 'row' }, yes, btn('Pick another time', find)));
 			yes.focus();
 		}
 		d.addEventListener('change', find);
 		box('Move this booking',
 			h('p', `Same room and length (${hours(dur)}). Pick a day, then a time.`),
 			field('New date', d), list,
-			h('button', { type: 'button', onclick: () => closePanel(moveBtn) }, 'Keep the current time'));
+			btn('Keep the current time', () => closePanel(moveBtn)));
 		find();
 	}
 	el.append(h('h3', `${b.room.name} `, stEl), whenEl,
@@ -991,7 +994,7 @@ async function pageReceipt(ctx) {
 		paid.length === 0 && h('p', 'No payment has been taken for this booking.'),
 		b.status === 'awaiting_approval' && h('p', 'This booking awaits the studio’s approval; it is not confirmed yet.'),
 		h('p', { class: 'hint' }, `Times in ${zoneLong(b.start_at)}. Amounts in ${t.currency || S.settings.currency}.`),
-		h('div', { class: 'row noprint' }, h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, 'Print'),
+		h('div', { class: 'row noprint' }, btn('Print', () => window.print(), 'primary'),
 			a('/me/bookings', 'My bookings'))));
 }
 
@@ -1002,7 +1005,7 @@ function pageSignin(ctx) {
 		return show(ctx, 'Signed in', h('h1', 'You are signed in'),
 			h('p', `Signed in as ${S.user.name || S.user.email}.`), a(to, 'Continue', 'btn primary'));
 	}
-	show(ctx, 'Sign in', h('h1', 'Sign in'), h('p', 'Sign in to book and to see your bookings. New here? Create an account from the same form.'),
+	show(ctx, 'Sign in', h('h1', 'Sign in'), h('p', 'Sign in to book and to see your bookings.'),
 		authForm(() => go(to)));
 }
 
@@ -1046,5 +1049,9 @@ document.addEventListener('click', e => {
 });
 window.addEventListener('hashchange', () => { if (location.hash.startsWith('#/') || location.hash === '') render(); });
 window.addEventListener('popstate', () => { if (pathMode) render(); });
+/* a copy of the page for when the server is down (sw.js) */
+window.addEventListener('load', () => {
+	if ('serviceWorker' in navigator && window.isSecureContext) navigator.serviceWorker.register('/sw.js').catch(() => {});
+});
 render();
 })();
