@@ -11,7 +11,7 @@ DEPS_BUILD="build-essential autoconf automake pkg-config libncurses-dev libpq-de
  libcurl4-openssl-dev libjson-c-dev libical-dev libuv1-dev libh2o-dev libssl-dev
  libsodium-dev libcunit1-dev tzdata"
 DEPS_RUN="postgresql postgresql-common curl"
-DEPS_TEST="tmux python3 procps chromium nodejs npm"
+DEPS_TEST="tmux python3 procps chromium"
 
 # deps_install PACKAGE...: install what is missing, with apt-get (as root, or
 # through sudo). Quick when everything is there already.
@@ -31,6 +31,13 @@ deps_install() {
 	# shellcheck disable=SC2086
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
 		die "apt-get install failed for:$missing"
+}
+
+# deps_node: node and npm for the browser tests, from Debian unless some
+# other packaging (NodeSource's nodejs carries its own npm) already has them.
+deps_node() {
+	command -v node >/dev/null 2>&1 || deps_install nodejs
+	command -v npm >/dev/null 2>&1 || deps_install npm
 }
 
 # build_tree DIR [CONFIGURE-ARGS...]: configure (once) and build out of tree.
