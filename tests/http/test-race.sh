@@ -246,8 +246,10 @@ check "the randomized run made all $RACE_REQUESTS requests" \
 why="$(cat "$tmp/b.json")"
 check "no request failed with a server error or a dropped connection" \
 	json_ok "$tmp/b.json" 'not any(k.split()[1][0] in "05" for k in d)'
+# two threads of one artist can move the same booking at once; the later one
+# may then ask to move it to where the first just put it: a documented 400
 check "every answer was one the API documents" \
-	json_ok "$tmp/b.json" 'set(" ".join(k.split()[1:]) for k in d) <= {"200", "201", "204", "404 not_found", "409 slot_unavailable", "409 state_changed", "409 hold_expired"}'
+	json_ok "$tmp/b.json" 'all(" ".join(k.split()[1:]) in {"200", "201", "204", "404 not_found", "409 slot_unavailable", "409 state_changed", "409 hold_expired"} or k == "reschedule 400 invalid" for k in d)'
 check "holds, bookings from holds and without, cancels, reschedules and releases all succeeded at least once" \
 	json_ok "$tmp/b.json" 'all(d.get(k, 0) > 0 for k in ("hold 201", "book 201", "book-hold 201", "cancel 200", "reschedule 200", "release 204"))'
 check "and the contention was real: holds and bookings were refused as taken" \
