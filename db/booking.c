@@ -9,43 +9,42 @@
 /* Codes are random; a clash with an existing code is retried this often. */
 #define DB_CODE_TRIES 5
 
+/* The same transaction redlightd runs: booking_submit (0002), so the
+ * console, tests and the web share one path for a new booking. */
 static int
 db_booking_insert_once(struct db *db, const struct db_booking_new *b,
     const char *code, char id[37], struct err *e)
 {
-	const char *params[9] = {
-		code, b->user_id, b->room_id, b->start_at, b->end_at,
-		b->blocked_from ? b->blocked_from : b->start_at,
-		b->blocked_until ? b->blocked_until : b->end_at,
-		b->notes ? b->notes : "", b->source ? b->source : "web",
-	};
+	char staff[512] = "{";
+	size_t used = 1;
 	PGresult *res;
 	int rc;
 
+	for (const char *const *s = b->staff_ids; s && *s; s++) {
+		int w = snprintf(staff + used, sizeof(staff) - used, "%s%s", used > 1 ? "," : "", *s);
+		if (w < 0 || (size_t)w >= sizeof(staff) - used)
+			return err_set(e, ERR_INVALID, "staff_ids", "too many staff members");
+		used += (size_t)w;
+	}
+	if (used + 2 > sizeof(staff))
+		return err_set(e, ERR_INVALID, "staff_ids", "too many staff members");
+	staff[used++] = '}';
+	staff[used] = '\0';
+
+	const char *params[10] = {
+		b->user_id, b->room_id, b->start_at, b->end_at,
+		b->blocked_from ? b->blocked_from : b->start_at,
+		b->blocked_until ? b->blocked_until : b->end_at,
+		b->notes ? b->notes : "", staff, code, b->source ? b->source : "web",
+	};
 	rc = db_exec(db,
-	    "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked, notes, source)"
-	    " VALUES ($1, $2, $3, 'awaiting_approval', $4, $5, tstzrange($6, $7, '[)'), $8, $9)"
-	    " RETURNING id", 9, params, &res, e);
+	    "SELECT booking_id FROM booking_submit($1, NULL, $2, $3, $4, tstzrange($5, $6, '[)'),"
+	    " $7, $8::uuid[], '[]', $9, $10)", 10, params, &res, e);
 	if (rc != 0)
 		return rc;
 	snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	for (const char *const *s = b->staff_ids; s && *s; s++) {
-		const char *sp[2] = { id, *s };
-		rc = db_exec(db, "INSERT INTO booking_staff (booking_id, staff_id, role)"
-		    " VALUES ($1, $2, 'engineer')", 2, sp, NULL, e);
-		if (rc != 0)
-			return rc;
-	}
-	const char *jp[1] = { id };
-	rc = db_exec(db, "INSERT INTO job (kind, payload)"
-	    " VALUES ('booking_submitted', json_build_object('booking_id', $1::uuid))", 1, jp, NULL, e);
-	if (rc != 0)
-		return rc;
-	return db_exec(db, "SELECT pg_notify('redlight_changes',"
-	    " json_build_object('entity', 'booking', 'id', id, 'room_id', room_id,"
-	    " 'from', lower(blocked), 'to', upper(blocked))::text) FROM booking WHERE id = $1",
-	    1, jp, NULL, e);
+	return 0;
 }
 
 int
