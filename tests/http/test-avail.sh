@@ -11,18 +11,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 export top_srcdir top_builddir
 
-if [ -z "${RL_HTTP_WITH_PG:-}" ]; then
-	RL_HTTP_WITH_PG=1
-	export RL_HTTP_WITH_PG
-	exec "$top_srcdir/tests/lib/with-pg" sh "$0" "$@"
-fi
-
-for tool in curl python3 psql; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..1"; echo "not ok 1 - $tool is missing: install it (tools/check does)"
-		exit 0
-	fi
-done
+. "$top_srcdir/tests/lib/http-prologue.sh"
 if ! python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/Toronto")' 2>/dev/null; then
 	echo "1..1"; echo "not ok 1 - python3 cannot read the America/Toronto zone (install tzdata)"
 	exit 0
