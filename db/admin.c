@@ -45,7 +45,8 @@
     "   WHERE x.booking_id = b.id), 0)," \
     " 'paid_cents', " DB_ADMIN_PAID("b.id") ", 'authorized_cents', " DB_ADMIN_AUTHORIZED("b.id") "," \
     " 'approved_by', ap.name, 'approved_at', " DB_UTC("b.approved_at") "," \
-    " 'approval_note', b.approval_note, 'artist_message', b.artist_message)"
+    " 'approval_note', b.approval_note, 'artist_message', b.artist_message," \
+    " 'sync_error', booking_sync_error(b.id))"
 
 #define DB_ADMIN_BOOKING_FROM \
     " FROM booking b JOIN room r ON r.id = b.room_id LEFT JOIN app_user u ON u.id = b.user_id" \

@@ -25,6 +25,7 @@ const char DB_BOOKINGS_BETWEEN_JSON_SQL[] =
     " 'id', b.id, 'code', b.code, 'status', b.status, 'room_id', b.room_id,"
     " 'room_name', r.name, 'start_at', " DB_UTC("b.start_at") ", 'end_at', " DB_UTC("b.end_at") ","
     " 'artist_name', coalesce(u.name, ''), 'notes', b.notes,"
+    " 'sync_error', booking_sync_error(b.id),"
     " 'staff', coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.display_name)"
     "   ORDER BY s.display_name) FROM booking_staff bs JOIN staff s ON s.id = bs.staff_id"
     "   WHERE bs.booking_id = b.id), '[]'))"

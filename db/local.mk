@@ -23,7 +23,8 @@ MIGRATIONS = \
 	db/migrations/0003_notify.sql \
 	db/migrations/0004_admin.sql \
 	db/migrations/0005_booking_reads.sql \
-	db/migrations/0006_setup.sql
+	db/migrations/0006_setup.sql \
+	db/migrations/0007_sync_flags.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

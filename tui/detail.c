@@ -93,5 +93,7 @@ detail_lines(const struct model_detail *b, const struct model_studio *st, int64_
 		n = detail_add(lines, n, max, "Note", "%s (internal)", b->approval_note);
 	if (b->artist_message[0] != '\0')
 		n = detail_add(lines, n, max, "Message", "%s (to the artist)", b->artist_message);
+	if (b->sync_error[0] != '\0')
+		n = detail_add(lines, n, max, "Calendar", "SYNC FAILED: %s", b->sync_error);
 	return n;
 }

@@ -173,6 +173,7 @@ model_bookings_parse(const char *json, struct model_bookings *out, struct err *e
 		b->staff = model_join(it, "staff");
 		b->start_at = model_strdup(model_str(it, "start_at"));
 		b->end_at = model_strdup(model_str(it, "end_at"));
+		b->sync_error = model_strdup(model_str(it, "sync_error"));
 		if (model_instant(b->start_at, &b->start) != 0 ||
 		    model_instant(b->end_at, &b->end) != 0) {
 			json_object_put(root);
@@ -199,6 +200,7 @@ model_bookings_free(struct model_bookings *b)
 		free(x->staff);
 		free(x->start_at);
 		free(x->end_at);
+		free(x->sync_error);
 	}
 	free(b->v);
 	memset(b, 0, sizeof(*b));
@@ -333,6 +335,7 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	b->approved_by = model_strdup(model_str(it, "approved_by"));
 	b->approval_note = model_strdup(model_str(it, "approval_note"));
 	b->artist_message = model_strdup(model_str(it, "artist_message"));
+	b->sync_error = model_strdup(model_str(it, "sync_error"));
 	b->start = model_when(it, "start_at");
 	b->end = model_when(it, "end_at");
 	b->created = model_when(it, "created_at");
@@ -393,7 +396,7 @@ model_details_free(struct model_details *d)
 		char *strs[] = {
 			b->id, b->code, b->status, b->room_id, b->room_name, b->source, b->notes,
 			b->artist_name, b->artist_email, b->staff, b->approved_by, b->approval_note,
-			b->artist_message,
+			b->artist_message, b->sync_error,
 		};
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
 			free(strs[k]);

@@ -37,6 +37,7 @@ struct model_booking {
 	char *end_at;
 	int64_t start;         /* seconds since the epoch (UTC) */
 	int64_t end;
+	char *sync_error;      /* why its calendar sync failed, "" when none */
 };
 
 struct model_bookings {
@@ -107,6 +108,7 @@ struct model_detail {
 	char *approved_by;
 	char *approval_note;
 	char *artist_message;
+	char *sync_error;      /* why its calendar sync failed, "" when none */
 	int64_t start, end, created, approved_at;
 	struct model_line *lines;
 	size_t nlines;

@@ -25,6 +25,7 @@ enum board_cell {
 	BOARD_HOLD,
 	BOARD_PENDING,
 	BOARD_CONFIRMED,
+	BOARD_SYNC_FAILED,       /* a live booking whose calendar sync failed */
 	BOARD_CONFLICT,
 };
 
@@ -314,6 +315,8 @@ view_board_at(const struct view_board *v, size_t ent, int64_t days, int mm, int6
 	}
 	if (n > 1 || (n > 0 && at->blackout != NULL))
 		at->cell = BOARD_CONFLICT;
+	else if (at->booking != NULL && at->booking->sync_error[0] != '\0')
+		at->cell = BOARD_SYNC_FAILED;
 	else if (at->booking != NULL)
 		at->cell = strcmp(at->booking->status, "awaiting_approval") == 0 ? BOARD_PENDING :
 		    BOARD_CONFIRMED;
@@ -354,6 +357,7 @@ view_board_glyph(enum board_cell c)
 	case BOARD_BLACKOUT: return "x";
 	case BOARD_BUFFER: return "\xc2\xb7";         /* · */
 	case BOARD_CONFLICT: return "!";
+	case BOARD_SYNC_FAILED: return "s";
 	case BOARD_CLOSED: return "-";
 	default: return " ";
 	}
@@ -366,7 +370,8 @@ view_board_attr(struct ui *ui, enum board_cell c)
 	case BOARD_CONFIRMED: return ui_attr(ui, UI_OK);
 	case BOARD_PENDING: return ui_attr(ui, UI_PENDING);
 	case BOARD_HOLD: return ui_attr(ui, UI_HEADING);
-	case BOARD_CONFLICT: return ui_attr(ui, UI_ERROR) | A_BOLD;
+	case BOARD_CONFLICT:
+	case BOARD_SYNC_FAILED: return ui_attr(ui, UI_ERROR) | A_BOLD;
 	case BOARD_BLACKOUT:
 	case BOARD_BUFFER:
 	case BOARD_CLOSED: return ui_attr(ui, UI_DIM);
@@ -460,10 +465,11 @@ view_board_detail(struct ui *ui, struct view_board *v, int row)
 	} else if (at.booking != NULL) {
 		model_local_time(st->tz, at.booking->start, y, m, d, from, sizeof(from));
 		model_local_time(st->tz, at.booking->end, y, m, d, to, sizeof(to));
-		snprintf(line, sizeof(line), "%s %s %s-%s %s%s%s", at.booking->code,
+		snprintf(line, sizeof(line), "%s %s %s-%s %s%s%s%s  (Enter opens)", at.booking->code,
 		    strcmp(at.booking->status, "awaiting_approval") == 0 ? "awaiting approval" :
 		    at.booking->status, from, to, at.booking->artist_name,
-		    at.cell == BOARD_CONFLICT ? "  CONFLICT" : "", "  (Enter opens)");
+		    at.cell == BOARD_CONFLICT ? "  CONFLICT" : "",
+		    at.booking->sync_error[0] ? "  CALENDAR SYNC FAILED: " : "", at.booking->sync_error);
 	} else if (at.hold != NULL) {
 		long left = (long)(at.hold->expires_at - (int64_t)time(NULL));
 		model_local_time(st->tz, at.hold->start, y, m, d, from, sizeof(from));
@@ -596,8 +602,12 @@ view_board_draw(struct ui *ui, void *state)
 		if (ly > top + height - 2)
 			ly = top + height - 2;
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(ly, 1, "\xe2\x96\x88 confirmed  \xe2\x96\x92 awaiting approval  h hold  x blackout  "
-		    "\xc2\xb7 buffer  ! conflict  - closed", COLS - 2);
+		/* the legend, shorter on a narrow screen */
+		ui_put(ly, 1, COLS >= 104 ?
+		    "\xe2\x96\x88 confirmed  \xe2\x96\x92 awaiting approval  h hold  x blackout  "
+		    "\xc2\xb7 buffer  ! conflict  s sync failed  - closed" :
+		    "\xe2\x96\x88 confirmed \xe2\x96\x92 awaiting h hold x blackout "
+		    "\xc2\xb7 buffer ! conflict s sync failed - closed", COLS - 2);
 		attrset(A_NORMAL);
 		view_board_detail(ui, v, ly + 1);
 	}

@@ -251,6 +251,11 @@ listen_handle(struct listener *l, const char *payload)
 		ch.has_range = listen_instant(o, "from", &ch.from) == 0 &&
 		    listen_instant(o, "to", &ch.to) == 0;
 	}
+	/* a calendar sync failing or recovering frees or takes no time */
+	if (strcmp(ch.entity, "calendar_sync") == 0) {
+		json_object_put(o);
+		return;
+	}
 	/* unreadable or without a range: anything may have changed */
 	availcache_invalidate(l->srv->avail, ch.has_range, ch.from, ch.to);
 	if (l->srv->events != NULL)

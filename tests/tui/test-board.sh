@@ -2,9 +2,9 @@
 # test-board.sh: the console's board (screen 6) driven through tmux: the
 # rooms and the studio's zone, the demo's confirmed booking today and the
 # one awaiting approval tomorrow in their cells under the right hour, a
-# booking opened from the cursor, a hold placed from the cursor (in the
-# database and on the board), the staff rows and the week, and resizing
-# to 80x24. Prints TAP.
+# booking opened from the cursor, a failed calendar sync flagged live and
+# cleared, a hold placed from the cursor (in the database and on the
+# board), the staff rows and the week, and resizing to 80x24. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_start_pg "$@"
 tui_start_tmux
@@ -67,6 +67,26 @@ key $sess Enter
 s "Enter opens the booking" 'wait_for $sess "RL-DEMO-01" && wait_gone $sess "BOARD  "'
 key $sess Escape
 s "Esc goes back to the board" 'wait_for $sess "BOARD  "'
+
+# a calendar sync that failed (as the worker records it: a job run out of
+# attempts) is flagged on the board without a keypress, and cleared by a
+# later sync that worked
+DEMO01=$(sql "SELECT id FROM booking WHERE code = 'RL-DEMO-01'")
+sql "INSERT INTO job (kind, payload) VALUES ('calendar_sync', jsonb_build_object('booking_id', '$DEMO01'::uuid));
+	UPDATE job SET status = 'failed', attempts = 8, last_error = 'google: 401 invalid credentials'
+	 WHERE kind = 'calendar_sync' AND payload->>'booking_id' = '$DEMO01'" >/dev/null
+s "a failed calendar sync flags the booking live: s in its cells, the reason under the cursor" \
+	'wait_for $sess "CALENDAR SYNC FAILED: google: 401 invalid" &&
+	[ "$(cell_at $sess "Studio A" 14)" = s ] && [ "$(cell_at $sess "Studio A" 15)" = s ] &&
+	pane_text $sess | grep -q "s sync failed"'
+key $sess Enter
+s "the booking screen says so too" 'wait_for $sess "SYNC FAILED: google: 401 invalid credentials" && wait_gone $sess "BOARD  "'
+key $sess Escape
+sql "INSERT INTO job (kind, payload) VALUES ('calendar_sync', jsonb_build_object('booking_id', '$DEMO01'::uuid));
+	UPDATE job SET status = 'done' WHERE kind = 'calendar_sync' AND status = 'queued'
+	 AND payload->>'booking_id' = '$DEMO01'" >/dev/null
+s "a later sync that worked clears the flag" 'wait_for $sess "BOARD  " && wait_gone $sess "SYNC FAILED" &&
+	[ "$(cell_at $sess "Studio A" 14)" = "$CONFIRMED" ]'
 
 key $sess ">"
 s "> shows tomorrow" 'wait_for $sess "$TOMORROW" && wait_gone $sess "(today)"'
