@@ -582,39 +582,110 @@ avail_local_dn(const struct tz *tz, int64_t t)
 	return tz_days_from_civil(l.year, l.month, l.day);
 }
 
-int
-avail_check_booking(const struct avail_data *d, const struct avail_booking *b, int64_t now,
-    int64_t *blocked_from, int64_t *blocked_until, struct err *e)
-{
+/* The part of a booking every check needs: its room and service (the
+ * room-only one when none is named), the staff it names (all of them in
+ * d), the widest buffers among them and whether one of the staff has the
+ * service's skill. */
+struct avail_prep {
 	const struct avail_room *room;
 	const struct avail_service *svc;
-	unsigned char *want_room = NULL, *want_staff = NULL;
-	struct avail_ctx c;
-	size_t ri;
-	int before, after, minutes, units, has_skill = 0, rc;
-	int64_t dn0, dn1;
+	int before, after;         /* minutes */
+	int has_skill;
+	int64_t from, until;       /* the session widened by the buffers */
+};
 
-	if (avail_empty(b->room_id) || (room = avail_find_room(d, b->room_id)) == NULL)
+static int
+avail_prep(const struct avail_data *d, const struct avail_booking *b, struct avail_prep *p,
+    struct err *e)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (avail_empty(b->room_id) || (p->room = avail_find_room(d, b->room_id)) == NULL)
 		return err_set(e, ERR_NOT_FOUND, "room_id", "no room %.40s",
 		    b->room_id ? b->room_id : "");
-	ri = (size_t)(room - d->rooms);
-	if ((rc = avail_pick_service(d, b->service_id, &svc, e)) != 0)
+	if ((rc = avail_pick_service(d, b->service_id, &p->svc, e)) != 0)
 		return rc;
-	before = avail_max3(room->buffer_before_min, svc->buffer_before_min, 0);
-	after = avail_max3(room->buffer_after_min, svc->buffer_after_min, 0);
+	p->before = avail_max3(p->room->buffer_before_min, p->svc->buffer_before_min, 0);
+	p->after = avail_max3(p->room->buffer_after_min, p->svc->buffer_after_min, 0);
 	for (const char *const *id = b->staff_ids; id && *id; id++) {
 		const struct avail_staff *st = avail_find_staff(d, *id);
 		if (st == NULL)
 			return err_set(e, ERR_NOT_FOUND, "staff_ids", "no staff member %.40s", *id);
-		before = avail_max3(before, st->buffer_before_min, 0);
-		after = avail_max3(after, st->buffer_after_min, 0);
-		if (avail_staff_qualifies(st, svc, NULL))
-			has_skill = 1;
+		p->before = avail_max3(p->before, st->buffer_before_min, 0);
+		p->after = avail_max3(p->after, st->buffer_after_min, 0);
+		if (avail_staff_qualifies(st, p->svc, NULL))
+			p->has_skill = 1;
 	}
+	p->from = b->start - (int64_t)p->before * AVAIL_MINUTE;
+	p->until = b->end + (int64_t)p->after * AVAIL_MINUTE;
+	return 0;
+}
+
+/* avail_skill_missing: the error for a service that needs an engineer
+ * none of the booking's staff can be. */
+static int
+avail_skill_missing(const struct avail_service *svc, struct err *e)
+{
+	return err_set(e, ERR_INVALID, "staff_ids", "%s needs an engineer%s%s", svc->name,
+	    avail_empty(svc->staff_skill_required) ? "" : " skilled in ",
+	    avail_empty(svc->staff_skill_required) ? "" : svc->staff_skill_required);
+}
+
+/* avail_staff_fit: whether each staff member b names works all of b's
+ * session and (when busy) is free over p's widened range, by c (built for
+ * them). */
+static int
+avail_staff_fit(const struct avail_ctx *c, const struct avail_data *d,
+    const struct avail_booking *b, const struct avail_prep *p, int busy, struct err *e)
+{
+	for (const char *const *id = b->staff_ids; id && *id; id++) {
+		size_t k = (size_t)(avail_find_staff(d, *id) - d->staff);
+		if (!ivset_contains(c->staff_win[k], b->start, b->end))
+			return err_set(e, ERR_CONFLICT, "staff_ids", "%s is not working then", d->staff[k].name);
+		if (busy && ivset_overlaps(c->staff_busy[k], p->from, p->until))
+			return err_set(e, ERR_CONFLICT, "staff_ids", "%s is not free then", d->staff[k].name);
+	}
+	return 0;
+}
+
+/* avail_ctx_for: the windows of b's days for its room (when want_room)
+ * and its staff. */
+static void
+avail_ctx_for(struct avail_ctx *c, const struct avail_data *d, const struct avail_booking *b,
+    const struct avail_prep *p, int want_room, int64_t now, unsigned char **rooms,
+    unsigned char **staff)
+{
+	int64_t dn0 = avail_local_dn(d->tz, b->start), dn1 = avail_local_dn(d->tz, b->end - 1);
+
+	if (dn1 < dn0 || dn1 - dn0 >= AVAIL_WINDOW_DAYS)
+		dn1 = dn0 + AVAIL_WINDOW_DAYS - 1;
+	*rooms = avail_xcalloc(d->nrooms, 1);
+	*staff = avail_xcalloc(d->nstaff, 1);
+	if (want_room)
+		(*rooms)[p->room - d->rooms] = 1;
+	for (const char *const *id = b->staff_ids; id && *id; id++)
+		(*staff)[avail_find_staff(d, *id) - d->staff] = 1;
+	avail_ctx_build(c, d, dn0, (size_t)(dn1 - dn0 + 1), *rooms, *staff, now, b->ignore_owner_id);
+}
+
+int
+avail_check_booking(const struct avail_data *d, const struct avail_booking *b, int64_t now,
+    int64_t *blocked_from, int64_t *blocked_until, struct err *e)
+{
+	struct avail_prep p;
+	unsigned char *want_room = NULL, *want_staff = NULL;
+	struct avail_ctx c;
+	size_t ri;
+	int minutes, units, rc;
+
+	if ((rc = avail_prep(d, b, &p, e)) != 0)
+		return rc;
+	ri = (size_t)(p.room - d->rooms);
 	if (blocked_from)
-		*blocked_from = b->start - (int64_t)before * AVAIL_MINUTE;
+		*blocked_from = p.from;
 	if (blocked_until)
-		*blocked_until = b->end + (int64_t)after * AVAIL_MINUTE;
+		*blocked_until = p.until;
 
 	if (b->end <= b->start)
 		return err_set(e, ERR_INVALID, "end_at", "the session must end after it starts");
@@ -623,15 +694,14 @@ avail_check_booking(const struct avail_data *d, const struct avail_booking *b, i
 		return err_set(e, ERR_INVALID, "duration_min",
 		    "invalid_duration: a session lasts whole minutes, at most %d", AVAIL_MAX_DURATION_MIN);
 	minutes = (int)((b->end - b->start) / AVAIL_MINUTE);
-	if (quote_session_units(minutes, svc->default_duration_min, AVAIL_MAX_DURATION_MIN,
+	if (quote_session_units(minutes, p.svc->default_duration_min, AVAIL_MAX_DURATION_MIN,
 	    &units, e) != 0)
 		return ERR_INVALID;
-	if (!avail_list_covers(room->tags, svc->room_tags))
-		return err_set(e, ERR_INVALID, "room_id", "%s is not set up for %s", room->name, svc->name);
-	if (svc->requires_engineer && !has_skill)
-		return err_set(e, ERR_INVALID, "staff_ids", "%s needs an engineer%s%s", svc->name,
-		    avail_empty(svc->staff_skill_required) ? "" : " skilled in ",
-		    avail_empty(svc->staff_skill_required) ? "" : svc->staff_skill_required);
+	if (!avail_list_covers(p.room->tags, p.svc->room_tags))
+		return err_set(e, ERR_INVALID, "room_id", "%s is not set up for %s", p.room->name,
+		    p.svc->name);
+	if (p.svc->requires_engineer && !p.has_skill)
+		return avail_skill_missing(p.svc, e);
 	if (avail_floor_mod(b->start + tz_utc_offset(d->tz, b->start), AVAIL_QUARTER) != 0)
 		return err_set(e, ERR_INVALID, "start_at", "sessions start on the quarter hour");
 	if (b->start < now + (int64_t)d->lead_time_min * AVAIL_MINUTE)
@@ -641,33 +711,39 @@ avail_check_booking(const struct avail_data *d, const struct avail_booking *b, i
 		return err_set(e, ERR_CONFLICT, "start_at",
 		    "that start is past the booking horizon of %d days", d->horizon_days);
 
-	dn0 = avail_local_dn(d->tz, b->start);
-	dn1 = avail_local_dn(d->tz, b->end - 1);
-	if (dn1 < dn0 || dn1 - dn0 >= AVAIL_WINDOW_DAYS)
-		dn1 = dn0 + AVAIL_WINDOW_DAYS - 1;
-	want_room = avail_xcalloc(d->nrooms, 1);
-	want_staff = avail_xcalloc(d->nstaff, 1);
-	want_room[ri] = 1;
-	for (const char *const *id = b->staff_ids; id && *id; id++)
-		want_staff[avail_find_staff(d, *id) - d->staff] = 1;
-	avail_ctx_build(&c, d, dn0, (size_t)(dn1 - dn0 + 1), want_room, want_staff, now,
-	    b->ignore_owner_id);
-
-	int64_t from = b->start - (int64_t)before * AVAIL_MINUTE;
-	int64_t until = b->end + (int64_t)after * AVAIL_MINUTE;
+	avail_ctx_for(&c, d, b, &p, 1, now, &want_room, &want_staff);
 	rc = 0;
 	if (!ivset_contains(c.room_win[ri], b->start, b->end))
 		rc = avail_closed(d, ri, b->start, b->end, e);
-	else if (ivset_overlaps(c.room_busy[ri], from, until))
-		rc = err_set(e, ERR_CONFLICT, "start_at", "%s is taken at that time", room->name);
-	for (size_t k = 0; rc == 0 && k < d->nstaff; k++) {
-		if (!want_staff[k])
-			continue;
-		if (!ivset_contains(c.staff_win[k], b->start, b->end))
-			rc = err_set(e, ERR_CONFLICT, "staff_ids", "%s is not working then", d->staff[k].name);
-		else if (ivset_overlaps(c.staff_busy[k], from, until))
-			rc = err_set(e, ERR_CONFLICT, "staff_ids", "%s is not free then", d->staff[k].name);
-	}
+	else if (ivset_overlaps(c.room_busy[ri], p.from, p.until))
+		rc = err_set(e, ERR_CONFLICT, "start_at", "%s is taken at that time", p.room->name);
+	if (rc == 0)
+		rc = avail_staff_fit(&c, d, b, &p, 1, e);
+	avail_ctx_free(&c);
+	free(want_room);
+	free(want_staff);
+	return rc;
+}
+
+int
+avail_check_staff(const struct avail_data *d, const struct avail_booking *b, int64_t now,
+    struct err *e)
+{
+	struct avail_prep p;
+	unsigned char *want_room = NULL, *want_staff = NULL;
+	struct avail_ctx c;
+	int rc;
+
+	if ((rc = avail_prep(d, b, &p, e)) != 0)
+		return rc;
+	if (b->end <= b->start)
+		return err_set(e, ERR_INVALID, "end_at", "the session must end after it starts");
+	if (b->staff_ids == NULL || b->staff_ids[0] == NULL)
+		return 0;
+	if (p.svc->requires_engineer && !p.has_skill)
+		return avail_skill_missing(p.svc, e);
+	avail_ctx_for(&c, d, b, &p, 0, now, &want_room, &want_staff);
+	rc = avail_staff_fit(&c, d, b, &p, 0, e);
 	avail_ctx_free(&c);
 	free(want_room);
 	free(want_staff);

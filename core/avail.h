@@ -235,6 +235,20 @@ struct avail_booking {
 int avail_check_booking(const struct avail_data *d, const struct avail_booking *b, int64_t now,
     int64_t *blocked_from, int64_t *blocked_until, struct err *e);
 
+/* avail_check_staff: 0 when each staff member b names can work b's
+ * session by the rules: working then (their weekly hours, their time off
+ * and the studio's closures); and, when the service needs an engineer, one
+ * of them has its skill. Unlike avail_check_booking it asks nothing of the
+ * room, the lead time or the horizon, nor whether the staff are on other
+ * sessions (Postgres refuses that, override or not, and names the
+ * booking): it is for staffing a booking that exists, where an admin may
+ * set these rules aside. No staff: 0. Fails with ERR_NOT_FOUND
+ * ("room_id", "service_id", "staff_ids"), ERR_INVALID "staff_ids" (nobody
+ * has the skill) or ERR_CONFLICT "staff_ids" ("Eli Engineer is not working
+ * then"). */
+int avail_check_staff(const struct avail_data *d, const struct avail_booking *b, int64_t now,
+    struct err *e);
+
 /* avail_check: avail_check_booking without an ignored owner. */
 int avail_check(const struct avail_data *d, const char *room_id, const char *service_id,
     const char *const *staff_ids, int64_t start, int64_t end, int64_t now,

@@ -659,24 +659,81 @@ db_admin_uuid_array(const char *const *ids, size_t n, char *buf, size_t len, str
 	return 0;
 }
 
-int
-db_admin_assign_staff(struct db *db, const struct db_actor *actor, const char *code,
-    const char *const *staff_ids, size_t n, struct err *e)
+/* db_admin_staff_check: whether the n staff_ids can work booking b at now
+ * by their hours (avail_check_staff over the data of b's first day). */
+static int
+db_admin_staff_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t now, struct err *e)
 {
-	struct db_admin_booking b;
-	char arr[DB_ADMIN_MAX_STAFF * 40 + 4];
+	const char *staff[DB_ADMIN_MAX_STAFF + 1];
+	struct avail_data *d;
+	struct tz_local l;
 	int rc;
 
-	if (n > DB_ADMIN_MAX_STAFF)
+	tz_to_local(tz, b->start, &l);
+	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		staff[i] = staff_ids[i];
+	staff[n] = NULL;
+	struct avail_booking ab = {
+		.room_id = b->room_id,
+		.service_id = b->service_id[0] ? b->service_id : NULL,
+		.staff_ids = staff,
+		.start = b->start,
+		.end = b->end,
+		.ignore_owner_id = b->id,
+	};
+	rc = avail_check_staff(d, &ab, now, e);
+	avail_data_free(d);
+	return rc;
+}
+
+int
+db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor *actor,
+    const char *code, const struct db_admin_staffing *s, int64_t now,
+    struct db_admin_outcome *out, struct err *e)
+{
+	struct db_admin_booking b;
+	char arr[DB_ADMIN_MAX_STAFF * 40 + 4], rule[160] = "";
+	struct err why;
+	int rc;
+
+	if (s->n > DB_ADMIN_MAX_STAFF)
 		return err_set(e, ERR_INVALID, "staff_ids", "at most %d staff members per booking",
 		    DB_ADMIN_MAX_STAFF);
-	if ((rc = db_admin_uuid_array(staff_ids, n, arr, sizeof(arr), e)) != 0 ||
+	if (s->override_reason != NULL && db_admin_blank(s->override_reason))
+		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
+	if ((rc = db_admin_uuid_array(s->staff_ids, s->n, arr, sizeof(arr), e)) != 0 ||
 	    (rc = db_admin_booking_find(db, code, &b, e)) != 0)
 		return rc;
-	const char *params[3] = { b.id, actor->id, arr };
-	rc = db_exec(db, "SELECT booking_assign_staff($1, $2, $3::uuid[])", 3, params, NULL, e);
+	/* only an admin staffs a booking (Postgres says so to anyone else),
+	 * and only a live one that has not ended is worth asking about */
+	enum booking_status st;
+	if (strcmp(actor->role, "admin") == 0 && booking_status_parse(b.status, &st) == 0 &&
+	    booking_status_is_live(st) && b.end > now) {
+		err_clear(&why);
+		rc = db_admin_staff_check(db, tz, &b, s->staff_ids, s->n, now, &why);
+		if (rc != 0 && !db_admin_rules_refuse(rc)) {
+			if (e)
+				*e = why;
+			return rc;
+		}
+		if (rc != 0 && s->override_reason == NULL)
+			return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s: %s", b.code, why.msg);
+		if (rc != 0)
+			db_admin_copy(rule, sizeof(rule), why.msg);
+	}
+	const char *params[5] = { b.id, actor->id, arr, rule[0] ? s->override_reason : NULL, rule };
+	if (rule[0] != '\0')
+		rc = db_exec(db, "SELECT booking_assign_staff_override($1, $2, $3::uuid[],"
+		    " jsonb_build_object('reason', $4::text, 'rule', $5::text))", 5, params, NULL, e);
+	else
+		rc = db_exec(db, "SELECT booking_assign_staff($1, $2, $3::uuid[])", 3, params, NULL, e);
 	if (rc == ERR_CONFLICT)
 		db_admin_explain_staff(db, b.id, b.id, arr, e);
+	if (rc == 0)
+		db_admin_outcome_fill(out, b.code, b.status, rule);
 	return rc;
 }
 

@@ -206,11 +206,25 @@ int db_admin_hold_extend(struct db *db, const struct db_actor *actor, const char
 
 /* ---- staff ---- */
 
-/* db_admin_assign_staff: make staff_ids (n of them, may be 0) the staff of
- * booking code. ERR_CONFLICT (field "staff_ids", naming who is busy and
- * with which booking) when one of them is on an overlapping live booking. */
-int db_admin_assign_staff(struct db *db, const struct db_actor *actor, const char *code,
-    const char *const *staff_ids, size_t n, struct err *e);
+/* Who staffs a booking. */
+struct db_admin_staffing {
+	const char *const *staff_ids;
+	size_t n;                     /* may be 0: nobody */
+	const char *override_reason;  /* as for approval */
+};
+
+/* db_admin_assign_staff: make s's staff the staff of booking code, first
+ * checking, for an admin, that they can work it at now (avail_check_staff:
+ * their weekly hours, time off, buffers and the service's skill). When
+ * they cannot and s->override_reason is NULL: ERR_CONFLICT field
+ * DB_ADMIN_OVERRIDE ("RL-X: Eli Engineer is not working then"); with a
+ * reason the rules are set aside and the audit row records both. Postgres
+ * refuses, override or not, a staff member already on an overlapping live
+ * booking: ERR_CONFLICT (field "staff_ids", naming who is busy and with
+ * which booking). out (may be NULL) says what was set aside. */
+int db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor *actor,
+    const char *code, const struct db_admin_staffing *s, int64_t now,
+    struct db_admin_outcome *out, struct err *e);
 
 /* db_admin_swap_staff: staff_a leaves booking code_a for code_b and
  * staff_b goes the other way, in one transaction. Errors as above. */

@@ -24,7 +24,8 @@ MIGRATIONS = \
 	db/migrations/0004_admin.sql \
 	db/migrations/0005_booking_reads.sql \
 	db/migrations/0006_setup.sql \
-	db/migrations/0007_sync_flags.sql
+	db/migrations/0007_sync_flags.sql \
+	db/migrations/0008_staff_hours.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

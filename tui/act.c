@@ -253,10 +253,14 @@ act_staff_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
 	struct act_argv v = { 0 };
-	char list[FORM_VALUE], *s, *save = NULL;
+	char list[FORM_VALUE], *s, *save = NULL, what[64];
 	struct err e;
 
 	act_push(&v, "assign-staff");
+	if (a->overriding) {
+		act_push(&v, "--override");
+		act_push(&v, "--reason=%s", form_value(f, "reason"));
+	}
 	act_push(&v, "--");
 	act_push(&v, "%s", a->codes[0]);
 	snprintf(list, sizeof(list), "%s", form_value(f, "staff"));
@@ -275,6 +279,11 @@ act_staff_submit(struct ui *ui, struct form *f)
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	e = ui_cmd(ui)->last_err;
+	/* outside someone's hours: an admin may confirm with a reason */
+	if (strcmp(e.field, DB_ADMIN_OVERRIDE) == 0) {
+		snprintf(what, sizeof(what), "Staff %s", a->codes[0]);
+		return act_failed(ui, f, a, what);
+	}
 	/* a busy staff member is this field's business too */
 	if (strcmp(e.field, "staff_ids") == 0 || e.field[0] == '\0')
 		snprintf(e.field, sizeof(e.field), "staff");

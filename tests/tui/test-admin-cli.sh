@@ -270,6 +270,13 @@ t "an admin holds it with --override --reason, recorded" '[ "$rc" = 0 ] &&
 
 # --- staff ------------------------------------------------------------------------------
 
+# Priya and Sam work DAY from 09:00 to 23:00 (their weekly hours leave
+# some weekdays out), so only the staff's other sessions stand in the way
+sql "INSERT INTO schedule_rule (target_type, target_id, byweekday, start_time, end_time, timezone,
+	effective_from, effective_to)
+     SELECT 'staff', s.id, ARRAY[extract(dow FROM '$DAY'::date)::int], '09:00', '23:00',
+	'America/Toronto', '$DAY', '$DAY'
+       FROM staff s WHERE s.display_name IN ('Priya Producer', 'Sam Assistant')" >/dev/null
 submit TST-S1 'Studio A' "$DAY" 11:00 13:00 "{$ELI_ID}"
 submit TST-S2 'Vocal Booth' "$DAY" 12:00 13:00 "{$PRIYA_ID}"
 run assign-staff TST-S2 eli --as "$ADMIN"
@@ -284,11 +291,30 @@ run assign-staff TST-S2 priya "sam assistant" --as "$ADMIN" --json
 t "assign-staff by first name and full name" '[ "$rc" = 0 ] &&
 	[ "$(json "\",\".join(s[\"name\"] for s in j[\"booking\"][\"staff\"])")" = "Priya Producer,Sam Assistant" ] &&
 	[ "$(audit_count TST-S2 assign_staff)" = 1 ]'
+# Eli works weekdays 10:00-19:00: an evening session is past his hours
+submit TST-S3 'Studio A' "$DAY" 19:30 20:30
+run assign-staff TST-S3 eli --as "$ADMIN"
+t "assigning someone outside their working hours is refused, with the way out" '[ "$rc" = 4 ] && one_line "$err" &&
+	err_has "TST-S3: Eli Engineer is not working then" && err_has "--override --reason" &&
+	[ "$(sql "SELECT count(*) FROM booking_staff bs JOIN booking b ON b.id = bs.booking_id WHERE b.code = '"'TST-S3'"'")" = 0 ] &&
+	[ "$(audit_count TST-S3 assign_staff)" = 0 ]'
+sql "INSERT INTO exception (target_type, target_id, start_at, end_at, reason)
+     VALUES ('staff', '$PRIYA_ID', $(local_at "$DAY" 19:00), $(local_at "$DAY" 22:00), 'dentist')" >/dev/null
+run assign-staff TST-S3 priya --as "$ADMIN"
+t "and someone on time off" '[ "$rc" = 4 ] && err_has "Priya Producer is not working then"'
+run assign-staff TST-S3 eli --override --as "$ADMIN"
+t "--override without --reason: 64" '[ "$rc" = 64 ] && one_line "$err" && err_has "--reason"'
+run assign-staff TST-S3 eli --override --reason "Eli stays late for this band" --as "$ADMIN" --json
+t "with --override --reason the admin assigns them, the rule named" '[ "$rc" = 0 ] &&
+	json "j[\"booking\"][\"overridden\"]" | grep -q "Eli Engineer is not working then" &&
+	[ "$(sql "SELECT s.display_name FROM booking_staff bs JOIN booking b ON b.id = bs.booking_id JOIN staff s ON s.id = bs.staff_id WHERE b.code = '"'TST-S3'"'")" = "Eli Engineer" ]'
+t "the override is in the audit log with its reason and the rule" \
+	'[ "$(sql "SELECT a.reason || '"'|'"' || (a.diff_json->'"'override'"'->>'"'rule'"') FROM audit_log a JOIN booking b ON b.id::text = a.entity_id WHERE b.code = '"'TST-S3'"' AND a.action = '"'assign_staff'"'")" = "Eli stays late for this band|Eli Engineer is not working then" ]'
 run swap-staff TST-S1 eli TST-S2 priya --as "$ADMIN" --json
 t "swap-staff trades engineers between overlapping sessions" '[ "$rc" = 0 ] &&
 	[ "$(json "[(b[\"code\"], b[\"joined\"]) for b in j[\"bookings\"]]")" = "[('"'TST-S2'"', '"'Eli Engineer'"'), ('"'TST-S1'"', '"'Priya Producer'"')]" ] &&
 	[ "$(sql "SELECT string_agg(b.code || '"'='"' || s.display_name, '"','"' ORDER BY b.code, s.display_name) FROM booking_staff bs
-	   JOIN booking b ON b.id = bs.booking_id JOIN staff s ON s.id = bs.staff_id WHERE b.code LIKE '"'TST-S_'"'")" = "TST-S1=Priya Producer,TST-S2=Eli Engineer,TST-S2=Sam Assistant" ]'
+	   JOIN booking b ON b.id = bs.booking_id JOIN staff s ON s.id = bs.staff_id WHERE b.code LIKE '"'TST-S_'"'")" = "TST-S1=Priya Producer,TST-S2=Eli Engineer,TST-S2=Sam Assistant,TST-S3=Eli Engineer" ]'
 
 # --- cancel -------------------------------------------------------------------------------
 

@@ -94,6 +94,33 @@ s "RL-DEMO-02 (awaiting approval, 11:00-13:00) shades Studio B at 11:00" \
 	'[ "$(cell_at $sess "Studio B" 11)" = "$PENDING" ] && [ "$(cell_at $sess "Studio B" 12)" = "$PENDING" ] &&
 	[ "$(cell_at $sess "Studio A" 11)" != "$PENDING" ]'
 
+# staffing from the booking screen: RL-DEMO-02 starts at 11:00, before
+# Priya's hours (12:00), and Sam has no hours here at all, so adding him
+# asks the admin to confirm, with a reason for the audit log
+DEMO02=$(sql "SELECT id FROM booking WHERE code = 'RL-DEMO-02'")
+sql "DELETE FROM schedule_rule WHERE target_id = (SELECT id FROM staff WHERE display_name = 'Sam Assistant')" >/dev/null
+key $sess j g
+key $sess l l l l
+s "the cursor is on RL-DEMO-02" 'wait_for $sess "RL-DEMO-02 awaiting approval 11:00-13:00"'
+key $sess Enter
+key $sess s
+s "s on the booking asks for its staff, filled in" 'wait_for $sess "Staff of RL-DEMO-02" && wait_for $sess "Priya Producer"'
+type_text $sess ", sam"
+key $sess Enter
+s "staff outside their hours need an override: the rule and a reason field, nothing written" \
+	'wait_for $sess "Staff RL-DEMO-02 anyway?" && wait_for $sess "Priya Producer is not working then" &&
+	wait_for $sess "Override reason" &&
+	[ "$(sql "SELECT count(*) FROM booking_staff WHERE booking_id = '"'$DEMO02'"'")" = 1 ]'
+type_text $sess "mix starts early for this client"
+key $sess Enter
+s "with a reason both are on the booking, the override in the audit log" \
+	'wait_sql "SELECT count(*) FROM booking_staff WHERE booking_id = '"'$DEMO02'"'" 2 &&
+	[ "$(sql "SELECT reason FROM audit_log WHERE action = '"'assign_staff'"' AND entity_id = '"'$DEMO02'"'")" = "mix starts early for this client" ] &&
+	wait_for $sess "Priya Producer, Sam Assistant"'
+key $sess Escape
+s "Esc goes back to the board" 'wait_for $sess "BOARD  "'
+key $sess k
+
 # a hold from the cursor: Studio B, 15:00 tomorrow, one hour
 key $sess j g
 key $sess l l l l l l l l l l l l
