@@ -46,7 +46,7 @@ model_str(struct json_object *o, const char *key)
 /* model_join: the strings of array member key (or the "name" member of
  * its objects) joined with ", ", as a new string. */
 static char *
-model_join(struct json_object *o, const char *key)
+model_join_field(struct json_object *o, const char *key, const char *field, const char *sep)
 {
 	struct json_object *arr;
 	size_t len = 1, n;
@@ -57,18 +57,24 @@ model_join(struct json_object *o, const char *key)
 	n = json_object_array_length(arr);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
-		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, "name")
+		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, field)
 		    : json_object_get_string(it);
-		len += strlen(s ? s : "") + 2;
+		len += strlen(s ? s : "") + strlen(sep);
 	}
 	out = model_alloc(len, 1);
 	for (size_t i = 0, o_len = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
-		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, "name")
+		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, field)
 		    : json_object_get_string(it);
-		o_len += (size_t)snprintf(out + o_len, len - o_len, "%s%s", i ? ", " : "", s ? s : "");
+		o_len += (size_t)snprintf(out + o_len, len - o_len, "%s%s", i ? sep : "", s ? s : "");
 	}
 	return out;
+}
+
+static char *
+model_join(struct json_object *o, const char *key)
+{
+	return model_join_field(o, key, "name", ", ");
 }
 
 /* model_instant: an RFC 3339 string from the JSON as seconds (UTC). */
@@ -171,6 +177,7 @@ model_bookings_parse(const char *json, struct model_bookings *out, struct err *e
 		b->room_name = model_strdup(model_str(it, "room_name"));
 		b->artist_name = model_strdup(model_str(it, "artist_name"));
 		b->staff = model_join(it, "staff");
+		b->staff_ids = model_join_field(it, "staff", "id", ",");
 		b->start_at = model_strdup(model_str(it, "start_at"));
 		b->end_at = model_strdup(model_str(it, "end_at"));
 		b->sync_error = model_strdup(model_str(it, "sync_error"));
@@ -182,6 +189,17 @@ model_bookings_parse(const char *json, struct model_bookings *out, struct err *e
 		}
 	}
 	json_object_put(root);
+	return 0;
+}
+
+int
+model_booking_has_staff(const struct model_booking *b, const char *staff_id)
+{
+	size_t n = strlen(staff_id);
+
+	for (const char *p = b->staff_ids; n > 0 && (p = strstr(p, staff_id)) != NULL; p += n)
+		if ((p == b->staff_ids || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
 	return 0;
 }
 
@@ -198,6 +216,7 @@ model_bookings_free(struct model_bookings *b)
 		free(x->room_name);
 		free(x->artist_name);
 		free(x->staff);
+		free(x->staff_ids);
 		free(x->start_at);
 		free(x->end_at);
 		free(x->sync_error);

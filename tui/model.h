@@ -33,6 +33,7 @@ struct model_booking {
 	char *room_name;
 	char *artist_name;     /* "" for an admin booking without an artist */
 	char *staff;           /* "Eli Engineer, Sam Assistant", or "" */
+	char *staff_ids;       /* their ids, "id1,id2", or "" */
 	char *start_at;        /* RFC 3339 UTC, as the JSON had it */
 	char *end_at;
 	int64_t start;         /* seconds since the epoch (UTC) */
@@ -67,6 +68,10 @@ int model_rooms_load(struct db *db, struct model_rooms *out, struct err *e);
 /* model_bookings_parse: {"bookings":[...]} into out, as model_rooms_parse. */
 int model_bookings_parse(const char *json, struct model_bookings *out, struct err *e);
 void model_bookings_free(struct model_bookings *b);
+
+/* model_booking_has_staff: whether staff member staff_id (a staff.id; ""
+ * never matches) works on b. */
+int model_booking_has_staff(const struct model_booking *b, const char *staff_id);
 
 /* model_studio_load: studio name (DB_SETTINGS_JSON_SQL) and time zone
  * (db_settings_timezone, loaded with tz_load_system) into out. On success

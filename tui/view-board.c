@@ -3,8 +3,9 @@
  * seven days of the row under the cursor), columns are time across the
  * studio's open hours, in studio time with the zone shown. Bookings show
  * by status, holds with their expiry, blackouts and buffers shaded, time
- * outside the hours dim, overlaps flagged. The cursor moves over time
- * and rows; Enter opens the booking under it, n holds the room there. */
+ * outside the hours dim, overlaps and failed calendar syncs flagged. The
+ * cursor moves over time and rows; Enter opens the booking under it, n
+ * holds the room there. A staff member starts on their own row. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -618,6 +619,7 @@ view_board_enter(struct ui *ui, void *arg)
 {
 	struct view_board *v = calloc(1, sizeof(*v));
 	const struct model_studio *st;
+	const struct db_actor *me;
 
 	(void)arg;
 	if (v == NULL)
@@ -626,6 +628,16 @@ view_board_enter(struct ui *ui, void *arg)
 	v->cm = 15;
 	v->step = 30;
 	view_board_load(ui, v);
+	/* a staff member starts on their own row: their day at a glance */
+	if ((me = ui_actor(ui)) != NULL && me->staff_id[0] != '\0' && v->ad != NULL) {
+		for (size_t i = 0; i < v->ad->nstaff; i++) {
+			if (strcmp(v->ad->staff[i].id, me->staff_id) == 0) {
+				v->staff = 1;
+				v->row = (int)i;
+				v->ent = i;
+			}
+		}
+	}
 	/* the cursor starts at the clock when it is within the hours */
 	if ((st = ui_studio(ui)) != NULL) {
 		struct tz_local l;

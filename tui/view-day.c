@@ -1,6 +1,6 @@
 /* view-day.c: the main screen: the studio's rooms and one studio-local
  * day's bookings (today, following the clock), with a cursor over the
- * bookings. */
+ * bookings. A staff member's own sessions are starred and counted. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,14 +180,23 @@ view_day_draw_bookings(struct ui *ui, struct view_day *v, int y, int max)
 	static const char *const heads[C_N] = { "TIME", "STATUS", "ROOM", "ARTIST", "CODE", "STAFF" };
 	static const int caps[C_N] = { 23, 17, 20, 20, 12, 0 };
 	int w[C_N], x[C_N];
-	char line[160];
+	char line[160], yours[40] = "";
+	const struct db_actor *me = ui_actor(ui);
+	const char *my_id = me != NULL ? me->staff_id : "";
 
+	if (my_id[0] != '\0') {
+		size_t mine = 0;
+		for (size_t i = 0; i < v->bookings.n; i++)
+			mine += (size_t)model_booking_has_staff(&v->bookings.v[i], my_id);
+		snprintf(yours, sizeof(yours), ", %zu yours (*)", mine);
+	}
 	if (v->y == 0)
 		snprintf(line, sizeof(line), "BOOKINGS");
 	else
-		snprintf(line, sizeof(line), "%s %04d-%02d-%02d%s  %zu booking%s",
+		snprintf(line, sizeof(line), "%s %04d-%02d-%02d%s  %zu booking%s%s",
 		    model_weekday_name(v->y, v->m, v->d), v->y, v->m, v->d,
-		    v->follow_today ? " (today)" : "", v->bookings.n, v->bookings.n == 1 ? "" : "s");
+		    v->follow_today ? " (today)" : "", v->bookings.n, v->bookings.n == 1 ? "" : "s",
+		    yours);
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(y, 1, line, COLS - 2);
 	attrset(A_NORMAL);
@@ -255,6 +264,8 @@ view_day_draw_bookings(struct ui *ui, struct view_day *v, int y, int max)
 			attrset(ui_attr(ui, UI_CURSOR));
 			ui_put(row, 1, ">", COLS - 2);
 		}
+		if (my_id[0] != '\0' && model_booking_has_staff(b, my_id))
+			ui_put(row, 2, "*", 1);
 		for (int c = 0; c < C_N; c++) {
 			int cw = w[c] < COLS - 1 - x[c] ? w[c] : COLS - 1 - x[c];
 			if (cw <= 0)

@@ -99,6 +99,11 @@ console $sess
 wait_for $sess "Sign in to the redlight console"
 sign_in $sess engineer@redlight.test redlight-demo
 s "a staff member signs in" 'wait_for $sess "Eli Engineer <engineer@redlight.test> staff"'
+s "their own sessions are starred and counted on the day" 'wait_match $sess "2 bookings, 1 yours (\*)" &&
+	pane_text $sess | grep -q "^ >\*14:00-16:00  *confirmed .*RL-DEMO-01"'
+key $sess 6
+s "the board opens on their own row, by staff" 'wait_match $sess "BOARD  .*by staff" &&
+	pane_text $sess | grep -q "^> Eli Engineer"'
 key $sess q
 s "and quits with status 0" 'wait_dead $sess && [ "$(dead_status $sess)" = 0 ]'
 
