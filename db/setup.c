@@ -8,6 +8,22 @@
 const char DB_SETUP_RULES_JSON_SQL[] = "SELECT setup_rules_json($1::text, $2::text)::text";
 const char DB_SETUP_SETTINGS_JSON_SQL[] = "SELECT setup_settings_json()::text";
 
+const char DB_SETUP_CATALOG_JSON_SQL[] =
+    "SELECT json_build_object("
+    " 'rooms', coalesce((SELECT json_agg(to_jsonb(r) ORDER BY lower(r.name)) FROM room r), '[]'),"
+    " 'services', coalesce((SELECT json_agg(to_jsonb(v) ORDER BY v.is_addon, lower(v.name))"
+    "   FROM service v), '[]'),"
+    " 'staff', coalesce((SELECT json_agg(setup_staff_json(s.id) ORDER BY lower(s.display_name))"
+    "   FROM staff s), '[]'),"
+    " 'buffers', coalesce((SELECT json_agg(json_build_object('scope', t.scope, 'target_id', t.id,"
+    "   'name', t.name, 'before_min', coalesce(b.before_min, 0), 'after_min', coalesce(b.after_min, 0),"
+    "   'active', t.active) ORDER BY t.ord, lower(t.name))"
+    "   FROM (SELECT 'room' AS scope, 1 AS ord, id, name, active FROM room"
+    "         UNION ALL SELECT 'service', 2, id, name, active FROM service"
+    "         UNION ALL SELECT 'staff', 3, id, display_name, active FROM staff) t"
+    "   LEFT JOIN buffer_rule b ON b.scope = t.scope AND b.target_id = t.id), '[]')"
+    ")::text";
+
 static const char *const db_setup_sql[] = {
 	[DB_SETUP_ROOM_SAVE] = "SELECT setup_room_save($1::uuid, $2::text, $3::jsonb)::text",
 	[DB_SETUP_SERVICE_SAVE] = "SELECT setup_service_save($1::uuid, $2::text, $3::jsonb)::text",

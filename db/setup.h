@@ -48,5 +48,11 @@ int db_setup(struct db *db, const struct db_actor *actor, enum db_setup_op op,
 extern const char DB_SETUP_RULES_JSON_SQL[];
 /* {"settings": every column of the settings row} */
 extern const char DB_SETUP_SETTINGS_JSON_SQL[];
+/* {"rooms", "services", "staff", "buffers"}: every room, service and staff
+ * member, inactive ones too (DB_ROOMS_JSON_SQL and DB_SERVICES_JSON_SQL
+ * show the active ones, as artists see them), in the shapes the setup
+ * functions return them, and every one's buffers (0 and 0 when it has
+ * none): what the console's setup screen lists. */
+extern const char DB_SETUP_CATALOG_JSON_SQL[];
 
 #endif

@@ -2,7 +2,7 @@
  * lines of text (what the action will do, what the rules said), fields to
  * fill in and a submit callback, which runs a command (ui_run_cmd). A
  * failure the command pins on a field (ctx->last_err.field) is shown next
- * to that field; nothing was written.
+ * to that field, on the line under it; nothing was written.
  *
  * Keys: typing edits the focused field; Tab and the arrows move between
  * fields; Enter submits (a form without fields is a yes/no question: Enter
@@ -14,7 +14,9 @@
 
 struct ui;
 
-#define FORM_MAX_FIELDS 8
+/* ten fields, a line of text and a three-line error still fit the 21
+ * rows a form has at 80x24 */
+#define FORM_MAX_FIELDS 10
 #define FORM_MAX_TEXT 6
 #define FORM_VALUE 256
 
@@ -24,6 +26,7 @@ struct form_field {
 	                            * an error naming it lands here */
 	char value[FORM_VALUE];
 	char hint[64];             /* shown dim while the field is empty */
+	int secret;                /* shown as stars (a password) */
 };
 
 enum form_result {
@@ -61,8 +64,10 @@ void form_text(struct form *f, const char *fmt, ...) __attribute__((format(print
 /* form_value: the value of the field named name, "" when there is none. */
 const char *form_value(const struct form *f, const char *name);
 
-/* form_fail: show e (a command's ctx->last_err) at the field it names, or
- * over the whole form, and move the focus there. */
+/* form_fail: show e (a command's ctx->last_err) under the field it names,
+ * or under all the fields, and move the focus there. A message that starts
+ * with the field's name ("price: ...", as the database words them) loses
+ * it: the field's label stands in front instead. */
 void form_fail(struct form *f, const struct err *e);
 
 /* form_free: free f and its data. NULL is a no-op. */

@@ -19,7 +19,7 @@ const struct keys_def keys_table[] = {
 	{ KEYS_PAGE_DOWN, "PgDn", NULL, "move down one page", { 0 }, { KEY_NPAGE, 0 } },
 	{ KEYS_TOP, "g, Home", NULL, "go to the first row", { L'g', 0 }, { KEY_HOME, 0 } },
 	{ KEYS_BOTTOM, "G, End", NULL, "go to the last row", { L'G', 0 }, { KEY_END, 0 } },
-	{ KEYS_NEXT_VIEW, "Tab", "views", "next screen: day, queue, holds, bookings, audit, board",
+	{ KEYS_NEXT_VIEW, "Tab", "views", "next: day, queue, holds, bookings, audit, board, setup",
 	    { L'\t', 0 }, { 0 } },
 	{ KEYS_PREV_VIEW, "S-Tab", NULL, "previous screen", { 0 }, { KEY_BTAB, 0 } },
 	{ KEYS_VIEW_DAY, "1", NULL, "the day: rooms and today's bookings", { L'1', 0 }, { 0 } },
@@ -29,7 +29,9 @@ const struct keys_def keys_table[] = {
 	{ KEYS_VIEW_AUDIT, "5", NULL, "the audit log", { L'5', 0 }, { 0 } },
 	{ KEYS_VIEW_BOARD, "6", NULL, "the board: rooms or staff over time, by day or week",
 	    { L'6', 0 }, { 0 } },
-	{ KEYS_OPEN, "Enter", "open", "open the booking under the cursor",
+	{ KEYS_VIEW_SETUP, "7", NULL, "setup: rooms, services, staff, hours, buffers, settings",
+	    { L'7', 0 }, { 0 } },
+	{ KEYS_OPEN, "Enter", "open", "open the booking under the cursor (setup: edit the row)",
 	    { L'\r', L'\n', 0 }, { KEY_ENTER, 0 } },
 	{ KEYS_BACK, "Esc", "back", "back to the list (booking screen)", { 0x1b, 0 }, { 0 } },
 	{ KEYS_MARK, "Space", "mark", "mark or unmark a booking (queue: act on all marked)",
@@ -44,27 +46,53 @@ const struct keys_def keys_table[] = {
 	{ KEYS_HOLD_EXTEND, "e", "extend", "give the hold more time", { L'e', 0 }, { 0 } },
 	{ KEYS_HOLD_RELEASE, "d", "release", "release the hold now", { L'd', 0 }, { 0 } },
 	{ KEYS_FILTER, "/", "filter", "filter the list (bookings, audit)", { L'/', 0 }, { 0 } },
-	{ KEYS_LEFT, "h, Left", NULL, "board: move the cursor back in time", { L'h', 0 },
+	{ KEYS_LEFT, "h, Left", NULL, "board: the cursor back in time; setup: the section before", { L'h', 0 },
 	    { KEY_LEFT, 0 } },
-	{ KEYS_RIGHT, "l, Right", NULL, "board: move the cursor on in time", { L'l', 0 },
+	{ KEYS_RIGHT, "l, Right", NULL, "board: the cursor on in time; setup: the next section", { L'l', 0 },
 	    { KEY_RIGHT, 0 } },
 	{ KEYS_PREV_DAY, "<", NULL, "board: the day before (the week before)", { L'<', 0 }, { 0 } },
 	{ KEYS_NEXT_DAY, ">", NULL, "board: the day after (the week after)", { L'>', 0 }, { 0 } },
 	{ KEYS_TODAY, "t", NULL, "board: back to today", { L't', 0 }, { 0 } },
+	/* after approve, extend and release, which keys_action_of finds first */
+	{ KEYS_SETUP_ADD, "a", "add", "setup: add a room, service, staff member, rule or exception",
+	    { L'a', 0 }, { 0 } },
+	{ KEYS_SETUP_EDIT, "e", "edit", "setup: edit the row under the cursor",
+	    { L'e', 0 }, { 0 } },
+	{ KEYS_SETUP_DELETE, "d", "delete", "setup: delete the weekly rule or exception under the cursor",
+	    { L'd', 0 }, { 0 } },
 	{ KEYS_REDRAW, "Ctrl-L", NULL, "redraw the screen", { KEYS_CTRL(L'l'), 0 }, { 0 } },
 	{ KEYS_NONE, NULL, NULL, NULL, { 0 }, { 0 } },
 };
 
+/* keys_bound: k is one of d's keys. */
+static int
+keys_bound(const struct keys_def *d, const struct keys_press *k)
+{
+	for (int i = 0; i < 4; i++) {
+		if (k->fkey && d->fkeys[i] != 0 && d->fkeys[i] == (int)k->ch)
+			return 1;
+		if (!k->fkey && d->chars[i] != 0 && (wint_t)d->chars[i] == k->ch)
+			return 1;
+	}
+	return 0;
+}
+
 enum keys_action
 keys_action_of(const struct keys_press *k)
 {
-	for (const struct keys_def *d = keys_table; d->action != KEYS_NONE; d++) {
-		for (int i = 0; i < 4; i++) {
-			if (k->fkey && d->fkeys[i] != 0 && d->fkeys[i] == (int)k->ch)
-				return d->action;
-			if (!k->fkey && d->chars[i] != 0 && (wint_t)d->chars[i] == k->ch)
-				return d->action;
-		}
+	for (const struct keys_def *d = keys_table; d->action != KEYS_NONE; d++)
+		if (keys_bound(d, k))
+			return d->action;
+	return KEYS_NONE;
+}
+
+enum keys_action
+keys_action_among(const struct keys_press *k, const enum keys_action *actions)
+{
+	for (; *actions != KEYS_NONE; actions++) {
+		const struct keys_def *d = keys_def_of(*actions);
+		if (d != NULL && keys_bound(d, k))
+			return *actions;
 	}
 	return KEYS_NONE;
 }

@@ -30,12 +30,13 @@ enum keys_action {
 	KEYS_REDRAW,
 	KEYS_NEXT_VIEW,
 	KEYS_PREV_VIEW,
-	KEYS_VIEW_DAY,          /* KEYS_VIEW_DAY..KEYS_VIEW_BOARD in tab order */
+	KEYS_VIEW_DAY,          /* KEYS_VIEW_DAY..KEYS_VIEW_SETUP in tab order */
 	KEYS_VIEW_QUEUE,
 	KEYS_VIEW_HOLDS,
 	KEYS_VIEW_BOOKINGS,
 	KEYS_VIEW_AUDIT,
 	KEYS_VIEW_BOARD,
+	KEYS_VIEW_SETUP,
 	KEYS_OPEN,
 	KEYS_BACK,
 	KEYS_MARK,
@@ -53,6 +54,9 @@ enum keys_action {
 	KEYS_PREV_DAY,
 	KEYS_NEXT_DAY,
 	KEYS_TODAY,
+	KEYS_SETUP_ADD,         /* the setup screen's a, e, d: the same keys as */
+	KEYS_SETUP_EDIT,        /* approve, extend and release elsewhere, told */
+	KEYS_SETUP_DELETE,      /* apart by keys_action_among */
 	KEYS_COUNT
 };
 
@@ -70,6 +74,12 @@ extern const struct keys_def keys_table[];
 
 /* keys_action_of: the action bound to k, KEYS_NONE when none. Cannot fail. */
 enum keys_action keys_action_of(const struct keys_press *k);
+
+/* keys_action_among: the action bound to k among actions (a list ending
+ * with KEYS_NONE), KEYS_NONE when none of them is. For a view whose keys
+ * mean something of their own where another action has the same key (a
+ * adds on the setup screen and approves elsewhere). Cannot fail. */
+enum keys_action keys_action_among(const struct keys_press *k, const enum keys_action *actions);
 
 /* keys_def_of: the table row of action, NULL for KEYS_NONE. */
 const struct keys_def *keys_def_of(enum keys_action action);

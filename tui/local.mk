@@ -44,6 +44,7 @@ redlight_SOURCES = \
 	tui/form.h \
 	tui/keys.c tui/keys.h \
 	tui/model.c tui/model.h \
+	tui/model-setup.c tui/model-setup.h \
 	tui/table.c tui/table.h \
 	tui/text.c tui/text.h \
 	tui/ui.c tui/ui.h \
@@ -56,5 +57,6 @@ redlight_SOURCES = \
 	tui/view-help.c \
 	tui/view-holds.c \
 	tui/view-login.c \
-	tui/view-queue.c
+	tui/view-queue.c \
+	tui/view-setup.c
 redlight_LDADD = $(DB_LIBS) $(NCURSES_LIBS) $(UV_LIBS) $(JSONC_LIBS)

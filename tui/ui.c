@@ -28,7 +28,7 @@
 /* reload rounds after one event: a reload can bring more notices */
 #define UI_CHANGE_ROUNDS 3
 
-/* The main views, in tab order: keys 1..6 and Tab switch between them. */
+/* The main views, in tab order: keys 1..7 and Tab switch between them. */
 static const struct {
 	const struct view *view;
 	const char *label;
@@ -39,6 +39,7 @@ static const struct {
 	{ &view_bookings, "Bookings" },
 	{ &view_audit, "Audit" },
 	{ &view_board, "Board" },
+	{ &view_setup, "Setup" },
 };
 #define UI_NTABS ((int)(sizeof(ui_tabs) / sizeof(ui_tabs[0])))
 
@@ -284,6 +285,7 @@ ui_main_key(struct ui *ui, const struct keys_press *k)
 	case KEYS_VIEW_BOOKINGS:
 	case KEYS_VIEW_AUDIT:
 	case KEYS_VIEW_BOARD:
+	case KEYS_VIEW_SETUP:
 		ui_show_tab(ui, (int)(a - KEYS_VIEW_DAY));
 		return 1;
 	case KEYS_NEXT_VIEW:

@@ -63,6 +63,7 @@ extern const struct view view_holds;
 extern const struct view view_bookings;
 extern const struct view view_audit;
 extern const struct view view_board;
+extern const struct view view_setup;
 extern const struct view view_booking;   /* arg: a booking code (copied) */
 extern const struct view view_help;
 extern const struct view view_form;      /* arg: a struct form * (taken) */
@@ -101,7 +102,7 @@ void ui_pop(struct ui *ui);
 void ui_replace(struct ui *ui, const struct view *view, void *arg);
 
 /* ui_main_key: the keys every main view shares: quit, help, and the
- * switch between the main views (1-6, Tab, Shift-Tab). Returns 1 when k
+ * switch between the main views (1-7, Tab, Shift-Tab). Returns 1 when k
  * was one of them (and acted on), else 0. */
 int ui_main_key(struct ui *ui, const struct keys_press *k);
 

@@ -15,6 +15,8 @@
 /* the widest the box gets, and the label column */
 #define VIEW_FORM_WIDTH 74
 #define VIEW_FORM_LABEL 16
+/* the most lines an error gets (a long one, naming bookings, wraps) */
+#define VIEW_FORM_ERROR_LINES 3
 
 struct form *
 form_new(const char *title, enum form_result (*submit)(struct ui *, struct form *))
@@ -71,14 +73,19 @@ form_value(const struct form *f, const char *name)
 void
 form_fail(struct form *f, const struct err *e)
 {
-	snprintf(f->error, sizeof(f->error), "%s", e->msg[0] ? e->msg : err_name(e->code));
+	const char *msg = e->msg[0] ? e->msg : err_name(e->code);
+	size_t n = strlen(e->field);
+
 	f->error_field = -1;
-	for (int i = 0; e->field[0] != '\0' && i < f->nfields; i++) {
+	for (int i = 0; n > 0 && i < f->nfields; i++) {
 		if (strcmp(f->fields[i].name, e->field) == 0) {
 			f->error_field = i;
 			f->focus = i;
 		}
 	}
+	if (f->error_field >= 0 && strncmp(msg, e->field, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		msg += n + 2;
+	snprintf(f->error, sizeof(f->error), "%s", msg);
 }
 
 void
@@ -88,6 +95,8 @@ form_free(struct form *f)
 		return;
 	if (f->free_data != NULL)
 		f->free_data(f->data);
+	/* a password typed into it does not linger in freed memory */
+	explicit_bzero(f, sizeof(*f));
 	free(f);
 }
 
@@ -118,6 +127,30 @@ view_form_tail(const char *s, int width)
 	return s;
 }
 
+/* view_form_wrap_one: s broken at spaces to width columns, into out (at
+ * most max lines; what does not fit is dropped); returns how many. */
+static int
+view_form_wrap_one(const char *s, int width, char (*out)[200], int max)
+{
+	int n = 0;
+
+	while (*s != '\0' && n < max) {
+		size_t fit = text_prefix(s, width), cut = fit;
+		if (s[fit] != '\0') {
+			/* back to the last space that fits, if there is one */
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = fit;
+		}
+		snprintf(out[n++], sizeof(out[0]), "%.*s", (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 /* view_form_wrap: the form's text lines broken at spaces to width
  * columns, into out (at most max lines); returns how many. */
 static int
@@ -125,38 +158,53 @@ view_form_wrap(const struct form *f, int width, char (*out)[200], int max)
 {
 	int n = 0;
 
-	for (int i = 0; i < f->ntext && n < max; i++) {
-		const char *s = f->text[i];
-		do {
-			size_t fit = text_prefix(s, width), cut = fit;
-			if (s[fit] != '\0') {
-				/* back to the last space that fits, if there is one */
-				while (cut > 0 && s[cut] != ' ')
-					cut--;
-				if (cut == 0)
-					cut = fit;
-			}
-			snprintf(out[n++], sizeof(out[0]), "%.*s", (int)cut, s);
-			s += cut;
-			while (*s == ' ')
-				s++;
-		} while (*s != '\0' && n < max);
-	}
+	for (int i = 0; i < f->ntext && n < max; i++)
+		n += view_form_wrap_one(f->text[i], width, out + n, max - n);
 	return n;
+}
+
+/* view_form_stars: as many stars as value has characters, into out. */
+static void
+view_form_stars(const char *value, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (const char *p = value; *p != '\0' && o + 1 < outlen; p++)
+		if ((*p & 0xc0) != 0x80)
+			out[o++] = '*';
+	out[o] = '\0';
+}
+
+/* view_form_draw_error: the error's lines from row y, under the fields
+ * at x; returns the row after them. */
+static int
+view_form_draw_error(struct ui *ui, char (*lines)[200], int n, int y, int x, int w, int last)
+{
+	attrset(ui_attr(ui, UI_ERROR));
+	for (int i = 0; i < n && y < last; i++, y++)
+		ui_put(y, x, lines[i], w);
+	attrset(A_NORMAL);
+	return y;
 }
 
 static void
 view_form_draw(struct ui *ui, void *state)
 {
 	struct form *f = state;
-	int top, height, w = VIEW_FORM_WIDTH, h, y0, x0, y, fx, fw, ntext;
-	char text[FORM_MAX_TEXT * 3][200];
+	int top, height, w = VIEW_FORM_WIDTH, h, y0, x0, y, fx, fw, ntext, nerr = 0;
+	char text[FORM_MAX_TEXT * 3][200], err[VIEW_FORM_ERROR_LINES][200];
 
 	ui_body(ui, &top, &height);
 	if (w > COLS - 2)
 		w = COLS - 2;
 	ntext = view_form_wrap(f, w - 4, text, FORM_MAX_TEXT * 3);
-	h = 2 + ntext + (ntext ? 1 : 0) + f->nfields + (f->error[0] ? 1 : 0) + 1;
+	if (f->error[0] != '\0') {
+		char line[240];
+		snprintf(line, sizeof(line), "%s%s%s", f->error_field >= 0 ? f->fields[f->error_field].label : "",
+		    f->error_field >= 0 ? ": " : "", f->error);
+		nerr = view_form_wrap_one(line, w - 4, err, VIEW_FORM_ERROR_LINES);
+	}
+	h = 2 + ntext + (ntext ? 1 : 0) + f->nfields + nerr + 1;
 	if (h > height)
 		h = height;
 	y0 = top + (height - h) / 3;
@@ -193,8 +241,11 @@ view_form_draw(struct ui *ui, void *state)
 		y++;
 	for (int i = 0; i < f->nfields && y < y0 + h - 1; i++, y++) {
 		const struct form_field *x = &f->fields[i];
-		const char *shown = view_form_tail(x->value, fw);
+		char stars[FORM_VALUE];
+		const char *shown;
 
+		view_form_stars(x->value, stars, sizeof(stars));
+		shown = view_form_tail(x->secret ? stars : x->value, fw);
 		attrset(i == f->error_field ? ui_attr(ui, UI_ERROR) : ui_attr(ui, UI_HEADING));
 		ui_put(y, x0 + 2, x->label, VIEW_FORM_LABEL - 1);
 		attrset(A_UNDERLINE);
@@ -207,15 +258,12 @@ view_form_draw(struct ui *ui, void *state)
 		attrset(A_NORMAL);
 		if (i == f->focus)
 			ui_cursor(ui, y, fx + text_width(shown));
+		/* the error goes right under the field it is about */
+		if (i == f->error_field)
+			y = view_form_draw_error(ui, err, nerr, y + 1, x0 + 2, w - 4, y0 + h - 1) - 1;
 	}
-	if (f->error[0] != '\0' && y < y0 + h - 1) {
-		char line[240];
-		snprintf(line, sizeof(line), "%s%s%s", f->error_field >= 0 ? f->fields[f->error_field].label : "",
-		    f->error_field >= 0 ? ": " : "", f->error);
-		attrset(ui_attr(ui, UI_ERROR));
-		ui_put(y, x0 + 2, line, w - 4);
-		attrset(A_NORMAL);
-	}
+	if (f->error_field < 0)
+		view_form_draw_error(ui, err, nerr, y, x0 + 2, w - 4, y0 + h - 1);
 }
 
 static void

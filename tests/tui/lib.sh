@@ -222,7 +222,8 @@ dead_status() {
 # type_text SESSION TEXT: type TEXT literally; key SESSION KEY...: press keys
 # by tmux's names (Enter, Tab, C-u, Up).
 type_text() {
-	tmx send-keys -t "$1" -l "$2"
+	# -- so text that starts with a dash ("-3") is typed, not an option
+	tmx send-keys -t "$1" -l -- "$2"
 }
 key() {
 	s=$1

@@ -2,6 +2,7 @@
 ## commands from a shell, and the console driven through tmux.
 TUI_TESTS = tests/tui/test-cli.sh tests/tui/test-console.sh \
 	tests/tui/test-admin-cli.sh tests/tui/test-admin-console.sh \
-	tests/tui/test-board.sh tests/tui/test-setup-cli.sh
+	tests/tui/test-board.sh tests/tui/test-setup-cli.sh \
+	tests/tui/test-setup-console.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

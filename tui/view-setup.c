@@ -1,0 +1,1186 @@
+/* view-setup.c: the studio's setup, screen 7: rooms, services, staff,
+ * weekly hours, exceptions and blackouts, buffers and settings, one
+ * section at a time (h and l, or the arrows, move between them), each a
+ * list with a cursor. a adds, Enter or e edits, d deletes a weekly rule or
+ * an exception; each opens a form whose Enter runs the setup command a
+ * shell would (room-add, staff-edit, rule-add, settings-set, ...) with the
+ * form's values as its options, so what the command refuses shows at the
+ * field it names and nothing is written.
+ *
+ * An admin changes everything. A staff member sees and changes only their
+ * own hours and exceptions (--staff SELF); rooms, services, buffers and
+ * settings they may read, and the staff list (rates) is for an admin. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tui/fmt.h"
+#include "tui/form.h"
+#include "tui/model-setup.h"
+#include "tui/table.h"
+#include "tui/text.h"
+#include "tui/ui.h"
+
+enum view_setup_section {
+	VS_ROOMS, VS_SERVICES, VS_STAFF, VS_HOURS, VS_EXCEPTIONS, VS_BUFFERS, VS_SETTINGS, VS_N
+};
+
+/* How a form's field reaches the command. */
+enum view_setup_pass {
+	VS_NO,          /* not in this form */
+	VS_OPT,         /* --NAME=VALUE (NAME with '-' for '_') */
+	VS_POS,         /* a positional argument, in the order of the fields */
+	VS_FLAG,        /* yes: --NAME; no or blank: nothing */
+	VS_FOR,         /* "studio", "room NAME" or "staff NAME": --studio, --room, --staff */
+	VS_PASSWORD,    /* REDLIGHT_NEW_PASSWORD while the command runs */
+};
+
+/* One field of a section's forms. name is what the setup functions of
+ * db/migrations/0006_setup.sql call it in their errors (setup_fail), so
+ * a refusal lands here; col is the model's column that fills it in an
+ * edit form (-1: none). */
+struct view_setup_field {
+	const char *label;
+	const char *name;
+	const char *hint;
+	int col;
+	enum view_setup_pass add, edit;
+};
+
+struct view_setup_def {
+	const char *label;          /* on the section bar */
+	const char *noun;           /* "room" */
+	const char *nouns;          /* "rooms" */
+	const char *add_cmd;        /* NULL: nothing to add */
+	const char *edit_cmd;       /* NULL: nothing to edit */
+	const char *del_cmd;        /* NULL: nothing to delete */
+	int staff_own;              /* staff change their own (hours, exceptions) */
+	const struct view_setup_field *fields;
+};
+
+/* A value the commands call "for": where the errors about it land. */
+#define VIEW_SETUP_FOR_HINT "studio, room NAME or staff NAME"
+
+static const struct view_setup_field view_setup_room_fields[] = {
+	{ "Name", "name", "what everyone calls it", MODEL_SETUP_ROOM_NAME, VS_POS, VS_OPT },
+	{ "Capacity", "capacity", "people, 1 to 1000", MODEL_SETUP_ROOM_CAPACITY, VS_OPT, VS_OPT },
+	{ "Tags", "tags", "a,b: what services look for", MODEL_SETUP_ROOM_TAGS, VS_OPT, VS_OPT },
+	{ "Equipment", "equipment", "a,b", MODEL_SETUP_ROOM_EQUIPMENT, VS_OPT, VS_OPT },
+	{ "Colour", "color", "#rrggbb on the board", MODEL_SETUP_ROOM_COLOR, VS_OPT, VS_OPT },
+	{ "Description", "description", "for the booking page", MODEL_SETUP_ROOM_DESCRIPTION, VS_OPT,
+	    VS_OPT },
+	{ "Active", "active", "yes or no (no: not bookable)", MODEL_SETUP_ROOM_ACTIVE, VS_NO, VS_OPT },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_field view_setup_service_fields[] = {
+	{ "Name", "name", "what artists book", MODEL_SETUP_SERVICE_NAME, VS_POS, VS_OPT },
+	{ "Duration", "duration", "minutes, a multiple of 15", MODEL_SETUP_SERVICE_DURATION, VS_OPT,
+	    VS_OPT },
+	{ "Price", "price", "cents: 9000 is 90.00", MODEL_SETUP_SERVICE_PRICE, VS_OPT, VS_OPT },
+	{ "Engineer", "engineer", "yes or no: needs an engineer", MODEL_SETUP_SERVICE_ENGINEER, VS_FLAG,
+	    VS_OPT },
+	{ "Skill", "skill", "the engineer's skill, or blank", MODEL_SETUP_SERVICE_SKILL, VS_OPT, VS_OPT },
+	{ "Room tags", "room_tags", "a,b: the rooms it fits", MODEL_SETUP_SERVICE_ROOM_TAGS, VS_OPT,
+	    VS_OPT },
+	{ "Add-on", "addon", "yes or no", MODEL_SETUP_SERVICE_ADDON, VS_FLAG, VS_OPT },
+	{ "Description", "description", "for the booking page", MODEL_SETUP_SERVICE_DESCRIPTION, VS_OPT,
+	    VS_OPT },
+	{ "Active", "active", "yes or no (no: not bookable)", MODEL_SETUP_SERVICE_ACTIVE, VS_NO, VS_OPT },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_field view_setup_staff_fields[] = {
+	{ "Email", "email", "they sign in with it", MODEL_SETUP_STAFF_EMAIL, VS_POS, VS_NO },
+	{ "Name", "name", "as the board shows it", MODEL_SETUP_STAFF_NAME, VS_POS, VS_OPT },
+	{ "Skills", "skills", "a,b: mixing,tracking", MODEL_SETUP_STAFF_SKILLS, VS_OPT, VS_OPT },
+	{ "Rate", "rate", "cents an hour", MODEL_SETUP_STAFF_RATE, VS_OPT, VS_OPT },
+	{ "Password", "password", "blank: cannot sign in yet", -1, VS_PASSWORD, VS_NO },
+	{ "Active", "active", "yes or no (no: retired)", MODEL_SETUP_STAFF_ACTIVE, VS_NO, VS_OPT },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_field view_setup_rule_fields[] = {
+	{ "For", "target", VIEW_SETUP_FOR_HINT, -1, VS_FOR, VS_NO },
+	{ "Days", "days", "mon,tue,... weekdays, weekends, daily", -1, VS_OPT, VS_NO },
+	{ "From", "from", "HH:MM", -1, VS_OPT, VS_NO },
+	{ "To", "to", "HH:MM (24:00: midnight)", -1, VS_OPT, VS_NO },
+	{ "Effective from", "effective_from", "YYYY-MM-DD, blank: from now on", -1, VS_OPT, VS_NO },
+	{ "Effective to", "effective_to", "YYYY-MM-DD, blank: for good", -1, VS_OPT, VS_NO },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_field view_setup_exception_fields[] = {
+	{ "For", "target", VIEW_SETUP_FOR_HINT, -1, VS_FOR, VS_NO },
+	{ "Start", "start", "YYYY-MM-DD HH:MM (or a day)", -1, VS_OPT, VS_NO },
+	{ "End", "end", "YYYY-MM-DD HH:MM (or a day)", -1, VS_OPT, VS_NO },
+	{ "Reason", "reason", "time off, holiday, repairs", -1, VS_OPT, VS_NO },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_field view_setup_buffer_fields[] = {
+	{ "Before", "before", "minutes of setup, 0 to 1440", MODEL_SETUP_BUFFER_BEFORE, VS_NO, VS_OPT },
+	{ "After", "after", "minutes of teardown, 0 to 1440", MODEL_SETUP_BUFFER_AFTER, VS_NO, VS_OPT },
+	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
+};
+
+static const struct view_setup_def view_setup_defs[VS_N] = {
+	[VS_ROOMS] = { "Rooms", "room", "rooms", "room-add", "room-edit", NULL, 0,
+	    view_setup_room_fields },
+	[VS_SERVICES] = { "Services", "service", "services", "service-add", "service-edit", NULL, 0,
+	    view_setup_service_fields },
+	[VS_STAFF] = { "Staff", "staff member", "staff", "staff-add", "staff-edit", NULL, 0,
+	    view_setup_staff_fields },
+	[VS_HOURS] = { "Hours", "weekly rule", "weekly rules", "rule-add", NULL, "rule-del", 1,
+	    view_setup_rule_fields },
+	[VS_EXCEPTIONS] = { "Exceptions", "exception", "exceptions", "exception-add", NULL,
+	    "exception-del", 1, view_setup_exception_fields },
+	[VS_BUFFERS] = { "Buffers", "buffer", "buffers", NULL, "buffer-set", NULL, 0,
+	    view_setup_buffer_fields },
+	[VS_SETTINGS] = { "Settings", "setting", "settings", NULL, "settings-set", NULL, 0, NULL },
+};
+
+/* The settings in the order shown, each with a label for its form and
+ * the format settings-set takes. Keys the database has and this does not
+ * show after them, read-only. */
+static const struct {
+	const char *key, *label, *about, *hint;
+	int editable;
+} view_setup_settings[] = {
+	{ "studio_name", "Studio name", "the name on the title bar and the web", "text", 1 },
+	{ "timezone", "Time zone", "studio time for hours and bookings", "IANA name: America/Toronto", 1 },
+	{ "lead_time_min", "Lead time", "minutes between booking and session", "minutes, 0 or more", 1 },
+	{ "horizon_days", "Horizon", "days ahead artists may book", "days, 1 to 3660", 1 },
+	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, 1 to 1440", 1 },
+	{ "tax_rate_bp", "Tax", "tax in basis points (1300 is 13%)", "basis points, 0 to 10000", 1 },
+	{ "fee_cents", "Booking fee", "fee on every booking", "cents, 0 or more", 1 },
+	{ "deposit_percent", "Deposit", "share paid when booking", "percent, 0 to 100", 1 },
+	{ "cancellation_tiers", "Refund tiers", "hours before:refund % when canceling",
+	    "hours:percent,... 48:100,24:50,0:0", 1 },
+	{ "reschedule_free_min_hours", "Free until", "hours before a free reschedule", "hours, 0 or more",
+	    1 },
+	{ "reschedule_free_count", "Free moves", "free reschedules per booking", "0 to 100", 1 },
+	{ "reschedule_fee_cents", "Reschedule fee", "fee for one that is not free", "cents, 0 or more",
+	    1 },
+	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
+	{ "capture_mode", "Capture", "when a card is charged", "manual or automatic", 1 },
+	{ "reject_action", "On rejection", "what a rejection does to a payment", "cancel or refund", 1 },
+	{ "currency", "Currency", "fixed when the studio was set up", "", 0 },
+};
+#define VIEW_SETUP_NSETTINGS (sizeof(view_setup_settings) / sizeof(view_setup_settings[0]))
+
+struct view_setup {
+	struct ui *ui;
+	struct model_setup m;
+	int loaded;
+	int section;
+	struct table t[VS_N];
+	size_t *set_rows;           /* the settings' rows in the order shown */
+	size_t nset;
+	char select[FORM_VALUE];    /* after an add: the name to put the cursor on */
+	char cell[256];
+};
+
+/* What a form acts on, kept with it. */
+struct view_setup_form {
+	struct view_setup *v;       /* the screen below (it outlives the form) */
+	int section;
+	int edit;
+	char target[64];            /* edit: the id (buffers: of the scope) */
+	char scope[16];             /* buffers: room, service, staff */
+	const struct view_setup_field *spec[FORM_MAX_FIELDS];
+	char orig[FORM_MAX_FIELDS][FORM_VALUE];
+};
+
+/* The bottom line: the keys that work in this section, for this user. */
+static char view_setup_keyline[160];
+
+static int
+view_setup_admin(struct ui *ui)
+{
+	const struct db_actor *me = ui_actor(ui);
+
+	return me != NULL && strcmp(me->role, "admin") == 0;
+}
+
+/* view_setup_own: a staff member's staff id, "" for an admin or someone
+ * without a staff record. */
+static const char *
+view_setup_own(struct ui *ui)
+{
+	const struct db_actor *me = ui_actor(ui);
+
+	return me != NULL && !view_setup_admin(ui) ? me->staff_id : "";
+}
+
+/* view_setup_may: the user may change what section holds. */
+static int
+view_setup_may(struct ui *ui, int section)
+{
+	return view_setup_admin(ui) || (view_setup_defs[section].staff_own && view_setup_own(ui)[0]);
+}
+
+/* view_setup_hidden: the section is not for this user to see at all. */
+static int
+view_setup_hidden(struct ui *ui, int section)
+{
+	return !view_setup_admin(ui) && section == VS_STAFF;
+}
+
+static const struct model_setup_table *
+view_setup_table(struct view_setup *v, int section)
+{
+	switch (section) {
+	case VS_ROOMS:
+		return &v->m.rooms;
+	case VS_SERVICES:
+		return &v->m.services;
+	case VS_STAFF:
+		return &v->m.staff;
+	case VS_HOURS:
+		return &v->m.rules;
+	case VS_EXCEPTIONS:
+		return &v->m.exceptions;
+	case VS_BUFFERS:
+		return &v->m.buffers;
+	default:
+		return &v->m.settings;
+	}
+}
+
+/* view_setup_rows: how many rows section shows. */
+static size_t
+view_setup_rows(struct view_setup *v, int section)
+{
+	if (view_setup_hidden(v->ui, section))
+		return 0;
+	if (section == VS_HOURS || section == VS_EXCEPTIONS) {
+		/* a staff account without a staff record has no hours of its own */
+		if (!view_setup_admin(v->ui) && view_setup_own(v->ui)[0] == '\0')
+			return 0;
+	}
+	return section == VS_SETTINGS ? v->nset : view_setup_table(v, section)->n;
+}
+
+/* view_setup_model_row: the model's row of a shown row (settings are
+ * shown in an order of their own). */
+static size_t
+view_setup_model_row(struct view_setup *v, int section, size_t row)
+{
+	if (section == VS_SETTINGS)
+		return row < v->nset ? v->set_rows[row] : (size_t)-1;
+	return row;
+}
+
+static const char *
+view_setup_get(struct view_setup *v, int section, size_t row, int col)
+{
+	return model_setup_cell(view_setup_table(v, section), view_setup_model_row(v, section, row),
+	    (size_t)col);
+}
+
+/* view_setup_key_of: what identifies a row across reloads: its id, a
+ * buffer's target, a setting's key. */
+static const char *
+view_setup_key_of(struct view_setup *v, int section, size_t row)
+{
+	if (section == VS_BUFFERS)
+		return view_setup_get(v, section, row, MODEL_SETUP_BUFFER_TARGET_ID);
+	return view_setup_get(v, section, row, 0);
+}
+
+/* view_setup_setting: the settings table's index of key, -1 when none. */
+static int
+view_setup_setting(const char *key)
+{
+	for (size_t i = 0; i < VIEW_SETUP_NSETTINGS; i++)
+		if (strcmp(view_setup_settings[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* view_setup_order: the settings rows in the order shown. */
+static void
+view_setup_order(struct view_setup *v)
+{
+	const struct model_setup_table *t = &v->m.settings;
+
+	free(v->set_rows);
+	v->set_rows = calloc(t->n ? t->n : 1, sizeof(*v->set_rows));
+	if (v->set_rows == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	v->nset = 0;
+	for (size_t i = 0; i < VIEW_SETUP_NSETTINGS; i++)
+		for (size_t r = 0; r < t->n; r++)
+			if (strcmp(model_setup_cell(t, r, MODEL_SETUP_SETTING_KEY), view_setup_settings[i].key) == 0)
+				v->set_rows[v->nset++] = r;
+	for (size_t r = 0; r < t->n; r++)
+		if (view_setup_setting(model_setup_cell(t, r, MODEL_SETUP_SETTING_KEY)) < 0)
+			v->set_rows[v->nset++] = r;
+}
+
+/* view_setup_load: every section, all or nothing; the cursors stay on
+ * the rows they were on. */
+static int
+view_setup_load(struct ui *ui, struct view_setup *v)
+{
+	char at[VS_N][64];
+	struct model_setup m;
+	const char *own = view_setup_own(ui);
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if ((rc = model_setup_load(ui_db(ui), own[0] ? own : NULL, &m, &e)) != 0) {
+		ui_message(ui, 1, "cannot load the setup: %s", e.msg);
+		return rc;
+	}
+	for (int s = 0; s < VS_N; s++)
+		snprintf(at[s], sizeof(at[s]), "%s",
+		    v->t[s].cursor < v->t[s].n ? view_setup_key_of(v, s, v->t[s].cursor) : "");
+	model_setup_free(&v->m);
+	v->m = m;
+	view_setup_order(v);
+	v->loaded = 1;
+	for (int s = 0; s < VS_N; s++) {
+		size_t n = view_setup_rows(v, s);
+		table_set_rows(&v->t[s], n);
+		for (size_t r = 0; at[s][0] != '\0' && r < n; r++)
+			if (strcmp(view_setup_key_of(v, s, r), at[s]) == 0)
+				v->t[s].cursor = r;
+	}
+	if (v->select[0] != '\0') {
+		/* the name column is the second in rooms, services and staff */
+		for (size_t r = 0; r < view_setup_rows(v, v->section); r++)
+			if (strcasecmp(view_setup_get(v, v->section, r, 1), v->select) == 0)
+				v->t[v->section].cursor = r;
+		v->select[0] = '\0';
+	}
+	return 0;
+}
+
+static void *
+view_setup_enter(struct ui *ui, void *arg)
+{
+	struct view_setup *v = calloc(1, sizeof(*v));
+
+	(void)arg;
+	if (v == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	v->ui = ui;
+	/* staff come for their own hours */
+	v->section = view_setup_admin(ui) ? VS_ROOMS : VS_HOURS;
+	view_setup_load(ui, v);
+	return v;
+}
+
+static void
+view_setup_leave(struct ui *ui, void *state)
+{
+	struct view_setup *v = state;
+
+	(void)ui;
+	model_setup_free(&v->m);
+	free(v->set_rows);
+	free(v);
+}
+
+/* ---- drawing ---- */
+
+/* view_setup_money: cents as money, "-" when there are none. */
+static const char *
+view_setup_money(struct view_setup *v, const char *cents)
+{
+	if (cents[0] == '\0')
+		return "-";
+	fmt_money(strtoll(cents, NULL, 10), v->cell, sizeof(v->cell));
+	return v->cell;
+}
+
+/* view_setup_for: who a rule or exception is for: "studio", "room
+ * Studio A", "staff Eli Engineer". */
+static const char *
+view_setup_for(struct view_setup *v, int section, size_t row, int type_col, int name_col)
+{
+	const char *type = view_setup_get(v, section, row, type_col);
+
+	if (strcmp(type, "studio") == 0)
+		return "studio";
+	snprintf(v->cell, sizeof(v->cell), "%s %s", type, view_setup_get(v, section, row, name_col));
+	return v->cell;
+}
+
+static const char *
+view_setup_cell(void *arg, size_t row, int col)
+{
+	struct view_setup *v = arg;
+	int s = v->section;
+	const char *x;
+
+#define G(c) view_setup_get(v, s, row, (c))
+	switch (s) {
+	case VS_ROOMS: {
+		static const int cols[] = { MODEL_SETUP_ROOM_NAME, MODEL_SETUP_ROOM_CAPACITY,
+			MODEL_SETUP_ROOM_ACTIVE, MODEL_SETUP_ROOM_TAGS, MODEL_SETUP_ROOM_EQUIPMENT };
+		x = G(cols[col]);
+		return x[0] ? x : "-";
+	}
+	case VS_SERVICES:
+		switch (col) {
+		case 0:
+			return G(MODEL_SETUP_SERVICE_NAME);
+		case 1:
+			return G(MODEL_SETUP_SERVICE_DURATION);
+		case 2:
+			return view_setup_money(v, G(MODEL_SETUP_SERVICE_PRICE));
+		case 3:
+			if (strcmp(G(MODEL_SETUP_SERVICE_ENGINEER), "yes") != 0)
+				return "-";
+			x = G(MODEL_SETUP_SERVICE_SKILL);
+			return x[0] ? x : "yes";
+		case 4:
+			x = G(MODEL_SETUP_SERVICE_ROOM_TAGS);
+			return x[0] ? x : "-";
+		case 5:
+			return G(MODEL_SETUP_SERVICE_ADDON);
+		default:
+			return G(MODEL_SETUP_SERVICE_ACTIVE);
+		}
+	case VS_STAFF:
+		switch (col) {
+		case 0:
+			return G(MODEL_SETUP_STAFF_NAME);
+		case 1:
+			return G(MODEL_SETUP_STAFF_EMAIL);
+		case 2:
+			return view_setup_money(v, G(MODEL_SETUP_STAFF_RATE));
+		case 3:
+			return G(MODEL_SETUP_STAFF_ACTIVE);
+		default:
+			x = G(MODEL_SETUP_STAFF_SKILLS);
+			return x[0] ? x : "-";
+		}
+	case VS_HOURS:
+		switch (col) {
+		case 0:
+			return view_setup_for(v, s, row, MODEL_SETUP_RULE_TARGET_TYPE,
+			    MODEL_SETUP_RULE_TARGET_NAME);
+		case 1:
+			return G(MODEL_SETUP_RULE_DAYS);
+		case 2:
+			snprintf(v->cell, sizeof(v->cell), "%s-%s", G(MODEL_SETUP_RULE_FROM), G(MODEL_SETUP_RULE_TO));
+			return v->cell;
+		default:
+			if (!G(MODEL_SETUP_RULE_EFFECTIVE_FROM)[0] && !G(MODEL_SETUP_RULE_EFFECTIVE_TO)[0])
+				return "always";
+			snprintf(v->cell, sizeof(v->cell), "%s..%s", G(MODEL_SETUP_RULE_EFFECTIVE_FROM),
+			    G(MODEL_SETUP_RULE_EFFECTIVE_TO));
+			return v->cell;
+		}
+	case VS_EXCEPTIONS:
+		switch (col) {
+		case 0:
+			return view_setup_for(v, s, row, MODEL_SETUP_EXCEPTION_TARGET_TYPE,
+			    MODEL_SETUP_EXCEPTION_TARGET_NAME);
+		case 1:
+			return G(MODEL_SETUP_EXCEPTION_START);
+		case 2:
+			return G(MODEL_SETUP_EXCEPTION_END);
+		default:
+			x = G(MODEL_SETUP_EXCEPTION_REASON);
+			return x[0] ? x : "-";
+		}
+	case VS_BUFFERS:
+		switch (col) {
+		case 0:
+			return G(MODEL_SETUP_BUFFER_SCOPE);
+		case 1:
+			return G(MODEL_SETUP_BUFFER_NAME);
+		case 2:
+			return G(MODEL_SETUP_BUFFER_BEFORE);
+		case 3:
+			return G(MODEL_SETUP_BUFFER_AFTER);
+		default:
+			return strcmp(G(MODEL_SETUP_BUFFER_ACTIVE), "yes") == 0 ? "" : "inactive";
+		}
+	default: {
+		int k = view_setup_setting(G(MODEL_SETUP_SETTING_KEY));
+		switch (col) {
+		case 0:
+			return G(MODEL_SETUP_SETTING_KEY);
+		case 1:
+			return G(MODEL_SETUP_SETTING_VALUE);
+		default:
+			return k >= 0 ? view_setup_settings[k].about : "read-only";
+		}
+	}
+	}
+#undef G
+}
+
+static enum ui_style
+view_setup_style(void *arg, size_t row, int col)
+{
+	struct view_setup *v = arg;
+	int s = v->section, active = -1;
+
+	(void)col;
+	if (s == VS_ROOMS)
+		active = MODEL_SETUP_ROOM_ACTIVE;
+	else if (s == VS_SERVICES)
+		active = MODEL_SETUP_SERVICE_ACTIVE;
+	else if (s == VS_STAFF)
+		active = MODEL_SETUP_STAFF_ACTIVE;
+	else if (s == VS_BUFFERS)
+		active = MODEL_SETUP_BUFFER_ACTIVE;
+	/* what is retired shows dim */
+	if (active >= 0 && strcmp(view_setup_get(v, s, row, active), "no") == 0)
+		return UI_DIM;
+	return UI_STYLE_COUNT;
+}
+
+/* view_setup_keys: the bottom line for the section on screen. */
+static void
+view_setup_keys(struct ui *ui, struct view_setup *v)
+{
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	int may = view_setup_may(ui, v->section);
+	size_t o = 0;
+
+	view_setup_keyline[0] = '\0';
+	if (may && d->add_cmd != NULL)
+		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "a add  ");
+	if (may && d->edit_cmd != NULL)
+		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "Enter edit  ");
+	if (may && d->del_cmd != NULL)
+		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "d delete  ");
+	snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o,
+	    "h/l section  Tab views  r refresh  ? help  q quit");
+}
+
+/* view_setup_note: the line under the section bar. */
+static void
+view_setup_note(struct ui *ui, struct view_setup *v, char *out, size_t len)
+{
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	const struct model_studio *st = ui_studio_need(ui);
+	size_t n = view_setup_rows(v, v->section);
+
+	if (!v->loaded) {
+		snprintf(out, len, "not loaded (r to retry)");
+	} else if (view_setup_hidden(ui, v->section)) {
+		snprintf(out, len, "The staff list is for an admin.");
+	} else if (!view_setup_may(ui, v->section)) {
+		if (d->staff_own)
+			snprintf(out, len, "You have no staff record, so no hours of your own; an admin can add one.");
+		else
+			snprintf(out, len, "Read-only: only an admin may change the %s.", d->nouns);
+	} else if (v->section == VS_HOURS || v->section == VS_EXCEPTIONS) {
+		snprintf(out, len, "%s%zu %s%s, studio time%s%s%s", view_setup_admin(ui) ? "" : "your ", n,
+		    n == 1 ? d->noun : d->nouns, v->section == VS_EXCEPTIONS ? " not yet over" : "",
+		    st ? " (" : "", st ? st->timezone : "", st ? ")" : "");
+	} else if (v->section == VS_SETTINGS) {
+		snprintf(out, len, "%zu settings; Enter changes the one at the cursor", n);
+	} else if (v->section == VS_BUFFERS) {
+		snprintf(out, len, "minutes kept free before and after a session; Enter changes them");
+	} else {
+		size_t off = 0;
+		for (size_t r = 0; r < n; r++)
+			off += view_setup_style(v, r, 0) == UI_DIM;
+		if (off > 0)
+			snprintf(out, len, "%zu %s, %zu inactive (dim)", n, n == 1 ? d->noun : d->nouns, off);
+		else
+			snprintf(out, len, "%zu %s", n, n == 1 ? d->noun : d->nouns);
+	}
+}
+
+static void
+view_setup_draw(struct ui *ui, void *state)
+{
+	static const struct table_col rooms[] = {
+		{ "NAME", 20 }, { "CAP", 4 }, { "ACTIVE", 6 }, { "TAGS", 22 }, { "EQUIPMENT", 0 },
+	};
+	static const struct table_col services[] = {
+		{ "NAME", 20 }, { "MIN", 4 }, { "PRICE", 10 }, { "ENGINEER", 10 }, { "ROOM TAGS", 14 },
+		{ "ADD-ON", 6 }, { "ACTIVE", 6 },
+	};
+	static const struct table_col staff[] = {
+		{ "NAME", 18 }, { "EMAIL", 26 }, { "RATE/H", 9 }, { "ACTIVE", 6 }, { "SKILLS", 0 },
+	};
+	static const struct table_col hours[] = {
+		{ "FOR", 24 }, { "DAYS", 27 }, { "HOURS", 11 }, { "EFFECTIVE", 0 },
+	};
+	static const struct table_col exceptions[] = {
+		{ "FOR", 24 }, { "FROM", 16 }, { "TO", 16 }, { "REASON", 0 },
+	};
+	static const struct table_col buffers[] = {
+		{ "KIND", 7 }, { "NAME", 22 }, { "BEFORE", 6 }, { "AFTER", 6 }, { "", 0 },
+	};
+	static const struct table_col settings[] = {
+		{ "SETTING", 25 }, { "VALUE", 22 }, { "ABOUT", 0 },
+	};
+	static const struct {
+		const struct table_col *cols;
+		int n;
+	} layout[VS_N] = {
+		[VS_ROOMS] = { rooms, 5 }, [VS_SERVICES] = { services, 7 }, [VS_STAFF] = { staff, 5 },
+		[VS_HOURS] = { hours, 4 }, [VS_EXCEPTIONS] = { exceptions, 4 },
+		[VS_BUFFERS] = { buffers, 5 }, [VS_SETTINGS] = { settings, 3 },
+	};
+	struct view_setup *v = state;
+	struct table_src src = { view_setup_cell, NULL, view_setup_style, v };
+	int top, height, x = 1;
+	char note[200];
+
+	ui_body(ui, &top, &height);
+	view_setup_keys(ui, v);
+	attrset(ui_attr(ui, UI_HEADING));
+	ui_put(top + 1, x, "SETUP", 5);
+	x += 7;
+	for (int s = 0; s < VS_N && x < COLS - 1; s++) {
+		char label[24];
+		int w;
+		snprintf(label, sizeof(label), " %s ", view_setup_defs[s].label);
+		w = text_width(label);
+		if (x + w > COLS - 1)
+			w = COLS - 1 - x;
+		attrset(s == v->section ? ui_attr(ui, UI_CURSOR) | A_BOLD : A_NORMAL);
+		ui_put(top + 1, x, label, w);
+		x += w;
+	}
+	attrset(A_NORMAL);
+
+	view_setup_note(ui, v, note, sizeof(note));
+	attrset(ui_attr(ui, UI_DIM));
+	ui_put(top + 2, 1, note, COLS - 2);
+	attrset(A_NORMAL);
+	if (view_setup_rows(v, v->section) == 0) {
+		const struct view_setup_def *d = &view_setup_defs[v->section];
+		if (v->loaded && !view_setup_hidden(ui, v->section) && view_setup_may(ui, v->section)) {
+			snprintf(note, sizeof(note), "no %s yet%s", d->nouns,
+			    d->add_cmd ? "; a adds one" : "");
+			attrset(ui_attr(ui, UI_DIM));
+			ui_put(top + 4, 3, note, COLS - 4);
+			attrset(A_NORMAL);
+		}
+		return;
+	}
+	table_draw(ui, &v->t[v->section], top + 3, height - 3, layout[v->section].cols,
+	    layout[v->section].n, &src);
+}
+
+/* ---- forms ---- */
+
+/* An argument vector whose strings are its own. */
+struct view_setup_argv {
+	char *v[2 * FORM_MAX_FIELDS + 8];
+	int n;
+};
+
+static void
+view_setup_push(struct view_setup_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+view_setup_push(struct view_setup_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (a->n >= (int)(sizeof(a->v) / sizeof(a->v[0])) - 1)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	a->v[a->n] = malloc((size_t)len + 1);
+	if (a->v[a->n] == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	va_start(ap, fmt);
+	vsnprintf(a->v[a->n], (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	a->v[++a->n] = NULL;
+}
+
+static void
+view_setup_argv_free(struct view_setup_argv *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+/* view_setup_option: a field's name as the command's option
+ * ("room_tags" -> "room-tags"). */
+static void
+view_setup_option(const char *name, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		out[i] = name[i] == '_' ? '-' : name[i];
+	out[i] = '\0';
+}
+
+/* view_setup_refuse: a form error that is the form's own (how "For" or a
+ * yes/no is written), at field; FORM_KEEP. */
+static enum form_result
+view_setup_refuse(struct form *f, const char *field, const char *msg)
+{
+	struct err e;
+
+	err_set(&e, ERR_INVALID, field, "%s", msg);
+	form_fail(f, &e);
+	return FORM_KEEP;
+}
+
+/* view_setup_for_arg: the For field as the command's option, into a.
+ * Returns 0, or -1 when it is not written as one. */
+static int
+view_setup_for_arg(struct view_setup_argv *a, const char *value)
+{
+	char word[16];
+	size_t n;
+
+	while (*value == ' ')
+		value++;
+	n = strcspn(value, " ");
+	snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1), value);
+	value += n;
+	while (*value == ' ')
+		value++;
+	if (strcasecmp(word, "studio") == 0 && *value == '\0')
+		view_setup_push(a, "--studio");
+	else if (strcasecmp(word, "room") == 0 || strcasecmp(word, "staff") == 0)
+		view_setup_push(a, "--%s=%s", strcasecmp(word, "room") == 0 ? "room" : "staff", value);
+	else
+		return -1;
+	return 0;
+}
+
+/* view_setup_yes: a yes/no field as a flag: 1 yes, 0 no or blank, -1
+ * neither (the words setup_bool takes). */
+static int
+view_setup_yes(const char *s)
+{
+	static const char *const yes[] = { "yes", "y", "true", "on", "1" };
+	static const char *const no[] = { "no", "n", "false", "off", "0", "" };
+
+	while (*s == ' ')
+		s++;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* view_setup_run: run a's command with REDLIGHT_NEW_PASSWORD set to
+ * password (NULL: unset) for it alone; then free a. The status. */
+static int
+view_setup_run(struct ui *ui, struct view_setup_argv *a, const char *password)
+{
+	const char *was = getenv("REDLIGHT_NEW_PASSWORD");
+	char *saved = was ? strdup(was) : NULL;
+	int status;
+
+	if (was != NULL && saved == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	/* a password in the console's own environment is not for everyone
+	 * the form adds */
+	if (password != NULL && password[0] != '\0')
+		setenv("REDLIGHT_NEW_PASSWORD", password, 1);
+	else
+		unsetenv("REDLIGHT_NEW_PASSWORD");
+	status = ui_run_cmd(ui, a->n, a->v);
+	if (saved != NULL) {
+		setenv("REDLIGHT_NEW_PASSWORD", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("REDLIGHT_NEW_PASSWORD");
+	}
+	view_setup_argv_free(a);
+	return status;
+}
+
+/* view_setup_failed: the command's error at its field. Errors about who
+ * a rule or exception is for name room, staff or target; the form calls
+ * that field For. */
+static enum form_result
+view_setup_failed(struct ui *ui, struct form *f)
+{
+	struct err e = ui_cmd(ui)->last_err;
+
+	if (strcmp(e.field, "room") == 0 || strcmp(e.field, "staff") == 0) {
+		for (int i = 0; i < f->nfields; i++)
+			if (strcmp(f->fields[i].name, "target") == 0)
+				snprintf(e.field, sizeof(e.field), "target");
+	}
+	form_fail(f, &e);
+	return FORM_KEEP;
+}
+
+static enum form_result
+view_setup_submit(struct ui *ui, struct form *f)
+{
+	struct view_setup_form *sf = f->data;
+	const struct view_setup_def *d = &view_setup_defs[sf->section];
+	struct view_setup_argv a = { { 0 }, 0 }, pos = { { 0 }, 0 };
+	const char *password = NULL;
+	char opt[32];
+	int changed = 0, status;
+
+	view_setup_push(&a, "%s", sf->edit ? d->edit_cmd : d->add_cmd);
+	if (sf->section == VS_SETTINGS) {
+		char tiers[FORM_VALUE * 2];
+		const char *value = f->fields[0].value;
+		if (strcmp(value, sf->orig[0]) == 0) {
+			ui_message(ui, 0, "nothing was changed");
+			view_setup_argv_free(&a);
+			return FORM_CLOSE;
+		}
+		if (strcmp(sf->target, "cancellation_tiers") == 0 &&
+		    model_setup_tiers_json(value, tiers, sizeof(tiers)) == 0)
+			value = tiers;
+		view_setup_push(&a, "--");
+		view_setup_push(&a, "%s", sf->target);
+		view_setup_push(&a, "%s", value);
+		goto run;
+	}
+	if (sf->section == VS_BUFFERS)
+		view_setup_push(&a, "--%s=%s", sf->scope, sf->target);
+	if ((sf->section == VS_HOURS || sf->section == VS_EXCEPTIONS) && !view_setup_admin(ui))
+		view_setup_push(&a, "--staff=SELF");
+	if (sf->edit)
+		view_setup_push(&pos, "%s", sf->target);
+	for (int i = 0; i < f->nfields; i++) {
+		const struct view_setup_field *x = sf->spec[i];
+		const char *value = f->fields[i].value;
+		enum view_setup_pass how = sf->edit ? x->edit : x->add;
+		int yes;
+
+		/* an edit sends what changed; an add what was filled in, and its
+		 * names even blank, for the command to say they are needed */
+		if (sf->edit ? strcmp(value, sf->orig[i]) == 0 : (value[0] == '\0' && how != VS_POS))
+			continue;
+		changed = 1;
+		view_setup_option(x->name, opt, sizeof(opt));
+		switch (how) {
+		case VS_OPT:
+			view_setup_push(&a, "--%s=%s", opt, value);
+			break;
+		case VS_POS:
+			view_setup_push(&pos, "%s", value);
+			break;
+		case VS_FLAG:
+			if ((yes = view_setup_yes(value)) < 0) {
+				view_setup_argv_free(&a);
+				view_setup_argv_free(&pos);
+				return view_setup_refuse(f, x->name, "say yes or no");
+			}
+			if (yes)
+				view_setup_push(&a, "--%s", opt);
+			break;
+		case VS_FOR:
+			if (view_setup_for_arg(&a, value) != 0) {
+				view_setup_argv_free(&a);
+				view_setup_argv_free(&pos);
+				return view_setup_refuse(f, x->name, "say studio, room NAME or staff NAME");
+			}
+			break;
+		case VS_PASSWORD:
+			password = value;
+			break;
+		default:
+			break;
+		}
+	}
+	if (sf->edit && !changed) {
+		ui_message(ui, 0, "nothing was changed");
+		view_setup_argv_free(&a);
+		view_setup_argv_free(&pos);
+		return FORM_CLOSE;
+	}
+	/* positionals after "--": a name may start with a dash */
+	view_setup_push(&a, "--");
+	for (int i = 0; i < pos.n; i++)
+		view_setup_push(&a, "%s", pos.v[i]);
+	view_setup_argv_free(&pos);
+run:
+	status = view_setup_run(ui, &a, password);
+	if (status != 0)
+		return view_setup_failed(ui, f);
+	if (!sf->edit && (sf->section == VS_ROOMS || sf->section == VS_SERVICES || sf->section == VS_STAFF))
+		snprintf(sf->v->select, sizeof(sf->v->select), "%s", form_value(f, "name"));
+	return FORM_CLOSE;
+}
+
+static struct form *
+view_setup_form_new(struct view_setup *v, int section, int edit, const char *title)
+{
+	struct form *f = form_new(title, view_setup_submit);
+	struct view_setup_form *sf = calloc(1, sizeof(*sf));
+
+	if (sf == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	sf->v = v;
+	sf->section = section;
+	sf->edit = edit;
+	f->data = sf;
+	f->free_data = free;
+	return f;
+}
+
+/* view_setup_fields: the section's fields for an add (row ignored) or an
+ * edit of row, filled with its values. */
+static void
+view_setup_fields(struct view_setup *v, struct form *f, size_t row)
+{
+	struct view_setup_form *sf = f->data;
+	const struct view_setup_field *x = view_setup_defs[sf->section].fields;
+	int admin = view_setup_admin(v->ui);
+
+	for (; x->label != NULL; x++) {
+		enum view_setup_pass how = sf->edit ? x->edit : x->add;
+		const char *value = "";
+		int i;
+
+		if (how == VS_NO || (how == VS_FOR && !admin))
+			continue;
+		if (sf->edit && x->col >= 0)
+			value = view_setup_get(v, sf->section, row, x->col);
+		else if (how == VS_FOR)
+			value = "studio";
+		if ((i = form_field(f, x->label, x->name, value, x->hint)) < 0)
+			break;
+		f->fields[i].secret = how == VS_PASSWORD;
+		sf->spec[i] = x;
+		snprintf(sf->orig[i], sizeof(sf->orig[i]), "%s", value);
+	}
+}
+
+static void
+view_setup_add(struct ui *ui, struct view_setup *v)
+{
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	const struct model_studio *st = ui_studio_need(ui);
+	struct form *f;
+	char title[64];
+
+	snprintf(title, sizeof(title), "Add %s %s", strchr("aeiou", d->noun[0]) ? "an" : "a", d->noun);
+	f = view_setup_form_new(v, v->section, 0, title);
+	if (v->section == VS_HOURS || v->section == VS_EXCEPTIONS) {
+		if (view_setup_admin(ui))
+			form_text(f, "For the studio, a room or a staff member; times are studio time (%s).",
+			    st ? st->timezone : "the studio's zone");
+		else
+			form_text(f, "Your own %s; times are studio time (%s).",
+			    v->section == VS_HOURS ? "working hours" : "time off",
+			    st ? st->timezone : "the studio's zone");
+	} else if (v->section == VS_STAFF) {
+		form_text(f, "A staff account signs in with this email and password.");
+	}
+	view_setup_fields(v, f, 0);
+	ui_push(ui, &view_form, f);
+}
+
+static void
+view_setup_edit(struct ui *ui, struct view_setup *v)
+{
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	size_t row = v->t[v->section].cursor;
+	struct view_setup_form *sf;
+	struct form *f;
+	char title[120];
+
+	if (v->section == VS_SETTINGS) {
+		const char *key = view_setup_get(v, VS_SETTINGS, row, MODEL_SETUP_SETTING_KEY);
+		int k = view_setup_setting(key);
+		if (k < 0 || !view_setup_settings[k].editable) {
+			ui_message(ui, 0, "%s cannot be changed here", key);
+			return;
+		}
+		snprintf(title, sizeof(title), "Setting %s", key);
+		f = view_setup_form_new(v, VS_SETTINGS, 1, title);
+		sf = f->data;
+		snprintf(sf->target, sizeof(sf->target), "%s", key);
+		form_text(f, "%s: %s.", view_setup_settings[k].label, view_setup_settings[k].about);
+		/* the value is filled in, so the field's hint does not show */
+		form_text(f, "Format: %s.", view_setup_settings[k].hint);
+		form_field(f, view_setup_settings[k].label, key,
+		    view_setup_get(v, VS_SETTINGS, row, MODEL_SETUP_SETTING_VALUE), view_setup_settings[k].hint);
+		snprintf(sf->orig[0], sizeof(sf->orig[0]), "%s", f->fields[0].value);
+		ui_push(ui, &view_form, f);
+		return;
+	}
+	if (v->section == VS_BUFFERS) {
+		snprintf(title, sizeof(title), "Buffers of %s %s",
+		    view_setup_get(v, VS_BUFFERS, row, MODEL_SETUP_BUFFER_SCOPE),
+		    view_setup_get(v, VS_BUFFERS, row, MODEL_SETUP_BUFFER_NAME));
+		f = view_setup_form_new(v, VS_BUFFERS, 1, title);
+		sf = f->data;
+		snprintf(sf->scope, sizeof(sf->scope), "%s",
+		    view_setup_get(v, VS_BUFFERS, row, MODEL_SETUP_BUFFER_SCOPE));
+		snprintf(sf->target, sizeof(sf->target), "%s",
+		    view_setup_get(v, VS_BUFFERS, row, MODEL_SETUP_BUFFER_TARGET_ID));
+		form_text(f, "Time kept free around its sessions, in minutes.");
+		view_setup_fields(v, f, row);
+		ui_push(ui, &view_form, f);
+		return;
+	}
+	snprintf(title, sizeof(title), "Edit %s %s", d->noun, view_setup_get(v, v->section, row, 1));
+	f = view_setup_form_new(v, v->section, 1, title);
+	sf = f->data;
+	snprintf(sf->target, sizeof(sf->target), "%s", view_setup_get(v, v->section, row, 0));
+	if (v->section == VS_STAFF)
+		form_text(f, "%s; active no is refused while they have bookings to come.",
+		    view_setup_get(v, VS_STAFF, row, MODEL_SETUP_STAFF_EMAIL));
+	view_setup_fields(v, f, row);
+	ui_push(ui, &view_form, f);
+}
+
+/* view_setup_delete_submit: the delete form's yes. */
+static enum form_result
+view_setup_delete_submit(struct ui *ui, struct form *f)
+{
+	struct view_setup_form *sf = f->data;
+	struct view_setup_argv a = { { 0 }, 0 };
+
+	view_setup_push(&a, "%s", view_setup_defs[sf->section].del_cmd);
+	view_setup_push(&a, "--");
+	view_setup_push(&a, "%s", sf->target);
+	if (view_setup_run(ui, &a, NULL) != 0)
+		return view_setup_failed(ui, f);
+	return FORM_CLOSE;
+}
+
+static void
+view_setup_delete(struct ui *ui, struct view_setup *v)
+{
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	size_t row = v->t[v->section].cursor;
+	struct view_setup_form *sf;
+	struct form *f;
+	char title[64];
+
+	snprintf(title, sizeof(title), "Delete %s %.8s?", d->noun, view_setup_get(v, v->section, row, 0));
+	f = view_setup_form_new(v, v->section, 0, title);
+	f->submit = view_setup_delete_submit;
+	sf = f->data;
+	snprintf(sf->target, sizeof(sf->target), "%s", view_setup_get(v, v->section, row, 0));
+	if (v->section == VS_HOURS)
+		form_text(f, "%s: %s %s-%s.", view_setup_cell(v, row, 0),
+		    view_setup_get(v, VS_HOURS, row, MODEL_SETUP_RULE_DAYS),
+		    view_setup_get(v, VS_HOURS, row, MODEL_SETUP_RULE_FROM),
+		    view_setup_get(v, VS_HOURS, row, MODEL_SETUP_RULE_TO));
+	else
+		form_text(f, "%s: %s to %s.", view_setup_cell(v, row, 0),
+		    view_setup_get(v, VS_EXCEPTIONS, row, MODEL_SETUP_EXCEPTION_START),
+		    view_setup_get(v, VS_EXCEPTIONS, row, MODEL_SETUP_EXCEPTION_END));
+	form_text(f, "Enter or y deletes it; Esc or n keeps it.");
+	ui_push(ui, &view_form, f);
+}
+
+/* ---- keys ---- */
+
+static const enum keys_action view_setup_actions[] = {
+	KEYS_UP, KEYS_DOWN, KEYS_PAGE_UP, KEYS_PAGE_DOWN, KEYS_TOP, KEYS_BOTTOM, KEYS_LEFT, KEYS_RIGHT,
+	KEYS_OPEN, KEYS_SETUP_ADD, KEYS_SETUP_EDIT, KEYS_SETUP_DELETE, KEYS_REFRESH, KEYS_NONE,
+};
+
+static void
+view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
+{
+	struct view_setup *v = state;
+	const struct view_setup_def *d = &view_setup_defs[v->section];
+	enum keys_action a = keys_action_among(k, view_setup_actions);
+	int have_row = v->t[v->section].cursor < view_setup_rows(v, v->section);
+
+	if (table_key(&v->t[v->section], a))
+		return;
+	switch (a) {
+	case KEYS_LEFT:
+	case KEYS_RIGHT:
+		v->section = (v->section + (a == KEYS_RIGHT ? 1 : VS_N - 1)) % VS_N;
+		return;
+	case KEYS_REFRESH:
+		if (view_setup_load(ui, v) == 0)
+			ui_message(ui, 0, "refreshed the setup");
+		return;
+	case KEYS_SETUP_ADD:
+	case KEYS_SETUP_EDIT:
+	case KEYS_OPEN:
+	case KEYS_SETUP_DELETE:
+		break;
+	default:
+		if (ui_main_key(ui, k))
+			return;
+		if (!k->fkey && k->ch >= 0x20)
+			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		return;
+	}
+	if (!v->loaded)
+		return;
+	if (!view_setup_may(ui, v->section)) {
+		if (d->staff_own)
+			ui_message(ui, 1, "you have no staff record; an admin can give you one");
+		else
+			ui_message(ui, 1, "the %s are for an admin to change; your own hours and exceptions "
+			    "are under Hours and Exceptions", d->nouns);
+		return;
+	}
+	if (a == KEYS_SETUP_ADD) {
+		if (d->add_cmd == NULL)
+			ui_message(ui, 0, "%s are not added: Enter changes the one at the cursor", d->nouns);
+		else
+			view_setup_add(ui, v);
+		return;
+	}
+	if (!have_row) {
+		ui_message(ui, 0, "no %s under the cursor", d->noun);
+		return;
+	}
+	if (a == KEYS_SETUP_DELETE) {
+		if (d->del_cmd == NULL)
+			ui_message(ui, 0, "%s are not deleted: Enter, then Active no, retires one", d->nouns);
+		else
+			view_setup_delete(ui, v);
+		return;
+	}
+	if (d->edit_cmd == NULL)
+		ui_message(ui, 0, "a %s is not edited: add the new one (a), then delete this one (d)", d->noun);
+	else
+		view_setup_edit(ui, v);
+}
+
+static void
+view_setup_change(struct ui *ui, void *state)
+{
+	view_setup_load(ui, state);
+}
+
+const struct view view_setup = {
+	.name = "setup",
+	.status_keys = NULL,
+	.status_text = view_setup_keyline,
+	.enter = view_setup_enter,
+	.leave = view_setup_leave,
+	.resize = NULL,
+	.draw = view_setup_draw,
+	.key = view_setup_key,
+	.change = view_setup_change,
+	.tick = NULL,
+};
