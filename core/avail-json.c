@@ -597,6 +597,27 @@ avail_json_instant(int64_t t)
 	return json_object_new_string(buf);
 }
 
+void
+avail_format_local(const struct tz *tz, int64_t t, char *buf, size_t len)
+{
+	struct tz_local l;
+	int off;
+
+	tz_to_local(tz, t, &l);
+	off = l.utc_offset < 0 ? -l.utc_offset : l.utc_offset;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month, l.day,
+	    l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
+static json_object *
+avail_json_local(const struct tz *tz, int64_t t)
+{
+	char buf[AVAIL_LOCAL_SIZE];
+
+	avail_format_local(tz, t, buf, sizeof(buf));
+	return json_object_new_string(buf);
+}
+
 char *
 avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, size_t n)
 {
@@ -614,6 +635,10 @@ avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, siz
 			json_object_array_add(staff, json_object_new_string(d->staff[sl->staff[k]].id));
 		json_object_object_add(o, "start_at", avail_json_instant(sl->start));
 		json_object_object_add(o, "end_at", avail_json_instant(sl->end));
+		if (d->tz != NULL) {
+			json_object_object_add(o, "start_local", avail_json_local(d->tz, sl->start));
+			json_object_object_add(o, "end_local", avail_json_local(d->tz, sl->end));
+		}
 		json_object_object_add(o, "room_id", json_object_new_string(d->rooms[sl->room].id));
 		json_object_object_add(o, "price_cents", json_object_new_int64(sl->price_cents));
 		json_object_object_add(o, "staff_ids", staff);

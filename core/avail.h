@@ -279,9 +279,23 @@ int avail_data_from_json(const char *json, const struct tz *tz, struct avail_dat
  * Data filled by hand is its maker's to free. */
 void avail_data_free(struct avail_data *d);
 
-/* avail_slots_json: {"slots":[{"start_at","end_at","room_id","price_cents",
- * "staff_ids"}]} for n slots of d, instants as RFC 3339 UTC with 'Z'. The
- * string is the caller's (free()). Cannot fail. */
+/* Room for "2027-06-17T13:00:00-04:00" and its NUL. */
+#define AVAIL_LOCAL_SIZE 26
+
+/* avail_format_local: instant t as the wall clock in tz with its UTC offset,
+ * "2027-06-17T13:00:00-04:00" (RFC 3339), into buf, NUL-terminated; len
+ * should be AVAIL_LOCAL_SIZE (shorter truncates). The offset is whole
+ * minutes: the seconds of an old local mean time are dropped. Cannot
+ * fail. */
+void avail_format_local(const struct tz *tz, int64_t t, char *buf, size_t len);
+
+/* avail_slots_json: {"slots":[{"start_at","end_at","start_local",
+ * "end_local","room_id","price_cents","staff_ids"}]} for n slots of d:
+ * start_at and end_at are RFC 3339 UTC with 'Z'; start_local and end_local
+ * are the same instants as the studio's wall clock in d->tz with its UTC
+ * offset ("2027-06-17T13:00:00-04:00"; omitted when d->tz is NULL), so a
+ * page can show them without a zone database. The string is the caller's
+ * (free()). Cannot fail. */
 char *avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, size_t n);
 
 #endif

@@ -29,7 +29,7 @@ redlightd_LDADD = $(DB_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
 
 # The booking page: plain files, no build step, served at "/".
 staticdir = $(pkgdatadir)/static
-dist_static_DATA = web/static/index.html web/static/app.css web/static/app.js web/static/sw.js
+dist_static_DATA = web/static/index.html web/static/sw.js
 
 # redlightd's benchmark (README): a script and its in-process engine timer.
 EXTRA_DIST += tools/bench tools/bench-engine.c

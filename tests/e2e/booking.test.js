@@ -179,8 +179,12 @@ test("availability: a guest sees slots per room with prices, in the studio's zon
 	const t = await btn.textContent();
 	assert(t.includes('2:00 PM'), `the 14:00 Toronto slot reads "${t}", not 2:00 PM`);
 	assert(t.includes('$180.00'), `the 2-hour recording slot shows no $180.00 price: "${t}"`);
-	const body = await page.locator('main').textContent();
-	assert(body.includes('America/Toronto') && /Eastern (Standard|Daylight) Time/.test(body), "the studio's zone is not named");
+	/* the zone's full name needs Intl, which the page loads once the slots are drawn */
+	await until("the studio's zone, named", async () => {
+		const body = await page.locator('main').textContent();
+		return body.includes('America/Toronto') && /Eastern (Standard|Daylight) Time/.test(body);
+	}, 3000);
+	await until('the date field to become a date picker', async () => (await page.getByLabel('Date').getAttribute('type')) === 'date', 3000);
 	eq(await page.getByLabel('Service').inputValue(), RECORDING, 'service filter');
 	eq(await page.getByLabel('Duration').inputValue(), '120', 'duration filter');
 	eq(await page.getByLabel('Date').inputValue(), DAY, 'date picker');

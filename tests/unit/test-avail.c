@@ -1267,12 +1267,40 @@ test_avail_slots_json_is_the_api_shape(void)
 	CU_ASSERT_STRING_EQUAL(json,
 	    "{\"slots\":["
 	    "{\"start_at\":\"2027-06-17T17:00:00Z\",\"end_at\":\"2027-06-17T18:00:00Z\","
+	    "\"start_local\":\"2027-06-17T13:00:00-04:00\",\"end_local\":\"2027-06-17T14:00:00-04:00\","
 	    "\"room_id\":\"room-a\",\"price_cents\":9000,\"staff_ids\":[\"eli\",\"sam\"]},"
 	    "{\"start_at\":\"2027-06-17T18:00:00Z\",\"end_at\":\"2027-06-17T19:00:00Z\","
+	    "\"start_local\":\"2027-06-17T14:00:00-04:00\",\"end_local\":\"2027-06-17T15:00:00-04:00\","
 	    "\"room_id\":\"room-b\",\"price_cents\":5000,\"staff_ids\":[]}]}");
 	free(json);
 	json = avail_slots_json(&f.d, NULL, 0);
 	CU_ASSERT_STRING_EQUAL(json, "{\"slots\":[]}");
+	free(json);
+}
+
+static void
+test_avail_slots_json_local_times_carry_the_offset_across_fall_back(void)
+{
+	struct fx f;
+	struct avail_slot slots[2];
+	char *json;
+
+	fx_init(&f);
+	/* 2027-11-07 in Toronto: 01:30 happens twice, EDT then EST */
+	slots[0] = (struct avail_slot){ .start = 1825565400, .end = 1825569000, .room = ROOM_A };
+	slots[1] = (struct avail_slot){ .start = 1825569000, .end = 1825572600, .room = ROOM_A };
+	json = avail_slots_json(&f.d, slots, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"start_at\":\"2027-11-07T05:30:00Z\","
+	    "\"end_at\":\"2027-11-07T06:30:00Z\",\"start_local\":\"2027-11-07T01:30:00-04:00\","
+	    "\"end_local\":\"2027-11-07T01:30:00-05:00\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"start_local\":\"2027-11-07T01:30:00-05:00\","
+	    "\"end_local\":\"2027-11-07T02:30:00-05:00\""));
+	free(json);
+	/* data filled by hand without a zone: no local times rather than wrong ones */
+	f.d.tz = NULL;
+	json = avail_slots_json(&f.d, slots, 1);
+	CU_ASSERT_PTR_NULL(strstr(json, "_local"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"start_at\":\"2027-11-07T05:30:00Z\""));
 	free(json);
 }
 
@@ -1305,4 +1333,5 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_data_from_json_reads_the_document_the_sql_builds);
 	UNIT_TEST(s, test_avail_data_from_json_refuses_malformed_documents);
 	UNIT_TEST(s, test_avail_slots_json_is_the_api_shape);
+	UNIT_TEST(s, test_avail_slots_json_local_times_carry_the_offset_across_fall_back);
 }
