@@ -12,155 +12,19 @@ top_builddir=${top_builddir:-$top_srcdir}
 export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
+http_begin auth
 
-redlightd=$top_builddir/redlightd
-redlight=$top_builddir/redlight
-# The test names its own configuration: nothing from the caller's shell.
-unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-auth.XXXXXX")
-pids=
-url=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$url" ]; then
-		dropdb --if-exists --force "$(basename "${url%%\?*}")" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/# /'; fi
-}
-# check DESCRIPTION COMMAND...: one test, passing when COMMAND succeeds; on
-# failure the last answer is shown.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "last answer: $(tr -d '\r' < "$tmp/headers" 2>/dev/null | head -n 1) $(head -c 400 "$tmp/body" 2>/dev/null)"
-	fi
-}
-
-# http METHOD PATH [CURL-ARGS...]: prints the status; the body lands in
-# $tmp/body and the headers in $tmp/headers.
-http() {
-	m=$1 p=$2
-	shift 2
-	curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$m" "$@" "$base$p"
-}
-# post PATH JSON [CURL-ARGS...]: a JSON POST; prints the status.
-post() {
-	p=$1 d=$2
-	shift 2
-	http POST "$p" -H 'Content-Type: application/json' --data-binary "$d" "$@"
-}
-# header NAME: the last response's header NAME (any case), or nothing.
-header() {
-	tr -d '\r' < "$tmp/headers" | sed -n "s/^$1: *//Ip" | head -n 1
-}
 # cookie: the rl_session value the last response set, or nothing.
 cookie() {
 	header set-cookie | sed -n 's/^rl_session=\([^;]*\);.*/\1/p'
 }
-# body_json PYTHON: run PYTHON with d = the last body, parsed as JSON.
-body_json() {
-	python3 -c "import json, sys
-d = json.load(open(sys.argv[1]))
-$1" "$tmp/body" 2>/dev/null
-}
-# is_error STATUS WANT-STATUS CODE [FIELD]: the answer has that status and
-# the error shape with that code (and field).
-is_error() {
-	[ "$1" = "$2" ] || return 1
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-e = d["error"]
-ok = set(d) == {"error"} and e["code"] == sys.argv[2] and isinstance(e["message"], str) and e["message"]
-if len(sys.argv) > 3:
-    ok = ok and e.get("field") == sys.argv[3]
-sys.exit(not ok)' "$tmp/body" "$3" ${4:+"$4"} 2>/dev/null
-}
-# message_has TEXT: the error message contains TEXT.
-message_has() {
-	python3 -c 'import json, sys
-sys.exit(sys.argv[2] not in json.load(open(sys.argv[1]))["error"]["message"])' "$tmp/body" "$1" 2>/dev/null
-}
-sql() {
-	psql -XAtq "$url" -c "$1"
-}
-
-# start_redlightd LOG ARGS...: start redlightd in the background with the
-# environment given, wait for its "listening on" line; sets pid and base.
-start_redlightd() {
-	log=$1
-	shift
-	(cd "$tmp" && exec "$redlightd" "$@") 2>"$log" &
-	pid=$!
-	pids="$pids $pid"
-	base=
-	i=0
-	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
-		[ -n "$base" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# wait_health: poll /healthz until it answers 200 (10 s at most).
-wait_health() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(http GET /healthz)" = 200 ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-: > "$tmp/empty.conf"
 
 # ---- the database ----
-if ! url=$("$top_srcdir/tests/lib/pg-test-db" auth); then
-	url=
-	echo "Bail out! cannot create a test database"
-	exit 1
-fi
-if ! (cd "$tmp" && DATABASE_URL=$url "$redlight" migrate && DATABASE_URL=$url "$redlight" seed demo) \
-	>"$tmp/setup.out" 2>&1; then
-	echo "Bail out! cannot migrate and seed: $(tail -n 3 "$tmp/setup.out")"
-	exit 1
-fi
+make_db
 
 # ---- the main redlightd: limits high enough never to get in the way ----
-if ! DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=1000 \
-	start_redlightd "$tmp/main.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0 ||
-	! wait_health; then
-	not_ok "redlightd starts" "$(cat "$tmp/main.log")"
-	echo "Bail out! redlightd did not start"
-	exit 1
-fi
-main_pid=$pid
-main=$base
-ok "redlightd starts and connects ($base)"
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=1000 \
+	start_main --healthy "$tmp/main.log" "redlightd starts and connects"
 
 # ---- register ----
 status=$(post /api/auth/register '{"email":"  Nina.Singer@Example.COM ","password":"correct horse","name":" Zoë Keating "}')

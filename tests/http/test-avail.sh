@@ -16,66 +16,8 @@ if ! python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/Toronto")' 2>/dev/n
 	echo "1..1"; echo "not ok 1 - python3 cannot read the America/Toronto zone (install tzdata)"
 	exit 0
 fi
+http_begin avail
 
-redlightd=$top_builddir/redlightd
-redlight=$top_builddir/redlight
-# The test names its own configuration: nothing from the caller's shell.
-unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-avail.XXXXXX")
-pids=
-url=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$url" ]; then
-		dropdb --if-exists --force "$(basename "${url%%\?*}")" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/# /'; fi
-}
-# check DESCRIPTION COMMAND...: one test, passing when COMMAND succeeds; on
-# failure the last answer is shown.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "last answer: $(head -c 400 "$tmp/body" 2>/dev/null)"
-	fi
-}
-
-# http METHOD PATH [CURL-ARGS...]: prints the status; the body lands in
-# $tmp/body and the headers in $tmp/headers.
-http() {
-	m=$1 p=$2
-	shift 2
-	curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$m" "$@" "$base$p"
-}
-# post PATH JSON: POST JSON with its content type; prints the status.
-post() {
-	http POST "$1" -H 'Content-Type: application/json' --data-binary "$2"
-}
-# header NAME: the last response's header NAME (any case), or nothing.
-header() {
-	tr -d '\r' < "$tmp/headers" | sed -n "s/^$1: *//Ip" | head -n 1
-}
 # error_is STATUS GOT CODE FIELD: the last answer is STATUS with a JSON error
 # of CODE naming FIELD ("" for none).
 error_is() {
@@ -83,45 +25,6 @@ error_is() {
 e = d['error']
 sys.exit(not (e['code'] == sys.argv[1] and e.get('field', '') == sys.argv[2] and e['message']))" \
 		"$3" "$4"
-}
-# body_json PYTHON [ARG...]: run PYTHON with d = the last body parsed as
-# JSON, sys.argv[1:] = the ARGs, local(RFC3339) = a studio-local datetime
-# and minutes(RFC3339) = minutes into the local day; fails when the body is
-# not JSON or PYTHON fails.
-body_json() {
-	py=$1
-	shift
-	python3 -c "import json, sys
-def local(s):
-    import datetime, zoneinfo
-    tz = zoneinfo.ZoneInfo('America/Toronto')
-    return datetime.datetime.fromisoformat(s.replace('Z', '+00:00')).astimezone(tz)
-def minutes(s):
-    t = local(s)
-    return t.hour * 60 + t.minute
-d = json.load(open(sys.argv[1]))
-sys.argv = sys.argv[:1] + sys.argv[2:]
-$py" "$tmp/body" "$@" 2>/dev/null
-}
-
-# start_redlightd LOG ARGS...: start redlightd in the background with the
-# environment given, wait for its "listening on" line; sets pid and base.
-start_redlightd() {
-	log=$1
-	shift
-	(cd "$tmp" && exec "$redlightd" "$@") 2>"$log" &
-	pid=$!
-	pids="$pids $pid"
-	base=
-	i=0
-	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
-		[ -n "$base" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
 }
 
 # now_ms: the wall clock in milliseconds.
@@ -137,27 +40,6 @@ wait_for() {
 	done
 	return 0
 }
-
-# stop PID: SIGTERM, then its exit status (124 when it did not stop).
-stop() {
-	pids=$(echo " $pids " | sed "s/ $1 / /")
-	kill -TERM "$1" 2>/dev/null
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1" 2>/dev/null
-		return 124
-	fi
-	wait "$1"
-}
-
-sql() { psql -XAtq -v ON_ERROR_STOP=1 "$url" -c "$1"; }
-
-: > "$tmp/empty.conf"
 
 # The demo studio (db/seed/demo.sql).
 room_a=00000000-0000-4000-8000-0000000000a1     # 10-22 Mon-Sat, 15 min buffers, tracking
@@ -183,24 +65,9 @@ set -- $days
 day=$1 day2=$2 day3=$3
 
 # ---- the database and a running redlightd ----
-if ! url=$("$top_srcdir/tests/lib/pg-test-db" avail); then
-	url=
-	echo "Bail out! cannot create a test database"
-	exit 1
-fi
-check "redlight migrate applies the schema" \
-	sh -c 'cd "$1" && DATABASE_URL="$2" "$3" migrate >"$1/migrate.out" 2>&1' - "$tmp" "$url" "$redlight"
-check "redlight seed demo loads the demo studio" \
-	sh -c 'cd "$1" && DATABASE_URL="$2" "$3" seed demo >"$1/seed.out" 2>&1' - "$tmp" "$url" "$redlight"
-
-if ! DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_LOG_FORMAT=json \
-	start_redlightd "$tmp/redlightd.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0; then
-	not_ok "redlightd starts and prints its address" "$(cat "$tmp/redlightd.log")"
-	echo "Bail out! redlightd did not start"
-	exit 1
-fi
-ok "redlightd starts and prints its address ($base)"
-main_pid=$pid
+make_db --tests
+DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_LOG_FORMAT=json \
+	start_main "$tmp/redlightd.log" "redlightd starts and prints its address"
 check "redlightd listens for changes" \
 	wait_for 10000 grep -q '^redlightd: listening for changes on redlight_changes$' "$tmp/redlightd.log"
 

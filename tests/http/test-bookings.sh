@@ -12,55 +12,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
+http_begin book
 
-redlightd=$top_builddir/redlightd
-redlight=$top_builddir/redlight
-unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-book.XXXXXX")
-pids=
-url=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$url" ]; then
-		dropdb --if-exists --force "$(basename "${url%%\?*}")" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/# /'; fi
-}
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		ok "$desc"
-	else
-		not_ok "$desc" "last answer: $(tr -d '\r' < "$tmp/headers" 2>/dev/null | head -n 1) $(head -c 600 "$tmp/body" 2>/dev/null)"
-	fi
-}
-
-# http METHOD PATH [CURL-ARGS...]: prints the status; the body lands in
-# $tmp/body and the headers in $tmp/headers.
-http() {
-	m=$1 p=$2
-	shift 2
-	curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$m" "$@" "$base$p"
-}
 # from ORIGIN JAR METHOD PATH [JSON [CURL-ARGS...]]: a request with the
 # cookies of JAR and that Origin; with a JSON that is not "", a JSON body.
 # Prints the status.
@@ -80,9 +33,6 @@ from() {
 as() {
 	from "$base" "$@"
 }
-header() {
-	tr -d '\r' < "$tmp/headers" | sed -n "s/^$1: *//Ip" | head -n 1
-}
 # py EXPR: print EXPR evaluated with d = the last body as JSON.
 py() {
 	python3 -c "import json, sys
@@ -95,73 +45,11 @@ body_ok() {
 d = json.load(open(sys.argv[1]))
 sys.exit(not ($1))" "$tmp/body" 2>/dev/null
 }
-# is_error STATUS WANT-STATUS CODE [FIELD]
-is_error() {
-	[ "$1" = "$2" ] || return 1
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-e = d["error"]
-ok = set(d) == {"error"} and e["code"] == sys.argv[2] and isinstance(e["message"], str) and e["message"]
-if len(sys.argv) > 3:
-    ok = ok and e.get("field") == sys.argv[3]
-sys.exit(not ok)' "$tmp/body" "$3" ${4:+"$4"} 2>/dev/null
-}
-message_has() {
-	python3 -c 'import json, sys
-sys.exit(sys.argv[2] not in json.load(open(sys.argv[1]))["error"]["message"])' "$tmp/body" "$1" 2>/dev/null
-}
-sql() {
-	psql -XAtq "$url" -c "$1"
-}
-start_redlightd() {
-	log=$1
-	shift
-	(cd "$tmp" && exec "$redlightd" "$@") 2>"$log" &
-	pid=$!
-	pids="$pids $pid"
-	base=
-	i=0
-	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
-		[ -n "$base" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-wait_health() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(http GET /healthz)" = 200 ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-: > "$tmp/empty.conf"
 
 # ---- the database and the server ----
-if ! url=$("$top_srcdir/tests/lib/pg-test-db" book); then
-	url=
-	echo "Bail out! cannot create a test database"
-	exit 1
-fi
-if ! (cd "$tmp" && DATABASE_URL=$url "$redlight" migrate && DATABASE_URL=$url "$redlight" seed demo) \
-	>"$tmp/setup.out" 2>&1; then
-	echo "Bail out! cannot migrate and seed: $(tail -n 3 "$tmp/setup.out")"
-	exit 1
-fi
-if ! DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 \
-	start_redlightd "$tmp/main.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0 ||
-	! wait_health; then
-	not_ok "redlightd starts" "$(cat "$tmp/main.log")"
-	echo "Bail out! redlightd did not start"
-	exit 1
-fi
-main=$base
-ok "redlightd starts and connects ($base)"
+make_db
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 \
+	start_main --healthy "$tmp/main.log" "redlightd starts and connects"
 
 room_a=00000000-0000-4000-8000-0000000000a1
 room_b=00000000-0000-4000-8000-0000000000a2

@@ -10,136 +10,17 @@ top_builddir=${top_builddir:-$top_srcdir}
 export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
-
-redlightd=$top_builddir/redlightd
-redlight=$top_builddir/redlight
-# The test names its own configuration: nothing from the caller's shell.
-unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT DATABASE_URL
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-http.XXXXXX")
-pids=
-url=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$url" ]; then
-		dropdb --if-exists --force "$(basename "${url%%\?*}")" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/# /'; fi
-}
-# check DESCRIPTION COMMAND...: one test, passing when COMMAND succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# http METHOD PATH [CURL-ARGS...]: prints the status; the body lands in
-# $tmp/body and the headers in $tmp/headers.
-http() {
-	m=$1 p=$2
-	shift 2
-	curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$m" "$@" "$base$p"
-}
-# header NAME: the last response's header NAME (any case), or nothing.
-header() {
-	tr -d '\r' < "$tmp/headers" | sed -n "s/^$1: *//Ip" | head -n 1
-}
-# body_json PYTHON: run PYTHON with d = the last body, parsed as JSON.
-body_json() {
-	python3 -c "import json, sys
-d = json.load(open(sys.argv[1]))
-$1" "$tmp/body" 2>/dev/null
-}
-
-# start_redlightd LOG ARGS...: start redlightd in the background with the
-# environment given, wait for its "listening on" line; sets pid and base.
-start_redlightd() {
-	log=$1
-	shift
-	(cd "$tmp" && exec "$redlightd" "$@") 2>"$log" &
-	pid=$!
-	pids="$pids $pid"
-	base=
-	i=0
-	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
-		[ -n "$base" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# wait_health STATUS: poll /healthz until it answers STATUS (10 s at most).
-wait_health() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(http GET /healthz)" = "$1" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# stop PID: SIGTERM, then its exit status (124 when it did not stop).
-stop() {
-	pids=$(echo " $pids " | sed "s/ $1 / /")
-	kill -TERM "$1" 2>/dev/null
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1" 2>/dev/null
-		return 124
-	fi
-	wait "$1"
-}
-
-: > "$tmp/empty.conf"
+http_begin http
 
 # ---- the database: migrated and seeded by the redlight binary ----
-if ! url=$("$top_srcdir/tests/lib/pg-test-db" http); then
-	url=
-	echo "Bail out! cannot create a test database"
-	exit 1
-fi
-check "redlight migrate applies the schema" \
-	sh -c 'cd "$1" && DATABASE_URL="$2" "$3" migrate >"$1/migrate.out" 2>&1' - "$tmp" "$url" "$redlight"
-check "redlight seed demo loads the demo studio" \
-	sh -c 'cd "$1" && DATABASE_URL="$2" "$3" seed demo >"$1/seed.out" 2>&1' - "$tmp" "$url" "$redlight"
+make_db --tests
 rooms_db=$(psql -XAtq "$url" -c "SELECT name FROM room WHERE active" | LC_ALL=C sort)
 services_db=$(psql -XAtq "$url" -c "SELECT count(*) FROM service WHERE active")
 check "the demo studio has three rooms" test "$(printf '%s\n' "$rooms_db" | grep -c .)" -eq 3
 
 # ---- a running redlightd ----
-if ! DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_LOG_FORMAT=json \
-	start_redlightd "$tmp/redlightd.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0; then
-	not_ok "redlightd starts and prints its address" "$(cat "$tmp/redlightd.log")"
-	echo "Bail out! redlightd did not start"
-	exit 1
-fi
-ok "redlightd starts and prints its address ($base)"
-main_pid=$pid
+DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_LOG_FORMAT=json \
+	start_main "$tmp/redlightd.log" "redlightd starts and prints its address"
 port=${base##*:}
 
 check "GET /healthz answers 200 once Postgres is connected" wait_health 200
@@ -271,6 +152,35 @@ else
 		"$logcheck"
 fi
 check "the access log leaves query strings (tokens) out" sh -c '! grep -q secret "$1"' - "$tmp/redlightd.log"
+
+# ---- the database drops the pool's connections: redlightd reconnects ----
+pool_pids() {
+	psql -XAtq "$url" -c "SELECT pid FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'redlightd'"
+}
+old_pids=$(pool_pids)
+psql -XAtq "$url" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	WHERE datname = current_database() AND application_name = 'redlightd'" >/dev/null
+# as many connections as before, none of the killed ones, and a read works
+pool_back() {
+	new_pids=$(pool_pids)
+	[ "$(echo $new_pids | wc -w)" -ge "$(echo $old_pids | wc -w)" ] || return 1
+	for p in $new_pids; do
+		case " $(echo $old_pids) " in *" $p "*) return 1 ;; esac
+	done
+	[ "$(http GET /api/rooms)" = 200 ]
+}
+wait_pool_back() {
+	i=0
+	while [ $i -lt 100 ]; do
+		pool_back && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+check "after the database kills its connections, redlightd reconnects and reads again" \
+	wait_pool_back
 
 # ---- startup errors: one clear line, non-zero exit ----
 printf 'listen = 127.0.0.1:0\n# a comment\nthis line is wrong\n' > "$tmp/bad.conf"

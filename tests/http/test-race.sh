@@ -17,12 +17,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 
-redlightd=$top_builddir/redlightd
-redlight=$top_builddir/redlight
 race="python3 $top_srcdir/tests/http/race.py"
-unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
 
 # Sizes: the randomized run makes RACE_REQUESTS requests on RACE_THREADS
 # threads for RACE_USERS of the artists.
@@ -32,90 +27,21 @@ RACE_THREADS=${RACE_THREADS:-24}
 RACE_REQUESTS=${RACE_REQUESTS:-1200}
 RACE_SEED=${RACE_SEED:-20271107}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rl-race.XXXXXX")
-pids=
-url=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "$url" ]; then
-		dropdb --if-exists --force "$(basename "${url%%\?*}")" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+http_begin race
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/# /'; fi
-}
-# check DESCRIPTION COMMAND...
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "${why:-}"; fi
-}
-sql() {
-	psql -XAtq "$url" -c "$1"
-}
+# check_why: what $why says. The races' failures are about counts and
+# rows, not one answer, so each check sets $why to what explains it.
+check_why() { printf '%s' "${why:-}"; }
 # json_ok FILE PYTHON-CONDITION: with d = FILE's JSON.
 json_ok() {
 	python3 -c "import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(not ($2))" "$1" 2>/dev/null
 }
-start_redlightd() {
-	log=$1
-	shift
-	(cd "$tmp" && exec "$redlightd" "$@") 2>"$log" &
-	pid=$!
-	pids="$pids $pid"
-	base=
-	i=0
-	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
-		[ -n "$base" ] && return 0
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
 
-: > "$tmp/empty.conf"
-if ! url=$("$top_srcdir/tests/lib/pg-test-db" race); then
-	url=
-	echo "Bail out! cannot create a test database"
-	exit 1
-fi
-if ! (cd "$tmp" && DATABASE_URL=$url "$redlight" migrate && DATABASE_URL=$url "$redlight" seed demo) \
-	>"$tmp/setup.out" 2>&1; then
-	echo "Bail out! cannot migrate and seed: $(tail -n 3 "$tmp/setup.out")"
-	exit 1
-fi
-if ! DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 REDLIGHT_LOG_FORMAT=text \
-	start_redlightd "$tmp/server.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0; then
-	echo "Bail out! redlightd did not start: $(tail -n 5 "$tmp/server.log")"
-	exit 1
-fi
-i=0
-until curl -sf "$base/healthz" >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 100 ]; then
-		echo "Bail out! redlightd is not healthy"
-		exit 1
-	fi
-	sleep 0.1
-done
-ok "redlightd starts ($base)"
+make_db
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 REDLIGHT_LOG_FORMAT=text \
+	start_main --healthy "$tmp/server.log" "redlightd starts"
 
 room_a=00000000-0000-4000-8000-0000000000a1
 room_b=00000000-0000-4000-8000-0000000000a2
