@@ -8,37 +8,18 @@
 #include "core/tz.h"
 #include "web/availcache.h"
 #include "web/events.h"
+#include "web/pgsock.h"
 
-/* libpq ignores connect_timeout for PQconnectPoll, so we keep our own. */
-#define LISTEN_CONNECT_TIMEOUT_MS 5000
-#define LISTEN_BACKOFF_MIN_MS 250
-#define LISTEN_BACKOFF_MAX_MS 8000
 /* A notice is {entity, id, room_id, from, to}: nothing nests. */
 #define LISTEN_MAX_DEPTH 4
 
-enum listen_state {
-	LISTEN_DOWN,        /* waiting for the retry timer */
-	LISTEN_CONNECTING,  /* PQconnectPoll in progress */
-	LISTEN_STARTING,    /* LISTEN sent, its result not yet in */
-	LISTEN_UP,          /* listening */
-};
-
 struct listener {
 	struct http_server *srv;
-	enum listen_state state;
-	PGconn *pg;
-	uv_poll_t *poll;            /* watches poll_fd; NULL when none */
-	int poll_fd;
-	int poll_events;
-	uv_timer_t *timer;          /* connect timeout, then retry backoff */
-	uint64_t backoff_ms;
-	uint64_t rand;
+	struct pgsock *sock;
+	int listening;              /* 0 while LISTEN's result is not yet in */
 	int ok;                     /* LISTEN's result was a success */
 	int ever_up;
 };
-
-static void listen_start(struct listener *l);
-static void listen_on_poll(uv_poll_t *h, int status, int events);
 
 static void *
 listen_xcalloc(size_t n)
@@ -52,29 +33,6 @@ listen_xcalloc(size_t n)
 	return p;
 }
 
-static void
-listen_handle_free(uv_handle_t *h)
-{
-	free(h);
-}
-
-static void
-listen_notice_quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-/* xorshift64*: jitter for retry delays, not for anything secret. */
-static uint64_t
-listen_rand(struct listener *l)
-{
-	l->rand ^= l->rand >> 12;
-	l->rand ^= l->rand << 25;
-	l->rand ^= l->rand >> 27;
-	return l->rand * 0x2545F4914F6CDD1DULL;
-}
-
 /* Tell the cache and the subscribers that anything may have changed. */
 static void
 listen_resync(struct listener *l, int up)
@@ -86,94 +44,22 @@ listen_resync(struct listener *l, int up)
 		events_publish(l->srv->events, &ch);
 }
 
-/* Watches the connection's current socket for events, replacing the poll
- * handle when libpq moved to another socket (it may, while connecting). */
-static int
-listen_watch(struct listener *l, int events)
-{
-	int fd = PQsocket(l->pg);
-
-	if (l->poll != NULL && l->poll_fd != fd) {
-		uv_poll_stop(l->poll);
-		uv_close((uv_handle_t *)l->poll, listen_handle_free);
-		l->poll = NULL;
-	}
-	if (fd < 0)
-		return -1;
-	if (l->poll == NULL) {
-		l->poll = listen_xcalloc(sizeof(*l->poll));
-		if (uv_poll_init(l->srv->loop, l->poll, fd) != 0) {
-			free(l->poll);
-			l->poll = NULL;
-			return -1;
-		}
-		l->poll->data = l;
-		l->poll_fd = fd;
-		l->poll_events = 0;
-	}
-	if (events != l->poll_events) {
-		if (uv_poll_start(l->poll, events, listen_on_poll) != 0)
-			return -1;
-		l->poll_events = events;
-	}
-	return 0;
-}
-
-static void
-listen_unwatch(struct listener *l)
-{
-	if (l->poll == NULL)
-		return;
-	/* stop before PQfinish closes the socket */
-	uv_poll_stop(l->poll);
-	uv_close((uv_handle_t *)l->poll, listen_handle_free);
-	l->poll = NULL;
-}
-
-static void
-listen_on_retry(uv_timer_t *t)
-{
-	listen_start(t->data);
-}
-
 /* The connection failed or dropped: whatever was cached may have missed
- * notices, so drop it; then try again after a backoff. */
+ * notices, so drop it; pgsock retries. */
 static void
-listen_fail(struct listener *l, const char *msg)
+listen_on_down(void *arg, const char *reason, int failures)
 {
-	int was_up = l->state == LISTEN_UP;
-	char reason[160];
-	uint64_t delay;
+	struct listener *l = arg;
 
-	snprintf(reason, sizeof(reason), "%.*s", (int)strcspn(msg, "\n"), msg);
-	listen_unwatch(l);
-	uv_timer_stop(l->timer);
-	PQfinish(l->pg);
-	l->pg = NULL;
-	l->state = LISTEN_DOWN;
-	if (was_up) {
-		fprintf(stderr, "redlightd: lost the change listener: %s; reconnecting\n",
-		    reason[0] ? reason : "no reason given");
-		l->backoff_ms = 0;
-		delay = 0;
+	l->listening = 0;
+	if (failures == 0) {
+		fprintf(stderr, "redlightd: lost the change listener: %s; reconnecting\n", reason);
 		listen_resync(l, 0);
-	} else {
+	} else if (failures == 1) {
 		/* once per run of failures: the pool reports the database itself */
-		if (l->backoff_ms == 0)
-			fprintf(stderr, "redlightd: the change listener cannot start: %s; retrying"
-			    " (until it does, nothing is cached)\n", reason[0] ? reason : "no reason given");
-		l->backoff_ms = l->backoff_ms ? l->backoff_ms * 2 : LISTEN_BACKOFF_MIN_MS;
-		if (l->backoff_ms > LISTEN_BACKOFF_MAX_MS)
-			l->backoff_ms = LISTEN_BACKOFF_MAX_MS;
-		delay = l->backoff_ms + listen_rand(l) % (l->backoff_ms / 4 + 1);
+		fprintf(stderr, "redlightd: the change listener cannot start: %s; retrying"
+		    " (until it does, nothing is cached)\n", reason);
 	}
-	uv_timer_start(l->timer, listen_on_retry, delay, 0);
-}
-
-static void
-listen_on_connect_timeout(uv_timer_t *t)
-{
-	listen_fail(t->data, "timed out connecting to the database");
 }
 
 /* ---- notices ---- */
@@ -268,7 +154,7 @@ listen_drain(struct listener *l)
 {
 	PGnotify *n;
 
-	while ((n = PQnotifies(l->pg)) != NULL) {
+	while ((n = PQnotifies(pgsock_conn(l->sock))) != NULL) {
 		if (strcmp(n->relname, LISTEN_CHANNEL) == 0)
 			listen_handle(l, n->extra);
 		PQfreemem(n);
@@ -279,28 +165,30 @@ listen_drain(struct listener *l)
 
 /* Reads what arrived: LISTEN's result while starting, notices after. */
 static void
-listen_read(struct listener *l, int events)
+listen_on_io(void *arg, int events)
 {
+	struct listener *l = arg;
+	PGconn *pg = pgsock_conn(l->sock);
 	int flush;
 
-	if ((events & UV_READABLE) && !PQconsumeInput(l->pg)) {
-		listen_fail(l, PQerrorMessage(l->pg));
+	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
+		pgsock_fail(l->sock, NULL);
 		return;
 	}
-	if ((flush = PQflush(l->pg)) < 0) {
-		listen_fail(l, PQerrorMessage(l->pg));
+	if ((flush = PQflush(pg)) < 0) {
+		pgsock_fail(l->sock, NULL);
 		return;
 	}
-	if (l->state == LISTEN_STARTING) {
-		while (!PQisBusy(l->pg)) {
-			PGresult *r = PQgetResult(l->pg);
+	if (!l->listening) {
+		while (!PQisBusy(pg)) {
+			PGresult *r = PQgetResult(pg);
 			if (r == NULL) {
 				if (!l->ok) {
-					listen_fail(l, "LISTEN failed");
+					pgsock_fail(l->sock, "LISTEN failed");
 					return;
 				}
-				l->state = LISTEN_UP;
-				l->backoff_ms = 0;
+				l->listening = 1;
+				pgsock_established(l->sock);
 				fprintf(stderr, "redlightd: %s changes on %s\n",
 				    l->ever_up ? "listening again for" : "listening for", LISTEN_CHANNEL);
 				l->ever_up = 1;
@@ -313,101 +201,33 @@ listen_read(struct listener *l, int events)
 			PQclear(r);
 		}
 	}
-	if (l->state == LISTEN_UP)
+	if (l->listening)
 		listen_drain(l);
-	if (PQstatus(l->pg) == CONNECTION_BAD) {
-		listen_fail(l, PQerrorMessage(l->pg));
+	if (PQstatus(pg) == CONNECTION_BAD) {
+		pgsock_fail(l->sock, NULL);
 		return;
 	}
-	if (listen_watch(l, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE) != 0)
-		listen_fail(l, "cannot watch the database socket");
+	pgsock_watch(l->sock, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE);
 }
 
 static void
-listen_ready(struct listener *l)
+listen_on_up(void *arg)
 {
-	uv_timer_stop(l->timer);
-	if (PQsetnonblocking(l->pg, 1) != 0) {
-		listen_fail(l, PQerrorMessage(l->pg));
-		return;
-	}
-	PQsetNoticeProcessor(l->pg, listen_notice_quiet, NULL);
+	struct listener *l = arg;
+
 	l->ok = 0;
-	if (!PQsendQuery(l->pg, "LISTEN " LISTEN_CHANNEL)) {
-		listen_fail(l, PQerrorMessage(l->pg));
+	if (!PQsendQuery(pgsock_conn(l->sock), "LISTEN " LISTEN_CHANNEL)) {
+		pgsock_fail(l->sock, NULL);
 		return;
 	}
-	l->state = LISTEN_STARTING;
-	listen_read(l, 0);
+	listen_on_io(l, 0);
 }
 
-static void
-listen_continue_connect(struct listener *l)
-{
-	switch (PQconnectPoll(l->pg)) {
-	case PGRES_POLLING_READING:
-		if (listen_watch(l, UV_READABLE) != 0)
-			listen_fail(l, "cannot watch the database socket");
-		break;
-	case PGRES_POLLING_WRITING:
-		if (listen_watch(l, UV_WRITABLE) != 0)
-			listen_fail(l, "cannot watch the database socket");
-		break;
-	case PGRES_POLLING_OK:
-		listen_ready(l);
-		break;
-	default:
-		listen_fail(l, PQerrorMessage(l->pg));
-		break;
-	}
-}
-
-static void
-listen_start(struct listener *l)
-{
-	/* TCP keepalives first, so a conninfo that sets its own wins; they
-	 * notice a server that vanished without closing the socket, which a
-	 * connection that only ever reads would otherwise wait on forever */
-	const char *const keys[] = { "keepalives", "keepalives_idle", "keepalives_interval",
-		"keepalives_count", "dbname", "client_encoding", "fallback_application_name", NULL };
-	const char *const values[] = { "1", "30", "10", "3", l->srv->conf->database_url,
-		"UTF8", "redlightd-listen", NULL };
-
-	l->pg = PQconnectStartParams(keys, values, 1);
-	if (l->pg == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	l->state = LISTEN_CONNECTING;
-	if (PQstatus(l->pg) == CONNECTION_BAD) {
-		listen_fail(l, PQerrorMessage(l->pg));
-		return;
-	}
-	uv_timer_start(l->timer, listen_on_connect_timeout, LISTEN_CONNECT_TIMEOUT_MS, 0);
-	/* libpq: before the first PQconnectPoll, behave as if it asked to write */
-	if (listen_watch(l, UV_WRITABLE) != 0)
-		listen_fail(l, "cannot watch the database socket");
-}
-
-static void
-listen_on_poll(uv_poll_t *h, int status, int events)
-{
-	struct listener *l = h->data;
-
-	if (status < 0)
-		events = UV_READABLE | UV_WRITABLE;
-	switch (l->state) {
-	case LISTEN_CONNECTING:
-		listen_continue_connect(l);
-		break;
-	case LISTEN_STARTING:
-	case LISTEN_UP:
-		listen_read(l, events);
-		break;
-	case LISTEN_DOWN:
-		break;
-	}
-}
+static const struct pgsock_ops listen_ops = {
+	.up = listen_on_up,
+	.io = listen_on_io,
+	.down = listen_on_down,
+};
 
 struct listener *
 listen_new(struct http_server *srv)
@@ -415,12 +235,10 @@ listen_new(struct http_server *srv)
 	struct listener *l = listen_xcalloc(sizeof(*l));
 
 	l->srv = srv;
-	l->state = LISTEN_DOWN;
-	l->rand = uv_hrtime() | 1;
-	l->timer = listen_xcalloc(sizeof(*l->timer));
-	uv_timer_init(srv->loop, l->timer);
-	l->timer->data = l;
-	listen_start(l);
+	/* it only ever reads: keepalives notice a server that vanished */
+	l->sock = pgsock_new(srv->loop, srv->conf->database_url, "redlightd-listen",
+	    PGSOCK_KEEPALIVE, &listen_ops, l);
+	pgsock_start(l->sock);
 	return l;
 }
 
@@ -429,15 +247,12 @@ listen_free(struct listener *l)
 {
 	if (l == NULL)
 		return;
-	listen_unwatch(l);
-	uv_timer_stop(l->timer);
-	uv_close((uv_handle_t *)l->timer, listen_handle_free);
-	PQfinish(l->pg);
+	pgsock_free(l->sock);
 	free(l);
 }
 
 int
 listen_up(const struct listener *l)
 {
-	return l != NULL && l->state == LISTEN_UP;
+	return l != NULL && l->listening;
 }

@@ -1,17 +1,18 @@
 /* listen.h: redlightd's LISTEN connection (DESIGN.md "The web process").
  *
- * One dedicated asynchronous connection (PQconnectStart and a uv_poll, like
- * web/pgpool.c, but never lent to queries) runs LISTEN redlight_changes.
+ * One dedicated asynchronous connection (a web/pgsock.c of its own, with
+ * TCP keepalives, never lent to queries) runs LISTEN redlight_changes.
  * Each notice (notify_change in db/migrations/0002_booking_api.sql, and
  * the triggers of 0003_notify.sql) is JSON {entity, id, room_id, from, to}
  * with from and to as epoch seconds (or RFC 3339 text); it drops the
  * overlapping days from srv->avail and goes to the SSE subscribers in
  * srv->events. A notice without a usable range drops everything.
  *
- * The connection keeps itself up: when it fails or drops, everything
- * cached is dropped (notices sent while nobody listened are lost) and it
- * reconnects with exponential backoff and jitter; when LISTEN is in place
- * again the cache is told it can keep what it loads. Loop thread only. */
+ * The connection keeps itself up (pgsock): when it fails or drops,
+ * everything cached is dropped (notices sent while nobody listened are
+ * lost) and it reconnects, at once when LISTEN had been in place, else
+ * with exponential backoff and jitter; when LISTEN is in place again the
+ * cache is told it can keep what it loads. Loop thread only. */
 #ifndef REDLIGHT_LISTEN_H
 #define REDLIGHT_LISTEN_H
 

@@ -8,6 +8,7 @@ redlightd_SOURCES = \
 	web/router.c \
 	web/response.c \
 	web/query.c \
+	web/pgsock.c web/pgsock.h \
 	web/pgpool.c web/pgpool.h \
 	web/route-health.c \
 	web/route-catalog.c \

@@ -5,20 +5,10 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "web/pgsock.h"
 
-/* libpq ignores connect_timeout for PQconnectPoll, so we keep our own. */
-#define PGPOOL_CONNECT_TIMEOUT_MS 5000
-#define PGPOOL_BACKOFF_MIN_MS 250
-#define PGPOOL_BACKOFF_MAX_MS 8000
 /* Queries that may wait per connection before new ones are refused. */
 #define PGPOOL_QUEUE_PER_CONN 64
-
-enum pgconn_state {
-	PGCONN_DOWN,        /* waiting for the retry timer */
-	PGCONN_CONNECTING,  /* PQconnectPoll in progress */
-	PGCONN_IDLE,        /* up, no query */
-	PGCONN_BUSY,        /* up, running c->q */
-};
 
 struct pgpool_query {
 	struct pgpool_query *next;  /* in the pool's queue */
@@ -31,33 +21,24 @@ struct pgpool_query {
 	char **params;              /* nparams entries, NULL = SQL NULL */
 };
 
+/* One connection of the pool: idle when up without a query, busy while
+ * it runs q. */
 struct pgconn {
 	struct pgpool *pool;
-	enum pgconn_state state;
-	PGconn *pg;
-	uv_poll_t *poll;            /* watches poll_fd; NULL when none */
-	int poll_fd;
-	int poll_events;
-	uv_timer_t *timer;          /* connect timeout, then retry backoff */
-	uint64_t backoff_ms;
-	struct pgpool_query *q;     /* running query (PGCONN_BUSY) */
+	struct pgsock *sock;
+	struct pgpool_query *q;     /* running query; NULL when idle */
 	PGresult *res;              /* its first result, kept until the end */
 };
 
 struct pgpool {
-	uv_loop_t *loop;
-	char *conninfo;
 	int size;
 	struct pgconn *conns;
 	struct pgpool_query *head, *tail;
 	size_t queued;
 	uv_timer_t *kick;           /* settles the queue outside callers' stacks */
 	int up;                     /* 1 up, 0 down, -1 not yet known: for logging */
-	uint64_t rand;
 };
 
-static void pgconn_start(struct pgconn *c);
-static void pgconn_on_poll(uv_poll_t *h, int status, int events);
 static void pgpool_dispatch(struct pgpool *pool);
 
 static void *
@@ -86,13 +67,6 @@ static void
 pgpool_handle_free(uv_handle_t *h)
 {
 	free(h);
-}
-
-static void
-pgpool_notice_quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
 }
 
 static void
@@ -129,23 +103,20 @@ pgpool_deliver(struct pgpool_query *q, const PGresult *res, const struct err *e)
 	pgpool_query_free(q);
 }
 
-/* xorshift64*: jitter for retry delays, not for anything secret. */
-static uint64_t
-pgpool_rand(struct pgpool *pool)
+static int
+pgconn_idle(const struct pgconn *c)
 {
-	pool->rand ^= pool->rand >> 12;
-	pool->rand ^= pool->rand << 25;
-	pool->rand ^= pool->rand >> 27;
-	return pool->rand * 0x2545F4914F6CDD1DULL;
+	return pgsock_state(c->sock) == PGSOCK_UP && c->q == NULL;
 }
 
+/* Connections up or connecting: those a query may wait for. */
 static int
 pgpool_live(const struct pgpool *pool)
 {
 	int n = 0;
 
 	for (int i = 0; i < pool->size; i++)
-		if (pool->conns[i].state != PGCONN_DOWN)
+		if (pgsock_state(pool->conns[i].sock) != PGSOCK_DOWN)
 			n++;
 	return n;
 }
@@ -156,7 +127,7 @@ pgpool_connected(const struct pgpool *pool)
 	int n = 0;
 
 	for (int i = 0; i < pool->size; i++)
-		if (pool->conns[i].state == PGCONN_IDLE || pool->conns[i].state == PGCONN_BUSY)
+		if (pgsock_state(pool->conns[i].sock) == PGSOCK_UP)
 			n++;
 	return n;
 }
@@ -189,97 +160,23 @@ pgpool_schedule_kick(struct pgpool *pool)
 	uv_timer_start(pool->kick, pgpool_on_kick, 0, 0);
 }
 
-/* Watches the connection's current socket for events, replacing the poll
- * handle when libpq moved to another socket (it may, while connecting).
- * Returns 0, or -1 when there is no socket or libuv refuses it. */
-static int
-pgconn_watch(struct pgconn *c, int events)
-{
-	int fd = PQsocket(c->pg);
-
-	if (c->poll != NULL && c->poll_fd != fd) {
-		uv_poll_stop(c->poll);
-		uv_close((uv_handle_t *)c->poll, pgpool_handle_free);
-		c->poll = NULL;
-	}
-	if (fd < 0)
-		return -1;
-	if (c->poll == NULL) {
-		c->poll = pgpool_xmalloc(sizeof(*c->poll));
-		if (uv_poll_init(c->pool->loop, c->poll, fd) != 0) {
-			free(c->poll);
-			c->poll = NULL;
-			return -1;
-		}
-		c->poll->data = c;
-		c->poll_fd = fd;
-		c->poll_events = 0;
-	}
-	if (events != c->poll_events) {
-		if (uv_poll_start(c->poll, events, pgconn_on_poll) != 0)
-			return -1;
-		c->poll_events = events;
-	}
-	return 0;
-}
-
+/* The connection failed or dropped, and pgsock has closed it and
+ * scheduled the retry: fail its running query; when no connection is left
+ * to wait for, say so once and fail what waits. */
 static void
-pgconn_unwatch(struct pgconn *c)
+pgconn_on_down(void *arg, const char *reason, int failures)
 {
-	if (c->poll == NULL)
-		return;
-	/* stop before PQfinish closes the socket: libuv must not poll a
-	 * closed (or reused) descriptor */
-	uv_poll_stop(c->poll);
-	uv_close((uv_handle_t *)c->poll, pgpool_handle_free);
-	c->poll = NULL;
-}
-
-static void
-pgconn_on_retry(uv_timer_t *t)
-{
-	pgconn_start(t->data);
-}
-
-/* The connection failed or dropped: fail its running query, close it and
- * try again after a backoff. msg is libpq's (possibly multi-line) reason. */
-static void
-pgconn_fail(struct pgconn *c, const char *msg)
-{
+	struct pgconn *c = arg;
 	struct pgpool *pool = c->pool;
 	struct pgpool_query *q = c->q;
-	int was_up = c->state == PGCONN_IDLE || c->state == PGCONN_BUSY;
-	char reason[160];
-	uint64_t delay;
 
-	/* msg may be libpq's, which PQfinish frees */
-	snprintf(reason, sizeof(reason), "%.*s", (int)strcspn(msg, "\n"), msg);
+	(void)failures;
 	c->q = NULL;
 	PQclear(c->res);
 	c->res = NULL;
-	pgconn_unwatch(c);
-	uv_timer_stop(c->timer);
-	PQfinish(c->pg);
-	c->pg = NULL;
-	c->state = PGCONN_DOWN;
-
-	/* a connection that was up retries at once (the server may only have
-	 * dropped it); one that cannot connect backs off, up to a ceiling */
-	if (was_up) {
-		c->backoff_ms = 0;
-		delay = 0;
-	} else {
-		c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : PGPOOL_BACKOFF_MIN_MS;
-		if (c->backoff_ms > PGPOOL_BACKOFF_MAX_MS)
-			c->backoff_ms = PGPOOL_BACKOFF_MAX_MS;
-		delay = c->backoff_ms + pgpool_rand(pool) % (c->backoff_ms / 4 + 1);
-	}
-	uv_timer_start(c->timer, pgconn_on_retry, delay, 0);
-
 	if (pgpool_live(pool) == 0) {
 		if (pool->up != 0) {
-			fprintf(stderr, "redlightd: database unavailable: %s; retrying\n",
-			    reason[0] ? reason : "no reason given");
+			fprintf(stderr, "redlightd: database unavailable: %s; retrying\n", reason);
 			pool->up = 0;
 		}
 		if (pool->head != NULL)
@@ -293,28 +190,14 @@ pgconn_fail(struct pgconn *c, const char *msg)
 }
 
 static void
-pgconn_on_connect_timeout(uv_timer_t *t)
+pgconn_on_up(void *arg)
 {
-	pgconn_fail(t->data, "timed out connecting to the database");
-}
-
-static void
-pgconn_ready(struct pgconn *c)
-{
+	struct pgconn *c = arg;
 	struct pgpool *pool = c->pool;
 
-	uv_timer_stop(c->timer);
-	if (PQsetnonblocking(c->pg, 1) != 0) {
-		pgconn_fail(c, PQerrorMessage(c->pg));
+	pgsock_established(c->sock);
+	if (pgsock_watch(c->sock, UV_READABLE) != 0)
 		return;
-	}
-	PQsetNoticeProcessor(c->pg, pgpool_notice_quiet, NULL);
-	c->state = PGCONN_IDLE;
-	c->backoff_ms = 0;
-	if (pgconn_watch(c, UV_READABLE) != 0) {
-		pgconn_fail(c, "cannot watch the database socket");
-		return;
-	}
 	if (pool->up != 1) {
 		fprintf(stderr, "redlightd: %s the database\n",
 		    pool->up == 0 ? "reconnected to" : "connected to");
@@ -324,57 +207,11 @@ pgconn_ready(struct pgconn *c)
 }
 
 static void
-pgconn_continue_connect(struct pgconn *c)
-{
-	switch (PQconnectPoll(c->pg)) {
-	case PGRES_POLLING_READING:
-		if (pgconn_watch(c, UV_READABLE) != 0)
-			pgconn_fail(c, "cannot watch the database socket");
-		break;
-	case PGRES_POLLING_WRITING:
-		if (pgconn_watch(c, UV_WRITABLE) != 0)
-			pgconn_fail(c, "cannot watch the database socket");
-		break;
-	case PGRES_POLLING_OK:
-		pgconn_ready(c);
-		break;
-	default:
-		pgconn_fail(c, PQerrorMessage(c->pg));
-		break;
-	}
-}
-
-static void
-pgconn_start(struct pgconn *c)
-{
-	/* client_encoding: the API speaks UTF-8 whatever the server's default;
-	 * an empty dbname leaves everything to conninfo and PG* variables */
-	const char *const keys[] = { "dbname", "client_encoding", "fallback_application_name", NULL };
-	const char *const values[] = { c->pool->conninfo, "UTF8", "redlightd", NULL };
-
-	c->pg = PQconnectStartParams(keys, values, 1);
-	if (c->pg == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	if (PQstatus(c->pg) == CONNECTION_BAD) {
-		c->state = PGCONN_CONNECTING;
-		pgconn_fail(c, PQerrorMessage(c->pg));
-		return;
-	}
-	c->state = PGCONN_CONNECTING;
-	uv_timer_start(c->timer, pgconn_on_connect_timeout, PGPOOL_CONNECT_TIMEOUT_MS, 0);
-	/* libpq: before the first PQconnectPoll, behave as if it asked to write */
-	if (pgconn_watch(c, UV_WRITABLE) != 0)
-		pgconn_fail(c, "cannot watch the database socket");
-}
-
-static void
-pgconn_drain_notifies(struct pgconn *c)
+pgconn_drain_notifies(PGconn *pg)
 {
 	PGnotify *n;
 
-	while ((n = PQnotifies(c->pg)) != NULL)
+	while ((n = PQnotifies(pg)) != NULL)
 		PQfreemem(n);
 }
 
@@ -387,18 +224,15 @@ pgconn_finish_query(struct pgconn *c)
 
 	c->q = NULL;
 	c->res = NULL;
-	c->state = PGCONN_IDLE;
 	err_set(&e, ERR_DB, NULL, "the database sent no result");
 	pgpool_deliver(q, res, res ? NULL : &e);
 	PQclear(res);
-	if (PQstatus(c->pg) == CONNECTION_BAD) {
-		pgconn_fail(c, PQerrorMessage(c->pg));
+	if (PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
 		return;
 	}
-	if (pgconn_watch(c, UV_READABLE) != 0) {
-		pgconn_fail(c, "cannot watch the database socket");
+	if (pgsock_watch(c->sock, UV_READABLE) != 0)
 		return;
-	}
 	pgpool_dispatch(c->pool);
 }
 
@@ -407,25 +241,25 @@ pgconn_finish_query(struct pgconn *c)
 static void
 pgconn_busy_io(struct pgconn *c, int events)
 {
+	PGconn *pg = pgsock_conn(c->sock);
 	int flush;
 
-	if ((events & UV_READABLE) && !PQconsumeInput(c->pg)) {
-		pgconn_fail(c, PQerrorMessage(c->pg));
+	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
+		pgsock_fail(c->sock, NULL);
 		return;
 	}
-	if ((flush = PQflush(c->pg)) < 0) {
-		pgconn_fail(c, PQerrorMessage(c->pg));
+	if ((flush = PQflush(pg)) < 0) {
+		pgsock_fail(c->sock, NULL);
 		return;
 	}
 	if (flush == 1) {
-		if (pgconn_watch(c, UV_READABLE | UV_WRITABLE) != 0)
-			pgconn_fail(c, "cannot watch the database socket");
+		pgsock_watch(c->sock, UV_READABLE | UV_WRITABLE);
 		return;
 	}
-	while (!PQisBusy(c->pg)) {
-		PGresult *r = PQgetResult(c->pg);
+	while (!PQisBusy(pg)) {
+		PGresult *r = PQgetResult(pg);
 		if (r == NULL) {
-			pgconn_drain_notifies(c);
+			pgconn_drain_notifies(pg);
 			pgconn_finish_query(c);
 			return;
 		}
@@ -434,41 +268,36 @@ pgconn_busy_io(struct pgconn *c, int events)
 		else
 			PQclear(r);
 	}
-	if (PQstatus(c->pg) == CONNECTION_BAD) {
-		pgconn_fail(c, PQerrorMessage(c->pg));
+	if (PQstatus(pg) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
 		return;
 	}
-	if (pgconn_watch(c, UV_READABLE) != 0)
-		pgconn_fail(c, "cannot watch the database socket");
+	pgsock_watch(c->sock, UV_READABLE);
 }
 
 static void
-pgconn_on_poll(uv_poll_t *h, int status, int events)
+pgconn_on_io(void *arg, int events)
 {
-	struct pgconn *c = h->data;
+	struct pgconn *c = arg;
+	PGconn *pg = pgsock_conn(c->sock);
 
-	/* on a socket error let libpq find out what happened */
-	if (status < 0)
-		events = UV_READABLE | UV_WRITABLE;
-	switch (c->state) {
-	case PGCONN_CONNECTING:
-		pgconn_continue_connect(c);
-		break;
-	case PGCONN_IDLE:
-		/* an idle connection reads only to notice the server leaving */
-		if (!PQconsumeInput(c->pg) || PQstatus(c->pg) == CONNECTION_BAD) {
-			pgconn_fail(c, PQerrorMessage(c->pg));
-			return;
-		}
-		pgconn_drain_notifies(c);
-		break;
-	case PGCONN_BUSY:
+	if (c->q != NULL) {
 		pgconn_busy_io(c, events);
-		break;
-	case PGCONN_DOWN:
-		break;
+		return;
 	}
+	/* an idle connection reads only to notice the server leaving */
+	if (!PQconsumeInput(pg) || PQstatus(pg) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	pgconn_drain_notifies(pg);
 }
+
+static const struct pgsock_ops pgconn_ops = {
+	.up = pgconn_on_up,
+	.io = pgconn_on_io,
+	.down = pgconn_on_down,
+};
 
 static void
 pgpool_push_front(struct pgpool *pool, struct pgpool_query *q)
@@ -486,23 +315,24 @@ pgpool_push_front(struct pgpool *pool, struct pgpool_query *q)
 static void
 pgconn_send(struct pgconn *c, struct pgpool_query *q)
 {
-	if (!PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
+	PGconn *pg = pgsock_conn(c->sock);
+
+	if (!PQsendQueryParams(pg, q->sql, q->nparams, NULL,
 	    (const char *const *)q->params, NULL, NULL, 0)) {
-		if (PQstatus(c->pg) == CONNECTION_BAD) {
+		if (PQstatus(pg) == CONNECTION_BAD) {
 			pgpool_push_front(c->pool, q);
-			pgconn_fail(c, PQerrorMessage(c->pg));
+			pgsock_fail(c->sock, NULL);
 			pgpool_schedule_kick(c->pool);
 		} else {
 			/* the query itself was refused (too many parameters, ...) */
 			struct err e;
-			int len = (int)strcspn(PQerrorMessage(c->pg), "\n");
-			err_set(&e, ERR_INTERNAL, NULL, "%.*s", len, PQerrorMessage(c->pg));
+			int len = (int)strcspn(PQerrorMessage(pg), "\n");
+			err_set(&e, ERR_INTERNAL, NULL, "%.*s", len, PQerrorMessage(pg));
 			pgpool_deliver(q, NULL, &e);
 		}
 		return;
 	}
 	c->q = q;
-	c->state = PGCONN_BUSY;
 	pgconn_busy_io(c, 0);
 }
 
@@ -513,7 +343,7 @@ pgpool_dispatch(struct pgpool *pool)
 		struct pgconn *c = &pool->conns[i];
 		struct pgpool_query *q;
 
-		if (c->state != PGCONN_IDLE)
+		if (!pgconn_idle(c))
 			continue;
 		q = pool->head;
 		pool->head = q->next;
@@ -533,11 +363,8 @@ pgpool_new(uv_loop_t *loop, const char *conninfo, int size)
 
 	if (size < 1)
 		size = 1;
-	pool->loop = loop;
-	pool->conninfo = pgpool_xstrdup(conninfo ? conninfo : "");
 	pool->size = size;
 	pool->up = -1;
-	pool->rand = uv_hrtime() | 1;
 	pool->kick = pgpool_xmalloc(sizeof(*pool->kick));
 	uv_timer_init(loop, pool->kick);
 	pool->kick->data = pool;
@@ -545,13 +372,11 @@ pgpool_new(uv_loop_t *loop, const char *conninfo, int size)
 	for (int i = 0; i < size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		c->pool = pool;
-		c->state = PGCONN_DOWN;
-		c->timer = pgpool_xmalloc(sizeof(*c->timer));
-		uv_timer_init(loop, c->timer);
-		c->timer->data = c;
+		c->sock = pgsock_new(loop, conninfo, "redlightd", 0, &pgconn_ops, c);
 	}
+	/* start once all exist: one that fails at once counts the others */
 	for (int i = 0; i < size; i++)
-		pgconn_start(&pool->conns[i]);
+		pgsock_start(pool->conns[i].sock);
 	return pool;
 }
 
@@ -562,10 +387,7 @@ pgpool_free(struct pgpool *pool)
 		return;
 	for (int i = 0; i < pool->size; i++) {
 		struct pgconn *c = &pool->conns[i];
-		pgconn_unwatch(c);
-		uv_timer_stop(c->timer);
-		uv_close((uv_handle_t *)c->timer, pgpool_handle_free);
-		PQfinish(c->pg);
+		pgsock_free(c->sock);
 		PQclear(c->res);
 		pgpool_query_free(c->q);
 	}
@@ -577,7 +399,6 @@ pgpool_free(struct pgpool *pool)
 	uv_timer_stop(pool->kick);
 	uv_close((uv_handle_t *)pool->kick, pgpool_handle_free);
 	free(pool->conns);
-	free(pool->conninfo);
 	free(pool);
 }
 
@@ -617,7 +438,7 @@ pgpool_query(struct pgpool *pool, const char *sql, int nparams,
 	/* Send now when a connection is idle. Whatever goes wrong while
 	 * sending is delivered later, from the loop, never from this call. */
 	for (int i = 0; i < pool->size; i++)
-		if (pool->conns[i].state == PGCONN_IDLE) {
+		if (pgconn_idle(&pool->conns[i])) {
 			pgpool_schedule_kick(pool);
 			break;
 		}

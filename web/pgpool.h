@@ -1,15 +1,16 @@
 /* pgpool.h: a few asynchronous PostgreSQL connections on a libuv loop.
  *
- * Each connection is made with PQconnectStart/PQconnectPoll and watched by
- * one uv_poll_t; queries go out with PQsendQueryParams and their results
- * come back to a callback on the loop thread. The loop never blocks.
+ * Each connection is a web/pgsock.c (non-blocking connect, one uv_poll_t);
+ * queries go out with PQsendQueryParams and their results come back to a
+ * callback on the loop thread. The loop never blocks.
  *
  * A query runs on the first idle connection, or waits in a FIFO queue while
  * every live connection is busy or still connecting. A connection that
- * fails or drops is retried with exponential backoff (and a little jitter)
- * for as long as the pool lives, so redlightd starts, and stays up, while
- * Postgres is down; queries then fail at once with ERR_DB instead of
- * waiting for a server that is not there.
+ * fails or drops is retried (pgsock: at once when it had been up, else with
+ * exponential backoff and a little jitter) for as long as the pool lives,
+ * so redlightd starts, and stays up, while Postgres is down; queries then
+ * fail at once with ERR_DB instead of waiting for a server that is not
+ * there.
  *
  * Like libuv: a call that fails never calls its callback; one that succeeds
  * calls it exactly once, later, unless the query is cancelled first.
