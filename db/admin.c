@@ -297,9 +297,12 @@ db_admin_settings(struct db *db, struct studio_settings *out, struct err *e)
 	return rc;
 }
 
-int
-db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
-    int64_t now, struct err *e)
+/* db_admin_check: b against the rules at now, over the data of its first
+ * day, with staff (n of them) as its staff: the whole booking, or only
+ * whether the staff can work it (staff_only). */
+static int
+db_admin_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t now, int staff_only, struct err *e)
 {
 	const char *staff[DB_ADMIN_MAX_STAFF + 1];
 	struct avail_data *d;
@@ -309,9 +312,9 @@ db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin
 	tz_to_local(tz, b->start, &l);
 	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
 		return rc;
-	for (size_t i = 0; i < b->nstaff; i++)
-		staff[i] = b->staff_ids[i];
-	staff[b->nstaff] = NULL;
+	for (size_t i = 0; i < n && i < DB_ADMIN_MAX_STAFF; i++)
+		staff[i] = staff_ids[i];
+	staff[n < DB_ADMIN_MAX_STAFF ? n : DB_ADMIN_MAX_STAFF] = NULL;
 	struct avail_booking ab = {
 		.room_id = b->room_id,
 		.service_id = b->service_id[0] ? b->service_id : NULL,
@@ -320,9 +323,21 @@ db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin
 		.end = b->end,
 		.ignore_owner_id = b->id,
 	};
-	rc = avail_check_booking(d, &ab, now, NULL, NULL, e);
+	rc = staff_only ? avail_check_staff(d, &ab, now, e) :
+	    avail_check_booking(d, &ab, now, NULL, NULL, e);
 	avail_data_free(d);
 	return rc;
+}
+
+int
+db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    int64_t now, struct err *e)
+{
+	const char *staff[DB_ADMIN_MAX_STAFF];
+
+	for (size_t i = 0; i < b->nstaff; i++)
+		staff[i] = b->staff_ids[i];
+	return db_admin_check(db, tz, b, staff, b->nstaff, now, 0, e);
 }
 
 /* db_admin_rules_refuse: whether an error from the engine is the rules
@@ -659,36 +674,6 @@ db_admin_uuid_array(const char *const *ids, size_t n, char *buf, size_t len, str
 	return 0;
 }
 
-/* db_admin_staff_check: whether the n staff_ids can work booking b at now
- * by their hours (avail_check_staff over the data of b's first day). */
-static int
-db_admin_staff_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
-    const char *const *staff_ids, size_t n, int64_t now, struct err *e)
-{
-	const char *staff[DB_ADMIN_MAX_STAFF + 1];
-	struct avail_data *d;
-	struct tz_local l;
-	int rc;
-
-	tz_to_local(tz, b->start, &l);
-	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		staff[i] = staff_ids[i];
-	staff[n] = NULL;
-	struct avail_booking ab = {
-		.room_id = b->room_id,
-		.service_id = b->service_id[0] ? b->service_id : NULL,
-		.staff_ids = staff,
-		.start = b->start,
-		.end = b->end,
-		.ignore_owner_id = b->id,
-	};
-	rc = avail_check_staff(d, &ab, now, e);
-	avail_data_free(d);
-	return rc;
-}
-
 int
 db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor *actor,
     const char *code, const struct db_admin_staffing *s, int64_t now,
@@ -713,7 +698,7 @@ db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor 
 	if (strcmp(actor->role, "admin") == 0 && booking_status_parse(b.status, &st) == 0 &&
 	    booking_status_is_live(st) && b.end > now) {
 		err_clear(&why);
-		rc = db_admin_staff_check(db, tz, &b, s->staff_ids, s->n, now, &why);
+		rc = db_admin_check(db, tz, &b, s->staff_ids, s->n, now, 1, &why);
 		if (rc != 0 && !db_admin_rules_refuse(rc)) {
 			if (e)
 				*e = why;

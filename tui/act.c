@@ -1,12 +1,12 @@
 /* act.c: forms whose Enter runs a command. */
 #include "tui/act.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/admin.h"
+#include "tui/argv.h"
 #include "tui/form.h"
 
 /* What a form acts on, kept with it. */
@@ -17,46 +17,13 @@ struct act {
 	int overriding;            /* the form asked for an override reason */
 };
 
-/* An argument vector whose strings are its own. */
-struct act_argv {
-	char *v[ACT_MAX_CODES + 16];
-	int n;
-};
-
-static void
-act_push(struct act_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-act_push(struct act_argv *a, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (a->n >= (int)(sizeof(a->v) / sizeof(a->v[0])) - 1)
-		return;
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	a->v[a->n] = malloc((size_t)len + 1);
-	if (a->v[a->n] == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	va_start(ap, fmt);
-	vsnprintf(a->v[a->n], (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	a->v[++a->n] = NULL;
-}
-
 /* act_run: run the command, free the vector; the status. */
 static int
-act_run(struct ui *ui, struct act_argv *a)
+act_run(struct ui *ui, struct tui_argv *a)
 {
 	int status = ui_run_cmd(ui, a->n, a->v);
 
-	for (int i = 0; i < a->n; i++)
-		free(a->v[i]);
-	a->n = 0;
+	tui_argv_free(a);
 	return status;
 }
 
@@ -132,19 +99,19 @@ static enum form_result
 act_approve_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 	char what[64];
 
-	act_push(&v, "approve");
-	act_push(&v, "--note=%s", form_value(f, "note"));
-	act_push(&v, "--message=%s", form_value(f, "message"));
+	tui_argv_push(&v, "approve");
+	tui_argv_push(&v, "--note=%s", form_value(f, "note"));
+	tui_argv_push(&v, "--message=%s", form_value(f, "message"));
 	if (a->overriding) {
-		act_push(&v, "--override");
-		act_push(&v, "--reason=%s", form_value(f, "reason"));
+		tui_argv_push(&v, "--override");
+		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
 	}
-	act_push(&v, "--");
+	tui_argv_push(&v, "--");
 	for (size_t i = 0; i < a->n; i++)
-		act_push(&v, "%s", a->codes[i]);
+		tui_argv_push(&v, "%s", a->codes[i]);
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	/* with several, some went through: the message line says which
@@ -172,14 +139,14 @@ static enum form_result
 act_reject_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 
-	act_push(&v, "reject");
-	act_push(&v, "--message=%s", form_value(f, "message"));
-	act_push(&v, "--note=%s", form_value(f, "note"));
-	act_push(&v, "--");
+	tui_argv_push(&v, "reject");
+	tui_argv_push(&v, "--message=%s", form_value(f, "message"));
+	tui_argv_push(&v, "--note=%s", form_value(f, "note"));
+	tui_argv_push(&v, "--");
 	for (size_t i = 0; i < a->n; i++)
-		act_push(&v, "%s", a->codes[i]);
+		tui_argv_push(&v, "%s", a->codes[i]);
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	if (a->n > 1 && strcmp(ui_cmd(ui)->last_err.field, "message") != 0)
@@ -207,12 +174,12 @@ static enum form_result
 act_cancel_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 
-	act_push(&v, "cancel");
-	act_push(&v, "--reason=%s", form_value(f, "reason"));
-	act_push(&v, "--");
-	act_push(&v, "%s", a->codes[0]);
+	tui_argv_push(&v, "cancel");
+	tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", a->codes[0]);
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	form_fail(f, &ui_cmd(ui)->last_err);
@@ -252,17 +219,17 @@ static enum form_result
 act_staff_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 	char list[FORM_VALUE], *s, *save = NULL, what[64];
 	struct err e;
 
-	act_push(&v, "assign-staff");
+	tui_argv_push(&v, "assign-staff");
 	if (a->overriding) {
-		act_push(&v, "--override");
-		act_push(&v, "--reason=%s", form_value(f, "reason"));
+		tui_argv_push(&v, "--override");
+		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
 	}
-	act_push(&v, "--");
-	act_push(&v, "%s", a->codes[0]);
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", a->codes[0]);
 	snprintf(list, sizeof(list), "%s", form_value(f, "staff"));
 	for (s = list; s != NULL; s = save) {
 		save = strchr(s, ',');
@@ -274,7 +241,7 @@ act_staff_submit(struct ui *ui, struct form *f)
 		while (n > 0 && s[n - 1] == ' ')
 			s[--n] = '\0';
 		if (n > 0)
-			act_push(&v, "%s", s);
+			tui_argv_push(&v, "%s", s);
 	}
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
@@ -308,15 +275,15 @@ static enum form_result
 act_swap_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 	struct err e;
 
-	act_push(&v, "swap-staff");
-	act_push(&v, "--");
-	act_push(&v, "%s", a->codes[0]);
-	act_push(&v, "%s", form_value(f, "mine"));
-	act_push(&v, "%s", form_value(f, "code"));
-	act_push(&v, "%s", form_value(f, "theirs"));
+	tui_argv_push(&v, "swap-staff");
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", a->codes[0]);
+	tui_argv_push(&v, "%s", form_value(f, "mine"));
+	tui_argv_push(&v, "%s", form_value(f, "code"));
+	tui_argv_push(&v, "%s", form_value(f, "theirs"));
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	e = ui_cmd(ui)->last_err;
@@ -346,20 +313,20 @@ static enum form_result
 act_hold_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 	const char *expires = form_value(f, "expires");
 
-	act_push(&v, "hold");
+	tui_argv_push(&v, "hold");
 	if (expires[0] != '\0')
-		act_push(&v, "--expires=%s", expires);
+		tui_argv_push(&v, "--expires=%s", expires);
 	if (a->overriding) {
-		act_push(&v, "--override");
-		act_push(&v, "--reason=%s", form_value(f, "reason"));
+		tui_argv_push(&v, "--override");
+		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
 	}
-	act_push(&v, "--");
-	act_push(&v, "%s", form_value(f, "room"));
-	act_push(&v, "%s", form_value(f, "start"));
-	act_push(&v, "%s", form_value(f, "duration"));
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", form_value(f, "room"));
+	tui_argv_push(&v, "%s", form_value(f, "start"));
+	tui_argv_push(&v, "%s", form_value(f, "duration"));
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	return act_failed(ui, f, a, "Hold the room");
@@ -392,12 +359,12 @@ static enum form_result
 act_extend_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 
-	act_push(&v, "hold-extend");
-	act_push(&v, "--");
-	act_push(&v, "%s", a->id);
-	act_push(&v, "%s", form_value(f, "minutes"));
+	tui_argv_push(&v, "hold-extend");
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", a->id);
+	tui_argv_push(&v, "%s", form_value(f, "minutes"));
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	form_fail(f, &ui_cmd(ui)->last_err);
@@ -421,11 +388,11 @@ static enum form_result
 act_release_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct act_argv v = { 0 };
+	struct tui_argv v = { 0 };
 
-	act_push(&v, "hold-release");
-	act_push(&v, "--");
-	act_push(&v, "%s", a->id);
+	tui_argv_push(&v, "hold-release");
+	tui_argv_push(&v, "--");
+	tui_argv_push(&v, "%s", a->id);
 	if (act_run(ui, &v) == 0)
 		return FORM_CLOSE;
 	form_fail(f, &ui_cmd(ui)->last_err);

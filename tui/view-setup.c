@@ -11,12 +11,12 @@
  * own hours and exceptions (--staff SELF); rooms, services, buffers and
  * settings they may read, and the staff list (rates) is for an admin. */
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "tui/argv.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
 #include "tui/model-setup.h"
@@ -678,45 +678,6 @@ view_setup_draw(struct ui *ui, void *state)
 
 /* ---- forms ---- */
 
-/* An argument vector whose strings are its own. */
-struct view_setup_argv {
-	char *v[2 * FORM_MAX_FIELDS + 8];
-	int n;
-};
-
-static void
-view_setup_push(struct view_setup_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-view_setup_push(struct view_setup_argv *a, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (a->n >= (int)(sizeof(a->v) / sizeof(a->v[0])) - 1)
-		return;
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	a->v[a->n] = malloc((size_t)len + 1);
-	if (a->v[a->n] == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	va_start(ap, fmt);
-	vsnprintf(a->v[a->n], (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	a->v[++a->n] = NULL;
-}
-
-static void
-view_setup_argv_free(struct view_setup_argv *a)
-{
-	for (int i = 0; i < a->n; i++)
-		free(a->v[i]);
-	a->n = 0;
-}
-
 /* view_setup_option: a field's name as the command's option
  * ("room_tags" -> "room-tags"). */
 static void
@@ -744,7 +705,7 @@ view_setup_refuse(struct form *f, const char *field, const char *msg)
 /* view_setup_for_arg: the For field as the command's option, into a.
  * Returns 0, or -1 when it is not written as one. */
 static int
-view_setup_for_arg(struct view_setup_argv *a, const char *value)
+view_setup_for_arg(struct tui_argv *a, const char *value)
 {
 	char word[16];
 	size_t n;
@@ -757,9 +718,9 @@ view_setup_for_arg(struct view_setup_argv *a, const char *value)
 	while (*value == ' ')
 		value++;
 	if (strcasecmp(word, "studio") == 0 && *value == '\0')
-		view_setup_push(a, "--studio");
+		tui_argv_push(a, "--studio");
 	else if (strcasecmp(word, "room") == 0 || strcasecmp(word, "staff") == 0)
-		view_setup_push(a, "--%s=%s", strcasecmp(word, "room") == 0 ? "room" : "staff", value);
+		tui_argv_push(a, "--%s=%s", strcasecmp(word, "room") == 0 ? "room" : "staff", value);
 	else
 		return -1;
 	return 0;
@@ -787,7 +748,7 @@ view_setup_yes(const char *s)
 /* view_setup_run: run a's command with REDLIGHT_NEW_PASSWORD set to
  * password (NULL: unset) for it alone; then free a. The status. */
 static int
-view_setup_run(struct ui *ui, struct view_setup_argv *a, const char *password)
+view_setup_run(struct ui *ui, struct tui_argv *a, const char *password)
 {
 	const char *was = getenv("REDLIGHT_NEW_PASSWORD");
 	char *saved = was ? strdup(was) : NULL;
@@ -810,7 +771,7 @@ view_setup_run(struct ui *ui, struct view_setup_argv *a, const char *password)
 	} else {
 		unsetenv("REDLIGHT_NEW_PASSWORD");
 	}
-	view_setup_argv_free(a);
+	tui_argv_free(a);
 	return status;
 }
 
@@ -836,34 +797,34 @@ view_setup_submit(struct ui *ui, struct form *f)
 {
 	struct view_setup_form *sf = f->data;
 	const struct view_setup_def *d = &view_setup_defs[sf->section];
-	struct view_setup_argv a = { { 0 }, 0 }, pos = { { 0 }, 0 };
+	struct tui_argv a = { .n = 0 }, pos = { .n = 0 };
 	const char *password = NULL;
 	char opt[32];
 	int changed = 0, status;
 
-	view_setup_push(&a, "%s", sf->edit ? d->edit_cmd : d->add_cmd);
+	tui_argv_push(&a, "%s", sf->edit ? d->edit_cmd : d->add_cmd);
 	if (sf->section == VS_SETTINGS) {
 		char tiers[FORM_VALUE * 2];
 		const char *value = f->fields[0].value;
 		if (strcmp(value, sf->orig[0]) == 0) {
 			ui_message(ui, 0, "nothing was changed");
-			view_setup_argv_free(&a);
+			tui_argv_free(&a);
 			return FORM_CLOSE;
 		}
 		if (strcmp(sf->target, "cancellation_tiers") == 0 &&
 		    model_setup_tiers_json(value, tiers, sizeof(tiers)) == 0)
 			value = tiers;
-		view_setup_push(&a, "--");
-		view_setup_push(&a, "%s", sf->target);
-		view_setup_push(&a, "%s", value);
+		tui_argv_push(&a, "--");
+		tui_argv_push(&a, "%s", sf->target);
+		tui_argv_push(&a, "%s", value);
 		goto run;
 	}
 	if (sf->section == VS_BUFFERS)
-		view_setup_push(&a, "--%s=%s", sf->scope, sf->target);
+		tui_argv_push(&a, "--%s=%s", sf->scope, sf->target);
 	if ((sf->section == VS_HOURS || sf->section == VS_EXCEPTIONS) && !view_setup_admin(ui))
-		view_setup_push(&a, "--staff=SELF");
+		tui_argv_push(&a, "--staff=SELF");
 	if (sf->edit)
-		view_setup_push(&pos, "%s", sf->target);
+		tui_argv_push(&pos, "%s", sf->target);
 	for (int i = 0; i < f->nfields; i++) {
 		const struct view_setup_field *x = sf->spec[i];
 		const char *value = f->fields[i].value;
@@ -878,24 +839,24 @@ view_setup_submit(struct ui *ui, struct form *f)
 		view_setup_option(x->name, opt, sizeof(opt));
 		switch (how) {
 		case VS_OPT:
-			view_setup_push(&a, "--%s=%s", opt, value);
+			tui_argv_push(&a, "--%s=%s", opt, value);
 			break;
 		case VS_POS:
-			view_setup_push(&pos, "%s", value);
+			tui_argv_push(&pos, "%s", value);
 			break;
 		case VS_FLAG:
 			if ((yes = view_setup_yes(value)) < 0) {
-				view_setup_argv_free(&a);
-				view_setup_argv_free(&pos);
+				tui_argv_free(&a);
+				tui_argv_free(&pos);
 				return view_setup_refuse(f, x->name, "say yes or no");
 			}
 			if (yes)
-				view_setup_push(&a, "--%s", opt);
+				tui_argv_push(&a, "--%s", opt);
 			break;
 		case VS_FOR:
 			if (view_setup_for_arg(&a, value) != 0) {
-				view_setup_argv_free(&a);
-				view_setup_argv_free(&pos);
+				tui_argv_free(&a);
+				tui_argv_free(&pos);
 				return view_setup_refuse(f, x->name, "say studio, room NAME or staff NAME");
 			}
 			break;
@@ -908,15 +869,15 @@ view_setup_submit(struct ui *ui, struct form *f)
 	}
 	if (sf->edit && !changed) {
 		ui_message(ui, 0, "nothing was changed");
-		view_setup_argv_free(&a);
-		view_setup_argv_free(&pos);
+		tui_argv_free(&a);
+		tui_argv_free(&pos);
 		return FORM_CLOSE;
 	}
 	/* positionals after "--": a name may start with a dash */
-	view_setup_push(&a, "--");
+	tui_argv_push(&a, "--");
 	for (int i = 0; i < pos.n; i++)
-		view_setup_push(&a, "%s", pos.v[i]);
-	view_setup_argv_free(&pos);
+		tui_argv_push(&a, "%s", pos.v[i]);
+	tui_argv_free(&pos);
 run:
 	status = view_setup_run(ui, &a, password);
 	if (status != 0)
@@ -1057,11 +1018,11 @@ static enum form_result
 view_setup_delete_submit(struct ui *ui, struct form *f)
 {
 	struct view_setup_form *sf = f->data;
-	struct view_setup_argv a = { { 0 }, 0 };
+	struct tui_argv a = { .n = 0 };
 
-	view_setup_push(&a, "%s", view_setup_defs[sf->section].del_cmd);
-	view_setup_push(&a, "--");
-	view_setup_push(&a, "%s", sf->target);
+	tui_argv_push(&a, "%s", view_setup_defs[sf->section].del_cmd);
+	tui_argv_push(&a, "--");
+	tui_argv_push(&a, "%s", sf->target);
 	if (view_setup_run(ui, &a, NULL) != 0)
 		return view_setup_failed(ui, f);
 	return FORM_CLOSE;
