@@ -27,6 +27,7 @@ struct http_server {
 	unsigned inflight;        /* requests begun and not yet finished */
 	void (*on_idle)(struct http_server *srv); /* called when inflight drops to 0 */
 	struct availcache *avail; /* availability per day (web/availcache.h) */
+	struct catalogcache *catalog; /* rooms and services (web/catalogcache.h) */
 	struct listener *listen;  /* LISTEN redlight_changes (web/listen.h) */
 	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
 };

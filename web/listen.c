@@ -7,6 +7,7 @@
 
 #include "core/tz.h"
 #include "web/availcache.h"
+#include "web/catalogcache.h"
 #include "web/events.h"
 #include "web/pgsock.h"
 
@@ -40,6 +41,7 @@ listen_resync(struct listener *l, int up)
 	struct events_change ch = { .entity = "resync" };
 
 	availcache_listening(l->srv->avail, up);
+	catalogcache_invalidate(l->srv->catalog);
 	if (l->srv->events != NULL)
 		events_publish(l->srv->events, &ch);
 }
@@ -144,6 +146,9 @@ listen_handle(struct listener *l, const char *payload)
 	}
 	/* unreadable or without a range: anything may have changed */
 	availcache_invalidate(l->srv->avail, ch.has_range, ch.from, ch.to);
+	/* rooms, services and settings notices carry no range */
+	if (!ch.has_range)
+		catalogcache_invalidate(l->srv->catalog);
 	if (l->srv->events != NULL)
 		events_publish(l->srv->events, &ch);
 	json_object_put(o);

@@ -18,9 +18,11 @@ redlightd_SOURCES = \
 	web/idem.c web/idem.h \
 	web/ratelimit.c web/ratelimit.h \
 	web/availcache.c web/availcache.h \
+	web/catalogcache.c web/catalogcache.h \
+	web/page.c web/page.h \
 	web/listen.c web/listen.h \
 	web/events.h \
-	web/route-avail.c \
+	web/route-avail.c web/route-avail.h \
 	web/route-events.c \
 	web/route-holds.c \
 	web/route-bookings.c \

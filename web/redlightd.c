@@ -9,6 +9,7 @@
 
 #include "core/conf.h"
 #include "web/availcache.h"
+#include "web/catalogcache.h"
 #include "web/events.h"
 #include "web/http.h"
 #include "web/listen.h"
@@ -154,6 +155,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "redlightd: listening on %s\n", url);
 	redlightd_srv.db = pgpool_new(loop, conf.database_url, conf.db_pool);
 	redlightd_srv.avail = availcache_new(&redlightd_srv);
+	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
 	redlightd_srv.events = events_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
 	uv_run(loop, UV_RUN_DEFAULT);
@@ -166,6 +168,8 @@ main(int argc, char **argv)
 	redlightd_srv.events = NULL;
 	availcache_free(redlightd_srv.avail);
 	redlightd_srv.avail = NULL;
+	catalogcache_free(redlightd_srv.catalog);
+	redlightd_srv.catalog = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);

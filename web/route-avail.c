@@ -10,6 +10,7 @@
 #include "web/availcache.h"
 #include "web/body.h"
 #include "web/http.h"
+#include "web/route-avail.h"
 
 /* Availability, prices and the studio's public settings (PRD section 8,
  * "Public Availability"), all answered from the day cache
@@ -129,28 +130,39 @@ struct search_state {
 	struct avail_query q;       /* strings borrowed from the parsed body */
 };
 
+int
+route_avail_search_json(const struct availcache_view *v, struct avail_query *q, int64_t now,
+    char **out, struct err *e)
+{
+	struct avail_slot *slots = NULL;
+	size_t n = 0;
+	int rc;
+
+	q->now = now;
+	if ((rc = avail_search(v->data, q, &slots, &n, e)) != 0)
+		return rc;
+	*out = avail_slots_json(v->data, slots, n);
+	free(slots);
+	return 0;
+}
+
 static void
 search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
 	struct search_state *st = arg;
-	struct avail_slot *slots = NULL;
 	struct err err;
-	size_t n = 0;
 	char *json;
 
 	if (e != NULL) {
 		route_avail_send_err(req, e, NULL, NULL);
 		return;
 	}
-	st->q.now = route_avail_now();
-	if (avail_search(v->data, &st->q, &slots, &n, &err) != 0) {
+	if (route_avail_search_json(v, &st->q, route_avail_now(), &json, &err) != 0) {
 		route_avail_send_err(req, &err, NULL, NULL);
 		return;
 	}
-	json = avail_slots_json(v->data, slots, n);
 	http_send_json(req, 200, json, strlen(json));
 	free(json);
-	free(slots);
 }
 
 static void
@@ -365,31 +377,47 @@ quote_route(struct http_server *srv, h2o_req_t *req, const struct http_params *p
 
 /* ---- GET /api/settings/public ---- */
 
+char *
+route_avail_settings_json(const struct availcache_view *v, int64_t now)
+{
+	const struct studio_settings *s = v->settings;
+	char summary[400], local[AVAIL_LOCAL_SIZE], *out;
+	json_object *o;
+
+	policy_summary(&s->policy, summary, sizeof(summary));
+	o = json_object_new_object();
+	json_object_object_add(o, "studio_name", json_object_new_string(s->studio_name));
+	json_object_object_add(o, "timezone", json_object_new_string(s->timezone));
+	avail_format_local(v->tz, now, local, sizeof(local));
+	json_object_object_add(o, "now_local", json_object_new_string(local));
+	json_object_object_add(o, "hold_ttl_min", json_object_new_int(s->hold_ttl_min));
+	json_object_object_add(o, "currency", json_object_new_string(s->currency));
+	json_object_object_add(o, "lead_time_min", json_object_new_int(s->lead_time_min));
+	json_object_object_add(o, "horizon_days", json_object_new_int(s->horizon_days));
+	json_object_object_add(o, "policy_summary", json_object_new_string(summary));
+	out = strdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	if (out == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	return out;
+}
+
 static void
 settings_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
-	const struct studio_settings *s;
-	char summary[400], now[AVAIL_LOCAL_SIZE];
-	json_object *o;
+	char *json;
 
 	(void)arg;
 	if (e != NULL) {
 		http_send_err(req, e);
 		return;
 	}
-	s = v->settings;
-	policy_summary(&s->policy, summary, sizeof(summary));
-	o = json_object_new_object();
-	json_object_object_add(o, "studio_name", json_object_new_string(s->studio_name));
-	json_object_object_add(o, "timezone", json_object_new_string(s->timezone));
-	avail_format_local(v->tz, route_avail_now(), now, sizeof(now));
-	json_object_object_add(o, "now_local", json_object_new_string(now));
-	json_object_object_add(o, "hold_ttl_min", json_object_new_int(s->hold_ttl_min));
-	json_object_object_add(o, "currency", json_object_new_string(s->currency));
-	json_object_object_add(o, "lead_time_min", json_object_new_int(s->lead_time_min));
-	json_object_object_add(o, "horizon_days", json_object_new_int(s->horizon_days));
-	json_object_object_add(o, "policy_summary", json_object_new_string(summary));
-	route_avail_send_obj(req, o);
+	json = route_avail_settings_json(v, route_avail_now());
+	http_send_json(req, 200, json, strlen(json));
+	free(json);
 }
 
 static void

@@ -1,4 +1,5 @@
 #include "web/server.h"
+#include "web/page.h"
 
 #include <netdb.h>
 #include <stdio.h>
@@ -136,10 +137,12 @@ server_bind(uv_loop_t *loop, const char *listen, char *url, size_t urllen, struc
 }
 
 /* The booking page's own addresses (/availability, /receipt/CODE, ...)
- * all serve its index.html, which routes on the path in the browser. h2o
- * takes the first registered path that matches, so these come before "/". */
+ * all serve its index.html, which routes on the path in the browser, with
+ * the boot data web/page.c puts in (or, when index.html could not be read
+ * at start, the file as it is). h2o takes the first registered path that
+ * matches, so these come before "/". */
 static void
-server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv)
+server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv, int loaded)
 {
 	static const char *pages[] = { "/availability", "/book", "/me", "/receipt", NULL };
 	const struct conf *conf = srv->conf;
@@ -152,7 +155,10 @@ server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv)
 		h2o_pathconf_t *pc = h2o_config_register_path(hostconf, *p, 0);
 		http_access_register(pc, srv, strcmp(conf->log_format, "json") == 0);
 		http_router_register(pc, srv);
-		h2o_file_register_file(pc, index, html, 0);
+		if (loaded)
+			page_register(pc, srv, 0);
+		else
+			h2o_file_register_file(pc, index, html, 0);
 		http_notfound_register(pc);
 	}
 }
@@ -165,7 +171,8 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	h2o_hostconf_t *hostconf;
 	h2o_pathconf_t *pathconf;
 	struct stat st;
-	int rc;
+	struct err pe;
+	int rc, loaded;
 
 	if ((rc = server_bind(srv->loop, conf->listen, url, urllen, e)) != 0)
 		return rc;
@@ -175,7 +182,8 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	server.config.max_request_entity_size = (size_t)conf->max_body_bytes;
 	server.config.http1.upgrade_to_http2 = 0;
 	hostconf = h2o_config_register_host(&server.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
-	server_register_pages(hostconf, srv);
+	loaded = page_load(conf->static_dir, &pe) == 0;
+	server_register_pages(hostconf, srv, loaded);
 	pathconf = h2o_config_register_path(hostconf, "/", 0);
 
 	/* handlers run in this order until one answers */
@@ -184,6 +192,8 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	if (stat(conf->static_dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		fprintf(stderr, "redlightd: static directory %s is missing; the booking page will 404\n",
 		    conf->static_dir);
+	if (loaded)
+		page_register(pathconf, srv, 1);
 	h2o_file_register(pathconf, conf->static_dir, index_files, NULL, 0);
 	http_notfound_register(pathconf);
 

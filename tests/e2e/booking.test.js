@@ -192,6 +192,32 @@ test("availability: a guest sees slots per room with prices, in the studio's zon
 	await shot(page, 'availability');
 });
 
+test('a plain /availability?date&svc&dur address draws its slots from the boot data, asking the API nothing first; the page writes such addresses', async () => {
+	const page = await newPage();
+	const asked = [];
+	page.on('request', r => { const p = new URL(r.url()).pathname; if (p.startsWith('/api/')) asked.push(p); });
+	try {
+		await page.goto(`/availability?date=${DAY}&svc=${RECORDING}&dur=120`);
+		await page.locator(slotSel(st.key)).waitFor();
+		const first = asked.slice();
+		for (const p of ['/api/settings/public', '/api/rooms', '/api/services', '/api/availability/search'])
+			assert(!first.includes(p), `${p} was asked before the first slots: ${first.join(', ')}`);
+		await page.goto(availUrl(RENTAL, STUDIO_B));
+		await page.locator('[data-slot]').first().waitFor();
+		const u = new URL(page.url());
+		eq(`${u.pathname}${u.hash}`, '/availability', 'an old /#/availability address, once read');
+		eq(`${u.searchParams.get('date')} ${u.searchParams.get('svc')} ${u.searchParams.get('dur')} ${u.searchParams.get('room')}`,
+			`${DAY} ${RENTAL} 120 ${STUDIO_B}`, 'the query the page wrote');
+		asked.length = 0;
+		await page.reload();
+		await page.locator('[data-slot]').first().waitFor();
+		assert(!asked.includes('/api/availability/search'), 'the reload asked for its search again instead of using the boot data');
+		eq(await page.getByLabel('Room').inputValue(), STUDIO_B, 'the room after the reload');
+	} finally {
+		await page.context().close();
+	}
+});
+
 test('a second browser context watches the same slots', async () => {
 	const b = st.b = await newPage({ viewport: VIEWPORTS.mobile });
 	await b.goto(availUrl(RECORDING));
@@ -522,7 +548,8 @@ const PAGES = [
 	['receipt', () => `/#/receipt/${st.code2 || st.code}`, /^Receipt/],
 	['sign-in', '/#/me/signin', /^(Sign in|You are signed in)$/],
 	['not-found', '/#/no-such-page', /^Page not found$/],
-	['unreachable', '/#/', /can't reach the studio/i, null, true],
+	/* the boot data draws the home page: the first search is what needs the API */
+	['unreachable', '/#/availability', /can't reach the studio/i, null, true],
 ];
 for (const [name, url, h1, ready, offline] of PAGES) {
 	test(`${name}: axe finds no serious or critical violation at 1280×800 nor at 375×812; screenshots saved`, async () => {

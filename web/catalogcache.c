@@ -1,0 +1,285 @@
+#include "web/catalogcache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "web/listen.h"
+
+/* How often one load starts again because a notice arrived while it ran;
+ * past that its waiters get what arrived (it is never kept). */
+#define CC_MAX_RELOADS 3
+
+/* One request waiting, in its pool: when the client leaves, the pool's
+ * dispose hook takes it off the list, so its callback never runs. */
+struct cc_waiter {
+	struct cc_waiter *prev, *next;
+	struct catalogcache *c;     /* NULL when on no list */
+	h2o_req_t *req;
+	catalogcache_cb cb;
+	void *arg;
+};
+
+struct cc_entry {
+	char *rooms, *services;
+	size_t rooms_len, services_len;
+	json_object *rooms_obj, *services_obj;
+	uint64_t loaded_at;         /* uv_now */
+};
+
+struct catalogcache {
+	struct http_server *srv;
+	char *sql;                  /* both reads, one row of two cells */
+	struct cc_entry *entry;     /* NULL when nothing is kept */
+	struct pgpool_query *q;     /* the load under way, or NULL */
+	uint64_t epoch;             /* bumped by every invalidation */
+	uint64_t q_epoch;           /* the epoch when the load was sent */
+	int q_keep;                 /* the listener was up when it was sent */
+	int reloads;
+	struct cc_waiter *head, *tail;
+};
+
+static void *
+cc_xcalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (p == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static void
+cc_unlink(struct cc_waiter *w)
+{
+	struct catalogcache *c = w->c;
+
+	if (c == NULL)
+		return;
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		c->head = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	else
+		c->tail = w->prev;
+	w->prev = w->next = NULL;
+	w->c = NULL;
+}
+
+static void
+cc_waiter_dispose(void *p)
+{
+	cc_unlink(p);
+}
+
+static void
+cc_entry_free(struct cc_entry *en)
+{
+	if (en == NULL)
+		return;
+	free(en->rooms);
+	free(en->services);
+	json_object_put(en->rooms_obj);
+	json_object_put(en->services_obj);
+	free(en);
+}
+
+/* The array named key of the JSON document s, or NULL. The caller's. */
+static json_object *
+cc_parse(const char *s, const char *key)
+{
+	json_object *o = json_tokener_parse(s), *arr = NULL;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &arr) &&
+	    json_object_is_type(arr, json_type_array))
+		json_object_get(arr);
+	else
+		arr = NULL;
+	json_object_put(o);
+	return arr;
+}
+
+static void
+cc_view(const struct cc_entry *en, struct catalogcache_view *v)
+{
+	v->rooms = en->rooms;
+	v->rooms_len = en->rooms_len;
+	v->services = en->services;
+	v->services_len = en->services_len;
+	v->room_list = en->rooms_obj;
+	v->service_list = en->services_obj;
+}
+
+/* Pops every waiter and answers it with en, or with e when en is NULL. */
+static void
+cc_answer_all(struct catalogcache *c, const struct cc_entry *en, const struct err *e)
+{
+	struct catalogcache_view v;
+	struct cc_waiter *w;
+
+	if (en != NULL)
+		cc_view(en, &v);
+	while ((w = c->head) != NULL) {
+		cc_unlink(w);
+		w->cb(w->req, en != NULL ? &v : NULL, en != NULL ? NULL : e, w->arg);
+	}
+}
+
+static void cc_load(struct catalogcache *c);
+
+static void
+cc_done(void *arg, const PGresult *res, const struct err *e)
+{
+	struct catalogcache *c = arg;
+	struct cc_entry *en;
+	struct err bad;
+
+	c->q = NULL;
+	if (e != NULL) {
+		c->reloads = 0;
+		cc_answer_all(c, NULL, e);
+		return;
+	}
+	if (PQntuples(res) != 1 || PQnfields(res) != 2 || PQgetisnull(res, 0, 0) ||
+	    PQgetisnull(res, 0, 1)) {
+		c->reloads = 0;
+		err_set(&bad, ERR_INTERNAL, NULL, "the catalogue read returned %d rows of %d columns",
+		    PQntuples(res), PQnfields(res));
+		cc_answer_all(c, NULL, &bad);
+		return;
+	}
+	/* a notice arrived while it loaded: what came may predate the change */
+	if (c->q_epoch != c->epoch && c->reloads < CC_MAX_RELOADS && c->head != NULL) {
+		c->reloads++;
+		cc_load(c);
+		return;
+	}
+	en = cc_xcalloc(sizeof(*en));
+	en->rooms_len = (size_t)PQgetlength(res, 0, 0);
+	en->services_len = (size_t)PQgetlength(res, 0, 1);
+	en->rooms = strdup(PQgetvalue(res, 0, 0));
+	en->services = strdup(PQgetvalue(res, 0, 1));
+	if (en->rooms == NULL || en->services == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	en->rooms_obj = cc_parse(en->rooms, "rooms");
+	en->services_obj = cc_parse(en->services, "services");
+	en->loaded_at = uv_now(c->srv->loop);
+	c->reloads = 0;
+	if (en->rooms_obj == NULL || en->services_obj == NULL) {
+		cc_entry_free(en);
+		err_set(&bad, ERR_INTERNAL, NULL, "the catalogue read is not the JSON expected");
+		cc_answer_all(c, NULL, &bad);
+		return;
+	}
+	/* kept only when no notice can have been missed since it was sent */
+	if (c->q_keep && c->q_epoch == c->epoch && listen_up(c->srv->listen)) {
+		cc_entry_free(c->entry);
+		c->entry = en;
+		cc_answer_all(c, en, NULL);
+		return;
+	}
+	cc_answer_all(c, en, NULL);
+	cc_entry_free(en);
+}
+
+/* Sends the load; when it cannot be sent, answers every waiter with why. */
+static void
+cc_load(struct catalogcache *c)
+{
+	struct err e;
+
+	if (c->srv->db == NULL) {
+		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+		cc_answer_all(c, NULL, &e);
+		return;
+	}
+	c->q_epoch = c->epoch;
+	c->q_keep = listen_up(c->srv->listen);
+	if (pgpool_query(c->srv->db, c->sql, 0, NULL, cc_done, c, &c->q, &e) != 0) {
+		c->q = NULL;
+		c->reloads = 0;
+		cc_answer_all(c, NULL, &e);
+	}
+}
+
+void
+catalogcache_get(struct http_server *srv, h2o_req_t *req, catalogcache_cb cb, void *arg)
+{
+	struct catalogcache *c = srv->catalog;
+	struct catalogcache_view v;
+	struct cc_waiter *w;
+	struct err e;
+
+	if (c == NULL) {
+		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+		cb(req, NULL, &e, arg);
+		return;
+	}
+	if (c->entry != NULL &&
+	    uv_now(srv->loop) - c->entry->loaded_at >= CATALOGCACHE_MAX_AGE_MS) {
+		cc_entry_free(c->entry);
+		c->entry = NULL;
+	}
+	if (c->entry != NULL) {
+		cc_view(c->entry, &v);
+		cb(req, &v, NULL, arg);
+		return;
+	}
+	w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), cc_waiter_dispose);
+	w->c = c;
+	w->req = req;
+	w->cb = cb;
+	w->arg = arg;
+	w->next = NULL;
+	w->prev = c->tail;
+	if (c->tail != NULL)
+		c->tail->next = w;
+	else
+		c->head = w;
+	c->tail = w;
+	if (c->q == NULL)
+		cc_load(c);
+}
+
+struct catalogcache *
+catalogcache_new(struct http_server *srv)
+{
+	struct catalogcache *c = cc_xcalloc(sizeof(*c));
+	size_t n = strlen(DB_ROOMS_JSON_SQL) + strlen(DB_SERVICES_JSON_SQL) + 16;
+
+	c->srv = srv;
+	c->sql = cc_xcalloc(n);
+	snprintf(c->sql, n, "SELECT (%s), (%s)", DB_ROOMS_JSON_SQL, DB_SERVICES_JSON_SQL);
+	return c;
+}
+
+void
+catalogcache_free(struct catalogcache *c)
+{
+	if (c == NULL)
+		return;
+	while (c->head != NULL)
+		cc_unlink(c->head);
+	if (c->q != NULL)
+		pgpool_cancel(c->q);
+	cc_entry_free(c->entry);
+	free(c->sql);
+	free(c);
+}
+
+void
+catalogcache_invalidate(struct catalogcache *c)
+{
+	if (c == NULL)
+		return;
+	c->epoch++;
+	cc_entry_free(c->entry);
+	c->entry = NULL;
+}

@@ -1,0 +1,452 @@
+#include "web/page.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/avail.h"
+#include "web/availcache.h"
+#include "web/catalogcache.h"
+#include "web/route-avail.h"
+
+/* What the page does when its address names no duration, or one its
+ * service cannot take (web/static/index.html, pageAvail and durations). */
+#define PAGE_DEFAULT_DURATION 120
+#define PAGE_MAX_DURATION 600
+#define PAGE_FALLBACK_BASE 60
+/* Longer ids and skills are refused by the search API, as here. */
+#define PAGE_MAX_ID 64
+
+static const char page_open[] = "<script id=\"rl-boot\" type=\"application/json\">";
+static const char page_close[] = "</script>";
+
+/* index.html, split at its marker (after is NULL without one). */
+static struct {
+	char *html;
+	size_t len;
+	size_t before;              /* bytes before the marker */
+	size_t after;               /* offset of what follows it */
+	int marked;
+} page;
+
+struct page_handler {
+	h2o_handler_t super;
+	struct http_server *srv;
+	int root_only;
+};
+
+/* One request's boot data as it is gathered, in the request's pool. */
+struct page_state {
+	struct http_server *srv;
+	int want_search;
+	const char *date, *svc, *dur, *room, *skill;  /* from the address */
+	char *settings;             /* pool copies of JSON documents */
+	char today[11];
+	h2o_iovec_t rooms, services;
+	char *query, *answer;       /* the search, when there is one */
+	struct avail_query q;
+};
+
+int
+page_load(const char *static_dir, struct err *e)
+{
+	char path[4096];
+	FILE *f;
+	long n;
+	char *m;
+
+	if (snprintf(path, sizeof(path), "%s/index.html", static_dir) >= (int)sizeof(path))
+		return err_set(e, ERR_IO, "static_dir", "%s: path too long", static_dir);
+	/* at start, before the loop runs: a blocking read is fine here */
+	if ((f = fopen(path, "rb")) == NULL)
+		return err_set(e, ERR_IO, "static_dir", "cannot read %s", path);
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return err_set(e, ERR_IO, "static_dir", "cannot read %s", path);
+	}
+	free(page.html);
+	page.html = malloc((size_t)n + 1);
+	if (page.html == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	page.len = fread(page.html, 1, (size_t)n, f);
+	fclose(f);
+	page.html[page.len] = '\0';
+	m = strstr(page.html, PAGE_MARKER);
+	page.marked = m != NULL;
+	page.before = m != NULL ? (size_t)(m - page.html) : page.len;
+	page.after = m != NULL ? page.before + strlen(PAGE_MARKER) : page.len;
+	return 0;
+}
+
+/* ---- the answer ---- */
+
+/* The length of json once escaped for a script element: '<' becomes
+ * \u003c (so no "</script" or "<!--" can appear), U+2028 and U+2029
+ * become \u2028 and \u2029. Every such byte is inside a JSON string,
+ * where the escapes mean the same. */
+static size_t
+page_escape(const char *json, char *out)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)json; *p != '\0'; p++) {
+		const char *esc = NULL;
+		if (*p == '<')
+			esc = "\\u003c";
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			esc = p[2] == 0xa8 ? "\\u2028" : "\\u2029";
+		if (esc == NULL) {
+			if (out != NULL)
+				out[n] = (char)*p;
+			n++;
+			continue;
+		}
+		if (out != NULL)
+			memcpy(out + n, esc, 6);
+		n += 6;
+		if (*p != '<')
+			p += 2;
+	}
+	return n;
+}
+
+static int64_t
+page_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Answers with the page, and the boot data when st has its parts. */
+static void
+page_send(h2o_req_t *req, struct page_state *st)
+{
+	static h2o_generator_t generator = { NULL, NULL };
+	h2o_iovec_t body[3];
+	size_t nbody = 0, len;
+	char *boot = NULL;
+
+	if (page.marked && st != NULL && st->settings != NULL && st->rooms.base != NULL) {
+		size_t n = strlen(st->settings) + st->rooms.len + st->services.len + 128 +
+		    (st->query != NULL ? strlen(st->query) + strlen(st->answer) : 0);
+		char *json = h2o_mem_alloc_pool(&req->pool, n);
+		size_t k = 0;
+
+		k += (size_t)snprintf(json + k, n - k, "{\"generated_at\":%lld,\"settings\":%s,\"rooms\":",
+		    (long long)page_now_ms(), st->settings);
+		memcpy(json + k, st->rooms.base, st->rooms.len);
+		k += st->rooms.len;
+		k += (size_t)snprintf(json + k, n - k, ",\"services\":");
+		memcpy(json + k, st->services.base, st->services.len);
+		k += st->services.len;
+		if (st->query != NULL)
+			k += (size_t)snprintf(json + k, n - k, ",\"search\":{\"query\":%s,\"answer\":%s}",
+			    st->query, st->answer);
+		snprintf(json + k, n - k, "}");
+		len = sizeof(page_open) - 1 + page_escape(json, NULL) + sizeof(page_close) - 1;
+		boot = h2o_mem_alloc_pool(&req->pool, len);
+		memcpy(boot, page_open, sizeof(page_open) - 1);
+		page_escape(json, boot + sizeof(page_open) - 1);
+		memcpy(boot + len - (sizeof(page_close) - 1), page_close, sizeof(page_close) - 1);
+	}
+	body[nbody++] = h2o_iovec_init(page.html, page.before);
+	if (boot != NULL)
+		body[nbody++] = h2o_iovec_init(boot, len);
+	body[nbody++] = h2o_iovec_init(page.html + page.after, page.len - page.after);
+	req->res.status = 200;
+	req->res.reason = "OK";
+	req->res.content_length = 0;
+	for (size_t i = 0; i < nbody; i++)
+		req->res.content_length += body[i].len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+	    H2O_STRLIT("text/html; charset=utf-8"));
+	/* the boot data is of this moment: never stored, never reused */
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+	    H2O_STRLIT("no-store"));
+	h2o_start_response(req, &generator);
+	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		h2o_send(req, body, nbody, H2O_SEND_STATE_FINAL);
+}
+
+/* ---- the first search ---- */
+
+static void
+page_search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
+{
+	struct page_state *st = arg;
+	struct err err;
+	char *json;
+
+	/* a search the API refuses is left to the page, which shows why */
+	if (e == NULL && route_avail_search_json(v, &st->q, page_now_ms() / 1000, &json, &err) == 0) {
+		st->answer = h2o_strdup(&req->pool, json, SIZE_MAX).base;
+		free(json);
+	} else {
+		st->query = NULL;
+	}
+	page_send(req, st);
+}
+
+/* The object of list whose "id" is id, or NULL. */
+static json_object *
+page_find(json_object *list, const char *id)
+{
+	json_object *v;
+
+	if (id == NULL || list == NULL)
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *o = json_object_array_get_idx(list, i);
+		if (json_object_object_get_ex(o, "id", &v) && json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), id) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static int
+page_bool(json_object *o, const char *name)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, name, &v) && json_object_get_boolean(v);
+}
+
+/* The page's default service: the first main one with an engineer, else
+ * the first main one, else none. */
+static json_object *
+page_default_service(json_object *list)
+{
+	json_object *first = NULL;
+
+	for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
+		json_object *o = json_object_array_get_idx(list, i);
+		if (page_bool(o, "is_addon"))
+			continue;
+		if (page_bool(o, "requires_engineer"))
+			return o;
+		if (first == NULL)
+			first = o;
+	}
+	return first;
+}
+
+/* The duration the page picks: the asked one when the service takes it (a
+ * multiple of its default up to PAGE_MAX_DURATION), else the default
+ * duration when it takes that, else its own default. */
+static int
+page_duration(json_object *svc, const char *want)
+{
+	json_object *v;
+	int base = 0, d = 0;
+	char *end;
+	long w;
+
+	if (svc != NULL && json_object_object_get_ex(svc, "default_duration_min", &v))
+		base = json_object_get_int(v);
+	if (base <= 0)
+		base = PAGE_FALLBACK_BASE;
+	if (want != NULL && want[0] >= '0' && want[0] <= '9') {
+		w = strtol(want, &end, 10);
+		if (*end == '\0' && w <= PAGE_MAX_DURATION)
+			d = (int)w;
+	}
+	if (d >= base && d % base == 0)
+		return d;
+	if (PAGE_DEFAULT_DURATION % base == 0)
+		return PAGE_DEFAULT_DURATION;
+	return base;
+}
+
+/* Chooses the search as the page would, into st->q and st->query; 0, or
+ * -1 when the address names one the API would refuse. */
+static int
+page_choose(h2o_req_t *req, struct page_state *st, const struct catalogcache_view *v)
+{
+	json_object *svc, *room, *q, *idv;
+	const char *svc_id = NULL, *room_id = NULL;
+
+	if (tz_parse_date(st->date != NULL ? st->date : st->today, &st->q.year, &st->q.month,
+	    &st->q.day, NULL) != 0)
+		return -1;
+	if (st->skill != NULL && strlen(st->skill) > PAGE_MAX_ID)
+		return -1;
+	svc = page_find(v->service_list, st->svc);
+	if (svc == NULL)
+		svc = page_default_service(v->service_list);
+	if (svc != NULL && json_object_object_get_ex(svc, "id", &idv))
+		svc_id = json_object_get_string(idv);
+	room = page_find(v->room_list, st->room);
+	if (room != NULL && json_object_object_get_ex(room, "id", &idv))
+		room_id = json_object_get_string(idv);
+	st->q.duration_min = page_duration(svc, st->dur);
+	/* borrowed strings must live with the request */
+	st->q.service_id = svc_id != NULL ? h2o_strdup(&req->pool, svc_id, SIZE_MAX).base : NULL;
+	st->q.room_id = room_id != NULL ? h2o_strdup(&req->pool, room_id, SIZE_MAX).base : NULL;
+	st->q.staff_skill = st->skill != NULL && st->skill[0] != '\0' ? st->skill : NULL;
+
+	/* the body the page would send, its keys in the page's order */
+	q = json_object_new_object();
+	json_object_object_add(q, "date", json_object_new_string(st->date != NULL ? st->date : st->today));
+	json_object_object_add(q, "duration_min", json_object_new_int(st->q.duration_min));
+	if (st->q.service_id != NULL)
+		json_object_object_add(q, "service_id", json_object_new_string(st->q.service_id));
+	if (st->q.room_id != NULL)
+		json_object_object_add(q, "room_id", json_object_new_string(st->q.room_id));
+	if (st->q.staff_skill != NULL)
+		json_object_object_add(q, "staff_skill", json_object_new_string(st->q.staff_skill));
+	st->query = h2o_strdup(&req->pool, json_object_to_json_string_ext(q,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), SIZE_MAX).base;
+	json_object_put(q);
+	return 0;
+}
+
+static void
+page_catalog_done(h2o_req_t *req, const struct catalogcache_view *v, const struct err *e,
+    void *arg)
+{
+	struct page_state *st = arg;
+
+	if (e != NULL) {
+		page_send(req, NULL);
+		return;
+	}
+	st->rooms = h2o_strdup(&req->pool, v->rooms, v->rooms_len);
+	st->services = h2o_strdup(&req->pool, v->services, v->services_len);
+	if (!st->want_search || page_choose(req, st, v) != 0) {
+		page_send(req, st);
+		return;
+	}
+	availcache_day(st->srv, req, st->q.year, st->q.month, st->q.day, page_search_done, st);
+}
+
+static void
+page_settings_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
+    void *arg)
+{
+	struct page_state *st = arg;
+	char local[AVAIL_LOCAL_SIZE];
+	int64_t now = page_now_ms() / 1000;
+	char *json;
+
+	if (e != NULL) {
+		page_send(req, NULL);
+		return;
+	}
+	json = route_avail_settings_json(v, now);
+	st->settings = h2o_strdup(&req->pool, json, SIZE_MAX).base;
+	free(json);
+	/* today is the studio's: the date part of its wall clock */
+	avail_format_local(v->tz, now, local, sizeof(local));
+	memcpy(st->today, local, 10);
+	st->today[10] = '\0';
+	catalogcache_get(st->srv, req, page_catalog_done, st);
+}
+
+/* ---- the request ---- */
+
+static int
+page_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The value of query parameter name in q (len bytes), percent- and
+ * '+'-decoded into req's pool as URLSearchParams reads it (the first one
+ * named so), or NULL when absent or decoding to a NUL byte. */
+static const char *
+page_param(h2o_req_t *req, const char *q, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; i < len;) {
+		size_t j = i, k = 0;
+		char *out;
+
+		while (j < len && q[j] != '&')
+			j++;
+		if (j - i < nlen || memcmp(q + i, name, nlen) != 0 ||
+		    (j - i > nlen && q[i + nlen] != '=')) {
+			i = j + 1;
+			continue;
+		}
+		out = h2o_mem_alloc_pool(&req->pool, j - i + 1);
+		for (size_t p = i + nlen + 1; p < j; p++) {
+			int hi, lo;
+			if (q[p] == '+') {
+				out[k++] = ' ';
+			} else if (q[p] == '%' && p + 2 < j && (hi = page_nibble(q[p + 1])) >= 0 &&
+			    (lo = page_nibble(q[p + 2])) >= 0) {
+				out[k++] = (char)(hi << 4 | lo);
+				p += 2;
+			} else {
+				out[k++] = q[p];
+			}
+		}
+		out[k] = '\0';
+		return strlen(out) == k ? out : NULL;
+	}
+	return NULL;
+}
+
+static int
+page_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct page_handler *h = (struct page_handler *)self;
+	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	struct page_state *st;
+
+	if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
+	    !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+		return -1;
+	if (h->root_only && !h2o_memis(req->path.base, plen, H2O_STRLIT("/")) &&
+	    !h2o_memis(req->path.base, plen, H2O_STRLIT("/index.html")))
+		return -1;
+	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+	memset(st, 0, sizeof(*st));
+	st->srv = h->srv;
+	st->want_search = h2o_memis(req->path.base, plen, H2O_STRLIT("/availability")) ||
+	    h2o_memis(req->path.base, plen, H2O_STRLIT("/availability/"));
+	if (st->want_search && req->query_at != SIZE_MAX) {
+		const char *q = req->path.base + req->query_at + 1;
+		size_t qlen = req->path.len - req->query_at - 1;
+		st->date = page_param(req, q, qlen, "date");
+		st->svc = page_param(req, q, qlen, "svc");
+		st->dur = page_param(req, q, qlen, "dur");
+		st->room = page_param(req, q, qlen, "room");
+		st->skill = page_param(req, q, qlen, "skill");
+		/* the page reads an empty value as none */
+		if (st->date != NULL && st->date[0] == '\0')
+			st->date = NULL;
+	}
+	if (!page.marked || h->srv->db == NULL) {
+		page_send(req, NULL);
+		return 0;
+	}
+	availcache_settings(h->srv, req, page_settings_done, st);
+	return 0;
+}
+
+void
+page_register(h2o_pathconf_t *pathconf, struct http_server *srv, int root_only)
+{
+	struct page_handler *h = (struct page_handler *)h2o_create_handler(pathconf, sizeof(*h));
+
+	h->super.on_req = page_on_req;
+	h->srv = srv;
+	h->root_only = root_only;
+}

@@ -1,0 +1,37 @@
+/* page.h: the booking page's HTML (web/static/index.html), served with
+ * its boot data.
+ *
+ * redlightd reads index.html once, at start, and answers GET and HEAD of
+ * the page's addresses (/, /availability, /book..., /me..., /receipt...)
+ * with it, putting at its marker (PAGE_MARKER) a
+ * <script id="rl-boot" type="application/json"> holding what the page
+ * would fetch first: {generated_at (ms since the epoch), settings (as GET
+ * /api/settings/public), rooms (as GET /api/rooms), services (as GET
+ * /api/services)} and, for /availability, search: {query, answer}, the
+ * search its address names (date, svc, dur, room, skill) or the page's
+ * defaults (today, its default service and duration) with the answer of
+ * POST /api/availability/search. Everything comes from the day and
+ * catalogue caches, so the loop never waits; when they cannot answer (the
+ * database is down) the page goes out without boot data, and a bad query
+ * leaves the search out. The page is never refused for its query. It is
+ * sent with Cache-Control: no-store. */
+#ifndef REDLIGHT_PAGE_H
+#define REDLIGHT_PAGE_H
+
+#include "core/err.h"
+#include "web/http.h"
+
+#define PAGE_MARKER "<!--rl-boot-->"
+
+/* page_load: read static_dir/index.html for page_register (at start: it
+ * blocks). Fails with ERR_IO when the file cannot be read; the page then
+ * cannot be registered. A file without the marker is served as it is. */
+int page_load(const char *static_dir, struct err *e);
+
+/* page_register: add to pathconf a handler answering GET and HEAD with
+ * the page read by page_load: for every path under pathconf, or with
+ * root_only for "/" and "/index.html" alone (others go on to the next
+ * handler). Call only after page_load succeeded. Cannot fail. */
+void page_register(h2o_pathconf_t *pathconf, struct http_server *srv, int root_only);
+
+#endif

@@ -1,0 +1,22 @@
+/* route-avail.h: the availability answers that the booking page's boot
+ * data (web/page.c) repeats, built by the code that answers the API, so
+ * the two cannot differ. */
+#ifndef REDLIGHT_ROUTE_AVAIL_H
+#define REDLIGHT_ROUTE_AVAIL_H
+
+#include <stdint.h>
+
+#include "web/availcache.h"
+
+/* route_avail_settings_json: what GET /api/settings/public answers, for
+ * the studio of v at instant now. The caller's (free). Cannot fail. */
+char *route_avail_settings_json(const struct availcache_view *v, int64_t now);
+
+/* route_avail_search_json: what POST /api/availability/search answers for
+ * q over v's day (q->now is set here, to now). On success 0 and *out is
+ * the caller's (free); on failure the engine's error (ERR_INVALID,
+ * ERR_NOT_FOUND...) and *out is untouched. */
+int route_avail_search_json(const struct availcache_view *v, struct avail_query *q, int64_t now,
+    char **out, struct err *e);
+
+#endif
