@@ -144,6 +144,12 @@ listen_handle(struct listener *l, const char *payload)
 		json_object_put(o);
 		return;
 	}
+	/* what the page shows of a room and availability never reads */
+	if (strcmp(ch.entity, "room_info") == 0) {
+		catalogcache_invalidate(l->srv->catalog);
+		json_object_put(o);
+		return;
+	}
 	/* unreadable or without a range: anything may have changed */
 	availcache_invalidate(l->srv->avail, ch.has_range, ch.from, ch.to);
 	/* rooms, services and settings notices carry no range */

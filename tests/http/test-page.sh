@@ -202,6 +202,14 @@ check "after a room is renamed in SQL the next page loads show the new name (LIS
 	wait_for 5000 has_room 'Studio Renamed'
 status=$(http GET /api/rooms)
 check "... and GET /api/rooms names it as well" sh -c 'test "$1" = 200 && grep -q "Studio Renamed" "$2"' - "$status" "$tmp/body"
+# what only the page shows of a room (not availability) is a notice too
+has_description() {
+	[ "$(page /me/bookings)" = 200 ] &&
+		boot "assert sys.argv[1] in [r['description'] for r in b['rooms']['rooms']]" "$1" 2>/dev/null
+}
+sql "UPDATE room SET description = 'Now with a Steinway' WHERE id = '$room_a'"
+check "a room's new description shows on the next page loads (room_info notice)" \
+	wait_for 5000 has_description 'Now with a Steinway'
 
 # ---- escaping for a script element ----
 evil='</script><script>alert(1)</script><!-- '$(printf '\342\200\250\342\200\251')' end'
