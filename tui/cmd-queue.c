@@ -14,32 +14,18 @@
 static int
 cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
 	static const char *const heads[CMD_QUEUE_COLS] = {
 		"CODE", "SUBMITTED", "WHEN", "ROOM", "ARTIST", "SUBTOTAL",
 	};
 	struct model_studio st;
 	struct model_details q;
 	struct err e;
-	char *rest[1], *json;
-	int nrest, rc;
+	char *json;
+	int rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
-		return rc;
-	if ((rc = cmd_db(ctx)) != 0)
+	if ((rc = cmd_list_query(ctx, argc, argv, DB_ADMIN_QUEUE_JSON_SQL, &json)) != 0 || json == NULL)
 		return rc;
 	err_clear(&e);
-	if (db_query_json(ctx->db, DB_ADMIN_QUEUE_JSON_SQL, 0, NULL, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		return 0;
-	}
 	rc = model_details_parse(json, &q, &e);
 	free(json);
 	if (rc != 0)

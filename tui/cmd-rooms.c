@@ -8,30 +8,16 @@
 static int
 cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
 	static const char *const heads[] = { "NAME", "CAPACITY", "TAGS" };
-	char *rest[1], *json, (*caps)[12];
+	char *json, (*caps)[12];
 	const char **cells;
 	struct model_rooms rooms;
 	struct err e;
-	int nrest, rc;
+	int rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
-		return rc;
-	if ((rc = cmd_db(ctx)) != 0)
+	if ((rc = cmd_list_query(ctx, argc, argv, DB_ROOMS_JSON_SQL, &json)) != 0 || json == NULL)
 		return rc;
 	err_clear(&e);
-	if (db_query_json(ctx->db, DB_ROOMS_JSON_SQL, 0, NULL, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		return 0;
-	}
 	rc = model_rooms_parse(json, &rooms, &e);
 	free(json);
 	if (rc != 0)

@@ -125,6 +125,32 @@ cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const
 	return e->code != ERR_OK ? err_exit_status(e->code) : 1;
 }
 
+int
+cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json)
+{
+	const char *json_flag = NULL;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, &json_flag },
+		{ NULL, 0, NULL },
+	};
+	char *rest[1];
+	struct err e;
+	int nrest, rc;
+
+	*json = NULL;
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
+		return rc;
+	err_clear(&e);
+	if (db_query_json(ctx->db, sql, 0, NULL, json, &e) != 0)
+		return cmd_fail(ctx, &e);
+	if (json_flag != NULL) {
+		fprintf(ctx->out, "%s\n", *json);
+		free(*json);
+		*json = NULL;
+	}
+	return 0;
+}
+
 /* cmd_usage_vline: the usage error line, its message kept in last_err. */
 static int
 cmd_usage_vline(struct cmd_ctx *ctx, const char *field, const char *fmt, va_list ap)

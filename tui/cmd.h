@@ -106,6 +106,13 @@ int cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
  * and returns the exit status to give back. */
 int cmd_db(struct cmd_ctx *ctx);
 
+/* cmd_list_query: how a list command without arguments starts (rooms,
+ * queue, holds): it takes only --json, opens the database and runs sql
+ * (no parameters). With --json the answer is printed as it came and *json
+ * is NULL; otherwise *json is the answer, the caller's to free(). Returns
+ * 0, or the exit status after saying why. */
+int cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json);
+
 /* cmd_open_db: cmd_db without printing: 0 or an ERR_* code with e filled. */
 int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
 

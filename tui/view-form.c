@@ -15,7 +15,7 @@
 /* the widest the box gets, and the label column */
 #define VIEW_FORM_WIDTH 74
 #define VIEW_FORM_LABEL 16
-/* the most lines an error gets (a long one, naming bookings, wraps) */
+/* the most lines an error may take (a long one, naming bookings, wraps) */
 #define VIEW_FORM_ERROR_LINES 3
 
 struct form *
