@@ -6,6 +6,7 @@
 
 #include "core/interval.h"
 #include "core/quote.h"
+#include "core/xalloc.h"
 
 #define AVAIL_MINUTE 60
 #define AVAIL_DAY 86400
@@ -30,18 +31,6 @@ avail_xrealloc(void *p, size_t n)
 		abort();
 	}
 	return q;
-}
-
-static void *
-avail_xcalloc(size_t nmemb, size_t size)
-{
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-
-	if (p == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	return p;
 }
 
 static int64_t
@@ -226,10 +215,10 @@ avail_ctx_build(struct avail_ctx *c, const struct avail_data *d, int64_t dn, siz
 	c->ndays = ndays;
 	for (size_t i = 0; i < ndays; i++)
 		avail_day_init(d->tz, dn + (int64_t)i, &c->days[i]);
-	c->room_win = avail_xcalloc(d->nrooms, sizeof(*c->room_win));
-	c->room_busy = avail_xcalloc(d->nrooms, sizeof(*c->room_busy));
-	c->staff_win = avail_xcalloc(d->nstaff, sizeof(*c->staff_win));
-	c->staff_busy = avail_xcalloc(d->nstaff, sizeof(*c->staff_busy));
+	c->room_win = xcalloc(d->nrooms, sizeof(*c->room_win));
+	c->room_busy = xcalloc(d->nrooms, sizeof(*c->room_busy));
+	c->staff_win = xcalloc(d->nstaff, sizeof(*c->staff_win));
+	c->staff_busy = xcalloc(d->nstaff, sizeof(*c->staff_busy));
 	for (size_t i = 0; i < d->nrooms; i++)
 		if (want_room && want_room[i]) {
 			c->room_win[i] = ivset_new();
@@ -483,9 +472,9 @@ avail_search(const struct avail_data *d, const struct avail_query *q,
 		return rc;
 
 	need_staff = svc->requires_engineer || !avail_empty(q->staff_skill);
-	want_room = avail_xcalloc(d->nrooms, 1);
-	want_staff = avail_xcalloc(d->nstaff, 1);
-	offer = avail_xcalloc(d->nstaff, sizeof(*offer));
+	want_room = xcalloc(d->nrooms, 1);
+	want_staff = xcalloc(d->nstaff, 1);
+	offer = xcalloc(d->nstaff, sizeof(*offer));
 	for (size_t i = 0; i < d->nrooms; i++)
 		want_room[i] = d->rooms[i].active && (only == NULL || only == &d->rooms[i]) &&
 		    avail_list_covers(d->rooms[i].tags, svc->room_tags);
@@ -660,8 +649,8 @@ avail_ctx_for(struct avail_ctx *c, const struct avail_data *d, const struct avai
 
 	if (dn1 < dn0 || dn1 - dn0 >= AVAIL_WINDOW_DAYS)
 		dn1 = dn0 + AVAIL_WINDOW_DAYS - 1;
-	*rooms = avail_xcalloc(d->nrooms, 1);
-	*staff = avail_xcalloc(d->nstaff, 1);
+	*rooms = xcalloc(d->nrooms, 1);
+	*staff = xcalloc(d->nstaff, 1);
 	if (want_room)
 		(*rooms)[p->room - d->rooms] = 1;
 	for (const char *const *id = b->staff_ids; id && *id; id++)

@@ -4,6 +4,7 @@ core_libcore_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFL
 core_libcore_a_SOURCES = \
 	core/interval.c core/interval.h \
 	core/tz.c core/tz.h \
+	core/xalloc.c core/xalloc.h \
 	core/bstate.c core/bstate.h \
 	core/err.c core/err.h \
 	core/conf.c core/conf.h \

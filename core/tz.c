@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 #define TZ_DAY 86400
 #define TZ_HOUR 3600
 
@@ -58,28 +60,6 @@ struct tz {
 };
 
 /* --- memory ----------------------------------------------------------- */
-
-static void *
-tz_xcalloc(size_t nmemb, size_t size)
-{
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-
-	if (p == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-tz_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = tz_xcalloc(n, 1);
-
-	memcpy(d, s, n);
-	return d;
-}
 
 static void
 tz_set_abbr(char *dst, const char *src, size_t n)
@@ -612,9 +592,9 @@ tz_local_day_bounds(const struct tz *tz, int year, int month, int day, int64_t *
 static struct tz *
 tz_alloc(const char *name)
 {
-	struct tz *tz = tz_xcalloc(1, sizeof(*tz));
+	struct tz *tz = xcalloc(1, sizeof(*tz));
 
-	tz->name = tz_xstrdup(name ? name : "");
+	tz->name = xstrdup(name ? name : "");
 	return tz;
 }
 
@@ -641,7 +621,7 @@ tz_new_utc(void)
 {
 	struct tz *tz = tz_alloc("UTC");
 
-	tz->types = tz_xcalloc(1, sizeof(*tz->types));
+	tz->types = xcalloc(1, sizeof(*tz->types));
 	tz->ntypes = 1;
 	tz_set_abbr(tz->types[0].abbr, "UTC", 3);
 	return tz;
@@ -657,7 +637,7 @@ tz_from_posix(const char *spec, const char *name, struct tz **out, struct err *e
 		return err_set(e, ERR_INVALID, "time_zone", "'%.60s' is not a POSIX TZ rule",
 		    spec ? spec : "");
 	tz = tz_alloc(name);
-	tz->types = tz_xcalloc(1, sizeof(*tz->types));
+	tz->types = xcalloc(1, sizeof(*tz->types));
 	tz->types[0] = rule.std;
 	tz->ntypes = 1;
 	tz->has_rule = 1;
@@ -762,8 +742,8 @@ tzif_read_block(struct tz *tz, const struct tzif_header *h, const unsigned char 
 		return -1;
 	}
 	tz->ntrans = h->timecnt;
-	tz->trans = tz_xcalloc(h->timecnt, sizeof(*tz->trans));
-	tz->trans_type = tz_xcalloc(h->timecnt, 1);
+	tz->trans = xcalloc(h->timecnt, sizeof(*tz->trans));
+	tz->trans_type = xcalloc(h->timecnt, 1);
 	for (size_t i = 0; i < h->timecnt; i++) {
 		const unsigned char *q = p + i * tsize;
 
@@ -779,7 +759,7 @@ tzif_read_block(struct tz *tz, const struct tzif_header *h, const unsigned char 
 		}
 	}
 	tz->ntypes = h->typecnt;
-	tz->types = tz_xcalloc(h->typecnt, sizeof(*tz->types));
+	tz->types = xcalloc(h->typecnt, sizeof(*tz->types));
 	for (size_t i = 0; i < h->typecnt; i++) {
 		const unsigned char *q = types + i * 6;
 		int64_t off = tzif_i32(q);

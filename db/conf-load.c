@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/usr/local/etc"
 #endif
@@ -43,11 +45,7 @@ conf_read_file(const char *path, char **out, struct err *e)
 			return err_set(e, ERR_NOT_FOUND, NULL, "cannot read %s: %s", path, strerror(errno));
 		return err_set(e, ERR_CONFIG, NULL, "cannot read %s: %s", path, strerror(errno));
 	}
-	buf = malloc(CONF_FILE_MAX + 1);
-	if (buf == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	buf = xcalloc(1, CONF_FILE_MAX + 1);
 	len = fread(buf, 1, CONF_FILE_MAX + 1, f);
 	if (ferror(f)) {
 		int saved = errno;

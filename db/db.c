@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 struct db {
 	PGconn *conn;
 };
@@ -32,11 +34,7 @@ db_open(const char *conninfo, struct db **out, struct err *e)
 		return err_set(e, ERR_DB, NULL, "cannot connect to the database: %s", msg);
 	}
 	PQsetNoticeProcessor(conn, db_notice_quiet, NULL);
-	struct db *db = calloc(1, sizeof(*db));
-	if (db == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	struct db *db = xcalloc(1, sizeof(*db));
 	db->conn = conn;
 	*out = db;
 	return 0;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 #define TZFILE_DEFAULT_DIR "/usr/share/zoneinfo"
 
 /* Real zone files are a few kilobytes; a bigger file is not a zone. */
@@ -58,11 +60,7 @@ tz_load_system(const char *name, struct tz **out, struct err *e)
 		return err_set(e, ERR_IO, "time_zone", "cannot read %.100s: %s", path,
 		    strerror(errno));
 	}
-	buf = malloc(TZFILE_MAX + 1);
-	if (buf == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	buf = xcalloc(1, TZFILE_MAX + 1);
 	len = fread(buf, 1, TZFILE_MAX + 1, f);
 	if (ferror(f)) {
 		/* fopen opens a directory ("America") and only the read fails. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/argv.h"
 #include "tui/form.h"
@@ -30,12 +31,8 @@ act_run(struct ui *ui, struct tui_argv *a)
 static struct act *
 act_new(struct form *f)
 {
-	struct act *a = calloc(1, sizeof(*a));
+	struct act *a = xcalloc(1, sizeof(*a));
 
-	if (a == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	f->data = a;
 	f->free_data = free;
 	return a;

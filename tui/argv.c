@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/xalloc.h"
+
 void
 tui_argv_push(struct tui_argv *a, const char *fmt, ...)
 {
@@ -16,11 +18,7 @@ tui_argv_push(struct tui_argv *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	a->v[a->n] = malloc((size_t)len + 1);
-	if (a->v[a->n] == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	a->v[a->n] = xcalloc(1, (size_t)len + 1);
 	va_start(ap, fmt);
 	vsnprintf(a->v[a->n], (size_t)len + 1, fmt, ap);
 	va_end(ap);

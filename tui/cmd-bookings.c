@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/bstate.h"
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/cmd.h"
 #include "tui/fmt.h"
@@ -111,12 +112,8 @@ cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
 		fputs("no bookings\n", ctx->out);
 		return;
 	}
-	cells = calloc(b->n * CMD_BOOKINGS_COLS, sizeof(*cells));
-	times = calloc(b->n, sizeof(*times));
-	if (cells == NULL || times == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	cells = xcalloc(b->n * CMD_BOOKINGS_COLS, sizeof(*cells));
+	times = xcalloc(b->n, sizeof(*times));
 	for (size_t i = 0; i < b->n; i++) {
 		const struct model_detail *x = &b->v[i];
 		const char **row = cells + i * CMD_BOOKINGS_COLS;

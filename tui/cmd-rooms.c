@@ -1,6 +1,7 @@
 /* cmd-rooms.c: `redlight rooms [--json]`, the studio's active rooms. */
 #include <stdlib.h>
 
+#include "core/xalloc.h"
 #include "tui/cmd.h"
 #include "tui/model.h"
 #include "tui/text.h"
@@ -27,12 +28,8 @@ cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		model_rooms_free(&rooms);
 		return 0;
 	}
-	cells = calloc(rooms.n * 3, sizeof(*cells));
-	caps = calloc(rooms.n, sizeof(*caps));
-	if (cells == NULL || caps == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	cells = xcalloc(rooms.n * 3, sizeof(*cells));
+	caps = xcalloc(rooms.n, sizeof(*caps));
 	for (size_t i = 0; i < rooms.n; i++) {
 		if (rooms.v[i].capacity > 0)
 			snprintf(caps[i], sizeof(caps[i]), "%d", rooms.v[i].capacity);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/setup.h"
 
 /* the JSON keys of each table's columns, in the order of its enum */
@@ -30,28 +31,6 @@ static const char *const model_setup_exception_keys[MODEL_SETUP_EXCEPTION_NCOLS]
 	"id", "target_type", "target_name", "start_local", "end_local", "reason",
 };
 
-static void *
-model_setup_alloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-model_setup_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = model_setup_alloc(n, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
-
 /* model_setup_text: v as the commands take it back, a new string: a
  * string as it is, a flag as yes or no, a list of names joined by commas,
  * null as "", anything else as JSON. */
@@ -62,29 +41,29 @@ model_setup_text(struct json_object *v)
 	char *out;
 
 	if (v == NULL)
-		return model_setup_strdup("");
+		return xstrdup("");
 	switch (json_object_get_type(v)) {
 	case json_type_string:
-		return model_setup_strdup(json_object_get_string(v));
+		return xstrdup(json_object_get_string(v));
 	case json_type_boolean:
-		return model_setup_strdup(json_object_get_boolean(v) ? "yes" : "no");
+		return xstrdup(json_object_get_boolean(v) ? "yes" : "no");
 	case json_type_array:
 		n = json_object_array_length(v);
 		/* a list of names; anything else (the refund tiers) stays JSON */
 		for (size_t i = 0; i < n; i++) {
 			struct json_object *it = json_object_array_get_idx(v, i);
 			if (!json_object_is_type(it, json_type_string) && !json_object_is_type(it, json_type_int))
-				return model_setup_strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+				return xstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		}
 		for (size_t i = 0; i < n; i++)
 			len += strlen(json_object_get_string(json_object_array_get_idx(v, i))) + 1;
-		out = model_setup_alloc(len, 1);
+		out = xcalloc(len, 1);
 		for (size_t i = 0; i < n; i++)
 			o += (size_t)snprintf(out + o, len - o, "%s%s", i ? "," : "",
 			    json_object_get_string(json_object_array_get_idx(v, i)));
 		return out;
 	default:
-		return model_setup_strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		return xstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 	}
 }
 
@@ -110,7 +89,7 @@ model_setup_table_fill(struct json_object *root, const char *key, const char *co
 		return err_set(e, ERR_INTERNAL, NULL, "the setup's %s are not a JSON array", key);
 	t->n = json_object_array_length(arr);
 	t->ncols = ncols;
-	t->cells = model_setup_alloc(t->n * ncols, sizeof(*t->cells));
+	t->cells = xcalloc(t->n * ncols, sizeof(*t->cells));
 	for (size_t r = 0; r < t->n; r++) {
 		struct json_object *it = json_object_array_get_idx(arr, r), *v;
 		for (size_t c = 0; c < ncols; c++) {
@@ -135,17 +114,17 @@ model_setup_settings_fill(struct json_object *root, struct model_setup_table *t,
 		return err_set(e, ERR_INTERNAL, NULL, "the settings are not a JSON object");
 	t->n = (size_t)json_object_object_length(s);
 	t->ncols = MODEL_SETUP_SETTING_NCOLS;
-	t->cells = model_setup_alloc(t->n * t->ncols, sizeof(*t->cells));
+	t->cells = xcalloc(t->n * t->ncols, sizeof(*t->cells));
 	json_object_object_foreach(s, key, val) {
 		char *text = model_setup_text(val);
 		if (strcmp(key, "cancellation_tiers") == 0) {
 			char buf[256];
 			if (model_setup_tiers_short(text, buf, sizeof(buf)) == 0) {
 				free(text);
-				text = model_setup_strdup(buf);
+				text = xstrdup(buf);
 			}
 		}
-		t->cells[r * t->ncols + MODEL_SETUP_SETTING_KEY] = model_setup_strdup(key);
+		t->cells[r * t->ncols + MODEL_SETUP_SETTING_KEY] = xstrdup(key);
 		t->cells[r * t->ncols + MODEL_SETUP_SETTING_VALUE] = text;
 		r++;
 	}

@@ -6,30 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "db/tzfile.h"
-
-static void *
-model_alloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-model_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = model_alloc(n, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
 
 /* model_str: the string member key of o, "" when absent or null. */
 static const char *
@@ -53,7 +32,7 @@ model_join_field(struct json_object *o, const char *key, const char *field, cons
 	char *out;
 
 	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
-		return model_strdup("");
+		return xstrdup("");
 	n = json_object_array_length(arr);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
@@ -61,7 +40,7 @@ model_join_field(struct json_object *o, const char *key, const char *field, cons
 		    : json_object_get_string(it);
 		len += strlen(s ? s : "") + strlen(sep);
 	}
-	out = model_alloc(len, 1);
+	out = xcalloc(len, 1);
 	for (size_t i = 0, o_len = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
 		const char *s = json_object_is_type(it, json_type_object) ? model_str(it, field)
@@ -109,14 +88,14 @@ model_rooms_parse(const char *json, struct model_rooms *out, struct err *e)
 	if ((rc = model_array(json, "rooms", &root, &arr, e)) != 0)
 		return rc;
 	out->n = json_object_array_length(arr);
-	out->v = model_alloc(out->n, sizeof(*out->v));
+	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i), *cap;
 		struct model_room *r = &out->v[i];
 
-		r->id = model_strdup(model_str(it, "id"));
-		r->name = model_strdup(model_str(it, "name"));
-		r->description = model_strdup(model_str(it, "description"));
+		r->id = xstrdup(model_str(it, "id"));
+		r->name = xstrdup(model_str(it, "name"));
+		r->description = xstrdup(model_str(it, "description"));
 		r->tags = model_join(it, "tags");
 		if (json_object_object_get_ex(it, "capacity", &cap) &&
 		    json_object_is_type(cap, json_type_int))
@@ -166,21 +145,21 @@ model_bookings_parse(const char *json, struct model_bookings *out, struct err *e
 	if ((rc = model_array(json, "bookings", &root, &arr, e)) != 0)
 		return rc;
 	out->n = json_object_array_length(arr);
-	out->v = model_alloc(out->n, sizeof(*out->v));
+	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
 		struct model_booking *b = &out->v[i];
 
-		b->id = model_strdup(model_str(it, "id"));
-		b->code = model_strdup(model_str(it, "code"));
-		b->status = model_strdup(model_str(it, "status"));
-		b->room_name = model_strdup(model_str(it, "room_name"));
-		b->artist_name = model_strdup(model_str(it, "artist_name"));
+		b->id = xstrdup(model_str(it, "id"));
+		b->code = xstrdup(model_str(it, "code"));
+		b->status = xstrdup(model_str(it, "status"));
+		b->room_name = xstrdup(model_str(it, "room_name"));
+		b->artist_name = xstrdup(model_str(it, "artist_name"));
 		b->staff = model_join(it, "staff");
 		b->staff_ids = model_join_field(it, "staff", "id", ",");
-		b->start_at = model_strdup(model_str(it, "start_at"));
-		b->end_at = model_strdup(model_str(it, "end_at"));
-		b->sync_error = model_strdup(model_str(it, "sync_error"));
+		b->start_at = xstrdup(model_str(it, "start_at"));
+		b->end_at = xstrdup(model_str(it, "end_at"));
+		b->sync_error = xstrdup(model_str(it, "sync_error"));
 		if (model_instant(b->start_at, &b->start) != 0 ||
 		    model_instant(b->end_at, &b->end) != 0) {
 			json_object_put(root);
@@ -341,20 +320,20 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 {
 	struct json_object *arr;
 
-	b->id = model_strdup(model_str(it, "id"));
-	b->code = model_strdup(model_str(it, "code"));
-	b->status = model_strdup(model_str(it, "status"));
-	b->room_id = model_strdup(model_str(it, "room_id"));
-	b->room_name = model_strdup(model_str(it, "room_name"));
-	b->source = model_strdup(model_str(it, "source"));
-	b->notes = model_strdup(model_str(it, "notes"));
-	b->artist_name = model_strdup(model_str(it, "artist_name"));
-	b->artist_email = model_strdup(model_str(it, "artist_email"));
+	b->id = xstrdup(model_str(it, "id"));
+	b->code = xstrdup(model_str(it, "code"));
+	b->status = xstrdup(model_str(it, "status"));
+	b->room_id = xstrdup(model_str(it, "room_id"));
+	b->room_name = xstrdup(model_str(it, "room_name"));
+	b->source = xstrdup(model_str(it, "source"));
+	b->notes = xstrdup(model_str(it, "notes"));
+	b->artist_name = xstrdup(model_str(it, "artist_name"));
+	b->artist_email = xstrdup(model_str(it, "artist_email"));
 	b->staff = model_join(it, "staff");
-	b->approved_by = model_strdup(model_str(it, "approved_by"));
-	b->approval_note = model_strdup(model_str(it, "approval_note"));
-	b->artist_message = model_strdup(model_str(it, "artist_message"));
-	b->sync_error = model_strdup(model_str(it, "sync_error"));
+	b->approved_by = xstrdup(model_str(it, "approved_by"));
+	b->approval_note = xstrdup(model_str(it, "approval_note"));
+	b->artist_message = xstrdup(model_str(it, "artist_message"));
+	b->sync_error = xstrdup(model_str(it, "sync_error"));
 	b->start = model_when(it, "start_at");
 	b->end = model_when(it, "end_at");
 	b->created = model_when(it, "created_at");
@@ -364,10 +343,10 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	b->authorized_cents = model_int(it, "authorized_cents");
 	if (json_object_object_get_ex(it, "services", &arr) && json_object_is_type(arr, json_type_array)) {
 		b->nlines = json_object_array_length(arr);
-		b->lines = model_alloc(b->nlines, sizeof(*b->lines));
+		b->lines = xcalloc(b->nlines, sizeof(*b->lines));
 		for (size_t i = 0; i < b->nlines; i++) {
 			struct json_object *l = json_object_array_get_idx(arr, i), *v;
-			b->lines[i].name = model_strdup(model_str(l, "name"));
+			b->lines[i].name = xstrdup(model_str(l, "name"));
 			b->lines[i].quantity = (int)model_int(l, "quantity");
 			b->lines[i].unit_price_cents = model_int(l, "unit_price_cents");
 			b->lines[i].total_cents = model_int(l, "total_cents");
@@ -388,7 +367,7 @@ model_details_parse(const char *json, struct model_details *out, struct err *e)
 	if (root != NULL && json_object_object_get_ex(root, "booking", &one)) {
 		if (one != NULL && json_object_is_type(one, json_type_object)) {
 			out->n = 1;
-			out->v = model_alloc(1, sizeof(*out->v));
+			out->v = xcalloc(1, sizeof(*out->v));
 			model_detail_fill(one, &out->v[0]);
 		}
 		json_object_put(root);
@@ -398,7 +377,7 @@ model_details_parse(const char *json, struct model_details *out, struct err *e)
 	if ((rc = model_array(json, "bookings", &root, &arr, e)) != 0)
 		return rc;
 	out->n = json_object_array_length(arr);
-	out->v = model_alloc(out->n, sizeof(*out->v));
+	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++)
 		model_detail_fill(json_object_array_get_idx(arr, i), &out->v[i]);
 	json_object_put(root);
@@ -452,15 +431,15 @@ model_holds_parse(const char *json, struct model_holds *out, struct err *e)
 	if ((rc = model_array(json, "holds", &root, &arr, e)) != 0)
 		return rc;
 	out->n = json_object_array_length(arr);
-	out->v = model_alloc(out->n, sizeof(*out->v));
+	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
 		struct model_hold *h = &out->v[i];
-		h->id = model_strdup(model_str(it, "id"));
-		h->room_id = model_strdup(model_str(it, "room_id"));
-		h->room_name = model_strdup(model_str(it, "room_name"));
-		h->created_by = model_strdup(model_str(it, "created_by"));
-		h->artist_name = model_strdup(model_str(it, "artist_name"));
+		h->id = xstrdup(model_str(it, "id"));
+		h->room_id = xstrdup(model_str(it, "room_id"));
+		h->room_name = xstrdup(model_str(it, "room_name"));
+		h->created_by = xstrdup(model_str(it, "created_by"));
+		h->artist_name = xstrdup(model_str(it, "artist_name"));
 		h->start = model_when(it, "start_at");
 		h->end = model_when(it, "end_at");
 		h->expires_at = model_when(it, "expires_at");
@@ -510,20 +489,20 @@ model_audits_parse(const char *json, struct model_audits *out, struct err *e)
 	if ((rc = model_array(json, "audit", &root, &arr, e)) != 0)
 		return rc;
 	out->n = json_object_array_length(arr);
-	out->v = model_alloc(out->n, sizeof(*out->v));
+	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i), *diff;
 		struct model_audit *a = &out->v[i];
 		a->id = (long long)model_int(it, "id");
 		a->at = model_when(it, "created_at");
-		a->actor_name = model_strdup(model_str(it, "actor_name"));
-		a->actor_email = model_strdup(model_str(it, "actor_email"));
-		a->action = model_strdup(model_str(it, "action"));
-		a->entity = model_strdup(model_str(it, "entity"));
-		a->entity_id = model_strdup(model_str(it, "entity_id"));
-		a->label = model_strdup(model_str(it, "label"));
-		a->reason = model_strdup(model_str(it, "reason"));
-		a->diff = model_strdup(json_object_object_get_ex(it, "diff", &diff) && diff != NULL
+		a->actor_name = xstrdup(model_str(it, "actor_name"));
+		a->actor_email = xstrdup(model_str(it, "actor_email"));
+		a->action = xstrdup(model_str(it, "action"));
+		a->entity = xstrdup(model_str(it, "entity"));
+		a->entity_id = xstrdup(model_str(it, "entity_id"));
+		a->label = xstrdup(model_str(it, "label"));
+		a->reason = xstrdup(model_str(it, "reason"));
+		a->diff = xstrdup(json_object_object_get_ex(it, "diff", &diff) && diff != NULL
 		    ? json_object_to_json_string_ext(diff, JSON_C_TO_STRING_PLAIN) : "{}");
 	}
 	json_object_put(root);

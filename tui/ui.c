@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "core/xalloc.h"
 #include "tui/text.h"
 
 #define UI_MAX_VIEWS 8
@@ -691,11 +692,7 @@ ui_pg_start(struct ui *ui)
 		ui_message(ui, 1, "not live: %s", e.msg[0] ? e.msg : "no database socket");
 		return;
 	}
-	ui->pg = calloc(1, sizeof(*ui->pg));
-	if (ui->pg == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	ui->pg = xcalloc(1, sizeof(*ui->pg));
 	/* libpq keeps its socket non-blocking already: uv_poll_init's
 	 * switch to non-blocking changes nothing for it */
 	if (uv_poll_init(&ui->loop, ui->pg, fd) != 0) {
@@ -810,11 +807,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		fprintf(ctx->err, "redlight: cannot use the terminal '%s'\n", term ? term : "");
 		return err_exit_status(ERR_IO);
 	}
-	ui = calloc(1, sizeof(*ui));
-	if (ui == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	ui = xcalloc(1, sizeof(*ui));
 	ui->ctx = ctx;
 	ui->cursor_y = -1;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
@@ -94,13 +95,9 @@ view_audit_load(struct ui *ui, struct view_audit *v)
 static void *
 view_audit_enter(struct ui *ui, void *arg)
 {
-	struct view_audit *v = calloc(1, sizeof(*v));
+	struct view_audit *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->ui = ui;
 	view_audit_load(ui, v);
 	return v;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/act.h"
 #include "tui/detail.h"
@@ -42,12 +43,8 @@ view_booking_load(struct ui *ui, struct view_booking *v)
 static void *
 view_booking_enter(struct ui *ui, void *arg)
 {
-	struct view_booking *v = calloc(1, sizeof(*v));
+	struct view_booking *v = xcalloc(1, sizeof(*v));
 
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	snprintf(v->code, sizeof(v->code), "%s", (const char *)arg);
 	view_booking_load(ui, v);
 	return v;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/act.h"
 #include "tui/fmt.h"
@@ -95,14 +96,10 @@ view_bookings_load(struct ui *ui, struct view_bookings *v)
 static void *
 view_bookings_enter(struct ui *ui, void *arg)
 {
-	struct view_bookings *v = calloc(1, sizeof(*v));
+	struct view_bookings *v = xcalloc(1, sizeof(*v));
 	const struct model_studio *st;
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->ui = ui;
 	/* what is coming up: from today on */
 	if ((st = ui_studio_need(ui)) != NULL) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "tui/text.h"
 #include "tui/ui.h"
 
@@ -73,13 +74,9 @@ fail:
 static void *
 view_day_enter(struct ui *ui, void *arg)
 {
-	struct view_day *v = calloc(1, sizeof(*v));
+	struct view_day *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->follow_today = 1;
 	view_day_load(ui, v);
 	return v;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/xalloc.h"
 #include "tui/form.h"
 #include "tui/text.h"
 #include "tui/ui.h"
@@ -21,12 +22,8 @@
 struct form *
 form_new(const char *title, enum form_result (*submit)(struct ui *, struct form *))
 {
-	struct form *f = calloc(1, sizeof(*f));
+	struct form *f = xcalloc(1, sizeof(*f));
 
-	if (f == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	snprintf(f->title, sizeof(f->title), "%s", title);
 	f->submit = submit;
 	f->error_field = -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "tui/ui.h"
 
 /* the widest the box gets, and the column the descriptions start at */
@@ -21,14 +22,10 @@ struct view_help {
 static void *
 view_help_enter(struct ui *ui, void *arg)
 {
-	struct view_help *h = calloc(1, sizeof(*h));
+	struct view_help *h = xcalloc(1, sizeof(*h));
 
 	(void)ui;
 	(void)arg;
-	if (h == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	for (const struct keys_def *d = keys_table; d->action != KEYS_NONE; d++)
 		h->n++;
 	return h;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "tui/act.h"
 #include "tui/fmt.h"
 #include "tui/table.h"
@@ -56,13 +57,9 @@ view_holds_load(struct ui *ui, struct view_holds *v)
 static void *
 view_holds_enter(struct ui *ui, void *arg)
 {
-	struct view_holds *v = calloc(1, sizeof(*v));
+	struct view_holds *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->ui = ui;
 	view_holds_load(ui, v);
 	return v;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "tui/text.h"
 #include "tui/ui.h"
 
@@ -25,14 +26,10 @@ struct view_login {
 static void *
 view_login_enter(struct ui *ui, void *arg)
 {
-	struct view_login *l = calloc(1, sizeof(*l));
+	struct view_login *l = xcalloc(1, sizeof(*l));
 
 	(void)ui;
 	(void)arg;
-	if (l == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	return l;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/act.h"
 #include "tui/detail.h"
@@ -48,11 +49,7 @@ view_queue_load(struct ui *ui, struct view_queue *v)
 		ui_message(ui, 1, "cannot load the queue: %s", e.msg);
 		return rc;
 	}
-	marks = calloc(q.n ? q.n : 1, 1);
-	if (marks == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	marks = xcalloc(q.n ? q.n : 1, 1);
 	if (v->t.cursor < v->q.n)
 		snprintf(at, sizeof(at), "%s", v->q.v[v->t.cursor].id);
 	for (size_t i = 0; i < q.n; i++) {
@@ -74,13 +71,9 @@ view_queue_load(struct ui *ui, struct view_queue *v)
 static void *
 view_queue_enter(struct ui *ui, void *arg)
 {
-	struct view_queue *v = calloc(1, sizeof(*v));
+	struct view_queue *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->ui = ui;
 	view_queue_load(ui, v);
 	return v;

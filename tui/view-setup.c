@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/xalloc.h"
 #include "tui/argv.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
@@ -309,11 +310,7 @@ view_setup_order(struct view_setup *v)
 	const struct model_setup_table *t = &v->m.settings;
 
 	free(v->set_rows);
-	v->set_rows = calloc(t->n ? t->n : 1, sizeof(*v->set_rows));
-	if (v->set_rows == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
+	v->set_rows = xcalloc(t->n ? t->n : 1, sizeof(*v->set_rows));
 	v->nset = 0;
 	for (size_t i = 0; i < VIEW_SETUP_NSETTINGS; i++)
 		for (size_t r = 0; r < t->n; r++)
@@ -367,13 +364,9 @@ view_setup_load(struct ui *ui, struct view_setup *v)
 static void *
 view_setup_enter(struct ui *ui, void *arg)
 {
-	struct view_setup *v = calloc(1, sizeof(*v));
+	struct view_setup *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	if (v == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	v->ui = ui;
 	/* staff come for their own hours */
 	v->section = view_setup_admin(ui) ? VS_ROOMS : VS_HOURS;
@@ -891,12 +884,8 @@ static struct form *
 view_setup_form_new(struct view_setup *v, int section, int edit, const char *title)
 {
 	struct form *f = form_new(title, view_setup_submit);
-	struct view_setup_form *sf = calloc(1, sizeof(*sf));
+	struct view_setup_form *sf = xcalloc(1, sizeof(*sf));
 
-	if (sf == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
 	sf->v = v;
 	sf->section = section;
 	sf->edit = edit;

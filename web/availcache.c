@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "db/avail.h"
 #include "db/db.h"
 #include "db/tzfile.h"
@@ -124,18 +125,6 @@ struct ac_zone_work {
 static void ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
     h2o_req_t *req, int year, int month, int day, availcache_cb cb, void *arg, int restarts);
 static void ac_studio_load(struct availcache *c);
-
-static void *
-ac_xcalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (p == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 /* ---- waiters ---- */
 
@@ -286,7 +275,7 @@ static void
 ac_studio_ready(struct availcache *c, const struct studio_settings *s, struct ac_zone *zone,
     uint64_t epoch)
 {
-	struct ac_studio *st = ac_xcalloc(sizeof(*st));
+	struct ac_studio *st = xcalloc(1, sizeof(*st));
 	struct ac_waiters waiting = c->studio_waiters;
 	struct ac_waiter *w;
 
@@ -361,7 +350,7 @@ ac_zone_work_done(uv_work_t *req, int status)
 		ac_studio_failed(c, &e);
 		return;
 	}
-	z = ac_xcalloc(sizeof(*z));
+	z = xcalloc(1, sizeof(*z));
 	z->refs = 1;
 	z->tz = zw->tz;
 	snprintf(z->name, sizeof(z->name), "%s", zw->name);
@@ -405,7 +394,7 @@ ac_settings_done(void *arg, const PGresult *res, const struct err *e)
 	}
 	/* a new zone: read it off the loop, then finish */
 	c->pending = s;
-	zw = ac_xcalloc(sizeof(*zw));
+	zw = xcalloc(1, sizeof(*zw));
 	zw->work.data = zw;
 	zw->cache = c;
 	snprintf(zw->name, sizeof(zw->name), "%s", s.timezone);
@@ -704,7 +693,7 @@ ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
 		ac_waiters_push(&d->waiters, w);
 		return;
 	}
-	d = ac_xcalloc(sizeof(*d));
+	d = xcalloc(1, sizeof(*d));
 	d->refs = 1;        /* ours, until it is linked */
 	d->cache = c;
 	d->state = AC_LOADING;
@@ -819,7 +808,7 @@ availcache_settings(struct http_server *srv, h2o_req_t *req, availcache_cb cb, v
 struct availcache *
 availcache_new(struct http_server *srv)
 {
-	struct availcache *c = ac_xcalloc(sizeof(*c));
+	struct availcache *c = xcalloc(1, sizeof(*c));
 
 	c->srv = srv;
 	return c;

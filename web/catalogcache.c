@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/db.h"
 #include "web/listen.h"
 
@@ -39,18 +40,6 @@ struct catalogcache {
 	int reloads;
 	struct cc_waiter *head, *tail;
 };
-
-static void *
-cc_xcalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (p == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 static void
 cc_unlink(struct cc_waiter *w)
@@ -159,7 +148,7 @@ cc_done(void *arg, const PGresult *res, const struct err *e)
 		cc_load(c);
 		return;
 	}
-	en = cc_xcalloc(sizeof(*en));
+	en = xcalloc(1, sizeof(*en));
 	en->rooms_len = (size_t)PQgetlength(res, 0, 0);
 	en->services_len = (size_t)PQgetlength(res, 0, 1);
 	en->rooms = strdup(PQgetvalue(res, 0, 0));
@@ -251,11 +240,11 @@ catalogcache_get(struct http_server *srv, h2o_req_t *req, catalogcache_cb cb, vo
 struct catalogcache *
 catalogcache_new(struct http_server *srv)
 {
-	struct catalogcache *c = cc_xcalloc(sizeof(*c));
+	struct catalogcache *c = xcalloc(1, sizeof(*c));
 	size_t n = strlen(DB_ROOMS_JSON_SQL) + strlen(DB_SERVICES_JSON_SQL) + 16;
 
 	c->srv = srv;
-	c->sql = cc_xcalloc(n);
+	c->sql = xcalloc(1, n);
 	snprintf(c->sql, n, "SELECT (%s), (%s)", DB_ROOMS_JSON_SQL, DB_SERVICES_JSON_SQL);
 	return c;
 }

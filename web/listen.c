@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/tz.h"
+#include "core/xalloc.h"
 #include "web/availcache.h"
 #include "web/catalogcache.h"
 #include "web/events.h"
@@ -21,18 +22,6 @@ struct listener {
 	int ok;                     /* LISTEN's result was a success */
 	int ever_up;
 };
-
-static void *
-listen_xcalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (p == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 /* Tell the cache and the subscribers that anything may have changed. */
 static void
@@ -243,7 +232,7 @@ static const struct pgsock_ops listen_ops = {
 struct listener *
 listen_new(struct http_server *srv)
 {
-	struct listener *l = listen_xcalloc(sizeof(*l));
+	struct listener *l = xcalloc(1, sizeof(*l));
 
 	l->srv = srv;
 	/* it only ever reads: keepalives notice a server that vanished */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/db.h"
 #include "web/pgsock.h"
 
@@ -40,28 +41,6 @@ struct pgpool {
 };
 
 static void pgpool_dispatch(struct pgpool *pool);
-
-static void *
-pgpool_xmalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (p == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-pgpool_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = pgpool_xmalloc(n);
-
-	memcpy(p, s, n);
-	return p;
-}
 
 static void
 pgpool_handle_free(uv_handle_t *h)
@@ -359,16 +338,16 @@ pgpool_dispatch(struct pgpool *pool)
 struct pgpool *
 pgpool_new(uv_loop_t *loop, const char *conninfo, int size)
 {
-	struct pgpool *pool = pgpool_xmalloc(sizeof(*pool));
+	struct pgpool *pool = xcalloc(1, sizeof(*pool));
 
 	if (size < 1)
 		size = 1;
 	pool->size = size;
 	pool->up = -1;
-	pool->kick = pgpool_xmalloc(sizeof(*pool->kick));
+	pool->kick = xcalloc(1, sizeof(*pool->kick));
 	uv_timer_init(loop, pool->kick);
 	pool->kick->data = pool;
-	pool->conns = pgpool_xmalloc(sizeof(*pool->conns) * (size_t)size);
+	pool->conns = xcalloc(1, sizeof(*pool->conns) * (size_t)size);
 	for (int i = 0; i < size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		c->pool = pool;
@@ -415,16 +394,16 @@ pgpool_query(struct pgpool *pool, const char *sql, int nparams,
 		return err_set(e, ERR_DB, NULL, "the database is unavailable");
 	if (pool->queued >= (size_t)pool->size * PGPOOL_QUEUE_PER_CONN)
 		return err_set(e, ERR_DB, NULL, "too many queries are waiting for the database");
-	q = pgpool_xmalloc(sizeof(*q));
+	q = xcalloc(1, sizeof(*q));
 	q->pool = pool;
 	q->cb = cb;
 	q->arg = arg;
-	q->sql = pgpool_xstrdup(sql);
+	q->sql = xstrdup(sql);
 	q->nparams = nparams;
 	if (nparams > 0) {
-		q->params = pgpool_xmalloc(sizeof(*q->params) * (size_t)nparams);
+		q->params = xcalloc(1, sizeof(*q->params) * (size_t)nparams);
 		for (int i = 0; i < nparams; i++)
-			q->params[i] = params[i] ? pgpool_xstrdup(params[i]) : NULL;
+			q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
 	}
 	if (pool->tail != NULL)
 		pool->tail->next = q;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 /* libpq ignores connect_timeout for PQconnectPoll, so we keep our own. */
 #define PGSOCK_CONNECT_TIMEOUT_MS 5000
 #define PGSOCK_BACKOFF_MIN_MS 250
@@ -30,28 +32,6 @@ struct pgsock {
 };
 
 static void pgsock_on_poll(uv_poll_t *h, int status, int events);
-
-static void *
-pgsock_xcalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (p == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-pgsock_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = pgsock_xcalloc(n);
-
-	memcpy(p, s, n);
-	return p;
-}
 
 static void
 pgsock_handle_free(uv_handle_t *h)
@@ -101,7 +81,7 @@ pgsock_watch_fd(struct pgsock *s, int events)
 	if (fd < 0)
 		return -1;
 	if (s->poll == NULL) {
-		s->poll = pgsock_xcalloc(sizeof(*s->poll));
+		s->poll = xcalloc(1, sizeof(*s->poll));
 		if (uv_poll_init(s->loop, s->poll, fd) != 0) {
 			free(s->poll);
 			s->poll = NULL;
@@ -272,18 +252,18 @@ struct pgsock *
 pgsock_new(uv_loop_t *loop, const char *conninfo, const char *appname,
     int flags, const struct pgsock_ops *ops, void *arg)
 {
-	struct pgsock *s = pgsock_xcalloc(sizeof(*s));
+	struct pgsock *s = xcalloc(1, sizeof(*s));
 
 	s->loop = loop;
-	s->conninfo = pgsock_xstrdup(conninfo ? conninfo : "");
-	s->appname = pgsock_xstrdup(appname);
+	s->conninfo = xstrdup(conninfo ? conninfo : "");
+	s->appname = xstrdup(appname);
 	s->flags = flags;
 	s->ops = ops;
 	s->arg = arg;
 	s->state = PGSOCK_DOWN;
 	/* the address too: sockets made in the same tick jitter apart */
 	s->rand = (uv_hrtime() ^ (uint64_t)(uintptr_t)s) | 1;
-	s->timer = pgsock_xcalloc(sizeof(*s->timer));
+	s->timer = xcalloc(1, sizeof(*s->timer));
 	uv_timer_init(loop, s->timer);
 	s->timer->data = s;
 	return s;
