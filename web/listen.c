@@ -109,6 +109,41 @@ listen_room(json_object *o, char *buf, size_t size)
 	return buf;
 }
 
+/* What a notice changes, by its entity; any other entity (bookings,
+ * holds, rules, rooms, settings...) may change what is free, and one
+ * without a range may change the catalogue too. */
+static const struct {
+	const char *entity;
+	int avail;                /* may change what is free */
+	int catalog;              /* may change rooms or services as shown */
+} listen_scopes[] = {
+	{ "calendar_sync", 0, 0 },  /* a sync failing or recovering: the console's business */
+	{ "room_info", 0, 1 },      /* what the page shows of a room, not availability */
+};
+
+/* listen_apply: drop what ch may have made stale and tell subscribers of
+ * what may be free. */
+static void
+listen_apply(struct listener *l, const struct events_change *ch)
+{
+	int avail = 1, catalog = !ch->has_range;
+
+	for (size_t i = 0; i < sizeof(listen_scopes) / sizeof(listen_scopes[0]); i++) {
+		if (strcmp(ch->entity, listen_scopes[i].entity) == 0) {
+			avail = listen_scopes[i].avail;
+			catalog = listen_scopes[i].catalog;
+		}
+	}
+	if (catalog)
+		catalogcache_invalidate(l->srv->catalog);
+	if (!avail)
+		return;
+	/* unreadable or without a range: anything may have changed */
+	availcache_invalidate(l->srv->avail, ch->has_range, ch->from, ch->to);
+	if (l->srv->events != NULL)
+		events_publish(l->srv->events, ch);
+}
+
 static void
 listen_handle(struct listener *l, const char *payload)
 {
@@ -128,24 +163,7 @@ listen_handle(struct listener *l, const char *payload)
 		ch.has_range = listen_instant(o, "from", &ch.from) == 0 &&
 		    listen_instant(o, "to", &ch.to) == 0;
 	}
-	/* a calendar sync failing or recovering frees or takes no time */
-	if (strcmp(ch.entity, "calendar_sync") == 0) {
-		json_object_put(o);
-		return;
-	}
-	/* what the page shows of a room and availability never reads */
-	if (strcmp(ch.entity, "room_info") == 0) {
-		catalogcache_invalidate(l->srv->catalog);
-		json_object_put(o);
-		return;
-	}
-	/* unreadable or without a range: anything may have changed */
-	availcache_invalidate(l->srv->avail, ch.has_range, ch.from, ch.to);
-	/* rooms, services and settings notices carry no range */
-	if (!ch.has_range)
-		catalogcache_invalidate(l->srv->catalog);
-	if (l->srv->events != NULL)
-		events_publish(l->srv->events, &ch);
+	listen_apply(l, &ch);
 	json_object_put(o);
 }
 
