@@ -24,10 +24,10 @@ const STUDIO_B = '00000000-0000-4000-8000-0000000000a2';
 const RECORDING = '00000000-0000-4000-8000-0000000000b1';
 const RENTAL = '00000000-0000-4000-8000-0000000000b2';
 /* each context is a new window, which would also load Chromium's omnibox
- * popup (a WebUI page of some 70 modules; see measure.js) without the last */
+ * popups (WebUI pages of some 70 modules; see measure.js) without the last */
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	'--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
-	'--disable-features=WebUIOmniboxPopup'];
+	'--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup'];
 const VIEWPORTS = { mobile: { width: 375, height: 812 }, desktop: { width: 1280, height: 800 } };
 
 /* ---- a tiny TAP runner: tests run in order and share state ---- */
