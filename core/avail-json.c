@@ -1,6 +1,7 @@
 /* The availability data as JSON: reading the document DB_AVAIL_JSON_SQL
  * builds (db/avail.h), and writing search results for the API. */
 #include "core/avail.h"
+#include "core/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -17,27 +18,14 @@ struct avail_arena {
 	size_t n, cap;
 };
 
-static void
-avail_oom(void)
-{
-	fputs("redlight: out of memory\n", stderr);
-	abort();
-}
-
 static void *
 avail_arena_alloc(struct avail_arena *a, size_t nmemb, size_t size)
 {
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	void *p = xcalloc(nmemb, size);
 
-	if (p == NULL)
-		avail_oom();
 	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 32;
-		void **ptrs = realloc(a->ptrs, cap * sizeof(*ptrs));
-		if (ptrs == NULL)
-			avail_oom();
-		a->ptrs = ptrs;
-		a->cap = cap;
+		a->cap = a->cap ? a->cap * 2 : 32;
+		a->ptrs = xrealloc(a->ptrs, a->cap * sizeof(*a->ptrs));
 	}
 	a->ptrs[a->n++] = p;
 	return p;
@@ -571,9 +559,8 @@ avail_data_from_json(const char *json, const struct tz *tz, struct avail_data **
 	root = json ? json_tokener_parse(json) : NULL;
 	if (root == NULL)
 		return err_set(e, ERR_INVALID, NULL, "availability data is not JSON");
-	d = calloc(1, sizeof(*d));
-	if (d == NULL || (d->mem = calloc(1, sizeof(*d->mem))) == NULL)
-		avail_oom();
+	d = xcalloc(1, sizeof(*d));
+	d->mem = xcalloc(1, sizeof(*d->mem));
 	p.mem = d->mem;
 	rc = avail_parse_root(&p, root, tz, d);
 	json_object_put(root);
@@ -585,16 +572,83 @@ avail_data_from_json(const char *json, const struct tz *tz, struct avail_data **
 	return 0;
 }
 
-/* ---- writing ---- */
+/* ---- writing ----
+ * The answer is written straight into one buffer: a json-c tree costs an
+ * object (and its hash table) per slot and per value, most of the time of
+ * an answer. */
 
-static json_object *
-avail_json_instant(int64_t t)
+struct avail_out {
+	char *p;
+	size_t len, cap;
+};
+
+static char *
+avail_out_room(struct avail_out *o, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		while (o->len + n + 1 > o->cap)
+			o->cap = o->cap ? o->cap * 2 : 256;
+		o->p = xrealloc(o->p, o->cap);
+	}
+	return o->p + o->len;
+}
+
+static void
+avail_out_put(struct avail_out *o, const char *s, size_t n)
+{
+	memcpy(avail_out_room(o, n), s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+#define avail_out_lit(o, lit) avail_out_put((o), (lit), sizeof(lit) - 1)
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void
+avail_out_str(struct avail_out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	char *w = avail_out_room(o, 6 * n + 2), *start = w;
+
+	*w++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			*w++ = '\\';
+			*w++ = (char)c;
+		} else if (c < 0x20) {
+			memcpy(w, "\\u00", 4);
+			w[4] = hex[c >> 4];
+			w[5] = hex[c & 15];
+			w += 6;
+		} else {
+			*w++ = (char)c;
+		}
+	}
+	*w++ = '"';
+	o->len += (size_t)(w - start);
+	o->p[o->len] = '\0';
+}
+
+static void
+avail_out_int(struct avail_out *o, int64_t v)
+{
+	char buf[24];
+
+	avail_out_put(o, buf, (size_t)snprintf(buf, sizeof(buf), "%lld", (long long)v));
+}
+
+/* An instant as "2027-03-14T06:00:00Z" (a bare number if out of range). */
+static void
+avail_out_instant(struct avail_out *o, int64_t t)
 {
 	char buf[TZ_RFC3339_SIZE];
 
 	if (tz_format_utc(t, buf, sizeof(buf), NULL) != 0)
-		return json_object_new_int64(t);
-	return json_object_new_string(buf);
+		avail_out_int(o, t);
+	else
+		avail_out_str(o, buf);
 }
 
 void
@@ -609,45 +663,48 @@ avail_format_local(const struct tz *tz, int64_t t, char *buf, size_t len)
 	    l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
 }
 
-static json_object *
-avail_json_local(const struct tz *tz, int64_t t)
+static void
+avail_out_local(struct avail_out *o, const struct tz *tz, int64_t t)
 {
 	char buf[AVAIL_LOCAL_SIZE];
 
 	avail_format_local(tz, t, buf, sizeof(buf));
-	return json_object_new_string(buf);
+	avail_out_str(o, buf);
 }
 
 char *
 avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, size_t n)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array();
-	char *s;
+	struct avail_out o = { 0 };
 
-	if (root == NULL || arr == NULL)
-		avail_oom();
+	avail_out_room(&o, 32 + n * 256);
+	avail_out_lit(&o, "{\"slots\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct avail_slot *sl = &slots[i];
-		json_object *o = json_object_new_object(), *staff = json_object_new_array();
-		if (o == NULL || staff == NULL)
-			avail_oom();
-		for (size_t k = 0; k < sl->nstaff; k++)
-			json_object_array_add(staff, json_object_new_string(d->staff[sl->staff[k]].id));
-		json_object_object_add(o, "start_at", avail_json_instant(sl->start));
-		json_object_object_add(o, "end_at", avail_json_instant(sl->end));
+		if (i)
+			avail_out_lit(&o, ",");
+		avail_out_lit(&o, "{\"start_at\":");
+		avail_out_instant(&o, sl->start);
+		avail_out_lit(&o, ",\"end_at\":");
+		avail_out_instant(&o, sl->end);
 		if (d->tz != NULL) {
-			json_object_object_add(o, "start_local", avail_json_local(d->tz, sl->start));
-			json_object_object_add(o, "end_local", avail_json_local(d->tz, sl->end));
+			avail_out_lit(&o, ",\"start_local\":");
+			avail_out_local(&o, d->tz, sl->start);
+			avail_out_lit(&o, ",\"end_local\":");
+			avail_out_local(&o, d->tz, sl->end);
 		}
-		json_object_object_add(o, "room_id", json_object_new_string(d->rooms[sl->room].id));
-		json_object_object_add(o, "price_cents", json_object_new_int64(sl->price_cents));
-		json_object_object_add(o, "staff_ids", staff);
-		json_object_array_add(arr, o);
+		avail_out_lit(&o, ",\"room_id\":");
+		avail_out_str(&o, d->rooms[sl->room].id);
+		avail_out_lit(&o, ",\"price_cents\":");
+		avail_out_int(&o, sl->price_cents);
+		avail_out_lit(&o, ",\"staff_ids\":[");
+		for (size_t k = 0; k < sl->nstaff; k++) {
+			if (k)
+				avail_out_lit(&o, ",");
+			avail_out_str(&o, d->staff[sl->staff[k]].id);
+		}
+		avail_out_lit(&o, "]}");
 	}
-	json_object_object_add(root, "slots", arr);
-	s = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
-	json_object_put(root);
-	if (s == NULL)
-		avail_oom();
-	return s;
+	avail_out_lit(&o, "]}");
+	return o.p;
 }

@@ -6,16 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *
-xcalloc(size_t nmemb, size_t size)
+static void *
+xalloc_check(void *p)
 {
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-
 	if (p == NULL) {
 		fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
 		abort();
 	}
 	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	return xalloc_check(calloc(nmemb ? nmemb : 1, size ? size : 1));
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	return xalloc_check(realloc(p, size ? size : 1));
 }
 
 char *

@@ -15,4 +15,7 @@ void *xcalloc(size_t nmemb, size_t size);
 /* xstrdup: a copy of s from xcalloc. */
 char *xstrdup(const char *s);
 
+/* xrealloc: realloc that never returns NULL (size 0 keeps 1 byte). */
+void *xrealloc(void *p, size_t size);
+
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "core/avail.h"
 #include "core/tz.h"
 #include "tests/unit/suites.h"
@@ -1278,6 +1280,32 @@ test_avail_slots_json_is_the_api_shape(void)
 	free(json);
 }
 
+/* ids come from the database as text: whatever they hold stays one JSON string */
+static void
+test_avail_slots_json_escapes_ids(void)
+{
+	struct fx f;
+	struct avail_slot slot;
+	size_t staff[1] = { ELI };
+	char *json;
+	json_object *root, *v;
+
+	fx_init(&f);
+	snprintf(f.rooms[ROOM_A].id, sizeof(f.rooms[ROOM_A].id), "a\"b\\c\n\x01/");
+	snprintf(f.staff[ELI].id, sizeof(f.staff[ELI].id), "\x1f");
+	slot = (struct avail_slot){ .start = 1813251600, .end = 1813255200, .room = ROOM_A,
+	    .price_cents = -5, .nstaff = 1, .staff = staff };
+	json = avail_slots_json(&f.d, &slot, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"room_id\":\"a\\\"b\\\\c\\u000a\\u0001/\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"price_cents\":-5,\"staff_ids\":[\"\\u001f\"]"));
+	root = json_tokener_parse(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	v = json_object_array_get_idx(json_object_object_get(root, "slots"), 0);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(v, "room_id")), "a\"b\\c\n\x01/");
+	json_object_put(root);
+	free(json);
+}
+
 static void
 test_avail_slots_json_local_times_carry_the_offset_across_fall_back(void)
 {
@@ -1333,5 +1361,6 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_data_from_json_reads_the_document_the_sql_builds);
 	UNIT_TEST(s, test_avail_data_from_json_refuses_malformed_documents);
 	UNIT_TEST(s, test_avail_slots_json_is_the_api_shape);
+	UNIT_TEST(s, test_avail_slots_json_escapes_ids);
 	UNIT_TEST(s, test_avail_slots_json_local_times_carry_the_offset_across_fall_back);
 }
