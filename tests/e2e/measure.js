@@ -86,9 +86,11 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 	'--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const NO_POPUP = '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup';
 
+const DESKTOP = { width: 1280, height: 800 }, PHONE = { width: 375, height: 812 };
+
 /* load: one cold load of url in a fresh context of browser */
-async function load(browser, url) {
-	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+async function load(browser, url, viewport) {
+	const ctx = await browser.newContext({ viewport });
 	const page = await ctx.newPage();
 	const cdp = await ctx.newCDPSession(page);
 	await page.goto(url, { waitUntil: 'commit' });
@@ -121,16 +123,16 @@ async function load(browser, url) {
 	return m;
 }
 
-/* series: for each [what, browser, url], a warm-up load, then runs cold
+/* series: for each [what, browser, url, viewport], a warm-up load, then runs cold
  * loads, taken in turn (so a slower minute of a shared machine weighs on
  * each alike); a line of figures each */
 async function series(list) {
 	const med = a => a[Math.floor((a.length - 1) / 2)];
 	const f = x => x.toFixed(1);
 	const got = list.map(() => []);
-	for (const [, browser, url] of list) await load(browser, url);
+	for (const [, browser, url, viewport] of list) await load(browser, url, viewport);
 	for (let i = 0; i < runs; i++)
-		for (let j = 0; j < list.length; j++) got[j].push(await load(list[j][1], list[j][2]));
+		for (let j = 0; j < list.length; j++) got[j].push(await load(...list[j].slice(1)));
 	list.forEach(([what], j) => {
 		const tti = got[j].map(g => g.tti).sort((x, y) => x - y);
 		const dcl = got[j].map(g => g.dcl).sort((x, y) => x - y);
@@ -153,8 +155,9 @@ async function series(list) {
 		browsers.push(b);
 		const stock = await chromium.launch({ executablePath: exe, args: ARGS });
 		browsers.push(stock);
-		await series([[`bookmarked (${day})`, b, bookmarked], ['first visit (today)', b, `${base}/availability`],
-			['bookmarked, in a new window of stock Chromium loading its omnibox popups beside it', stock, bookmarked]]);
+		await series([[`bookmarked (${day})`, b, bookmarked, DESKTOP], ['first visit (today)', b, `${base}/availability`, DESKTOP],
+			['bookmarked, on a phone-sized page (375x812)', b, bookmarked, PHONE],
+			['bookmarked, in a new window of stock Chromium loading its omnibox popups beside it', stock, bookmarked, DESKTOP]]);
 	} catch (e) {
 		console.log(`web: availability interactive: failed (${e.message.split('\n')[0]})`);
 	}
