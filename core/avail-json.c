@@ -651,16 +651,53 @@ avail_out_instant(struct avail_out *o, int64_t t)
 		avail_out_str(o, buf);
 }
 
+/* two digits of v (0-99) at p; the next byte */
+static char *
+avail_put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* By hand, not snprintf: two of these per slot were most of an answer. */
 void
 avail_format_local(const struct tz *tz, int64_t t, char *buf, size_t len)
 {
 	struct tz_local l;
+	char tmp[AVAIL_LOCAL_SIZE], *p = tmp;
 	int off;
+	size_t n;
 
+	if (len == 0)
+		return;
 	tz_to_local(tz, t, &l);
 	off = l.utc_offset < 0 ? -l.utc_offset : l.utc_offset;
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month, l.day,
-	    l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+	if (l.year < 0 || l.year > 9999) {
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month,
+		    l.day, l.hour, l.minute, l.second, l.utc_offset < 0 ? '-' : '+', off / 3600,
+		    off / 60 % 60);
+		return;
+	}
+	p = avail_put2(p, l.year / 100);
+	p = avail_put2(p, l.year % 100);
+	*p++ = '-';
+	p = avail_put2(p, l.month);
+	*p++ = '-';
+	p = avail_put2(p, l.day);
+	*p++ = 'T';
+	p = avail_put2(p, l.hour);
+	*p++ = ':';
+	p = avail_put2(p, l.minute);
+	*p++ = ':';
+	p = avail_put2(p, l.second);
+	*p++ = l.utc_offset < 0 ? '-' : '+';
+	p = avail_put2(p, off / 3600);
+	*p++ = ':';
+	p = avail_put2(p, off / 60 % 60);
+	n = (size_t)(p - tmp) < len - 1 ? (size_t)(p - tmp) : len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 }
 
 static void

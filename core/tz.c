@@ -908,6 +908,14 @@ tz_parse_date(const char *s, int *year, int *month, int *day, struct err *e)
 	return 0;
 }
 
+/* two digits of v (0-99) at p */
+static void
+tz_put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 int
 tz_format_utc(int64_t utc, char *buf, size_t len, struct err *e)
 {
@@ -927,8 +935,21 @@ tz_format_utc(int64_t utc, char *buf, size_t len, struct err *e)
 	days = tz_floor_div(utc, TZ_DAY);
 	secs = utc - days * TZ_DAY;
 	tz_civil_from_days(days, &year, &month, &day);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)year, month, day,
-	    (int)(secs / TZ_HOUR), (int)(secs / 60 % 60), (int)(secs % 60));
+	/* by hand, not snprintf: every slot of a search answer has two */
+	tz_put2(buf, (int)(year / 100));
+	tz_put2(buf + 2, (int)(year % 100));
+	buf[4] = '-';
+	tz_put2(buf + 5, month);
+	buf[7] = '-';
+	tz_put2(buf + 8, day);
+	buf[10] = 'T';
+	tz_put2(buf + 11, (int)(secs / TZ_HOUR));
+	buf[13] = ':';
+	tz_put2(buf + 14, (int)(secs / 60 % 60));
+	buf[16] = ':';
+	tz_put2(buf + 17, (int)(secs % 60));
+	buf[19] = 'Z';
+	buf[20] = '\0';
 	return 0;
 }
 

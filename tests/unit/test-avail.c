@@ -1280,6 +1280,26 @@ test_avail_slots_json_is_the_api_shape(void)
 	free(json);
 }
 
+static void
+test_avail_format_local_is_rfc3339_with_the_offset(void)
+{
+	struct tz *utc = tz_new_utc();
+	char buf[AVAIL_LOCAL_SIZE], small[11] = "untouched";
+
+	avail_format_local(toronto, 1813251600, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "2027-06-17T13:00:00-04:00");
+	avail_format_local(toronto, 1800032709, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "2027-01-15T12:05:09-05:00");
+	avail_format_local(utc, 1800032709, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "2027-01-15T17:05:09+00:00");
+	/* shorter buffers truncate: the date alone fits in 11 */
+	avail_format_local(toronto, 1800032709, small, sizeof(small));
+	CU_ASSERT_STRING_EQUAL(small, "2027-01-15");
+	avail_format_local(toronto, 1800032709, small, 0);
+	CU_ASSERT_STRING_EQUAL(small, "2027-01-15");
+	tz_free(utc);
+}
+
 /* ids come from the database as text: whatever they hold stays one JSON string */
 static void
 test_avail_slots_json_escapes_ids(void)
@@ -1362,5 +1382,6 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_data_from_json_refuses_malformed_documents);
 	UNIT_TEST(s, test_avail_slots_json_is_the_api_shape);
 	UNIT_TEST(s, test_avail_slots_json_escapes_ids);
+	UNIT_TEST(s, test_avail_format_local_is_rfc3339_with_the_offset);
 	UNIT_TEST(s, test_avail_slots_json_local_times_carry_the_offset_across_fall_back);
 }
