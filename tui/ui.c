@@ -267,7 +267,8 @@ ui_show_tab(struct ui *ui, int i)
 	ui_push(ui, ui_tabs[i].view, NULL);
 }
 
-int
+/* the keys every main view shares; 1 when k was one (and acted on) */
+static int
 ui_main_key(struct ui *ui, const struct keys_press *k)
 {
 	enum keys_action a = keys_action_of(k);
@@ -298,6 +299,15 @@ ui_main_key(struct ui *ui, const struct keys_press *k)
 	default:
 		return 0;
 	}
+}
+
+void
+ui_other_key(struct ui *ui, const struct keys_press *k, int back)
+{
+	if (ui_main_key(ui, k) || k->fkey || k->ch < 0x20)
+		return;
+	ui_message(ui, 0, "that key does nothing here; %s? lists the keys",
+	    back ? "Esc goes back, " : "");
 }
 
 static void

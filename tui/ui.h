@@ -101,10 +101,11 @@ void ui_push(struct ui *ui, const struct view *view, void *arg);
 void ui_pop(struct ui *ui);
 void ui_replace(struct ui *ui, const struct view *view, void *arg);
 
-/* ui_main_key: the keys every main view shares: quit, help, and the
- * switch between the main views (1-7, Tab, Shift-Tab). Returns 1 when k
- * was one of them (and acted on), else 0. */
-int ui_main_key(struct ui *ui, const struct keys_press *k);
+/* ui_other_key: a key a main view has no use of its own for. The keys
+ * every main view shares act: quit, help, and the switch between the main
+ * views (1-7, Tab, Shift-Tab); any other printable key gets "that key does
+ * nothing here", naming Esc when back is set (a view one goes back from). */
+void ui_other_key(struct ui *ui, const struct keys_press *k, int back);
 
 /* ui_run_cmd: run the command argv[0] with argv as the signed-in user,
  * its output captured instead of printed: on success the last line it

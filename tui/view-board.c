@@ -779,10 +779,7 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 		view_board_hold(ui, v);
 		return;
 	default:
-		if (ui_main_key(ui, k))
-			return;
-		if (!k->fkey && k->ch >= 0x20)
-			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		ui_other_key(ui, k, 0);
 		return;
 	}
 	view_board_clamp_row(v);

@@ -128,10 +128,7 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 		act_swap(ui, code);
 		return;
 	default:
-		if (ui_main_key(ui, k))
-			return;
-		if (!k->fkey && k->ch >= 0x20)
-			ui_message(ui, 0, "that key does nothing here; Esc goes back, ? lists the keys");
+		ui_other_key(ui, k, 1);
 		return;
 	}
 }

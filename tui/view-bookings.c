@@ -274,10 +274,7 @@ view_bookings_key(struct ui *ui, void *state, const struct keys_press *k)
 			act_staff(ui, b->code, b->staff);
 		return;
 	default:
-		if (ui_main_key(ui, k))
-			return;
-		if (!k->fkey && k->ch >= 0x20)
-			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		ui_other_key(ui, k, 0);
 		return;
 	}
 }

@@ -349,10 +349,7 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 		view_day_move(v, (long)v->bookings.n);
 		break;
 	default:
-		if (ui_main_key(ui, k))
-			return;
-		if (!k->fkey && k->ch >= 0x20)
-			ui_message(ui, 0, "that key does nothing here; ? lists the keys");
+		ui_other_key(ui, k, 0);
 		break;
 	}
 }

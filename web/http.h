@@ -79,6 +79,9 @@ int http_route_match(const char *pattern, const char *path, size_t len,
  * no such parameter. Cannot fail. */
 h2o_iovec_t http_param(const struct http_params *params, const char *name);
 
+/* http_hex_digit: the value of hex digit c (either case), or -1. */
+int http_hex_digit(int c);
+
 /* http_param_dup: the percent-decoded value of ":name" as a NUL-terminated
  * string in req's pool (lives as long as the request), or NULL when the
  * parameter is missing or decodes to a NUL byte or bad escape. */
@@ -99,6 +102,12 @@ void http_notfound_register(h2o_pathconf_t *pathconf);
 /* http_send_json: answer with status and the JSON document json (len
  * bytes, copied), Content-Type application/json. HEAD gets no body. */
 void http_send_json(h2o_req_t *req, int status, const char *json, size_t len);
+
+/* http_send_body: answer with status, Content-Type type (a static string)
+ * and the n buffers of body (which must live as long as req: its pool, or
+ * static), never stored (Cache-Control: no-store). HEAD gets the length
+ * and no body. */
+void http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n);
 
 /* http_send_error: answer status with {"error":{"code":code,"message":
  * message[,"field":field]}}. field may be NULL or "". */

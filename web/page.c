@@ -127,7 +127,6 @@ page_now_ms(void)
 static void
 page_send(h2o_req_t *req, struct page_state *st)
 {
-	static h2o_generator_t generator = { NULL, NULL };
 	h2o_iovec_t body[3];
 	size_t nbody = 0, len;
 	char *boot = NULL;
@@ -159,21 +158,8 @@ page_send(h2o_req_t *req, struct page_state *st)
 	if (boot != NULL)
 		body[nbody++] = h2o_iovec_init(boot, len);
 	body[nbody++] = h2o_iovec_init(page.html + page.after, page.len - page.after);
-	req->res.status = 200;
-	req->res.reason = "OK";
-	req->res.content_length = 0;
-	for (size_t i = 0; i < nbody; i++)
-		req->res.content_length += body[i].len;
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-	    H2O_STRLIT("text/html; charset=utf-8"));
 	/* the boot data is of this moment: never stored, never reused */
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-	    H2O_STRLIT("no-store"));
-	h2o_start_response(req, &generator);
-	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
-		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
-	else
-		h2o_send(req, body, nbody, H2O_SEND_STATE_FINAL);
+	http_send_body(req, 200, "text/html; charset=utf-8", body, nbody);
 }
 
 /* ---- the first search ---- */
@@ -353,18 +339,6 @@ page_settings_done(h2o_req_t *req, const struct availcache_view *v, const struct
 
 /* ---- the request ---- */
 
-static int
-page_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The value of query parameter name in q (len bytes), percent- and
  * '+'-decoded into req's pool as URLSearchParams reads it (the first one
  * named so), or NULL when absent or decoding to a NUL byte. */
@@ -389,8 +363,8 @@ page_param(h2o_req_t *req, const char *q, size_t len, const char *name)
 			int hi, lo;
 			if (q[p] == '+') {
 				out[k++] = ' ';
-			} else if (q[p] == '%' && p + 2 < j && (hi = page_nibble(q[p + 1])) >= 0 &&
-			    (lo = page_nibble(q[p + 2])) >= 0) {
+			} else if (q[p] == '%' && p + 2 < j && (hi = http_hex_digit((unsigned char)q[p + 1])) >= 0 &&
+			    (lo = http_hex_digit((unsigned char)q[p + 2])) >= 0) {
 				out[k++] = (char)(hi << 4 | lo);
 				p += 2;
 			} else {

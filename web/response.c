@@ -34,24 +34,33 @@ response_reason(int status)
 }
 
 void
-http_send_json(h2o_req_t *req, int status, const char *json, size_t len)
+http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n)
 {
 	/* the body is whole: no generator callbacks are needed */
 	static h2o_generator_t generator = { NULL, NULL };
-	h2o_iovec_t body = h2o_strdup(&req->pool, json, len);
 
 	req->res.status = status;
 	req->res.reason = response_reason(status);
-	req->res.content_length = len;
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-	    H2O_STRLIT("application/json"));
+	req->res.content_length = 0;
+	for (size_t i = 0; i < n; i++)
+		req->res.content_length += body[i].len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type,
+	    strlen(type));
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
 	    H2O_STRLIT("no-store"));
 	h2o_start_response(req, &generator);
 	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
 		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
 	else
-		h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+		h2o_send(req, body, n, H2O_SEND_STATE_FINAL);
+}
+
+void
+http_send_json(h2o_req_t *req, int status, const char *json, size_t len)
+{
+	h2o_iovec_t body = h2o_strdup(&req->pool, json, len);
+
+	http_send_body(req, status, "application/json", &body, 1);
 }
 
 /* The length of the well-formed UTF-8 sequence (2 to 4 bytes) at p, or 0

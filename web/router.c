@@ -69,8 +69,8 @@ http_param(const struct http_params *params, const char *name)
 	return h2o_iovec_init(NULL, 0);
 }
 
-static int
-router_hex(int c)
+int
+http_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -95,8 +95,8 @@ http_param_dup(h2o_req_t *req, const struct http_params *params, const char *nam
 			int hi, lo;
 			if (i + 2 >= v.len)
 				return NULL;
-			hi = router_hex((unsigned char)v.base[i + 1]);
-			lo = router_hex((unsigned char)v.base[i + 2]);
+			hi = http_hex_digit((unsigned char)v.base[i + 1]);
+			lo = http_hex_digit((unsigned char)v.base[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return NULL;
 			*o++ = (char)(hi * 16 + lo);
