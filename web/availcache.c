@@ -9,6 +9,7 @@
 #include "db/avail.h"
 #include "db/db.h"
 #include "db/tzfile.h"
+#include "web/waitlist.h"
 
 /* How often one day is loaded again because a notice touched it while it
  * loaded; past that its waiters get what arrived (it is never kept), so a
@@ -45,16 +46,9 @@ enum ac_want {
 	AC_WANT_AT,
 };
 
-struct ac_waiters {
-	struct ac_waiter *head, *tail;
-};
-
-/* One request waiting, in its pool: when the client leaves, the pool's
- * dispose hook takes it off whatever list it is on, so its callback never
- * runs. */
+/* One request waiting, in its pool (web/waitlist.h). */
 struct ac_waiter {
-	struct ac_waiter *prev, *next;
-	struct ac_waiters *list;    /* NULL when on no list */
+	struct waitlist_node node;  /* first: the list's and the pool's */
 	struct http_server *srv;
 	h2o_req_t *req;
 	availcache_cb cb;
@@ -81,7 +75,7 @@ struct ac_day {
 	struct ac_studio *studio;
 	struct avail_data *data;    /* NULL while loading */
 	struct pgpool_query *q;     /* the running query, or NULL */
-	struct ac_waiters waiters;
+	struct waitlist waiters;
 	int dirty;                  /* a notice touched it while it loaded */
 	int reloads;
 	uint64_t epoch;             /* the cache's epoch when the load began */
@@ -102,7 +96,7 @@ struct availcache {
 
 	struct ac_studio *studio;   /* current, or NULL: load it */
 	struct ac_zone *zone;       /* the last zone read, kept for reuse */
-	struct ac_waiters studio_waiters;
+	struct waitlist studio_waiters;
 	int studio_loading;         /* a settings query or zone read runs */
 	int studio_dirty;           /* dropped while it loaded: load again */
 	struct pgpool_query *studio_q;
@@ -128,59 +122,17 @@ static void ac_studio_load(struct availcache *c);
 
 /* ---- waiters ---- */
 
-static void
-ac_waiters_push(struct ac_waiters *l, struct ac_waiter *w)
-{
-	w->list = l;
-	w->next = NULL;
-	w->prev = l->tail;
-	if (l->tail != NULL)
-		l->tail->next = w;
-	else
-		l->head = w;
-	l->tail = w;
-}
-
-static void
-ac_waiter_unlink(struct ac_waiter *w)
-{
-	struct ac_waiters *l = w->list;
-
-	if (l == NULL)
-		return;
-	if (w->prev != NULL)
-		w->prev->next = w->next;
-	else
-		l->head = w->next;
-	if (w->next != NULL)
-		w->next->prev = w->prev;
-	else
-		l->tail = w->prev;
-	w->prev = w->next = NULL;
-	w->list = NULL;
-}
-
 static struct ac_waiter *
-ac_waiters_pop(struct ac_waiters *l)
+ac_waiters_pop(struct waitlist *l)
 {
-	struct ac_waiter *w = l->head;
-
-	if (w != NULL)
-		ac_waiter_unlink(w);
-	return w;
-}
-
-static void
-ac_waiter_dispose(void *p)
-{
-	ac_waiter_unlink(p);
+	return (struct ac_waiter *)waitlist_pop(l);
 }
 
 static struct ac_waiter *
 ac_waiter_new(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg,
     enum ac_want want)
 {
-	struct ac_waiter *w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), ac_waiter_dispose);
+	struct ac_waiter *w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), waitlist_dispose);
 
 	memset(w, 0, sizeof(*w));
 	w->srv = srv;
@@ -276,7 +228,7 @@ ac_studio_ready(struct availcache *c, const struct studio_settings *s, struct ac
     uint64_t epoch)
 {
 	struct ac_studio *st = xcalloc(1, sizeof(*st));
-	struct ac_waiters waiting = c->studio_waiters;
+	struct waitlist waiting;
 	struct ac_waiter *w;
 
 	st->refs = 1;
@@ -292,9 +244,7 @@ ac_studio_ready(struct availcache *c, const struct studio_settings *s, struct ac
 		st->refs++;
 	}
 	/* the list moves to a local head: waiters unlink against it */
-	memset(&c->studio_waiters, 0, sizeof(c->studio_waiters));
-	for (w = waiting.head; w != NULL; w = w->next)
-		w->list = &waiting;
+	waitlist_take(&waiting, &c->studio_waiters);
 	while ((w = ac_waiters_pop(&waiting)) != NULL)
 		ac_waiter_resume(c, st, w);
 	ac_studio_unref(st);
@@ -431,7 +381,7 @@ ac_studio_load(struct availcache *c)
 static void
 ac_wait_studio(struct availcache *c, struct ac_waiter *w)
 {
-	ac_waiters_push(&c->studio_waiters, w);
+	waitlist_push(&c->studio_waiters, &w->node);
 	ac_studio_load(c);
 }
 
@@ -690,7 +640,7 @@ ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
 	}
 	w->restarts = restarts;
 	if (d != NULL) {
-		ac_waiters_push(&d->waiters, w);
+		waitlist_push(&d->waiters, &w->node);
 		return;
 	}
 	d = xcalloc(1, sizeof(*d));
@@ -710,7 +660,7 @@ ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
 		return;
 	}
 	ac_day_link(c, d);
-	ac_waiters_push(&d->waiters, w);
+	waitlist_push(&d->waiters, &w->node);
 	ac_day_unref(d);
 	ac_evict(c);
 }
@@ -885,7 +835,7 @@ availcache_stats(const struct availcache *c, size_t *days, uint64_t *loads)
 }
 
 static void
-ac_waiters_forget(struct ac_waiters *l)
+ac_waiters_forget(struct waitlist *l)
 {
 	while (ac_waiters_pop(l) != NULL)
 		;

@@ -7,16 +7,15 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "web/listen.h"
+#include "web/waitlist.h"
 
 /* How often one load starts again because a notice arrived while it ran;
  * past that its waiters get what arrived (it is never kept). */
 #define CC_MAX_RELOADS 3
 
-/* One request waiting, in its pool: when the client leaves, the pool's
- * dispose hook takes it off the list, so its callback never runs. */
+/* One request waiting, in its pool (web/waitlist.h). */
 struct cc_waiter {
-	struct cc_waiter *prev, *next;
-	struct catalogcache *c;     /* NULL when on no list */
+	struct waitlist_node node;  /* first: the list's and the pool's */
 	h2o_req_t *req;
 	catalogcache_cb cb;
 	void *arg;
@@ -38,33 +37,8 @@ struct catalogcache {
 	uint64_t q_epoch;           /* the epoch when the load was sent */
 	int q_keep;                 /* the listener was up when it was sent */
 	int reloads;
-	struct cc_waiter *head, *tail;
+	struct waitlist waiters;
 };
-
-static void
-cc_unlink(struct cc_waiter *w)
-{
-	struct catalogcache *c = w->c;
-
-	if (c == NULL)
-		return;
-	if (w->prev != NULL)
-		w->prev->next = w->next;
-	else
-		c->head = w->next;
-	if (w->next != NULL)
-		w->next->prev = w->prev;
-	else
-		c->tail = w->prev;
-	w->prev = w->next = NULL;
-	w->c = NULL;
-}
-
-static void
-cc_waiter_dispose(void *p)
-{
-	cc_unlink(p);
-}
 
 static void
 cc_entry_free(struct cc_entry *en)
@@ -113,10 +87,8 @@ cc_answer_all(struct catalogcache *c, const struct cc_entry *en, const struct er
 
 	if (en != NULL)
 		cc_view(en, &v);
-	while ((w = c->head) != NULL) {
-		cc_unlink(w);
+	while ((w = (struct cc_waiter *)waitlist_pop(&c->waiters)) != NULL)
 		w->cb(w->req, en != NULL ? &v : NULL, en != NULL ? NULL : e, w->arg);
-	}
 }
 
 static void cc_load(struct catalogcache *c);
@@ -143,7 +115,7 @@ cc_done(void *arg, const PGresult *res, const struct err *e)
 		return;
 	}
 	/* a notice arrived while it loaded: what came may predate the change */
-	if (c->q_epoch != c->epoch && c->reloads < CC_MAX_RELOADS && c->head != NULL) {
+	if (c->q_epoch != c->epoch && c->reloads < CC_MAX_RELOADS && c->waiters.head != NULL) {
 		c->reloads++;
 		cc_load(c);
 		return;
@@ -221,18 +193,12 @@ catalogcache_get(struct http_server *srv, h2o_req_t *req, catalogcache_cb cb, vo
 		cb(req, &v, NULL, arg);
 		return;
 	}
-	w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), cc_waiter_dispose);
-	w->c = c;
+	w = h2o_mem_alloc_shared(&req->pool, sizeof(*w), waitlist_dispose);
+	memset(w, 0, sizeof(*w));
 	w->req = req;
 	w->cb = cb;
 	w->arg = arg;
-	w->next = NULL;
-	w->prev = c->tail;
-	if (c->tail != NULL)
-		c->tail->next = w;
-	else
-		c->head = w;
-	c->tail = w;
+	waitlist_push(&c->waiters, &w->node);
 	if (c->q == NULL)
 		cc_load(c);
 }
@@ -254,8 +220,8 @@ catalogcache_free(struct catalogcache *c)
 {
 	if (c == NULL)
 		return;
-	while (c->head != NULL)
-		cc_unlink(c->head);
+	while (waitlist_pop(&c->waiters) != NULL)
+		;
 	if (c->q != NULL)
 		pgpool_cancel(c->q);
 	cc_entry_free(c->entry);
