@@ -13,10 +13,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
-if ! python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/Toronto")' 2>/dev/null; then
-	echo "1..1"; echo "not ok 1 - python3 cannot read the America/Toronto zone (install tzdata)"
-	exit 0
-fi
+http_need_zone
 http_begin page
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

@@ -25,6 +25,14 @@ unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
 	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
 	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
 
+# http_need_zone: suites that check local times with python3 need its
+# zoneinfo to read America/Toronto; without it, one failing test and out.
+http_need_zone() {
+	python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/Toronto")' 2>/dev/null && return 0
+	echo "1..1"; echo "not ok 1 - python3 cannot read the America/Toronto zone (install tzdata)"
+	exit 0
+}
+
 # http_begin NAME: make the suite's temp dir $tmp (rl-NAME.XXXXXX, holding
 # an empty config, empty.conf) and see that whatever exit, even on INT or
 # TERM, kills and reaps every process in $pids, drops the database in
