@@ -1,4 +1,4 @@
-/* bstate.h: the booking state machine (DESIGN.md "Booking states").
+/* bstate.h: the booking state machine (ARCHITECTURE.md, "The one path a change takes").
  *
  *   awaiting_approval --approve--> confirmed --complete--> completed
  *   awaiting_approval --reject---> rejected

@@ -1,4 +1,4 @@
-## core/: pure domain logic (no I/O); see DESIGN.md.
+## core/: pure domain logic (no I/O); see ARCHITECTURE.md.
 noinst_LIBRARIES += core/libcore.a
 core_libcore_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFLAGS)
 core_libcore_a_SOURCES = \

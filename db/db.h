@@ -1,5 +1,5 @@
 /* db.h: the PostgreSQL layer. Every mutation lives in db/, once, as one
- * transaction (DESIGN.md "One path for every change").
+ * transaction (ARCHITECTURE.md, "The one path a change takes").
  *
  * Synchronous callers (the console, `redlight COMMAND`, tests) use struct db.
  * redlightd sends the same SQL asynchronously: each read exposes its SQL text

@@ -1,5 +1,5 @@
 #!/bin/sh
-# core/ is pure (DESIGN.md): no I/O library headers, no clock, environment,
+# core/ is pure (ARCHITECTURE.md, "Layers"): no I/O library headers, no clock, environment,
 # randomness or files. Prints TAP.
 src=${top_srcdir:-.}/core
 echo "1..2"

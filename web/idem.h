@@ -1,5 +1,5 @@
 /* idem.h: the Idempotency-Key header, for every route that changes
- * something (DESIGN.md "HTTP API"). A client that retries a request it
+ * something (ARCHITECTURE.md, "The API's conventions"). A client that retries a request it
  * never saw answered sends the same key and gets the first answer again
  * instead of a second booking.
  *

@@ -1,4 +1,4 @@
-/* listen.h: redlightd's LISTEN connection (DESIGN.md "The web process").
+/* listen.h: redlightd's LISTEN connection (ARCHITECTURE.md, "The two programs").
  *
  * One dedicated asynchronous connection (a web/pgsock.c of its own, with
  * TCP keepalives, never lent to queries) runs LISTEN redlight_changes.

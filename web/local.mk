@@ -1,4 +1,4 @@
-## web/: redlightd, the web process (DESIGN.md "The web process").
+## web/: redlightd, the web process (ARCHITECTURE.md, "The two programs").
 sbin_PROGRAMS += redlightd
 redlightd_SOURCES = \
 	web/redlightd.c \

@@ -8,7 +8,7 @@
 #include "web/idem.h"
 #include "web/ratelimit.h"
 
-/* Accounts and sessions (PRD section 8, "Auth"):
+/* Accounts and sessions (redlightd(8), "Routes"):
  *   POST /api/auth/register {email, password, name} -> 201 {user} + cookie
  *   POST /api/auth/login {email, password}          -> 200 {user} + cookie
  *   POST /api/auth/logout                           -> 204, cookie cleared

@@ -12,8 +12,8 @@
 #include "web/http.h"
 #include "web/route-avail.h"
 
-/* Availability, prices and the studio's public settings (PRD section 8,
- * "Public Availability"), all answered from the day cache
+/* Availability, prices and the studio's public settings (redlightd(8),
+ * "Routes"), all answered from the day cache
  * (web/availcache.h), so a search costs no query once its day is loaded:
  *   POST /api/availability/search {date, duration_min, service_id?, room_id?,
  *        staff_skill?} -> 200 {slots:[{start_at,end_at,start_local,end_local,

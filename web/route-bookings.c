@@ -14,7 +14,7 @@
 #include "web/ratelimit.h"
 #include "web/slot.h"
 
-/* Bookings (PRD sections 7, 8 and 11):
+/* Bookings (redlightd(8), "Routes"):
  *   POST /api/bookings {hold_id?, room_id, service_items:[{service_id, qty}],
  *        start_at, end_at, notes?, staff_ids?}
  *        -> 201 {booking_id, code, status, start_at, end_at, room_id,

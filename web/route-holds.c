@@ -11,7 +11,7 @@
 #include "web/ratelimit.h"
 #include "web/slot.h"
 
-/* Holds (PRD section 8; DESIGN.md "Invariants"):
+/* Holds (redlightd(8); ARCHITECTURE.md, "Rules in SQL, rules in C"):
  *   POST   /api/holds {room_id, start_at, end_at, service_id?}
  *                        -> 201 {hold_id, expires_at}
  *   DELETE /api/holds/:id -> 204

@@ -3,7 +3,7 @@
  * checking a session against the cached availability, and answering with
  * the API's conflict vocabulary.
  *
- * The cache is a courtesy, Postgres the judge (DESIGN.md "Invariants"):
+ * The cache is a courtesy, Postgres the judge (ARCHITECTURE.md, "Rules in SQL, rules in C"):
  * the cached day may lag a change by the time a notice takes to arrive, so
  * slot_check refuses a session only for reasons that do not depend on
  * claims (hours, lead time, horizon, blackouts, durations, skills). When

@@ -1,5 +1,5 @@
--- 0001: the whole v1 data model (PRD sections 6 and 9, corrected states),
--- with the invariants DESIGN.md asks Postgres to enforce.
+-- 0001: the whole v1 data model, with the invariants Postgres enforces
+-- (ARCHITECTURE.md, "Rules in SQL, rules in C").
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 CREATE TABLE app_user (

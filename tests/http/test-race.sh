@@ -1,6 +1,6 @@
 #!/bin/sh
-# test-race.sh: no double booking under concurrent requests (PRD sections
-# 19 and 20). Over real HTTP against a real PostgreSQL: (a) 50 artists book
+# test-race.sh: no double booking under concurrent requests
+# (ARCHITECTURE.md, "Rules in SQL, rules in C"). Over real HTTP against a real PostgreSQL: (a) 50 artists book
 # the same slot at once, and hold another at once: exactly one of each
 # wins; (b) a randomized run of concurrent holds, bookings, cancels,
 # reschedules and releases over a few slots in two rooms, with engineers
