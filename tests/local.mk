@@ -10,3 +10,4 @@ include tests/db/local.mk
 include tests/http/local.mk
 include tests/tui/local.mk
 include tests/e2e/local.mk
+include tests/standins/local.mk

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""test-stripe-standin.py: the Stripe stand-in speaks Stripe's protocol as
+Stripe documents it (tests/standins/stripe.py), so that tests of our client
+against it mean something. Prints TAP.
+
+Runs the stand-in on a free port with a webhook receiver of its own that
+checks every delivery's Stripe-Signature the way Stripe documents it
+(HMAC-SHA256 over "t.body" with the endpoint secret)."""
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SK, PK, WHSEC = "sk_test_t", "pk_test_t", "whsec_t"
+n = 0
+failed = 0
+
+
+def ok(cond, desc, detail=None):
+    global n, failed
+    n += 1
+    if cond:
+        print("ok %d - %s" % (n, desc))
+    else:
+        failed += 1
+        print("not ok %d - %s" % (n, desc))
+        if detail is not None:
+            for line in str(detail).splitlines()[:8]:
+                print("# " + line)
+    sys.stdout.flush()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+events = []
+bad_signatures = []
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        sig = dict(kv.split("=", 1) for kv in self.headers.get("Stripe-Signature", "").split(","))
+        mac = hmac.new(WHSEC.encode(), sig.get("t", "").encode() + b"." + body, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(mac, sig.get("v1", "")) and abs(time.time() - int(sig["t"])) < 300:
+            events.append(json.loads(body))
+            self.send_response(200)
+        else:
+            bad_signatures.append(self.headers.get("Stripe-Signature"))
+            self.send_response(400)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def call(base, method, path, params=None, key=SK, idem=None):
+    data = urllib.parse.urlencode(params or {}).encode() if method == "POST" else None
+    url = base + path + ("?" + urllib.parse.urlencode(params) if method == "GET" and params else "")
+    req = urllib.request.Request(url, data=data, method=method)
+    if key:
+        req.add_header("Authorization", "Bearer " + key)
+    if idem:
+        req.add_header("Idempotency-Key", idem)
+    if data is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read()), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read()), dict(e.headers)
+
+
+def control(base, path, obj=None, method="POST"):
+    req = urllib.request.Request(base + path, data=json.dumps(obj or {}).encode() if method == "POST" else None,
+                                 method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def main():
+    rport, sport = free_port(), free_port()
+    recv = http.server.ThreadingHTTPServer(("127.0.0.1", rport), Receiver)
+    threading.Thread(target=recv.serve_forever, daemon=True).start()
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "stripe.py"), "--listen", "127.0.0.1:%d" % sport,
+                             "--secret-key", SK, "--publishable-key", PK, "--webhook-secret", WHSEC,
+                             "--webhook-url", "http://127.0.0.1:%d/hook" % rport, "--seed", "1"],
+                            stderr=subprocess.DEVNULL)
+    base = "http://127.0.0.1:%d" % sport
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", sport), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        run(base)
+    finally:
+        proc.terminate()
+        proc.wait()
+    print("1..%d" % n)
+
+
+def run(base):
+    st, body, _ = call(base, "POST", "/v1/customers", {"email": "a@example.com"}, key="sk_test_wrong")
+    ok(st == 401 and body["error"]["type"] == "invalid_request_error", "a wrong secret key is 401", body)
+    st, body, _ = call(base, "POST", "/v1/customers", {"email": "a@example.com"}, key=None)
+    ok(st == 401, "no key is 401", body)
+
+    st, cus, _ = call(base, "POST", "/v1/customers", {"email": "a@example.com", "name": "A",
+                                                      "metadata[user_id]": "u1"})
+    ok(st == 200 and cus["id"].startswith("cus_") and cus["metadata"] == {"user_id": "u1"},
+       "a customer is made, metadata from bracketed keys", cus)
+
+    st, body, _ = call(base, "POST", "/v1/payment_intents", {"currency": "cad"})
+    ok(st == 400 and body["error"].get("param") == "amount" and body["error"].get("code") == "parameter_missing",
+       "a PaymentIntent without amount is 400 naming it", body)
+
+    pi_params = {"amount": "5000", "currency": "cad", "capture_method": "manual", "customer": cus["id"],
+                 "setup_future_usage": "off_session", "metadata[booking_id]": "b1"}
+    st, pi, _ = call(base, "POST", "/v1/payment_intents", pi_params, idem="b1-authorize")
+    ok(st == 200 and pi["status"] == "requires_payment_method" and pi["client_secret"].startswith(pi["id"]),
+       "a manual-capture intent awaits a payment method, with its client_secret", pi)
+    st, again, hdr = call(base, "POST", "/v1/payment_intents", pi_params, idem="b1-authorize")
+    ok(st == 200 and again["id"] == pi["id"] and hdr.get("Idempotent-Replayed") == "true",
+       "the same Idempotency-Key and parameters replay the first answer", (st, again.get("id"), hdr))
+    st, body, _ = call(base, "POST", "/v1/payment_intents", dict(pi_params, amount="6000"), idem="b1-authorize")
+    ok(st == 400 and body["error"]["type"] == "idempotency_error",
+       "the same key with other parameters is an idempotency_error", body)
+
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/confirm" % pi["id"],
+                       {"payment_method": "pm_card_visa", "client_secret": "wrong"}, key=PK)
+    ok(st == 404, "confirming with the publishable key and a wrong client_secret is refused", body)
+    st, conf, _ = call(base, "POST", "/v1/payment_intents/%s/confirm" % pi["id"],
+                       {"payment_method": "pm_card_visa", "client_secret": pi["client_secret"]}, key=PK)
+    ok(st == 200 and conf["status"] == "requires_capture" and conf["amount_capturable"] == 5000,
+       "confirmed with a test card (publishable key + client_secret): requires_capture", conf)
+    st, ch, _ = call(base, "GET", "/v1/charges/" + conf["latest_charge"])
+    cb = ch.get("payment_method_details", {}).get("card", {}).get("capture_before", 0)
+    ok(st == 200 and 6 * 86400 < cb - time.time() <= 7 * 86400 + 60 and not ch["captured"],
+       "the authorization carries capture_before about 7 days ahead", ch)
+    st, pms, _ = call(base, "GET", "/v1/payment_methods", {"customer": cus["id"], "type": "card"})
+    ok(st == 200 and len(pms["data"]) == 1 and pms["data"][0]["card"]["last4"] == "4242",
+       "setup_future_usage=off_session saved the card on the customer", pms)
+
+    st, body, _ = call(base, "POST", "/v1/refunds", {"payment_intent": pi["id"]})
+    ok(st == 400 and body["error"]["type"] == "invalid_request_error",
+       "an uncaptured intent cannot be refunded", body)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/capture" % pi["id"], {"amount_to_capture": "9000"})
+    ok(st == 400 and body["error"].get("param") == "amount_to_capture",
+       "capturing more than capturable is 400 naming amount_to_capture", body)
+    st, cap, _ = call(base, "POST", "/v1/payment_intents/%s/capture" % pi["id"], idem="b1-capture")
+    ok(st == 200 and cap["status"] == "succeeded" and cap["amount_received"] == 5000, "captured: succeeded", cap)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/capture" % pi["id"])
+    ok(st == 400 and body["error"].get("code") == "payment_intent_unexpected_state",
+       "a second capture (new key) is payment_intent_unexpected_state", body)
+
+    st, re1, _ = call(base, "POST", "/v1/refunds", {"payment_intent": pi["id"], "amount": "2500"}, idem="b1-refund")
+    ok(st == 200 and re1["amount"] == 2500 and re1["status"] == "succeeded", "a partial refund", re1)
+    st, body, _ = call(base, "POST", "/v1/refunds", {"payment_intent": pi["id"], "amount": "2501"})
+    ok(st == 400 and body["error"].get("param") == "amount", "refunding past the rest is 400 naming amount", body)
+    st, re2, _ = call(base, "POST", "/v1/refunds", {"payment_intent": pi["id"]})
+    st2, ch, _ = call(base, "GET", "/v1/charges/" + conf["latest_charge"])
+    ok(st == 200 and re2["amount"] == 2500 and ch["amount_refunded"] == 5000 and ch["refunded"],
+       "a refund without amount refunds the rest; the charge is refunded", (re2, ch))
+
+    # off-session charge with the saved card, automatic capture
+    pm = pms["data"][0]["id"]
+    st, off, _ = call(base, "POST", "/v1/payment_intents", {"amount": "1500", "currency": "cad",
+                                                           "customer": cus["id"], "payment_method": pm,
+                                                           "off_session": "true", "confirm": "true"})
+    ok(st == 200 and off["status"] == "succeeded" and off["amount_received"] == 1500,
+       "an off-session charge on the saved card succeeds at once", off)
+
+    st, dec, _ = call(base, "POST", "/v1/payment_intents", {"amount": "1500", "currency": "cad",
+                                                           "payment_method": "pm_card_chargeDeclinedInsufficientFunds",
+                                                           "confirm": "true"})
+    ok(st == 402 and dec["error"]["type"] == "card_error" and dec["error"]["decline_code"] == "insufficient_funds"
+       and dec["error"]["payment_intent"]["status"] == "requires_payment_method",
+       "a declining test card is a 402 card_error; the intent wants another card", dec)
+
+    st, pi2, _ = call(base, "POST", "/v1/payment_intents", {"amount": "900", "currency": "cad",
+                                                           "capture_method": "manual", "payment_method": "pm_card_visa",
+                                                           "confirm": "true"})
+    st, can, _ = call(base, "POST", "/v1/payment_intents/%s/cancel" % pi2["id"],
+                      {"cancellation_reason": "requested_by_customer"})
+    ok(st == 200 and can["status"] == "canceled" and can["cancellation_reason"] == "requested_by_customer",
+       "an authorization is released by cancel", can)
+
+    st, pi3, _ = call(base, "POST", "/v1/payment_intents", {"amount": "700", "currency": "cad",
+                                                           "capture_method": "manual", "payment_method": "pm_card_visa",
+                                                           "confirm": "true"})
+    lapsed = control(base, "/_standin/lapse/" + pi3["id"])
+    ok(lapsed["status"] == "canceled" and lapsed["cancellation_reason"] == "automatic",
+       "a lapsed authorization is canceled with reason automatic", lapsed)
+
+    control(base, "/_standin/fail-next", {"status": 500, "count": 1})
+    st, body, _ = call(base, "POST", "/v1/customers", {"email": "f@example.com"}, idem="fail-once")
+    st2, cus2, _ = call(base, "POST", "/v1/customers", {"email": "f@example.com"}, idem="fail-once")
+    ok(st == 500 and body["error"]["type"] == "api_error" and st2 == 200,
+       "an injected 500 changes nothing; the retry with the same key runs", (st, body, st2))
+
+    st, body, _ = call(base, "GET", "/v1/payment_intents/pi_nope")
+    ok(st == 404 and body["error"].get("code") == "resource_missing", "an unknown intent is resource_missing", body)
+
+    deadline = time.time() + 10
+    want = {"payment_intent.amount_capturable_updated", "payment_intent.succeeded", "charge.refunded",
+            "payment_intent.payment_failed", "payment_intent.canceled"}
+    while time.time() < deadline and not want <= {e["type"] for e in events}:
+        time.sleep(0.1)
+    got = {e["type"] for e in events}
+    ok(want <= got, "webhooks for every state change arrive, signed", sorted(got))
+    ok(not bad_signatures, "every delivery's Stripe-Signature verifies", bad_signatures)
+    lapse_events = lambda: [e for e in events if e["type"] == "payment_intent.canceled"
+                            and e["data"]["object"]["id"] == pi3["id"]]
+    deadline = time.time() + 10
+    while time.time() < deadline and not lapse_events():
+        time.sleep(0.1)
+    canceled = lapse_events()
+    ok(len(canceled) == 1 and canceled[0]["data"]["object"]["cancellation_reason"] == "automatic",
+       "the lapse is announced as payment_intent.canceled", canceled)
+
+    control(base, "/_standin/faults", {"webhook_duplicate_rate": 1.0})
+    before = len(events)
+    call(base, "POST", "/v1/payment_intents", {"amount": "600", "currency": "cad"})
+    deadline = time.time() + 10
+    while time.time() < deadline and len(events) < before + 2:
+        time.sleep(0.1)
+    new = events[before:]
+    ok(len(new) == 2 and new[0]["id"] == new[1]["id"], "a duplicated webhook arrives twice with one event id",
+       [e["id"] for e in new])
+
+
+if __name__ == "__main__":
+    main()
