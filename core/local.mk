@@ -14,7 +14,8 @@ core_libcore_a_SOURCES = \
 	core/validate.c core/validate.h \
 	core/avail.c core/avail-json.c core/avail.h \
 	core/settings.c core/settings.h \
-	core/pricing.c core/pricing.h
+	core/pricing.c core/pricing.h \
+	core/stripe.c core/stripe.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

@@ -10,6 +10,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-policy.c \
 	tests/unit/test-validate.c \
 	tests/unit/test-avail.c \
-	tests/unit/test-pricing.c
+	tests/unit/test-pricing.c \
+	tests/unit/test-stripe.c
 tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

@@ -18,5 +18,6 @@ void suite_validate(void);
 void suite_avail(void);
 void suite_settings(void);
 void suite_pricing(void);
+void suite_stripe(void);
 
 #endif
