@@ -11,6 +11,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-validate.c \
 	tests/unit/test-avail.c \
 	tests/unit/test-pricing.c \
-	tests/unit/test-stripe.c
-tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+	tests/unit/test-stripe.c \
+	tests/unit/test-ics.c
+tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFLAGS)
 tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

@@ -19,5 +19,6 @@ void suite_avail(void);
 void suite_settings(void);
 void suite_pricing(void);
 void suite_stripe(void);
+void suite_ics(void);
 
 #endif
