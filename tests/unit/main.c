@@ -22,6 +22,7 @@ main(void)
 	suite_pricing();
 	suite_stripe();
 	suite_ics();
+	suite_mail();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -20,5 +20,6 @@ void suite_settings(void);
 void suite_pricing(void);
 void suite_stripe(void);
 void suite_ics(void);
+void suite_mail(void);
 
 #endif
