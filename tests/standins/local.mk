@@ -1,4 +1,5 @@
-## tests/standins: local stand-ins for the outside services (Stripe, ...),
+## tests/standins: local stand-ins for the outside services (Stripe, SMTP),
 ## speaking their documented protocols, and the tests that hold them to it.
-TESTS += tests/standins/test-stripe-standin.py
-EXTRA_DIST += tests/standins/stripe.py tests/standins/test-stripe-standin.py
+STANDIN_TESTS = tests/standins/test-stripe-standin.py tests/standins/test-smtp-standin.py
+TESTS += $(STANDIN_TESTS)
+EXTRA_DIST += $(STANDIN_TESTS) tests/standins/stripe.py tests/standins/smtp.py

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""test-smtp-standin.py: the SMTP stand-in (tests/standins/smtp.py) is a
+real SMTP server: Python's smtplib and curl (libcurl's SMTP, as redlight
+sends) each deliver through it with STARTTLS and AUTH, what it acknowledges
+it keeps, and its faults behave as SMTP says. Prints TAP."""
+import json
+import os
+import shutil
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+n = 0
+
+
+def ok(cond, desc, detail=None):
+    global n
+    n += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
+    if not cond and detail is not None:
+        for line in str(detail).splitlines()[:8]:
+            print("# " + line)
+    sys.stdout.flush()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def control(cport, path, obj=None):
+    data = json.dumps(obj).encode() if obj is not None else None
+    with urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%d%s" % (cport, path), data=data),
+                                timeout=5) as r:
+        return json.loads(r.read())
+
+
+MSG = ("From: studio@redlight.test\r\nTo: zoe@example.com\r\nSubject: hello\r\n"
+       "Message-ID: <m1@redlight.test>\r\n\r\nline one\r\n.starts with a dot\r\n")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="rl-smtp-test.")
+    port, cport = free_port(), free_port()
+    spool = os.path.join(tmp, "spool")
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "smtp.py"), "--listen", "127.0.0.1:%d" % port,
+                             "--spool", spool, "--user", "resend", "--password", "re_key",
+                             "--control", "127.0.0.1:%d" % cport], stderr=subprocess.DEVNULL)
+    try:
+        if not (wait_port(port) and wait_port(cport)):
+            ok(False, "the stand-in starts")
+            return
+        run(port, cport, spool, tmp)
+    finally:
+        proc.terminate()
+        proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+        print("1..%d" % n)
+
+
+def run(port, cport, spool, tmp):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+        s.ehlo()
+        ok(s.has_extn("starttls") and not s.has_extn("auth"), "AUTH is offered only after STARTTLS")
+        try:
+            s.sendmail("studio@redlight.test", ["zoe@example.com"], MSG)
+            ok(False, "MAIL before authenticating is refused")
+        except smtplib.SMTPException as e:
+            ok("530" in str(e) or "authentication" in str(e).lower(), "MAIL before authenticating is refused", e)
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+        s.starttls(context=ctx)
+        s.ehlo()
+        try:
+            s.login("resend", "wrong")
+            ok(False, "a wrong password is 535")
+        except smtplib.SMTPAuthenticationError as e:
+            ok(e.smtp_code == 535, "a wrong password is 535", e)
+        s.login("resend", "re_key")
+        refused = s.sendmail("studio@redlight.test", ["zoe@example.com", "sam@example.com"], MSG)
+        ok(refused == {}, "smtplib delivers through STARTTLS and AUTH LOGIN/PLAIN")
+    kept = control(cport, "/messages")["messages"]
+    ok(len(kept) == 1 and kept[0]["rcpt_to"] == ["zoe@example.com", "sam@example.com"] and kept[0]["tls"]
+       and kept[0]["auth_user"] == "resend", "the message is kept with its envelope", kept)
+    body = open(os.path.join(spool, kept[0]["file"]), "rb").read()
+    ok(b"\r\n.starts with a dot\r\n" in body and b"Message-ID: <m1@redlight.test>" in body,
+       "the data is kept dot-unstuffed, byte for byte", body[:200])
+
+    eml = os.path.join(tmp, "m.eml")
+    with open(eml, "w", newline="") as f:
+        f.write(MSG.replace("m1@", "m2@"))
+    curl = shutil.which("curl")
+    if curl is None:
+        ok(False, "curl is installed (tools/check installs it)")
+    else:
+        r = subprocess.run([curl, "-sS", "--url", "smtp://127.0.0.1:%d" % port, "--ssl-reqd", "--insecure",
+                            "--user", "resend:re_key", "--mail-from", "studio@redlight.test",
+                            "--mail-rcpt", "zoe@example.com", "--upload-file", eml],
+                           capture_output=True, text=True, timeout=30)
+        kept = control(cport, "/messages")["messages"]
+        ok(r.returncode == 0 and len(kept) == 2, "curl (libcurl's SMTP, STARTTLS required) delivers",
+           (r.returncode, r.stderr))
+
+    control(cport, "/faults", {"refuse": True})
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+            ok(False, "a refusing server answers 421")
+    except smtplib.SMTPConnectError as e:
+        ok(e.smtp_code == 421, "a refusing server answers 421", e)
+    except (smtplib.SMTPServerDisconnected, ConnectionError) as e:
+        ok(False, "a refusing server answers 421", e)
+    control(cport, "/faults", {"refuse": False, "fail_data_rate": 1.0})
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+        s.starttls(context=ctx)
+        s.login("resend", "re_key")
+        try:
+            s.sendmail("studio@redlight.test", ["zoe@example.com"], MSG)
+            ok(False, "an injected DATA failure is 451 and keeps nothing")
+        except smtplib.SMTPDataError as e:
+            kept = control(cport, "/messages")["messages"]
+            ok(e.smtp_code == 451 and len(kept) == 2, "an injected DATA failure is 451 and keeps nothing", e)
+    control(cport, "/faults", {"fail_data_rate": 0.0})
+
+
+if __name__ == "__main__":
+    main()
