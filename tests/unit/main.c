@@ -23,6 +23,7 @@ main(void)
 	suite_stripe();
 	suite_ics();
 	suite_mail();
+	suite_tmpl();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -21,5 +21,6 @@ void suite_pricing(void);
 void suite_stripe(void);
 void suite_ics(void);
 void suite_mail(void);
+void suite_tmpl(void);
 
 #endif
