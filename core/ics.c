@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/tz.h"
+#include "core/validate.h"
 #include "core/xalloc.h"
 
 /* RFC 5545 section 3.1: lines SHOULD NOT be longer than 75 octets. */
@@ -22,42 +23,11 @@ ics_method_name(enum ics_method m)
 	return "PUBLISH";
 }
 
-/* Whether s is well-formed UTF-8 (no overlongs, surrogates or code points
- * past U+10FFFF). */
+/* Whether s is well-formed UTF-8 (core/validate.h). */
 static int
 ics_utf8_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		unsigned c = *p;
-		int n;
-		unsigned cp;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1; cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2; cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3; cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
+	return validate_utf8_len(s, strlen(s)) != (size_t)-1;
 }
 
 /* An instant as a UTC date-time of libical's, from our own civil

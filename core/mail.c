@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/tz.h"
+#include "core/validate.h"
 #include "core/xalloc.h"
 
 /* RFC 2045: encoded lines of at most 76 characters. */
@@ -64,22 +65,7 @@ mail_seq_len(unsigned char c)
 static int
 mail_utf8_ok(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
-		size_t n = mail_seq_len(*p);
-		unsigned cp = n == 1 ? *p : n == 2 ? (*p & 0x1fu) : n == 3 ? (*p & 0x0fu) : (*p & 0x07u);
-
-		if ((*p >= 0x80 && *p < 0xc2) || *p > 0xf4)
-			return 0;
-		for (size_t i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3fu);
-		}
-		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		p += n;
-	}
-	return 1;
+	return validate_utf8_len(s, strlen(s)) != (size_t)-1;
 }
 
 static int

@@ -2,4 +2,4 @@
 ## speaking their documented protocols, and the tests that hold them to it.
 STANDIN_TESTS = tests/standins/test-stripe-standin.py tests/standins/test-smtp-standin.py
 TESTS += $(STANDIN_TESTS)
-EXTRA_DIST += $(STANDIN_TESTS) tests/standins/stripe.py tests/standins/smtp.py
+EXTRA_DIST += $(STANDIN_TESTS) tests/standins/stripe.py tests/standins/smtp.py tests/standins/tap.py

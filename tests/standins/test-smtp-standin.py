@@ -7,44 +7,15 @@ import json
 import os
 import shutil
 import smtplib
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-n = 0
-
-
-def ok(cond, desc, detail=None):
-    global n
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
-    if not cond and detail is not None:
-        for line in str(detail).splitlines()[:8]:
-            print("# " + line)
-    sys.stdout.flush()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+sys.path.insert(0, HERE)
+from tap import free_port, ok, plan, wait_port  # noqa: E402
 
 
 def control(cport, path, obj=None):
@@ -74,7 +45,7 @@ def main():
         proc.terminate()
         proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-        print("1..%d" % n)
+        plan()
 
 
 def run(port, cport, spool, tmp):

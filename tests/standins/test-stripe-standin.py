@@ -11,7 +11,6 @@ import hmac
 import http.server
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,31 +20,10 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from tap import free_port, ok, plan, wait_port  # noqa: E402
+
 SK, PK, WHSEC = "sk_test_t", "pk_test_t", "whsec_t"
-n = 0
-failed = 0
-
-
-def ok(cond, desc, detail=None):
-    global n, failed
-    n += 1
-    if cond:
-        print("ok %d - %s" % (n, desc))
-    else:
-        failed += 1
-        print("not ok %d - %s" % (n, desc))
-        if detail is not None:
-            for line in str(detail).splitlines()[:8]:
-                print("# " + line)
-    sys.stdout.flush()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 events = []
@@ -104,17 +82,14 @@ def main():
                             stderr=subprocess.DEVNULL)
     base = "http://127.0.0.1:%d" % sport
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", sport), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        run(base)
+        if wait_port(sport):
+            run(base)
+        else:
+            ok(False, "the stand-in starts")
     finally:
         proc.terminate()
         proc.wait()
-    print("1..%d" % n)
+    plan()
 
 
 def run(base):
