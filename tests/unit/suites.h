@@ -22,5 +22,6 @@ void suite_stripe(void);
 void suite_ics(void);
 void suite_mail(void);
 void suite_tmpl(void);
+void suite_secret(void);
 
 #endif
