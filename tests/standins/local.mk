@@ -1,5 +1,6 @@
-## tests/standins: local stand-ins for the outside services (Stripe, SMTP),
+## tests/standins: local stand-ins for the outside services (Stripe, SMTP, Twilio),
 ## speaking their documented protocols, and the tests that hold them to it.
-STANDIN_TESTS = tests/standins/test-stripe-standin.py tests/standins/test-smtp-standin.py
+STANDIN_TESTS = tests/standins/test-stripe-standin.py tests/standins/test-smtp-standin.py \
+	tests/standins/test-twilio-standin.py
 TESTS += $(STANDIN_TESTS)
-EXTRA_DIST += $(STANDIN_TESTS) tests/standins/stripe.py tests/standins/smtp.py tests/standins/tap.py
+EXTRA_DIST += $(STANDIN_TESTS) tests/standins/stripe.py tests/standins/smtp.py tests/standins/twilio.py tests/standins/tap.py
