@@ -517,7 +517,7 @@ db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *a
 	rc = db_exec(db, DB_HOLD_PLACE_SQL, DB_HOLD_PLACE_NPARAMS, pp.params, &res, e);
 	if (rc == ERR_CONFLICT)
 		return db_admin_explain_room(db, h->room_id, room_name[0] ? room_name : "the room",
-		    pp.from, pp.until, e);
+		    pp.at.from, pp.at.until, e);
 	if (rc != 0)
 		return rc;
 	db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));

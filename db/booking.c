@@ -72,6 +72,21 @@ db_booking_utc(int64_t t, char buf[TZ_RFC3339_SIZE], const char *field, struct e
 	return 0;
 }
 
+/* db_booking_range: start, end and the claimed range (0: the session's
+ * own bounds) as text into *t. */
+static int
+db_booking_range(int64_t start, int64_t end, int64_t from, int64_t until, struct db_range_text *t,
+    struct err *e)
+{
+	int rc;
+
+	if ((rc = db_booking_utc(start, t->start, "start_at", e)) != 0 ||
+	    (rc = db_booking_utc(end, t->end, "end_at", e)) != 0 ||
+	    (rc = db_booking_utc(from ? from : start, t->from, "start_at", e)) != 0)
+		return rc;
+	return db_booking_utc(until ? until : end, t->until, "end_at", e);
+}
+
 /* db_booking_copy_json: o as plain JSON text into buf, dropping o. */
 static int
 db_booking_copy_json(json_object *o, char *buf, size_t len, const char *field, struct err *e)
@@ -167,10 +182,7 @@ db_submit_prepare(const struct db_submit *s, struct db_submit_params *p, struct 
 
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	if ((rc = db_booking_utc(s->start, p->start, "start_at", e)) != 0 ||
-	    (rc = db_booking_utc(s->end, p->end, "end_at", e)) != 0 ||
-	    (rc = db_booking_utc(s->blocked_from ? s->blocked_from : s->start, p->from, "start_at", e)) != 0 ||
-	    (rc = db_booking_utc(s->blocked_until ? s->blocked_until : s->end, p->until, "end_at", e)) != 0 ||
+	if ((rc = db_booking_range(s->start, s->end, s->blocked_from, s->blocked_until, &p->at, e)) != 0 ||
 	    (rc = db_booking_uuids(s->staff_ids, p->staff, sizeof(p->staff), e)) != 0 ||
 	    (rc = db_submit_items(s, p->items, sizeof(p->items), e)) != 0 ||
 	    (rc = db_submit_quote(s, p->quote, sizeof(p->quote), e)) != 0 ||
@@ -182,10 +194,10 @@ db_submit_prepare(const struct db_submit *s, struct db_submit_params *p, struct 
 	p->params[0] = s->user_id;
 	p->params[1] = s->hold_id;
 	p->params[2] = s->room_id;
-	p->params[3] = p->start;
-	p->params[4] = p->end;
-	p->params[5] = p->from;
-	p->params[6] = p->until;
+	p->params[3] = p->at.start;
+	p->params[4] = p->at.end;
+	p->params[5] = p->at.from;
+	p->params[6] = p->at.until;
 	p->params[7] = s->notes ? s->notes : "";
 	p->params[8] = p->staff;
 	p->params[9] = p->items;
@@ -332,10 +344,7 @@ db_hold_place_prepare(const struct db_hold_place *h, struct db_hold_place_params
 
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	if ((rc = db_booking_utc(h->start, p->start, "start_at", e)) != 0 ||
-	    (rc = db_booking_utc(h->end, p->end, "end_at", e)) != 0 ||
-	    (rc = db_booking_utc(h->blocked_from ? h->blocked_from : h->start, p->from, "start_at", e)) != 0 ||
-	    (rc = db_booking_utc(h->blocked_until ? h->blocked_until : h->end, p->until, "end_at", e)) != 0)
+	if ((rc = db_booking_range(h->start, h->end, h->blocked_from, h->blocked_until, &p->at, e)) != 0)
 		return rc;
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(p->token, sizeof(p->token), rnd, sizeof(rnd));
@@ -343,10 +352,10 @@ db_hold_place_prepare(const struct db_hold_place *h, struct db_hold_place_params
 	p->params[0] = h->actor_id;
 	p->params[1] = db_actor_kind_name(h->kind);
 	p->params[2] = h->room_id;
-	p->params[3] = p->start;
-	p->params[4] = p->end;
-	p->params[5] = p->from;
-	p->params[6] = p->until;
+	p->params[3] = p->at.start;
+	p->params[4] = p->at.end;
+	p->params[5] = p->at.from;
+	p->params[6] = p->at.until;
 	p->params[7] = p->token;
 	p->params[8] = h->ttl_min > 0 ? p->ttl : NULL;
 	p->params[9] = h->override_reason;

@@ -58,6 +58,12 @@ enum db_actor_kind db_actor_kind_of(const struct db_actor *a);
 int db_booking_effects(const char *from, enum booking_event ev, char *buf, size_t len,
     struct err *e);
 
+/* A session and the range it claims, as the statements' RFC 3339 text. */
+struct db_range_text {
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
+	char from[TZ_RFC3339_SIZE], until[TZ_RFC3339_SIZE];
+};
+
 /* ---- submit ---- */
 
 /* $1 user, $2 hold, $3 room, $4 start, $5 end, $6 blocked from, $7 blocked
@@ -84,8 +90,7 @@ struct db_submit {
 };
 
 struct db_submit_params {
-	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
-	char from[TZ_RFC3339_SIZE], until[TZ_RFC3339_SIZE];
+	struct db_range_text at;
 	char staff[8 * 40 + 4];
 	char items[PRICING_MAX_LINES * 320];
 	char quote[2048];
@@ -150,8 +155,7 @@ struct db_hold_place {
 };
 
 struct db_hold_place_params {
-	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
-	char from[TZ_RFC3339_SIZE], until[TZ_RFC3339_SIZE];
+	struct db_range_text at;
 	char ttl[16], token[2 * 32 + 1];
 	const char *params[DB_HOLD_PLACE_NPARAMS];
 };
