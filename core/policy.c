@@ -54,6 +54,71 @@ policy_parse_tiers(const char *json, struct policy *p, struct err *e)
 	return 0;
 }
 
+/* An integer member of o in min..max. */
+static int
+policy_int(json_object *o, const char *name, int64_t min, int64_t max, int64_t *out, struct err *e)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_int))
+		return err_set(e, ERR_CONFIG, name, "the stored policy has no integer %s", name);
+	*out = json_object_get_int64(v);
+	if (*out < min || *out > max)
+		return err_set(e, ERR_CONFIG, name, "the stored policy's %s is out of range", name);
+	return 0;
+}
+
+int
+policy_from_json(const char *json, struct policy *p, struct err *e)
+{
+	json_object *o = json ? json_tokener_parse(json) : NULL, *tiers;
+	struct policy tmp;
+	int64_t hours = 0, count = 0, fee = 0;
+	int rc;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "cancellation_tiers", &tiers)) {
+		json_object_put(o);
+		return err_set(e, ERR_CONFIG, "policy", "the booking has no stored policy");
+	}
+	if ((rc = policy_parse_tiers(json_object_to_json_string_ext(tiers, JSON_C_TO_STRING_PLAIN),
+	    &tmp, e)) == 0 &&
+	    (rc = policy_int(o, "reschedule_free_min_hours", 0, 24 * 366, &hours, e)) == 0 &&
+	    (rc = policy_int(o, "reschedule_free_count", 0, 1000, &count, e)) == 0)
+		rc = policy_int(o, "reschedule_fee_cents", 0, 1000000000, &fee, e);
+	json_object_put(o);
+	if (rc != 0)
+		return rc;
+	tmp.reschedule_free_min_hours = (int)hours;
+	tmp.reschedule_free_count = (int)count;
+	tmp.reschedule_fee_cents = fee;
+	*p = tmp;
+	return 0;
+}
+
+int
+policy_tiers_json(const struct policy *p, char *buf, size_t len, struct err *e)
+{
+	size_t used = 0;
+	int w;
+
+	w = snprintf(buf, len, "[");
+	used = w > 0 ? (size_t)w : 0;
+	for (size_t i = 0; i < p->ncancel && used < len; i++) {
+		w = snprintf(buf + used, len - used, "%s{\"min_hours_before\":%d,\"refund_percent\":%d}",
+		    i ? "," : "", p->cancel[i].min_hours_before, p->cancel[i].refund_percent);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	if (used < len) {
+		w = snprintf(buf + used, len - used, "]");
+		used += w > 0 ? (size_t)w : 0;
+	}
+	if (used >= len)
+		return err_set(e, ERR_INTERNAL, "cancellation_tiers", "the tiers do not fit");
+	return 0;
+}
+
 static int
 policy_started(int64_t now, int64_t start_at, struct err *e)
 {

@@ -41,6 +41,18 @@ struct policy_result {
  * Bad JSON, out-of-range values or more than POLICY_MAX_TIERS are ERR_CONFIG. */
 int policy_parse_tiers(const char *json, struct policy *p, struct err *e);
 
+/* policy_from_json: the policy a booking stored with its quote,
+ * {"cancellation_tiers":[...], "reschedule_free_min_hours":n,
+ * "reschedule_free_count":n, "reschedule_fee_cents":n} (booking_quote_json's
+ * "policy"), into *p. A missing or mistyped field or bad tiers are
+ * ERR_CONFIG naming it; *p is untouched on failure. */
+int policy_from_json(const char *json, struct policy *p, struct err *e);
+
+/* policy_tiers_json: p's cancellation tiers as the JSON text
+ * policy_parse_tiers reads, into buf (len bytes). ERR_INTERNAL when buf is
+ * too small. */
+int policy_tiers_json(const struct policy *p, char *buf, size_t len, struct err *e);
+
 /* policy_cancel: what canceling at now a session starting at start_at
  * (epoch seconds) refunds of paid_cents. ERR_CHANGED once the session started. */
 int policy_cancel(const struct policy *p, int64_t now, int64_t start_at, int64_t paid_cents,

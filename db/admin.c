@@ -1,7 +1,6 @@
 #include "db/admin.h"
 
 #include <ctype.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "core/avail.h"
 #include "core/bstate.h"
 #include "db/avail.h"
+#include "db/booking.h"
 
 /* ---- reads ---- */
 
@@ -36,13 +36,14 @@
     " 'staff', coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.display_name," \
     "   'role', bs.role) ORDER BY s.display_name, s.id) FROM booking_staff bs" \
     "   JOIN staff s ON s.id = bs.staff_id WHERE bs.booking_id = b.id), '[]')," \
-    " 'services', coalesce((SELECT json_agg(json_build_object('service_id', v.id, 'name', v.name," \
+    " 'services', coalesce((SELECT json_agg(json_build_object('service_id', v.id," \
+    "   'name', coalesce(x.name, v.name)," \
     "   'quantity', x.quantity, 'unit_price_cents', x.unit_price_cents," \
     "   'total_cents', x.total_cents, 'is_addon', v.is_addon) ORDER BY v.is_addon, v.name)" \
     "   FROM booking_service x JOIN service v ON v.id = x.service_id" \
     "   WHERE x.booking_id = b.id), '[]')," \
-    " 'subtotal_cents', coalesce((SELECT sum(x.total_cents) FROM booking_service x" \
-    "   WHERE x.booking_id = b.id), 0)," \
+    " 'subtotal_cents', coalesce((SELECT q.subtotal_cents FROM booking_quote q" \
+    "   WHERE q.booking_id = b.id), 0), 'quote', booking_quote_json(b.id)," \
     " 'paid_cents', " DB_ADMIN_PAID("b.id") ", 'authorized_cents', " DB_ADMIN_AUTHORIZED("b.id") "," \
     " 'approved_by', ap.name, 'approved_at', " DB_UTC("b.approved_at") "," \
     " 'approval_note', b.approval_note, 'artist_message', b.artist_message," \
@@ -123,46 +124,10 @@ db_admin_blank(const char *s)
 	return 1;
 }
 
-/* db_admin_effects: the jobs of ev from status from as a text[] literal
- * ("{capture_payment,email_approved}") in buf. */
-static int
-db_admin_effects(const char *from, enum booking_event ev, char *buf, size_t len, struct err *e)
-{
-	enum booking_status st;
-	unsigned fx = 0;
-	size_t o = 0;
-	int rc;
-
-	if (booking_status_parse(from, &st) != 0)
-		return err_set(e, ERR_INTERNAL, "status", "unknown booking status '%s'", from);
-	if ((rc = booking_transition(st, ev, NULL, &fx, e)) != 0)
-		return rc;
-	o += (size_t)snprintf(buf + o, len - o, "{");
-	for (unsigned bit = 1; bit != 0 && bit <= BOOKING_FX_ALL; bit <<= 1) {
-		const char *name = (fx & bit) ? booking_fx_name(bit) : NULL;
-		if (name != NULL && o < len)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o > 1 ? "," : "", name);
-	}
-	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, "}");
-	if (o >= len)
-		return err_set(e, ERR_INTERNAL, NULL, "too many side effects");
-	return 0;
-}
-
 static int64_t
 db_admin_int64(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-/* db_admin_utc: t as RFC 3339 into buf (TZ_RFC3339_SIZE). */
-static int
-db_admin_utc(int64_t t, char *buf, size_t len, const char *field, struct err *e)
-{
-	if (tz_format_utc(t, buf, len, NULL) != 0)
-		return err_set(e, ERR_INVALID, field, "that time is out of range");
-	return 0;
 }
 
 /* ---- lookups ---- */
@@ -174,7 +139,8 @@ db_admin_utc(int64_t t, char *buf, size_t len, const char *field, struct err *e)
     " coalesce((SELECT string_agg(bs.staff_id::text, ',' ORDER BY bs.staff_id) FROM booking_staff bs" \
     "   WHERE bs.booking_id = b.id), '')," \
     " extract(epoch FROM b.start_at)::bigint, extract(epoch FROM b.end_at)::bigint," \
-    " " DB_ADMIN_PAID("b.id") ", " DB_ADMIN_AUTHORIZED("b.id") \
+    " " DB_ADMIN_PAID("b.id") ", " DB_ADMIN_AUTHORIZED("b.id") "," \
+    " coalesce((booking_quote_json(b.id)->'policy')::text, '')" \
     " FROM booking b JOIN room r ON r.id = b.room_id WHERE b.code = upper(btrim($1::text))"
 
 int
@@ -209,6 +175,8 @@ db_admin_booking_find(struct db *db, const char *code, struct db_admin_booking *
 	out->end = db_admin_int64(res, 0, 8);
 	out->paid_cents = db_admin_int64(res, 0, 9);
 	out->authorized_cents = db_admin_int64(res, 0, 10);
+	/* a booking without a stored policy is refused where a policy is weighed */
+	out->has_policy = policy_from_json(PQgetvalue(res, 0, 11), &out->policy, NULL) == 0;
 	PQclear(res);
 	return 0;
 }
@@ -391,7 +359,7 @@ db_admin_approve(struct db *db, const struct tz *tz, const struct db_actor *acto
 		if (rc != 0)
 			db_admin_copy(rule, sizeof(rule), why.msg);
 	}
-	if ((rc = db_admin_effects("awaiting_approval", BOOKING_EV_APPROVE, effects, sizeof(effects), e)) != 0)
+	if ((rc = db_booking_effects("awaiting_approval", BOOKING_EV_APPROVE, effects, sizeof(effects), e)) != 0)
 		return rc;
 	const char *params[7] = {
 		b.id, actor->id, d->note, d->message, effects,
@@ -421,7 +389,7 @@ db_admin_reject(struct db *db, const struct db_actor *actor, const char *code,
 		return err_set(e, ERR_INVALID, "message", "a rejection needs a message to the artist");
 	if ((rc = db_admin_booking_find(db, code, &b, e)) != 0)
 		return rc;
-	if ((rc = db_admin_effects("awaiting_approval", BOOKING_EV_REJECT, effects, sizeof(effects), e)) != 0)
+	if ((rc = db_booking_effects("awaiting_approval", BOOKING_EV_REJECT, effects, sizeof(effects), e)) != 0)
 		return rc;
 	const char *params[5] = { b.id, actor->id, d->note, d->message, effects };
 	rc = db_exec(db, "SELECT booking_reject($1, $2, $3, $4, $5::text[])", 5, params, &res, e);
@@ -497,10 +465,7 @@ int
 db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *actor,
     const struct db_admin_hold_new *h, int64_t now, struct db_admin_hold *out, struct err *e)
 {
-	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE], bfrom[TZ_RFC3339_SIZE],
-	    buntil[TZ_RFC3339_SIZE], ttl[16], rule[160] = "", room_name[128] = "";
-	char token[2 * 32 + 1];
-	unsigned char rnd[32];
+	char rule[160] = "", room_name[128] = "";
 	struct avail_data *d;
 	struct tz_local l;
 	struct err why;
@@ -511,9 +476,6 @@ db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *a
 	memset(out, 0, sizeof(*out));
 	if (h->override_reason != NULL && db_admin_blank(h->override_reason))
 		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
-	if ((rc = db_admin_utc(h->start, start, sizeof(start), "start", e)) != 0 ||
-	    (rc = db_admin_utc(h->end, end, sizeof(end), "duration", e)) != 0)
-		return rc;
 	tz_to_local(tz, h->start, &l);
 	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
 		return rc;
@@ -543,27 +505,19 @@ db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *a
 			db_admin_copy(e->field, sizeof(e->field), "room");
 		return rc;
 	}
-	if ((rc = db_admin_utc(bf, bfrom, sizeof(bfrom), "start", e)) != 0 ||
-	    (rc = db_admin_utc(bu, buntil, sizeof(buntil), "duration", e)) != 0)
-		return rc;
-	if (sodium_init() < 0)
-		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
-	snprintf(ttl, sizeof(ttl), "%d", h->expires_min);
-	const char *params[10] = {
-		actor->id, h->room_id, start, end, bfrom, buntil, token,
-		h->expires_min > 0 ? ttl : NULL, rule[0] ? h->override_reason : NULL,
-		rule[0] ? rule : NULL,
+	const struct db_hold_place hp = {
+		.actor_id = actor->id, .kind = db_actor_kind_of(actor), .room_id = h->room_id,
+		.start = h->start, .end = h->end, .blocked_from = bf, .blocked_until = bu,
+		.ttl_min = h->expires_min, .override_reason = rule[0] ? h->override_reason : NULL,
+		.rule = rule,
 	};
-	rc = db_exec(db, "SELECT hold_id, extract(epoch FROM expires_at)::bigint FROM hold_place_by("
-	    "$1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8::int,"
-	    " CASE WHEN $9::text IS NULL THEN NULL"
-	    " ELSE jsonb_build_object('reason', $9::text, 'rule', $10::text) END)",
-	    10, params, &res, e);
+	struct db_hold_place_params pp;
+	if ((rc = db_hold_place_prepare(&hp, &pp, e)) != 0)
+		return rc;
+	rc = db_exec(db, DB_HOLD_PLACE_SQL, DB_HOLD_PLACE_NPARAMS, pp.params, &res, e);
 	if (rc == ERR_CONFLICT)
 		return db_admin_explain_room(db, h->room_id, room_name[0] ? room_name : "the room",
-		    bfrom, buntil, e);
+		    pp.at.from, pp.at.until, e);
 	if (rc != 0)
 		return rc;
 	db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
@@ -631,29 +585,14 @@ int
 db_admin_hold_release(struct db *db, const struct db_actor *actor, const char *hold_id,
     struct err *e)
 {
-	const char *params[2] = { hold_id, actor->id };
-
-	return db_exec(db, "SELECT hold_release_by($1, $2)", 2, params, NULL, e);
+	return db_hold_release(db, hold_id, actor->id, db_actor_kind_of(actor), e);
 }
 
 int
 db_admin_hold_extend(struct db *db, const struct db_actor *actor, const char *hold_id,
     int minutes, int64_t *expires_at, struct err *e)
 {
-	char mins[16];
-	const char *params[3] = { hold_id, actor->id, mins };
-	PGresult *res;
-	int rc;
-
-	snprintf(mins, sizeof(mins), "%d", minutes);
-	rc = db_exec(db, "SELECT ceil(extract(epoch FROM hold_extend($1, $2, $3::int)))::bigint",
-	    3, params, &res, e);
-	if (rc != 0)
-		return rc;
-	if (expires_at)
-		*expires_at = db_admin_int64(res, 0, 0);
-	PQclear(res);
-	return 0;
+	return db_hold_extend(db, hold_id, actor->id, db_actor_kind_of(actor), minutes, expires_at, e);
 }
 
 /* ---- staff ---- */
@@ -749,8 +688,8 @@ db_admin_swap_staff(struct db *db, const struct db_actor *actor, const char *cod
 /* ---- cancel ---- */
 
 int
-db_admin_cancel_preview(struct db *db, const struct studio_settings *s, const char *code,
-    int64_t now, struct db_admin_cancel *out, struct err *e)
+db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_admin_cancel *out,
+    struct err *e)
 {
 	int rc;
 
@@ -761,7 +700,11 @@ db_admin_cancel_preview(struct db *db, const struct studio_settings *s, const ch
 	    strcmp(out->booking.status, "confirmed") != 0)
 		return err_set(e, ERR_CHANGED, "status", "%s is %s: only bookings awaiting approval or"
 		    " confirmed can be canceled", out->booking.code, out->booking.status);
-	rc = policy_cancel(&s->policy, now, out->booking.start, out->booking.paid_cents,
+	if (!out->booking.has_policy)
+		return err_set(e, ERR_CONFIG, "policy", "%s has no stored policy to weigh",
+		    out->booking.code);
+	/* the policy its artist acknowledged, never today's */
+	rc = policy_cancel(&out->booking.policy, now, out->booking.start, out->booking.paid_cents,
 	    &out->policy, e);
 	if (rc == ERR_CHANGED)
 		return err_set(e, ERR_CHANGED, "status", "%s has already started; it can no longer be"
@@ -770,26 +713,21 @@ db_admin_cancel_preview(struct db *db, const struct studio_settings *s, const ch
 }
 
 int
-db_admin_cancel(struct db *db, const struct db_actor *actor, const struct studio_settings *s,
-    const char *code, const char *reason, int64_t now, struct db_admin_cancel *out,
-    struct err *e)
+db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code, const char *reason,
+    int64_t now, struct db_admin_cancel *out, struct err *e)
 {
 	struct db_admin_cancel c;
-	char effects[160], pct[16], cents[32];
 	int rc;
 
 	if (db_admin_blank(reason))
 		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
-	if ((rc = db_admin_cancel_preview(db, s, code, now, &c, e)) != 0)
+	if ((rc = db_admin_cancel_preview(db, code, now, &c, e)) != 0)
 		return rc;
-	if ((rc = db_admin_effects(c.booking.status, BOOKING_EV_CANCEL, effects, sizeof(effects), e)) != 0)
-		return rc;
-	snprintf(pct, sizeof(pct), "%d", c.policy.refund_percent);
-	snprintf(cents, sizeof(cents), "%lld", (long long)c.policy.refund_cents);
-	const char *params[7] = { c.booking.id, actor->id, reason, c.booking.status, pct, cents, effects };
-	rc = db_exec(db, "SELECT booking_cancel_by($1, $2, $3, $4, $5::int, $6::bigint, $7::text[])",
-	    7, params, NULL, e);
-	if (rc != 0)
+	const struct db_cancel in = {
+		.booking_id = c.booking.id, .actor_id = actor->id, .kind = db_actor_kind_of(actor),
+		.reason = reason, .seen_status = c.booking.status, .refund = &c.policy,
+	};
+	if ((rc = db_booking_cancel(db, &in, e)) != 0)
 		return rc;
 	if (out)
 		*out = c;

@@ -97,6 +97,8 @@ struct db_admin_booking {
 	int64_t start, end;           /* UTC seconds */
 	int64_t paid_cents;           /* captured less refunded */
 	int64_t authorized_cents;     /* held on a card, not captured */
+	struct policy policy;         /* the policy stored with its quote */
+	int has_policy;               /* 0: none stored (policy unset) */
 };
 
 /* db_admin_booking_find: the booking with code (case and surrounding
@@ -239,18 +241,19 @@ struct db_admin_cancel {
 };
 
 /* db_admin_cancel_preview: what canceling booking code at now would
- * refund, by the studio's policy s; writes nothing. ERR_CHANGED when the
- * booking is not live or its session has started. */
-int db_admin_cancel_preview(struct db *db, const struct studio_settings *s, const char *code,
-    int64_t now, struct db_admin_cancel *out, struct err *e);
+ * refund, by the policy the booking stored with its quote (never today's
+ * settings); writes nothing. ERR_CHANGED when the booking is not live or
+ * its session has started. */
+int db_admin_cancel_preview(struct db *db, const char *code, int64_t now,
+    struct db_admin_cancel *out, struct err *e);
 
-/* db_admin_cancel: evaluate the policy again at now and cancel, guarded on
- * the status evaluated. reason is required (ERR_INVALID field "reason").
- * Jobs: void_or_refund (with the refund), email_canceled, and
- * calendar_remove for a confirmed booking. out (may be NULL) receives
- * what was applied. */
-int db_admin_cancel(struct db *db, const struct db_actor *actor, const struct studio_settings *s,
-    const char *code, const char *reason, int64_t now, struct db_admin_cancel *out,
-    struct err *e);
+/* db_admin_cancel: evaluate the stored policy again at now and cancel as
+ * actor (its role: staff or admin), guarded on the status evaluated,
+ * through the artist's own path (db_booking_cancel, db/booking.h). reason
+ * is required (ERR_INVALID field "reason"). Jobs: core's table for cancel
+ * (void_or_refund with the refund, email_canceled, and calendar_remove for
+ * a confirmed booking). out (may be NULL) receives what was applied. */
+int db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code,
+    const char *reason, int64_t now, struct db_admin_cancel *out, struct err *e);
 
 #endif

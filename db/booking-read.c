@@ -31,5 +31,6 @@ const char DB_BOOKING_CHANGE_SQL[] =
     "   WHERE bs.booking_id = b.id AND NOT s.is_addon ORDER BY s.name LIMIT 1), ''),"
     " coalesce((SELECT string_agg(st.staff_id::text, ',' ORDER BY st.staff_id)"
     "   FROM booking_staff st WHERE st.booking_id = b.id), ''),"
-    " b.reschedule_count, booking_paid_cents(b.id)"
+    " b.reschedule_count, booking_paid_cents(b.id),"
+    " coalesce((booking_quote_json(b.id)->'policy')::text, '')"
     " FROM booking b WHERE " DB_BOOKING_NAMED " AND b.user_id = $3::uuid";

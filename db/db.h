@@ -102,6 +102,12 @@ int db_query_json(struct db *db, const char *sql, int nparams,
 
 /* ---- bookings (db/booking.c) ---- */
 
+/* One line of a booking to price from the catalogue. */
+struct db_booking_item {
+	const char *service_id;
+	int quantity;
+};
+
 struct db_booking_new {
 	const char *user_id;     /* may be NULL for an admin booking */
 	const char *room_id;
@@ -112,10 +118,14 @@ struct db_booking_new {
 	const char *source;      /* "web" or "admin" */
 	const char *notes;       /* may be NULL */
 	const char *const *staff_ids; /* NULL-terminated, may be NULL */
+	const struct db_booking_item *items; /* priced now, from the catalogue */
+	size_t nitems;
 };
 
-/* db_booking_insert: insert an awaiting_approval booking with a fresh code
- * and its staff assignments, in one transaction. A room or staff member
+/* db_booking_insert: submit a booking through the path redlightd takes
+ * (booking_submit, db/booking.h): its lines priced from the catalogue and
+ * quoted by core/quote.c at the studio's rates now, stored with it; under
+ * approval_mode = auto it is confirmed at once. A room or staff member
  * already claimed returns ERR_CONFLICT ("room ... is already booked ...").
  * id and code (37 and 16 bytes at least) receive the new booking's. */
 int db_booking_insert(struct db *db, const struct db_booking_new *b,
@@ -132,8 +142,11 @@ int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
  * start_at, end_at, notes, source, services:[{service_id, name, is_addon,
  * quantity, unit_price_cents, total_cents}], staff:[{id, name, role}],
  * totals:{subtotal_cents, fees_cents, taxes_cents, total_cents,
- * deposit_cents, currency}, paid_cents, payments:[...], reschedule_count,
- * created_at, updated_at}. */
+ * deposit_cents, currency}, quote:{the totals, tax_rate_bp,
+ * deposit_percent, quoted_at, backfilled, policy:{cancellation_tiers,
+ * reschedule_free_min_hours, reschedule_free_count, reschedule_fee_cents,
+ * summary}}, paid_cents, payments:[...], reschedule_count, created_at,
+ * updated_at}. Every amount is the quote stored at submission. */
 
 /* $1 uuid or NULL, $2 code or NULL, $3 the reader's user id, $4 boolean
  * "the reader is staff": one row holding the booking's JSON when it
@@ -148,7 +161,9 @@ extern const char DB_MY_BOOKINGS_JSON_SQL[];
  * reschedule weighs, as plain columns, no row when there is no such
  * booking of that owner: id, status, start_at and end_at (epoch seconds),
  * room_id, main service id ("" when none), staff ids as a comma-separated
- * list ("" when none), reschedule_count, paid_cents. */
+ * list ("" when none), reschedule_count, paid_cents, and the policy the
+ * booking stored with its quote (booking_quote_json's "policy", JSON
+ * text, for policy_from_json). */
 extern const char DB_BOOKING_CHANGE_SQL[];
 
 #endif

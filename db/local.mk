@@ -7,7 +7,7 @@ db_libdb_a_SOURCES = \
 	db/seed.c \
 	db/user.c \
 	db/catalog.c \
-	db/booking.c \
+	db/booking.c db/booking.h \
 	db/conf-load.c \
 	db/tzfile.c db/tzfile.h \
 	db/avail.c db/avail.h \
@@ -26,7 +26,8 @@ MIGRATIONS = \
 	db/migrations/0006_setup.sql \
 	db/migrations/0007_sync_flags.sql \
 	db/migrations/0008_staff_hours.sql \
-	db/migrations/0009_room_info_notify.sql
+	db/migrations/0009_room_info_notify.sql \
+	db/migrations/0012_quote_and_one_path.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

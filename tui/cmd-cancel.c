@@ -1,6 +1,6 @@
 /* cmd-cancel.c: `redlight cancel CODE --reason R [--dry-run]`: cancel a
- * live booking under the studio's policy, saying first what the policy
- * refunds; --dry-run says it and changes nothing. */
+ * live booking under the policy it was booked with (stored with its
+ * quote), saying first what the policy refunds; --dry-run says it and changes nothing. */
 #include <json-c/json.h>
 #include <time.h>
 
@@ -38,7 +38,6 @@ cmd_cancel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	struct studio_settings s;
 	struct model_studio st;
 	struct db_admin_cancel c;
 	struct err e;
@@ -54,15 +53,15 @@ cmd_cancel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	if (db_admin_settings(ctx->db, &s, &e) != 0 || model_studio_load(ctx->db, &st, &e) != 0)
+	if (model_studio_load(ctx->db, &st, &e) != 0)
 		return cmd_fail(ctx, &e);
 	if (dry != NULL)
-		rc = db_admin_cancel_preview(ctx->db, &s, rest[0], (int64_t)time(NULL), &c, &e);
+		rc = db_admin_cancel_preview(ctx->db, rest[0], (int64_t)time(NULL), &c, &e);
 	else if ((rc = cmd_actor(ctx, as)) != 0) {
 		model_studio_free(&st);
 		return rc;
 	} else
-		rc = db_admin_cancel(ctx->db, &ctx->actor, &s, rest[0], reason, (int64_t)time(NULL), &c, &e);
+		rc = db_admin_cancel(ctx->db, &ctx->actor, rest[0], reason, (int64_t)time(NULL), &c, &e);
 	if (rc != 0) {
 		model_studio_free(&st);
 		return cmd_fail_about(ctx, rest[0], &e, NULL);

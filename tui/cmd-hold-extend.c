@@ -3,12 +3,10 @@
 #include <json-c/json.h>
 
 #include "db/admin.h"
+#include "db/booking.h"
 #include "tui/cmd.h"
 #include "tui/fmt.h"
 #include "tui/model.h"
-
-/* what the command line reads; the database has the real limit */
-#define CMD_HOLD_EXTEND_MAX (366 * 24 * 60)
 
 static int
 cmd_hold_extend_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -24,17 +22,20 @@ cmd_hold_extend_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct err e;
 	char *rest[2], until[48], at[TZ_RFC3339_SIZE];
 	int64_t expires;
-	int nrest, rc, minutes;
+	int nrest, rc, minutes, max;
 
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 2, &nrest)) != 0)
 		return rc;
 	if (nrest != 2)
 		return cmd_usage_error(ctx, "name the hold and the minutes to add");
 	err_clear(&e);
-	if (cmd_parse_minutes(rest[1], CMD_HOLD_EXTEND_MAX, &minutes, &e) != 0)
-		return cmd_field_error(ctx, "minutes", "%s", e.msg);
 	if ((rc = cmd_db(ctx)) != 0)
 		return rc;
+	/* the limit is the database's, asked, not a copy */
+	if (db_hold_max_min(ctx->db, &max, &e) != 0)
+		return cmd_fail(ctx, &e);
+	if (cmd_parse_minutes(rest[1], max, &minutes, &e) != 0)
+		return cmd_field_error(ctx, "minutes", "%s", e.msg);
 	if (db_admin_hold_find(ctx->db, rest[0], &h, &e) != 0)
 		return cmd_fail(ctx, &e);
 	if ((rc = cmd_actor(ctx, as)) != 0)

@@ -6,13 +6,10 @@
 
 #include "core/avail.h"
 #include "db/admin.h"
+#include "db/booking.h"
 #include "tui/cmd.h"
 #include "tui/fmt.h"
 #include "tui/model.h"
-
-/* the longest --expires the command line reads; the database has the
- * real limit and says it */
-#define CMD_HOLD_EXPIRES_MAX (366 * 24 * 60)
 
 static struct json_object *
 cmd_hold_time(int64_t t)
@@ -41,7 +38,7 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct model_studio st;
 	struct err e;
 	int64_t start;
-	int nrest, rc, minutes, ttl = 0;
+	int nrest, rc, minutes, max, ttl = 0;
 
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 3, &nrest)) != 0)
 		return rc;
@@ -54,10 +51,13 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	err_clear(&e);
 	if (cmd_parse_minutes(rest[2], AVAIL_MAX_DURATION_MIN, &minutes, &e) != 0)
 		return cmd_field_error(ctx, "duration", "%s", e.msg);
-	if (expires != NULL && cmd_parse_minutes(expires, CMD_HOLD_EXPIRES_MAX, &ttl, &e) != 0)
-		return cmd_field_error(ctx, "expires", "--expires: %s", e.msg);
 	if ((rc = cmd_db(ctx)) != 0)
 		return rc;
+	/* the limit is the database's, asked, not a copy */
+	if (expires != NULL && db_hold_max_min(ctx->db, &max, &e) != 0)
+		return cmd_fail(ctx, &e);
+	if (expires != NULL && cmd_parse_minutes(expires, max, &ttl, &e) != 0)
+		return cmd_field_error(ctx, "expires", "--expires: %s", e.msg);
 	if (model_studio_load(ctx->db, &st, &e) != 0)
 		return cmd_fail(ctx, &e);
 	if (cmd_parse_when(st.tz, rest[1], 0, &start, &e) != 0) {

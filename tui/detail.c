@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/quote.h"
 #include "tui/fmt.h"
 
 const char *
@@ -62,20 +61,21 @@ detail_lines(const struct model_detail *b, const struct model_studio *st, int64_
 	}
 	fmt_money(b->subtotal_cents, a, sizeof(a));
 	fmt_money(b->paid_cents, f, sizeof(f));
-	if (st->has_settings) {
-		/* today's rates on the stored lines, as the artist's page
-		 * prices them (0005's booking_json, core/quote.h's rounding) */
-		int64_t fees = st->settings.rates.fee_cents;
-		int64_t tax = quote_percent_bp(b->subtotal_cents + fees, st->settings.rates.tax_rate_bp);
+	if (b->has_quote) {
+		/* the quote stored at submission, as its artist was shown it */
 		char fee[40] = "";
-		fmt_money(tax, c, sizeof(c));
-		fmt_money(b->subtotal_cents + fees + tax, d, sizeof(d));
-		if (fees > 0) {
+		fmt_money(b->taxes_cents, c, sizeof(c));
+		fmt_money(b->total_cents, d, sizeof(d));
+		if (b->fees_cents > 0) {
 			char fm[24];
-			fmt_money(fees, fm, sizeof(fm));
+			fmt_money(b->fees_cents, fm, sizeof(fm));
 			snprintf(fee, sizeof(fee), " + fee %s", fm);
 		}
-		n = detail_add(lines, n, max, "Total", "%s%s + tax %s = %s; paid %s", a, fee, c, d, f);
+		n = detail_add(lines, n, max, "Total", "%s%s + tax %s (%d.%02d%%) = %s %s; paid %s", a,
+		    fee, c, b->tax_rate_bp / 100, b->tax_rate_bp % 100, d, b->currency, f);
+		fmt_money(b->deposit_cents, c, sizeof(c));
+		n = detail_add(lines, n, max, "", "deposit %s (%d%%)%s", c, b->deposit_percent,
+		    b->quote_backfilled ? "; quote backfilled at the upgrade's rates" : "");
 	} else {
 		n = detail_add(lines, n, max, "Total", "%s before tax; paid %s", a, f);
 	}

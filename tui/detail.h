@@ -7,7 +7,8 @@
  *   When      Tue 2027-03-16 11:00-13:00 EDT (America/Toronto)
  *   Staff     Priya Producer
  *   Services  Mixing  1 x $150.00 = $150.00
- *   Total     $150.00 + tax $19.50 = $169.50; paid $0.00
+ *   Total     $150.00 + tax $19.50 (13.00%) = $169.50 CAD; paid $0.00
+ *             deposit $42.38 (25%)
  *   Notes     Mix of the single, stems attached.
  *
  * Most important first, so a short pane shows the head of the list. */
@@ -26,8 +27,8 @@ struct detail_line {
 };
 
 /* detail_lines: the lines of b, at most max, into lines; returns how many.
- * st gives the zone and the rates (tax and fees need st->has_settings).
- * Cannot fail. */
+ * st gives the zone; every amount is b's stored quote, never today's
+ * rates. Cannot fail. */
 int detail_lines(const struct model_detail *b, const struct model_studio *st, int64_t now,
     struct detail_line *lines, int max);
 

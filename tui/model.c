@@ -318,7 +318,7 @@ model_when(struct json_object *o, const char *key)
 static void
 model_detail_fill(struct json_object *it, struct model_detail *b)
 {
-	struct json_object *arr;
+	struct json_object *arr, *q;
 
 	b->id = xstrdup(model_str(it, "id"));
 	b->code = xstrdup(model_str(it, "code"));
@@ -341,6 +341,20 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	b->subtotal_cents = model_int(it, "subtotal_cents");
 	b->paid_cents = model_int(it, "paid_cents");
 	b->authorized_cents = model_int(it, "authorized_cents");
+	if (json_object_object_get_ex(it, "quote", &q) && json_object_is_type(q, json_type_object)) {
+		struct json_object *bf;
+		b->has_quote = 1;
+		b->quote_backfilled = json_object_object_get_ex(q, "backfilled", &bf) &&
+		    json_object_get_boolean(bf);
+		b->subtotal_cents = model_int(q, "subtotal_cents");
+		b->fees_cents = model_int(q, "fees_cents");
+		b->tax_rate_bp = (int)model_int(q, "tax_rate_bp");
+		b->taxes_cents = model_int(q, "taxes_cents");
+		b->total_cents = model_int(q, "total_cents");
+		b->deposit_percent = (int)model_int(q, "deposit_percent");
+		b->deposit_cents = model_int(q, "deposit_cents");
+		snprintf(b->currency, sizeof(b->currency), "%s", model_str(q, "currency"));
+	}
 	if (json_object_object_get_ex(it, "services", &arr) && json_object_is_type(arr, json_type_array)) {
 		b->nlines = json_object_array_length(arr);
 		b->lines = xcalloc(b->nlines, sizeof(*b->lines));

@@ -118,6 +118,12 @@ struct model_detail {
 	struct model_line *lines;
 	size_t nlines;
 	int64_t subtotal_cents, paid_cents, authorized_cents;
+	/* the quote stored at submission (booking_quote_json): every amount
+	 * shown is this, never today's rates; has_quote 0 when none */
+	int has_quote, quote_backfilled;
+	int tax_rate_bp, deposit_percent;
+	int64_t fees_cents, taxes_cents, total_cents, deposit_cents;
+	char currency[8];
 };
 
 struct model_details {

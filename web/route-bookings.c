@@ -5,6 +5,7 @@
 #include "core/code.h"
 #include "core/policy.h"
 #include "core/pricing.h"
+#include "db/booking.h"
 #include "db/db.h"
 #include "web/auth.h"
 #include "web/availcache.h"
@@ -46,14 +47,6 @@
 /* Longer references are neither uuids nor codes. */
 #define BK_REF_MAX 64
 
-static const char bk_submit_sql[] =
-    "SELECT s.booking_id, s.code, s.status FROM booking_submit_locked($1::uuid, $2::uuid, $3::uuid,"
-    " $4::timestamptz, $5::timestamptz, tstzrange($6::timestamptz, $7::timestamptz, '[)'),"
-    " $8, $9::uuid[], $10::jsonb, $11, 'web') s";
-
-static const char bk_cancel_sql[] =
-    "SELECT status FROM booking_cancel($1::uuid, $2::uuid, false, $3, $4::int, $5::int)";
-
 static const char bk_reschedule_sql[] =
     "SELECT r.status, json_utc(r.start_at), json_utc(r.end_at) FROM booking_reschedule_locked($1::uuid,"
     " $2::uuid, $3::timestamptz, $4::timestamptz,"
@@ -77,12 +70,11 @@ struct bk_new {
 	int64_t start, end;
 	struct slot_fit fit;
 	struct pricing_result price;
-	/* the submit's parameters, kept for a retry with another code */
-	char start_s[TZ_RFC3339_SIZE], end_s[TZ_RFC3339_SIZE];
-	char from_s[TZ_RFC3339_SIZE], until_s[TZ_RFC3339_SIZE];
-	char *staff_param;            /* "{id,id}" or NULL */
-	char *items_param;
-	char code[BOOKING_CODE_LEN + 1];
+	/* what the quote was computed at, kept for a retry with another code */
+	struct studio_settings settings;
+	const char *picked[2];        /* the engineer slot_check picked */
+	struct db_submit sub;
+	struct db_submit_params params;
 	int tries;
 };
 
@@ -110,6 +102,7 @@ struct bk_change {
 	const char *staff[BK_MAX_STAFF + 1];
 	int reschedule_count;
 	int64_t paid_cents;
+	struct policy quoted;         /* the policy stored with its quote */
 	struct slot_fit fit;
 	struct policy_result policy;
 };
@@ -230,6 +223,9 @@ bk_submitted(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg
 	slot_json_int(q, "taxes_cents", st->price.quote.taxes_cents);
 	slot_json_int(q, "total_cents", st->price.quote.total_cents);
 	slot_json_int(q, "deposit_cents", st->price.quote.deposit_cents);
+	slot_json_int(q, "tax_rate_bp", st->settings.rates.tax_rate_bp);
+	slot_json_int(q, "deposit_percent", st->settings.rates.deposit_percent);
+	slot_json_str(q, "currency", st->settings.currency);
 	slot_json_str(q, "policy_summary", st->price.policy_summary);
 	json_object_object_add(o, "quote", q);
 	slot_send_json(req, 201, o);
@@ -238,67 +234,15 @@ bk_submitted(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg
 static void
 bk_submit(h2o_req_t *req, struct bk_new *st)
 {
-	unsigned char rnd[BOOKING_CODE_RANDOM_BYTES];
-	const char *params[11];
+	struct err e;
 
-	slot_random(rnd, sizeof(rnd));
-	booking_code_format(rnd, st->code, sizeof(st->code));
 	st->tries++;
-	params[0] = st->user_id;
-	params[1] = st->hold_id;
-	params[2] = st->room_id;
-	params[3] = st->start_s;
-	params[4] = st->end_s;
-	params[5] = st->from_s;
-	params[6] = st->until_s;
-	params[7] = st->notes;
-	params[8] = st->staff_param;
-	params[9] = st->items_param;
-	params[10] = st->code;
-	slot_write(st->srv, req, bk_submit_sql, 11, params, bk_submitted, st);
-}
-
-/* "{a,b}" of the NULL-terminated ids (uuids: nothing to quote), in pool. */
-static char *
-bk_uuid_array(h2o_mem_pool_t *pool, const char *const *ids)
-{
-	size_t n = 0, size;
-	char *s;
-
-	for (const char *const *p = ids; *p != NULL; p++)
-		n++;
-	size = n * 37 + 3;
-	s = h2o_mem_alloc_pool(pool, size);
-	s[0] = '{';
-	s[1] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t used = strlen(s);
-		snprintf(s + used, size - used, "%s%s", i ? "," : "", ids[i]);
+	if (db_submit_prepare(&st->sub, &st->params, &e) != 0) {
+		slot_send_err(req, &e);
+		return;
 	}
-	snprintf(s + strlen(s), size - strlen(s), "}");
-	return s;
-}
-
-/* The p_items document of booking_submit, from the priced lines, in pool. */
-static char *
-bk_items_param(h2o_mem_pool_t *pool, const struct pricing_result *pr)
-{
-	struct json_object *a = json_object_new_array();
-	const char *s;
-	char *out;
-
-	for (size_t i = 0; i < pr->nlines; i++) {
-		struct json_object *o = slot_json_new();
-		slot_json_str(o, "service_id", pr->lines[i].service_id);
-		slot_json_int(o, "quantity", pr->lines[i].quantity);
-		slot_json_int(o, "unit_price_cents", pr->lines[i].unit_price_cents);
-		slot_json_int(o, "total_cents", pr->lines[i].total_cents);
-		json_object_array_add(a, o);
-	}
-	s = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
-	out = h2o_strdup(pool, s, SIZE_MAX).base;
-	json_object_put(a);
-	return out;
+	slot_write(st->srv, req, DB_BOOKING_SUBMIT_SQL, DB_BOOKING_SUBMIT_NPARAMS, st->params.params,
+	    bk_submitted, st);
 }
 
 /* Splits the items into the main service (NULL: room-only) and add-ons,
@@ -364,17 +308,24 @@ bk_checked(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
 		slot_send_err(req, &why);
 		return;
 	}
-	slot_utc(st->start, st->start_s);
-	slot_utc(st->end, st->end_s);
-	slot_utc(st->fit.blocked_from, st->from_s);
-	slot_utc(st->fit.blocked_until, st->until_s);
-	if (st->nstaff > 0) {
-		st->staff_param = bk_uuid_array(&req->pool, st->staff);
-	} else if (st->fit.staff_id[0] != '\0') {
-		const char *one[2] = { st->fit.staff_id, NULL };
-		st->staff_param = bk_uuid_array(&req->pool, one);
-	}
-	st->items_param = bk_items_param(&req->pool, &st->price);
+	/* the quote is stored with the booking: every later read is this */
+	st->settings = *v->settings;
+	st->picked[0] = st->fit.staff_id[0] != '\0' ? st->fit.staff_id : NULL;
+	st->picked[1] = NULL;
+	st->sub.user_id = st->user_id;
+	st->sub.hold_id = st->hold_id;
+	st->sub.room_id = st->room_id;
+	st->sub.start = st->start;
+	st->sub.end = st->end;
+	st->sub.blocked_from = st->fit.blocked_from;
+	st->sub.blocked_until = st->fit.blocked_until;
+	st->sub.notes = st->notes;
+	st->sub.staff_ids = st->nstaff > 0 ? st->staff : st->picked;
+	st->sub.lines = st->price.lines;
+	st->sub.nlines = st->price.nlines;
+	st->sub.quote = &st->price.quote;
+	st->sub.settings = &st->settings;
+	st->sub.source = "web";
 	bk_submit(req, st);
 }
 
@@ -618,6 +569,10 @@ bk_change_loaded(h2o_req_t *req, const PGresult *res, const struct err *e, void 
 	bk_change_staff(st, PQgetvalue(res, 0, 6));
 	st->reschedule_count = atoi(PQgetvalue(res, 0, 7));
 	st->paid_cents = strtoll(PQgetvalue(res, 0, 8), NULL, 10);
+	if (policy_from_json(PQgetvalue(res, 0, 9), &st->quoted, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
 	if (!bk_live(st->status)) {
 		err_set(&why, ERR_CHANGED, "status", "the booking is %s; it can no longer be changed",
 		    strcmp(st->status, "awaiting_approval") == 0 ? "awaiting approval" : st->status);
@@ -722,21 +677,16 @@ bk_canceled(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
 	bk_cancel_answer(req, st, PQgetvalue(res, 0, 0));
 }
 
+/* The refund, by the policy the booking stored with its quote (never
+ * today's settings), and the cancel through the path staff take too. */
 static void
-bk_cancel_weighed(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
-    void *arg)
+bk_cancel_next(h2o_req_t *req, struct bk_change *st)
 {
-	struct bk_change *st = arg;
-	char pct[16], cents[24];
-	const char *params[5];
+	struct db_cancel_params p;
+	struct db_cancel c;
 	struct err why;
 
-	if (e != NULL) {
-		slot_send_err(req, e);
-		return;
-	}
-	if (policy_cancel(&v->settings->policy, slot_now(), st->start, st->paid_cents, &st->policy,
-	    &why) != 0) {
+	if (policy_cancel(&st->quoted, slot_now(), st->start, st->paid_cents, &st->policy, &why) != 0) {
 		slot_send_err(req, &why);
 		return;
 	}
@@ -744,20 +694,19 @@ bk_cancel_weighed(h2o_req_t *req, const struct availcache_view *v, const struct 
 		bk_cancel_answer(req, st, st->status);
 		return;
 	}
-	snprintf(pct, sizeof(pct), "%d", st->policy.refund_percent);
-	snprintf(cents, sizeof(cents), "%lld", (long long)st->policy.refund_cents);
-	params[0] = st->id;
-	params[1] = st->user_id;
-	params[2] = st->reason;
-	params[3] = pct;
-	params[4] = cents;
-	slot_write(st->srv, req, bk_cancel_sql, 5, params, bk_canceled, st);
-}
-
-static void
-bk_cancel_next(h2o_req_t *req, struct bk_change *st)
-{
-	availcache_settings(st->srv, req, bk_cancel_weighed, st);
+	memset(&c, 0, sizeof(c));
+	c.booking_id = st->id;
+	c.actor_id = st->user_id;
+	c.kind = DB_ACTOR_ARTIST;
+	c.reason = st->reason;
+	c.seen_status = st->status;
+	c.refund = &st->policy;
+	if (db_cancel_prepare(&c, &p, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	slot_write(st->srv, req, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params,
+	    bk_canceled, st);
 }
 
 static void
@@ -770,7 +719,9 @@ bk_cancel_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor
 
 	if ((st = bk_change_new(srv, req, actor, arg, 1, &body)) == NULL)
 		return;
-	if (body != NULL && slot_text(body, "reason", SLOT_REASON_MAX, &st->reason, &e) != 0) {
+	/* how long a reason may be is booking_reason_max() (0012), which
+	 * refuses a longer one naming the field */
+	if (body != NULL && slot_text(body, "reason", SIZE_MAX, &st->reason, &e) != 0) {
 		http_send_err(req, &e);
 		return;
 	}
@@ -841,7 +792,7 @@ bk_reschedule_checked(h2o_req_t *req, const struct availcache_view *v, const str
 		return;
 	}
 	/* the policy first: once the session started nothing else matters */
-	if (policy_reschedule(&v->settings->policy, now, st->start, st->reschedule_count,
+	if (policy_reschedule(&st->quoted, now, st->start, st->reschedule_count,
 	    &st->policy, &why) != 0) {
 		slot_send_err(req, &why);
 		return;

@@ -1,8 +1,8 @@
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/booking.h"
 #include "web/auth.h"
 #include "web/availcache.h"
 #include "web/body.h"
@@ -14,22 +14,17 @@
 /* Holds (redlightd(8); ARCHITECTURE.md, "Rules in SQL, rules in C"):
  *   POST   /api/holds {room_id, start_at, end_at, service_id?}
  *                        -> 201 {hold_id, expires_at}
- *   DELETE /api/holds/:id -> 204
+ *   DELETE /api/holds/:id -> 204; 404 for a hold that is not the
+ *                        artist's, 409 state_changed for one no longer active
  * Both need a login and honour Idempotency-Key; placing one takes from the
  * "holds" rate limit. A hold claims the session widened by its buffers in
  * room_claim, for the studio's hold_ttl_min, so nobody else can hold or
  * book that time until it expires (an expired hold stops blocking at once,
  * swept or not), is released, or becomes its owner's booking. A service
  * that needs an engineer is checked with one, as the booking will be; the
- * hold itself claims no staff member. */
-
-#define HOLD_TOKEN_BYTES 32
-
-static const char holds_place_sql[] =
-    "SELECT h.hold_id, json_utc(h.expires_at) FROM hold_place_locked($1::uuid, $2::uuid,"
-    " $3::timestamptz, $4::timestamptz, tstzrange($5::timestamptz, $6::timestamptz, '[)'), $7) h";
-
-static const char holds_release_sql[] = "SELECT hold_release($1::uuid, $2::uuid)";
+ * hold itself claims no staff member. Placing and releasing run the same
+ * SQL functions as `redlight hold` and `hold-release` (db/booking.h), as
+ * the artist: the same rows and audit entries. */
 
 struct holds_state {
 	struct http_server *srv;
@@ -54,7 +49,7 @@ holds_placed(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg
 	}
 	o = slot_json_new();
 	slot_json_str(o, "hold_id", PQgetvalue(res, 0, 0));
-	slot_json_str(o, "expires_at", PQgetvalue(res, 0, 1));
+	slot_json_str(o, "expires_at", PQgetvalue(res, 0, 2));
 	slot_send_json(req, 201, o);
 }
 
@@ -63,12 +58,9 @@ holds_checked(h2o_req_t *req, const struct availcache_view *v, const struct err 
 {
 	struct holds_state *st = arg;
 	struct slot_want w;
+	struct db_hold_place h;
+	struct db_hold_place_params p;
 	struct err why;
-	unsigned char rnd[HOLD_TOKEN_BYTES];
-	char token[2 * HOLD_TOKEN_BYTES + 1];
-	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE], from[TZ_RFC3339_SIZE],
-	    until[TZ_RFC3339_SIZE];
-	const char *params[7];
 
 	if (e != NULL) {
 		slot_send_err(req, e);
@@ -84,20 +76,20 @@ holds_checked(h2o_req_t *req, const struct availcache_view *v, const struct err 
 		slot_send_err(req, &why);
 		return;
 	}
-	slot_random(rnd, sizeof(rnd));
-	sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
-	slot_utc(st->start, start);
-	slot_utc(st->end, end);
-	slot_utc(st->fit.blocked_from, from);
-	slot_utc(st->fit.blocked_until, until);
-	params[0] = st->user_id;
-	params[1] = st->room_id;
-	params[2] = start;
-	params[3] = end;
-	params[4] = from;
-	params[5] = until;
-	params[6] = token;
-	slot_write(st->srv, req, holds_place_sql, 7, params, holds_placed, st);
+	/* the hold the studio's staff place too, as its artist */
+	memset(&h, 0, sizeof(h));
+	h.actor_id = st->user_id;
+	h.kind = DB_ACTOR_ARTIST;
+	h.room_id = st->room_id;
+	h.start = st->start;
+	h.end = st->end;
+	h.blocked_from = st->fit.blocked_from;
+	h.blocked_until = st->fit.blocked_until;
+	if (db_hold_place_prepare(&h, &p, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	slot_write(st->srv, req, DB_HOLD_PLACE_SQL, DB_HOLD_PLACE_NPARAMS, p.params, holds_placed, st);
 }
 
 static void
@@ -161,8 +153,10 @@ holds_released(h2o_req_t *req, const PGresult *res, const struct err *e, void *a
 {
 	(void)res;
 	(void)arg;
+	/* a hold no longer active is a state change here, not an expiry to
+	 * choose the time again for: the same answer as from the CLI */
 	if (e != NULL) {
-		slot_send_err(req, e);
+		idem_send_err(req, e);
 		return;
 	}
 	idem_send_json(req, 204, "", 0);
@@ -172,9 +166,9 @@ static void
 holds_release_go(struct http_server *srv, h2o_req_t *req, void *arg)
 {
 	struct holds_release *st = arg;
-	const char *params[2] = { st->hold_id, st->user_id };
+	const char *params[3] = { st->hold_id, st->user_id, db_actor_kind_name(DB_ACTOR_ARTIST) };
 
-	slot_write(srv, req, holds_release_sql, 2, params, holds_released, st);
+	slot_write(srv, req, DB_HOLD_RELEASE_SQL, 3, params, holds_released, st);
 }
 
 static void
@@ -186,7 +180,7 @@ holds_delete_actor(struct http_server *srv, h2o_req_t *req, const struct auth_ac
 	st->hold_id = arg;
 	snprintf(st->user_id, sizeof(st->user_id), "%s", actor->user_id);
 	if (!slot_uuid_valid(st->hold_id)) {
-		http_send_error(req, 404, "not_found", "hold_id", "no active hold with that id");
+		http_send_error(req, 404, "not_found", "hold_id", "no such hold");
 		return;
 	}
 	idem_begin(srv, req, idem_scope(req, "DELETE /api/holds", actor->user_id),

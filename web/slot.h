@@ -23,9 +23,9 @@
 #include "core/tz.h"
 #include "web/http.h"
 
-/* The longest notes and cancellation reason, in characters. */
+/* The longest notes, in characters. (A cancellation reason's limit is
+ * booking_reason_max() in SQL, one definition for every caller.) */
 #define SLOT_NOTES_MAX 2000
-#define SLOT_REASON_MAX 500
 
 /* slot_now: the wall clock, UTC seconds. Cannot fail. */
 int64_t slot_now(void);

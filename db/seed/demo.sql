@@ -77,3 +77,8 @@ INSERT INTO booking_service (booking_id, service_id, quantity, unit_price_cents,
 INSERT INTO booking_staff (booking_id, staff_id, role) VALUES
   ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000e1', 'engineer'),
   ('00000000-0000-4000-8000-0000000000c2', '00000000-0000-4000-8000-0000000000e2', 'engineer');
+-- Their quotes: what core/quote.c gives at the demo's rates (13% tax, no
+-- fee, 25% deposit) and policy, stored as a submission stores them.
+SELECT booking_quote_backfill(id) FROM booking;
+UPDATE booking_quote SET backfilled = false
+ WHERE booking_id IN ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000c2');

@@ -263,7 +263,8 @@ sys.exit(not any(local(x['start_at']) < b and local(x['end_at']) > a for x in d[
 room_b_taken() { ! room_b_overlaps "$@"; }
 
 sql "SELECT booking_id FROM booking_submit(NULL, NULL, '$room_b', '$slot_start', '$slot_end',
-	tstzrange('$slot_start', '$slot_end', '[)'), 'test booking', NULL, '[]'::jsonb, 'RL-TEST-0001', 'admin')" \
+	tstzrange('$slot_start', '$slot_end', '[)'), 'test booking', NULL, '[]'::jsonb,
+	'{\"subtotal_cents\":0,\"fees_cents\":0,\"tax_rate_bp\":0,\"taxes_cents\":0,\"total_cents\":0,\"deposit_percent\":0,\"deposit_cents\":0,\"currency\":\"CAD\",\"cancellation_tiers\":[{\"min_hours_before\":0,\"refund_percent\":0}],\"reschedule_free_min_hours\":0,\"reschedule_free_count\":0,\"reschedule_fee_cents\":0}'::jsonb, 'RL-TEST-0001', 'admin', '{}')" \
 	>"$tmp/booked" 2>&1
 booked_at=$(now_ms)
 # sse_has FILE ENTITY ROOM: FILE holds an availability event for ENTITY in ROOM ("null": none)

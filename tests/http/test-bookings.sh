@@ -216,7 +216,33 @@ check "a dry run shows a full refund of what was paid, more than 48 hours ahead"
 d['dry_run'] is True and d['refund_percent'] == 100 and d['refund_cents'] == 11300 and d['summary']
 and d['status'] == 'awaiting_approval'"
 check "and writes nothing" test \
-	"$(sql "SELECT status || ' ' || (SELECT count(*) FROM job WHERE kind = 'booking_canceled') FROM booking WHERE id = '$b2'")" = "awaiting_approval 0"
+	"$(sql "SELECT status || ' ' || (SELECT count(*) FROM job WHERE payload->>'booking_id' = '$b2' AND kind <> 'booking_submitted') FROM booking WHERE id = '$b2'")" = "awaiting_approval 0"
+
+# ---- money as quoted: the studio changes its prices, tax and policy ----
+b3code=$(sql "SELECT code FROM booking WHERE id = '$b3'")
+as "$nina" GET "/api/bookings/$b3" >/dev/null; cp "$tmp/body" "$tmp/b3.before"
+cli_json() { DATABASE_URL=$url "$redlight" booking "$1" --json; }
+cli_json "$b3code" >"$tmp/b3.cli.before" 2>&1
+check "the booking stores its quote: 13% of 20000, the demo's policy in words" body_ok "
+d['quote']['tax_rate_bp'] == 1300 and d['quote']['taxes_cents'] == 2600 and d['quote']['currency'] == 'CAD'
+and d['quote']['deposit_percent'] == 25 and d['quote']['policy']['summary'].startswith('Cancel 48 hours')
+and d['quote']['policy']['cancellation_tiers'][0] == {'min_hours_before': 48, 'refund_percent': 100}"
+sql "UPDATE settings SET tax_rate_bp = 2000, fee_cents = 1234, deposit_percent = 100, currency = 'USD',
+	cancellation_tiers = '[{\"min_hours_before\":0,\"refund_percent\":0}]'" >/dev/null
+sql "UPDATE service SET base_price_cents = base_price_cents * 2" >/dev/null
+as "$nina" GET "/api/bookings/$b3" >/dev/null
+check "after the change the API detail reads exactly as before" cmp -s "$tmp/b3.before" "$tmp/body"
+cli_json "$b3code" >"$tmp/b3.cli.after" 2>&1
+check "and so does redlight booking --json" sh -c 'cmp -s "$1" "$2" && grep -q "\"tax_rate_bp\" *: *1300" "$2"' - \
+	"$tmp/b3.cli.before" "$tmp/b3.cli.after"
+check "the CLI's words are the stored quote's, not today's rates" sh -c \
+	'DATABASE_URL=$1 "$2" booking "$3" | grep -q "^Total.*tax \$26.00 (13.00%) = \$226.00 CAD"' - "$url" "$redlight" "$b3code"
+status=$(as "$nina" POST "/api/bookings/$b2/cancel" '{"dry_run":true}')
+check "the refund still follows the policy the artist acknowledged: 100% of 11300" body_ok "
+d['refund_percent'] == 100 and d['refund_cents'] == 11300"
+sql "UPDATE settings SET tax_rate_bp = 1300, fee_cents = 0, deposit_percent = 25, currency = 'CAD',
+	cancellation_tiers = DEFAULT" >/dev/null
+sql "UPDATE service SET base_price_cents = base_price_cents / 2" >/dev/null
 status=$(as "$omar" POST "/api/bookings/$b2/cancel" '{}')
 check "Omar cannot cancel Nina's booking: 404" is_error "$status" 404 not_found
 status=$(from http://evil.example "$nina" POST "/api/bookings/$b2/cancel")
@@ -224,11 +250,29 @@ check "a cross-site cancel with the cookie is 403" is_error "$status" 403 forbid
 status=$(as "$nina" POST "/api/bookings/$b2/cancel" '{"reason":"Singer has a cold"}')
 check "cancel: 200 canceled with the refund" body_ok "
 d['status'] == 'canceled' and d['refund_percent'] == 100 and d['refund_cents'] == 11300 and 'dry_run' not in d"
-check "the booking is canceled, its claim gone, a booking_canceled job enqueued" test \
+check "the booking is canceled, its claim gone, core's jobs for cancel enqueued" test \
 	"$(sql "SELECT b.status || ' ' || (SELECT count(*) FROM room_claim WHERE booking_id = b.id)
-		|| ' ' || (SELECT count(*) FROM job WHERE kind = 'booking_canceled' AND payload->>'booking_id' = '$b2'
-		AND payload->>'reason' = 'Singer has a cold')
-		FROM booking b WHERE id = '$b2'")" = "canceled 0 1"
+		|| ' ' || (SELECT string_agg(kind, ',' ORDER BY id) FROM job WHERE payload->>'booking_id' = '$b2'
+		AND kind <> 'booking_submitted' AND payload->>'reason' = 'Singer has a cold')
+		FROM booking b WHERE id = '$b2'")" = "canceled 0 void_or_refund,email_canceled"
+
+# the same cancel by the studio from the CLI leaves the same jobs and audit
+status=$(as "$nina" POST /api/bookings "{\"room_id\":\"$room_a\",\"start_at\":\"$t12\",\"end_at\":\"$(at 14:00)\"}")
+bx=$(py 'd["booking_id"]')
+bxcode=$(py 'd["code"]')
+sql "INSERT INTO payment (booking_id, amount_cents, status, captured_at) VALUES ('$bx', 11300, 'succeeded', now())" >/dev/null
+check "an admin cancels a like booking with redlight cancel" sh -c \
+	'DATABASE_URL=$1 REDLIGHT_PASSWORD=redlight-demo "$2" cancel "$3" --reason "Singer has a cold" --as admin@redlight.test >/dev/null' \
+	- "$url" "$redlight" "$bxcode"
+# trace ID: its jobs and audit rows, less what names the booking or the actor
+trace() {
+	sql "SELECT (SELECT string_agg(kind || ' ' || (payload - 'booking_id' - 'code')::text, '; ' ORDER BY id)
+		FROM job WHERE payload->>'booking_id' = '$1' AND kind <> 'booking_submitted') || ' | '
+		|| (SELECT string_agg(action || ' ' || reason || ' ' || (diff_json - 'code')::text, '; ' ORDER BY id)
+		FROM audit_log WHERE entity_id = '$1')"
+}
+check "the artist's web cancel and the admin's CLI cancel leave the same jobs and audit rows" sh -c \
+	'[ -n "$1" ] && [ "$1" = "$2" ]' - "$(trace "$b2")" "$(trace "$bx")"
 status=$(as "$omar" POST /api/holds "{\"room_id\":\"$room_b\",\"start_at\":\"$t12\",\"end_at\":\"$(at 13:00)\"}")
 check "the canceled time is free again: Omar holds it" test "$status" = 201
 omar_hold=$(py 'd["hold_id"]')
@@ -237,7 +281,10 @@ check "and releases it: 204" test "$status" = 204
 check "the released hold no longer claims the room" test \
 	"$(sql "SELECT h.status || ' ' || (SELECT count(*) FROM room_claim WHERE hold_id = h.id) FROM hold h WHERE id = '$omar_hold'")" = "released 0"
 status=$(as "$omar" DELETE "/api/holds/$omar_hold")
-check "releasing it again is 404" is_error "$status" 404 not_found
+check "releasing it again is 409 state_changed, as from the CLI" is_error "$status" 409 state_changed hold_id
+check "placing and releasing wrote the audit rows redlight hold and hold-release write" test \
+	"$(sql "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE entity = 'hold' AND entity_id = '$omar_hold'
+		AND actor_user_id = (SELECT id FROM app_user WHERE email = 'omar@example.com')")" = "hold,release"
 status=$(as "$nina" POST "/api/bookings/$b2/cancel")
 check "canceling twice is 409 state_changed" is_error "$status" 409 state_changed status
 

@@ -42,7 +42,7 @@ local_at() {
 
 # submit CODE ROOM DAY FROM TO [STAFF_UUIDS]: a booking submitted as the
 # web does it (booking_submit: awaiting approval, a job, a notice), for the
-# room-only service, the artist's.
+# room-only service, the artist's, quoted at the demo's rates.
 submit() {
 	a=$(local_at "$3" "$4")
 	b=$(local_at "$3" "$5")
@@ -52,7 +52,8 @@ submit() {
 	     json_build_array(json_build_object('service_id', '$RENTAL_ID', 'quantity',
 	       (extract(epoch FROM $b - $a) / 3600)::int, 'unit_price_cents', 5000,
 	       'total_cents', (extract(epoch FROM $b - $a) / 3600)::int * 5000))::jsonb,
-	     '$1', 'web')" >/dev/null
+	     jsonb_build_object('subtotal_cents', (extract(epoch FROM $b - $a) / 3600)::int * 5000, 'fees_cents', 0, 'tax_rate_bp', 1300, 'taxes_cents', ((extract(epoch FROM $b - $a) / 3600)::int * 5000 * 1300 + 5000) / 10000, 'total_cents', (extract(epoch FROM $b - $a) / 3600)::int * 5000 + ((extract(epoch FROM $b - $a) / 3600)::int * 5000 * 1300 + 5000) / 10000, 'deposit_percent', 25, 'deposit_cents', (((extract(epoch FROM $b - $a) / 3600)::int * 5000 + ((extract(epoch FROM $b - $a) / 3600)::int * 5000 * 1300 + 5000) / 10000) * 2500 + 5000) / 10000, 'currency', 'CAD', 'cancellation_tiers', (SELECT cancellation_tiers FROM settings), 'reschedule_free_min_hours', 24, 'reschedule_free_count', 1, 'reschedule_fee_cents', 2500),
+	     '$1', 'web', '{}')" >/dev/null
 }
 
 status_of() {
@@ -107,7 +108,7 @@ t "queue prints a table with studio-local times" '[ "$rc" = 0 ] && out_has "^4 a
 run booking TST-Q1
 t "booking CODE shows it in full, in studio time with the zone" '[ "$rc" = 0 ] &&
 	out_has "^TST-Q1  awaiting approval" && out_has "^When      .* 15:00-17:00 E[SD]T (America/Toronto)$" &&
-	out_has "^Services  Room rental  2 x \$50.00 = \$100.00$" && out_has "^Total     \$100.00 + tax \$13.00 = \$113.00"'
+	out_has "^Services  Room rental  2 x \$50.00 = \$100.00$" && out_has "^Total     \$100.00 + tax \$13.00 (13.00%) = \$113.00 CAD"'
 run booking tst-q1 --json
 t "booking --json finds the code whatever its case" '[ "$rc" = 0 ] && [ "$(json "j[\"booking\"][\"code\"]")" = TST-Q1 ]'
 run booking NOPE-1

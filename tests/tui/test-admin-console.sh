@@ -29,7 +29,8 @@ submit() {
 	sql "SELECT booking_id FROM booking_submit('$ARTIST_ID', NULL, (SELECT id FROM room WHERE name = '$2'),
 	     $a, $b, tstzrange($a, $b, '[)'), 'from the web', '{}',
 	     json_build_array(json_build_object('service_id', '$RENTAL_ID', 'quantity', 1,
-	       'unit_price_cents', 5000, 'total_cents', 5000))::jsonb, '$1', 'web')" >/dev/null
+	       'unit_price_cents', 5000, 'total_cents', 5000))::jsonb,
+	     jsonb_build_object('subtotal_cents', 5000, 'fees_cents', 0, 'tax_rate_bp', 1300, 'taxes_cents', (5000 * 1300 + 5000) / 10000, 'total_cents', 5000 + (5000 * 1300 + 5000) / 10000, 'deposit_percent', 25, 'deposit_cents', ((5000 + (5000 * 1300 + 5000) / 10000) * 2500 + 5000) / 10000, 'currency', 'CAD', 'cancellation_tiers', (SELECT cancellation_tiers FROM settings), 'reschedule_free_min_hours', 24, 'reschedule_free_count', 1, 'reschedule_fee_cents', 2500), '$1', 'web', '{}')" >/dev/null
 }
 
 status_of() {

@@ -1,0 +1,186 @@
+/* booking.h (db): the one path of each booking and hold transition that
+ * the artist (redlightd) and the studio (the console and `redlight
+ * COMMAND`) share (DESIGN.md "One path for every change").
+ *
+ * Each transition is one SQL function of
+ * db/migrations/0012_quote_and_one_path.sql taking who acts (enum
+ * db_actor_kind) and enforcing what that actor may do, with its audit row,
+ * its jobs (from core/bstate.c's table) and its notice. Each has here:
+ *   - DB_*_SQL: the statement, the same text for both transports;
+ *   - a typed struct in and a *_prepare function turning it into that
+ *     statement's text parameters (validating what C can, filling the
+ *     effects from core's state table), which redlightd sends
+ *     asynchronously;
+ *   - a synchronous entry point (struct db) for the console, the CLI and
+ *     the tests, which is prepare plus one call.
+ * So the artist and the staff run the same function with the same effects;
+ * only p_kind differs.
+ *
+ * Errors: as db/admin.h describes (ERR_INVALID naming the field,
+ * ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_CHANGED, ERR_CONFLICT, ERR_DB). */
+#ifndef REDLIGHT_DB_BOOKING_H
+#define REDLIGHT_DB_BOOKING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/bstate.h"
+#include "core/err.h"
+#include "core/policy.h"
+#include "core/pricing.h"
+#include "core/settings.h"
+#include "core/tz.h"
+#include "db/db.h"
+
+/* Who acts on a transition. */
+enum db_actor_kind {
+	DB_ACTOR_ARTIST,      /* the booking's or hold's own artist */
+	DB_ACTOR_STAFF,
+	DB_ACTOR_ADMIN,
+	DB_ACTOR_SYSTEM,      /* the studio's own rules; no user */
+};
+
+/* db_actor_kind_name: "artist", "staff", "admin", "system" (the p_kind
+ * SQL reads). A static string. Cannot fail. */
+const char *db_actor_kind_name(enum db_actor_kind k);
+
+/* db_actor_kind_of: the kind a studio login acts as: its role "admin" or
+ * "staff"; anything else acts as an artist. Cannot fail. */
+enum db_actor_kind db_actor_kind_of(const struct db_actor *a);
+
+/* Room for the effects of one transition as a text[] literal. */
+#define DB_EFFECTS_SIZE 160
+
+/* db_booking_effects: the jobs of ev from status from, by core's state
+ * table, as a text[] literal ("{capture_payment,email_approved}") in buf
+ * (DB_EFFECTS_SIZE). ERR_CHANGED when the table allows no such move,
+ * ERR_INTERNAL for an unknown status. */
+int db_booking_effects(const char *from, enum booking_event ev, char *buf, size_t len,
+    struct err *e);
+
+/* A session and the range it claims, as the statements' RFC 3339 text. */
+struct db_range_text {
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
+	char from[TZ_RFC3339_SIZE], until[TZ_RFC3339_SIZE];
+};
+
+/* ---- submit ---- */
+
+/* $1 user, $2 hold, $3 room, $4 start, $5 end, $6 blocked from, $7 blocked
+ * until, $8 notes, $9 staff uuid[], $10 items jsonb, $11 quote jsonb, $12
+ * code, $13 source, $14 approve effects: one row (booking_id, code,
+ * status); status is "confirmed" under approval_mode = auto. */
+extern const char DB_BOOKING_SUBMIT_SQL[];
+#define DB_BOOKING_SUBMIT_NPARAMS 14
+
+/* A booking to submit, with the quote core/quote.c computed for it. */
+struct db_submit {
+	const char *user_id;          /* the artist, or NULL for a studio booking */
+	const char *hold_id;          /* the artist's hold it becomes, or NULL */
+	const char *room_id;
+	int64_t start, end;           /* UTC seconds */
+	int64_t blocked_from, blocked_until; /* widened by buffers (0: start / end) */
+	const char *notes;            /* may be NULL */
+	const char *const *staff_ids; /* NULL-terminated, may be NULL */
+	const struct quote_line *lines;
+	size_t nlines;
+	const struct quote *quote;
+	const struct studio_settings *settings; /* the rates, currency and policy quoted */
+	const char *source;           /* "web" or "admin" */
+};
+
+struct db_submit_params {
+	struct db_range_text at;
+	char staff[8 * 40 + 4];
+	char items[PRICING_MAX_LINES * 320];
+	char quote[2048];
+	char effects[DB_EFFECTS_SIZE];
+	char code[16];
+	const char *params[DB_BOOKING_SUBMIT_NPARAMS];
+};
+
+/* db_submit_prepare: the parameters of DB_BOOKING_SUBMIT_SQL for s into
+ * *p (pointers into *p and s), with a fresh random booking code (drawn
+ * again by calling it again). ERR_INVALID naming the field for what does
+ * not fit. */
+int db_submit_prepare(const struct db_submit *s, struct db_submit_params *p, struct err *e);
+
+/* ---- cancel ---- */
+
+/* $1 booking, $2 actor, $3 kind, $4 reason, $5 seen status, $6 refund
+ * percent, $7 refund cents, $8 effects: one row, the new status. */
+extern const char DB_BOOKING_CANCEL_SQL[];
+#define DB_BOOKING_CANCEL_NPARAMS 8
+
+struct db_cancel {
+	const char *booking_id;
+	const char *actor_id;         /* NULL for the system */
+	enum db_actor_kind kind;
+	const char *reason;           /* required but for an artist */
+	const char *seen_status;      /* the status the refund was weighed for */
+	const struct policy_result *refund; /* by the booking's stored policy */
+};
+
+struct db_cancel_params {
+	char pct[16], cents[32], effects[DB_EFFECTS_SIZE];
+	const char *params[DB_BOOKING_CANCEL_NPARAMS];
+};
+
+/* db_cancel_prepare: the parameters of DB_BOOKING_CANCEL_SQL for c into *p
+ * (pointers into *p and c), the effects from core's table for cancel from
+ * c->seen_status. ERR_CHANGED when that status cannot be canceled. */
+int db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, struct err *e);
+
+/* db_booking_cancel: prepare and run c, synchronously. */
+int db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e);
+
+/* ---- holds ---- */
+
+/* $1 actor, $2 kind, $3 room, $4 start, $5 end, $6 blocked from, $7
+ * blocked until, $8 token, $9 ttl minutes or NULL, $10 override reason or
+ * NULL, $11 the rule set aside: one row (hold_id, expires_at as epoch
+ * seconds, expires_at as RFC 3339). */
+extern const char DB_HOLD_PLACE_SQL[];
+#define DB_HOLD_PLACE_NPARAMS 11
+
+struct db_hold_place {
+	const char *actor_id;
+	enum db_actor_kind kind;
+	const char *room_id;
+	int64_t start, end;
+	int64_t blocked_from, blocked_until; /* 0: start / end */
+	int ttl_min;                  /* 0: the studio's hold_ttl_min */
+	const char *override_reason;  /* NULL unless an admin sets the rules aside */
+	const char *rule;             /* what they said, with override_reason */
+};
+
+struct db_hold_place_params {
+	struct db_range_text at;
+	char ttl[16], token[2 * 32 + 1];
+	const char *params[DB_HOLD_PLACE_NPARAMS];
+};
+
+/* db_hold_place_prepare: the parameters of DB_HOLD_PLACE_SQL for h into
+ * *p, with a fresh random token. ERR_INVALID for instants out of range. */
+int db_hold_place_prepare(const struct db_hold_place *h, struct db_hold_place_params *p,
+    struct err *e);
+
+/* $1 hold, $2 actor, $3 kind: one row, "released". */
+extern const char DB_HOLD_RELEASE_SQL[];
+/* $1 hold, $2 actor, $3 kind, $4 minutes: one row, the new expiry as
+ * epoch seconds (rounded up). */
+extern const char DB_HOLD_EXTEND_SQL[];
+
+/* db_hold_max_min: the longest a studio hold may last or be extended by,
+ * in minutes: admin_hold_max_min() (0004), the one definition the CLI and
+ * the console ask before reading a number of minutes. */
+int db_hold_max_min(struct db *db, int *out, struct err *e);
+
+/* db_hold_release / db_hold_extend: run them synchronously; *expires_at
+ * (may be NULL) receives the new expiry. */
+int db_hold_release(struct db *db, const char *hold_id, const char *actor_id,
+    enum db_actor_kind kind, struct err *e);
+int db_hold_extend(struct db *db, const char *hold_id, const char *actor_id,
+    enum db_actor_kind kind, int minutes, int64_t *expires_at, struct err *e);
+
+#endif
