@@ -61,6 +61,7 @@ redlight_SOURCES = \
 	tui/view-form.c \
 	tui/view-help.c \
 	tui/view-holds.c \
+	tui/view-jobs.c \
 	tui/view-login.c \
 	tui/view-queue.c \
 	tui/view-setup.c
