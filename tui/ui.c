@@ -494,7 +494,8 @@ ui_draw_title(struct ui *ui)
 		    ui->studio.timezone);
 	else
 		o = (size_t)snprintf(left, sizeof(left), " redlight");
-	if (ui->have_actor && ui->failed_jobs >= 0 && o < sizeof(left))
+	/* failed jobs need someone to look: shown while there are any */
+	if (ui->have_actor && ui->failed_jobs > 0 && o < sizeof(left))
 		snprintf(left + o, sizeof(left) - o, " | %ld failed job%s", ui->failed_jobs,
 		    ui->failed_jobs == 1 ? "" : "s");
 	if (ui->have_actor) {

@@ -7,7 +7,7 @@
  * is a stack of views: the top one gets the keys, all of them draw bottom
  * to top (so an overlay such as help draws over the view below it). The
  * ui draws the chrome: a title bar on the first line (with the number of
- * failed jobs once someone signed in), the tabs of the main
+ * failed jobs while there are any), the tabs of the main
  * views on the second, a message line and the key line at the bottom;
  * views draw in the body between (ui_body), leaving its first row to the
  * tabs.
