@@ -27,9 +27,10 @@
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
 #define CONF_DB_POOL_MAX 64
 #define CONF_RATE_LIMIT_SCALE_MAX 1000000
-/* a job may run at most a minute: its lease (DB_JOB_LEASE_S) is renewed
- * only between jobs */
-#define CONF_WORKER_TIMEOUT_MS_MAX 60000
+/* a job must end well within its lease (DB_JOB_LEASE_S, 20 s), which the
+ * worker renews between jobs once a third of it has passed: 6.7 s plus one
+ * job must stay under 20 s */
+#define CONF_WORKER_TIMEOUT_MS_MAX 12000
 #define CONF_WORKER_RETRY_MS_MAX (24 * 3600 * 1000)
 
 void

@@ -123,9 +123,7 @@ db_admin_blank(const char *s)
 	return 1;
 }
 
-/* db_admin_effects: the jobs of ev from status from as a text[] literal
- * ("{capture_payment,email_approved}") in buf. */
-static int
+int
 db_admin_effects(const char *from, enum booking_event ev, char *buf, size_t len, struct err *e)
 {
 	enum booking_status st;

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bstate.h"
 #include "core/err.h"
 #include "core/policy.h"
 #include "core/settings.h"
@@ -251,6 +252,14 @@ int db_admin_cancel_preview(struct db *db, const struct studio_settings *s, cons
  * what was applied. */
 int db_admin_cancel(struct db *db, const struct db_actor *actor, const struct studio_settings *s,
     const char *code, const char *reason, int64_t now, struct db_admin_cancel *out,
+    struct err *e);
+
+/* db_admin_effects: the jobs core's state table gives ev from status from
+ * (a status name), as a text[] literal ("{capture_payment,email_approved}")
+ * in buf, for the SQL functions that enqueue them. Fails with
+ * ERR_INTERNAL for an unknown status or a buf too small, or as
+ * booking_transition for a move the table does not allow. */
+int db_admin_effects(const char *from, enum booking_event ev, char *buf, size_t len,
     struct err *e);
 
 #endif

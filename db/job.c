@@ -7,6 +7,7 @@
 
 #include "core/bstate.h"
 #include "core/xalloc.h"
+#include "db/admin.h"
 
 #define DB_JOB_STR(x) #x
 #define DB_JOB_XSTR(x) DB_JOB_STR(x)
@@ -200,31 +201,6 @@ db_job_release(struct db *db, const struct db_job *jobs, size_t n, int *released
 	return 0;
 }
 
-/* db_job_effects: the state table's jobs for ev from status from, as a
- * text[] literal ("{a,b}"; job names need no quoting). */
-static int
-db_job_effects(enum booking_status from, enum booking_event ev, char *buf, size_t len,
-    struct err *e)
-{
-	unsigned fx = 0;
-	size_t o;
-	int rc;
-
-	if ((rc = booking_transition(from, ev, NULL, &fx, e)) != 0)
-		return rc;
-	o = (size_t)snprintf(buf, len, "{");
-	for (unsigned bit = 1; bit <= BOOKING_FX_ALL && o < len; bit <<= 1) {
-		const char *name = (fx & bit) ? booking_fx_name(bit) : NULL;
-		if (name != NULL)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o > 1 ? "," : "", name);
-	}
-	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, "}");
-	if (o >= len)
-		return err_set(e, ERR_INTERNAL, NULL, "too many side effects");
-	return 0;
-}
-
 int
 db_job_periodic(struct db *db, struct db_job_sweep *out, struct err *e)
 {
@@ -233,7 +209,8 @@ db_job_periodic(struct db *db, struct db_job_sweep *out, struct err *e)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_job_effects(BOOKING_CONFIRMED, BOOKING_EV_COMPLETE, effects, sizeof(effects), e)) != 0)
+	if ((rc = db_admin_effects(booking_status_name(BOOKING_CONFIRMED), BOOKING_EV_COMPLETE, effects,
+	    sizeof(effects), e)) != 0)
 		return rc;
 	snprintf(keep, sizeof(keep), "%d days", DB_JOB_KEEP_DAYS);
 	snprintf(idem, sizeof(idem), "%d hours", DB_JOB_IDEM_KEEP_HOURS);
