@@ -15,6 +15,9 @@
 #define CONF_DEFAULT_LISTEN "127.0.0.1:8080"
 #define CONF_DEFAULT_STATIC_DIR PKGDATADIR "/static"
 #define CONF_DEFAULT_WORKER 1
+#define CONF_DEFAULT_WORKER_TIMEOUT_MS 10000
+#define CONF_DEFAULT_WORKER_RETRY_BASE_MS 5000
+#define CONF_DEFAULT_WORKER_RETRY_MAX_MS 3600000
 #define CONF_DEFAULT_MAX_BODY_BYTES 65536
 #define CONF_DEFAULT_DB_POOL 4
 #define CONF_DEFAULT_LOG_FORMAT "json"
@@ -24,6 +27,11 @@
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
 #define CONF_DB_POOL_MAX 64
 #define CONF_RATE_LIMIT_SCALE_MAX 1000000
+/* a job must end well within its lease (DB_JOB_LEASE_S, 20 s), which the
+ * worker renews between jobs once a third of it has passed: 6.7 s plus one
+ * job must stay under 20 s */
+#define CONF_WORKER_TIMEOUT_MS_MAX 12000
+#define CONF_WORKER_RETRY_MS_MAX (24 * 3600 * 1000)
 
 void
 conf_defaults(struct conf *c)
@@ -32,6 +40,9 @@ conf_defaults(struct conf *c)
 	snprintf(c->listen, sizeof(c->listen), "%s", CONF_DEFAULT_LISTEN);
 	snprintf(c->static_dir, sizeof(c->static_dir), "%s", CONF_DEFAULT_STATIC_DIR);
 	c->worker = CONF_DEFAULT_WORKER;
+	c->worker_timeout_ms = CONF_DEFAULT_WORKER_TIMEOUT_MS;
+	c->worker_retry_base_ms = CONF_DEFAULT_WORKER_RETRY_BASE_MS;
+	c->worker_retry_max_ms = CONF_DEFAULT_WORKER_RETRY_MAX_MS;
 	c->max_body_bytes = CONF_DEFAULT_MAX_BODY_BYTES;
 	c->db_pool = CONF_DEFAULT_DB_POOL;
 	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
@@ -175,6 +186,12 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 	}
 	if (strcmp(key, "worker") == 0)
 		return conf_set_bool(&c->worker, key, value, e);
+	if (strcmp(key, "worker_timeout_ms") == 0)
+		return conf_set_int(&c->worker_timeout_ms, key, value, 1, CONF_WORKER_TIMEOUT_MS_MAX, e);
+	if (strcmp(key, "worker_retry_base_ms") == 0)
+		return conf_set_int(&c->worker_retry_base_ms, key, value, 1, CONF_WORKER_RETRY_MS_MAX, e);
+	if (strcmp(key, "worker_retry_max_ms") == 0)
+		return conf_set_int(&c->worker_retry_max_ms, key, value, 1, CONF_WORKER_RETRY_MS_MAX, e);
 	if (strcmp(key, "max_body_bytes") == 0)
 		return conf_set_int(&c->max_body_bytes, key, value, 1, CONF_MAX_BODY_BYTES_MAX, e);
 	if (strcmp(key, "db_pool") == 0)

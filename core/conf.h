@@ -15,6 +15,9 @@ struct conf {
 	char static_dir[512];     /* redlightd: the booking page's files */
 	char public_url[256];     /* the origin artists use, for Origin checks and links */
 	int worker;               /* redlightd runs the job worker: 1 (default) or 0 */
+	int worker_timeout_ms;    /* how long one job may run, default 10000 */
+	int worker_retry_base_ms; /* the first retry's wait, default 5000 */
+	int worker_retry_max_ms;  /* the longest wait between retries, default 3600000 */
 	int max_body_bytes;       /* request body limit, default 65536 */
 	int db_pool;              /* redlightd async connections, default 4 */
 	char log_format[16];      /* "json" (default) or "text" */
@@ -39,7 +42,8 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * of: path (when non-NULL it must exist), $REDLIGHT_CONF, ./redlight.conf,
  * SYSCONFDIR/redlight/redlight.conf; then environment overrides
  * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
- * REDLIGHT_WORKER, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
+ * REDLIGHT_WORKER, REDLIGHT_WORKER_TIMEOUT_MS, REDLIGHT_WORKER_RETRY_BASE_MS,
+ * REDLIGHT_WORKER_RETRY_MAX_MS, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
  * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bstate.h"
 #include "core/err.h"
 #include "core/policy.h"
 #include "core/settings.h"

@@ -13,7 +13,8 @@ db_libdb_a_SOURCES = \
 	db/avail.c db/avail.h \
 	db/booking-read.c \
 	db/admin.c db/admin.h \
-	db/setup.c db/setup.h
+	db/setup.c db/setup.h \
+	db/job.c db/job.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
@@ -27,6 +28,7 @@ MIGRATIONS = \
 	db/migrations/0007_sync_flags.sql \
 	db/migrations/0008_staff_hours.sql \
 	db/migrations/0009_room_info_notify.sql \
+	db/migrations/0010_jobs.sql \
 	db/migrations/0012_quote_and_one_path.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql

@@ -9,5 +9,6 @@ include tests/unit/local.mk
 include tests/db/local.mk
 include tests/http/local.mk
 include tests/tui/local.mk
+include tests/worker/local.mk
 include tests/e2e/local.mk
 include tests/standins/local.mk

@@ -57,7 +57,8 @@ done
 report "every environment override is named in redlight.conf(5)" "$missing"
 
 # commands -> redlight.1 (man(7): a .TP item whose line starts with the
-# name in bold: ".B name", ".BR name" or "\fBname\fR", '-' written '\-')
+# name in bold: ".B name", ".BR name", ".BI name" or "\fBname\fR", '-'
+# written '\-')
 cmds=$(grep -h -A1 'const struct cmd_entry cmd_[a-z_]*_entry = {' "$src"/tui/*.c |
 	sed -n 's/.*\.name = "\([a-z-]*\)".*/\1/p' | sort -u)
 missing=
@@ -68,6 +69,7 @@ for c in $cmds; do
 	awk -v esc="$esc" '
 		prev == ".TP" {
 			if (index($0, ".B " esc) == 1 || index($0, ".BR " esc " ") == 1 || $0 == ".BR " esc ||
+			    index($0, ".BI " esc " ") == 1 ||
 			    index($0, "\\fB" esc "\\fR") == 1 || $0 == ".B " esc) found = 1
 		}
 		{ prev = $1 }

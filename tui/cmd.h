@@ -87,6 +87,10 @@ extern const struct cmd_entry cmd_exception_del_entry;
 extern const struct cmd_entry cmd_buffer_set_entry;
 extern const struct cmd_entry cmd_settings_entry;
 extern const struct cmd_entry cmd_settings_set_entry;
+extern const struct cmd_entry cmd_jobs_entry;
+extern const struct cmd_entry cmd_job_retry_entry;
+extern const struct cmd_entry cmd_job_cancel_entry;
+extern const struct cmd_entry cmd_worker_entry;
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -184,6 +188,18 @@ struct cmd_bookings_params {
  * db_admin_staff_resolve ("room", "staff"). */
 int cmd_bookings_resolve(struct db *db, const struct tz *tz, int64_t now,
     const struct cmd_bookings_filter *f, struct cmd_bookings_params *p, struct err *e);
+
+/* cmd_job_act: job-retry and job-cancel: "ID [--as EMAIL] [--json]",
+ * then act (db_job_retry or db_job_cancel) as the actor; prints "VERB
+ * job ID: STATUS now". Returns the exit status. */
+struct model_job;
+int cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv,
+    int (*act)(struct db *, const struct db_actor *, long long, char *, struct err *),
+    const char *verb);
+
+/* cmd_job_when: when a job finished, is due, or was queued, as fmt_ago
+ * says it ("5 min ago", "in 2 min"). Cannot fail. */
+void cmd_job_when(const struct model_job *j, int64_t now, char *out, size_t len);
 
 /* cmd_json_print: print a json-c object (taken: it is freed) as one line
  * on ctx->out. */

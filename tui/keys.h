@@ -30,13 +30,14 @@ enum keys_action {
 	KEYS_REDRAW,
 	KEYS_NEXT_VIEW,
 	KEYS_PREV_VIEW,
-	KEYS_VIEW_DAY,          /* KEYS_VIEW_DAY..KEYS_VIEW_SETUP in tab order */
+	KEYS_VIEW_DAY,          /* KEYS_VIEW_DAY..KEYS_VIEW_JOBS in tab order */
 	KEYS_VIEW_QUEUE,
 	KEYS_VIEW_HOLDS,
 	KEYS_VIEW_BOOKINGS,
 	KEYS_VIEW_AUDIT,
 	KEYS_VIEW_BOARD,
 	KEYS_VIEW_SETUP,
+	KEYS_VIEW_JOBS,
 	KEYS_OPEN,
 	KEYS_BACK,
 	KEYS_MARK,
@@ -54,6 +55,7 @@ enum keys_action {
 	KEYS_PREV_DAY,
 	KEYS_NEXT_DAY,
 	KEYS_TODAY,
+	KEYS_JOB_RETRY,
 	KEYS_SETUP_ADD,         /* the setup screen's a, e, d: the same keys as */
 	KEYS_SETUP_EDIT,        /* approve, extend and release elsewhere, told */
 	KEYS_SETUP_DELETE,      /* apart by keys_action_among */

@@ -39,6 +39,10 @@ redlight_SOURCES = \
 	tui/cmd-buffer-set.c \
 	tui/cmd-settings.c \
 	tui/cmd-settings-set.c \
+	tui/cmd-jobs.c \
+	tui/cmd-job-retry.c \
+	tui/cmd-job-cancel.c \
+	tui/cmd-worker.c \
 	tui/setup.c tui/setup.h \
 	tui/detail.c tui/detail.h \
 	tui/fmt.c tui/fmt.h \
@@ -57,7 +61,8 @@ redlight_SOURCES = \
 	tui/view-form.c \
 	tui/view-help.c \
 	tui/view-holds.c \
+	tui/view-jobs.c \
 	tui/view-login.c \
 	tui/view-queue.c \
 	tui/view-setup.c
-redlight_LDADD = $(DB_LIBS) $(NCURSES_LIBS) $(UV_LIBS) $(JSONC_LIBS)
+redlight_LDADD = $(WORKER_LIBS) $(NCURSES_LIBS) $(UV_LIBS) $(JSONC_LIBS)

@@ -8,6 +8,7 @@
 
 #include "core/xalloc.h"
 #include "db/admin.h"
+#include "db/job.h"
 #include "db/tzfile.h"
 
 /* model_str: the string member key of o, "" when absent or null. */
@@ -541,4 +542,86 @@ model_audits_free(struct model_audits *a)
 	}
 	free(a->v);
 	memset(a, 0, sizeof(*a));
+}
+
+/* ---- jobs ---- */
+
+int
+model_jobs_parse(const char *json, struct model_jobs *out, struct err *e)
+{
+	struct json_object *root, *arr, *counts;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "jobs", &root, &arr, e)) != 0)
+		return rc;
+	if (json_object_object_get_ex(root, "counts", &counts)) {
+		out->queued = (long)model_int(counts, "queued");
+		out->running = (long)model_int(counts, "running");
+		out->failed = (long)model_int(counts, "failed");
+		out->skipped = (long)model_int(counts, "skipped");
+		out->done = (long)model_int(counts, "done");
+		out->canceled = (long)model_int(counts, "canceled");
+	}
+	out->n = json_object_array_length(arr);
+	out->v = xcalloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		struct model_job *j = &out->v[i];
+		j->id = (long long)model_int(it, "id");
+		j->kind = xstrdup(model_str(it, "kind"));
+		j->status = xstrdup(model_str(it, "status"));
+		j->attempts = (int)model_int(it, "attempts");
+		j->max_attempts = (int)model_int(it, "max_attempts");
+		j->booking_code = xstrdup(model_str(it, "booking_code"));
+		j->worker = xstrdup(model_str(it, "worker"));
+		j->last_error = xstrdup(model_str(it, "last_error"));
+		j->reason = xstrdup(model_str(it, "reason"));
+		j->created = model_when(it, "created_at");
+		j->run_at = model_when(it, "run_at");
+		j->finished = model_when(it, "finished_at");
+	}
+	json_object_put(root);
+	return 0;
+}
+
+int
+model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e)
+{
+	const char *params[1] = { failed_only ? "failed" : NULL };
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, DB_JOB_LIST_JSON_SQL, 1, params, &json, e)) != 0)
+		return rc;
+	rc = model_jobs_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+void
+model_jobs_free(struct model_jobs *j)
+{
+	if (j == NULL)
+		return;
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].kind);
+		free(j->v[i].status);
+		free(j->v[i].booking_code);
+		free(j->v[i].worker);
+		free(j->v[i].last_error);
+		free(j->v[i].reason);
+	}
+	free(j->v);
+	memset(j, 0, sizeof(*j));
+}
+
+const char *
+model_job_note(const struct model_job *j)
+{
+	if (strcmp(j->status, "skipped") == 0 || strcmp(j->status, "canceled") == 0)
+		return j->reason;
+	/* a job done after a failure is fine now */
+	return strcmp(j->status, "done") == 0 ? "" : j->last_error;
 }

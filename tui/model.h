@@ -193,4 +193,35 @@ void model_local_time(const struct tz *tz, int64_t t, int y, int m, int d, char 
 /* model_weekday_name: "Monday" .. "Sunday" of y-m-d (a valid date). */
 const char *model_weekday_name(int y, int m, int d);
 
+/* ---- jobs (db/job.h) ---- */
+
+struct model_job {
+	long long id;
+	char *kind;
+	char *status;          /* queued, running, done, failed, skipped, canceled */
+	int attempts, max_attempts;
+	char *booking_code;    /* the booking it is for, or "" */
+	char *worker;          /* who runs (or last ran) it, or "" */
+	char *last_error;      /* the last failed attempt's error, or "" */
+	char *reason;          /* why it was skipped or canceled, or "" */
+	int64_t created, run_at, finished;   /* 0 when not set */
+};
+
+struct model_jobs {
+	struct model_job *v;
+	size_t n;
+	long queued, running, failed, skipped, done, canceled;   /* all jobs */
+};
+
+/* model_jobs_parse: {"counts":{...},"jobs":[...]} (DB_JOB_LIST_JSON_SQL)
+ * into out, as model_rooms_parse. model_jobs_load runs the read: only the
+ * failed jobs when failed_only. */
+int model_jobs_parse(const char *json, struct model_jobs *out, struct err *e);
+int model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e);
+void model_jobs_free(struct model_jobs *j);
+
+/* model_job_note: what a person reads about j: the reason it was skipped
+ * or canceled; for a job not done, its last error; else "". Borrowed. */
+const char *model_job_note(const struct model_job *j);
+
 #endif

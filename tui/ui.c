@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "core/xalloc.h"
+#include "db/job.h"
 #include "tui/text.h"
 
 #define UI_MAX_VIEWS 8
@@ -29,7 +30,7 @@
 /* reload rounds after one event: a reload can bring more notices */
 #define UI_CHANGE_ROUNDS 3
 
-/* The main views, in tab order: keys 1..7 and Tab switch between them. */
+/* The main views, in tab order: keys 1..8 and Tab switch between them. */
 static const struct {
 	const struct view *view;
 	const char *label;
@@ -41,6 +42,7 @@ static const struct {
 	{ &view_audit, "Audit" },
 	{ &view_board, "Board" },
 	{ &view_setup, "Setup" },
+	{ &view_jobs, "Jobs" },
 };
 #define UI_NTABS ((int)(sizeof(ui_tabs) / sizeof(ui_tabs[0])))
 
@@ -81,9 +83,25 @@ struct ui {
 	struct db_actor actor;
 	int have_studio;
 	struct model_studio studio;
+	long failed_jobs;         /* the header's count; -1 when unknown */
 };
 
 /* ---- session ---- */
+
+/* ui_failed_load: the failed jobs' count for the header. Jobs fail
+ * with a notice, so it is asked again on every change. */
+static void
+ui_failed_load(struct ui *ui)
+{
+	long n;
+
+	if (ui->ctx->db == NULL || !ui->have_actor || db_job_failed_count(ui->ctx->db, &n, NULL) != 0)
+		n = -1;
+	if (n != ui->failed_jobs)
+		ui->dirty = 1;
+	ui->failed_jobs = n;
+}
+
 
 struct cmd_ctx *
 ui_cmd(struct ui *ui)
@@ -112,6 +130,7 @@ ui_set_actor(struct ui *ui, const struct db_actor *actor)
 	ui->ctx->actor = *actor;
 	ui->ctx->have_actor = 1;
 	ui->dirty = 1;
+	ui_failed_load(ui);
 }
 
 const struct model_studio *
@@ -288,6 +307,7 @@ ui_main_key(struct ui *ui, const struct keys_press *k)
 	case KEYS_VIEW_AUDIT:
 	case KEYS_VIEW_BOARD:
 	case KEYS_VIEW_SETUP:
+	case KEYS_VIEW_JOBS:
 		ui_show_tab(ui, (int)(a - KEYS_VIEW_DAY));
 		return 1;
 	case KEYS_NEXT_VIEW:
@@ -466,13 +486,18 @@ static void
 ui_draw_title(struct ui *ui)
 {
 	char left[512], right[512];
+	size_t o;
 	int rw;
 
 	if (ui->have_studio)
-		snprintf(left, sizeof(left), " redlight | %s (%s)", ui->studio.studio_name,
+		o = (size_t)snprintf(left, sizeof(left), " redlight | %s (%s)", ui->studio.studio_name,
 		    ui->studio.timezone);
 	else
-		snprintf(left, sizeof(left), " redlight");
+		o = (size_t)snprintf(left, sizeof(left), " redlight");
+	/* failed jobs need someone to look: shown while there are any */
+	if (ui->have_actor && ui->failed_jobs > 0 && o < sizeof(left))
+		snprintf(left + o, sizeof(left) - o, " | %ld failed job%s", ui->failed_jobs,
+		    ui->failed_jobs == 1 ? "" : "s");
 	if (ui->have_actor) {
 		snprintf(right, sizeof(right), "%s <%s> %s ", ui->actor.name, ui->actor.email,
 		    ui->actor.role);
@@ -664,6 +689,7 @@ ui_after_event(struct ui *ui)
 		if (!ui->changed)
 			break;
 		ui->changed = 0;
+		ui_failed_load(ui);
 		for (int i = 0; i < ui->depth; i++)
 			if (ui->stack[i].view->change != NULL)
 				ui->stack[i].view->change(ui, ui->stack[i].state);
@@ -820,6 +846,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 	ui = xcalloc(1, sizeof(*ui));
 	ui->ctx = ctx;
 	ui->cursor_y = -1;
+	ui->failed_jobs = -1;
 
 	cbreak();
 	noecho();

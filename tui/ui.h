@@ -6,7 +6,8 @@
  * and a one-second timer; no other thread touches the screen. The screen
  * is a stack of views: the top one gets the keys, all of them draw bottom
  * to top (so an overlay such as help draws over the view below it). The
- * ui draws the chrome: a title bar on the first line, the tabs of the main
+ * ui draws the chrome: a title bar on the first line (with the number of
+ * failed jobs while there are any), the tabs of the main
  * views on the second, a message line and the key line at the bottom;
  * views draw in the body between (ui_body), leaving its first row to the
  * tabs.
@@ -64,6 +65,7 @@ extern const struct view view_bookings;
 extern const struct view view_audit;
 extern const struct view view_board;
 extern const struct view view_setup;
+extern const struct view view_jobs;
 extern const struct view view_booking;   /* arg: a booking code (copied) */
 extern const struct view view_help;
 extern const struct view view_form;      /* arg: a struct form * (taken) */
@@ -103,7 +105,7 @@ void ui_replace(struct ui *ui, const struct view *view, void *arg);
 
 /* ui_other_key: a key a main view has no use of its own for. The keys
  * every main view shares act: quit, help, and the switch between the main
- * views (1-7, Tab, Shift-Tab); any other printable key gets "that key does
+ * views (1-8, Tab, Shift-Tab); any other printable key gets "that key does
  * nothing here", naming Esc when back is set (a view one goes back from). */
 void ui_other_key(struct ui *ui, const struct keys_press *k, int back);
 

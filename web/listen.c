@@ -118,6 +118,7 @@ static const struct {
 	int catalog;              /* may change rooms or services as shown */
 } listen_scopes[] = {
 	{ "calendar_sync", 0, 0 },  /* a sync failing or recovering: the console's business */
+	{ "job", 0, 0 },            /* a job failing, retried or canceled: the console's too */
 	{ "room_info", 0, 1 },      /* what the page shows of a room, not availability */
 };
 

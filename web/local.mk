@@ -1,4 +1,12 @@
 ## web/: redlightd, the web process (ARCHITECTURE.md, "The two programs").
+
+# The job worker's runtime: redlightd runs it on a thread, `redlight worker`
+# in the foreground; both link this (web/worker.h says why it lives here).
+noinst_LIBRARIES += web/libworker.a
+web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
+web_libworker_a_SOURCES = web/worker.c web/worker.h
+WORKER_LIBS = web/libworker.a $(DB_LIBS) -lpthread
+
 sbin_PROGRAMS += redlightd
 redlightd_SOURCES = \
 	web/redlightd.c \
@@ -29,7 +37,7 @@ redlightd_SOURCES = \
 	web/route-bookings.c \
 	web/slot.c web/slot.h
 redlightd_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
-redlightd_LDADD = $(DB_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
+redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
 
 # The booking page: plain files, no build step, served at "/".
 staticdir = $(pkgdatadir)/static

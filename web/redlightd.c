@@ -1,6 +1,9 @@
 /* redlightd: the web process (redlightd(8)). Reads redlight.conf, listens,
  * and serves the JSON API and the booking page from one libuv loop until
- * SIGINT or SIGTERM. */
+ * SIGINT or SIGTERM. Unless `worker = 0`, the job worker (web/worker.h)
+ * runs beside the loop on a thread of its own with its own connection; a
+ * stop asks it to finish the job it runs and hand back the rest, and
+ * waits for it once the loop is done. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include "web/listen.h"
 #include "web/pgpool.h"
 #include "web/server.h"
+#include "web/worker.h"
 
 /* How long a stop waits for requests in flight before it gives up on them. */
 #define REDLIGHTD_STOP_GRACE_MS 10000
@@ -35,6 +39,7 @@ static const char redlightd_usage[] =
 static struct http_server redlightd_srv;
 static uv_signal_t redlightd_sigint, redlightd_sigterm;
 static uv_timer_t redlightd_grace;
+static struct worker *redlightd_worker;
 
 /* Ends the loop; main tears down what is left. */
 static void
@@ -71,6 +76,8 @@ redlightd_on_signal(uv_signal_t *h, int signum)
 	redlightd_srv.stopping = 1;
 	fprintf(stderr, "redlightd: %s: stopping\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop_listening(&redlightd_srv);
+	if (redlightd_worker != NULL)
+		worker_stop(redlightd_worker);
 	/* event streams never end by themselves: end them */
 	events_shutdown(redlightd_srv.events);
 	uv_timer_start(&redlightd_grace, redlightd_on_grace, REDLIGHTD_STOP_GRACE_MS, 0);
@@ -158,7 +165,28 @@ main(int argc, char **argv)
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
 	redlightd_srv.events = events_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
+	if (conf.worker) {
+		struct worker_opts wo;
+		worker_opts_from_conf(&conf, "redlightd", &wo);
+		if (worker_new(&wo, &redlightd_worker, &e) != 0 ||
+		    worker_start(redlightd_worker, &e) != 0) {
+			fprintf(stderr, "redlightd: %s\n", e.msg);
+			return REDLIGHTD_EXIT_FAILURE;
+		}
+		fprintf(stderr, "redlightd: worker: running as %s\n", worker_name(redlightd_worker));
+	} else {
+		fprintf(stderr, "redlightd: worker: off (worker = 0); run `redlight worker` for the jobs\n");
+	}
 	uv_run(loop, UV_RUN_DEFAULT);
+
+	/* the loop is done; the worker ends its job and hands back the rest */
+	if (redlightd_worker != NULL) {
+		worker_stop(redlightd_worker);
+		worker_join(redlightd_worker);
+		worker_free(redlightd_worker);
+		redlightd_worker = NULL;
+		fprintf(stderr, "redlightd: worker: stopped\n");
+	}
 
 	/* Close what we own and let libuv run the close callbacks. Idle
 	 * keep-alive connections are left to the exit. */

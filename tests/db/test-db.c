@@ -13,6 +13,9 @@
 
 static struct db *tdb;
 
+/* tests/db/test-job.c: the job table and the worker, after this suite */
+void test_job_suite_add(void);
+
 #define ROOM_A "00000000-0000-4000-8000-0000000000a1"
 #define ROOM_B "00000000-0000-4000-8000-0000000000a2"
 #define ELI "00000000-0000-4000-8000-0000000000e1"
@@ -625,5 +628,6 @@ main(void)
 	CU_add_test(s, "an artist hold and a studio hold take one path", test_an_artist_hold_and_a_studio_hold_take_one_path);
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
+	test_job_suite_add();
 	return cunit_tap_run();
 }

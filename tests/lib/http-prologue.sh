@@ -22,7 +22,8 @@ redlightd=$top_builddir/redlightd
 redlight=$top_builddir/redlight
 # The suites name their own configuration: nothing from the caller's shell.
 unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
-	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
+	REDLIGHT_WORKER REDLIGHT_WORKER_TIMEOUT_MS REDLIGHT_WORKER_RETRY_BASE_MS \
+	REDLIGHT_WORKER_RETRY_MAX_MS REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
 	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
 
 # http_need_zone: suites that check local times with python3 need its

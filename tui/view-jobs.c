@@ -1,0 +1,224 @@
+/* view-jobs.c: the job worker's table (db/job.h): queued, running,
+ * failed, skipped and done jobs, failed ones first, each with its
+ * attempts, booking and the reason it was skipped or why it last failed.
+ * Jobs change without a notice (a worker finishing one), so the list
+ * reloads every few seconds while it is shown. R retries the job under
+ * the cursor and c (twice) cancels it: `redlight job-retry` and
+ * `redlight job-cancel` through ui_run_cmd. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+#include "tui/table.h"
+#include "tui/ui.h"
+
+/* seconds between reloads while the screen is shown */
+#define VIEW_JOBS_RELOAD_S 2
+
+enum { J_ID, J_KIND, J_STATUS, J_TRIES, J_BOOKING, J_WHEN, J_NOTE, J_N };
+
+struct view_jobs {
+	struct model_jobs j;
+	struct table t;
+	int loaded;
+	int64_t loaded_at;
+	long long confirm_cancel;      /* c was pressed once on this job */
+	char cell[64];
+};
+
+static const enum keys_action view_jobs_status[] = {
+	KEYS_JOB_RETRY, KEYS_CANCEL, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
+};
+
+static int
+view_jobs_load(struct ui *ui, struct view_jobs *v)
+{
+	struct model_jobs j;
+	long long at = v->t.cursor < v->j.n ? v->j.v[v->t.cursor].id : 0;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	v->loaded_at = (int64_t)time(NULL);
+	if ((rc = model_jobs_load(ui_db(ui), 0, &j, &e)) != 0) {
+		ui_message(ui, 1, "cannot load the jobs: %s", e.msg);
+		return rc;
+	}
+	for (size_t i = 0; i < j.n; i++)
+		if (j.v[i].id == at)
+			v->t.cursor = i;
+	model_jobs_free(&v->j);
+	v->j = j;
+	table_set_rows(&v->t, j.n);
+	v->loaded = 1;
+	ui_dirty(ui);
+	return 0;
+}
+
+static void *
+view_jobs_enter(struct ui *ui, void *arg)
+{
+	struct view_jobs *v = xcalloc(1, sizeof(*v));
+
+	(void)arg;
+	view_jobs_load(ui, v);
+	return v;
+}
+
+static void
+view_jobs_leave(struct ui *ui, void *state)
+{
+	struct view_jobs *v = state;
+
+	(void)ui;
+	model_jobs_free(&v->j);
+	free(v);
+}
+
+static const char *
+view_jobs_cell(void *arg, size_t row, int col)
+{
+	struct view_jobs *v = arg;
+	const struct model_job *j = &v->j.v[row];
+
+	switch (col) {
+	case J_ID:
+		snprintf(v->cell, sizeof(v->cell), "%lld", j->id);
+		return v->cell;
+	case J_KIND:
+		return j->kind;
+	case J_STATUS:
+		return j->status;
+	case J_TRIES:
+		snprintf(v->cell, sizeof(v->cell), "%d/%d", j->attempts, j->max_attempts);
+		return v->cell;
+	case J_BOOKING:
+		return j->booking_code[0] ? j->booking_code : "-";
+	case J_WHEN:
+		cmd_job_when(j, v->loaded_at, v->cell, sizeof(v->cell));
+		return v->cell;
+	default:
+		return model_job_note(j);
+	}
+}
+
+static enum ui_style
+view_jobs_style(void *arg, size_t row, int col)
+{
+	struct view_jobs *v = arg;
+	const char *st = v->j.v[row].status;
+
+	(void)col;
+	if (strcmp(st, "failed") == 0)
+		return UI_ERROR;
+	if (strcmp(st, "skipped") == 0 || strcmp(st, "canceled") == 0)
+		return UI_DIM;
+	if (strcmp(st, "done") == 0)
+		return UI_OK;
+	return UI_STYLE_COUNT;
+}
+
+static void
+view_jobs_draw(struct ui *ui, void *state)
+{
+	static const struct table_col cols[J_N] = {
+		{ "ID", 7 }, { "KIND", 16 }, { "STATUS", 8 }, { "TRIES", 5 }, { "BOOKING", 12 },
+		{ "WHEN", 11 }, { "REASON / LAST ERROR", 0 },
+	};
+	struct view_jobs *v = state;
+	struct table_src src = { view_jobs_cell, NULL, view_jobs_style, v };
+	int top, height;
+	char head[160];
+
+	ui_body(ui, &top, &height);
+	snprintf(head, sizeof(head), "JOBS  %ld queued, %ld running, %ld failed, %ld skipped, %ld done",
+	    v->j.queued, v->j.running, v->j.failed, v->j.skipped, v->j.done);
+	attrset(ui_attr(ui, UI_HEADING));
+	ui_put(top + 1, 1, head, COLS - 2);
+	attrset(A_NORMAL);
+	if (v->j.n == 0) {
+		attrset(ui_attr(ui, UI_DIM));
+		ui_put(top + 3, 3, v->loaded ? "no jobs" : "not loaded (r to retry)", COLS - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	table_draw(ui, &v->t, top + 2, height - 2, cols, J_N, &src);
+}
+
+/* view_jobs_run: job-retry or job-cancel on job id. */
+static void
+view_jobs_run(struct ui *ui, struct view_jobs *v, const char *cmd, long long id)
+{
+	char ids[24];
+	char *argv[4] = { (char *)cmd, "--", ids, NULL };
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	ui_run_cmd(ui, 3, argv);
+	view_jobs_load(ui, v);
+}
+
+static void
+view_jobs_key(struct ui *ui, void *state, const struct keys_press *k)
+{
+	struct view_jobs *v = state;
+	enum keys_action a = keys_action_of(k);
+	const struct model_job *j = v->t.cursor < v->j.n ? &v->j.v[v->t.cursor] : NULL;
+	long long confirm = v->confirm_cancel;
+
+	v->confirm_cancel = 0;
+	if (table_key(&v->t, a))
+		return;
+	switch (a) {
+	case KEYS_REFRESH:
+		if (view_jobs_load(ui, v) == 0)
+			ui_message(ui, 0, "refreshed: %zu job%s", v->j.n, v->j.n == 1 ? "" : "s");
+		return;
+	case KEYS_JOB_RETRY:
+	case KEYS_CANCEL:
+		if (j == NULL) {
+			ui_message(ui, 0, "no job under the cursor");
+		} else if (a == KEYS_JOB_RETRY) {
+			view_jobs_run(ui, v, "job-retry", j->id);
+		} else if (confirm == j->id) {
+			view_jobs_run(ui, v, "job-cancel", j->id);
+		} else {
+			v->confirm_cancel = j->id;
+			ui_message(ui, 0, "c again cancels job %lld (%s); any other key keeps it", j->id,
+			    j->kind);
+		}
+		return;
+	default:
+		ui_other_key(ui, k, 0);
+		return;
+	}
+}
+
+static void
+view_jobs_change(struct ui *ui, void *state)
+{
+	view_jobs_load(ui, state);
+}
+
+static void
+view_jobs_tick(struct ui *ui, void *state)
+{
+	struct view_jobs *v = state;
+
+	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_JOBS_RELOAD_S)
+		view_jobs_load(ui, v);
+}
+
+const struct view view_jobs = {
+	.name = "jobs",
+	.status_keys = view_jobs_status,
+	.status_text = NULL,
+	.enter = view_jobs_enter,
+	.leave = view_jobs_leave,
+	.resize = NULL,
+	.draw = view_jobs_draw,
+	.key = view_jobs_key,
+	.change = view_jobs_change,
+	.tick = view_jobs_tick,
+};
