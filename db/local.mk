@@ -26,7 +26,8 @@ MIGRATIONS = \
 	db/migrations/0006_setup.sql \
 	db/migrations/0007_sync_flags.sql \
 	db/migrations/0008_staff_hours.sql \
-	db/migrations/0009_room_info_notify.sql
+	db/migrations/0009_room_info_notify.sql \
+	db/migrations/0011_idempotency_answer.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

@@ -285,7 +285,7 @@ slot_write_done(h2o_req_t *req, const PGresult *res, const struct err *e, void *
 	if (e != NULL && e->code == ERR_CHANGED && e->field[0] == '\0' &&
 	    w->tries < SLOT_WRITE_TRIES) {
 		w->tries++;
-		http_query(w->srv, req, w->sql, w->nparams, w->params, slot_write_done, w);
+		http_write(w->srv, req, w->sql, w->nparams, w->params, slot_write_done, w);
 		return;
 	}
 	w->cb(req, res, e, w->arg);
@@ -306,7 +306,7 @@ slot_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams
 	w->cb = cb;
 	w->arg = arg;
 	w->tries = 1;
-	http_query(srv, req, sql, nparams, w->params, slot_write_done, w);
+	http_write(srv, req, sql, nparams, w->params, slot_write_done, w);
 }
 
 void
