@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/migrations-data.h"
 #include "tests/lib/cunit-tap.h"
 
 static struct db *tdb;
@@ -72,6 +73,18 @@ book(const char *room, const char *start, const char *end, const char *from,
 	return db_booking_insert(tdb, &b, id, code, e);
 }
 
+/* How many migrations the binaries carry (numbers may have gaps while
+ * branches land). */
+static long
+embedded_migrations(void)
+{
+	long n = 0;
+
+	for (const struct db_embedded *m = db_migrations; m->name; m++)
+		n++;
+	return n;
+}
+
 static void
 test_migrate_twice_applies_nothing_the_second_time(void)
 {
@@ -82,7 +95,42 @@ test_migrate_twice_applies_nothing_the_second_time(void)
 	CU_ASSERT_EQUAL(applied, 0);
 	CU_ASSERT_EQUAL(db_schema_version(tdb, &version, &e), 0);
 	CU_ASSERT(version >= 1);
-	CU_ASSERT_EQUAL(count("SELECT count(*) FROM schema_migration"), version);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM schema_migration"), embedded_migrations());
+}
+
+static void
+test_a_fresh_migrate_records_every_checksum(void)
+{
+	struct err e;
+
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM schema_migration WHERE checksum ~ '^[0-9a-f]{64}$'"),
+	    embedded_migrations());
+	CU_ASSERT_EQUAL(db_migrations_verify(tdb, &e), 0);
+}
+
+static void
+test_a_changed_migration_is_an_error_naming_it(void)
+{
+	struct err e;
+	int applied = -1;
+
+	/* what a landed migration edited in place looks like to the database */
+	CU_ASSERT_EQUAL(count("WITH t AS (UPDATE schema_migration SET checksum = repeat('0', 64)"
+	    " WHERE version = 3 RETURNING 1) SELECT count(*) FROM t"), 1);
+	err_clear(&e);
+	CU_ASSERT_EQUAL(db_migrate(tdb, &applied, &e), ERR_CHANGED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "migration 0003_notify changed after it was applied"));
+	CU_ASSERT_EQUAL(applied, 0);
+	err_clear(&e);
+	CU_ASSERT_EQUAL(db_migrations_verify(tdb, &e), ERR_CHANGED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "0003_notify"));
+	/* a database migrated before checksums: recorded once, then verified */
+	CU_ASSERT_EQUAL(count("WITH t AS (UPDATE schema_migration SET checksum = NULL RETURNING 1)"
+	    " SELECT count(*) FROM t") > 3, 1);
+	CU_ASSERT_EQUAL(db_migrations_verify(tdb, &e), 0);
+	CU_ASSERT_EQUAL(db_migrate(tdb, &applied, &e), 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM schema_migration WHERE checksum IS NULL"), 0);
+	CU_ASSERT_EQUAL(db_migrations_verify(tdb, &e), 0);
 }
 
 static void
@@ -381,6 +429,8 @@ main(void)
 		return 99;
 	s = CU_add_suite("db", suite_open, suite_close);
 	CU_add_test(s, "migrate twice applies nothing the second time", test_migrate_twice_applies_nothing_the_second_time);
+	CU_add_test(s, "a fresh migrate records every checksum", test_a_fresh_migrate_records_every_checksum);
+	CU_add_test(s, "a changed migration is an error naming it", test_a_changed_migration_is_an_error_naming_it);
 	CU_add_test(s, "seed demo loads once and keeps existing data", test_seed_demo_loads_once_and_keeps_existing_data);
 	CU_add_test(s, "rooms json lists the three demo rooms", test_rooms_json_lists_the_three_demo_rooms);
 	CU_add_test(s, "a json read of the wrong shape says how many rows it returned", test_a_json_read_of_the_wrong_shape_says_how_many_rows_it_returned);
