@@ -140,6 +140,10 @@ typedef void (*http_query_cb)(h2o_req_t *req, const PGresult *res, const struct 
 void http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
     const char *const *params, http_query_cb cb, void *arg);
 
+/* http_params_dup: copies of the n query parameters (NULL entries stay
+ * NULL) in pool, for a statement sent again later. Cannot fail. */
+const char **http_params_dup(h2o_mem_pool_t *pool, int n, const char *const *params);
+
 /* http_write: http_query for a statement that changes something. Under an
  * Idempotency-Key it runs in the key's transaction (web/idem.h), so the
  * change commits with its stored answer; otherwise it is http_query. */

@@ -284,9 +284,7 @@ idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *
 		return 0;
 	st->sql = h2o_strdup(&req->pool, sql, SIZE_MAX).base;
 	st->nparams = nparams;
-	st->params = h2o_mem_alloc_pool(&req->pool, sizeof(*st->params) * (size_t)(nparams > 0 ? nparams : 1));
-	for (int i = 0; i < nparams; i++)
-		st->params[i] = params[i] != NULL ? h2o_strdup(&req->pool, params[i], SIZE_MAX).base : NULL;
+	st->params = http_params_dup(&req->pool, nparams, params);
 	st->cb = cb;
 	st->cbarg = arg;
 	if (st->pin != NULL) {

@@ -61,6 +61,16 @@ http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams
 		query_send(srv, req, sql, nparams, params, cb, arg);
 }
 
+const char **
+http_params_dup(h2o_mem_pool_t *pool, int n, const char *const *params)
+{
+	const char **out = h2o_mem_alloc_pool(pool, sizeof(*out) * (size_t)(n > 0 ? n : 1));
+
+	for (int i = 0; i < n; i++)
+		out[i] = params[i] != NULL ? h2o_strdup(pool, params[i], SIZE_MAX).base : NULL;
+	return out;
+}
+
 void
 http_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
     const char *const *params, http_query_cb cb, void *arg)

@@ -300,9 +300,7 @@ slot_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams
 	w->srv = srv;
 	w->sql = sql;
 	w->nparams = nparams;
-	w->params = h2o_mem_alloc_pool(&req->pool, sizeof(*w->params) * (size_t)(nparams > 0 ? nparams : 1));
-	for (int i = 0; i < nparams; i++)
-		w->params[i] = params[i] != NULL ? h2o_strdup(&req->pool, params[i], SIZE_MAX).base : NULL;
+	w->params = http_params_dup(&req->pool, nparams, params);
 	w->cb = cb;
 	w->arg = arg;
 	w->tries = 1;
