@@ -160,9 +160,13 @@ db_query_json(struct db *db, const char *sql, int nparams,
 	*json = NULL;
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) != 1 || PQnfields(res) != 1) {
+	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
+		/* the message reads the result, so it comes before PQclear */
+		err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows of %d columns%s",
+		    PQntuples(res), PQnfields(res),
+		    PQntuples(res) == 1 && PQnfields(res) == 1 ? ", a NULL" : "");
 		PQclear(res);
-		return err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows", PQntuples(res));
+		return ERR_INTERNAL;
 	}
 	*json = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);

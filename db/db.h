@@ -54,6 +54,18 @@ int db_ping(struct db *db, struct err *e);
  * *applied (may be NULL) is how many ran now. */
 int db_migrate(struct db *db, int *applied, struct err *e);
 
+/* db_migrate also records each migration's checksum (SHA-256 of its text)
+ * in schema_migration and first compares every landed migration with its
+ * own: a changed one fails with ERR_CHANGED naming it, before anything
+ * runs. Migrations that landed before checksums get theirs recorded on
+ * the first run (trust on first sight) and are checked from then on. */
+
+/* db_migrations_verify: the same comparison without changing anything
+ * (for redlightd's start): 0 when every landed migration that has a
+ * checksum matches its embedded text, else ERR_CHANGED naming the first
+ * that does not, or the database's error. */
+int db_migrations_verify(struct db *db, struct err *e);
+
 /* db_schema_version: the highest applied migration number, 0 when none. */
 int db_schema_version(struct db *db, int *version, struct err *e);
 

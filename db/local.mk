@@ -29,6 +29,7 @@ MIGRATIONS = \
 	db/migrations/0008_staff_hours.sql \
 	db/migrations/0009_room_info_notify.sql \
 	db/migrations/0010_jobs.sql \
+	db/migrations/0011_idempotency_answer.sql \
 	db/migrations/0012_quote_and_one_path.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql

@@ -1,23 +1,38 @@
 #include "db/db.h"
 #include "db/migrations-data.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One lock id for "migrations are running", so two processes migrating at
  * once take turns instead of racing on CREATE TABLE. */
 #define DB_MIGRATE_LOCK "SELECT pg_advisory_lock(72656401)"
 #define DB_MIGRATE_UNLOCK "SELECT pg_advisory_unlock(72656401)"
 
+/* Hex SHA-256 of a migration's text (64 digits and a NUL). */
+#define DB_CHECKSUM_LEN (2 * crypto_hash_sha256_BYTES + 1)
+
+static void
+db_migration_checksum(const struct db_embedded *m, char out[DB_CHECKSUM_LEN])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)m->sql, strlen(m->sql));
+	sodium_bin2hex(out, DB_CHECKSUM_LEN, h, sizeof(h));
+}
+
 static int
 db_migrate_one(struct db *db, const struct db_embedded *m, struct err *e)
 {
-	char num[16];
-	const char *params[2] = { num, m->name };
+	char num[16], sum[DB_CHECKSUM_LEN];
+	const char *params[3] = { num, m->name, sum };
 	PGresult *res;
 	int rc;
 
 	snprintf(num, sizeof(num), "%d", m->number);
+	db_migration_checksum(m, sum);
 	if ((rc = db_begin(db, e)) != 0)
 		return rc;
 	/* simple-query protocol: a migration file holds many statements */
@@ -30,8 +45,8 @@ db_migrate_one(struct db *db, const struct db_embedded *m, struct err *e)
 		return err_set(e, ERR_DB, NULL, "migration %s failed: %s", m->name, inner.msg);
 	}
 	PQclear(res);
-	rc = db_exec(db, "INSERT INTO schema_migration (version, name) VALUES ($1, $2)",
-	    2, params, NULL, e);
+	rc = db_exec(db, "INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+	    3, params, NULL, e);
 	if (rc == 0)
 		rc = db_commit(db, e);
 	if (rc != 0)
@@ -56,14 +71,69 @@ db_schema_version(struct db *db, int *version, struct err *e)
 	return 0;
 }
 
-/* Whether migration number is recorded in schema_migration. */
+/* The row of migration number in applied (version, checksum), or -1. */
 static int
-db_migration_applied(const PGresult *applied, int number)
+db_migration_row(const PGresult *applied, int number)
 {
 	for (int i = 0; i < PQntuples(applied); i++)
 		if (atoi(PQgetvalue(applied, i, 0)) == number)
-			return 1;
+			return i;
+	return -1;
+}
+
+/* Compares every landed migration with its recorded checksum. With
+ * record set, one that has none (landed before checksums) gets it now. */
+static int
+db_migrations_check(struct db *db, const PGresult *applied, int record, struct err *e)
+{
+	char num[16], sum[DB_CHECKSUM_LEN];
+	const char *params[2] = { num, sum };
+	int row, rc;
+
+	for (const struct db_embedded *m = db_migrations; m->name; m++) {
+		if ((row = db_migration_row(applied, m->number)) < 0)
+			continue;
+		db_migration_checksum(m, sum);
+		if (PQgetisnull(applied, row, 1)) {
+			snprintf(num, sizeof(num), "%d", m->number);
+			if (record && (rc = db_exec(db, "UPDATE schema_migration SET checksum = $2"
+			    " WHERE version = $1::int AND checksum IS NULL", 2, params, NULL, e)) != 0)
+				return rc;
+			continue;
+		}
+		if (strcmp(PQgetvalue(applied, row, 1), sum) != 0)
+			return err_set(e, ERR_CHANGED, NULL,
+			    "migration %s changed after it was applied (checksum %.8s, now %.8s): "
+			    "restore it; changes go in a new migration",
+			    m->name, PQgetvalue(applied, row, 1), sum);
+	}
 	return 0;
+}
+
+static const char db_applied_sql[] =
+    "SELECT version, checksum FROM schema_migration";
+
+int
+db_migrations_verify(struct db *db, struct err *e)
+{
+	PGresult *applied;
+	int rc = db_exec(db,
+	    "SELECT to_regclass('schema_migration') IS NOT NULL AND EXISTS (SELECT 1 FROM"
+	    " information_schema.columns WHERE table_name = 'schema_migration'"
+	    " AND column_name = 'checksum' AND table_schema = current_schema())",
+	    0, NULL, &applied, e);
+
+	if (rc != 0)
+		return rc;
+	rc = strcmp(PQgetvalue(applied, 0, 0), "t") == 0;
+	PQclear(applied);
+	if (!rc)
+		return 0;   /* never migrated, or not since checksums: nothing recorded */
+	if ((rc = db_exec(db, db_applied_sql, 0, NULL, &applied, e)) != 0)
+		return rc;
+	rc = db_migrations_check(db, applied, 0, e);
+	PQclear(applied);
+	return rc;
 }
 
 int
@@ -74,6 +144,8 @@ db_migrate(struct db *db, int *applied, struct err *e)
 
 	if (applied)
 		*applied = 0;
+	if (sodium_init() < 0)
+		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
 	if ((rc = db_exec(db, DB_MIGRATE_LOCK, 0, NULL, NULL, e)) != 0)
 		return rc;
 	rc = db_exec(db,
@@ -81,12 +153,20 @@ db_migrate(struct db *db, int *applied, struct err *e)
 	    " version int PRIMARY KEY, name text NOT NULL,"
 	    " applied_at timestamptz NOT NULL DEFAULT now())",
 	    0, NULL, NULL, e);
+	/* SHA-256 of each migration's text, hex; NULL for those that landed
+	 * before checksums, until this run records them */
+	if (rc == 0)
+		rc = db_exec(db, "ALTER TABLE schema_migration ADD COLUMN IF NOT EXISTS checksum text",
+		    0, NULL, NULL, e);
+	if (rc == 0)
+		rc = db_exec(db, db_applied_sql, 0, NULL, &done, e);
+	/* landed ones first: a changed one stops everything */
+	if (rc == 0)
+		rc = db_migrations_check(db, done, 1, e);
 	/* every migration without its row, in order: not just those above the
 	 * highest, so one that arrived late (merged beside a later number) runs */
-	if (rc == 0)
-		rc = db_exec(db, "SELECT version FROM schema_migration", 0, NULL, &done, e);
 	for (const struct db_embedded *m = db_migrations; rc == 0 && m->name; m++) {
-		if (db_migration_applied(done, m->number))
+		if (db_migration_row(done, m->number) >= 0)
 			continue;
 		rc = db_migrate_one(db, m, e);
 		if (rc == 0)

@@ -132,11 +132,22 @@ h2o_iovec_t http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len);
 typedef void (*http_query_cb)(h2o_req_t *req, const PGresult *res, const struct err *e,
     void *arg);
 
-/* http_query: run sql with text params (copied) on the pool for req. cb
+/* http_query: run sql with text params (copied) on the pool for req, in
+ * req's Idempotency-Key transaction when one is open (web/idem.h). cb
  * runs exactly once, possibly before http_query returns (when the database
  * is down), unless the client leaves first: then the query is cancelled
  * and cb never runs. Cannot fail otherwise. */
 void http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+    const char *const *params, http_query_cb cb, void *arg);
+
+/* http_params_dup: copies of the n query parameters (NULL entries stay
+ * NULL) in pool, for a statement sent again later. Cannot fail. */
+const char **http_params_dup(h2o_mem_pool_t *pool, int n, const char *const *params);
+
+/* http_write: http_query for a statement that changes something. Under an
+ * Idempotency-Key it runs in the key's transaction (web/idem.h), so the
+ * change commits with its stored answer; otherwise it is http_query. */
+void http_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
     const char *const *params, http_query_cb cb, void *arg);
 
 /* http_query_json: run one of the DB_*_JSON_SQL reads and answer 200 with

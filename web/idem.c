@@ -10,58 +10,47 @@
 #define IDEM_ENV "redlight.idem"
 #define IDEM_HASH_PARAM_LEN (2 + 2 * crypto_hash_sha256_BYTES + 1) /* "\x" hex NUL */
 
-/* Claim the key, or read what it holds, in one statement. The upsert takes
- * a new key, or an old one whose row expired or whose request died; when
- * it takes nothing the second branch reads the row that stopped it. If
- * that row was written after this statement's snapshot the result is
- * empty, and the key counts as running. */
-static const char idem_claim_sql[] =
-    "WITH claim AS ("
-    " INSERT INTO idempotency_key AS k (scope, key, request_hash) VALUES ($1, $2, $3::bytea)"
-    " ON CONFLICT (scope, key) DO UPDATE"
-    "  SET request_hash = EXCLUDED.request_hash, status_code = NULL, response_body = NULL,"
-    "      created_at = now()"
-    "  WHERE k.created_at < now() - make_interval(hours => $4::int)"
-    "     OR (k.status_code IS NULL AND k.created_at < now() - make_interval(secs => $5::int))"
-    " RETURNING 1)"
-    " SELECT 'new', NULL::int, NULL::text FROM claim"
-    " UNION ALL"
-    " SELECT CASE WHEN k.request_hash <> $3::bytea THEN 'reused'"
-    "             WHEN k.status_code IS NULL THEN 'running' ELSE 'done' END,"
-    "        k.status_code, k.response_body"
-    " FROM idempotency_key k"
-    " WHERE k.scope = $1 AND k.key = $2 AND NOT EXISTS (SELECT 1 FROM claim)";
+/* What the key holds, if anything younger than IDEM_KEEP_HOURS: whether
+ * it was this request, and its answer. */
+static const char idem_lookup_sql[] =
+    "SELECT k.request_hash = $3::bytea, k.status_code, k.response_body FROM idempotency_key k"
+    " WHERE k.scope = $1 AND k.key = $2 AND k.created_at >= now() - make_interval(hours => $4::int)";
 
+/* The answer under the key, taking the row of an expired key. No row back:
+ * a younger answer is there, which this statement waited for when its
+ * transaction was still running (the primary key), so a concurrent
+ * duplicate's answer wins over this one. */
 static const char idem_store_sql[] =
-    "UPDATE idempotency_key SET status_code = $3::int, response_body = $4"
-    " WHERE scope = $1 AND key = $2 AND status_code IS NULL";
-
-static const char idem_release_sql[] =
-    "DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND status_code IS NULL";
+    "INSERT INTO idempotency_key AS k (scope, key, request_hash, status_code, response_body)"
+    " VALUES ($1, $2, $3::bytea, $4::int, $5)"
+    " ON CONFLICT (scope, key) DO UPDATE"
+    "  SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,"
+    "      response_body = EXCLUDED.response_body, created_at = now()"
+    "  WHERE k.created_at < now() - make_interval(hours => $6::int)"
+    " RETURNING 1";
 
 struct idem_state {
 	struct http_server *srv;
+	h2o_req_t *req;
 	char *scope;
 	char *key;
 	char hash[IDEM_HASH_PARAM_LEN];
-	int claimed;        /* the key is ours and not yet answered */
+	char hours[16];
+	int answering;              /* proceed ran: the answer goes under the key */
 	idem_cb proceed;
 	void *arg;
-};
-
-/* An answer on its way into Postgres. Heap memory: the store finishes
- * even when the client has left and its pool is gone. */
-struct idem_store {
-	h2o_req_t *req;              /* NULL once the client left */
-	struct idem_link *link;
+	struct pgpool_pin *pin;     /* the key's open transaction; NULL: none */
+	struct pgpool_query *q;     /* our statement under way, on the pin or not */
+	/* the route's statement in the transaction */
+	const char *sql;
+	int nparams;
+	const char **params;
+	http_query_cb cb;
+	void *cbarg;
+	/* the answer on its way under the key */
 	int status;
+	const char *body;
 	size_t len;
-	char body[];
-};
-
-/* In the request's pool: tells the store when the request is gone. */
-struct idem_link {
-	struct idem_store *store;
 };
 
 static struct idem_state *
@@ -117,6 +106,52 @@ idem_request_hash(h2o_req_t *req, char out[IDEM_HASH_PARAM_LEN])
 	sodium_bin2hex(out + 2, IDEM_HASH_PARAM_LEN - 2, h, sizeof(h));
 }
 
+/* The key's transaction ends: ROLLBACK unless it committed (pgpool does
+ * it before the connection serves anyone else). */
+static void
+idem_let_go(struct idem_state *st)
+{
+	pgpool_pin_free(st->pin);
+	st->pin = NULL;
+}
+
+/* The client left: nothing of ours may call back into the request, and a
+ * transaction that did not commit never will. */
+static void
+idem_dispose(void *p)
+{
+	struct idem_state *st = p;
+
+	if (st->q != NULL) {
+		pgpool_cancel(st->q);
+		st->q = NULL;
+	}
+	idem_let_go(st);
+}
+
+/* Runs sql for st, in the key's transaction when one is open, calling cb
+ * exactly once (before returning when it cannot be sent). */
+static void
+idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
+    pgpool_cb cb)
+{
+	struct err e;
+	int rc;
+
+	if (st->srv->db == NULL) {
+		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+		rc = ERR_DB;
+	} else if (st->pin != NULL) {
+		rc = pgpool_pin_query(st->pin, sql, nparams, params, cb, st, &st->q, &e);
+	} else {
+		rc = pgpool_query(st->srv->db, sql, nparams, params, cb, st, &st->q, &e);
+	}
+	if (rc != 0)
+		cb(st, NULL, &e);
+}
+
+/* ---- the key's first look ---- */
+
 static void
 idem_replay(h2o_req_t *req, const PGresult *res)
 {
@@ -128,28 +163,47 @@ idem_replay(h2o_req_t *req, const PGresult *res)
 }
 
 static void
-idem_claim_done(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+idem_send_reused(h2o_req_t *req)
+{
+	http_send_error(req, 422, "idempotency_key_reused", "Idempotency-Key",
+	    "this Idempotency-Key was already used for a different request");
+}
+
+/* Answers from the key's row; 0 when it has none. */
+static int
+idem_answer_from(h2o_req_t *req, const PGresult *res)
+{
+	if (PQntuples(res) != 1)
+		return 0;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		idem_send_reused(req);
+	else
+		idem_replay(req, res);
+	return 1;
+}
+
+static void
+idem_looked(void *arg, const PGresult *res, const struct err *e)
 {
 	struct idem_state *st = arg;
-	const char *outcome;
 
+	st->q = NULL;
 	if (e != NULL) {
-		http_send_err(req, e);
+		http_send_err(st->req, e);
 		return;
 	}
-	outcome = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "running";
-	if (strcmp(outcome, "new") == 0) {
-		st->claimed = 1;
-		st->proceed(st->srv, req, st->arg);
-	} else if (strcmp(outcome, "reused") == 0) {
-		http_send_error(req, 422, "idempotency_key_reused", "Idempotency-Key",
-		    "this Idempotency-Key was already used for a different request");
-	} else if (strcmp(outcome, "done") == 0) {
-		idem_replay(req, res);
-	} else {
-		http_send_error(req, 409, "request_in_progress", "Idempotency-Key",
-		    "a request with this Idempotency-Key is still running; retry shortly");
-	}
+	if (idem_answer_from(st->req, res))
+		return;
+	st->answering = 1;
+	st->proceed(st->srv, st->req, st->arg);
+}
+
+static void
+idem_lookup(struct idem_state *st, pgpool_cb cb)
+{
+	const char *params[4] = { st->scope, st->key, st->hash, st->hours };
+
+	idem_sql(st, idem_lookup_sql, 4, params, cb);
 }
 
 void
@@ -157,8 +211,6 @@ idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb p
     void *arg)
 {
 	ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
-	char hours[16], secs[16];
-	const char *params[5];
 	struct idem_state *st;
 	h2o_iovec_t key;
 
@@ -176,134 +228,192 @@ idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb p
 		fputs("redlightd: libsodium failed to initialise\n", stderr);
 		abort();
 	}
-	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+	st = h2o_mem_alloc_shared(&req->pool, sizeof(*st), idem_dispose);
+	memset(st, 0, sizeof(*st));
 	st->srv = srv;
+	st->req = req;
 	st->scope = h2o_strdup(&req->pool, scope, SIZE_MAX).base;
 	st->key = h2o_strdup(&req->pool, key.base, key.len).base;
-	st->claimed = 0;
 	st->proceed = proceed;
 	st->arg = arg;
 	idem_request_hash(req, st->hash);
+	snprintf(st->hours, sizeof(st->hours), "%d", IDEM_KEEP_HOURS);
 	h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
 	req->env.entries[req->env.size++] = h2o_iovec_init(H2O_STRLIT(IDEM_ENV));
 	req->env.entries[req->env.size++] = h2o_iovec_init((const char *)st, sizeof(*st));
-
-	snprintf(hours, sizeof(hours), "%d", IDEM_KEEP_HOURS);
-	snprintf(secs, sizeof(secs), "%d", IDEM_STALE_SECONDS);
-	params[0] = st->scope;
-	params[1] = st->key;
-	params[2] = st->hash;
-	params[3] = hours;
-	params[4] = secs;
-	http_query(srv, req, idem_claim_sql, 5, params, idem_claim_done, st);
+	idem_lookup(st, idem_looked);
 }
 
-static void
-idem_link_dispose(void *p)
-{
-	struct idem_link *link = p;
-
-	if (link->store != NULL) {
-		link->store->req = NULL;
-		link->store->link = NULL;
-	}
-}
+/* ---- the route's statements, in the key's transaction ---- */
 
 static void
-idem_store_done(void *arg, const PGresult *res, const struct err *e)
+idem_ran(void *arg, const PGresult *res, const struct err *e)
 {
-	struct idem_store *store = arg;
-	h2o_req_t *req = store->req;
+	struct idem_state *st = arg;
 
-	(void)res;
+	st->q = NULL;
+	/* a failed statement spoils the transaction: what the route does
+	 * next (a retry, a read, its answer) starts afresh */
 	if (e != NULL)
-		fprintf(stderr, "redlightd: request %s: cannot store the answer to an Idempotency-Key: %s\n",
-		    req != NULL ? http_request_id(req) : "(gone)", e->msg);
-	if (req != NULL) {
-		store->link->store = NULL;
-		http_send_json(req, store->status, store->body, store->len);
-	}
-	free(store);
+		idem_let_go(st);
+	st->cb(st->req, res, e, st->cbarg);
 }
 
 static void
-idem_release_done(void *arg, const PGresult *res, const struct err *e)
+idem_begun(void *arg, const PGresult *res, const struct err *e)
 {
-	(void)arg;
+	struct idem_state *st = arg;
+
 	(void)res;
-	(void)e;
+	st->q = NULL;
+	if (e != NULL) {
+		idem_let_go(st);
+		st->cb(st->req, NULL, e, st->cbarg);
+		return;
+	}
+	idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
 }
 
-/* The request's claimed key, now being answered: NULL when there is none. */
+int
+idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *const *params,
+    http_query_cb cb, void *arg)
+{
+	struct idem_state *st = idem_find(req);
+
+	if (st == NULL || !st->answering || st->srv->db == NULL || (st->pin == NULL && !write))
+		return 0;
+	st->sql = h2o_strdup(&req->pool, sql, SIZE_MAX).base;
+	st->nparams = nparams;
+	st->params = http_params_dup(&req->pool, nparams, params);
+	st->cb = cb;
+	st->cbarg = arg;
+	if (st->pin != NULL) {
+		idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
+	} else {
+		st->pin = pgpool_pin_new(st->srv->db);
+		idem_sql(st, "BEGIN", 0, NULL, idem_begun);
+	}
+	return 1;
+}
+
+/* ---- the answer, stored under the key ---- */
+
+/* The request's key, now being answered: NULL when there is none. */
 static struct idem_state *
 idem_answering(h2o_req_t *req)
 {
 	struct idem_state *st = idem_find(req);
 
-	if (st == NULL || !st->claimed)
+	if (st == NULL || !st->answering)
 		return NULL;
-	st->claimed = 0;
-	if (st->srv->db == NULL)
+	st->answering = 0;
+	if (st->srv->db == NULL) {
+		idem_let_go(st);
 		return NULL;
+	}
 	return st;
 }
 
-/* Frees the key for a retry: the answer is a server failure. */
 static void
-idem_release(struct idem_state *st)
+idem_send_own(struct idem_state *st)
 {
-	const char *params[2] = { st->scope, st->key };
+	http_send_json(st->req, st->status, st->body, st->len);
+}
 
-	/* nothing waits on this (pgpool_query copies the parameters); if it
-	 * fails the key frees itself after IDEM_STALE_SECONDS */
-	(void)pgpool_query(st->srv->db, idem_release_sql, 2, params, idem_release_done, NULL, NULL,
-	    NULL);
+/* A server failure: nothing was stored and nothing changed. */
+static void
+idem_send_failure(struct idem_state *st, const char *what, const struct err *e)
+{
+	struct err fail;
+
+	idem_let_go(st);
+	err_set(&fail, ERR_DB, NULL, "%s: %s", what, e != NULL ? e->msg : "no answer");
+	http_send_err(st->req, &fail);
+}
+
+/* After losing the key to a concurrent duplicate: its answer. */
+static void
+idem_looked_again(void *arg, const PGresult *res, const struct err *e)
+{
+	struct idem_state *st = arg;
+
+	st->q = NULL;
+	if (e != NULL || !idem_answer_from(st->req, res))
+		idem_send_failure(st, "a concurrent request with this Idempotency-Key vanished", e);
+}
+
+static void
+idem_committed(void *arg, const PGresult *res, const struct err *e)
+{
+	struct idem_state *st = arg;
+
+	(void)res;
+	st->q = NULL;
+	if (e != NULL) {
+		idem_send_failure(st, "the change and its Idempotency-Key did not commit", e);
+		return;
+	}
+	idem_let_go(st);
+	idem_send_own(st);
+}
+
+static void
+idem_stored(void *arg, const PGresult *res, const struct err *e)
+{
+	struct idem_state *st = arg;
+
+	st->q = NULL;
+	if (e != NULL) {
+		if (st->pin != NULL) {
+			idem_send_failure(st, "cannot store the answer to an Idempotency-Key", e);
+			return;
+		}
+		/* nothing changed with it: the answer stands, unstored, and a
+		 * retry runs the request again */
+		fprintf(stderr, "redlightd: request %s: cannot store the answer to an Idempotency-Key: %s\n",
+		    http_request_id(st->req), e->msg);
+		idem_send_own(st);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		idem_let_go(st);
+		idem_lookup(st, idem_looked_again);
+		return;
+	}
+	if (st->pin != NULL)
+		idem_sql(st, "COMMIT", 0, NULL, idem_committed);
+	else
+		idem_send_own(st);
 }
 
 void
 idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 {
 	struct idem_state *st = idem_answering(req);
-	struct idem_store *store;
-	struct idem_link *link;
-	const char *params[4];
+	const char *params[6];
 	char code[16];
-	struct err e;
 
 	if (st == NULL) {
 		http_send_json(req, status, json, len);
 		return;
 	}
 	if (status >= 500) {
-		idem_release(st);
+		/* never stored; a change made on the way is undone */
+		idem_let_go(st);
 		http_send_json(req, status, json, len);
 		return;
 	}
-	store = malloc(sizeof(*store) + len + 1);
-	if (store == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
-	}
-	store->req = req;
-	store->status = status;
-	store->len = len;
-	memcpy(store->body, json, len);
-	store->body[len] = '\0';
-	link = h2o_mem_alloc_shared(&req->pool, sizeof(*link), idem_link_dispose);
-	link->store = store;
-	store->link = link;
+	st->status = status;
+	st->body = h2o_strdup(&req->pool, json, len).base;
+	st->len = len;
 	snprintf(code, sizeof(code), "%d", status);
 	params[0] = st->scope;
 	params[1] = st->key;
-	params[2] = code;
-	params[3] = store->body;
-	if (pgpool_query(st->srv->db, idem_store_sql, 4, params, idem_store_done, store, NULL, &e) != 0) {
-		fprintf(stderr, "redlightd: request %s: cannot store the answer to an Idempotency-Key: %s\n",
-		    http_request_id(req), e.msg);
-		link->store = NULL;
-		free(store);
-		http_send_json(req, status, json, len);
-	}
+	params[2] = st->hash;
+	params[3] = code;
+	params[4] = st->body;
+	params[5] = st->hours;
+	idem_sql(st, idem_store_sql, 6, params, idem_stored);
 }
 
 void
@@ -336,7 +446,7 @@ idem_send_err(h2o_req_t *req, const struct err *e)
 	if (status >= 500) {
 		/* never stored; http_send_err logs it and hides the details */
 		if ((st = idem_answering(req)) != NULL)
-			idem_release(st);
+			idem_let_go(st);
 		http_send_err(req, e);
 		return;
 	}

@@ -1,37 +1,49 @@
 /* idem.h: the Idempotency-Key header, for every route that changes
  * something (ARCHITECTURE.md, "The API's conventions"). A client that retries a request it
  * never saw answered sends the same key and gets the first answer again
- * instead of a second booking.
+ * instead of a second booking, even when redlightd died on the way.
  *
  * A route checks what is cheap and certain first (rate limit, origin,
  * login, the body's shape and fields) and answers those failures with
  * http_send_*; they are not stored (as at Stripe: a request that fails
  * validation did not start). Then it calls idem_begin and answers, from
  * the proceed callback onwards, only with idem_send_json / idem_send_error
- * / idem_send_err, which record the answer under the key before sending
- * it.
+ * / idem_send_err, and sends its changes with http_write.
  *
- * With no Idempotency-Key header idem_begin just calls proceed, and the
- * idem_send_* are the http_send_*. With one (1 to 255 printable ASCII
- * characters, else 400 invalid, field "Idempotency-Key"), the key is
- * stored in Postgres (table idempotency_key) under the route's scope
- * (idem_scope: the route and the account, or the client's address when
- * nobody is logged in), with the SHA-256 of the method, path and body:
+ * With no Idempotency-Key header idem_begin just calls proceed, http_write
+ * is http_query and the idem_send_* are the http_send_*. With one (1 to
+ * 255 printable ASCII characters, else 400 invalid, field
+ * "Idempotency-Key"), the answer is kept in Postgres (table
+ * idempotency_key) under the route's scope (idem_scope: the route and the
+ * account, or the client's address when nobody is logged in), with the
+ * SHA-256 of the method, path and body:
  *
  *   first time                    proceed runs; its answer is stored
- *   same key, same request, done  the stored status and body again, with
+ *   same key, same request        the stored status and body again, with
  *                                 Idempotent-Replayed: true; proceed
  *                                 does not run
  *   same key, another request     422 idempotency_key_reused
- *   same key, still running       409 request_in_progress
+ *
+ * Crash safety: the first http_write of a keyed request opens a
+ * transaction on one pooled connection (web/pgpool.h, a pin); every
+ * statement of the request runs in it from then on, and idem_send_*
+ * inserts the answer under the key and COMMITs before the client hears
+ * it. The change and its answer commit together or not at all: a retry
+ * after redlightd died gets the stored answer, or, when nothing
+ * committed, runs once. A request that changed nothing stores its answer
+ * on its own. A statement that fails rolls the transaction back (the
+ * next write opens another), as does a 5xx answer (never stored: the
+ * client may retry) and a client that leaves before the answer.
+ *
+ * No row is written before the answer, so there is no "running" state: a
+ * concurrent duplicate runs too, and the first answer stored wins (the
+ * primary key makes the later insert wait for the earlier transaction);
+ * the loser rolls its change back and replays the winner's answer.
  *
  * What is stored is the status and the JSON body, nothing else: a replay
  * carries no Set-Cookie or other header of the first answer. Answers of
- * 400-499 are stored; 5xx ones are not (the key is released so the client
- * may retry). Keys are kept 24 hours; after that the same key starts
- * afresh. A key whose first request never answered (the client left
- * while it ran) counts as running for IDEM_STALE_SECONDS, then is free
- * again.
+ * 400-499 are stored. Keys are kept IDEM_KEEP_HOURS; after that the same
+ * key starts afresh.
  *
  * Loop thread only. */
 #ifndef REDLIGHT_IDEM_H
@@ -41,7 +53,6 @@
 
 #define IDEM_KEY_MAX 255
 #define IDEM_KEEP_HOURS 24
-#define IDEM_STALE_SECONDS 60
 
 /* Go on with the request: the key (if any) is ours now. */
 typedef void (*idem_cb)(struct http_server *srv, h2o_req_t *req, void *arg);
@@ -59,10 +70,20 @@ const char *idem_scope(h2o_req_t *req, const char *route, const char *user_id);
 void idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
     void *arg);
 
+/* idem_query: run sql for req in its key's transaction when req has a
+ * claimed key and either a transaction is open or write is set (opening
+ * one); cb then runs exactly once, unless the client leaves first, and
+ * idem_query returns 1. Otherwise it returns 0 and does nothing.
+ * http_query and http_write call it; routes need not. */
+int idem_query(h2o_req_t *req, int write, const char *sql, int nparams,
+    const char *const *params, http_query_cb cb, void *arg);
+
 /* idem_send_json: answer req with status and json (len bytes, copied),
- * storing them under the request's key first when it has one (a 5xx
- * releases the key instead). If storing fails the answer is still sent;
- * the key then stays "running" until IDEM_STALE_SECONDS pass. */
+ * storing them under the request's key first when it has one, in the
+ * transaction of its change (committed before the answer goes). A 5xx is
+ * not stored and rolls the change back. When storing fails and something
+ * changed, the change is rolled back and the answer is 503; when nothing
+ * changed, the answer is sent unstored. */
 void idem_send_json(h2o_req_t *req, int status, const char *json, size_t len);
 
 /* idem_send_error: http_send_error, through idem_send_json. */

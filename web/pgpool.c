@@ -20,6 +20,7 @@ struct pgpool_query {
 	char *sql;
 	int nparams;
 	char **params;              /* nparams entries, NULL = SQL NULL */
+	struct pgpool_pin *pin;     /* whose connection it must run on; NULL: any */
 };
 
 /* One connection of the pool: idle when up without a query, busy while
@@ -29,6 +30,16 @@ struct pgconn {
 	struct pgsock *sock;
 	struct pgpool_query *q;     /* running query; NULL when idle */
 	PGresult *res;              /* its first result, kept until the end */
+	struct pgpool_pin *pin;     /* holding the connection, or NULL */
+};
+
+struct pgpool_pin {
+	struct pgpool *pool;        /* NULL once the pool is gone */
+	struct pgpool_pin *next_pin; /* in the pool's list of pins */
+	struct pgconn *conn;        /* once its first query went out */
+	struct pgpool_query *next;  /* waiting for conn to be idle */
+	int lost;                   /* conn dropped under it */
+	int freed;                  /* pgpool_pin_free was called */
 };
 
 struct pgpool {
@@ -38,6 +49,7 @@ struct pgpool {
 	size_t queued;
 	uv_timer_t *kick;           /* settles the queue outside callers' stacks */
 	int up;                     /* 1 up, 0 down, -1 not yet known: for logging */
+	struct pgpool_pin *pins;    /* every pin not yet freed */
 };
 
 static void pgpool_dispatch(struct pgpool *pool);
@@ -82,10 +94,43 @@ pgpool_deliver(struct pgpool_query *q, const PGresult *res, const struct err *e)
 	pgpool_query_free(q);
 }
 
+/* Up and running nothing (pinned or not). */
+static int
+pgconn_quiet(const struct pgconn *c)
+{
+	return pgsock_state(c->sock) == PGSOCK_UP && c->q == NULL;
+}
+
+/* Free for any query: quiet and nobody's. */
 static int
 pgconn_idle(const struct pgconn *c)
 {
-	return pgsock_state(c->sock) == PGSOCK_UP && c->q == NULL;
+	return pgconn_quiet(c) && c->pin == NULL;
+}
+
+static void
+pgpool_pin_unlink(struct pgpool_pin *pin)
+{
+	if (pin->pool == NULL)
+		return;
+	for (struct pgpool_pin **pp = &pin->pool->pins; *pp != NULL; pp = &(*pp)->next_pin)
+		if (*pp == pin) {
+			*pp = pin->next_pin;
+			break;
+		}
+}
+
+/* The pin lets go of its connection; a freed pin is gone after this. */
+static void
+pgpool_pin_detach(struct pgpool_pin *pin)
+{
+	if (pin->conn != NULL)
+		pin->conn->pin = NULL;
+	pin->conn = NULL;
+	if (pin->freed) {
+		pgpool_pin_unlink(pin);
+		free(pin);
+	}
 }
 
 /* Connections up or connecting: those a query may wait for. */
@@ -153,6 +198,19 @@ pgconn_on_down(void *arg, const char *reason, int failures)
 	c->q = NULL;
 	PQclear(c->res);
 	c->res = NULL;
+	if (c->pin != NULL) {
+		struct pgpool_pin *pin = c->pin;
+		struct pgpool_query *waiting = pin->next;
+		struct err lost;
+
+		pin->lost = 1;
+		pin->next = NULL;
+		pgpool_pin_detach(pin);
+		if (waiting != NULL) {
+			err_set(&lost, ERR_DB, NULL, "lost the database connection");
+			pgpool_deliver(waiting, NULL, &lost);
+		}
+	}
 	if (pgpool_live(pool) == 0) {
 		if (pool->up != 0) {
 			fprintf(stderr, "redlightd: database unavailable: %s; retrying\n", reason);
@@ -210,6 +268,8 @@ pgconn_finish_query(struct pgconn *c)
 		pgsock_fail(c->sock, NULL);
 		return;
 	}
+	if (c->pin != NULL && c->pin->freed && c->pin->next == NULL && c->q == NULL)
+		pgpool_pin_detach(c->pin);
 	if (pgsock_watch(c->sock, UV_READABLE) != 0)
 		return;
 	pgpool_dispatch(c->pool);
@@ -242,10 +302,14 @@ pgconn_busy_io(struct pgconn *c, int events)
 			pgconn_finish_query(c);
 			return;
 		}
-		if (c->res == NULL)
+		/* the first result, unless a later one failed: that one */
+		if (c->res == NULL || (PQresultStatus(r) == PGRES_FATAL_ERROR &&
+		    PQresultStatus(c->res) != PGRES_FATAL_ERROR)) {
+			PQclear(c->res);
 			c->res = r;
-		else
+		} else {
 			PQclear(r);
+		}
 	}
 	if (PQstatus(pg) == CONNECTION_BAD) {
 		pgsock_fail(c->sock, NULL);
@@ -315,14 +379,55 @@ pgconn_send(struct pgconn *c, struct pgpool_query *q)
 	pgconn_busy_io(c, 0);
 }
 
+static struct pgpool_query *
+pgpool_query_new(struct pgpool *pool, const char *sql, int nparams, const char *const *params,
+    pgpool_cb cb, void *arg)
+{
+	struct pgpool_query *q = xcalloc(1, sizeof(*q));
+
+	q->pool = pool;
+	q->cb = cb;
+	q->arg = arg;
+	q->sql = xstrdup(sql);
+	q->nparams = nparams;
+	if (nparams > 0) {
+		q->params = xcalloc(1, sizeof(*q->params) * (size_t)nparams);
+		for (int i = 0; i < nparams; i++)
+			q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
+	}
+	return q;
+}
+
+/* What a quiet connection does next, before the queue: the query its pin
+ * has waiting, or, when nobody holds it and a transaction was left open
+ * on it, a ROLLBACK. 1 when it got something to do. */
+static int
+pgconn_own_work(struct pgconn *c)
+{
+	struct pgpool_query *q;
+
+	if (c->pin != NULL) {
+		if ((q = c->pin->next) == NULL)
+			return 1;       /* held: not for the queue */
+		c->pin->next = NULL;
+		q->queued = 0;
+		pgconn_send(c, q);
+		return 1;
+	}
+	if (PQtransactionStatus(pgsock_conn(c->sock)) == PQTRANS_IDLE)
+		return 0;
+	pgconn_send(c, pgpool_query_new(c->pool, "ROLLBACK", 0, NULL, NULL, NULL));
+	return 1;
+}
+
 static void
 pgpool_dispatch(struct pgpool *pool)
 {
-	for (int i = 0; i < pool->size && pool->head != NULL; i++) {
+	for (int i = 0; i < pool->size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		struct pgpool_query *q;
 
-		if (!pgconn_idle(c))
+		if (!pgconn_quiet(c) || pgconn_own_work(c) || pool->head == NULL)
 			continue;
 		q = pool->head;
 		pool->head = q->next;
@@ -331,6 +436,10 @@ pgpool_dispatch(struct pgpool *pool)
 		pool->queued--;
 		q->queued = 0;
 		q->next = NULL;
+		if (q->pin != NULL) {
+			c->pin = q->pin;
+			q->pin->conn = c;
+		}
 		pgconn_send(c, q);
 	}
 }
@@ -364,6 +473,12 @@ pgpool_free(struct pgpool *pool)
 {
 	if (pool == NULL)
 		return;
+	for (struct pgpool_pin *pin = pool->pins; pin != NULL; pin = pin->next_pin) {
+		pin->pool = NULL;
+		pin->conn = NULL;
+		pgpool_query_free(pin->next);
+		pin->next = NULL;
+	}
 	for (int i = 0; i < pool->size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		pgsock_free(c->sock);
@@ -394,17 +509,7 @@ pgpool_query(struct pgpool *pool, const char *sql, int nparams,
 		return err_set(e, ERR_DB, NULL, "the database is unavailable");
 	if (pool->queued >= (size_t)pool->size * PGPOOL_QUEUE_PER_CONN)
 		return err_set(e, ERR_DB, NULL, "too many queries are waiting for the database");
-	q = xcalloc(1, sizeof(*q));
-	q->pool = pool;
-	q->cb = cb;
-	q->arg = arg;
-	q->sql = xstrdup(sql);
-	q->nparams = nparams;
-	if (nparams > 0) {
-		q->params = xcalloc(1, sizeof(*q->params) * (size_t)nparams);
-		for (int i = 0; i < nparams; i++)
-			q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
-	}
+	q = pgpool_query_new(pool, sql, nparams, params, cb, arg);
 	if (pool->tail != NULL)
 		pool->tail->next = q;
 	else
@@ -433,6 +538,11 @@ pgpool_cancel(struct pgpool_query *q)
 		q->cb = NULL;
 		return;
 	}
+	if (q->pin != NULL && q->pin->next == q) {
+		q->pin->next = NULL;
+		pgpool_query_free(q);
+		return;
+	}
 	for (struct pgpool_query **pp = &pool->head; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp != q)
 			continue;
@@ -446,4 +556,72 @@ pgpool_cancel(struct pgpool_query *q)
 	}
 	pool->queued--;
 	pgpool_query_free(q);
+}
+
+struct pgpool_pin *
+pgpool_pin_new(struct pgpool *pool)
+{
+	struct pgpool_pin *pin = xcalloc(1, sizeof(*pin));
+
+	pin->pool = pool;
+	pin->next_pin = pool->pins;
+	pool->pins = pin;
+	return pin;
+}
+
+int
+pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
+    const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e)
+{
+	struct pgpool_query *q;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (pin->lost || pin->pool == NULL)
+		return err_set(e, ERR_DB, NULL, "lost the database connection");
+	if (pin->conn == NULL) {
+		/* the first: whichever connection is free first */
+		if ((rc = pgpool_query(pin->pool, sql, nparams, params, cb, arg, &q, e)) != 0)
+			return rc;
+		q->pin = pin;
+	} else {
+		q = pgpool_query_new(pin->pool, sql, nparams, params, cb, arg);
+		q->pin = pin;
+		q->queued = 1;
+		pin->next = q;
+		pgpool_schedule_kick(pin->pool);
+	}
+	if (out != NULL)
+		*out = q;
+	return 0;
+}
+
+void
+pgpool_pin_free(struct pgpool_pin *pin)
+{
+	if (pin == NULL)
+		return;
+	pin->freed = 1;
+	if (pin->pool == NULL) {
+		free(pin);
+		return;
+	}
+	if (pin->conn == NULL) {
+		/* its first query, if still queued, may run anywhere now; the
+		 * dispatch rolls back whatever it leaves open */
+		for (struct pgpool_query *q = pin->pool->head; q != NULL; q = q->next)
+			if (q->pin == pin)
+				q->pin = NULL;
+		pgpool_pin_detach(pin);
+		return;
+	}
+	if (pin->conn->q == NULL && pin->next == NULL) {
+		struct pgpool *pool = pin->pool;
+
+		pgpool_pin_detach(pin);
+		pgpool_schedule_kick(pool);
+	}
+	/* else pgconn_finish_query lets go once its queries are done */
 }

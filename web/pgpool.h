@@ -60,6 +60,35 @@ int pgpool_query(struct pgpool *pool, const char *sql, int nparams,
  * call it once the callback has started. Cannot fail. */
 void pgpool_cancel(struct pgpool_query *q);
 
+/* ---- pinned connections: a run of queries on one connection ----
+ *
+ * A transaction spans several statements, so they must all reach one
+ * connection: a pin takes the first connection its first query is sent
+ * on and keeps it, away from other queries, until pgpool_pin_free. Its
+ * queries run one at a time, in order: send the next from the callback of
+ * the one before. A connection is never handed back to the pool inside a
+ * transaction: whatever a pin (or a lone query) left open is rolled back
+ * first. */
+
+struct pgpool_pin;
+
+/* pgpool_pin_new: a pin on pool, with no connection yet. The caller's
+ * (pgpool_pin_free). Cannot fail; out of memory aborts. */
+struct pgpool_pin *pgpool_pin_new(struct pgpool *pool);
+
+/* pgpool_pin_query: pgpool_query on the pin's connection (the first one
+ * free, for its first query). Also fails with ERR_DB, never calling cb,
+ * once that connection dropped: what ran on it is gone with it. */
+int pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
+    const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e);
+
+/* pgpool_pin_free: give the connection back, after a ROLLBACK when a
+ * transaction is open; a query still running (or queued) finishes first
+ * and its callback still runs unless it was cancelled. NULL is a no-op.
+ * Cannot fail. */
+void pgpool_pin_free(struct pgpool_pin *pin);
+
 /* pgpool_connected: how many connections are up now. Cannot fail. */
 int pgpool_connected(const struct pgpool *pool);
 

@@ -1,4 +1,5 @@
 #include "web/http.h"
+#include "web/idem.h"
 
 /* Lives in the request's pool: when the client leaves before the answer,
  * h2o clears the pool and query_dispose detaches the pending query, so the
@@ -30,8 +31,9 @@ query_done(void *arg, const PGresult *res, const struct err *e)
 	st->cb(st->req, res, e, st->arg);
 }
 
-void
-http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+/* Sends sql on the pool for req, outside any transaction. */
+static void
+query_send(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
     const char *const *params, http_query_cb cb, void *arg)
 {
 	struct query_state *st;
@@ -49,6 +51,32 @@ http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams
 	st->arg = arg;
 	if (pgpool_query(srv->db, sql, nparams, params, query_done, st, &st->q, &e) != 0)
 		cb(req, NULL, &e, arg);
+}
+
+void
+http_query(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+    const char *const *params, http_query_cb cb, void *arg)
+{
+	if (!idem_query(req, 0, sql, nparams, params, cb, arg))
+		query_send(srv, req, sql, nparams, params, cb, arg);
+}
+
+const char **
+http_params_dup(h2o_mem_pool_t *pool, int n, const char *const *params)
+{
+	const char **out = h2o_mem_alloc_pool(pool, sizeof(*out) * (size_t)(n > 0 ? n : 1));
+
+	for (int i = 0; i < n; i++)
+		out[i] = params[i] != NULL ? h2o_strdup(pool, params[i], SIZE_MAX).base : NULL;
+	return out;
+}
+
+void
+http_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams,
+    const char *const *params, http_query_cb cb, void *arg)
+{
+	if (!idem_query(req, 1, sql, nparams, params, cb, arg))
+		query_send(srv, req, sql, nparams, params, cb, arg);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "db/db.h"
 #include "web/availcache.h"
 #include "web/catalogcache.h"
 #include "web/events.h"
@@ -85,6 +86,32 @@ redlightd_on_signal(uv_signal_t *h, int signum)
 		redlightd_finish();
 }
 
+/* Refuses a database whose landed migrations differ from the ones built
+ * in (an edited migration: the schema is not what this binary expects).
+ * Before the loop runs, so the one blocking connection blocks nothing; a
+ * database that is down is only noted, as redlightd starts without one. */
+static int
+redlightd_check_migrations(const struct conf *conf)
+{
+	struct db *db;
+	struct err e;
+	int rc;
+
+	if (db_open(conf->database_url, &db, &e) != 0) {
+		fprintf(stderr, "redlightd: cannot check the migrations now: %s\n", e.msg);
+		return 0;
+	}
+	rc = db_migrations_verify(db, &e);
+	db_close(db);
+	if (rc == ERR_CHANGED) {
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		return rc;
+	}
+	if (rc != 0)
+		fprintf(stderr, "redlightd: cannot check the migrations now: %s\n", e.msg);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -141,6 +168,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "redlightd: --%s\n", e.msg);
 		return REDLIGHTD_EXIT_USAGE;
 	}
+
+	if (redlightd_check_migrations(&conf) != 0)
+		return REDLIGHTD_EXIT_FAILURE;
 
 	/* a client that hangs up mid-answer must not kill the process */
 	signal(SIGPIPE, SIG_IGN);

@@ -147,7 +147,7 @@ authr_register_hashed(struct http_server *srv, h2o_req_t *req, const char *hash,
 		idem_send_err(req, &e);
 		return;
 	}
-	http_query(srv, req, authr_register_sql, 3, params, authr_register_inserted, st);
+	http_write(srv, req, authr_register_sql, 3, params, authr_register_inserted, st);
 }
 
 static void

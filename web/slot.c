@@ -285,7 +285,7 @@ slot_write_done(h2o_req_t *req, const PGresult *res, const struct err *e, void *
 	if (e != NULL && e->code == ERR_CHANGED && e->field[0] == '\0' &&
 	    w->tries < SLOT_WRITE_TRIES) {
 		w->tries++;
-		http_query(w->srv, req, w->sql, w->nparams, w->params, slot_write_done, w);
+		http_write(w->srv, req, w->sql, w->nparams, w->params, slot_write_done, w);
 		return;
 	}
 	w->cb(req, res, e, w->arg);
@@ -300,13 +300,11 @@ slot_write(struct http_server *srv, h2o_req_t *req, const char *sql, int nparams
 	w->srv = srv;
 	w->sql = sql;
 	w->nparams = nparams;
-	w->params = h2o_mem_alloc_pool(&req->pool, sizeof(*w->params) * (size_t)(nparams > 0 ? nparams : 1));
-	for (int i = 0; i < nparams; i++)
-		w->params[i] = params[i] != NULL ? h2o_strdup(&req->pool, params[i], SIZE_MAX).base : NULL;
+	w->params = http_params_dup(&req->pool, nparams, params);
 	w->cb = cb;
 	w->arg = arg;
 	w->tries = 1;
-	http_query(srv, req, sql, nparams, w->params, slot_write_done, w);
+	http_write(srv, req, sql, nparams, w->params, slot_write_done, w);
 }
 
 void

@@ -102,7 +102,7 @@ void slot_conflict_words(const struct err *e, const struct slot_fit *fit, struct
  * deadlock or a serialization failure. */
 #define SLOT_WRITE_TRIES 3
 
-/* slot_write: http_query for a statement that changes claims. Two
+/* slot_write: http_write for a statement that changes claims. Two
  * transactions inserting overlapping claims at once can each wait for the
  * other's exclusion check; Postgres then aborts one (deadlock detected).
  * That one is run again (SLOT_WRITE_TRIES in all), so its artist hears the

@@ -9,5 +9,7 @@ TESTS += tests/http/test-bookings.sh
 EXTRA_DIST += tests/http/test-bookings.sh
 TESTS += tests/http/test-race.sh
 EXTRA_DIST += tests/http/test-race.sh tests/http/race.py
+TESTS += tests/http/test-crash.sh
+EXTRA_DIST += tests/http/test-crash.sh tests/http/crash.py
 TESTS += tests/http/test-page.sh
 EXTRA_DIST += tests/http/test-page.sh
