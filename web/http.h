@@ -94,6 +94,23 @@ char *http_param_dup(h2o_req_t *req, const struct http_params *params, const cha
  * handler (static files). Cannot fail. */
 void http_router_register(h2o_pathconf_t *pathconf, struct http_server *srv);
 
+/* http_guard_register: add to pathconf, right after the access log's
+ * prelude, a handler refusing what no route should see and a filter
+ * adding the security headers to every answer (web/guard.c):
+ *   400 bad_framing  two different Content-Length headers, Content-Length
+ *                    with Transfer-Encoding, or a Transfer-Encoding other
+ *                    than one "chunked" (RFC 9112 section 6.3); the
+ *                    connection is closed after the answer, so the rest of
+ *                    what was sent is never read as a request
+ *   404 not_found    a path that, percent-decoded, holds a NUL, a
+ *                    backslash or a ".." segment
+ * and on every answer X-Content-Type-Options: nosniff, Referrer-Policy:
+ * same-origin, a Permissions-Policy turning off the devices and payment,
+ * and, unless the handler set its own (the page does), a
+ * Content-Security-Policy: default-src 'none' for JSON and event streams,
+ * 'self' for static files, frame-ancestors 'none' on both. Cannot fail. */
+void http_guard_register(h2o_pathconf_t *pathconf);
+
 /* http_notfound_register: add a last handler answering the JSON 404. */
 void http_notfound_register(h2o_pathconf_t *pathconf);
 
