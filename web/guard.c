@@ -31,8 +31,8 @@ guard_head(h2o_req_t *req)
 
 /* NULL when req's body is framed one way only (RFC 9112 section 6.3): at
  * most one Content-Length value (repeated identically at most), or one
- * Transfer-Encoding of "chunked" without a Content-Length; otherwise why
- * not. h2o would take the first Content-Length, or the chunked coding over
+ * Transfer-Encoding of "chunked" without a Content-Length, and no header
+ * folded over two lines; otherwise why not. h2o would take the first Content-Length, or the chunked coding over
  * it, where a proxy in front may take another: the rest of the body would
  * then be read as a second request. */
 static const char *
@@ -53,6 +53,9 @@ guard_framing(h2o_req_t *req)
 			ve--;
 		if (ve == p)
 			break;
+		/* obs-fold: a proxy may join the lines where h2o does not */
+		if (*p == ' ' || *p == '\t')
+			return "a header line starts with a blank (obsolete line folding)";
 		if ((colon = memchr(p, ':', (size_t)(ve - p))) == NULL)
 			continue;
 		for (v = colon + 1; v < ve && (*v == ' ' || *v == '\t'); v++)
@@ -145,12 +148,87 @@ guard_type_is(h2o_req_t *req, const char *type)
 	return v.len >= n && h2o_lcstris(v.base, n, type, n);
 }
 
+/* ---- h2o's own refusals in the JSON shape ---- */
+
+/* The codes of the statuses h2o answers by itself. */
+static const struct {
+	int status;
+	const char *code;
+} guard_codes[] = {
+	{ 400, "bad_request" },
+	{ 403, "forbidden" },
+	{ 404, "not_found" },
+	{ 405, "method_not_allowed" },
+	{ 413, "too_large" },
+	{ 416, "range_not_satisfiable" },
+	{ 417, "expectation_failed" },
+	{ 500, "internal" },
+	{ 502, "bad_gateway" },
+	{ 503, "unavailable" },
+};
+
+/* Collects h2o's text answer and sends it on as the JSON error shape. */
+struct guard_json_ostream {
+	h2o_ostream_t super;
+	char text[160];
+	size_t len;
+};
+
+static void
+guard_json_do_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt,
+    h2o_send_state_t state)
+{
+	struct guard_json_ostream *o = (struct guard_json_ostream *)self;
+	const char *code = "error";
+	h2o_iovec_t body;
+
+	for (size_t i = 0; i < bufcnt; i++) {
+		size_t n = bufs[i].len < sizeof(o->text) - o->len ? bufs[i].len : sizeof(o->text) - o->len;
+
+		memcpy(o->text + o->len, bufs[i].base, n);
+		o->len += n;
+	}
+	if (state == H2O_SEND_STATE_IN_PROGRESS) {
+		h2o_ostream_send_next(&o->super, req, NULL, 0, state);
+		return;
+	}
+	while (o->len > 0 && (o->text[o->len - 1] == '\n' || o->text[o->len - 1] == ' '))
+		o->len--;
+	for (size_t i = 0; i < sizeof(guard_codes) / sizeof(guard_codes[0]); i++)
+		if (guard_codes[i].status == req->res.status)
+			code = guard_codes[i].code;
+	body = http_error_json(&req->pool, code, NULL, o->text, o->len);
+	req->res.content_length = body.len;
+	h2o_ostream_send_next(&o->super, req, h2o_memis(req->method.base, req->method.len,
+	    H2O_STRLIT("HEAD")) ? NULL : &body, h2o_memis(req->method.base, req->method.len,
+	    H2O_STRLIT("HEAD")) ? 0 : 1, state);
+}
+
+/* h2o answers a body over its limit (413), a broken chunked body or
+ * Content-Length (400), an unknown Expect (417) and some static-file
+ * errors in text/plain; every answer of ours is JSON, so an error in
+ * text/plain is one of h2o's. */
+static void
+guard_json_setup(h2o_req_t *req, h2o_ostream_t ***slot)
+{
+	struct guard_json_ostream *o;
+
+	if (req->res.status < 400 || !guard_type_is(req, "text/plain"))
+		return;
+	guard_set(req, H2O_STRLIT("content-type"), "application/json");
+	o = (struct guard_json_ostream *)h2o_add_ostream(req, sizeof(*o), *slot);
+	o->super.do_send = guard_json_do_send;
+	o->len = 0;
+	*slot = &o->super.next;
+}
+
 static void
 guard_filter_on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
 	const char *csp = guard_csp_static;
 
 	(void)self;
+	guard_json_setup(req, &slot);
 	guard_set(req, H2O_STRLIT("x-content-type-options"), "nosniff");
 	/* same-origin, not no-referrer: with no-referrer a browser sends
 	 * "Origin: null" on our own POSTs, which auth_origin_check refuses */
@@ -170,8 +248,15 @@ void
 http_guard_register(h2o_pathconf_t *pathconf)
 {
 	h2o_handler_t *h = h2o_create_handler(pathconf, sizeof(*h));
-	h2o_filter_t *f = h2o_create_filter(pathconf, sizeof(*f));
 
 	h->on_req = guard_on_req;
+	http_guard_register_filter(pathconf);
+}
+
+void
+http_guard_register_filter(h2o_pathconf_t *pathconf)
+{
+	h2o_filter_t *f = h2o_create_filter(pathconf, sizeof(*f));
+
 	f->on_setup_ostream = guard_filter_on_setup_ostream;
 }

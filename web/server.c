@@ -186,6 +186,7 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	loaded = page_load(conf->static_dir, &pe) == 0;
 	server_register_pages(hostconf, srv, loaded);
 	pathconf = h2o_config_register_path(hostconf, "/", 0);
+	http_guard_register_filter(&hostconf->fallback_path);
 
 	/* handlers run in this order until one answers */
 	http_access_register(pathconf, srv, strcmp(conf->log_format, "json") == 0);

@@ -23,7 +23,7 @@ redlight=$top_builddir/redlight
 # The suites name their own configuration: nothing from the caller's shell.
 unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
 	REDLIGHT_WORKER REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
+	REDLIGHT_RATE_LIMIT_SCALE REDLIGHT_MAX_EVENT_STREAMS REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT DATABASE_URL
 
 # http_need_zone: suites that check local times with python3 need its
 # zoneinfo to read America/Toronto; without it, one failing test and out.
