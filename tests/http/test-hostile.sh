@@ -26,13 +26,7 @@ DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 REDLIGHT_MAX_BOD
 	start_main --healthy "$tmp/main.log" "redlightd starts and connects"
 
 room_b=00000000-0000-4000-8000-0000000000a2
-day=$(sql "SELECT d FROM generate_series((now() AT TIME ZONE 'America/Toronto')::date + 7,
-	(now() AT TIME ZONE 'America/Toronto')::date + 20, '1 day') AS g(t), LATERAL (SELECT t::date AS d) x
-	WHERE extract(dow FROM d) IN (2, 3, 4) AND to_char(d, 'MM-DD') NOT BETWEEN '12-24' AND '12-26'
-	ORDER BY d LIMIT 1")
-at() {
-	sql "SELECT json_utc(('$day'::date + time '$1') AT TIME ZONE 'America/Toronto')"
-}
+week_day
 jar=$tmp/ari.jar
 status=$(http POST /api/auth/register -c "$jar" -H 'Content-Type: application/json' \
 	--data-binary '{"email":"ari@example.com","password":"correct horse","name":"Ari"}')
