@@ -4,12 +4,9 @@
  * offline, the page must not show old data as the studio's. */
 'use strict';
 const CACHE = 'redlight-page';
-/* the copy keeps the page's Content-Security-Policy: its scripts' hashes
- * hold without the boot data, which is no script a browser runs */
 const keep = res => res.ok && (res.headers.get('Content-Type') || '').startsWith('text/html') && res.clone().text()
 	.then(t => caches.open(CACHE).then(c => c.put('/', new Response(t.replace(/<script id="rl-boot"[^]*?<\/script>/, ''),
-		{ headers: Object.assign({ 'Content-Type': 'text/html' }, res.headers.has('Content-Security-Policy') ?
-			{ 'Content-Security-Policy': res.headers.get('Content-Security-Policy') } : {}) }))));
+		{ headers: { 'Content-Type': 'text/html' } }))));
 self.addEventListener('install', e => e.waitUntil(fetch('/').then(keep).then(() => self.skipWaiting())));
 self.addEventListener('activate', e => e.waitUntil(self.clients.claim()));
 self.addEventListener('fetch', e => {
