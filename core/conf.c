@@ -22,6 +22,8 @@
 #define CONF_DEFAULT_DB_POOL 4
 #define CONF_DEFAULT_LOG_FORMAT "json"
 #define CONF_DEFAULT_RATE_LIMIT_SCALE 1.0
+#define CONF_DEFAULT_MAX_EVENT_STREAMS 1024
+#define CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT 16
 
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
@@ -32,6 +34,7 @@
  * job must stay under 20 s */
 #define CONF_WORKER_TIMEOUT_MS_MAX 12000
 #define CONF_WORKER_RETRY_MS_MAX (24 * 3600 * 1000)
+#define CONF_MAX_EVENT_STREAMS_MAX 65536
 
 void
 conf_defaults(struct conf *c)
@@ -47,6 +50,8 @@ conf_defaults(struct conf *c)
 	c->db_pool = CONF_DEFAULT_DB_POOL;
 	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
 	c->rate_limit_scale = CONF_DEFAULT_RATE_LIMIT_SCALE;
+	c->max_event_streams = CONF_DEFAULT_MAX_EVENT_STREAMS;
+	c->max_event_streams_per_client = CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT;
 }
 
 /* Copies value into a fixed field, refusing what would not fit rather than
@@ -198,6 +203,11 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 		return conf_set_int(&c->db_pool, key, value, 1, CONF_DB_POOL_MAX, e);
 	if (strcmp(key, "rate_limit_scale") == 0)
 		return conf_set_decimal(&c->rate_limit_scale, key, value, CONF_RATE_LIMIT_SCALE_MAX, e);
+	if (strcmp(key, "max_event_streams") == 0)
+		return conf_set_int(&c->max_event_streams, key, value, 1, CONF_MAX_EVENT_STREAMS_MAX, e);
+	if (strcmp(key, "max_event_streams_per_client") == 0)
+		return conf_set_int(&c->max_event_streams_per_client, key, value, 1,
+		    CONF_MAX_EVENT_STREAMS_MAX, e);
 	if (strcmp(key, "log_format") == 0) {
 		if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0)
 			return err_set(e, ERR_CONFIG, key, "log_format: expected json or text, got '%.60s'",

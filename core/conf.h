@@ -23,6 +23,8 @@ struct conf {
 	char log_format[16];      /* "json" (default) or "text" */
 	double rate_limit_scale;  /* redlightd multiplies its rate limits by this;
 	                           * 0 turns them off; default 1 */
+	int max_event_streams;    /* redlightd: open /api/events streams, default 1024 */
+	int max_event_streams_per_client; /* ... from one client address, default 16 */
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */

@@ -30,6 +30,8 @@ static const struct {
 	{ "REDLIGHT_DB_POOL", "db_pool" },
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },
 	{ "REDLIGHT_RATE_LIMIT_SCALE", "rate_limit_scale" },
+	{ "REDLIGHT_MAX_EVENT_STREAMS", "max_event_streams" },
+	{ "REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT", "max_event_streams_per_client" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validate.h"
 #include "web/body.h"
 
 /* The parsed body, released with the request's pool. */
@@ -33,9 +34,28 @@ body_type_is_json(h2o_req_t *req)
 }
 
 static void
-body_bad_json(h2o_req_t *req, const char *message)
+body_bad_json(h2o_req_t *req, const char *field, const char *message)
 {
-	http_send_error(req, 400, "invalid_json", NULL, message);
+	http_send_error(req, 400, "invalid_json", field, message);
+}
+
+/* The members of every object in v together (depth is bounded by the
+ * tokenizer's). */
+static size_t
+body_members(struct json_object *v)
+{
+	size_t n = 0;
+
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, key, child) {
+			(void)key;
+			n += 1 + body_members(child);
+		}
+	} else if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			n += body_members(json_object_array_get_idx(v, i));
+	}
+	return n;
 }
 
 struct json_object *
@@ -45,7 +65,8 @@ body_json(struct http_server *srv, h2o_req_t *req)
 	struct json_object *obj;
 	enum json_tokener_error jerr;
 	struct body_ref *ref;
-	size_t len = req->entity.base != NULL ? req->entity.len : 0, end;
+	size_t len = req->entity.base != NULL ? req->entity.len : 0, end, members;
+	struct err e;
 	char msg[96];
 
 	if (!body_type_is_json(req)) {
@@ -59,7 +80,13 @@ body_json(struct http_server *srv, h2o_req_t *req)
 		return NULL;
 	}
 	if (len == 0) {
-		body_bad_json(req, "the body is empty; expected a JSON object");
+		body_bad_json(req, "body", "the body is empty; expected a JSON object");
+		return NULL;
+	}
+	/* json-c's strict mode still takes NaN, "1.", raw control characters
+	 * and some malformed UTF-8: our own scan decides what is JSON */
+	if (validate_json(req->entity.base, len, BODY_MAX_DEPTH, &members, &e) != 0) {
+		body_bad_json(req, e.field, e.msg);
 		return NULL;
 	}
 	/* json-c takes an int length; the limit keeps len far below INT_MAX */
@@ -81,17 +108,23 @@ body_json(struct http_server *srv, h2o_req_t *req)
 		else
 			snprintf(msg, sizeof(msg), "the body is not valid JSON: %s at byte %zu",
 			    json_tokener_error_desc(jerr), end);
-		body_bad_json(req, msg);
+		body_bad_json(req, "body", msg);
 		return NULL;
 	}
 	ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), body_ref_dispose);
 	ref->obj = obj;
 	if (end != len) {
-		body_bad_json(req, "the body has more after its JSON document");
+		body_bad_json(req, "body", "the body has more after its JSON document");
 		return NULL;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
-		body_bad_json(req, "the body must be a JSON object");
+		body_bad_json(req, "body", "the body must be a JSON object");
+		return NULL;
+	}
+	/* json-c keeps the last of a name given twice; another reader of the
+	 * same bytes may keep the first */
+	if (body_members(obj) != members) {
+		body_bad_json(req, "body", "the body names a member twice in one object");
 		return NULL;
 	}
 	return obj;
@@ -119,9 +152,10 @@ body_field(struct json_object *obj, const char *name, enum body_need need,
 	return 0;
 }
 
-int
-body_string(struct json_object *obj, const char *name, enum body_need need,
-    const char **out, struct err *e)
+/* A string field checked as text of kind. */
+static int
+body_text_kind(struct json_object *obj, const char *name, enum body_need need,
+    enum validate_text_kind kind, const char **out, size_t *chars, struct err *e)
 {
 	struct json_object *v;
 	int rc;
@@ -131,10 +165,25 @@ body_string(struct json_object *obj, const char *name, enum body_need need,
 		return rc;
 	if (!json_object_is_type(v, json_type_string))
 		return err_set(e, ERR_INVALID, name, "%s must be a string", name);
-	if (memchr(json_object_get_string(v), '\0', (size_t)json_object_get_string_len(v)) != NULL)
-		return err_set(e, ERR_INVALID, name, "%s must not contain NUL characters", name);
+	if (validate_text(name, json_object_get_string(v), (size_t)json_object_get_string_len(v),
+	    kind, chars, e) != 0)
+		return ERR_INVALID;
 	*out = json_object_get_string(v);
 	return 0;
+}
+
+int
+body_string(struct json_object *obj, const char *name, enum body_need need,
+    const char **out, struct err *e)
+{
+	return body_text_kind(obj, name, need, VALIDATE_TEXT_LINE, out, NULL, e);
+}
+
+int
+body_text(struct json_object *obj, const char *name, enum body_need need,
+    const char **out, size_t *chars, struct err *e)
+{
+	return body_text_kind(obj, name, need, VALIDATE_TEXT_MULTILINE, out, chars, e);
 }
 
 int

@@ -8,11 +8,17 @@
  *   413 too_large               more than conf.max_body_bytes (h2o refuses
  *                               bigger bodies before any handler runs, with
  *                               its own 413)
- *   400 invalid_json            empty, not JSON (strict RFC 8259: no
- *                               comments, single quotes or trailing commas),
- *                               not UTF-8, anything after the document,
- *                               nested deeper than BODY_MAX_DEPTH, or a
- *                               document that is not an object
+ *   400 invalid_json            empty, not JSON as RFC 8259 writes it (no
+ *                               NaN, Infinity, "1.", comments, single
+ *                               quotes or trailing commas), not well-formed
+ *                               UTF-8, a string holding a control character
+ *                               (escaped line breaks and tabs aside) or
+ *                               \u0000, anything after the document,
+ *                               nested deeper than BODY_MAX_DEPTH, a name
+ *                               given twice in one object, or a document
+ *                               that is not an object; "field" names the
+ *                               top-level member at fault, or "body"
+ *                               (core/validate.h: validate_json)
  * and otherwise hands back the parsed object, which lives as long as the
  * request.
  *
@@ -51,11 +57,19 @@ enum body_need {
 struct json_object *body_json(struct http_server *srv, h2o_req_t *req);
 
 /* body_string: the string field name of obj into *out (borrowed from obj;
- * NULL when absent). Strings holding a NUL character ("\u0000")
- * are refused: C code downstream would silently cut them. Fails with
- * ERR_INVALID: "NAME is required", "NAME must be a string". */
+ * NULL when absent): one line of well-formed UTF-8 without any control
+ * character (body_json already refused NUL and the rest; this refuses the
+ * escaped line breaks and tabs it lets through). Fails with ERR_INVALID:
+ * "NAME is required", "NAME must be a string", "NAME must not hold control
+ * characters". */
 int body_string(struct json_object *obj, const char *name, enum body_need need,
     const char **out, struct err *e);
+
+/* body_text: as body_string for free text (notes, reasons), which may
+ * also hold line feeds, CRLFs and tabs; its length in code points goes to
+ * *chars (may be NULL; untouched when absent). */
+int body_text(struct json_object *obj, const char *name, enum body_need need,
+    const char **out, size_t *chars, struct err *e);
 
 /* body_int: the integer field name, min <= value <= max, into *out
  * (untouched when absent). 3.0 is not an integer here: JSON numbers with a fraction or

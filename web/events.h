@@ -15,6 +15,13 @@
  * idle stream. A subscriber that falls more than EVENTS_MAX_PENDING bytes
  * behind is ended (its EventSource reconnects and refetches).
  *
+ * At most conf.max_event_streams streams are open at once, and
+ * conf.max_event_streams_per_client from one client address (as
+ * ratelimit_client tells them apart); a stream past either is refused
+ * with 429 rate_limited and Retry-After: EVENTS_RETRY_AFTER, so one
+ * client cannot take every slot. A stream ends as soon as its client
+ * closes the connection (HTTP/1: redlightd watches the socket).
+ *
  * Loop thread only. */
 #ifndef REDLIGHT_EVENTS_H
 #define REDLIGHT_EVENTS_H
@@ -25,7 +32,7 @@
 
 #define EVENTS_PING_MS 15000
 #define EVENTS_MAX_PENDING (64 * 1024)
-#define EVENTS_MAX_SUBSCRIBERS 1024
+#define EVENTS_RETRY_AFTER "30"    /* seconds, for a refused stream */
 
 /* One change, as the listener parsed it. */
 struct events_change {

@@ -94,6 +94,31 @@ char *http_param_dup(h2o_req_t *req, const struct http_params *params, const cha
  * handler (static files). Cannot fail. */
 void http_router_register(h2o_pathconf_t *pathconf, struct http_server *srv);
 
+/* http_guard_register: add to pathconf, right after the access log's
+ * prelude, a handler refusing what no route should see and a filter
+ * adding the security headers to every answer (web/guard.c):
+ *   400 bad_framing  two different Content-Length headers, Content-Length
+ *                    with Transfer-Encoding, a Transfer-Encoding other
+ *                    than one "chunked" (RFC 9112 section 6.3), or a
+ *                    header folded over two lines (section 5.2); the
+ *                    connection is closed after the answer, so the rest of
+ *                    what was sent is never read as a request
+ *   404 not_found    a path that, percent-decoded, holds a NUL, a
+ *                    backslash or a ".." segment
+ * and on every answer X-Content-Type-Options: nosniff, Referrer-Policy:
+ * same-origin, a Permissions-Policy turning off the devices and payment,
+ * and, unless the handler set its own (the page does), a
+ * Content-Security-Policy: default-src 'none' for JSON and event streams,
+ * 'self' for static files, frame-ancestors 'none' on both. Cannot fail. */
+void http_guard_register(h2o_pathconf_t *pathconf);
+
+/* http_guard_register_filter: the filter alone, for the host's fallback
+ * path, to which h2o binds the refusals it makes before any path is
+ * chosen (a body over max_body_bytes, a broken chunked body): these, and
+ * any other text/plain error of h2o's, go out as the JSON error shape
+ * with the headers above. Cannot fail. */
+void http_guard_register_filter(h2o_pathconf_t *pathconf);
+
 /* http_notfound_register: add a last handler answering the JSON 404. */
 void http_notfound_register(h2o_pathconf_t *pathconf);
 
@@ -113,6 +138,12 @@ void http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *b
  * message[,"field":field]}}. field may be NULL or "". */
 void http_send_error(h2o_req_t *req, int status, const char *code, const char *field,
     const char *message);
+
+/* http_error_json: {"error":{"code":code,"message":message[,"field":
+ * field]}} in pool; message is mlen bytes (escaped as http_json_quote
+ * does). Cannot fail. */
+h2o_iovec_t http_error_json(h2o_mem_pool_t *pool, const char *code, const char *field,
+    const char *message, size_t mlen);
 
 /* http_send_err: answer e with the status and name core/err.h maps its code
  * to. Database, I/O and internal errors are logged with the request id and

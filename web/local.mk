@@ -13,6 +13,7 @@ redlightd_SOURCES = \
 	web/server.c web/server.h \
 	web/http.h \
 	web/accesslog.c \
+	web/guard.c \
 	web/router.c \
 	web/response.c \
 	web/query.c \

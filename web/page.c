@@ -1,6 +1,7 @@
 #include "web/page.h"
 
 #include <json-c/json.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static struct {
 	size_t before;              /* bytes before the marker */
 	size_t after;               /* offset of what follows it */
 	int marked;
+	char csp[1024];             /* its Content-Security-Policy, "" until loaded */
 } page;
 
 struct page_handler {
@@ -48,6 +50,65 @@ struct page_state {
 	char *query, *answer;       /* the search, when there is one */
 	struct avail_query q;
 };
+
+/* Appends " 'sha256-BASE64'" of the n bytes at text to the policy. */
+static void
+page_csp_hash(char *csp, size_t size, const char *text, size_t n)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL)];
+	size_t len = strlen(csp);
+
+	crypto_hash_sha256(digest, (const unsigned char *)text, n);
+	sodium_bin2base64(b64, sizeof(b64), digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(csp + len, size - len, " 'sha256-%s'", b64);
+}
+
+/* Appends the hashes of every inline element tag (script or style) of
+ * the page that a browser runs: a script of type application/json is
+ * data, not code. */
+static void
+page_csp_hashes(char *csp, size_t size, const char *tag)
+{
+	char open[16], close[16];
+	const char *p = page.html, *body, *end;
+
+	snprintf(open, sizeof(open), "<%s", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	while ((p = strstr(p, open)) != NULL && (body = strchr(p, '>')) != NULL &&
+	    (end = strstr(++body, close)) != NULL) {
+		const char *type = strstr(p, "type=");
+
+		if (type == NULL || type > body || strncmp(type, "type=\"application/json\"", 23) != 0)
+			page_csp_hash(csp, size, body, (size_t)(end - body));
+		p = end;
+	}
+}
+
+/* The page's policy: its own inline script and style by hash, requests to
+ * this origin only, and nothing else (the icon is a data: URL). */
+static void
+page_csp_build(void)
+{
+	size_t n;
+
+	snprintf(page.csp, sizeof(page.csp), "default-src 'none'; script-src");
+	page_csp_hashes(page.csp, sizeof(page.csp), "script");
+	n = strlen(page.csp);
+	snprintf(page.csp + n, sizeof(page.csp) - n, "; style-src");
+	page_csp_hashes(page.csp, sizeof(page.csp), "style");
+	n = strlen(page.csp);
+	snprintf(page.csp + n, sizeof(page.csp) - n, "; connect-src 'self'; img-src 'self' data:; "
+	    "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; "
+	    "frame-ancestors 'none'");
+}
+
+const char *
+page_csp(void)
+{
+	return page.csp[0] != '\0' ? page.csp : NULL;
+}
 
 int
 page_load(const char *static_dir, struct err *e)
@@ -79,6 +140,7 @@ page_load(const char *static_dir, struct err *e)
 	page.marked = m != NULL;
 	page.before = m != NULL ? (size_t)(m - page.html) : page.len;
 	page.after = m != NULL ? page.before + strlen(PAGE_MARKER) : page.len;
+	page_csp_build();
 	return 0;
 }
 

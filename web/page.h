@@ -28,6 +28,14 @@
  * cannot be registered. A file without the marker is served as it is. */
 int page_load(const char *static_dir, struct err *e);
 
+/* page_csp: the page's Content-Security-Policy, built by page_load: its
+ * inline scripts and styles allowed by their SHA-256 (the boot data is a
+ * JSON script, which a browser does not run), connect-src 'self',
+ * frame-ancestors 'none', nothing else from anywhere. NULL before
+ * page_load succeeded. web/guard.c sends it with every HTML answer.
+ * Cannot fail. */
+const char *page_csp(void);
+
 /* page_register: add to pathconf a handler answering GET and HEAD with
  * the page read by page_load: for every path under pathconf, or with
  * root_only for "/" and "/index.html" alone (others go on to the next

@@ -17,6 +17,9 @@ static const struct {
 	[RATELIMIT_HOLDS] = { "holds", 30 },
 	[RATELIMIT_BOOKINGS] = { "bookings", 20 },
 	[RATELIMIT_PAYMENTS] = { "payments", 10 },
+	/* far past what a person clicks: these only stop scripts */
+	[RATELIMIT_SEARCH] = { "search", 300 },
+	[RATELIMIT_READS] = { "booking and hold", 120 },
 };
 
 /* The table: a power of two of slots, a key probing RATELIMIT_PROBE of

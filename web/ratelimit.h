@@ -1,7 +1,8 @@
 /* ratelimit.h: per-client and per-account request limits (token buckets).
  *
  * Each class of request has its own limit, per minute, from the table in
- * ratelimit.c (auth 10, holds 30, bookings 20, payments 10), multiplied by
+ * ratelimit.c (auth 10, holds 30, bookings 20, payments 10, search and
+ * quote 300, booking detail and hold release 120), multiplied by
  * conf.rate_limit_scale (0 turns every limit off). A client may burst up
  * to the whole minute's allowance, then gets one more every 60/limit
  * seconds. Clients are told apart by their address (an IPv6 client by its
@@ -27,6 +28,8 @@ enum ratelimit_class {
 	RATELIMIT_HOLDS,      /* POST /api/holds */
 	RATELIMIT_BOOKINGS,   /* POST /api/bookings and changes to one */
 	RATELIMIT_PAYMENTS,   /* anything that asks Stripe to move money */
+	RATELIMIT_SEARCH,     /* POST /api/availability/search, POST /api/quote */
+	RATELIMIT_READS,      /* GET /api/bookings/:id, DELETE /api/holds/:id */
 	RATELIMIT_NCLASSES
 };
 

@@ -135,24 +135,33 @@ http_json_quote(h2o_mem_pool_t *pool, const char *s, size_t len)
 	return h2o_iovec_init(out, (size_t)(o - out));
 }
 
-void
-http_send_error(h2o_req_t *req, int status, const char *code, const char *field,
-    const char *message)
+h2o_iovec_t
+http_error_json(h2o_mem_pool_t *pool, const char *code, const char *field, const char *message,
+    size_t mlen)
 {
-	h2o_iovec_t qcode = http_json_quote(&req->pool, code, strlen(code));
-	h2o_iovec_t qmsg = http_json_quote(&req->pool, message, strlen(message));
+	h2o_iovec_t qcode = http_json_quote(pool, code, strlen(code));
+	h2o_iovec_t qmsg = http_json_quote(pool, message, mlen);
 	h2o_iovec_t qfield = { NULL, 0 };
 	size_t size;
 	char *body;
 	int len;
 
 	if (field != NULL && field[0] != '\0')
-		qfield = http_json_quote(&req->pool, field, strlen(field));
+		qfield = http_json_quote(pool, field, strlen(field));
 	size = qcode.len + qmsg.len + qfield.len + 64;
-	body = h2o_mem_alloc_pool(&req->pool, size);
+	body = h2o_mem_alloc_pool(pool, size);
 	len = snprintf(body, size, "{\"error\":{\"code\":%s,\"message\":%s%s%s}}", qcode.base,
 	    qmsg.base, qfield.base ? ",\"field\":" : "", qfield.base ? qfield.base : "");
-	http_send_json(req, status, body, (size_t)len);
+	return h2o_iovec_init(body, (size_t)len);
+}
+
+void
+http_send_error(h2o_req_t *req, int status, const char *code, const char *field,
+    const char *message)
+{
+	h2o_iovec_t body = http_error_json(&req->pool, code, field, message, strlen(message));
+
+	http_send_body(req, status, "application/json", &body, 1);
 }
 
 void

@@ -10,6 +10,7 @@
 #include "web/availcache.h"
 #include "web/body.h"
 #include "web/http.h"
+#include "web/ratelimit.h"
 #include "web/route-avail.h"
 
 /* Availability, prices and the studio's public settings (redlightd(8),
@@ -168,13 +169,13 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 static void
 search_route(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
-	struct json_object *body = body_json(srv, req);
+	struct json_object *body;
 	struct search_state *st;
 	const char *date = NULL;
 	struct err e;
 
 	(void)params;
-	if (body == NULL)
+	if (!ratelimit_allow(srv, req, RATELIMIT_SEARCH, NULL) || (body = body_json(srv, req)) == NULL)
 		return;
 	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
 	memset(st, 0, sizeof(*st));
@@ -345,13 +346,13 @@ quote_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
 static void
 quote_route(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
-	struct json_object *body = body_json(srv, req);
+	struct json_object *body;
 	struct quote_state *st;
 	const char *start = NULL;
 	struct err e;
 
 	(void)params;
-	if (body == NULL)
+	if (!ratelimit_allow(srv, req, RATELIMIT_SEARCH, NULL) || (body = body_json(srv, req)) == NULL)
 		return;
 	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
 	memset(st, 0, sizeof(*st));

@@ -491,6 +491,8 @@ bk_get(struct http_server *srv, h2o_req_t *req, const struct http_params *params
 {
 	struct bk_ref *ref = h2o_mem_alloc_pool(&req->pool, sizeof(*ref));
 
+	if (!ratelimit_allow(srv, req, RATELIMIT_READS, NULL))
+		return;
 	if (bk_ref_read(req, params, ref) != 0) {
 		auth_require(srv, req, bk_absent, NULL);
 		return;

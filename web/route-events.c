@@ -6,6 +6,7 @@
 #include "core/tz.h"
 #include "web/events.h"
 #include "web/http.h"
+#include "web/ratelimit.h"
 
 /* Availability changes for the booking page (web/events.h):
  *   GET /api/events[?room_id=UUID] -> 200 text/event-stream, open until the
@@ -25,6 +26,8 @@ struct events_sub {
 	struct events *ev;          /* NULL once off the list */
 	h2o_req_t *req;
 	char room[40];              /* the room filter, or "" */
+	const char *client;         /* ratelimit_client's, in the request's pool */
+	h2o_socket_t *sock;         /* HTTP/1: watched for the client leaving, or NULL */
 	struct events_buf pending;  /* queued, not yet handed to h2o */
 	struct events_buf sending;  /* with h2o until proceed */
 	int busy;                   /* a chunk is with h2o */
@@ -125,6 +128,30 @@ events_queue(struct events_sub *s, const char *text, size_t n)
 	events_flush(s);
 }
 
+/* The process's one struct events, for events_on_read: a socket's
+ * callback is handed the socket alone. */
+static struct events *events_one;
+
+/* h2o reads nothing while it answers, so a client that closed its stream
+ * would hold its place until a ping failed to be written (two pings: the
+ * first write still succeeds). Reading the socket meanwhile sees the end
+ * at once, and the stream ends. Bytes from the client instead stop the
+ * watch: they stay in the buffer for h2o, which must not grow. */
+static void
+events_on_read(h2o_socket_t *sock, const char *err)
+{
+	h2o_socket_read_stop(sock);
+	if (err == NULL || events_one == NULL)
+		return;
+	for (struct events_sub *s = events_one->head; s != NULL; s = s->next)
+		if (s->sock == sock) {
+			s->ending = 1;
+			s->pending.len = 0;
+			events_flush(s);
+			return;
+		}
+}
+
 static void
 events_on_proceed(h2o_generator_t *self, h2o_req_t *req)
 {
@@ -184,6 +211,7 @@ events_new(struct http_server *srv)
 	uv_timer_start(ev->ping, events_on_ping, EVENTS_PING_MS, EVENTS_PING_MS);
 	/* the ping alone must not keep a stopping loop alive */
 	uv_unref((uv_handle_t *)ev->ping);
+	events_one = ev;
 	return ev;
 }
 
@@ -192,6 +220,8 @@ events_free(struct events *ev)
 {
 	if (ev == NULL)
 		return;
+	if (events_one == ev)
+		events_one = NULL;
 	while (ev->head != NULL)
 		events_unlink(ev->head);
 	uv_timer_stop(ev->ping);
@@ -293,6 +323,29 @@ events_room_param(h2o_req_t *req, char *room, size_t size)
 	return 0;
 }
 
+/* 1 when req has been refused for the caps: all streams, or this client's. */
+static int
+events_refuse(struct http_server *srv, h2o_req_t *req, const struct events *ev, const char *client)
+{
+	const char *msg = NULL;
+	size_t mine = 0;
+
+	if (ev->n >= (size_t)srv->conf->max_event_streams) {
+		msg = "too many open event streams; try again later";
+	} else {
+		for (const struct events_sub *s = ev->head; s != NULL; s = s->next)
+			mine += strcmp(s->client, client) == 0;
+		if (mine >= (size_t)srv->conf->max_event_streams_per_client)
+			msg = "too many open event streams from your address; close some first";
+	}
+	if (msg == NULL)
+		return 0;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL,
+	    H2O_STRLIT(EVENTS_RETRY_AFTER));
+	http_send_error(req, 429, "rate_limited", NULL, msg);
+	return 1;
+}
+
 static void
 events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
@@ -300,6 +353,7 @@ events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *
 	struct events *ev = srv->events;
 	struct events_sub *s;
 	char room[40];
+	const char *client = ratelimit_client(req);
 	static const char hello[] = "retry: 3000\n: connected\n\n";
 
 	(void)params;
@@ -311,10 +365,8 @@ events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *
 		http_send_error(req, 503, "unavailable", NULL, "the server is stopping");
 		return;
 	}
-	if (ev->n >= EVENTS_MAX_SUBSCRIBERS) {
-		http_send_error(req, 503, "unavailable", NULL, "too many open event streams; try again later");
+	if (events_refuse(srv, req, ev, client))
 		return;
-	}
 	req->res.status = 200;
 	req->res.reason = "OK";
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
@@ -336,6 +388,7 @@ events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *
 	s->super.stop = events_on_stop;
 	s->req = req;
 	memcpy(s->room, room, sizeof(room));
+	s->client = client;
 	s->ev = ev;
 	s->next = ev->head;
 	if (ev->head != NULL)
@@ -344,6 +397,9 @@ events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *
 	ev->n++;
 	h2o_start_response(req, &s->super);
 	events_queue(s, hello, sizeof(hello) - 1);
+	if (req->version < 0x200 && req->conn->callbacks->get_socket != NULL &&
+	    (s->sock = req->conn->callbacks->get_socket(req->conn)) != NULL)
+		h2o_socket_read_start(s->sock, events_on_read);
 }
 
 const struct http_route http_routes_events[] = {

@@ -192,7 +192,7 @@ holds_delete(struct http_server *srv, h2o_req_t *req, const struct http_params *
 {
 	char *id = http_param_dup(req, params, "id");
 
-	if (!auth_origin_check(req, srv->conf))
+	if (!auth_origin_check(req, srv->conf) || !ratelimit_allow(srv, req, RATELIMIT_READS, NULL))
 		return;
 	auth_require(srv, req, holds_delete_actor, id);
 }

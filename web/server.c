@@ -154,6 +154,7 @@ server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv, int loa
 	for (const char **p = pages; *p != NULL; p++) {
 		h2o_pathconf_t *pc = h2o_config_register_path(hostconf, *p, 0);
 		http_access_register(pc, srv, strcmp(conf->log_format, "json") == 0);
+		http_guard_register(pc);
 		http_router_register(pc, srv);
 		if (loaded)
 			page_register(pc, srv, 0);
@@ -185,9 +186,11 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	loaded = page_load(conf->static_dir, &pe) == 0;
 	server_register_pages(hostconf, srv, loaded);
 	pathconf = h2o_config_register_path(hostconf, "/", 0);
+	http_guard_register_filter(&hostconf->fallback_path);
 
 	/* handlers run in this order until one answers */
 	http_access_register(pathconf, srv, strcmp(conf->log_format, "json") == 0);
+	http_guard_register(pathconf);
 	http_router_register(pathconf, srv);
 	if (stat(conf->static_dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		fprintf(stderr, "redlightd: static directory %s is missing; the booking page will 404\n",

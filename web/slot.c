@@ -53,21 +53,11 @@ int
 slot_text(struct json_object *obj, const char *name, size_t max_chars, const char **out,
     struct err *e)
 {
-	const unsigned char *p;
 	size_t chars = 0;
 	int rc;
 
-	if ((rc = body_string(obj, name, BODY_OPTIONAL, out, e)) < 0)
+	if ((rc = body_text(obj, name, BODY_OPTIONAL, out, &chars, e)) < 0)
 		return rc;
-	if (*out == NULL)
-		return 0;
-	for (p = (const unsigned char *)*out; *p != '\0'; p++) {
-		/* the body is valid UTF-8 (body_json checked): count lead bytes */
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-		if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f)
-			return err_set(e, ERR_INVALID, name, "%s must not hold control characters", name);
-	}
 	if (chars > max_chars)
 		return err_set(e, ERR_INVALID, name, "%s must be at most %zu characters", name, max_chars);
 	return 0;

@@ -41,7 +41,7 @@ int slot_instant(struct json_object *obj, const char *name, int64_t *out, struct
 
 /* slot_text: the optional free-text field name of obj into *out (borrowed
  * from obj; NULL when absent): at most max_chars characters, no control
- * characters but newline, carriage return and tab (a console shows it).
+ * characters but line feed, tab and the CR of a CRLF (a console shows it).
  * Fails with ERR_INVALID naming the field. */
 int slot_text(struct json_object *obj, const char *name, size_t max_chars, const char **out,
     struct err *e);

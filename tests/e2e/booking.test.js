@@ -86,6 +86,11 @@ async function newPage(opts) {
 		timezoneId: 'Asia/Tokyo', baseURL: BASE, serviceWorkers: 'block' }, opts));
 	const page = await ctx.newPage();
 	page.on('pageerror', e => errors.push(`${page.url()}: ${e.message}`));
+	/* what the Content-Security-Policy blocks is reported on the console only */
+	page.on('console', m => {
+		if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+			errors.push(`${page.url()}: ${m.text()}`);
+	});
 	page.setDefaultTimeout(10000);
 	return page;
 }
@@ -98,7 +103,9 @@ async function waitH1(page, re) {
 	return until(`a heading matching ${re} (at ${page.url()})`, async () => re.test(await heading(page)));
 }
 async function axe(page) {
-	if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+	/* evaluated by the DevTools protocol: the page's policy lets no
+	 * added script element run, as it should */
+	if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(fs.readFileSync(AXE, 'utf8'));
 	const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
 	return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
 		.map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')})`);

@@ -13,3 +13,5 @@ TESTS += tests/http/test-crash.sh
 EXTRA_DIST += tests/http/test-crash.sh tests/http/crash.py
 TESTS += tests/http/test-page.sh
 EXTRA_DIST += tests/http/test-page.sh
+TESTS += tests/http/test-hostile.sh
+EXTRA_DIST += tests/http/test-hostile.sh tests/http/hostile.py

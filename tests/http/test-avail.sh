@@ -128,7 +128,7 @@ assert all(x['room_id'] == sys.argv[1] and x['staff_ids'] == ['00000000-0000-400
 
 # ---- search: bad input, each a JSON error naming the field ----
 status=$(post /api/availability/search '{"date": "2027-01-06", "duration_min": 60,')
-check "malformed JSON is 400 invalid_json" error_is 400 "$status" invalid_json ""
+check "malformed JSON is 400 invalid_json" error_is 400 "$status" invalid_json body
 status=$(post /api/availability/search '{"duration_min": 60}')
 check "a missing date is 400 naming date" error_is 400 "$status" invalid date
 status=$(post /api/availability/search '{"date": "2027-02-30", "duration_min": 60}')
@@ -164,10 +164,10 @@ check "a room_id that is an array is 400 naming room_id" error_is 400 "$status" 
 status=$(post /api/availability/search "{\"date\":\"$day\",\"duration_min\":60,\"staff_skill\":\"$(printf '%0100d' 0)\"}")
 check "a 100-character skill is 400 naming staff_skill" error_is 400 "$status" invalid staff_skill
 status=$(post /api/availability/search '["date", "duration_min"]')
-check "a body that is not an object is 400 invalid_json" error_is 400 "$status" invalid_json ""
+check "a body that is not an object is 400 invalid_json" error_is 400 "$status" invalid_json body
 python3 -c 'import sys; sys.stdout.write("{\"date\":" + "[" * 5000 + "]" * 5000 + ",\"duration_min\":60}")' > "$tmp/deep.json"
 status=$(http POST /api/availability/search -H 'Content-Type: application/json' --data-binary @"$tmp/deep.json")
-check "JSON nested 5000 deep is 400 invalid_json" error_is 400 "$status" invalid_json ""
+check "JSON nested 5000 deep is 400 invalid_json" error_is 400 "$status" invalid_json date
 python3 -c 'import sys; sys.stdout.write("{\"date\":\"2027-01-06\",\"duration_min\":60,\"pad\":\"" + "x" * 70000 + "\"}")' > "$tmp/big.json"
 status=$(http POST /api/availability/search -H 'Content-Type: application/json' --data-binary @"$tmp/big.json")
 check "a body over the limit is 413" test "$status" = 413

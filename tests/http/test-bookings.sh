@@ -61,16 +61,7 @@ backline=00000000-0000-4000-8000-0000000000b4
 eli=00000000-0000-4000-8000-0000000000e1
 sam=00000000-0000-4000-8000-0000000000e3
 
-# The day: a Tuesday, Wednesday or Thursday a week or more ahead (Studio B
-# 09:00-23:00, Eli 10:00-19:00, Priya 12:00-22:00), never Christmas.
-day=$(sql "SELECT d FROM generate_series((now() AT TIME ZONE 'America/Toronto')::date + 7,
-	(now() AT TIME ZONE 'America/Toronto')::date + 20, '1 day') AS g(t), LATERAL (SELECT t::date AS d) x
-	WHERE extract(dow FROM d) IN (2, 3, 4) AND to_char(d, 'MM-DD') NOT BETWEEN '12-24' AND '12-26'
-	ORDER BY d LIMIT 1")
-# at HH:MM: that studio-local time of the day, as RFC 3339 UTC.
-at() {
-	sql "SELECT json_utc(('$day'::date + time '$1') AT TIME ZONE 'America/Toronto')"
-}
+week_day
 check "the test day is a Tuesday to Thursday a week ahead ($day)" test -n "$day"
 
 # ---- artists ----

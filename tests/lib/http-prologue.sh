@@ -24,7 +24,7 @@ redlight=$top_builddir/redlight
 unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
 	REDLIGHT_WORKER REDLIGHT_WORKER_TIMEOUT_MS REDLIGHT_WORKER_RETRY_BASE_MS \
 	REDLIGHT_WORKER_RETRY_MAX_MS REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE DATABASE_URL
+	REDLIGHT_RATE_LIMIT_SCALE REDLIGHT_MAX_EVENT_STREAMS REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT DATABASE_URL
 
 # http_need_zone: suites that check local times with python3 need its
 # zoneinfo to read America/Toronto; without it, one failing test and out.
@@ -183,6 +183,20 @@ stop() {
 
 # sql STATEMENT: run it on the suite's database; prints the rows unaligned.
 sql() { psql -XAtq -v ON_ERROR_STOP=1 "$url" -c "$1"; }
+
+# week_day: sets day to a Tuesday, Wednesday or Thursday a week or more
+# ahead in the demo studio (Studio B 09:00-23:00, Eli 10:00-19:00, Priya
+# 12:00-22:00), never Christmas; then at HH:MM is that studio-local time
+# of the day, as RFC 3339 UTC.
+week_day() {
+	day=$(sql "SELECT d FROM generate_series((now() AT TIME ZONE 'America/Toronto')::date + 7,
+		(now() AT TIME ZONE 'America/Toronto')::date + 20, '1 day') AS g(t), LATERAL (SELECT t::date AS d) x
+		WHERE extract(dow FROM d) IN (2, 3, 4) AND to_char(d, 'MM-DD') NOT BETWEEN '12-24' AND '12-26'
+		ORDER BY d LIMIT 1")
+}
+at() {
+	sql "SELECT json_utc(('$day'::date + time '$1') AT TIME ZONE 'America/Toronto')"
+}
 
 # ---- requests and answers ----
 # http METHOD PATH [CURL-ARGS...]: prints the status; the body lands in

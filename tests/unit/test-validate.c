@@ -162,6 +162,138 @@ test_validate_utf8_refuses_overlongs_surrogates_and_truncation(void)
 	CU_ASSERT_EQUAL(validate_utf8_len("\xe2\x82", 2), (size_t)-1);
 }
 
+/* Every document here is refused, naming the member it breaks (or body). */
+static const struct {
+	const char *json;
+	const char *field;
+} validate_bad_json[] = {
+	{ "{\"reason\":\"x\",\"x\":NaN}", "x" },
+	{ "{\"x\":Infinity}", "x" },
+	{ "{\"x\":-Infinity}", "x" },
+	{ "{\"x\":1.}", "x" },
+	{ "{\"x\":.5}", "x" },
+	{ "{\"x\":01}", "x" },
+	{ "{\"x\":+1}", "x" },
+	{ "{\"x\":1e}", "x" },
+	{ "{\"x\":-}", "x" },
+	{ "{\"x\":nan}", "x" },
+	{ "{\"x\":tru}", "x" },
+	{ "{\"x\":\"a\tb\"}", "x" },
+	{ "{\"x\":\"a\x01" "b\"}", "x" },
+	{ "{\"x\":\"\\x41\"}", "x" },
+	{ "{\"x\":\"\\u12\"}", "x" },
+	{ "{\"x\":\"\\ud800\"}", "x" },
+	{ "{\"x\":\"\\udc00\"}", "x" },
+	{ "{\"x\":\"\\ud800\\u0041\"}", "x" },
+	{ "{\"x\":\"\xc0\xaf\"}", "x" },
+	{ "{\"x\":\"\xe0\x80\xaf\"}", "x" },
+	{ "{\"x\":\"\xed\xa0\x80\"}", "x" },
+	{ "{\"x\":\"\xf4\x90\x80\x80\"}", "x" },
+	{ "{\"x\":\"\xff\"}", "x" },
+	{ "{\"x\":\"open}", "x" },
+	{ "{\"x\":[1,]}", "x" },
+	{ "{\"x\":1,}", "body" },
+	{ "{\"x\":1} x", "body" },
+	{ "{\"x\":1}{}", "body" },
+	{ "{\"x\":1}\x00", "body" },
+	{ "{'x':1}", "body" },
+	{ "{\"x\":1 /* c */}", "body" },
+	{ "{\"\xc0\xaf\":1}", "body" },
+	{ "\xef\xbb\xbf{}", "body" },
+	{ "{\"x\":1", "body" },
+	{ "", "body" },
+	{ "{\"x\":[[[[[[[[1]]]]]]]]}", "x" },
+};
+
+static void
+test_validate_json_refuses_what_rfc_8259_does_not_write(void)
+{
+	size_t members;
+	struct err e;
+
+	for (size_t i = 0; i < sizeof(validate_bad_json) / sizeof(validate_bad_json[0]); i++) {
+		/* the NUL case has one more byte than strlen sees */
+		size_t len = strlen(validate_bad_json[i].json) + (strcmp(validate_bad_json[i].json,
+		    "{\"x\":1}") == 0);
+
+		err_clear(&e);
+		CU_ASSERT_EQUAL(validate_json(validate_bad_json[i].json, len, 8, &members, &e),
+		    ERR_INVALID);
+		CU_ASSERT_STRING_EQUAL(e.field, validate_bad_json[i].field);
+		CU_ASSERT(strncmp(e.msg, validate_bad_json[i].field, strlen(e.field)) == 0);
+	}
+}
+
+static void
+test_validate_json_accepts_strict_documents_and_counts_members(void)
+{
+	static const char doc[] = " {\"a\":-0.5e+3,\"b\":[true,false,null,{}],\"c\":{\"d\":\"\\u00e9\\ud83c\\udfb8"
+	    "\xf0\x9f\x8e\xb8\\\"\\\\\\/\\n\\r\\t\"},\"e\":0,\"f\":1E9} \r\n";
+	size_t members;
+
+	CU_ASSERT_EQUAL(validate_json(doc, strlen(doc), 8, &members, NULL), 0);
+	CU_ASSERT_EQUAL(members, 6);
+	CU_ASSERT_EQUAL(validate_json("{\"a\":1,\"a\":2}", 13, 8, &members, NULL), 0);
+	CU_ASSERT_EQUAL(members, 2);
+	CU_ASSERT_EQUAL(validate_json("[[[[[[[[1]]]]]]]]", 17, 8, &members, NULL), 0);
+	/* JSON, though no text field takes them: validate_text's to refuse */
+	CU_ASSERT_EQUAL(validate_json("{\"a\\nb\":\"\\u0000\\u001b\\b\x7f\xc2\x85\"}", 28, 8,
+	    &members, NULL), 0);
+	CU_ASSERT_EQUAL(validate_json("[[[[[[[[[1]]]]]]]]]", 19, 8, &members, NULL), ERR_INVALID);
+}
+
+static void
+test_validate_json_names_a_long_member_cut_to_the_field_size(void)
+{
+	static const char doc[] = "{\"a_member_name_longer_than_thirty_one_bytes\":NaN}";
+	struct err e;
+	size_t members;
+
+	CU_ASSERT_EQUAL(validate_json(doc, strlen(doc), 8, &members, &e), ERR_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "a_member_name_longer_than_thirt");
+}
+
+static void
+test_validate_text_allows_line_breaks_only_in_multiline_text(void)
+{
+	size_t chars = 0;
+	struct err e;
+
+	CU_ASSERT_EQUAL(validate_text("notes", "two\nsongs\r\n\tZo\xc3\xab", 16,
+	    VALIDATE_TEXT_MULTILINE, &chars, NULL), 0);
+	CU_ASSERT_EQUAL(chars, 15);
+	CU_ASSERT_EQUAL(validate_text("room_id", "a\nb", 3, VALIDATE_TEXT_LINE, NULL, &e),
+	    ERR_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "room_id");
+	CU_ASSERT_EQUAL(validate_text("room_id", "a\tb", 3, VALIDATE_TEXT_LINE, NULL, NULL),
+	    ERR_INVALID);
+	/* a lone CR returns the console's cursor over the note itself */
+	CU_ASSERT_EQUAL(validate_text("notes", "ok\rno", 5, VALIDATE_TEXT_MULTILINE, NULL, NULL),
+	    ERR_INVALID);
+	CU_ASSERT_EQUAL(validate_text("notes", "ok\r", 3, VALIDATE_TEXT_MULTILINE, NULL, NULL),
+	    ERR_INVALID);
+	CU_ASSERT_EQUAL(validate_text("notes", "\x1b[2J", 4, VALIDATE_TEXT_MULTILINE, NULL, &e),
+	    ERR_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.msg, "notes must not hold control characters other than line "
+	    "breaks and tabs");
+	CU_ASSERT_EQUAL(validate_text("notes", "\xc2\x9b", 2, VALIDATE_TEXT_MULTILINE, NULL, NULL),
+	    ERR_INVALID);
+	CU_ASSERT_EQUAL(validate_text("notes", "a\0b", 3, VALIDATE_TEXT_MULTILINE, NULL, NULL),
+	    ERR_INVALID);
+	CU_ASSERT_EQUAL(validate_text("notes", "\xed\xa0\x80", 3, VALIDATE_TEXT_MULTILINE, NULL,
+	    &e), ERR_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.msg, "notes is not valid UTF-8 text");
+}
+
+static void
+test_validate_password_with_a_control_character_fails(void)
+{
+	struct err e;
+
+	CU_ASSERT_EQUAL(validate_password("abcdefghij\t", &e), ERR_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "password");
+}
+
 void
 suite_validate(void)
 {
@@ -179,4 +311,9 @@ suite_validate(void)
 	UNIT_TEST(s, test_validate_name_is_trimmed);
 	UNIT_TEST(s, test_validate_name_refuses_blank_control_and_long_names);
 	UNIT_TEST(s, test_validate_utf8_refuses_overlongs_surrogates_and_truncation);
+	UNIT_TEST(s, test_validate_json_refuses_what_rfc_8259_does_not_write);
+	UNIT_TEST(s, test_validate_json_accepts_strict_documents_and_counts_members);
+	UNIT_TEST(s, test_validate_json_names_a_long_member_cut_to_the_field_size);
+	UNIT_TEST(s, test_validate_text_allows_line_breaks_only_in_multiline_text);
+	UNIT_TEST(s, test_validate_password_with_a_control_character_fails);
 }
