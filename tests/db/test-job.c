@@ -277,8 +277,9 @@ test_the_sweep_completes_ended_sessions_and_expires_old_holds(void)
 	  "  tstzrange('2039-02-01T17:00:00Z', '2039-02-01T18:00:00Z'), now() + interval '1 hour', 'sweep-b')");
 	q("INSERT INTO job (kind, status, finished_at) VALUES ('noop', 'done', now() - interval '15 days'),"
 	  " ('noop', 'skipped', now() - interval '1 day')");
-	q("INSERT INTO idempotency_key (key, scope, request_hash, created_at) VALUES"
-	  " ('old', 'test', '\\x00', now() - interval '3 days'), ('new', 'test', '\\x00', now())");
+	/* every key has its answer (0011: stored in the change's transaction) */
+	q("INSERT INTO idempotency_key (key, scope, request_hash, status_code, response_body, created_at) VALUES"
+	  " ('old', 'test', '\\x00', 201, '{}', now() - interval '3 days'), ('new', 'test', '\\x00', 201, '{}', now())");
 	CU_ASSERT_EQUAL_FATAL(db_job_periodic(jdb, &s, &e), 0);
 	CU_ASSERT_EQUAL(s.ran, 1);
 	CU_ASSERT_EQUAL(s.completed, 1);
