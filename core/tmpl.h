@@ -2,7 +2,7 @@
  * loaded and filled when a message is made.
  *
  * A template names only variables from the list its kind allows (the
- * PRD's: artist_name, booking_code, room_name, date, start_time, end_time,
+ * studio's: artist_name, booking_code, room_name, date, start_time, end_time,
  * total, deposit, address, policies_url, and the like); an unknown name,
  * an unclosed "{{" or a stray "}}" is an error at load time naming it and
  * its line, so a studio's edited template fails when the programs start,

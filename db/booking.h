@@ -1,6 +1,6 @@
 /* booking.h (db): the one path of each booking and hold transition that
  * the artist (redlightd) and the studio (the console and `redlight
- * COMMAND`) share (DESIGN.md "One path for every change").
+ * COMMAND`) share (ARCHITECTURE.md, "The one path a change takes").
  *
  * Each transition is one SQL function of
  * db/migrations/0012_quote_and_one_path.sql taking who acts (enum

@@ -1,5 +1,5 @@
-/* worker.h: the job worker's runtime (DESIGN.md "One path for every
- * change": the outbox). It runs inside redlightd (a thread of its own,
+/* worker.h: the job worker's runtime (ARCHITECTURE.md, "The one path a
+ * change takes": the outbox). It runs inside redlightd (a thread of its own,
  * redlightd(8)) and as `redlight worker` (the foreground, redlight(1));
  * both programs link it as web/libworker.a. It lives beside the web
  * process because the integration clients it will call (Stripe, SMTP,
