@@ -208,6 +208,10 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 	if (strcmp(key, "max_event_streams_per_client") == 0)
 		return conf_set_int(&c->max_event_streams_per_client, key, value, 1,
 		    CONF_MAX_EVENT_STREAMS_MAX, e);
+	if (strcmp(key, "tls_cert") == 0)
+		return conf_set_string(c->tls_cert, sizeof(c->tls_cert), key, value, e);
+	if (strcmp(key, "tls_key") == 0)
+		return conf_set_string(c->tls_key, sizeof(c->tls_key), key, value, e);
 	if (strcmp(key, "log_format") == 0) {
 		if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0)
 			return err_set(e, ERR_CONFIG, key, "log_format: expected json or text, got '%.60s'",

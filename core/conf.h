@@ -21,6 +21,9 @@ struct conf {
 	int max_body_bytes;       /* request body limit, default 65536 */
 	int db_pool;              /* redlightd async connections, default 4 */
 	char log_format[16];      /* "json" (default) or "text" */
+	char tls_cert[512];       /* redlightd: PEM certificate chain; with
+	                           * tls_key, it serves HTTPS (HTTP/2 by ALPN) */
+	char tls_key[512];        /* redlightd: PEM private key */
 	double rate_limit_scale;  /* redlightd multiplies its rate limits by this;
 	                           * 0 turns them off; default 1 */
 	int max_event_streams;    /* redlightd: open /api/events streams, default 1024 */

@@ -31,6 +31,8 @@ static const struct {
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },
 	{ "REDLIGHT_RATE_LIMIT_SCALE", "rate_limit_scale" },
 	{ "REDLIGHT_MAX_EVENT_STREAMS", "max_event_streams" },
+	{ "REDLIGHT_TLS_CERT", "tls_cert" },
+	{ "REDLIGHT_TLS_KEY", "tls_key" },
 	{ "REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT", "max_event_streams_per_client" },
 };
 

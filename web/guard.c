@@ -241,6 +241,10 @@ guard_filter_on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t 
 	else if (guard_type_is(req, "text/html") && page_csp() != NULL)
 		csp = page_csp();
 	guard_set(req, H2O_STRLIT("content-security-policy"), csp);
+	/* only over our own TLS: behind a proxy that ends TLS, the proxy sends
+	 * it (redlightd(8)) */
+	if (req->scheme == &H2O_URL_SCHEME_HTTPS)
+		guard_set(req, H2O_STRLIT("strict-transport-security"), "max-age=31536000");
 	h2o_setup_next_ostream(req, slot);
 }
 

@@ -2,6 +2,8 @@
 #include "web/page.h"
 
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ static struct {
 	h2o_context_t ctx;
 	h2o_accept_ctx_t accept;
 	uv_tcp_t *listener;
+	SSL_CTX *ssl;
 } server;
 
 static void
@@ -164,6 +167,58 @@ server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv, int loa
 	}
 }
 
+/* The reason OpenSSL's queue gives for the last failure, or "unknown". */
+static const char *
+server_ssl_reason(char *buf, size_t len)
+{
+	unsigned long code = ERR_get_error();
+
+	if (code == 0)
+		return "unknown error";
+	ERR_error_string_n(code, buf, len);
+	ERR_clear_error();
+	return buf;
+}
+
+/* With tls_cert and tls_key, an SSL_CTX for h2o's accept: TLS 1.2 and
+ * later, HTTP/2 offered by ALPN (and HTTP/1.1 for clients without it).
+ * Neither: 0 and no TLS. One without the other, or files that do not
+ * load or match: ERR_CONFIG naming the key. Startup only: reading the
+ * files blocks, before the loop runs. */
+static int
+server_tls(const struct conf *conf, SSL_CTX **out, struct err *e)
+{
+	SSL_CTX *ctx;
+	char why[256];
+
+	*out = NULL;
+	if (conf->tls_cert[0] == '\0' && conf->tls_key[0] == '\0')
+		return 0;
+	if (conf->tls_cert[0] == '\0' || conf->tls_key[0] == '\0')
+		return err_set(e, ERR_CONFIG, conf->tls_cert[0] ? "tls_key" : "tls_cert",
+		    "tls_cert and tls_key go together: set both to serve HTTPS, or neither");
+	ctx = SSL_CTX_new(TLS_server_method());
+	if (ctx == NULL)
+		return err_set(e, ERR_CONFIG, "tls_cert", "cannot set up TLS: %s",
+		    server_ssl_reason(why, sizeof(why)));
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (SSL_CTX_use_certificate_chain_file(ctx, conf->tls_cert) != 1) {
+		SSL_CTX_free(ctx);
+		return err_set(e, ERR_CONFIG, "tls_cert", "tls_cert: cannot load %s: %s", conf->tls_cert,
+		    server_ssl_reason(why, sizeof(why)));
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, conf->tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		SSL_CTX_free(ctx);
+		return err_set(e, ERR_CONFIG, "tls_key", "tls_key: cannot use %s with the certificate: %s",
+		    conf->tls_key, server_ssl_reason(why, sizeof(why)));
+	}
+	h2o_ssl_register_alpn_protocols(ctx, h2o_http2_alpn_protocols);
+	*out = ctx;
+	return 0;
+}
+
 int
 http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err *e)
 {
@@ -175,8 +230,19 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	struct err pe;
 	int rc, loaded;
 
-	if ((rc = server_bind(srv->loop, conf->listen, url, urllen, e)) != 0)
+	if ((rc = server_tls(conf, &server.ssl, e)) != 0)
 		return rc;
+	if ((rc = server_bind(srv->loop, conf->listen, url, urllen, e)) != 0) {
+		SSL_CTX_free(server.ssl);
+		server.ssl = NULL;
+		return rc;
+	}
+	if (server.ssl != NULL && strncmp(url, "http://", 7) == 0) {
+		char plain[256];
+
+		snprintf(plain, sizeof(plain), "%s", url + 7);
+		snprintf(url, urllen, "https://%s", plain);
+	}
 
 	h2o_config_init(&server.config);
 	server.config.server_name = h2o_iovec_init(H2O_STRLIT("redlightd"));
@@ -203,6 +269,7 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	h2o_context_init(&server.ctx, srv->loop, &server.config);
 	server.accept.ctx = &server.ctx;
 	server.accept.hosts = server.config.hosts;
+	server.accept.ssl_ctx = server.ssl;
 	return 0;
 }
 

@@ -121,7 +121,7 @@ start_redlightd() {
 	base=
 	i=0
 	while [ $i -lt 200 ]; do
-		base=$(sed -n 's/^redlightd: listening on \(http:.*\)$/\1/p' "$log")
+		base=$(sed -n 's/^redlightd: listening on \(https*:.*\)$/\1/p' "$log")
 		[ -n "$base" ] && return 0
 		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.05
