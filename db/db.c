@@ -83,7 +83,11 @@ db_result_err(const PGresult *res, struct err *e)
 		int code = strcmp(state, "RL404") == 0 ? ERR_NOT_FOUND :
 		    strcmp(state, "RL403") == 0 ? ERR_FORBIDDEN :
 		    strcmp(state, "RL409") == 0 ? ERR_CHANGED : ERR_INVALID;
-		return err_set(e, code, column, "%s", primary ? primary : state);
+		/* every hold a function finds no longer active it reports as
+		 * RL409 on hold_id: the API's hold_expired */
+		int reason = code == ERR_CHANGED && column != NULL && strcmp(column, "hold_id") == 0 ?
+		    ERR_REASON_HOLD_EXPIRED : ERR_REASON_NONE;
+		return err_set_reason(e, code, reason, column, "%s", primary ? primary : state);
 	}
 	if (strcmp(state, "23P01") == 0) {
 		db_conflict_message(constraint ? constraint : "", e);
@@ -161,8 +165,9 @@ db_query_json(struct db *db, const char *sql, int nparams,
 	if (rc != 0)
 		return rc;
 	if (PQntuples(res) != 1 || PQnfields(res) != 1) {
+		int rows = PQntuples(res);
 		PQclear(res);
-		return err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows", PQntuples(res));
+		return err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows", rows);
 	}
 	*json = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);

@@ -189,7 +189,7 @@ bk_submitted(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg
 			bk_submit(req, st);
 			return;
 		}
-		if (e->code == ERR_CHANGED && strcmp(e->field, "hold_id") == 0) {
+		if (e->reason == ERR_REASON_HOLD_EXPIRED) {
 			struct err *copy = h2o_mem_alloc_pool(&req->pool, sizeof(*copy));
 			const char *params[2] = { st->hold_id, st->user_id };
 
