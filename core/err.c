@@ -45,18 +45,25 @@ err_index(int code)
 	return (int)(sizeof(err_table) / sizeof(err_table[0])) - 1;
 }
 
+static int
+err_vset(struct err *e, int code, int reason, const char *field, const char *fmt, va_list ap)
+{
+	if (e == NULL)
+		return code;
+	e->code = code;
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	e->reason = reason;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	return code;
+}
+
 int
 err_set(struct err *e, int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (e == NULL)
-		return code;
-	e->code = code;
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
-	e->reason = ERR_REASON_NONE;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vset(e, code, ERR_REASON_NONE, field, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -66,13 +73,8 @@ err_set_reason(struct err *e, int code, int reason, const char *field, const cha
 {
 	va_list ap;
 
-	if (e == NULL)
-		return code;
-	e->code = code;
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
-	e->reason = reason;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vset(e, code, reason, field, fmt, ap);
 	va_end(ap);
 	return code;
 }
