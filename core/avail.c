@@ -436,8 +436,8 @@ avail_duration(const struct avail_service *svc, int requested, int *minutes, int
 	int dur;
 
 	if (requested < 1 || requested > AVAIL_MAX_DURATION_MIN)
-		return err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: %d minutes is not between 1 and %d", requested,
+		return err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "%d minutes is not between 1 and %d", requested,
 		    AVAIL_MAX_DURATION_MIN);
 	dur = requested > svc->default_duration_min ? requested : svc->default_duration_min;
 	if (quote_session_units(dur, svc->default_duration_min, AVAIL_MAX_DURATION_MIN, units, e) != 0)
@@ -680,8 +680,8 @@ avail_check_booking(const struct avail_data *d, const struct avail_booking *b, i
 		return err_set(e, ERR_INVALID, "end_at", "the session must end after it starts");
 	if ((b->end - b->start) % AVAIL_MINUTE != 0 ||
 	    b->end - b->start > (int64_t)AVAIL_MAX_DURATION_MIN * AVAIL_MINUTE)
-		return err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: a session lasts whole minutes, at most %d", AVAIL_MAX_DURATION_MIN);
+		return err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "a session lasts whole minutes, at most %d", AVAIL_MAX_DURATION_MIN);
 	minutes = (int)((b->end - b->start) / AVAIL_MINUTE);
 	if (quote_session_units(minutes, p.svc->default_duration_min, AVAIL_MAX_DURATION_MIN,
 	    &units, e) != 0)

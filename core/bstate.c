@@ -21,6 +21,12 @@ static const struct {
 	{ BOOKING_CONFIRMED, BOOKING_EV_CANCEL, BOOKING_CANCELED,
 	    BOOKING_FX_VOID_OR_REFUND | BOOKING_FX_EMAIL_CANCELED |
 	    BOOKING_FX_CALENDAR_REMOVE | BOOKING_FX_RELEASE_CLAIM },
+	/* A move: the old time is free again, and only a confirmed booking is
+	 * on calendars to follow it. Fees are the policy's business. */
+	{ BOOKING_AWAITING_APPROVAL, BOOKING_EV_RESCHEDULE, BOOKING_AWAITING_APPROVAL,
+	    BOOKING_FX_RELEASE_CLAIM },
+	{ BOOKING_CONFIRMED, BOOKING_EV_RESCHEDULE, BOOKING_CONFIRMED,
+	    BOOKING_FX_CALENDAR_SYNC | BOOKING_FX_RELEASE_CLAIM },
 };
 
 static const char *const booking_status_names[] = {
@@ -36,6 +42,7 @@ static const char *const booking_event_names[] = {
 	[BOOKING_EV_REJECT] = "reject",
 	[BOOKING_EV_CANCEL] = "cancel",
 	[BOOKING_EV_COMPLETE] = "complete",
+	[BOOKING_EV_RESCHEDULE] = "reschedule",
 };
 
 static const char *const booking_fx_names[] = {

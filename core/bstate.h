@@ -4,6 +4,8 @@
  *   awaiting_approval --reject---> rejected
  *   awaiting_approval --cancel---> canceled
  *   confirmed         --cancel---> canceled
+ *   awaiting_approval --reschedule--> awaiting_approval
+ *   confirmed         --reschedule--> confirmed (calendars follow it)
  *
  * A transition gives the new status and the side effects it implies, as
  * BOOKING_FX_* flags; the caller (db/) enqueues one job per flag in the
@@ -33,6 +35,7 @@ enum booking_event {
 	BOOKING_EV_REJECT,
 	BOOKING_EV_CANCEL,
 	BOOKING_EV_COMPLETE,
+	BOOKING_EV_RESCHEDULE,  /* a live booking moves; its status stays */
 };
 
 /* Side effects of a transition, one bit each. */
@@ -68,7 +71,8 @@ int booking_status_parse(const char *s, enum booking_status *out);
  * time (awaiting_approval or confirmed), else 0. Cannot fail. */
 int booking_status_is_live(enum booking_status s);
 
-/* booking_event_name: "approve", "reject", "cancel", "complete"; a static
+/* booking_event_name: "approve", "reject", "cancel", "complete",
+ * "reschedule"; a static
  * string, "unknown" for a value outside the enum. */
 const char *booking_event_name(enum booking_event ev);
 

@@ -78,8 +78,8 @@ pricing_quote(const struct avail_data *d, const struct studio_settings *s,
 	/* the engine's duration rule: requested 1..max, raised to the default,
 	 * then whole defaults */
 	if (duration_min < 1 || duration_min > AVAIL_MAX_DURATION_MIN)
-		return err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: %d minutes is not between 1 and %d", duration_min,
+		return err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "%d minutes is not between 1 and %d", duration_min,
 		    AVAIL_MAX_DURATION_MIN);
 	minutes = duration_min > svc->default_duration_min ? duration_min : svc->default_duration_min;
 	if ((rc = quote_session_units(minutes, svc->default_duration_min, AVAIL_MAX_DURATION_MIN,

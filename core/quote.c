@@ -18,11 +18,11 @@ quote_session_units(int duration_min, int default_min, int max_min, int *units, 
 	if (default_min <= 0)
 		return err_set(e, ERR_INVALID, "service_id", "the service has no default duration");
 	if (duration_min <= 0 || duration_min > max_min)
-		return err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: %d minutes is not between %d and %d", duration_min, default_min, max_min);
+		return err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "%d minutes is not between %d and %d", duration_min, default_min, max_min);
 	if (duration_min % default_min != 0)
-		return err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: %d minutes is not a multiple of the service's %d minutes",
+		return err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "%d minutes is not a multiple of the service's %d minutes",
 		    duration_min, default_min);
 	*units = duration_min / default_min;
 	return 0;

@@ -140,7 +140,7 @@ db_admin_int64(const PGresult *res, int row, int col)
     "   WHERE bs.booking_id = b.id), '')," \
     " extract(epoch FROM b.start_at)::bigint, extract(epoch FROM b.end_at)::bigint," \
     " " DB_ADMIN_PAID("b.id") ", " DB_ADMIN_AUTHORIZED("b.id") "," \
-    " coalesce((booking_quote_json(b.id)->'policy')::text, '')" \
+    " coalesce((booking_quote_json(b.id)->'policy')::text, ''), b.reschedule_count" \
     " FROM booking b JOIN room r ON r.id = b.room_id WHERE b.code = upper(btrim($1::text))"
 
 int
@@ -177,6 +177,7 @@ db_admin_booking_find(struct db *db, const char *code, struct db_admin_booking *
 	out->authorized_cents = db_admin_int64(res, 0, 10);
 	/* a booking without a stored policy is refused where a policy is weighed */
 	out->has_policy = policy_from_json(PQgetvalue(res, 0, 11), &out->policy, NULL) == 0;
+	out->reschedule_count = (int)db_admin_int64(res, 0, 12);
 	PQclear(res);
 	return 0;
 }
@@ -269,15 +270,16 @@ db_admin_settings(struct db *db, struct studio_settings *out, struct err *e)
  * day, with staff (n of them) as its staff: the whole booking, or only
  * whether the staff can work it (staff_only). */
 static int
-db_admin_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
-    const char *const *staff_ids, size_t n, int64_t now, int staff_only, struct err *e)
+db_admin_check_at(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t start, int64_t end, int64_t now,
+    int staff_only, int64_t *blocked_from, int64_t *blocked_until, struct err *e)
 {
 	const char *staff[DB_ADMIN_MAX_STAFF + 1];
 	struct avail_data *d;
 	struct tz_local l;
 	int rc;
 
-	tz_to_local(tz, b->start, &l);
+	tz_to_local(tz, start, &l);
 	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
 		return rc;
 	for (size_t i = 0; i < n && i < DB_ADMIN_MAX_STAFF; i++)
@@ -287,14 +289,36 @@ db_admin_check(struct db *db, const struct tz *tz, const struct db_admin_booking
 		.room_id = b->room_id,
 		.service_id = b->service_id[0] ? b->service_id : NULL,
 		.staff_ids = staff,
-		.start = b->start,
-		.end = b->end,
+		.start = start,
+		.end = end,
 		.ignore_owner_id = b->id,
 	};
 	rc = staff_only ? avail_check_staff(d, &ab, now, e) :
-	    avail_check_booking(d, &ab, now, NULL, NULL, e);
+	    avail_check_booking(d, &ab, now, blocked_from, blocked_until, e);
 	avail_data_free(d);
 	return rc;
+}
+
+/* db_admin_check: b (or only its staff) at its own time. */
+static int
+db_admin_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t now, int staff_only, struct err *e)
+{
+	return db_admin_check_at(db, tz, b, staff_ids, n, b->start, b->end, now, staff_only, NULL,
+	    NULL, e);
+}
+
+int
+db_admin_booking_fit(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    int64_t start, int64_t end, int64_t now, int64_t *blocked_from, int64_t *blocked_until,
+    struct err *e)
+{
+	const char *staff[DB_ADMIN_MAX_STAFF];
+
+	for (size_t i = 0; i < b->nstaff; i++)
+		staff[i] = b->staff_ids[i];
+	return db_admin_check_at(db, tz, b, staff, b->nstaff, start, end, now, 0, blocked_from,
+	    blocked_until, e);
 }
 
 int

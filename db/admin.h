@@ -100,6 +100,7 @@ struct db_admin_booking {
 	int64_t authorized_cents;     /* held on a card, not captured */
 	struct policy policy;         /* the policy stored with its quote */
 	int has_policy;               /* 0: none stored (policy unset) */
+	int reschedule_count;         /* the artist's reschedules so far */
 };
 
 /* db_admin_booking_find: the booking with code (case and surrounding
@@ -128,6 +129,14 @@ int db_admin_settings(struct db *db, struct studio_settings *out, struct err *e)
  * or ERR_DB. tz is the studio's zone. */
 int db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
     int64_t now, struct err *e);
+
+/* db_admin_booking_fit: 0 when b, moved to [start, end), fits the rules
+ * at now (its own claims ignored), with the range it must claim (buffers
+ * included) in *blocked_from and *blocked_until; otherwise as
+ * db_admin_booking_check. */
+int db_admin_booking_fit(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    int64_t start, int64_t end, int64_t now, int64_t *blocked_from, int64_t *blocked_until,
+    struct err *e);
 
 /* ---- approve and reject ---- */
 

@@ -326,6 +326,106 @@ db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e)
 	return db_exec(db, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params, NULL, e);
 }
 
+/* ---- reschedule ---- */
+
+const char DB_BOOKING_RESCHEDULE_SQL[] =
+    "SELECT m.status, json_utc(m.start_at), json_utc(m.end_at) FROM booking_move($1::uuid,"
+    " $2::uuid, $3, $4, $5::timestamptz, $6::timestamptz,"
+    " tstzrange($7::timestamptz, $8::timestamptz, '[)'), $9::bigint, $10::text[]) m";
+
+int
+db_reschedule_prepare(const struct db_reschedule *r, struct db_reschedule_params *p,
+    struct err *e)
+{
+	int rc;
+
+	if ((rc = db_booking_effects(r->seen_status, BOOKING_EV_RESCHEDULE, p->effects,
+	    sizeof(p->effects), e)) != 0 ||
+	    (rc = db_booking_range(r->start, r->end, r->blocked_from, r->blocked_until, &p->at, e)) != 0)
+		return rc;
+	snprintf(p->fee, sizeof(p->fee), "%lld", (long long)r->fee_cents);
+	p->params[0] = r->booking_id;
+	p->params[1] = r->actor_id;
+	p->params[2] = db_actor_kind_name(r->kind);
+	p->params[3] = r->seen_status;
+	p->params[4] = p->at.start;
+	p->params[5] = p->at.end;
+	p->params[6] = p->at.from;
+	p->params[7] = p->at.until;
+	p->params[8] = p->fee;
+	p->params[9] = p->effects;
+	return 0;
+}
+
+int
+db_reschedule_weigh(enum db_actor_kind kind, const struct policy *policy, int64_t now,
+    int64_t start, int count, struct policy_result *out, struct err *e)
+{
+	if (kind == DB_ACTOR_ARTIST)
+		return policy_reschedule(policy, now, start, count, out, e);
+	memset(out, 0, sizeof(*out));
+	if (now >= start)
+		return err_set(e, ERR_CHANGED, "status",
+		    "the session has already started; it can no longer be rescheduled");
+	snprintf(out->summary, sizeof(out->summary), "moved by the studio: no fee");
+	return 0;
+}
+
+int
+db_booking_reschedule(struct db *db, const struct tz *tz, const struct db_reschedule_req *in,
+    int64_t now, struct db_reschedule_result *out, struct err *e)
+{
+	struct db_admin_booking b;
+	struct db_reschedule_result r;
+	struct db_reschedule_params p;
+	int64_t from = 0, until = 0;
+	PGresult *res;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = db_admin_booking_find(db, in->code, &b, e)) != 0)
+		return rc;
+	if (!b.has_policy && in->kind == DB_ACTOR_ARTIST)
+		return err_set(e, ERR_CONFIG, "policy", "%s has no stored policy to weigh", b.code);
+	enum booking_status st;
+	if (booking_status_parse(b.status, &st) != 0 || !booking_status_is_live(st))
+		return err_set(e, ERR_CHANGED, "status", "%s is %s; it can no longer be rescheduled",
+		    b.code, b.status);
+	if (in->start == b.start)
+		return err_set(e, ERR_INVALID, "start", "%s is already at that time", b.code);
+	snprintf(r.id, sizeof(r.id), "%s", b.id);
+	snprintf(r.code, sizeof(r.code), "%s", b.code);
+	snprintf(r.status, sizeof(r.status), "%s", b.status);
+	r.old_start = b.start;
+	r.old_end = b.end;
+	r.start = in->start;
+	r.end = in->start + (b.end - b.start);
+	if ((rc = db_reschedule_weigh(in->kind, &b.policy, now, b.start, b.reschedule_count, &r.fee,
+	    e)) != 0)
+		return rc;
+	if ((rc = db_admin_booking_fit(db, tz, &b, r.start, r.end, now, &from, &until, e)) != 0) {
+		if (e != NULL && (strcmp(e->field, "start_at") == 0 || strcmp(e->field, "end_at") == 0))
+			snprintf(e->field, sizeof(e->field), "start");
+		return rc;
+	}
+	if (!in->dry_run) {
+		const struct db_reschedule m = {
+			.booking_id = b.id, .actor_id = in->actor_id, .kind = in->kind,
+			.seen_status = b.status, .start = r.start, .end = r.end,
+			.blocked_from = from, .blocked_until = until, .fee_cents = r.fee.fee_cents,
+		};
+		if ((rc = db_reschedule_prepare(&m, &p, e)) != 0 ||
+		    (rc = db_exec(db, DB_BOOKING_RESCHEDULE_SQL, DB_BOOKING_RESCHEDULE_NPARAMS, p.params,
+		    &res, e)) != 0)
+			return rc;
+		snprintf(r.status, sizeof(r.status), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	if (out)
+		*out = r;
+	return 0;
+}
+
 /* ---- holds ---- */
 
 const char DB_HOLD_PLACE_SQL[] =

@@ -134,6 +134,75 @@ int db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, str
 /* db_booking_cancel: prepare and run c, synchronously. */
 int db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e);
 
+/* ---- reschedule ---- */
+
+/* $1 booking, $2 actor, $3 kind, $4 seen status, $5 new start, $6 new
+ * end, $7 blocked from, $8 blocked until, $9 fee cents, $10 effects: one
+ * row (status, start_at, end_at as RFC 3339). booking_move (0013). */
+extern const char DB_BOOKING_RESCHEDULE_SQL[];
+#define DB_BOOKING_RESCHEDULE_NPARAMS 10
+
+struct db_reschedule {
+	const char *booking_id;
+	const char *actor_id;         /* NULL for the system */
+	enum db_actor_kind kind;
+	const char *seen_status;      /* the status the move was weighed for */
+	int64_t start, end;           /* the new session, UTC seconds */
+	int64_t blocked_from, blocked_until; /* widened by buffers (0: start / end) */
+	int64_t fee_cents;            /* the artist's policy fee; 0 for the studio */
+};
+
+struct db_reschedule_params {
+	struct db_range_text at;
+	char fee[32], effects[DB_EFFECTS_SIZE];
+	const char *params[DB_BOOKING_RESCHEDULE_NPARAMS];
+};
+
+/* db_reschedule_prepare: the parameters of DB_BOOKING_RESCHEDULE_SQL for r
+ * into *p (pointers into *p and r), the effects from core's table for
+ * reschedule from r->seen_status. ERR_CHANGED when that status cannot
+ * move; ERR_INVALID for instants out of range. */
+int db_reschedule_prepare(const struct db_reschedule *r, struct db_reschedule_params *p,
+    struct err *e);
+
+/* db_reschedule_weigh: the fee of moving a booking in status status,
+ * starting at start, rescheduled count times under policy, at now, for
+ * kind: the artist pays what the policy asks (policy_reschedule: ERR_CHANGED
+ * once it started, ERR_INVALID past the free allowance's rules); the
+ * studio (staff, admin, system) pays nothing and is held to no allowance,
+ * only to a session that has not started. *out is the fee and its words.
+ * The web and db_booking_reschedule weigh through this one function. */
+int db_reschedule_weigh(enum db_actor_kind kind, const struct policy *policy, int64_t now,
+    int64_t start, int count, struct policy_result *out, struct err *e);
+
+/* What db_booking_reschedule is asked. */
+struct db_reschedule_req {
+	const char *code;             /* the booking's code (case ignored) */
+	const char *actor_id;
+	enum db_actor_kind kind;
+	int64_t start;                /* the new start; the session keeps its length */
+	int dry_run;                  /* weigh and check, change nothing */
+};
+
+/* What it did (or, dry, would do). */
+struct db_reschedule_result {
+	char id[37], code[32], status[24];
+	int64_t old_start, old_end, start, end;
+	struct policy_result fee;
+	char span[96];                /* for the caller's words; db/ leaves it "" */
+};
+
+/* db_booking_reschedule: the one reschedule for the console and the CLI
+ * (redlightd sends the same statement, built by db_reschedule_prepare, on
+ * its loop): find the booking, keep its length, weigh the fee
+ * (db_reschedule_weigh), check the new time against the rules with its
+ * staff (db_admin_booking_fit; ERR_CONFLICT naming why), then move it as
+ * in->kind, whose rights booking_move enforces (an artist their own, staff
+ * the bookings they are assigned to, an admin any). ERR_INVALID (field
+ * "start") when the new time is the old one. out may be NULL. */
+int db_booking_reschedule(struct db *db, const struct tz *tz, const struct db_reschedule_req *in,
+    int64_t now, struct db_reschedule_result *out, struct err *e);
+
 /* ---- holds ---- */
 
 /* $1 actor, $2 kind, $3 room, $4 start, $5 end, $6 blocked from, $7

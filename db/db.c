@@ -83,7 +83,11 @@ db_result_err(const PGresult *res, struct err *e)
 		int code = strcmp(state, "RL404") == 0 ? ERR_NOT_FOUND :
 		    strcmp(state, "RL403") == 0 ? ERR_FORBIDDEN :
 		    strcmp(state, "RL409") == 0 ? ERR_CHANGED : ERR_INVALID;
-		return err_set(e, code, column, "%s", primary ? primary : state);
+		/* every hold a function finds no longer active it reports as
+		 * RL409 on hold_id: the API's hold_expired */
+		int reason = code == ERR_CHANGED && column != NULL && strcmp(column, "hold_id") == 0 ?
+		    ERR_REASON_HOLD_EXPIRED : ERR_REASON_NONE;
+		return err_set_reason(e, code, reason, column, "%s", primary ? primary : state);
 	}
 	if (strcmp(state, "23P01") == 0) {
 		db_conflict_message(constraint ? constraint : "", e);

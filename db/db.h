@@ -28,7 +28,9 @@ PGconn *db_conn(struct db *db);
 
 /* db_result_err: map a failed PGresult to an error: exclusion violations
  * (23P01) become ERR_CONFLICT naming the room or staff member, check and
- * unique violations ERR_INVALID, anything else ERR_DB. Returns the code. */
+ * unique violations ERR_INVALID, our functions' class RL by its SQLSTATE
+ * (RL409 on hold_id with ERR_REASON_HOLD_EXPIRED), anything else ERR_DB.
+ * Returns the code. */
 int db_result_err(const PGresult *res, struct err *e);
 
 /* db_exec: run sql with text params in the current transaction (or

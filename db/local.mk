@@ -30,7 +30,8 @@ MIGRATIONS = \
 	db/migrations/0009_room_info_notify.sql \
 	db/migrations/0010_jobs.sql \
 	db/migrations/0011_idempotency_answer.sql \
-	db/migrations/0012_quote_and_one_path.sql
+	db/migrations/0012_quote_and_one_path.sql \
+	db/migrations/0013_reschedule_by_actor.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

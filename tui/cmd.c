@@ -21,6 +21,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_cancel_entry,
 	&cmd_assign_staff_entry,
 	&cmd_swap_staff_entry,
+	&cmd_reschedule_entry,
 	&cmd_holds_entry,
 	&cmd_hold_entry,
 	&cmd_hold_release_entry,

@@ -91,6 +91,32 @@ extern const struct cmd_entry cmd_jobs_entry;
 extern const struct cmd_entry cmd_job_retry_entry;
 extern const struct cmd_entry cmd_job_cancel_entry;
 extern const struct cmd_entry cmd_worker_entry;
+extern const struct cmd_entry cmd_reschedule_entry;
+
+/* ---- commands as data ----
+ * A command whose console form acts is two steps, tmux-style: parse
+ * (argv to a struct; a usage error is printed and its exit status
+ * returned) and run (struct to a result and struct err, printing
+ * nothing). `redlight NAME` is parse, the actor, run, then the result as
+ * text or --json; the console fills the struct from its form, calls run
+ * and shows the error under the field struct err names. */
+
+/* reschedule CODE START [--as EMAIL] [--dry-run] [--json] */
+struct db_reschedule_result;
+struct cmd_reschedule {
+	const char *code;
+	const char *start;        /* as typed: studio-local or RFC 3339 */
+	const char *as;
+	int dry_run, json;
+};
+int cmd_reschedule_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_reschedule *out);
+/* cmd_reschedule_run: as ctx->actor (the caller made sure of one);
+ * ERR_INVALID field "start" for a time that does not parse or is the
+ * booking's own, else as db_booking_reschedule. */
+int cmd_reschedule_run(struct cmd_ctx *ctx, const struct cmd_reschedule *c,
+    struct db_reschedule_result *out, struct err *e);
+/* cmd_reschedule_say: one line for a person ("moved RL-X to ..."). */
+void cmd_reschedule_say(const struct db_reschedule_result *r, int dry_run, FILE *f);
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];

@@ -22,6 +22,7 @@ redlight_SOURCES = \
 	tui/cmd-migrate.c \
 	tui/cmd-queue.c \
 	tui/cmd-reject.c \
+	tui/cmd-reschedule.c \
 	tui/cmd-rooms.c \
 	tui/cmd-seed.c \
 	tui/cmd-swap-staff.c \

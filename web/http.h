@@ -145,8 +145,8 @@ void http_send_error(h2o_req_t *req, int status, const char *code, const char *f
 h2o_iovec_t http_error_json(h2o_mem_pool_t *pool, const char *code, const char *field,
     const char *message, size_t mlen);
 
-/* http_send_err: answer e with the status and name core/err.h maps its code
- * to. Database, I/O and internal errors are logged with the request id and
+/* http_send_err: answer e with the status and name core/err.h's table maps
+ * its code (and reason: err_api_name) to. Database, I/O and internal errors are logged with the request id and
  * answered with a generic message rather than the server's details. */
 void http_send_err(h2o_req_t *req, const struct err *e);
 

@@ -183,5 +183,5 @@ http_send_err(h2o_req_t *req, const struct err *e)
 	default:
 		break;
 	}
-	http_send_error(req, err_http_status(e->code), err_name(e->code), e->field, msg);
+	http_send_error(req, err_api_status(e), err_api_name(e), e->field, msg);
 }

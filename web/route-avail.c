@@ -52,20 +52,14 @@ route_avail_now(void)
 }
 
 /* Answers e, with field renamed from `from` to `to` when both are given.
- * The duration rule's errors (core marks their messages "invalid_duration:
- * ...") get that code; a duration that is missing or not an integer stays
- * "invalid", like any other malformed field. */
+ * The duration rule's errors carry ERR_REASON_DURATION, which core/err.c's
+ * table names "invalid_duration"; a duration that is missing or not an
+ * integer stays "invalid", like any other malformed field. */
 static void
 route_avail_send_err(h2o_req_t *req, const struct err *e, const char *from, const char *to)
 {
-	static const char prefix[] = "invalid_duration: ";
 	struct err copy = *e;
 
-	if (e->code == ERR_INVALID && strncmp(e->msg, prefix, sizeof(prefix) - 1) == 0) {
-		http_send_error(req, 400, "invalid_duration", e->field[0] ? e->field : "duration_min",
-		    e->msg + sizeof(prefix) - 1);
-		return;
-	}
 	if (from != NULL && strcmp(copy.field, from) == 0)
 		snprintf(copy.field, sizeof(copy.field), "%s", to);
 	http_send_err(req, &copy);
@@ -116,8 +110,8 @@ route_avail_duration(struct json_object *body, int *out, struct err *e)
 		return rc;
 	if (v < 1 || v > AVAIL_MAX_DURATION_MIN) {
 		/* the type was right: this is the duration rule's error */
-		err_set(e, ERR_INVALID, "duration_min",
-		    "invalid_duration: %lld minutes is not between 1 and %d", (long long)v,
+		err_set_reason(e, ERR_INVALID, ERR_REASON_DURATION, "duration_min",
+		    "%lld minutes is not between 1 and %d", (long long)v,
 		    AVAIL_MAX_DURATION_MIN);
 		return ERR_INVALID;
 	}

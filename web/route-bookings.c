@@ -47,11 +47,6 @@
 /* Longer references are neither uuids nor codes. */
 #define BK_REF_MAX 64
 
-static const char bk_reschedule_sql[] =
-    "SELECT r.status, json_utc(r.start_at), json_utc(r.end_at) FROM booking_reschedule_locked($1::uuid,"
-    " $2::uuid, $3::timestamptz, $4::timestamptz,"
-    " tstzrange($5::timestamptz, $6::timestamptz, '[)'), $7::int) r";
-
 struct bk_item {
 	const char *service_id;
 	int64_t qty;
@@ -189,7 +184,7 @@ bk_submitted(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg
 			bk_submit(req, st);
 			return;
 		}
-		if (e->code == ERR_CHANGED && strcmp(e->field, "hold_id") == 0) {
+		if (e->reason == ERR_REASON_HOLD_EXPIRED) {
 			struct err *copy = h2o_mem_alloc_pool(&req->pool, sizeof(*copy));
 			const char *params[2] = { st->hold_id, st->user_id };
 
@@ -782,9 +777,9 @@ bk_reschedule_checked(h2o_req_t *req, const struct availcache_view *v, const str
     void *arg)
 {
 	struct bk_change *st = arg;
-	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE], from[TZ_RFC3339_SIZE],
-	    until[TZ_RFC3339_SIZE], fee[24];
-	const char *params[7];
+	char start[TZ_RFC3339_SIZE], end[TZ_RFC3339_SIZE];
+	struct db_reschedule_params p;
+	struct db_reschedule m;
 	struct slot_want w;
 	struct err why;
 	int64_t now = slot_now();
@@ -794,7 +789,7 @@ bk_reschedule_checked(h2o_req_t *req, const struct availcache_view *v, const str
 		return;
 	}
 	/* the policy first: once the session started nothing else matters */
-	if (policy_reschedule(&st->quoted, now, st->start, st->reschedule_count,
+	if (db_reschedule_weigh(DB_ACTOR_ARTIST, &st->quoted, now, st->start, st->reschedule_count,
 	    &st->policy, &why) != 0) {
 		slot_send_err(req, &why);
 		return;
@@ -824,17 +819,22 @@ bk_reschedule_checked(h2o_req_t *req, const struct availcache_view *v, const str
 		bk_reschedule_answer(req, st, st->status, start, end);
 		return;
 	}
-	slot_utc(st->fit.blocked_from, from);
-	slot_utc(st->fit.blocked_until, until);
-	snprintf(fee, sizeof(fee), "%lld", (long long)st->policy.fee_cents);
-	params[0] = st->id;
-	params[1] = st->user_id;
-	params[2] = start;
-	params[3] = end;
-	params[4] = from;
-	params[5] = until;
-	params[6] = fee;
-	slot_write(st->srv, req, bk_reschedule_sql, 7, params, bk_rescheduled, st);
+	memset(&m, 0, sizeof(m));
+	m.booking_id = st->id;
+	m.actor_id = st->user_id;
+	m.kind = DB_ACTOR_ARTIST;
+	m.seen_status = st->status;
+	m.start = st->new_start;
+	m.end = st->new_end;
+	m.blocked_from = st->fit.blocked_from;
+	m.blocked_until = st->fit.blocked_until;
+	m.fee_cents = st->policy.fee_cents;
+	if (db_reschedule_prepare(&m, &p, &why) != 0) {
+		slot_send_err(req, &why);
+		return;
+	}
+	slot_write(st->srv, req, DB_BOOKING_RESCHEDULE_SQL, DB_BOOKING_RESCHEDULE_NPARAMS, p.params,
+	    bk_rescheduled, st);
 }
 
 static void

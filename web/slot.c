@@ -218,16 +218,13 @@ slot_check(const struct avail_data *d, const struct slot_want *w, struct slot_fi
 void
 slot_send_err(h2o_req_t *req, const struct err *e)
 {
-	/* the duration rule's errors have their own code, as in a search */
-	static const char duration[] = "invalid_duration: ";
-
-	if (e->code == ERR_INVALID && strncmp(e->msg, duration, sizeof(duration) - 1) == 0)
-		idem_send_error(req, 400, "invalid_duration", e->field[0] ? e->field : "duration_min",
-		    e->msg + sizeof(duration) - 1);
-	else if (e->code == ERR_CONFLICT)
+	/* a claim refused is this family's slot_unavailable; the rest, with
+	 * their reasons (invalid_duration, hold_expired), come from
+	 * core/err.c's table */
+	if (e->code == ERR_CONFLICT)
 		idem_send_error(req, 409, "slot_unavailable", e->field, e->msg);
-	else if (e->code == ERR_CHANGED && strcmp(e->field, "hold_id") == 0)
-		idem_send_error(req, 409, "hold_expired", e->field, e->msg);
+	else if (e->reason != ERR_REASON_NONE && err_api_status(e) < 500)
+		idem_send_error(req, err_api_status(e), err_api_name(e), e->field, e->msg);
 	else
 		idem_send_err(req, e);
 }

@@ -82,10 +82,9 @@ int slot_check(const struct avail_data *d, const struct slot_want *w, struct slo
     struct err *e);
 
 /* slot_send_err: answer e through idem_send_*: ERR_CONFLICT as 409
- * slot_unavailable, an ERR_CHANGED about hold_id as 409 hold_expired, the
- * duration rule's ERR_INVALID ("invalid_duration: ...") as 400
- * invalid_duration (as web/route-avail.c does), anything else as
- * http_send_err would. */
+ * slot_unavailable; an error with a reason (ERR_REASON_HOLD_EXPIRED as 409
+ * hold_expired, ERR_REASON_DURATION as 400 invalid_duration) by
+ * core/err.c's table; anything else as http_send_err would. */
 void slot_send_err(h2o_req_t *req, const struct err *e);
 
 /* slot_send_db_err: answer a failed write that slot_check let through:

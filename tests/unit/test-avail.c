@@ -736,7 +736,8 @@ test_avail_duration_must_be_a_multiple_of_the_service_default(void)
 	q = query(2027, 6, 16, 90, "rent", NULL, early_june());
 	CU_ASSERT_EQUAL(avail_search(&f.d, &q, &s, &n, &e), ERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.field, "duration_min");
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "invalid_duration"));
+	CU_ASSERT_EQUAL(e.reason, ERR_REASON_DURATION);
+	CU_ASSERT_STRING_EQUAL(err_api_name(&e), "invalid_duration");
 	CU_ASSERT_PTR_NULL(s);
 	CU_ASSERT_EQUAL(n, 0);
 	q.duration_min = 0;

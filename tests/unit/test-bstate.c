@@ -5,7 +5,7 @@
 #include "tests/unit/suites.h"
 
 #define NSTATUS 5
-#define NEVENT 4
+#define NEVENT 5
 
 static void
 test_booking_approve_confirms_and_captures_emails_and_syncs_calendar(void)
@@ -89,6 +89,22 @@ test_booking_rejected_booking_cannot_be_approved(void)
 }
 
 static void
+test_booking_reschedule_keeps_status_and_only_a_confirmed_one_resyncs_calendars(void)
+{
+	enum booking_status to = BOOKING_REJECTED;
+	unsigned fx = 0;
+
+	CU_ASSERT_EQUAL(booking_transition(BOOKING_CONFIRMED, BOOKING_EV_RESCHEDULE, &to, &fx,
+	    NULL), 0);
+	CU_ASSERT_EQUAL(to, BOOKING_CONFIRMED);
+	CU_ASSERT_EQUAL(fx, BOOKING_FX_CALENDAR_SYNC | BOOKING_FX_RELEASE_CLAIM);
+	CU_ASSERT_EQUAL(booking_transition(BOOKING_AWAITING_APPROVAL, BOOKING_EV_RESCHEDULE, &to,
+	    &fx, NULL), 0);
+	CU_ASSERT_EQUAL(to, BOOKING_AWAITING_APPROVAL);
+	CU_ASSERT_EQUAL(fx, BOOKING_FX_RELEASE_CLAIM);
+}
+
+static void
 test_booking_finished_bookings_accept_no_event(void)
 {
 	static const enum booking_status done[] = {
@@ -109,7 +125,7 @@ test_booking_finished_bookings_accept_no_event(void)
 }
 
 static void
-test_booking_table_allows_exactly_five_moves(void)
+test_booking_table_allows_exactly_seven_moves(void)
 {
 	int allowed = 0;
 
@@ -117,7 +133,7 @@ test_booking_table_allows_exactly_five_moves(void)
 		for (int ev = 0; ev < NEVENT; ev++)
 			allowed += booking_transition((enum booking_status)s,
 			    (enum booking_event)ev, NULL, NULL, NULL) == 0;
-	CU_ASSERT_EQUAL(allowed, 5);
+	CU_ASSERT_EQUAL(allowed, 7);
 }
 
 static void
@@ -137,10 +153,12 @@ test_booking_only_confirmed_bookings_reach_calendars(void)
 				CU_ASSERT_EQUAL(s, BOOKING_CONFIRMED);
 			if (fx & BOOKING_FX_EMAIL_APPROVED)
 				CU_ASSERT_EQUAL(to, BOOKING_CONFIRMED);
-			/* leaving a live state for a dead one frees the room */
+			/* leaving a live state for a dead one frees the room, and
+			 * so does a move (its old time) */
 			CU_ASSERT_EQUAL(!!(fx & BOOKING_FX_RELEASE_CLAIM),
-			    booking_status_is_live((enum booking_status)s) &&
-			    !booking_status_is_live(to) && to != BOOKING_COMPLETED);
+			    ev == BOOKING_EV_RESCHEDULE ||
+			    (booking_status_is_live((enum booking_status)s) &&
+			    !booking_status_is_live(to) && to != BOOKING_COMPLETED));
 		}
 	}
 }
@@ -201,7 +219,8 @@ test_booking_only_awaiting_and_confirmed_are_live(void)
 static void
 test_booking_event_names_round_trip(void)
 {
-	static const char *const names[NEVENT] = { "approve", "reject", "cancel", "complete" };
+	static const char *const names[NEVENT] = { "approve", "reject", "cancel", "complete",
+	    "reschedule" };
 	enum booking_event got = BOOKING_EV_COMPLETE;
 
 	for (int ev = 0; ev < NEVENT; ev++) {
@@ -241,8 +260,9 @@ suite_bstate(void)
 	UNIT_TEST(s, test_booking_cancel_after_confirmation_removes_calendar_event);
 	UNIT_TEST(s, test_booking_complete_after_confirmation_has_no_side_effects);
 	UNIT_TEST(s, test_booking_rejected_booking_cannot_be_approved);
+	UNIT_TEST(s, test_booking_reschedule_keeps_status_and_only_a_confirmed_one_resyncs_calendars);
 	UNIT_TEST(s, test_booking_finished_bookings_accept_no_event);
-	UNIT_TEST(s, test_booking_table_allows_exactly_five_moves);
+	UNIT_TEST(s, test_booking_table_allows_exactly_seven_moves);
 	UNIT_TEST(s, test_booking_only_confirmed_bookings_reach_calendars);
 	UNIT_TEST(s, test_booking_unknown_status_or_event_is_invalid);
 	UNIT_TEST(s, test_booking_status_names_round_trip);

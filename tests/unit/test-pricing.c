@@ -269,7 +269,8 @@ test_pricing_durations_outside_the_rule_are_invalid_duration(void)
 	pricing_fixture(&d, &s);
 	CU_ASSERT_EQUAL(pricing_quote(&d, &s, "rec", 90, NULL, 0, &r, &e), ERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.field, "duration_min");
-	CU_ASSERT_EQUAL(strncmp(e.msg, "invalid_duration", 16), 0);
+	CU_ASSERT_EQUAL(e.reason, ERR_REASON_DURATION);
+	CU_ASSERT_STRING_EQUAL(err_api_name(&e), "invalid_duration");
 	CU_ASSERT_EQUAL(pricing_quote(&d, &s, "rec", 0, NULL, 0, &r, &e), ERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.field, "duration_min");
 	CU_ASSERT_EQUAL(pricing_quote(&d, &s, "rec", -60, NULL, 0, &r, &e), ERR_INVALID);
