@@ -30,6 +30,11 @@ static const struct {
 	{ "REDLIGHT_DB_POOL", "db_pool" },
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },
 	{ "REDLIGHT_RATE_LIMIT_SCALE", "rate_limit_scale" },
+	{ "STRIPE_SECRET_KEY", "stripe_secret_key" },
+	{ "STRIPE_PUBLISHABLE_KEY", "stripe_publishable_key" },
+	{ "STRIPE_WEBHOOK_SECRET", "stripe_webhook_secret" },
+	{ "STRIPE_API_BASE", "stripe_api_base" },
+	{ "STRIPE_JS_URL", "stripe_js_url" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,
