@@ -7,6 +7,7 @@
 #include "core/stripe.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/stripe-client.h"
 
 /* Payments (redlightd(8), "Routes"; ARCHITECTURE.md, "Payments"):
  *   GET  /api/bookings/:id/payment  (uuid or code; the owner or staff)
@@ -111,17 +112,6 @@ pay_hook_stored(h2o_req_t *req, const PGresult *res, const struct err *e, void *
 		http_send_json(req, 200, "{\"received\":true,\"duplicate\":true}", 34);
 }
 
-/* pay_hook_str: the string field name of obj, or NULL. */
-static const char *
-pay_hook_str(struct json_object *obj, const char *name)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, name, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static void
 pay_hook(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
@@ -154,14 +144,14 @@ pay_hook(struct http_server *srv, h2o_req_t *req, const struct http_params *para
 	memcpy(body, req->entity.base, req->entity.len);
 	body[req->entity.len] = '\0';
 	ev = json_tokener_parse(body);
-	if (ev == NULL || !json_object_is_type(ev, json_type_object) || pay_hook_str(ev, "id") == NULL ||
-	    pay_hook_str(ev, "type") == NULL || !json_object_object_get_ex(ev, "data", &data)) {
+	if (ev == NULL || !json_object_is_type(ev, json_type_object) || !*stripe_json_str(ev, "id") ||
+	    !*stripe_json_str(ev, "type") || !json_object_object_get_ex(ev, "data", &data)) {
 		json_object_put(ev);
 		http_send_error(req, 400, "invalid", NULL, "the body is not a Stripe event (id, type, data)");
 		return;
 	}
 	{
-		const char *p[4] = { pay_hook_str(ev, "id"), pay_hook_str(ev, "type"), body, sig };
+		const char *p[4] = { stripe_json_str(ev, "id"), stripe_json_str(ev, "type"), body, sig };
 		http_query(srv, req, pay_hook_sql, 4, p, pay_hook_stored, NULL);
 	}
 	json_object_put(ev);

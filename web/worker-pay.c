@@ -331,32 +331,31 @@ pay_with_lock(const struct worker_pay *c, const char *booking_id, pay_locked_fn 
 	return o;
 }
 
+/* pay_field: the payload's string field name, or NULL. */
 static const char *
 pay_field(struct json_object *payload, const char *name)
 {
-	struct json_object *v;
+	const char *v = stripe_json_str(payload, name);
 
-	if (!json_object_object_get_ex(payload, name, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return v[0] != '\0' ? v : NULL;
 }
 
-enum db_job_outcome
-worker_pay_intent(const struct worker_pay *c, struct json_object *payload)
+static enum db_job_outcome
+pay_intent(const struct worker_pay *c, struct json_object *payload)
 {
 	return pay_with_lock(c, pay_field(payload, "booking_id"), pay_intent_locked,
 	    pay_field(payload, "booking_id"));
 }
 
-enum db_job_outcome
-worker_pay_settle(const struct worker_pay *c, struct json_object *payload)
+static enum db_job_outcome
+pay_settle(const struct worker_pay *c, struct json_object *payload)
 {
 	return pay_with_lock(c, pay_field(payload, "booking_id"), pay_settle_locked,
 	    pay_field(payload, "booking_id"));
 }
 
-enum db_job_outcome
-worker_pay_event(const struct worker_pay *c, struct json_object *payload)
+static enum db_job_outcome
+pay_event(const struct worker_pay *c, struct json_object *payload)
 {
 	const char *id = pay_field(payload, "event_id");
 	char intent[128], booking[37];
@@ -392,12 +391,32 @@ pay_refund_locked(const struct worker_pay *c, const char *refund_id)
 	return pay_send_refund(c, &r);
 }
 
-enum db_job_outcome
-worker_pay_refund(const struct worker_pay *c, struct json_object *payload)
+static enum db_job_outcome
+pay_refund(const struct worker_pay *c, struct json_object *payload)
 {
 	const char *refund = pay_field(payload, "refund_id");
 
 	if (refund == NULL)
 		return pay_say(c, DB_JOB_FAIL, "the payload names no refund_id");
 	return pay_with_lock(c, pay_field(payload, "booking_id"), pay_refund_locked, refund);
+}
+
+static const struct {
+	const char *kind;
+	enum db_job_outcome (*fn)(const struct worker_pay *c, struct json_object *payload);
+} pay_kinds[] = {
+	{ "payment_intent", pay_intent },
+	{ "capture_payment", pay_settle },
+	{ "void_or_refund", pay_settle },
+	{ "stripe_event", pay_event },
+	{ "refund_payment", pay_refund },
+};
+
+enum db_job_outcome
+worker_pay_run(const struct worker_pay *c, const char *kind, struct json_object *payload)
+{
+	for (size_t i = 0; i < sizeof(pay_kinds) / sizeof(pay_kinds[0]); i++)
+		if (strcmp(pay_kinds[i].kind, kind) == 0)
+			return pay_kinds[i].fn(c, payload);
+	return pay_say(c, DB_JOB_FAIL, "no payment job of kind %s", kind);
 }

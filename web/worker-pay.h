@@ -34,10 +34,11 @@ struct worker_pay {
 	size_t msglen;
 };
 
-enum db_job_outcome worker_pay_intent(const struct worker_pay *c, struct json_object *payload);
-enum db_job_outcome worker_pay_settle(const struct worker_pay *c, struct json_object *payload);
-enum db_job_outcome worker_pay_event(const struct worker_pay *c, struct json_object *payload);
-enum db_job_outcome worker_pay_refund(const struct worker_pay *c, struct json_object *payload);
+/* worker_pay_run: run the payment job of kind (one of the five above)
+ * with its payload; an unknown kind fails. The message says why when the
+ * outcome is not done. */
+enum db_job_outcome worker_pay_run(const struct worker_pay *c, const char *kind,
+    struct json_object *payload);
 
 /* worker_pay_intent_read: the state of a PaymentIntent object as Stripe
  * answered it (pointers borrowed from obj). Cannot fail. */

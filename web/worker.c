@@ -117,45 +117,13 @@ worker_flaky(const struct worker_run *r)
 	return DB_JOB_DONE;
 }
 
-/* worker_pay_ctx: what a payment handler sees of r. */
-static struct worker_pay
-worker_pay_ctx(const struct worker_run *r)
+/* worker_payment: a payment job, through web/worker-pay.c. */
+static enum db_job_outcome
+worker_payment(const struct worker_run *r)
 {
 	struct worker_pay c = { r->w->db, r->w->stripe, r->deadline_ms, r->msg, r->msglen };
 
-	return c;
-}
-
-static enum db_job_outcome
-worker_payment_intent(const struct worker_run *r)
-{
-	struct worker_pay c = worker_pay_ctx(r);
-
-	return worker_pay_intent(&c, r->payload);
-}
-
-static enum db_job_outcome
-worker_payment_settle(const struct worker_run *r)
-{
-	struct worker_pay c = worker_pay_ctx(r);
-
-	return worker_pay_settle(&c, r->payload);
-}
-
-static enum db_job_outcome
-worker_payment_event(const struct worker_run *r)
-{
-	struct worker_pay c = worker_pay_ctx(r);
-
-	return worker_pay_event(&c, r->payload);
-}
-
-static enum db_job_outcome
-worker_payment_refund(const struct worker_run *r)
-{
-	struct worker_pay c = worker_pay_ctx(r);
-
-	return worker_pay_refund(&c, r->payload);
+	return worker_pay_run(&c, r->job->kind, r->payload);
 }
 
 /* One row per job kind: the kinds core/bstate.c's effects name, the
@@ -167,11 +135,11 @@ static const struct {
 	enum worker_integration needs;
 	worker_handler handler;
 } worker_kinds[] = {
-	{ "payment_intent", WORKER_PAYMENTS, worker_payment_intent },
-	{ "capture_payment", WORKER_PAYMENTS, worker_payment_settle },
-	{ "void_or_refund", WORKER_PAYMENTS, worker_payment_settle },
-	{ "stripe_event", WORKER_PAYMENTS, worker_payment_event },
-	{ "refund_payment", WORKER_PAYMENTS, worker_payment_refund },
+	{ "payment_intent", WORKER_PAYMENTS, worker_payment },
+	{ "capture_payment", WORKER_PAYMENTS, worker_payment },
+	{ "void_or_refund", WORKER_PAYMENTS, worker_payment },
+	{ "stripe_event", WORKER_PAYMENTS, worker_payment },
+	{ "refund_payment", WORKER_PAYMENTS, worker_payment },
 	{ "email_approved", WORKER_EMAIL, NULL },
 	{ "email_rejected", WORKER_EMAIL, NULL },
 	{ "email_canceled", WORKER_EMAIL, NULL },
