@@ -24,6 +24,8 @@
 #define CONF_DEFAULT_RATE_LIMIT_SCALE 1.0
 #define CONF_DEFAULT_MAX_EVENT_STREAMS 1024
 #define CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT 16
+#define CONF_DEFAULT_STRIPE_API_BASE "https://api.stripe.com"
+#define CONF_DEFAULT_STRIPE_JS_URL "https://js.stripe.com/v3/"
 
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
@@ -52,6 +54,14 @@ conf_defaults(struct conf *c)
 	c->rate_limit_scale = CONF_DEFAULT_RATE_LIMIT_SCALE;
 	c->max_event_streams = CONF_DEFAULT_MAX_EVENT_STREAMS;
 	c->max_event_streams_per_client = CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT;
+	snprintf(c->stripe_api_base, sizeof(c->stripe_api_base), "%s", CONF_DEFAULT_STRIPE_API_BASE);
+	snprintf(c->stripe_js_url, sizeof(c->stripe_js_url), "%s", CONF_DEFAULT_STRIPE_JS_URL);
+}
+
+int
+conf_payments_on(const struct conf *c)
+{
+	return c->stripe_secret_key[0] != '\0' && c->stripe_publishable_key[0] != '\0';
 }
 
 /* Copies value into a fixed field, refusing what would not fit rather than
@@ -168,6 +178,36 @@ bad:
 	    value);
 }
 
+/* A Stripe key or secret: empty (off), or its prefix then printable ASCII
+ * without blanks, as it goes into a header. */
+static int
+conf_set_stripe_key(char *dst, size_t dstlen, const char *key, const char *value,
+    const char *const *prefixes, struct err *e)
+{
+	int known = value[0] == '\0';
+
+	for (size_t i = 0; prefixes[i] != NULL && !known; i++)
+		known = strncmp(value, prefixes[i], strlen(prefixes[i])) == 0;
+	for (const char *p = value; *p && known; p++)
+		known = *p > ' ' && *p < 0x7f;
+	if (!known)
+		return err_set(e, ERR_CONFIG, key, "%s: expected a key starting %s%s%s", key,
+		    prefixes[0], prefixes[1] ? " or " : "", prefixes[1] ? prefixes[1] : "");
+	return conf_set_string(dst, dstlen, key, value, e);
+}
+
+/* An http:// or https:// URL (required unless empty_ok). */
+static int
+conf_set_url(char *dst, size_t dstlen, const char *key, const char *value, int empty_ok,
+    struct err *e)
+{
+	if (!(empty_ok && value[0] == '\0') && strncmp(value, "http://", 7) != 0 &&
+	    strncmp(value, "https://", 8) != 0)
+		return err_set(e, ERR_CONFIG, key, "%s: expected an http:// or https:// URL, got '%.60s'",
+		    key, value);
+	return conf_set_string(dst, dstlen, key, value, e);
+}
+
 int
 conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 {
@@ -182,13 +222,27 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 			return err_set(e, ERR_CONFIG, key, "static_dir: expected a directory");
 		return conf_set_string(c->static_dir, sizeof(c->static_dir), key, value, e);
 	}
-	if (strcmp(key, "public_url") == 0) {
-		if (value[0] != '\0' && strncmp(value, "http://", 7) != 0 &&
-		    strncmp(value, "https://", 8) != 0)
-			return err_set(e, ERR_CONFIG, key,
-			    "public_url: expected an http:// or https:// URL, got '%.60s'", value);
-		return conf_set_string(c->public_url, sizeof(c->public_url), key, value, e);
+	if (strcmp(key, "public_url") == 0)
+		return conf_set_url(c->public_url, sizeof(c->public_url), key, value, 1, e);
+	if (strcmp(key, "stripe_secret_key") == 0) {
+		static const char *const p[] = { "sk_", "rk_", NULL };
+		return conf_set_stripe_key(c->stripe_secret_key, sizeof(c->stripe_secret_key), key,
+		    value, p, e);
 	}
+	if (strcmp(key, "stripe_publishable_key") == 0) {
+		static const char *const p[] = { "pk_", NULL };
+		return conf_set_stripe_key(c->stripe_publishable_key,
+		    sizeof(c->stripe_publishable_key), key, value, p, e);
+	}
+	if (strcmp(key, "stripe_webhook_secret") == 0) {
+		static const char *const p[] = { "whsec_", NULL };
+		return conf_set_stripe_key(c->stripe_webhook_secret, sizeof(c->stripe_webhook_secret),
+		    key, value, p, e);
+	}
+	if (strcmp(key, "stripe_api_base") == 0)
+		return conf_set_url(c->stripe_api_base, sizeof(c->stripe_api_base), key, value, 0, e);
+	if (strcmp(key, "stripe_js_url") == 0)
+		return conf_set_url(c->stripe_js_url, sizeof(c->stripe_js_url), key, value, 0, e);
 	if (strcmp(key, "worker") == 0)
 		return conf_set_bool(&c->worker, key, value, e);
 	if (strcmp(key, "worker_timeout_ms") == 0)

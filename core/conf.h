@@ -28,10 +28,20 @@ struct conf {
 	                           * 0 turns them off; default 1 */
 	int max_event_streams;    /* redlightd: open /api/events streams, default 1024 */
 	int max_event_streams_per_client; /* ... from one client address, default 16 */
+	/* Stripe (payments are on when stripe_secret_key is set) */
+	char stripe_secret_key[256];      /* sk_... or rk_...; "" = payments off */
+	char stripe_publishable_key[256]; /* pk_..., for the booking page */
+	char stripe_webhook_secret[256];  /* whsec_..., checks Stripe-Signature */
+	char stripe_api_base[256];        /* default https://api.stripe.com */
+	char stripe_js_url[256];          /* Stripe.js, default https://js.stripe.com/v3/ */
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
 void conf_defaults(struct conf *c);
+
+/* conf_payments_on: 1 when payments are configured (a Stripe secret key
+ * and a publishable key), else 0. Cannot fail. */
+int conf_payments_on(const struct conf *c);
 
 /* conf_set: set one key from its text value, validating it. Unknown keys and
  * bad values fail with ERR_CONFIG naming the key. */
@@ -49,7 +59,9 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
  * REDLIGHT_WORKER, REDLIGHT_WORKER_TIMEOUT_MS, REDLIGHT_WORKER_RETRY_BASE_MS,
  * REDLIGHT_WORKER_RETRY_MAX_MS, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
- * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE). used (may be NULL, 512
+ * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, STRIPE_SECRET_KEY,
+ * STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,
+ * STRIPE_JS_URL). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 

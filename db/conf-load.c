@@ -34,6 +34,11 @@ static const struct {
 	{ "REDLIGHT_TLS_CERT", "tls_cert" },
 	{ "REDLIGHT_TLS_KEY", "tls_key" },
 	{ "REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT", "max_event_streams_per_client" },
+	{ "STRIPE_SECRET_KEY", "stripe_secret_key" },
+	{ "STRIPE_PUBLISHABLE_KEY", "stripe_publishable_key" },
+	{ "STRIPE_WEBHOOK_SECRET", "stripe_webhook_secret" },
+	{ "STRIPE_API_BASE", "stripe_api_base" },
+	{ "STRIPE_JS_URL", "stripe_js_url" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

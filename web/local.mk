@@ -3,9 +3,11 @@
 # The job worker's runtime: redlightd runs it on a thread, `redlight worker`
 # in the foreground; both link this (web/worker.h says why it lives here).
 noinst_LIBRARIES += web/libworker.a
-web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
-web_libworker_a_SOURCES = web/worker.c web/worker.h
-WORKER_LIBS = web/libworker.a $(DB_LIBS) -lpthread
+web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS)
+web_libworker_a_SOURCES = web/worker.c web/worker.h \
+	web/worker-pay.c web/worker-pay.h \
+	web/stripe-client.c web/stripe-client.h
+WORKER_LIBS = web/libworker.a $(DB_LIBS) $(CURL_LIBS) -lpthread
 
 sbin_PROGRAMS += redlightd
 redlightd_SOURCES = \
@@ -36,8 +38,9 @@ redlightd_SOURCES = \
 	web/route-events.c \
 	web/route-holds.c \
 	web/route-bookings.c \
+	web/route-payments.c \
 	web/slot.c web/slot.h
-redlightd_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
+redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
 
 # The booking page: plain files, no build step, served at "/".

@@ -11,6 +11,7 @@ static const struct http_route *const router_families[] = {
 	http_routes_events,
 	http_routes_holds,
 	http_routes_bookings,
+	http_routes_payments,
 	NULL,
 };
 

@@ -18,6 +18,8 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "db/job.h"
+#include "web/stripe-client.h"
+#include "web/worker-pay.h"
 
 struct worker {
 	struct worker_opts o;
@@ -31,6 +33,7 @@ struct worker {
 	int started;
 	int64_t next_sweep_ms;
 	int db_down;              /* said the database is unreachable */
+	struct stripe_client *stripe; /* NULL: payments are not configured */
 };
 
 /* ---- time ---- */
@@ -49,6 +52,7 @@ worker_now_ms(void)
 /* What a handler sees of one run. It writes why into msg (msglen bytes)
  * unless the run is done. */
 struct worker_run {
+	struct worker *w;
 	const struct db_job *job;
 	struct json_object *payload;
 	int64_t deadline_ms;      /* worker_now_ms() by which it must return */
@@ -113,6 +117,15 @@ worker_flaky(const struct worker_run *r)
 	return DB_JOB_DONE;
 }
 
+/* worker_payment: a payment job, through web/worker-pay.c. */
+static enum db_job_outcome
+worker_payment(const struct worker_run *r)
+{
+	struct worker_pay c = { r->w->db, r->w->stripe, r->deadline_ms, r->msg, r->msglen };
+
+	return worker_pay_run(&c, r->job->kind, r->payload);
+}
+
 /* One row per job kind: the kinds core/bstate.c's effects name, the
  * notices the booking functions of 0002 enqueue, and two diagnostic kinds
  * (redlight(1), DIAGNOSTIC JOB KINDS). handler NULL: the integration has
@@ -122,8 +135,11 @@ static const struct {
 	enum worker_integration needs;
 	worker_handler handler;
 } worker_kinds[] = {
-	{ "capture_payment", WORKER_PAYMENTS, NULL },
-	{ "void_or_refund", WORKER_PAYMENTS, NULL },
+	{ "payment_intent", WORKER_PAYMENTS, worker_payment },
+	{ "capture_payment", WORKER_PAYMENTS, worker_payment },
+	{ "void_or_refund", WORKER_PAYMENTS, worker_payment },
+	{ "stripe_event", WORKER_PAYMENTS, worker_payment },
+	{ "refund_payment", WORKER_PAYMENTS, worker_payment },
 	{ "email_approved", WORKER_EMAIL, NULL },
 	{ "email_rejected", WORKER_EMAIL, NULL },
 	{ "email_canceled", WORKER_EMAIL, NULL },
@@ -136,6 +152,13 @@ static const struct {
 	{ "flaky", WORKER_INTERNAL, worker_flaky },
 };
 
+/* worker_configured: whether w has the client integration it needs. */
+static int
+worker_configured(const struct worker *w, enum worker_integration it)
+{
+	return it == WORKER_INTERNAL || (it == WORKER_PAYMENTS && w->stripe != NULL);
+}
+
 /* worker_dispatch: run one job by its kind's row. */
 static enum db_job_outcome
 worker_dispatch(const struct worker_run *r)
@@ -143,7 +166,7 @@ worker_dispatch(const struct worker_run *r)
 	for (size_t i = 0; i < sizeof(worker_kinds) / sizeof(worker_kinds[0]); i++) {
 		if (strcmp(worker_kinds[i].kind, r->job->kind) != 0)
 			continue;
-		if (worker_kinds[i].handler == NULL) {
+		if (worker_kinds[i].handler == NULL || !worker_configured(r->w, worker_kinds[i].needs)) {
 			snprintf(r->msg, r->msglen, "%s", worker_off[worker_kinds[i].needs]);
 			return DB_JOB_SKIPPED;
 		}
@@ -157,7 +180,7 @@ worker_dispatch(const struct worker_run *r)
 static void
 worker_run_one(struct worker *w, const struct db_job *job, struct db_job_result *res)
 {
-	struct worker_run r = { job, NULL, 0, res->message, sizeof(res->message) };
+	struct worker_run r = { w, job, NULL, 0, res->message, sizeof(res->message) };
 	int64_t started = worker_now_ms();
 
 	memset(res, 0, sizeof(*res));
@@ -189,6 +212,10 @@ worker_opts_from_conf(const struct conf *c, const char *role, struct worker_opts
 	o->timeout_ms = c->worker_timeout_ms;
 	o->retry_base_ms = c->worker_retry_base_ms;
 	o->retry_max_ms = c->worker_retry_max_ms;
+	if (conf_payments_on(c)) {
+		o->stripe_api_base = c->stripe_api_base;
+		o->stripe_secret_key = c->stripe_secret_key;
+	}
 }
 
 int
@@ -217,6 +244,10 @@ worker_new(const struct worker_opts *opts, struct worker **out, struct err *e)
 	w->o.role = w->role;
 	if (w->o.timeout_ms <= 0)
 		w->o.timeout_ms = WORKER_TIMEOUT_MS;
+	if (opts->stripe_secret_key != NULL && opts->stripe_secret_key[0] != '\0' &&
+	    opts->stripe_api_base != NULL)
+		w->stripe = stripe_client_new(opts->stripe_api_base, opts->stripe_secret_key);
+	w->o.stripe_api_base = w->o.stripe_secret_key = NULL;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(w->name, sizeof(w->name), "%s@%s:%ld", w->role, host, (long)getpid());
 	*out = w;
@@ -229,6 +260,7 @@ worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	db_close(w->db);
+	stripe_client_free(w->stripe);
 	close(w->pipe[0]);
 	close(w->pipe[1]);
 	free(w);

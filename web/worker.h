@@ -57,6 +57,8 @@ struct worker_opts {
 	int retry_base_ms;        /* the backoff (db_job_backoff) */
 	int retry_max_ms;
 	int quiet;                /* 1: no line per failed job on stderr */
+	const char *stripe_api_base; /* payments: both set, or the payment */
+	const char *stripe_secret_key; /* jobs are skipped (not configured) */
 };
 
 /* worker_new: a worker with opts (copied), not connected yet. Fails with
@@ -94,7 +96,9 @@ int worker_start(struct worker *w, struct err *e);
 void worker_join(struct worker *w);
 
 /* worker_opts_from_conf: the options redlight.conf gives (worker_timeout_ms,
- * worker_retry_base_ms, worker_retry_max_ms, database_url). Cannot fail. */
+ * worker_retry_base_ms, worker_retry_max_ms, database_url, and the Stripe
+ * account when payments are configured). o borrows c's strings. Cannot
+ * fail. */
 void worker_opts_from_conf(const struct conf *c, const char *role, struct worker_opts *o);
 
 #endif

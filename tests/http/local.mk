@@ -17,3 +17,5 @@ TESTS += tests/http/test-hostile.sh
 EXTRA_DIST += tests/http/test-hostile.sh tests/http/hostile.py
 TESTS += tests/http/test-tls.sh
 EXTRA_DIST += tests/http/test-tls.sh
+TESTS += tests/http/test-payments.sh
+EXTRA_DIST += tests/http/test-payments.sh

@@ -26,6 +26,7 @@ main(void)
 	suite_tmpl();
 	suite_secret();
 	suite_err();
+	suite_payment();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -24,5 +24,6 @@ void suite_mail(void);
 void suite_tmpl(void);
 void suite_secret(void);
 void suite_err(void);
+void suite_payment(void);
 
 #endif

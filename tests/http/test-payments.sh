@@ -1,0 +1,240 @@
+#!/bin/sh
+# test-payments.sh: payments through Stripe against the local stand-in
+# (tests/standins/stripe.py): the worker inside redlightd authorizes the
+# deposit when a booking is made, captures it on approval, charges nothing
+# on a rejection, refunds a cancellation by the stored policy's tier; the
+# webhook's signature cases; and nothing of the money moves twice. Real
+# redlightd, real PostgreSQL, the real redlight CLI. Prints TAP.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+export top_srcdir top_builddir
+
+. "$top_srcdir/tests/lib/http-prologue.sh"
+http_begin pay
+
+SK=sk_test_redlight_standin PK=pk_test_redlight_standin WH=whsec_redlight_standin
+ADMIN=admin@redlight.test
+REDLIGHT_PASSWORD=redlight-demo
+export REDLIGHT_PASSWORD
+
+as() {
+	jar=$1 m=$2 p=$3
+	shift 3
+	if [ $# -gt 0 ]; then
+		http "$m" "$p" -b "$jar" -H "Origin: $base" -H 'Content-Type: application/json' --data-binary "$1"
+	else
+		http "$m" "$p" -b "$jar" -H "Origin: $base"
+	fi
+}
+py() {
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+print($1)" "$tmp/body" 2>/dev/null
+}
+body_ok() {
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not ($1))" "$tmp/body" 2>/dev/null
+}
+# wait_sql QUERY: until QUERY prints t (15 s at most).
+wait_sql() {
+	i=0
+	while [ $i -lt 150 ]; do
+		[ "$(sql "$1")" = t ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# stripe METHOD PATH [CURL-ARGS]: a call to the stand-in with the secret
+# key; the answer lands in $tmp/body like any other.
+stripe() {
+	m=$1 p=$2
+	shift 2
+	curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" -u "$SK:" "$@" "$sbase$p"
+}
+# redlight ARGS: the CLI on the suite's database.
+rl() {
+	(cd "$tmp" && DATABASE_URL=$url STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK \
+		STRIPE_API_BASE=$sbase "$redlight" "$@") >"$tmp/rl.out"
+}
+
+make_db
+sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sbase=http://127.0.0.1:$sport
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 \
+	REDLIGHT_WORKER_RETRY_MAX_MS=1000 STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK \
+	STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
+	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys"
+python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
+	--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed 12 2>"$tmp/stripe.log" &
+pids="$pids $!"
+i=0
+until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state"
+
+room_b=00000000-0000-4000-8000-0000000000a2
+nina=$tmp/nina.jar
+status=$(http POST /api/auth/register -c "$nina" -H 'Content-Type: application/json' \
+	--data-binary '{"email":"nina@example.com","password":"correct horse","name":"Nina Singer"}')
+check "artist Nina registers" test "$status" = 201
+
+# slot FROM-HOURS TO-HOURS: the first free hour of Studio B starting
+# between FROM and TO hours from now, as "START END".
+slot() {
+	for d in $(sql "SELECT string_agg(to_char(d, 'YYYY-MM-DD'), ' ') FROM generate_series(
+		((now() + interval '$1 hours') AT TIME ZONE 'America/Toronto')::date,
+		((now() + interval '$2 hours') AT TIME ZONE 'America/Toronto')::date, '1 day') d"); do
+		http POST /api/availability/search -H 'Content-Type: application/json' \
+			--data-binary "{\"date\":\"$d\",\"duration_min\":60,\"room_id\":\"$room_b\"}" >/dev/null
+		s=$(python3 -c "import json, sys, datetime
+d = json.load(open(sys.argv[1]))
+now = datetime.datetime.now(datetime.timezone.utc)
+for s in d.get('slots', []):
+    t = datetime.datetime.fromisoformat(s['start_at'].replace('Z', '+00:00'))
+    if now + datetime.timedelta(hours=$1) <= t <= now + datetime.timedelta(hours=$2) and s['start_at'] not in sys.argv[2].split():
+        print(s['start_at'], s['end_at']); break" "$tmp/body" "$taken")
+		if [ -n "$s" ]; then echo "$s"; return 0; fi
+	done
+	return 1
+}
+taken=
+# book FROM TO: Nina books the first free hour in that window; sets id,
+# code.
+book() {
+	set -- $(slot "$1" "$2")
+	taken="$taken $1"
+	as "$nina" POST /api/bookings "{\"room_id\":\"$room_b\",\"start_at\":\"$1\",\"end_at\":\"$2\"}" >/dev/null
+	id=$(py 'd["booking_id"]')
+	code=$(py 'd["code"]')
+	deposit=$(py 'd["quote"]["deposit_cents"]')
+}
+# pay ID PM: the page's step: wait for the intent, then confirm it with the
+# publishable key and client_secret, as Stripe.js does; prints the status.
+pay() {
+	wait_sql "SELECT EXISTS (SELECT 1 FROM payment WHERE booking_id = '$1' AND client_secret IS NOT NULL)" || return 1
+	as "$nina" GET "/api/bookings/$1/payment" >/dev/null
+	pi=$(py 'd["client_secret"].split("_secret_")[0]')
+	cs=$(py 'd["client_secret"]')
+	curl -s -o "$tmp/body" -w '%{http_code}' -u "$PK:" "$sbase/v1/payment_intents/$pi/confirm" \
+		--data-urlencode "client_secret=$cs" --data-urlencode "payment_method=$2"
+}
+pstate() {
+	sql "SELECT status || ' ' || authorized_cents || ' ' || captured_cents FROM payment WHERE booking_id = '$1'"
+}
+
+# ---- authorize at booking ----
+book 168 400
+check "Nina books a session a week or more ahead ($code)" test -n "$id"
+check "the worker creates its PaymentIntent for the deposit, manual capture" \
+	wait_sql "SELECT EXISTS (SELECT 1 FROM payment WHERE booking_id = '$id' AND amount_cents = $deposit
+		AND status = 'requires_payment_method' AND stripe_payment_intent_id LIKE 'pi_%'
+		AND stripe_customer_id LIKE 'cus_%' AND capture_method = 'manual')"
+status=$(as "$nina" GET "/api/bookings/$id/payment")
+check "GET /api/bookings/:id/payment gives the page the client_secret and the publishable key" body_ok \
+	"d['configured'] and d['publishable_key'] == '$PK' and d['client_secret'].startswith('pi_')
+	 and d['amount_cents'] == $deposit and d['currency'] == 'cad' and d['status'] == 'requires_payment_method'"
+intent=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id'")
+stripe GET "/v1/payment_intents/$intent" >/dev/null
+check "at Stripe: the deposit, manual capture, the card to be saved for off-session" body_ok \
+	"d['amount'] == $deposit and d['capture_method'] == 'manual' and d['setup_future_usage'] == 'off_session'
+	 and d['metadata']['booking_code'] == '$code'"
+status=$(pay "$id" pm_card_chargeDeclined)
+check "a declined card is refused by Stripe (402)" test "$status" = 402
+check "the booking still awaits approval, nothing authorized" test \
+	"$(sql "SELECT status FROM booking WHERE id = '$id'") $(pstate "$id")" = "awaiting_approval requires_payment_method 0 0"
+status=$(pay "$id" pm_card_visa)
+check "the test card confirms the intent: requires_capture" body_ok "d['status'] == 'requires_capture'"
+check "the webhook's job records the authorization, with capture_before" \
+	wait_sql "SELECT status = 'requires_capture' AND authorized_cents = $deposit AND captured_cents = 0
+		AND capture_before > now() + interval '6 days' FROM payment WHERE booking_id = '$id'"
+
+# ---- capture on approval ----
+check "the admin approves" rl approve "$code" --as "$ADMIN"
+check "approval captures the deposit" \
+	wait_sql "SELECT status = 'succeeded' AND captured_cents = $deposit FROM payment WHERE booking_id = '$id'"
+stripe GET "/v1/payment_intents/$intent" >/dev/null
+check "at Stripe: succeeded, the deposit received" body_ok "d['status'] == 'succeeded' and d['amount_received'] == $deposit"
+check "the capture carried its Idempotency-Key" test "$(curl -s "$sbase/_standin/state" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)['objects']
+print(sum(1 for o in d.values() if o.get('object') == 'event' and o['type'] == 'payment_intent.succeeded'
+	and o['data']['object']['id'] == '$intent' and o['request']['idempotency_key'] == 'rl-$id-capture'))")" = 1
+
+# ---- nothing charged on reject ----
+book 168 400
+id2=$id code2=$code
+status=$(pay "$id2" pm_card_visa)
+check "a second booking's card is authorized" wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id2'"
+check "the admin rejects it" rl reject "$code2" --message "Sorry, the room is taken" --as "$ADMIN"
+check "rejection cancels the authorization: nothing captured" \
+	wait_sql "SELECT status = 'canceled' AND captured_cents = 0 FROM payment WHERE booking_id = '$id2'"
+intent2=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id2'")
+stripe GET "/v1/payment_intents/$intent2" >/dev/null
+check "at Stripe: canceled, nothing received" body_ok "d['status'] == 'canceled' and d['amount_received'] == 0"
+
+# ---- a confirmed booking canceled 30 hours ahead: 50 % back ----
+if book 26 46 && [ -n "$id" ]; then
+	id3=$id code3=$code
+	pay "$id3" pm_card_visa >/dev/null
+	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id3'"
+	rl approve "$code3" --as "$ADMIN" >/dev/null 2>&1
+	check "a booking 26 to 46 hours ahead is authorized, approved and captured" \
+		wait_sql "SELECT status = 'succeeded' FROM payment WHERE booking_id = '$id3'"
+	status=$(as "$nina" POST "/api/bookings/$id3/cancel" '{"reason":"ill"}')
+	check "Nina cancels it: the stored policy gives 50 %" body_ok "d['refund_percent'] == 50"
+	half=$(sql "SELECT round(captured_cents / 2.0) FROM payment WHERE booking_id = '$id3'")
+	check "the worker refunds half of what was captured, once" \
+		wait_sql "SELECT count(*) = 1 AND sum(r.amount_cents) = $half AND bool_and(r.status = 'succeeded')
+			AND bool_and(r.kind = 'cancel' AND r.percent = 50 AND r.stripe_refund_id LIKE 're_%')
+			FROM refund r JOIN payment p ON p.id = r.payment_id WHERE p.booking_id = '$id3'"
+	ch=$(sql "SELECT stripe_charge_id FROM payment WHERE booking_id = '$id3'")
+	stripe GET "/v1/charges/$ch" >/dev/null
+	check "at Stripe: the charge's amount_refunded is that half" body_ok "d['amount_refunded'] == $half"
+else
+	not_ok "a free hour of Studio B 26 to 46 hours ahead" "$(cat "$tmp/body")"
+fi
+
+# ---- the webhook's signatures ----
+# sign BODY [SECRET [T]]: a Stripe-Signature for BODY.
+sign() {
+	python3 -c 'import hmac, hashlib, sys, time
+t = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else int(time.time())
+print("t=%d,v1=%s" % (t, hmac.new(sys.argv[2].encode(), b"%d." % t + sys.argv[1].encode(), hashlib.sha256).hexdigest()))' "$@"
+}
+hook() {
+	http POST /api/webhooks/stripe -H 'Content-Type: application/json' --data-binary "$1" ${2:+-H "Stripe-Signature: $2"}
+}
+ev='{"id":"evt_test_unknown","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":"pi_nobody","object":"payment_intent","status":"succeeded"}}}'
+n0=$(sql "SELECT count(*) FROM webhook_event")
+check "an unsigned webhook: 400" is_error "$(hook "$ev")" 400 invalid Stripe-Signature
+check "a forged one (another secret): 400" is_error "$(hook "$ev" "$(sign "$ev" whsec_forged)")" 400 invalid Stripe-Signature
+check "a stale one (400 s old): 400" is_error "$(hook "$ev" "$(sign "$ev" "$WH" $(($(date +%s) - 400)))")" 400 invalid Stripe-Signature
+check "a signature over another body: 400" is_error "$(hook "$ev" "$(sign "${ev}x" "$WH")")" 400 invalid Stripe-Signature
+check "none of them stored anything" test "$(sql "SELECT count(*) FROM webhook_event")" = "$n0"
+sig=$(sign "$ev" "$WH")
+status=$(hook "$ev" "$sig")
+check "a good one: 200, stored" body_ok "d == {'received': True, 'duplicate': False}"
+check "the same delivery again (a replay): 400" is_error "$(hook "$ev" "$sig")" 400 invalid Stripe-Signature
+sleep 1
+status=$(hook "$ev" "$(sign "$ev" "$WH")")
+check "the same event delivered again with a fresh signature: 200, duplicate" \
+	body_ok "d == {'received': True, 'duplicate': True}"
+check "the event is stored once, with one job" test \
+	"$(sql "SELECT count(*) FROM webhook_event WHERE external_id = 'evt_test_unknown'")$(sql "SELECT count(*) FROM job WHERE kind = 'stripe_event' AND payload->>'stripe_event' = 'evt_test_unknown'")" = 11
+check "an event for an intent no booking has is ignored" \
+	wait_sql "SELECT status = 'ignored' FROM webhook_event WHERE external_id = 'evt_test_unknown'"
+
+# ---- nothing moved twice ----
+check "every Stripe webhook was handled (processed or ignored), none failed" \
+	wait_sql "SELECT NOT EXISTS (SELECT 1 FROM job WHERE kind IN ('stripe_event','payment_intent','capture_payment','void_or_refund') AND status NOT IN ('done'))"
+check "one capture per intent at Stripe, one refund per booking" test "$(curl -s "$sbase/_standin/state" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)['objects']
+caps = [o for o in d.values() if o.get('object') == 'event' and o['type'] == 'payment_intent.succeeded']
+refs = [o for o in d.values() if o.get('object') == 'refund']
+print(len(caps) == len({o['data']['object']['id'] for o in caps}), len(refs))")" = "True 1"
+
+echo "1..$n"
