@@ -23,6 +23,15 @@ struct conf {
 	char log_format[16];      /* "json" (default) or "text" */
 	double rate_limit_scale;  /* redlightd multiplies its rate limits by this;
 	                           * 0 turns them off; default 1 */
+	/* messages to artists (web/notify.c) */
+	char smtp_url[512];       /* smtp://HOST:587 (STARTTLS required) or smtps://HOST:465; "" = no SMTP */
+	char smtp_user[256];
+	char smtp_password[256];
+	char smtp_ca_file[512];   /* PEM file of CAs to trust instead of the system's; "" = the system's */
+	char mail_from[256];      /* the sender's address */
+	char mail_from_name[128]; /* its display name; "" = the studio's name */
+	char mail_dir[512];       /* without smtp_url: write each message here as an .eml file */
+	char templates_dir[512];  /* the message templates */
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
@@ -44,7 +53,10 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
  * REDLIGHT_WORKER, REDLIGHT_WORKER_TIMEOUT_MS, REDLIGHT_WORKER_RETRY_BASE_MS,
  * REDLIGHT_WORKER_RETRY_MAX_MS, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
- * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE). used (may be NULL, 512
+ * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, REDLIGHT_SMTP_URL,
+ * REDLIGHT_SMTP_USER, REDLIGHT_SMTP_PASSWORD, REDLIGHT_SMTP_CA_FILE,
+ * REDLIGHT_MAIL_FROM, REDLIGHT_MAIL_FROM_NAME, REDLIGHT_MAIL_DIR,
+ * REDLIGHT_TEMPLATES_DIR). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 

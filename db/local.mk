@@ -14,7 +14,8 @@ db_libdb_a_SOURCES = \
 	db/booking-read.c \
 	db/admin.c db/admin.h \
 	db/setup.c db/setup.h \
-	db/job.c db/job.h
+	db/job.c db/job.h \
+	db/notify.c db/notify.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
@@ -29,7 +30,8 @@ MIGRATIONS = \
 	db/migrations/0008_staff_hours.sql \
 	db/migrations/0009_room_info_notify.sql \
 	db/migrations/0010_jobs.sql \
-	db/migrations/0012_quote_and_one_path.sql
+	db/migrations/0012_quote_and_one_path.sql \
+	db/migrations/0015_notifications.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

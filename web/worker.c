@@ -18,6 +18,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "db/job.h"
+#include "web/notify.h"
 
 struct worker {
 	struct worker_opts o;
@@ -31,6 +32,7 @@ struct worker {
 	int started;
 	int64_t next_sweep_ms;
 	int db_down;              /* said the database is unreachable */
+	struct notify *notify;    /* the artists' messages; NULL without opts.conf */
 };
 
 /* ---- time ---- */
@@ -54,6 +56,7 @@ struct worker_run {
 	int64_t deadline_ms;      /* worker_now_ms() by which it must return */
 	char *msg;
 	size_t msglen;
+	struct worker *w;
 };
 
 typedef enum db_job_outcome (*worker_handler)(const struct worker_run *r);
@@ -113,6 +116,19 @@ worker_flaky(const struct worker_run *r)
 	return DB_JOB_DONE;
 }
 
+/* worker_notify: a job that sends the artist's messages (web/notify.h). */
+static enum db_job_outcome
+worker_notify(const struct worker_run *r)
+{
+	int64_t left = r->deadline_ms - worker_now_ms();
+
+	if (r->w->notify == NULL) {
+		snprintf(r->msg, r->msglen, "%s", worker_off[WORKER_EMAIL]);
+		return DB_JOB_SKIPPED;
+	}
+	return notify_job(r->w->notify, r->w->db, r->job, left > 0 ? (int)left : 1, r->msg, r->msglen);
+}
+
 /* One row per job kind: the kinds core/bstate.c's effects name, the
  * notices the booking functions of 0002 enqueue, and two diagnostic kinds
  * (redlight(1), DIAGNOSTIC JOB KINDS). handler NULL: the integration has
@@ -124,12 +140,14 @@ static const struct {
 } worker_kinds[] = {
 	{ "capture_payment", WORKER_PAYMENTS, NULL },
 	{ "void_or_refund", WORKER_PAYMENTS, NULL },
-	{ "email_approved", WORKER_EMAIL, NULL },
-	{ "email_rejected", WORKER_EMAIL, NULL },
-	{ "email_canceled", WORKER_EMAIL, NULL },
-	{ "booking_submitted", WORKER_EMAIL, NULL },
-	{ "booking_canceled", WORKER_EMAIL, NULL },
-	{ "booking_rescheduled", WORKER_EMAIL, NULL },
+	{ "email_approved", WORKER_EMAIL, worker_notify },
+	{ "email_rejected", WORKER_EMAIL, worker_notify },
+	{ "email_canceled", WORKER_EMAIL, worker_notify },
+	{ "booking_submitted", WORKER_EMAIL, worker_notify },
+	{ "booking_canceled", WORKER_EMAIL, worker_notify },
+	{ "booking_rescheduled", WORKER_EMAIL, worker_notify },
+	{ "booking_reminder", WORKER_EMAIL, worker_notify },
+	{ "payment_action_needed", WORKER_EMAIL, worker_notify },
 	{ "calendar_sync", WORKER_CALENDARS, NULL },
 	{ "calendar_remove", WORKER_CALENDARS, NULL },
 	{ "noop", WORKER_INTERNAL, worker_noop },
@@ -157,7 +175,7 @@ worker_dispatch(const struct worker_run *r)
 static void
 worker_run_one(struct worker *w, const struct db_job *job, struct db_job_result *res)
 {
-	struct worker_run r = { job, NULL, 0, res->message, sizeof(res->message) };
+	struct worker_run r = { job, NULL, 0, res->message, sizeof(res->message), w };
 	int64_t started = worker_now_ms();
 
 	memset(res, 0, sizeof(*res));
@@ -189,6 +207,7 @@ worker_opts_from_conf(const struct conf *c, const char *role, struct worker_opts
 	o->timeout_ms = c->worker_timeout_ms;
 	o->retry_base_ms = c->worker_retry_base_ms;
 	o->retry_max_ms = c->worker_retry_max_ms;
+	o->conf = c;
 }
 
 int
@@ -210,7 +229,14 @@ worker_new(const struct worker_opts *opts, struct worker **out, struct err *e)
 		fcntl(w->pipe[i], F_SETFL, fcntl(w->pipe[i], F_GETFL) | O_NONBLOCK);
 		fcntl(w->pipe[i], F_SETFD, FD_CLOEXEC);
 	}
+	if (opts->conf != NULL && notify_new(opts->conf, &w->notify, e) != 0) {
+		close(w->pipe[0]);
+		close(w->pipe[1]);
+		free(w);
+		return ERR_CONFIG;
+	}
 	w->o = *opts;
+	w->o.conf = NULL;
 	snprintf(w->conninfo, sizeof(w->conninfo), "%s", opts->conninfo ? opts->conninfo : "");
 	snprintf(w->role, sizeof(w->role), "%s", opts->role ? opts->role : "worker");
 	w->o.conninfo = w->conninfo;
@@ -229,6 +255,7 @@ worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	db_close(w->db);
+	notify_free(w->notify);
 	close(w->pipe[0]);
 	close(w->pipe[1]);
 	free(w);

@@ -11,3 +11,5 @@ TESTS += tests/http/test-race.sh
 EXTRA_DIST += tests/http/test-race.sh tests/http/race.py
 TESTS += tests/http/test-page.sh
 EXTRA_DIST += tests/http/test-page.sh
+TESTS += tests/http/test-notify.sh
+EXTRA_DIST += tests/http/test-notify.sh tests/http/mailcheck.py

@@ -24,6 +24,7 @@ main(void)
 	suite_ics();
 	suite_mail();
 	suite_tmpl();
+	suite_notice();
 	suite_secret();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
