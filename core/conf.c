@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 /* The defaults, in one place (redlight.conf(5) documents them). */
 #define CONF_DEFAULT_LISTEN "127.0.0.1:8080"
 #define CONF_DEFAULT_STATIC_DIR PKGDATADIR "/static"
+#define CONF_DEFAULT_TEMPLATES_DIR PKGDATADIR "/templates"
 #define CONF_DEFAULT_WORKER 1
 #define CONF_DEFAULT_WORKER_TIMEOUT_MS 10000
 #define CONF_DEFAULT_WORKER_RETRY_BASE_MS 5000
@@ -44,6 +46,7 @@ conf_defaults(struct conf *c)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "%s", CONF_DEFAULT_LISTEN);
 	snprintf(c->static_dir, sizeof(c->static_dir), "%s", CONF_DEFAULT_STATIC_DIR);
+	snprintf(c->templates_dir, sizeof(c->templates_dir), "%s", CONF_DEFAULT_TEMPLATES_DIR);
 	c->worker = CONF_DEFAULT_WORKER;
 	c->worker_timeout_ms = CONF_DEFAULT_WORKER_TIMEOUT_MS;
 	c->worker_retry_base_ms = CONF_DEFAULT_WORKER_RETRY_BASE_MS;
@@ -207,6 +210,15 @@ conf_set_url(char *dst, size_t dstlen, const char *key, const char *value, int e
 		    key, value);
 	return conf_set_string(dst, dstlen, key, value, e);
 }
+/* Keys whose value is any text that fits. */
+#define CONF_STRING(k) { #k, offsetof(struct conf, k), sizeof(((struct conf *)0)->k) }
+static const struct {
+	const char *key;
+	size_t off, len;
+} conf_strings[] = {
+	CONF_STRING(smtp_user), CONF_STRING(smtp_password), CONF_STRING(smtp_ca_file),
+	CONF_STRING(mail_from_name), CONF_STRING(mail_dir),
+};
 
 int
 conf_set(struct conf *c, const char *key, const char *value, struct err *e)
@@ -266,6 +278,26 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 		return conf_set_string(c->tls_cert, sizeof(c->tls_cert), key, value, e);
 	if (strcmp(key, "tls_key") == 0)
 		return conf_set_string(c->tls_key, sizeof(c->tls_key), key, value, e);
+	if (strcmp(key, "smtp_url") == 0) {
+		if (value[0] != '\0' && strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
+			return err_set(e, ERR_CONFIG, key,
+			    "smtp_url: expected smtp://HOST:PORT or smtps://HOST:PORT, got '%.60s'", value);
+		return conf_set_string(c->smtp_url, sizeof(c->smtp_url), key, value, e);
+	}
+	if (strcmp(key, "mail_from") == 0) {
+		if (value[0] != '\0' && (strchr(value, '@') == NULL || strpbrk(value, " <>\"") != NULL))
+			return err_set(e, ERR_CONFIG, key, "mail_from: expected an address like studio@example.com, got '%.60s'",
+			    value);
+		return conf_set_string(c->mail_from, sizeof(c->mail_from), key, value, e);
+	}
+	if (strcmp(key, "templates_dir") == 0) {
+		if (value[0] == '\0')
+			return err_set(e, ERR_CONFIG, key, "templates_dir: expected a directory");
+		return conf_set_string(c->templates_dir, sizeof(c->templates_dir), key, value, e);
+	}
+	for (size_t i = 0; i < sizeof(conf_strings) / sizeof(conf_strings[0]); i++)
+		if (strcmp(key, conf_strings[i].key) == 0)
+			return conf_set_string((char *)c + conf_strings[i].off, conf_strings[i].len, key, value, e);
 	if (strcmp(key, "log_format") == 0) {
 		if (strcmp(value, "json") != 0 && strcmp(value, "text") != 0)
 			return err_set(e, ERR_CONFIG, key, "log_format: expected json or text, got '%.60s'",

@@ -34,6 +34,15 @@ struct conf {
 	char stripe_webhook_secret[256];  /* whsec_..., checks Stripe-Signature */
 	char stripe_api_base[256];        /* default https://api.stripe.com */
 	char stripe_js_url[256];          /* Stripe.js, default https://js.stripe.com/v3/ */
+	/* messages to artists (web/notify.c) */
+	char smtp_url[512];       /* smtp://HOST:587 (STARTTLS required) or smtps://HOST:465; "" = no SMTP */
+	char smtp_user[256];
+	char smtp_password[256];
+	char smtp_ca_file[512];   /* PEM file of CAs to trust instead of the system's; "" = the system's */
+	char mail_from[256];      /* the sender's address */
+	char mail_from_name[128]; /* its display name; "" = the studio's name */
+	char mail_dir[512];       /* without smtp_url: write each message here as an .eml file */
+	char templates_dir[512];  /* the message templates */
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
@@ -62,6 +71,10 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, STRIPE_SECRET_KEY,
  * STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,
  * STRIPE_JS_URL). used (may be NULL, 512
+ * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, REDLIGHT_SMTP_URL,
+ * REDLIGHT_SMTP_USER, REDLIGHT_SMTP_PASSWORD, REDLIGHT_SMTP_CA_FILE,
+ * REDLIGHT_MAIL_FROM, REDLIGHT_MAIL_FROM_NAME, REDLIGHT_MAIL_DIR,
+ * REDLIGHT_TEMPLATES_DIR). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 

@@ -39,6 +39,14 @@ static const struct {
 	{ "STRIPE_WEBHOOK_SECRET", "stripe_webhook_secret" },
 	{ "STRIPE_API_BASE", "stripe_api_base" },
 	{ "STRIPE_JS_URL", "stripe_js_url" },
+	{ "REDLIGHT_SMTP_URL", "smtp_url" },
+	{ "REDLIGHT_SMTP_USER", "smtp_user" },
+	{ "REDLIGHT_SMTP_PASSWORD", "smtp_password" },
+	{ "REDLIGHT_SMTP_CA_FILE", "smtp_ca_file" },
+	{ "REDLIGHT_MAIL_FROM", "mail_from" },
+	{ "REDLIGHT_MAIL_FROM_NAME", "mail_from_name" },
+	{ "REDLIGHT_MAIL_DIR", "mail_dir" },
+	{ "REDLIGHT_TEMPLATES_DIR", "templates_dir" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

@@ -4,10 +4,21 @@
 # in the foreground; both link this (web/worker.h says why it lives here).
 noinst_LIBRARIES += web/libworker.a
 web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS)
-web_libworker_a_SOURCES = web/worker.c web/worker.h \
+web_libworker_a_SOURCES = web/worker.c web/worker.h web/notify.c web/notify.h \
 	web/worker-pay.c web/worker-pay.h \
 	web/stripe-client.c web/stripe-client.h
 WORKER_LIBS = web/libworker.a $(DB_LIBS) $(CURL_LIBS) -lpthread
+
+# The artists' message templates (web/notify.h), which a studio may edit.
+templatesdir = $(pkgdatadir)/templates
+dist_templates_DATA = \
+	templates/submitted.txt templates/submitted.html templates/submitted.sms \
+	templates/approved.txt templates/approved.html templates/approved.sms \
+	templates/rejected.txt templates/rejected.html templates/rejected.sms \
+	templates/reminder.txt templates/reminder.html templates/reminder.sms \
+	templates/rescheduled.txt templates/rescheduled.html templates/rescheduled.sms \
+	templates/canceled.txt templates/canceled.html templates/canceled.sms \
+	templates/payment_action.txt templates/payment_action.html templates/payment_action.sms
 
 sbin_PROGRAMS += redlightd
 redlightd_SOURCES = \

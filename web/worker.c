@@ -20,6 +20,7 @@
 #include "db/job.h"
 #include "web/stripe-client.h"
 #include "web/worker-pay.h"
+#include "web/notify.h"
 
 struct worker {
 	struct worker_opts o;
@@ -34,6 +35,7 @@ struct worker {
 	int64_t next_sweep_ms;
 	int db_down;              /* said the database is unreachable */
 	struct stripe_client *stripe; /* NULL: payments are not configured */
+	struct notify *notify;    /* the artists' messages; NULL without opts.conf */
 };
 
 /* ---- time ---- */
@@ -126,6 +128,19 @@ worker_payment(const struct worker_run *r)
 	return worker_pay_run(&c, r->job->kind, r->payload);
 }
 
+/* worker_notify: a job that sends the artist's messages (web/notify.h). */
+static enum db_job_outcome
+worker_notify(const struct worker_run *r)
+{
+	int64_t left = r->deadline_ms - worker_now_ms();
+
+	if (r->w->notify == NULL) {
+		snprintf(r->msg, r->msglen, "%s", worker_off[WORKER_EMAIL]);
+		return DB_JOB_SKIPPED;
+	}
+	return notify_job(r->w->notify, r->w->db, r->job, left > 0 ? (int)left : 1, r->msg, r->msglen);
+}
+
 /* One row per job kind: the kinds core/bstate.c's effects name, the
  * notices the booking functions of 0002 enqueue, and two diagnostic kinds
  * (redlight(1), DIAGNOSTIC JOB KINDS). handler NULL: the integration has
@@ -140,12 +155,14 @@ static const struct {
 	{ "void_or_refund", WORKER_PAYMENTS, worker_payment },
 	{ "stripe_event", WORKER_PAYMENTS, worker_payment },
 	{ "refund_payment", WORKER_PAYMENTS, worker_payment },
-	{ "email_approved", WORKER_EMAIL, NULL },
-	{ "email_rejected", WORKER_EMAIL, NULL },
-	{ "email_canceled", WORKER_EMAIL, NULL },
-	{ "booking_submitted", WORKER_EMAIL, NULL },
-	{ "booking_canceled", WORKER_EMAIL, NULL },
-	{ "booking_rescheduled", WORKER_EMAIL, NULL },
+	{ "email_approved", WORKER_EMAIL, worker_notify },
+	{ "email_rejected", WORKER_EMAIL, worker_notify },
+	{ "email_canceled", WORKER_EMAIL, worker_notify },
+	{ "booking_submitted", WORKER_EMAIL, worker_notify },
+	{ "booking_canceled", WORKER_EMAIL, worker_notify },
+	{ "booking_rescheduled", WORKER_EMAIL, worker_notify },
+	{ "booking_reminder", WORKER_EMAIL, worker_notify },
+	{ "payment_action_needed", WORKER_EMAIL, worker_notify },
 	{ "calendar_sync", WORKER_CALENDARS, NULL },
 	{ "calendar_remove", WORKER_CALENDARS, NULL },
 	{ "noop", WORKER_INTERNAL, worker_noop },
@@ -216,6 +233,7 @@ worker_opts_from_conf(const struct conf *c, const char *role, struct worker_opts
 		o->stripe_api_base = c->stripe_api_base;
 		o->stripe_secret_key = c->stripe_secret_key;
 	}
+	o->conf = c;
 }
 
 int
@@ -237,7 +255,14 @@ worker_new(const struct worker_opts *opts, struct worker **out, struct err *e)
 		fcntl(w->pipe[i], F_SETFL, fcntl(w->pipe[i], F_GETFL) | O_NONBLOCK);
 		fcntl(w->pipe[i], F_SETFD, FD_CLOEXEC);
 	}
+	if (opts->conf != NULL && notify_new(opts->conf, &w->notify, e) != 0) {
+		close(w->pipe[0]);
+		close(w->pipe[1]);
+		free(w);
+		return ERR_CONFIG;
+	}
 	w->o = *opts;
+	w->o.conf = NULL;
 	snprintf(w->conninfo, sizeof(w->conninfo), "%s", opts->conninfo ? opts->conninfo : "");
 	snprintf(w->role, sizeof(w->role), "%s", opts->role ? opts->role : "worker");
 	w->o.conninfo = w->conninfo;
@@ -261,6 +286,7 @@ worker_free(struct worker *w)
 		return;
 	db_close(w->db);
 	stripe_client_free(w->stripe);
+	notify_free(w->notify);
 	close(w->pipe[0]);
 	close(w->pipe[1]);
 	free(w);

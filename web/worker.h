@@ -59,10 +59,13 @@ struct worker_opts {
 	int quiet;                /* 1: no line per failed job on stderr */
 	const char *stripe_api_base; /* payments: both set, or the payment */
 	const char *stripe_secret_key; /* jobs are skipped (not configured) */
+	const struct conf *conf;  /* the message settings (web/notify.h); NULL:
+	                           * messages are skipped as not configured */
 };
 
 /* worker_new: a worker with opts (copied), not connected yet. Fails with
- * ERR_IO when the stop pipe cannot be made. *out is the caller's
+ * ERR_IO when the stop pipe cannot be made, and with ERR_CONFIG naming the
+ * file and line when a message template does not load (notify_new). *out is the caller's
  * (worker_free). */
 int worker_new(const struct worker_opts *opts, struct worker **out, struct err *e);
 

@@ -19,3 +19,5 @@ TESTS += tests/http/test-tls.sh
 EXTRA_DIST += tests/http/test-tls.sh
 TESTS += tests/http/test-payments.sh
 EXTRA_DIST += tests/http/test-payments.sh
+TESTS += tests/http/test-notify.sh
+EXTRA_DIST += tests/http/test-notify.sh tests/http/mailcheck.py

@@ -5,12 +5,16 @@ and LOGIN per RFC 4954). Standard library only; the TLS certificate is a
 throwaway self-signed one made with the openssl command.
 
     smtp.py --listen 127.0.0.1:2525 --spool DIR [--tls starttls|implicit|none]
-            [--user U --password P] [--control 127.0.0.1:PORT]
+            [--user U --password P] [--control 127.0.0.1:PORT] [--cert-out FILE]
 
 Each message accepted is written to DIR as NNNNNN.eml (the DATA bytes,
 dot-unstuffed) with NNNNNN.json beside it ({"mail_from", "rcpt_to",
 "tls", "auth_user", "received_at"}), written before the 250 that accepts
 it, so a message acknowledged is a message kept.
+
+--cert-out writes the throwaway certificate (PEM) to FILE, for a client
+that verifies the server (libcurl with CURLOPT_CAINFO, redlight's
+smtp_ca_file).
 
 With --user, MAIL is refused (530) until the client authenticates, and
 AUTH is offered only after STARTTLS (as real servers do) unless --tls none.
@@ -261,6 +265,7 @@ def main():
     ap.add_argument("--user", default="")
     ap.add_argument("--password", default="")
     ap.add_argument("--control", default="")
+    ap.add_argument("--cert-out", default="")
     args = ap.parse_args()
     os.makedirs(args.spool, exist_ok=True)
     host, _, port = args.listen.rpartition(":")
@@ -270,6 +275,10 @@ def main():
     if args.tls != "none":
         tmp = tempfile.mkdtemp(prefix="rl-smtp-tls.")
         srv.ctx = make_cert(tmp)
+        if args.cert_out:
+            with open(os.path.join(tmp, "cert.pem"), "rb") as src, open(args.cert_out + ".tmp", "wb") as dst:
+                dst.write(src.read())
+            os.replace(args.cert_out + ".tmp", args.cert_out)
     if args.control:
         chost, _, cport = args.control.rpartition(":")
         ctl = http.server.ThreadingHTTPServer((chost, int(cport)), Control)

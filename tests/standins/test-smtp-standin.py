@@ -35,7 +35,8 @@ def main():
     spool = os.path.join(tmp, "spool")
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "smtp.py"), "--listen", "127.0.0.1:%d" % port,
                              "--spool", spool, "--user", "resend", "--password", "re_key",
-                             "--control", "127.0.0.1:%d" % cport], stderr=subprocess.DEVNULL)
+                             "--control", "127.0.0.1:%d" % cport, "--cert-out", os.path.join(tmp, "cert.pem")],
+                            stderr=subprocess.DEVNULL)
     try:
         if not (wait_port(port) and wait_port(cport)):
             ok(False, "the stand-in starts")
@@ -85,12 +86,18 @@ def run(port, cport, spool, tmp):
     if curl is None:
         ok(False, "curl is installed (tools/check installs it)")
     else:
-        r = subprocess.run([curl, "-sS", "--url", "smtp://127.0.0.1:%d" % port, "--ssl-reqd", "--insecure",
-                            "--user", "resend:re_key", "--mail-from", "studio@redlight.test",
-                            "--mail-rcpt", "zoe@example.com", "--upload-file", eml],
-                           capture_output=True, text=True, timeout=30)
+        def send(host, *tls):
+            return subprocess.run([curl, "-sS", "--url", "smtp://%s:%d" % (host, port), "--ssl-reqd", *tls,
+                                   "--user", "resend:re_key", "--mail-from", "studio@redlight.test",
+                                   "--mail-rcpt", "zoe@example.com", "--upload-file", eml],
+                                  capture_output=True, text=True, timeout=30)
+        r = send("127.0.0.1", "--insecure")
         kept = control(cport, "/messages")["messages"]
         ok(r.returncode == 0 and len(kept) == 2, "curl (libcurl's SMTP, STARTTLS required) delivers",
+           (r.returncode, r.stderr))
+        r = send("localhost", "--cacert", os.path.join(tmp, "cert.pem"))
+        kept = control(cport, "/messages")["messages"]
+        ok(r.returncode == 0 and len(kept) == 3, "with --cert-out's certificate, curl verifies the server",
            (r.returncode, r.stderr))
 
     control(cport, "/faults", {"refuse": True})
@@ -101,6 +108,7 @@ def run(port, cport, spool, tmp):
         ok(e.smtp_code == 421, "a refusing server answers 421", e)
     except (smtplib.SMTPServerDisconnected, ConnectionError) as e:
         ok(False, "a refusing server answers 421", e)
+    before = len(control(cport, "/messages")["messages"])
     control(cport, "/faults", {"refuse": False, "fail_data_rate": 1.0})
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
         s.starttls(context=ctx)
@@ -110,7 +118,7 @@ def run(port, cport, spool, tmp):
             ok(False, "an injected DATA failure is 451 and keeps nothing")
         except smtplib.SMTPDataError as e:
             kept = control(cport, "/messages")["messages"]
-            ok(e.smtp_code == 451 and len(kept) == 2, "an injected DATA failure is 451 and keeps nothing", e)
+            ok(e.smtp_code == 451 and len(kept) == before, "an injected DATA failure is 451 and keeps nothing", e)
     control(cport, "/faults", {"fail_data_rate": 0.0})
 
 

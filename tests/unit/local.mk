@@ -15,6 +15,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-ics.c \
 	tests/unit/test-mail.c \
 	tests/unit/test-tmpl.c \
+	tests/unit/test-notice.c \
 	tests/unit/test-secret.c \
 	tests/unit/test-err.c \
 	tests/unit/test-payment.c

@@ -24,6 +24,7 @@ main(void)
 	suite_ics();
 	suite_mail();
 	suite_tmpl();
+	suite_notice();
 	suite_secret();
 	suite_err();
 	suite_payment();

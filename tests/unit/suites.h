@@ -25,5 +25,6 @@ void suite_tmpl(void);
 void suite_secret(void);
 void suite_err(void);
 void suite_payment(void);
+void suite_notice(void);
 
 #endif
