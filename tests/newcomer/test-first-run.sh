@@ -145,6 +145,13 @@ if has '"error"'; then not_ok "walkthrough: no request answered an error"; grep 
 else ok "walkthrough: no request answered an error"; fi
 code=$(grep -o '"code":"RL-[^"]*"' "$base/block3.out" | head -n 1 | cut -d '"' -f 4)
 check "walkthrough: the booking has a code" [ -n "$code" ]
+# the demo has no mail server: what the studio sends is written to var/mail
+mailed=
+for _ in $(seq 100); do
+	if grep -l "$code" "$clone"/var/mail/*.eml >/dev/null 2>&1; then mailed=1; break; fi
+	sleep 0.2
+done
+check "walkthrough: the artist's messages about $code are in var/mail, as the README says" [ -n "$mailed" ]
 
 # 4: a second run keeps the data; stop stops everything
 if clean_env REDLIGHT_LISTEN="$addr" tools/run </dev/null >"$base/run2.out" 2>&1; then ok "tools/run a second time"
