@@ -169,11 +169,13 @@ static const struct {
 	{ "flaky", WORKER_INTERNAL, worker_flaky },
 };
 
-/* worker_configured: whether w has the client integration it needs. */
+/* worker_configured: whether w has the client integration it needs.
+ * Messages always run: web/notify.c records each message row as sent,
+ * written to mail_dir, or skipped with the reason its channel is off. */
 static int
 worker_configured(const struct worker *w, enum worker_integration it)
 {
-	return it == WORKER_INTERNAL || (it == WORKER_PAYMENTS && w->stripe != NULL);
+	return it == WORKER_INTERNAL || it == WORKER_EMAIL || (it == WORKER_PAYMENTS && w->stripe != NULL);
 }
 
 /* worker_dispatch: run one job by its kind's row. */
