@@ -15,3 +15,5 @@ TESTS += tests/http/test-page.sh
 EXTRA_DIST += tests/http/test-page.sh
 TESTS += tests/http/test-hostile.sh
 EXTRA_DIST += tests/http/test-hostile.sh tests/http/hostile.py
+TESTS += tests/http/test-chaos.sh
+EXTRA_DIST += tests/http/test-chaos.sh tests/http/chaos.py tests/http/claims.sh
