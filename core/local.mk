@@ -19,7 +19,8 @@ core_libcore_a_SOURCES = \
 	core/ics.c core/ics.h \
 	core/mail.c core/mail.h \
 	core/tmpl.c core/tmpl.h \
-	core/secret.c core/secret.h
+	core/secret.c core/secret.h \
+	core/wire.c core/wire.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

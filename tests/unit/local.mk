@@ -15,6 +15,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-ics.c \
 	tests/unit/test-mail.c \
 	tests/unit/test-tmpl.c \
-	tests/unit/test-secret.c
+	tests/unit/test-secret.c \
+	tests/unit/test-wire.c
 tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFLAGS)
 tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

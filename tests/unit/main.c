@@ -25,6 +25,7 @@ main(void)
 	suite_mail();
 	suite_tmpl();
 	suite_secret();
+	suite_wire();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

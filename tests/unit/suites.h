@@ -23,5 +23,6 @@ void suite_ics(void);
 void suite_mail(void);
 void suite_tmpl(void);
 void suite_secret(void);
+void suite_wire(void);
 
 #endif
