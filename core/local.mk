@@ -21,7 +21,8 @@ core_libcore_a_SOURCES = \
 	core/tmpl.c core/tmpl.h \
 	core/secret.c core/secret.h \
 	core/payment.c core/payment.h \
-	core/notice.c core/notice.h
+	core/notice.c core/notice.h \
+	core/wire.c core/wire.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

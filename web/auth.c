@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/wire.h"
 #include "web/auth.h"
 #include "web/ratelimit.h"
 
@@ -46,39 +47,23 @@ auth_sodium(void)
 static int
 auth_cookie_token(h2o_req_t *req, unsigned char token[AUTH_TOKEN_BYTES], int *present)
 {
-	size_t namelen = strlen(AUTH_COOKIE);
 	ssize_t i = -1;
 
 	if (present != NULL)
 		*present = 0;
 	while ((i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, i)) != -1) {
 		h2o_iovec_t v = req->headers.entries[i].value;
-		const char *p = v.base, *end = v.base + v.len;
+		const char *p = v.base, *val;
+		size_t vlen, binlen;
 
-		while (p < end) {
-			const char *semi, *eq, *val, *vend;
-			size_t binlen;
-
-			while (p < end && (*p == ' ' || *p == '\t' || *p == ';'))
-				p++;
-			semi = memchr(p, ';', (size_t)(end - p));
-			if (semi == NULL)
-				semi = end;
-			eq = memchr(p, '=', (size_t)(semi - p));
-			if (eq != NULL && (size_t)(eq - p) == namelen && memcmp(p, AUTH_COOKIE, namelen) == 0) {
-				if (present != NULL)
-					*present = 1;
-				val = eq + 1;
-				vend = semi;
-				while (vend > val && (vend[-1] == ' ' || vend[-1] == '\t'))
-					vend--;
-				if (vend - val == AUTH_TOKEN_B64_LEN &&
-				    sodium_base642bin(token, AUTH_TOKEN_BYTES, val, AUTH_TOKEN_B64_LEN, NULL,
-				    &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
-				    binlen == AUTH_TOKEN_BYTES)
-					return 1;
-			}
-			p = semi;
+		while (wire_cookie_next(&p, v.base + v.len, AUTH_COOKIE, &val, &vlen)) {
+			if (present != NULL)
+				*present = 1;
+			if (vlen == AUTH_TOKEN_B64_LEN &&
+			    sodium_base642bin(token, AUTH_TOKEN_BYTES, val, AUTH_TOKEN_B64_LEN, NULL,
+			    &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+			    binlen == AUTH_TOKEN_BYTES)
+				return 1;
 		}
 	}
 	return 0;

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "core/wire.h"
 #include "web/http.h"
 #include "web/page.h"
 
@@ -38,42 +39,9 @@ guard_head(h2o_req_t *req)
 static const char *
 guard_framing(h2o_req_t *req)
 {
-	h2o_iovec_t head = guard_head(req), first = { NULL, 0 };
-	const char *p = head.base, *end = head.base + head.len, *eol;
-	int nte = 0;
+	h2o_iovec_t head = guard_head(req);
 
-	/* past the request line, then one header line at a time up to the
-	 * empty line (picohttpparser takes a bare LF as a line end too) */
-	if (p == NULL || (p = memchr(p, '\n', head.len)) == NULL)
-		return NULL;
-	for (p++; p < end && (eol = memchr(p, '\n', (size_t)(end - p))) != NULL; p = eol + 1) {
-		const char *colon, *v, *ve = eol;
-
-		if (ve > p && ve[-1] == '\r')
-			ve--;
-		if (ve == p)
-			break;
-		/* obs-fold: a proxy may join the lines where h2o does not */
-		if (*p == ' ' || *p == '\t')
-			return "a header line starts with a blank (obsolete line folding)";
-		if ((colon = memchr(p, ':', (size_t)(ve - p))) == NULL)
-			continue;
-		for (v = colon + 1; v < ve && (*v == ' ' || *v == '\t'); v++)
-			;
-		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-			ve--;
-		if (h2o_lcstris(p, (size_t)(colon - p), H2O_STRLIT("content-length"))) {
-			if (first.base != NULL && !h2o_memis(v, (size_t)(ve - v), first.base, first.len))
-				return "the request has two different Content-Length headers";
-			first = h2o_iovec_init(v, (size_t)(ve - v));
-		} else if (h2o_lcstris(p, (size_t)(colon - p), H2O_STRLIT("transfer-encoding"))) {
-			if (++nte > 1 || !h2o_lcstris(v, (size_t)(ve - v), H2O_STRLIT("chunked")))
-				return "the only Transfer-Encoding taken is one \"chunked\"";
-		}
-	}
-	if (nte > 0 && first.base != NULL)
-		return "the request has both Content-Length and Transfer-Encoding";
-	return NULL;
+	return head.base == NULL ? NULL : wire_framing(head.base, head.len);
 }
 
 /* 1 when req's path, percent-decoded, holds a NUL, a backslash or a ".."

@@ -364,15 +364,11 @@ idem_stored(void *arg, const PGresult *res, const struct err *e)
 
 	st->q = NULL;
 	if (e != NULL) {
-		if (st->pin != NULL) {
-			idem_send_failure(st, "cannot store the answer to an Idempotency-Key", e);
-			return;
-		}
-		/* nothing changed with it: the answer stands, unstored, and a
-		 * retry runs the request again */
-		fprintf(stderr, "redlightd: request %s: cannot store the answer to an Idempotency-Key: %s\n",
-		    http_request_id(st->req), e->msg);
-		idem_send_own(st);
+		/* Even when nothing changed, the answer is not sent: a retry
+		 * with the key, run afresh, could answer otherwise (a slot
+		 * taken now is free then), and the key promises one answer.
+		 * The 503 is one the client never keeps. */
+		idem_send_failure(st, "cannot store the answer to an Idempotency-Key", e);
 		return;
 	}
 	if (PQntuples(res) == 0) {

@@ -81,9 +81,9 @@ int idem_query(h2o_req_t *req, int write, const char *sql, int nparams,
 /* idem_send_json: answer req with status and json (len bytes, copied),
  * storing them under the request's key first when it has one, in the
  * transaction of its change (committed before the answer goes). A 5xx is
- * not stored and rolls the change back. When storing fails and something
- * changed, the change is rolled back and the answer is 503; when nothing
- * changed, the answer is sent unstored. */
+ * not stored and rolls the change back. When storing fails, the change
+ * (if any) is rolled back and the answer is 503 instead, even when nothing
+ * changed: a retry run afresh could answer otherwise. */
 void idem_send_json(h2o_req_t *req, int status, const char *json, size_t len);
 
 /* idem_send_error: http_send_error, through idem_send_json. */

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "core/wire.h"
 #include "web/http.h"
 
 /* Every route family; a new web/route-NAME.c adds its table here. */
@@ -73,41 +74,19 @@ http_param(const struct http_params *params, const char *name)
 int
 http_hex_digit(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return wire_hex_digit(c);
 }
 
 char *
 http_param_dup(h2o_req_t *req, const struct http_params *params, const char *name)
 {
 	h2o_iovec_t v = http_param(params, name);
-	char *out, *o;
+	char *out;
 
 	if (v.base == NULL)
 		return NULL;
-	out = o = h2o_mem_alloc_pool(&req->pool, v.len + 1);
-	for (size_t i = 0; i < v.len; i++) {
-		if (v.base[i] == '%') {
-			int hi, lo;
-			if (i + 2 >= v.len)
-				return NULL;
-			hi = http_hex_digit((unsigned char)v.base[i + 1]);
-			lo = http_hex_digit((unsigned char)v.base[i + 2]);
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return NULL;
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = v.base[i];
-		}
-	}
-	*o = '\0';
-	return out;
+	out = h2o_mem_alloc_pool(&req->pool, v.len + 1);
+	return wire_pct_decode(v.base, v.len, out) < 0 ? NULL : out;
 }
 
 /* The JSON 404 for a request no route or file answers. */

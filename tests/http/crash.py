@@ -42,16 +42,23 @@ def sql(url, query):
 
 
 class Server:
-    def __init__(self, binary, config, log):
+    """redlightd, started (and killed) by the caller, with the caller's
+    environment, its stderr appended to log. On a free port; with
+    keep_port, every start after the first listens where the first did, so
+    clients need not learn a new address."""
+
+    def __init__(self, binary, config, log, keep_port=False):
         self.binary, self.config, self.log = binary, config, log
+        self.keep_port = keep_port
         self.proc = None
         self.host, self.port = None, None
 
     def start(self):
         mark = os.path.getsize(self.log) if os.path.exists(self.log) else 0
+        listen = "127.0.0.1:%d" % (self.port if self.keep_port and self.port else 0)
         with open(self.log, "ab") as err:
             self.proc = subprocess.Popen([self.binary, "--config", self.config,
-                                          "--listen", "127.0.0.1:0"],
+                                          "--listen", listen],
                                          stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

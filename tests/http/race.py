@@ -37,36 +37,47 @@ class Client:
         self.conn = None
 
     def request(self, method, path, body=None, cookie=None):
-        headers = {"Origin": self.origin}
+        """(status, parsed JSON body or None, Set-Cookie); status 0 when
+        no answer came on two tries."""
+        headers = {}
+        if cookie:
+            headers["Cookie"] = "rl_session=" + cookie
+        status, raw, got = self.send(method, path, body, headers)
+        try:
+            doc = json.loads(raw) if raw else None
+        except ValueError:
+            doc = None
+        return status, doc, got.get("set-cookie", "")
+
+    def send(self, method, path, body=None, headers=None, tries=2):
+        """(status, raw body bytes, {lower-case header name: value}) of one
+        request with body (JSON-encoded unless None) and headers added to
+        Origin and Content-Type; a connection the server closed or reset
+        is opened again, up to tries times in all; (0, b"", {}) when no
+        answer came."""
+        h = {"Origin": self.origin}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if cookie:
-            headers["Cookie"] = "rl_session=" + cookie
-        for attempt in range(2):
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        for attempt in range(tries):
             try:
                 if self.conn is None:
                     self.conn = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
-                self.conn.request(method, path, body=data, headers=headers)
+                self.conn.request(method, path, body=data, headers=h)
                 r = self.conn.getresponse()
                 raw = r.read()
-                cookies = r.getheader("Set-Cookie") or ""
-                if r.getheader("Connection", "").lower() == "close":
+                got = {k.lower(): v for k, v in r.getheaders()}
+                if got.get("connection", "").lower() == "close":
                     self.conn.close()
                     self.conn = None
-                try:
-                    doc = json.loads(raw) if raw else None
-                except ValueError:
-                    doc = None
-                return r.status, doc, cookies
+                return r.status, raw, got
             except (http.client.HTTPException, ConnectionError, OSError):
                 if self.conn is not None:
                     self.conn.close()
                 self.conn = None
-                if attempt == 1:
-                    return 0, None, ""
-        return 0, None, ""
+        return 0, b"", {}
 
 
 def run_threads(n, target):

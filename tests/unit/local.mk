@@ -18,6 +18,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-notice.c \
 	tests/unit/test-secret.c \
 	tests/unit/test-err.c \
-	tests/unit/test-payment.c
+	tests/unit/test-payment.c \
+	tests/unit/test-wire.c
 tests_unit_unit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(ICAL_CFLAGS) $(SODIUM_CFLAGS)
 tests_unit_unit_LDADD = $(TAP_LIBS) $(CORE_LIBS)

@@ -26,5 +26,6 @@ void suite_secret(void);
 void suite_err(void);
 void suite_payment(void);
 void suite_notice(void);
+void suite_wire(void);
 
 #endif
