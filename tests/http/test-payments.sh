@@ -302,6 +302,13 @@ intent4=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '
 curl -s -o /dev/null -X POST "$sbase/_standin/lapse/$intent4"
 check "when the fourth booking's authorization lapses, the worker flags it" \
 	wait_sql "SELECT status = 'canceled' AND attention IS NOT NULL FROM payment WHERE booking_id = '$id4'"
+st=$(rl_err booking "$code4")
+check "redlight booking (the console's booking screen's lines) flags it" grep -q "NEEDS ATTENTION: the card authorization is gone" "$tmp/rl.out"
+st=$(rl_err booking "$code1")
+capd=$(python3 -c "print('%.2f' % ($cap1 / 100))")
+check "redlight booking shows the money and the Stripe ids" sh -c 'grep -q "^Payment *authorized \\\$$3, captured \\\$$3, refunded \\\$10\\.00, owed .* (succeeded)" "$1" && grep -q "Stripe $2, cus_" "$1"' sh "$tmp/rl.out" "$intent" "$capd"
+st=$(rl_err booking "$code1" --json)
+check "  ...and --json carries payment_json beside the booking" body_ok "d['payment']['captured_cents'] == $cap1 and d['payment']['stripe_payment_intent_id'] == '$intent' and d['booking']['code'] == '$code1'"
 check "redlight payments --attention lists it" rl payments --attention --json
 cp "$tmp/rl.out" "$tmp/body"
 check "  ...and only it" body_ok "[p['code'] for p in d['payments']] == ['$code4']"
