@@ -74,7 +74,8 @@ const char DB_ADMIN_BOOKINGS_JSON_SQL[] =
 
 const char DB_ADMIN_BOOKING_JSON_SQL[] =
     "SELECT json_build_object('booking', (SELECT " DB_ADMIN_BOOKING_OBJ
-    DB_ADMIN_BOOKING_FROM " WHERE b.code = upper(btrim($1::text))))::text";
+    DB_ADMIN_BOOKING_FROM " WHERE b.code = upper(btrim($1::text))),"
+    " 'payment', (SELECT payment_json(b.id) FROM booking b WHERE b.code = upper(btrim($1::text))))::text";
 
 const char DB_ADMIN_HOLDS_JSON_SQL[] =
     "SELECT json_build_object('holds', coalesce(json_agg(json_build_object("

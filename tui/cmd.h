@@ -92,6 +92,9 @@ extern const struct cmd_entry cmd_job_retry_entry;
 extern const struct cmd_entry cmd_job_cancel_entry;
 extern const struct cmd_entry cmd_worker_entry;
 extern const struct cmd_entry cmd_reschedule_entry;
+extern const struct cmd_entry cmd_refund_entry;
+extern const struct cmd_entry cmd_payments_entry;
+extern const struct cmd_entry cmd_payments_check_entry;
 
 /* ---- commands as data ----
  * A command whose console form acts is two steps, tmux-style: parse
@@ -117,6 +120,57 @@ int cmd_reschedule_run(struct cmd_ctx *ctx, const struct cmd_reschedule *c,
     struct db_reschedule_result *out, struct err *e);
 /* cmd_reschedule_say: one line for a person ("moved RL-X to ..."). */
 void cmd_reschedule_say(const struct db_reschedule_result *r, int dry_run, FILE *f);
+
+/* refund CODE AMOUNT --reason R [--as EMAIL] [--json] */
+struct db_refund;
+struct cmd_refund {
+	const char *code;
+	const char *amount;       /* as typed: dollars and cents, "25.50" */
+	const char *reason;
+	const char *as;
+	int json;
+};
+int cmd_refund_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_refund *out);
+/* cmd_refund_run: as ctx->actor (an admin); ERR_CONFIG when payments are
+ * not configured, ERR_INVALID field "amount" for an amount that does not
+ * parse or is more than is refundable (the message names what is), else
+ * as db_refund_by_admin. *out is the pending refund. */
+int cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
+    struct err *e);
+
+/* payments [--attention] [--json] */
+struct cmd_payments {
+	int attention, json;
+};
+int cmd_payments_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_payments *out);
+/* cmd_payments_run: DB_PAYMENTS_JSON_SQL's answer into *json (the
+ * caller's: free()). */
+int cmd_payments_run(struct cmd_ctx *ctx, const struct cmd_payments *c, char **json, struct err *e);
+/* cmd_payments_note: what staff should know of one payment_json object p
+ * at now ("authorization lapses in 5 h", its attention flag, "refund
+ * pending"), "" when nothing. Cannot fail. */
+struct json_object;
+void cmd_payments_note(const struct tz *tz, struct json_object *p, int64_t now, char *out,
+    size_t len);
+
+/* payments-check [--json] */
+struct cmd_payments_check {
+	int json;
+};
+struct cmd_payments_check_result {
+	size_t payments, refunds; /* how many were compared */
+	char **diffs;             /* one line per difference, "RL-X: ..." */
+	size_t n;
+};
+int cmd_payments_check_parse(struct cmd_ctx *ctx, int argc, char **argv,
+    struct cmd_payments_check *out);
+/* cmd_payments_check_run: every payment with an intent and every refund
+ * against Stripe (GETs only). ERR_CONFIG when payments are not configured;
+ * Stripe's or the database's error when a read fails. The differences are
+ * *out's; cmd_payments_check_free frees them (always call it). */
+int cmd_payments_check_run(struct cmd_ctx *ctx, const struct cmd_payments_check *c,
+    struct cmd_payments_check_result *out, struct err *e);
+void cmd_payments_check_free(struct cmd_payments_check_result *r);
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -229,7 +283,6 @@ void cmd_job_when(const struct model_job *j, int64_t now, char *out, size_t len)
 
 /* cmd_json_print: print a json-c object (taken: it is freed) as one line
  * on ctx->out. */
-struct json_object;
 void cmd_json_print(struct cmd_ctx *ctx, struct json_object *o);
 
 /* cmd_usage_error: print "redlight: CMD: MESSAGE (usage: redlight CMD

@@ -79,7 +79,19 @@ detail_lines(const struct model_detail *b, const struct model_studio *st, int64_
 	} else {
 		n = detail_add(lines, n, max, "Total", "%s before tax; paid %s", a, f);
 	}
-	if (b->authorized_cents > 0) {
+	if (b->has_payment) {
+		/* the Stripe payment as the worker last recorded it */
+		fmt_money(b->pay_authorized, a, sizeof(a));
+		fmt_money(b->pay_captured, c, sizeof(c));
+		fmt_money(b->pay_refunded, d, sizeof(d));
+		fmt_money(b->pay_owed, f, sizeof(f));
+		n = detail_add(lines, n, max, "Payment", "authorized %s, captured %s, refunded %s, owed %s "
+		    "(%s)", a, c, d, f, b->pay_status);
+		n = detail_add(lines, n, max, "", "Stripe %s, %s", b->pay_intent[0] ? b->pay_intent :
+		    "no PaymentIntent yet", b->pay_customer[0] ? b->pay_customer : "no customer");
+		if (b->pay_attention[0] != '\0')
+			n = detail_add(lines, n, max, "", "NEEDS ATTENTION: %s", b->pay_attention);
+	} else if (b->authorized_cents > 0) {
 		fmt_money(b->authorized_cents, c, sizeof(c));
 		n = detail_add(lines, n, max, "", "%s authorised on a card, not captured", c);
 	}

@@ -23,6 +23,9 @@ redlight_SOURCES = \
 	tui/cmd-queue.c \
 	tui/cmd-reject.c \
 	tui/cmd-reschedule.c \
+	tui/cmd-refund.c \
+	tui/cmd-payments.c \
+	tui/cmd-payments-check.c \
 	tui/cmd-rooms.c \
 	tui/cmd-seed.c \
 	tui/cmd-swap-staff.c \

@@ -371,6 +371,21 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	}
 }
 
+/* model_detail_payment: payment_json's object p into b's pay_* fields. */
+static void
+model_detail_payment(struct json_object *p, struct model_detail *b)
+{
+	b->has_payment = 1;
+	snprintf(b->pay_status, sizeof(b->pay_status), "%s", model_str(p, "status"));
+	snprintf(b->pay_intent, sizeof(b->pay_intent), "%s", model_str(p, "stripe_payment_intent_id"));
+	snprintf(b->pay_customer, sizeof(b->pay_customer), "%s", model_str(p, "stripe_customer_id"));
+	snprintf(b->pay_attention, sizeof(b->pay_attention), "%s", model_str(p, "attention"));
+	b->pay_authorized = model_int(p, "authorized_cents");
+	b->pay_captured = model_int(p, "captured_cents");
+	b->pay_refunded = model_int(p, "refunded_cents");
+	b->pay_owed = model_int(p, "owed_cents");
+}
+
 int
 model_details_parse(const char *json, struct model_details *out, struct err *e)
 {
@@ -384,6 +399,9 @@ model_details_parse(const char *json, struct model_details *out, struct err *e)
 			out->n = 1;
 			out->v = xcalloc(1, sizeof(*out->v));
 			model_detail_fill(one, &out->v[0]);
+			if (json_object_object_get_ex(root, "payment", &arr) &&
+			    json_object_is_type(arr, json_type_object))
+				model_detail_payment(arr, &out->v[0]);
 		}
 		json_object_put(root);
 		return 0;

@@ -124,6 +124,11 @@ struct model_detail {
 	int tax_rate_bp, deposit_percent;
 	int64_t fees_cents, taxes_cents, total_cents, deposit_cents;
 	char currency[8];
+	/* its payment (payment_json of 0014, beside DB_ADMIN_BOOKING_JSON_SQL's
+	 * booking); has_payment 0 when it has none */
+	int has_payment;
+	char pay_status[32], pay_intent[128], pay_customer[128], pay_attention[200];
+	int64_t pay_authorized, pay_captured, pay_refunded, pay_owed;
 };
 
 struct model_details {

@@ -128,6 +128,7 @@ pstate() {
 # ---- authorize at booking ----
 book 168 400
 check "Nina books a session a week or more ahead ($code)" test -n "$id"
+code1=$code
 check "the worker creates its PaymentIntent for the deposit, manual capture" \
 	wait_sql "SELECT EXISTS (SELECT 1 FROM payment WHERE booking_id = '$id' AND amount_cents = $deposit
 		AND status = 'requires_payment_method' AND stripe_payment_intent_id LIKE 'pi_%'
@@ -236,5 +237,97 @@ d = json.load(sys.stdin)['objects']
 caps = [o for o in d.values() if o.get('object') == 'event' and o['type'] == 'payment_intent.succeeded']
 refs = [o for o in d.values() if o.get('object') == 'refund']
 print(len(caps) == len({o['data']['object']['id'] for o in caps}), len(refs))")" = "True 1"
+
+# ---- redlight refund: partial, never more than is refundable ----
+# rl_err ARGS: rl with stderr kept in $tmp/rl.err; prints the exit status.
+rl_err() {
+	rl "$@" 2>"$tmp/rl.err"
+	st=$?
+	cat "$tmp/rl.out" "$tmp/rl.err" >"$tmp/body"
+	echo $st
+}
+cap1=$(sql "SELECT captured_cents FROM payment WHERE booking_id = '$(sql "SELECT id FROM booking WHERE code = '$code1'")'")
+check "the first booking's deposit is captured ($code1, $cap1 cents)" test "$cap1" -gt 1000
+st=$(rl_err refund "$code1" 10 --as "$ADMIN")
+check "a refund without --reason is a usage error" test "$st" = 64
+check "  ...that names --reason" grep -q -- "--reason" "$tmp/rl.err"
+st=$(rl_err refund "$code1" ten --reason "Mic broke" --as "$ADMIN")
+check "an amount that is not one is refused naming the field" test "$st" = 64
+st=$(rl_err refund "$code1" 10 --reason "Mic broke" --as engineer@redlight.test)
+check "staff who are not admins may not refund" test "$st" = 5
+st=$(rl_err refund "$code1" 10.00 --reason "Mic broke for an hour" --as "$ADMIN" --json)
+check "the admin refunds \$10.00 of it" test "$st" = 0
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...--json: the pending refund, manual, 1000 cents" body_ok \
+	"d['refund']['amount_cents'] == 1000 and d['refund']['kind'] == 'manual' and d['refund']['status'] == 'pending'"
+rid=$(py 'd["refund"]["id"]')
+check "the worker makes it at Stripe" wait_sql "SELECT status = 'succeeded' AND stripe_refund_id LIKE 're_%'
+	FROM refund WHERE id = '$rid'"
+check "  ...with an audit row naming the reason and the amount" test "$(sql "SELECT count(*) FROM audit_log
+	WHERE action = 'refund' AND reason = 'Mic broke for an hour' AND (diff_json->>'amount_cents')::int = 1000
+	AND actor_user_id = '00000000-0000-4000-8000-000000000001'")" = 1
+ch1=$(sql "SELECT p.stripe_charge_id FROM payment p JOIN booking b ON b.id = p.booking_id WHERE b.code = '$code1'")
+stripe GET "/v1/charges/$ch1" >/dev/null
+check "  ...at Stripe the charge has 1000 cents refunded" body_ok "d['amount_refunded'] == 1000"
+left=$((cap1 - 1000))
+n_ref=$(sql "SELECT count(*) FROM refund")
+st=$(rl_err refund "$code1" "$(python3 -c "print('%.2f' % (($left + 1) / 100))")" --reason "Too much" --as "$ADMIN")
+check "a refund of one cent more than is left is refused" test "$st" = 2
+check "  ...naming what is refundable" grep -q "only $left cents are refundable" "$tmp/rl.err"
+check "  ...and nothing is written" test "$(sql "SELECT count(*) FROM refund")" = "$n_ref"
+st=$(rl_err refund RL-NOPE 1 --reason "x" --as "$ADMIN")
+check "a refund for no booking: not found" test "$st" = 3
+
+# ---- redlight payments ----
+book 168 400
+id4=$id code4=$code
+pay "$id4" pm_card_visa >/dev/null
+check "a fourth booking is authorized and left awaiting approval" \
+	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id4'"
+st=$(rl_err payments --json)
+check "redlight payments --json lists every payment" test "$st" = 0
+check "  ...with authorized, captured, refunded and owed amounts and the Stripe ids" body_ok "
+	[p for p in d['payments'] if p['code'] == '$code1' and p['captured_cents'] == $cap1
+	 and p['refunded_cents'] == 1000 and p['stripe_payment_intent_id'] == '$intent'
+	 and p['stripe_customer_id'].startswith('cus_') and p['owed_cents'] > 0]
+	and [p for p in d['payments'] if p['code'] == '$code4' and p['status'] == 'requires_capture'
+	 and p['authorized_cents'] == $deposit and p['captured_cents'] == 0]
+	and len(d['payments']) == $(sql "SELECT count(*) FROM payment")"
+st=$(rl_err payments)
+check "redlight payments prints a table" test "$st" = 0
+check "  ...with the booking, its intent and the amounts" grep -q "$code1.*succeeded.*\\\$10\\.00.*$intent" "$tmp/rl.out"
+check "redlight payments --attention: nothing needs attention yet" rl payments --attention
+check "  ...it says so" grep -q "no payment needs attention" "$tmp/rl.out"
+intent4=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id4'")
+curl -s -o /dev/null -X POST "$sbase/_standin/lapse/$intent4"
+check "when the fourth booking's authorization lapses, the worker flags it" \
+	wait_sql "SELECT status = 'canceled' AND attention IS NOT NULL FROM payment WHERE booking_id = '$id4'"
+st=$(rl_err booking "$code4")
+check "redlight booking (the console's booking screen's lines) flags it" grep -q "NEEDS ATTENTION: the card authorization is gone" "$tmp/rl.out"
+st=$(rl_err booking "$code1")
+capd=$(python3 -c "print('%.2f' % ($cap1 / 100))")
+check "redlight booking shows the money and the Stripe ids" sh -c 'grep -q "^Payment *authorized \\\$$3, captured \\\$$3, refunded \\\$10\\.00, owed .* (succeeded)" "$1" && grep -q "Stripe $2, cus_" "$1"' sh "$tmp/rl.out" "$intent" "$capd"
+st=$(rl_err booking "$code1" --json)
+check "  ...and --json carries payment_json beside the booking" body_ok "d['payment']['captured_cents'] == $cap1 and d['payment']['stripe_payment_intent_id'] == '$intent' and d['booking']['code'] == '$code1'"
+check "redlight payments --attention lists it" rl payments --attention --json
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...and only it" body_ok "[p['code'] for p in d['payments']] == ['$code4']"
+
+# ---- redlight payments-check ----
+check "every job settled" wait_sql "SELECT NOT EXISTS (SELECT 1 FROM job WHERE kind IN
+	('stripe_event','payment_intent','capture_payment','void_or_refund','refund_payment') AND status <> 'done')"
+st=$(rl_err payments-check)
+check "payments-check: no difference, exit 0" test "$st" = 0
+check "  ...it says what it compared" grep -q "^$(sql "SELECT count(*) FROM payment WHERE stripe_payment_intent_id IS NOT NULL") payments and 2 refunds checked against Stripe: no difference" "$tmp/rl.out"
+stripe POST /v1/refunds -d "payment_intent=$intent" -d amount=300 >/dev/null
+check "a refund made at Stripe, not through redlight" body_ok "d['status'] == 'succeeded' and d['amount'] == 300"
+sleep 0.5
+st=$(rl_err payments-check)
+check "payments-check reports the difference, exit 1" test "$st" = 1
+check "  ...naming the booking and both amounts" grep -q "^$code1: refunded \\\$10\\.00 here, \\\$13\\.00 at Stripe" "$tmp/rl.out"
+check "  ...and counting one" grep -q "1 difference$" "$tmp/rl.out"
+st=$( (cd "$tmp" && DATABASE_URL=$url "$redlight" payments-check) 2>"$tmp/rl.err" >/dev/null; echo $?)
+check "payments-check without Stripe keys fails" test "$st" = 9
+check "  ...saying payments are not configured" grep -q "payments are not configured" "$tmp/rl.err"
 
 echo "1..$n"

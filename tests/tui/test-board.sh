@@ -79,8 +79,14 @@ s "a failed calendar sync flags the booking live: s in its cells, the reason und
 	'wait_for $sess "CALENDAR SYNC FAILED: google: 401 invalid" &&
 	[ "$(cell_at $sess "Studio A" 14)" = s ] && [ "$(cell_at $sess "Studio A" 15)" = s ] &&
 	pane_text $sess | grep -q "s sync failed"'
+# its Stripe payment, as the worker records it (authorized, then captured)
+sql "INSERT INTO payment (booking_id, amount_cents, currency, capture_method, status,
+	 stripe_payment_intent_id, stripe_customer_id, authorized_cents, captured_cents)
+	VALUES ('$DEMO01', 4238, 'CAD', 'manual', 'succeeded', 'pi_board_test', 'cus_board_test', 4238, 4238)" >/dev/null
 key $sess Enter
 s "the booking screen says so too" 'wait_for $sess "SYNC FAILED: google: 401 invalid credentials" && wait_gone $sess "BOARD  "'
+s "the booking screen shows its payment: the amounts and the Stripe ids" \
+	'wait_for $sess "authorized \$42.38, captured \$42.38, refunded \$0.00" && wait_for $sess "Stripe pi_board_test, cus_board_test"'
 key $sess Escape
 sql "INSERT INTO job (kind, payload) VALUES ('calendar_sync', jsonb_build_object('booking_id', '$DEMO01'::uuid));
 	UPDATE job SET status = 'done' WHERE kind = 'calendar_sync' AND status = 'queued'
