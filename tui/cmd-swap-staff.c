@@ -44,9 +44,11 @@ cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
 	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_open_db(ctx, e)) != 0 ||
 	    (rc = db_admin_booking_find(ctx->db, c->code_a, &a, e)) != 0 ||
-	    (rc = db_admin_staff_resolve(ctx->db, c->staff_a, ida, out->name_a, sizeof(out->name_a), e)) != 0 ||
+	    (rc = db_admin_staff_resolve(ctx->db, c->staff_a, ida, out->name_a, sizeof(out->name_a),
+	    e)) != 0 ||
 	    (rc = db_admin_booking_find(ctx->db, c->code_b, &b, e)) != 0 ||
-	    (rc = db_admin_staff_resolve(ctx->db, c->staff_b, idb, out->name_b, sizeof(out->name_b), e)) != 0)
+	    (rc = db_admin_staff_resolve(ctx->db, c->staff_b, idb, out->name_b, sizeof(out->name_b),
+	    e)) != 0)
 		return rc;
 	snprintf(out->code_a, sizeof(out->code_a), "%s", a.code);
 	snprintf(out->code_b, sizeof(out->code_b), "%s", b.code);

@@ -208,7 +208,8 @@ struct cmd_staff_result {
 	int n;                    /* one person named twice counts once */
 	struct db_admin_outcome out;
 };
-int cmd_assign_staff_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_assign_staff *out);
+int cmd_assign_staff_parse(struct cmd_ctx *ctx, int argc, char **argv,
+    struct cmd_assign_staff *out);
 /* cmd_assign_staff_run: as db_admin_booking_find, db_admin_staff_resolve
  * and db_admin_assign_staff. */
 int cmd_assign_staff_run(struct cmd_ctx *ctx, const struct cmd_assign_staff *c,

@@ -115,9 +115,8 @@ void ui_other_key(struct ui *ui, const struct keys_press *k, int back);
  * "redlight: ") becomes an error message, and ui_cmd(ui)->last_err holds
  * the failure (code, field, message) for a form to show at its field.
  * Every view reloads after it. Returns the command's exit status. For the
- * commands not yet split into parse and run steps (the setup commands,
- * job-retry, job-cancel); the booking and hold forms call run steps
- * (tui/cmd.h). */
+ * commands not yet split into parse and run steps (job-retry,
+ * job-cancel); the forms call run steps (tui/cmd.h, tui/setup.h). */
 int ui_run_cmd(struct ui *ui, int argc, char **argv);
 
 /* ui_changed: have every view reload when this event is done. */
