@@ -7,7 +7,7 @@
 
 #include "core/xalloc.h"
 #include "db/admin.h"
-#include "tui/argv.h"
+#include "tui/cmd.h"
 #include "tui/form.h"
 
 /* What a form acts on, kept with it. */
@@ -17,16 +17,6 @@ struct act {
 	char id[40];               /* a hold */
 	int overriding;            /* the form asked for an override reason */
 };
-
-/* act_run: run the command, free the vector; the status. */
-static int
-act_run(struct ui *ui, struct tui_argv *a)
-{
-	int status = ui_run_cmd(ui, a->n, a->v);
-
-	tui_argv_free(a);
-	return status;
-}
 
 static struct act *
 act_new(struct form *f)
@@ -53,6 +43,9 @@ static enum form_result
 act_failed(struct ui *ui, struct form *f, struct act *a, const char *what)
 {
 	struct err e = ui_cmd(ui)->last_err;
+
+	if (e.msg[0] == '\0')
+		snprintf(e.msg, sizeof(e.msg), "%s", err_name(e.code));
 
 	if (strcmp(e.field, DB_ADMIN_OVERRIDE) == 0 && !a->overriding && act_is_admin(ui)) {
 		a->overriding = 1;
@@ -90,26 +83,88 @@ act_codes(struct act *a, const char *const *codes, size_t n)
 		snprintf(a->codes[a->n++], sizeof(a->codes[0]), "%s", codes[i]);
 }
 
+/* act_join: append line to msg ("approved A; approved B"). */
+static void
+act_join(char *msg, size_t len, const char *line)
+{
+	size_t o = strlen(msg);
+
+	/* cut when full: the message line is one line anyway */
+	if (o + 2 < len && snprintf(msg + o, len - o, "%s%s", o ? "; " : "", line) < 0)
+		msg[o] = '\0';
+}
+
+/* act_done: what a run said, on the message line; every view reloads. */
+static void
+act_done(struct ui *ui, int is_error, const char *msg)
+{
+	ui_message(ui, is_error, "%s", msg);
+	ui_changed(ui);
+}
+
+/* act_fail: a run's error on the message line, about what (a code, or
+ * NULL); e is kept for the form. */
+static void
+act_fail(struct ui *ui, const char *what, const struct err *e, const char *hint)
+{
+	char line[512];
+
+	ui_cmd(ui)->last_err = *e;
+	cmd_err_about(what, e, hint, line, sizeof(line));
+	act_done(ui, 1, line);
+}
+
 /* ---- approve and reject ---- */
+
+/* act_decide: run approve or reject for every code; the message line
+ * says what each did, or the failures when some failed. The status of the
+ * first failure, 0 when none; its error is ui_cmd(ui)->last_err. */
+static int
+act_decide(struct ui *ui, struct act *a, const struct cmd_decide *c, int approve)
+{
+	char ok[512] = "", bad[512] = "", line[512];
+	int status = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		struct db_admin_outcome out;
+		struct err e;
+
+		err_clear(&e);
+		if ((approve ? cmd_approve_run : cmd_reject_run)(ui_cmd(ui), c, a->codes[i], &out, &e) != 0) {
+			if (status == 0) {
+				status = 1;
+				ui_cmd(ui)->last_err = e;
+			}
+			cmd_err_about(a->codes[i], &e, approve && strcmp(e.field, DB_ADMIN_OVERRIDE) == 0
+			    ? " (an admin may approve it anyway with --override --reason TEXT)" : NULL,
+			    line, sizeof(line));
+			act_join(bad, sizeof(bad), line);
+			/* a missing message is the same for every code */
+			if (!approve && strcmp(e.field, "message") == 0)
+				break;
+			continue;
+		}
+		if (approve)
+			cmd_approve_say(&out, c, line, sizeof(line));
+		else
+			snprintf(line, sizeof(line), "rejected %s", out.code);
+		act_join(ok, sizeof(ok), line);
+	}
+	act_done(ui, status != 0, status != 0 ? bad : ok);
+	return status;
+}
 
 static enum form_result
 act_approve_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	struct cmd_decide c = {
+		.note = form_value(f, "note"), .message = form_value(f, "message"),
+		.reason = a->overriding ? form_value(f, "reason") : NULL,
+	};
 	char what[64];
 
-	tui_argv_push(&v, "approve");
-	tui_argv_push(&v, "--note=%s", form_value(f, "note"));
-	tui_argv_push(&v, "--message=%s", form_value(f, "message"));
-	if (a->overriding) {
-		tui_argv_push(&v, "--override");
-		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
-	}
-	tui_argv_push(&v, "--");
-	for (size_t i = 0; i < a->n; i++)
-		tui_argv_push(&v, "%s", a->codes[i]);
-	if (act_run(ui, &v) == 0)
+	if (act_decide(ui, a, &c, 1) == 0)
 		return FORM_CLOSE;
 	/* with several, some went through: the message line says which
 	 * did not, and the list shows what is left */
@@ -136,15 +191,9 @@ static enum form_result
 act_reject_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	const struct cmd_decide c = { .note = form_value(f, "note"), .message = form_value(f, "message") };
 
-	tui_argv_push(&v, "reject");
-	tui_argv_push(&v, "--message=%s", form_value(f, "message"));
-	tui_argv_push(&v, "--note=%s", form_value(f, "note"));
-	tui_argv_push(&v, "--");
-	for (size_t i = 0; i < a->n; i++)
-		tui_argv_push(&v, "%s", a->codes[i]);
-	if (act_run(ui, &v) == 0)
+	if (act_decide(ui, a, &c, 0) == 0)
 		return FORM_CLOSE;
 	if (a->n > 1 && strcmp(ui_cmd(ui)->last_err.field, "message") != 0)
 		return FORM_CLOSE;
@@ -171,41 +220,46 @@ static enum form_result
 act_cancel_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	const struct cmd_cancel c = { .code = a->codes[0], .reason = form_value(f, "reason") };
+	struct cmd_cancel_result r;
+	struct err e;
+	char msg[64];
 
-	tui_argv_push(&v, "cancel");
-	tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", a->codes[0]);
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		snprintf(msg, sizeof(msg), "canceled %s", r.c.booking.code);
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
-	form_fail(f, &ui_cmd(ui)->last_err);
+	}
+	act_fail(ui, a->codes[0], &e, NULL);
+	form_fail(f, &e);
 	return FORM_KEEP;
 }
 
 void
 act_cancel(struct ui *ui, const char *code)
 {
-	char out[1024], *line, *save = NULL;
-	char c[32], *argv[] = { (char *)"cancel", (char *)"--dry-run", (char *)"--", c, NULL };
+	/* the policy result first: a dry run writes nothing */
+	const struct cmd_cancel c = { .code = code, .dry_run = 1 };
+	struct cmd_cancel_result r;
+	char lines[3][CMD_LINE];
 	struct form *f;
 	struct act *a;
+	struct err e;
+	int n;
 
-	snprintf(c, sizeof(c), "%s", code);
-	/* the policy result first: cancel --dry-run writes nothing */
-	if (ui_run_cmd_capture(ui, 4, argv, out, sizeof(out)) != 0)
+	err_clear(&e);
+	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) != 0) {
+		act_fail(ui, code, &e, NULL);
 		return;
+	}
 	f = form_new("Cancel", act_cancel_submit);
 	a = act_new(f);
 	act_codes(a, (const char *const[]){ code }, 1);
 	snprintf(f->title, sizeof(f->title), "Cancel %s?", code);
-	for (line = out; line != NULL && *line != '\0'; line = save) {
-		save = strchr(line, '\n');
-		if (save != NULL)
-			*save++ = '\0';
-		if (strncmp(line, "dry run:", 8) != 0)
-			form_text(f, "%s", line);
-	}
+	n = cmd_cancel_lines(&r, lines);
+	for (int i = 0; i < n; i++)
+		form_text(f, "%s", lines[i]);
 	form_field(f, "Reason", "reason", "", "why (required, for the audit log)");
 	ui_push(ui, &view_form, f);
 }
@@ -216,19 +270,15 @@ static enum form_result
 act_staff_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
-	char list[FORM_VALUE], *s, *save = NULL, what[64];
+	struct cmd_assign_staff c = {
+		.code = a->codes[0], .reason = a->overriding ? form_value(f, "reason") : NULL,
+	};
+	struct cmd_staff_result r;
+	char list[FORM_VALUE], *s, *save = NULL, what[64], msg[CMD_LINE * 2];
 	struct err e;
 
-	tui_argv_push(&v, "assign-staff");
-	if (a->overriding) {
-		tui_argv_push(&v, "--override");
-		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
-	}
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", a->codes[0]);
 	snprintf(list, sizeof(list), "%s", form_value(f, "staff"));
-	for (s = list; s != NULL; s = save) {
+	for (s = list; s != NULL && c.n < DB_ADMIN_MAX_STAFF; s = save) {
 		save = strchr(s, ',');
 		if (save != NULL)
 			*save++ = '\0';
@@ -238,11 +288,20 @@ act_staff_submit(struct ui *ui, struct form *f)
 		while (n > 0 && s[n - 1] == ' ')
 			s[--n] = '\0';
 		if (n > 0)
-			tui_argv_push(&v, "%s", s);
+			c.staff[c.n++] = s;
 	}
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	r.code[0] = '\0';
+	if (c.n == 0)
+		err_set(&e, ERR_INVALID, "staff", "name at least one staff member");
+	else if (cmd_assign_staff_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		cmd_assign_staff_say(&r, &c, msg, sizeof(msg));
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
-	e = ui_cmd(ui)->last_err;
+	}
+	act_fail(ui, r.code[0] != '\0' && strcmp(e.field, "staff") != 0 ? r.code : NULL, &e,
+	    strcmp(e.field, DB_ADMIN_OVERRIDE) == 0
+	    ? " (an admin may assign them anyway with --override --reason TEXT)" : NULL);
 	/* outside someone's hours: an admin may confirm with a reason */
 	if (strcmp(e.field, DB_ADMIN_OVERRIDE) == 0) {
 		snprintf(what, sizeof(what), "Staff %s", a->codes[0]);
@@ -272,18 +331,21 @@ static enum form_result
 act_swap_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	const struct cmd_swap_staff c = {
+		.code_a = a->codes[0], .staff_a = form_value(f, "mine"),
+		.code_b = form_value(f, "code"), .staff_b = form_value(f, "theirs"),
+	};
+	struct cmd_swap_result r;
+	char msg[CMD_LINE];
 	struct err e;
 
-	tui_argv_push(&v, "swap-staff");
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", a->codes[0]);
-	tui_argv_push(&v, "%s", form_value(f, "mine"));
-	tui_argv_push(&v, "%s", form_value(f, "code"));
-	tui_argv_push(&v, "%s", form_value(f, "theirs"));
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	if (cmd_swap_staff_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		cmd_swap_staff_say(&r, msg, sizeof(msg));
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
-	e = ui_cmd(ui)->last_err;
+	}
+	act_fail(ui, NULL, &e, NULL);
 	if (strcmp(e.field, "staff_ids") == 0)
 		snprintf(e.field, sizeof(e.field), "theirs");
 	form_fail(f, &e);
@@ -310,22 +372,24 @@ static enum form_result
 act_hold_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
 	const char *expires = form_value(f, "expires");
+	const struct cmd_hold c = {
+		.room = form_value(f, "room"), .start = form_value(f, "start"),
+		.duration = form_value(f, "duration"), .expires = expires[0] ? expires : NULL,
+		.reason = a->overriding ? form_value(f, "reason") : NULL,
+	};
+	struct cmd_hold_placed r;
+	char msg[CMD_LINE * 2];
+	struct err e;
 
-	tui_argv_push(&v, "hold");
-	if (expires[0] != '\0')
-		tui_argv_push(&v, "--expires=%s", expires);
-	if (a->overriding) {
-		tui_argv_push(&v, "--override");
-		tui_argv_push(&v, "--reason=%s", form_value(f, "reason"));
-	}
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", form_value(f, "room"));
-	tui_argv_push(&v, "%s", form_value(f, "start"));
-	tui_argv_push(&v, "%s", form_value(f, "duration"));
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	if (cmd_hold_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		cmd_hold_say(&r, msg, sizeof(msg));
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
+	}
+	act_fail(ui, r.room_name[0] ? r.room_name : NULL, &e, strcmp(e.field, DB_ADMIN_OVERRIDE) == 0
+	    ? " (an admin may hold it anyway with --override --reason TEXT)" : NULL);
 	return act_failed(ui, f, a, "Hold the room");
 }
 
@@ -356,15 +420,19 @@ static enum form_result
 act_extend_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	const struct cmd_hold_act c = { .id = a->id, .minutes = form_value(f, "minutes") };
+	struct cmd_hold_result r;
+	struct err e;
+	char msg[CMD_LINE];
 
-	tui_argv_push(&v, "hold-extend");
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", a->id);
-	tui_argv_push(&v, "%s", form_value(f, "minutes"));
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	if (cmd_hold_extend_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		cmd_hold_act_say(&r, 1, msg, sizeof(msg));
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
-	form_fail(f, &ui_cmd(ui)->last_err);
+	}
+	act_fail(ui, NULL, &e, NULL);
+	form_fail(f, &e);
 	return FORM_KEEP;
 }
 
@@ -385,14 +453,19 @@ static enum form_result
 act_release_submit(struct ui *ui, struct form *f)
 {
 	struct act *a = f->data;
-	struct tui_argv v = { 0 };
+	const struct cmd_hold_act c = { .id = a->id };
+	struct cmd_hold_result r;
+	struct err e;
+	char msg[CMD_LINE];
 
-	tui_argv_push(&v, "hold-release");
-	tui_argv_push(&v, "--");
-	tui_argv_push(&v, "%s", a->id);
-	if (act_run(ui, &v) == 0)
+	err_clear(&e);
+	if (cmd_hold_release_run(ui_cmd(ui), &c, &r, &e) == 0) {
+		cmd_hold_act_say(&r, 0, msg, sizeof(msg));
+		act_done(ui, 0, msg);
 		return FORM_CLOSE;
-	form_fail(f, &ui_cmd(ui)->last_err);
+	}
+	act_fail(ui, NULL, &e, NULL);
+	form_fail(f, &e);
 	return FORM_KEEP;
 }
 

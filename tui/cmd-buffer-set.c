@@ -3,7 +3,7 @@
  * session (admins). */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_buffer_set_spec = {
+const struct setup_spec cmd_buffer_set_spec = {
 	.op = DB_SETUP_BUFFER_SET,
 	.npos = 0,
 	.pos_missing = "buffer-set takes no arguments, only options",

@@ -10,43 +10,42 @@
 /* cmd_exception_add_when: args' field (start or end) from studio time to
  * RFC 3339 UTC. */
 static int
-cmd_exception_add_when(struct cmd_ctx *ctx, const struct tz *tz, struct json_object *args,
-    const char *field)
+cmd_exception_add_when(const struct tz *tz, struct json_object *args, const char *field,
+    struct err *e)
 {
 	struct json_object *v;
 	char buf[TZ_RFC3339_SIZE];
 	int64_t t;
-	struct err e;
+	struct err why;
 
 	if (!json_object_object_get_ex(args, field, &v))
-		return cmd_field_error(ctx, field, "%s: give --%s \"YYYY-MM-DD HH:MM\" (studio time)",
+		return err_set(e, ERR_INVALID, field, "%s: give --%s \"YYYY-MM-DD HH:MM\" (studio time)",
 		    field, field);
-	err_clear(&e);
-	if (cmd_parse_when(tz, json_object_get_string(v), 1, &t, &e) != 0)
-		return cmd_field_error(ctx, field, "%s: %s", field, e.msg);
+	err_clear(&why);
+	if (cmd_parse_when(tz, json_object_get_string(v), 1, &t, &why) != 0)
+		return err_set(e, ERR_INVALID, field, "%s: %s", field, why.msg);
 	tz_format_utc(t, buf, sizeof(buf), NULL);
 	json_object_object_add(args, field, json_object_new_string(buf));
 	return 0;
 }
 
 static int
-cmd_exception_add_prep(struct cmd_ctx *ctx, const char *target, struct json_object *args)
+cmd_exception_add_prep(struct cmd_ctx *ctx, const char *target, struct json_object *args,
+    struct err *e)
 {
 	struct model_studio st;
-	struct err e;
 	int rc;
 
 	(void)target;
-	err_clear(&e);
-	if (model_studio_load(ctx->db, &st, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if ((rc = cmd_exception_add_when(ctx, st.tz, args, "start")) == 0)
-		rc = cmd_exception_add_when(ctx, st.tz, args, "end");
+	if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
+		return rc;
+	if ((rc = cmd_exception_add_when(st.tz, args, "start", e)) == 0)
+		rc = cmd_exception_add_when(st.tz, args, "end", e);
 	model_studio_free(&st);
 	return rc;
 }
 
-static const struct setup_spec cmd_exception_add_spec = {
+const struct setup_spec cmd_exception_add_spec = {
 	.op = DB_SETUP_EXCEPTION_ADD,
 	.npos = 0,
 	.pos_missing = "exception-add takes no arguments, only options",

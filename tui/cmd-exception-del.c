@@ -2,7 +2,7 @@
  * or blackout by its id or first characters. Admins; staff their own. */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_exception_del_spec = {
+const struct setup_spec cmd_exception_del_spec = {
 	.op = DB_SETUP_EXCEPTION_DEL,
 	.npos = 1,
 	.pos = { SETUP_TARGET },

@@ -1,6 +1,8 @@
 /* cmd-hold-extend.c: `redlight hold-extend ID MINUTES`: give an active
- * hold more time before it expires. */
+ * hold more time before it expires. A command as data:
+ * cmd_hold_extend_parse, cmd_hold_extend_run. */
 #include <json-c/json.h>
+#include <string.h>
 
 #include "db/admin.h"
 #include "db/booking.h"
@@ -8,55 +10,90 @@
 #include "tui/fmt.h"
 #include "tui/model.h"
 
-static int
-cmd_hold_extend_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_hold_extend_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out)
 {
-	const char *json_flag = NULL, *as = NULL;
+	const char *json_flag = NULL;
 	const struct cmd_opt opts[] = {
-		{ "as", 1, &as },
+		{ "as", 1, &out->as },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	struct db_admin_hold h;
-	struct model_studio st;
-	struct err e;
-	char *rest[2], until[48], at[TZ_RFC3339_SIZE];
-	int64_t expires;
-	int nrest, rc, minutes, max;
+	char *rest[2];
+	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 2, &nrest)) != 0)
 		return rc;
 	if (nrest != 2)
 		return cmd_usage_error(ctx, "name the hold and the minutes to add");
-	err_clear(&e);
-	if ((rc = cmd_db(ctx)) != 0)
+	out->id = rest[0];
+	out->minutes = rest[1];
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_hold_extend_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
+    struct cmd_hold_result *out, struct err *e)
+{
+	struct model_studio st;
+	int rc, minutes, max;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_open_db(ctx, e)) != 0)
 		return rc;
 	/* the limit is the database's, asked, not a copy */
-	if (db_hold_max_min(ctx->db, &max, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (cmd_parse_minutes(rest[1], max, &minutes, &e) != 0)
-		return cmd_field_error(ctx, "minutes", "%s", e.msg);
-	if (db_admin_hold_find(ctx->db, rest[0], &h, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if ((rc = cmd_actor(ctx, as)) != 0)
+	if ((rc = db_hold_max_min(ctx->db, &max, e)) != 0)
 		return rc;
-	if (db_admin_hold_extend(ctx->db, &ctx->actor, h.id, minutes, &expires, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		struct json_object *o = json_object_new_object(), *x = json_object_new_object();
-		tz_format_utc(expires, at, sizeof(at), NULL);
-		json_object_object_add(x, "id", json_object_new_string(h.id));
-		json_object_object_add(x, "expires_at", json_object_new_string(at));
-		json_object_object_add(o, "hold", x);
-		cmd_json_print(ctx, o);
-	} else if (model_studio_load(ctx->db, &st, &e) == 0) {
-		fmt_instant(st.tz, expires, until, sizeof(until));
-		fprintf(ctx->out, "hold %.8s (%s) now expires at %s\n", h.id, h.room_name, until);
+	if ((rc = cmd_parse_minutes(c->minutes, max, &minutes, e)) != 0) {
+		snprintf(e->field, sizeof(e->field), "minutes");
+		return rc;
+	}
+	if ((rc = db_admin_hold_find(ctx->db, c->id, &out->h, e)) != 0 ||
+	    (rc = db_admin_hold_extend(ctx->db, &ctx->actor, out->h.id, minutes, &out->expires, e)) != 0)
+		return rc;
+	if (model_studio_load(ctx->db, &st, e) == 0) {
+		fmt_instant(st.tz, out->expires, out->until, sizeof(out->until));
 		model_studio_free(&st);
 	} else {
 		/* it is extended; only the zone to show it in is missing */
-		tz_format_utc(expires, at, sizeof(at), NULL);
-		fprintf(ctx->out, "hold %.8s (%s) now expires at %s\n", h.id, h.room_name, at);
+		err_clear(e);
+		tz_format_utc(out->expires, out->until, sizeof(out->until), NULL);
+	}
+	return 0;
+}
+
+static int
+cmd_hold_extend_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_hold_result r;
+	struct cmd_hold_act c;
+	struct err e;
+	int rc;
+
+	if ((rc = cmd_hold_extend_parse(ctx, argc, argv, &c)) != 0)
+		return rc;
+	if ((rc = cmd_db(ctx)) != 0 || (rc = cmd_actor(ctx, c.as)) != 0)
+		return rc;
+	err_clear(&e);
+	if (cmd_hold_extend_run(ctx, &c, &r, &e) != 0)
+		return e.code == ERR_INVALID && strcmp(e.field, "minutes") == 0 ?
+		    cmd_field_error(ctx, "minutes", "%s", e.msg) : cmd_fail(ctx, &e);
+	if (c.json) {
+		struct json_object *o = json_object_new_object(), *x = json_object_new_object();
+		char at[TZ_RFC3339_SIZE];
+
+		tz_format_utc(r.expires, at, sizeof(at), NULL);
+		json_object_object_add(x, "id", json_object_new_string(r.h.id));
+		json_object_object_add(x, "expires_at", json_object_new_string(at));
+		json_object_object_add(o, "hold", x);
+		cmd_json_print(ctx, o);
+	} else {
+		char line[CMD_LINE];
+
+		cmd_hold_act_say(&r, 1, line, sizeof(line));
+		fprintf(ctx->out, "%s\n", line);
 	}
 	return 0;
 }

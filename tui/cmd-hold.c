@@ -1,5 +1,6 @@
 /* cmd-hold.c: `redlight hold ROOM START DURATION [--expires MIN]
- * [--override --reason R]`: hold a room for a while, as the studio. */
+ * [--override --reason R]`: hold a room for a while, as the studio. A
+ * command as data: cmd_hold_parse, cmd_hold_run. */
 #include <json-c/json.h>
 #include <string.h>
 #include <time.h>
@@ -20,89 +21,128 @@ cmd_hold_time(int64_t t)
 	return json_object_new_string(buf);
 }
 
-static int
-cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_hold_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold *out)
 {
-	const char *json_flag = NULL, *expires = NULL, *override = NULL, *reason = NULL, *as = NULL;
+	const char *json_flag = NULL, *override = NULL;
 	const struct cmd_opt opts[] = {
-		{ "expires", 1, &expires },
+		{ "expires", 1, &out->expires },
 		{ "override", 0, &override },
-		{ "reason", 1, &reason },
-		{ "as", 1, &as },
+		{ "reason", 1, &out->reason },
+		{ "as", 1, &out->as },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	char *rest[3], room_id[37], room_name[128], span[96], until[48];
-	struct db_admin_hold_new h = { 0 };
-	struct db_admin_hold out;
-	struct model_studio st;
-	struct err e;
-	int64_t start;
-	int nrest, rc, minutes, max, ttl = 0;
+	char *rest[3];
+	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 3, &nrest)) != 0)
 		return rc;
 	if (nrest != 3)
 		return cmd_usage_error(ctx, "give the room, the start and the duration");
-	if (override != NULL && reason == NULL)
+	if (override != NULL && out->reason == NULL)
 		return cmd_field_error(ctx, "reason", "--override needs --reason TEXT, for the audit log");
-	if (reason != NULL && override == NULL)
+	if (out->reason != NULL && override == NULL)
 		return cmd_usage_error(ctx, "--reason goes with --override");
-	err_clear(&e);
-	if (cmd_parse_minutes(rest[2], AVAIL_MAX_DURATION_MIN, &minutes, &e) != 0)
-		return cmd_field_error(ctx, "duration", "%s", e.msg);
-	if ((rc = cmd_db(ctx)) != 0)
+	out->room = rest[0];
+	out->start = rest[1];
+	out->duration = rest[2];
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_placed *out,
+    struct err *e)
+{
+	struct db_admin_hold_new h = { 0 };
+	struct model_studio st;
+	char room_id[37];
+	int64_t start;
+	int rc, minutes, max, ttl = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse_minutes(c->duration, AVAIL_MAX_DURATION_MIN, &minutes, e)) != 0)
+		return rc;
+	if ((rc = cmd_open_db(ctx, e)) != 0)
 		return rc;
 	/* the limit is the database's, asked, not a copy */
-	if (expires != NULL && db_hold_max_min(ctx->db, &max, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (expires != NULL && cmd_parse_minutes(expires, max, &ttl, &e) != 0)
-		return cmd_field_error(ctx, "expires", "--expires: %s", e.msg);
-	if (model_studio_load(ctx->db, &st, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (cmd_parse_when(st.tz, rest[1], 0, &start, &e) != 0) {
-		model_studio_free(&st);
-		return cmd_field_error(ctx, "start", "%s", e.msg);
-	}
-	if (db_admin_room_resolve(ctx->db, rest[0], room_id, room_name, sizeof(room_name), &e) != 0) {
-		model_studio_free(&st);
-		return cmd_fail(ctx, &e);
-	}
-	if ((rc = cmd_actor(ctx, as)) != 0) {
-		model_studio_free(&st);
+	if (c->expires != NULL && (rc = db_hold_max_min(ctx->db, &max, e)) != 0)
+		return rc;
+	if (c->expires != NULL && (rc = cmd_parse_minutes(c->expires, max, &ttl, e)) != 0) {
+		snprintf(e->field, sizeof(e->field), "expires");
 		return rc;
 	}
-	h.room_id = room_id;
-	h.start = start;
-	h.end = start + (int64_t)minutes * 60;
-	h.expires_min = ttl;
-	h.override_reason = reason;
-	rc = db_admin_hold_place(ctx->db, st.tz, &ctx->actor, &h, (int64_t)time(NULL), &out, &e);
-	if (rc != 0) {
-		model_studio_free(&st);
-		return cmd_fail_about(ctx, room_name, &e, strcmp(e.field, DB_ADMIN_OVERRIDE) == 0
+	if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
+		return rc;
+	if ((rc = cmd_parse_when(st.tz, c->start, 0, &start, e)) == 0 &&
+	    (rc = db_admin_room_resolve(ctx->db, c->room, room_id, out->room_name,
+	    sizeof(out->room_name), e)) == 0) {
+		h.room_id = room_id;
+		h.start = start;
+		h.end = start + (int64_t)minutes * 60;
+		h.expires_min = ttl;
+		h.override_reason = c->reason;
+		rc = db_admin_hold_place(ctx->db, st.tz, &ctx->actor, &h, (int64_t)time(NULL), &out->h, e);
+	}
+	if (rc == 0) {
+		fmt_span(st.tz, out->h.start, out->h.end, out->span, sizeof(out->span));
+		fmt_instant(st.tz, out->h.expires_at, out->until, sizeof(out->until));
+	}
+	model_studio_free(&st);
+	return rc;
+}
+
+void
+cmd_hold_say(const struct cmd_hold_placed *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "held %s %s until %s (hold %.8s)%s%s%s", r->room_name, r->span, r->until,
+	    r->h.id, r->h.overridden[0] ? ", setting the rules aside (" : "", r->h.overridden,
+	    r->h.overridden[0] ? ")" : "");
+}
+
+static int
+cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_hold_placed r;
+	struct cmd_hold c;
+	struct err e;
+	char line[CMD_LINE * 2];
+	int rc;
+
+	if ((rc = cmd_hold_parse(ctx, argc, argv, &c)) != 0)
+		return rc;
+	if ((rc = cmd_db(ctx)) != 0 || (rc = cmd_actor(ctx, c.as)) != 0)
+		return rc;
+	err_clear(&e);
+	if (cmd_hold_run(ctx, &c, &r, &e) != 0) {
+		if (e.code == ERR_INVALID && strcmp(e.field, "expires") == 0)
+			return cmd_field_error(ctx, "expires", "--expires: %s", e.msg);
+		if (e.code == ERR_INVALID && (strcmp(e.field, "duration") == 0 ||
+		    strcmp(e.field, "start") == 0))
+			return cmd_field_error(ctx, e.field, "%s", e.msg);
+		if (r.room_name[0] == '\0')
+			return cmd_fail(ctx, &e);
+		return cmd_fail_about(ctx, r.room_name, &e, strcmp(e.field, DB_ADMIN_OVERRIDE) == 0
 		    ? " (an admin may hold it anyway with --override --reason TEXT)" : NULL);
 	}
-	if (json_flag != NULL) {
+	if (c.json) {
 		struct json_object *o = json_object_new_object(), *x = json_object_new_object();
-		json_object_object_add(x, "id", json_object_new_string(out.id));
-		json_object_object_add(x, "room_id", json_object_new_string(out.room_id));
-		json_object_object_add(x, "room_name", json_object_new_string(room_name));
-		json_object_object_add(x, "start_at", cmd_hold_time(out.start));
-		json_object_object_add(x, "end_at", cmd_hold_time(out.end));
-		json_object_object_add(x, "expires_at", cmd_hold_time(out.expires_at));
-		json_object_object_add(x, "overridden", out.overridden[0]
-		    ? json_object_new_string(out.overridden) : NULL);
+		json_object_object_add(x, "id", json_object_new_string(r.h.id));
+		json_object_object_add(x, "room_id", json_object_new_string(r.h.room_id));
+		json_object_object_add(x, "room_name", json_object_new_string(r.room_name));
+		json_object_object_add(x, "start_at", cmd_hold_time(r.h.start));
+		json_object_object_add(x, "end_at", cmd_hold_time(r.h.end));
+		json_object_object_add(x, "expires_at", cmd_hold_time(r.h.expires_at));
+		json_object_object_add(x, "overridden", r.h.overridden[0]
+		    ? json_object_new_string(r.h.overridden) : NULL);
 		json_object_object_add(o, "hold", x);
 		cmd_json_print(ctx, o);
 	} else {
-		fmt_span(st.tz, out.start, out.end, span, sizeof(span));
-		fmt_instant(st.tz, out.expires_at, until, sizeof(until));
-		fprintf(ctx->out, "held %s %s until %s (hold %.8s)%s%s%s\n", room_name, span, until,
-		    out.id, out.overridden[0] ? ", setting the rules aside (" : "", out.overridden,
-		    out.overridden[0] ? ")" : "");
+		cmd_hold_say(&r, line, sizeof(line));
+		fprintf(ctx->out, "%s\n", line);
 	}
-	model_studio_free(&st);
 	return 0;
 }
 

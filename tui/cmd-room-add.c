@@ -3,7 +3,7 @@
  * (admins). */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_room_add_spec = {
+const struct setup_spec cmd_room_add_spec = {
 	.op = DB_SETUP_ROOM_SAVE,
 	.npos = 1,
 	.pos = { "name" },

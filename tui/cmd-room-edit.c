@@ -3,7 +3,7 @@
  * [--active yes|no]`: change a room (admins). */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_room_edit_spec = {
+const struct setup_spec cmd_room_edit_spec = {
 	.op = DB_SETUP_ROOM_SAVE,
 	.npos = 1,
 	.pos = { SETUP_TARGET },

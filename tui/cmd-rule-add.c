@@ -5,7 +5,7 @@
  * for themselves (--staff SELF). */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_rule_add_spec = {
+const struct setup_spec cmd_rule_add_spec = {
 	.op = DB_SETUP_RULE_ADD,
 	.npos = 0,
 	.pos_missing = "rule-add takes no arguments, only options",

@@ -2,7 +2,7 @@
  * or first characters (as `rules` shows them). Admins; staff their own. */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_rule_del_spec = {
+const struct setup_spec cmd_rule_del_spec = {
 	.op = DB_SETUP_RULE_DEL,
 	.npos = 1,
 	.pos = { SETUP_TARGET },

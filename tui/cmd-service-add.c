@@ -3,7 +3,7 @@
  * [--description T]`: a new service (admins). */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_service_add_spec = {
+const struct setup_spec cmd_service_add_spec = {
 	.op = DB_SETUP_SERVICE_SAVE,
 	.npos = 1,
 	.pos = { "name" },

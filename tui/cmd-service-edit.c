@@ -4,7 +4,7 @@
  * change a service (admins). An empty --skill "" requires none. */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_service_edit_spec = {
+const struct setup_spec cmd_service_edit_spec = {
 	.op = DB_SETUP_SERVICE_SAVE,
 	.npos = 1,
 	.pos = { SETUP_TARGET },

@@ -9,31 +9,34 @@
 #include "tui/setup.h"
 
 static int
-cmd_settings_set_prep(struct cmd_ctx *ctx, const char *target, struct json_object *args)
+cmd_settings_set_prep(struct cmd_ctx *ctx, const char *target, struct json_object *args,
+    struct err *e)
 {
 	struct json_object *v;
 	const char *value;
-	struct err e;
+	struct err why;
 
 	if (!json_object_object_get_ex(args, "value", &v))
 		return 0;
 	value = json_object_get_string(v);
-	err_clear(&e);
+	(void)ctx;
+	err_clear(&why);
 	if (strcmp(target, "timezone") == 0) {
 		struct tz *tz = NULL;
-		if (tz_load_system(value, &tz, &e) != 0)
-			return cmd_field_error(ctx, "timezone", "timezone: %s", e.msg);
+		if (tz_load_system(value, &tz, &why) != 0)
+			return err_set(e, ERR_INVALID, "timezone", "timezone: %s", why.msg);
 		tz_free(tz);
 	} else if (strcmp(target, "cancellation_tiers") == 0) {
 		struct policy p;
 		memset(&p, 0, sizeof(p));
-		if (policy_parse_tiers(value, &p, &e) != 0)
-			return cmd_field_error(ctx, "cancellation_tiers", "cancellation_tiers: %s", e.msg);
+		if (policy_parse_tiers(value, &p, &why) != 0)
+			return err_set(e, ERR_INVALID, "cancellation_tiers", "cancellation_tiers: %s",
+			    why.msg);
 	}
 	return 0;
 }
 
-static const struct setup_spec cmd_settings_set_spec = {
+const struct setup_spec cmd_settings_set_spec = {
 	.op = DB_SETUP_SETTINGS_SET,
 	.npos = 2,
 	.pos = { SETUP_TARGET, "value" },

@@ -4,7 +4,7 @@
  * refused, naming the bookings, until they are reassigned. */
 #include "tui/setup.h"
 
-static const struct setup_spec cmd_staff_edit_spec = {
+const struct setup_spec cmd_staff_edit_spec = {
 	.op = DB_SETUP_STAFF_EDIT,
 	.npos = 1,
 	.pos = { SETUP_TARGET },

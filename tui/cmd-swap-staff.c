@@ -1,44 +1,85 @@
 /* cmd-swap-staff.c: `redlight swap-staff CODE STAFF CODE STAFF`: two
  * bookings trade staff members in one step, so two sessions at the same
- * time can swap engineers. */
+ * time can swap engineers. A command as data: cmd_swap_staff_parse,
+ * cmd_swap_staff_run. */
 #include <json-c/json.h>
+#include <string.h>
 
 #include "db/admin.h"
 #include "tui/cmd.h"
 
-static int
-cmd_swap_staff_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_swap_staff_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_swap_staff *out)
 {
-	const char *json_flag = NULL, *as = NULL;
+	const char *json_flag = NULL;
 	const struct cmd_opt opts[] = {
-		{ "as", 1, &as },
+		{ "as", 1, &out->as },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	char *rest[4], ida[37], idb[37], namea[128], nameb[128];
-	struct db_admin_booking a, b;
-	struct err e;
+	char *rest[4];
 	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 4, &nrest)) != 0)
 		return rc;
 	if (nrest != 4)
 		return cmd_usage_error(ctx, "give a booking and its staff member, then the other two");
-	if ((rc = cmd_db(ctx)) != 0)
+	out->code_a = rest[0];
+	out->staff_a = rest[1];
+	out->code_b = rest[2];
+	out->staff_b = rest[3];
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
+    struct cmd_swap_result *out, struct err *e)
+{
+	struct db_admin_booking a, b;
+	char ida[37], idb[37];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_open_db(ctx, e)) != 0 ||
+	    (rc = db_admin_booking_find(ctx->db, c->code_a, &a, e)) != 0 ||
+	    (rc = db_admin_staff_resolve(ctx->db, c->staff_a, ida, out->name_a, sizeof(out->name_a),
+	    e)) != 0 ||
+	    (rc = db_admin_booking_find(ctx->db, c->code_b, &b, e)) != 0 ||
+	    (rc = db_admin_staff_resolve(ctx->db, c->staff_b, idb, out->name_b, sizeof(out->name_b),
+	    e)) != 0)
+		return rc;
+	snprintf(out->code_a, sizeof(out->code_a), "%s", a.code);
+	snprintf(out->code_b, sizeof(out->code_b), "%s", b.code);
+	return db_admin_swap_staff(ctx->db, &ctx->actor, a.code, ida, b.code, idb, e);
+}
+
+void
+cmd_swap_staff_say(const struct cmd_swap_result *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "swapped: %s now on %s, %s now on %s", r->name_a, r->code_b, r->name_b,
+	    r->code_a);
+}
+
+static int
+cmd_swap_staff_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_swap_staff c;
+	struct cmd_swap_result r;
+	struct err e;
+	int rc;
+
+	if ((rc = cmd_swap_staff_parse(ctx, argc, argv, &c)) != 0)
+		return rc;
+	if ((rc = cmd_db(ctx)) != 0 || (rc = cmd_actor(ctx, c.as)) != 0)
 		return rc;
 	err_clear(&e);
-	if (db_admin_booking_find(ctx->db, rest[0], &a, &e) != 0 ||
-	    db_admin_staff_resolve(ctx->db, rest[1], ida, namea, sizeof(namea), &e) != 0 ||
-	    db_admin_booking_find(ctx->db, rest[2], &b, &e) != 0 ||
-	    db_admin_staff_resolve(ctx->db, rest[3], idb, nameb, sizeof(nameb), &e) != 0)
+	if (cmd_swap_staff_run(ctx, &c, &r, &e) != 0)
 		return cmd_fail(ctx, &e);
-	if ((rc = cmd_actor(ctx, as)) != 0)
-		return rc;
-	if (db_admin_swap_staff(ctx->db, &ctx->actor, a.code, ida, b.code, idb, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
+	if (c.json) {
 		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-		const char *pairs[2][2] = { { b.code, namea }, { a.code, nameb } };
+		const char *pairs[2][2] = { { r.code_b, r.name_a }, { r.code_a, r.name_b } };
 		for (int i = 0; i < 2; i++) {
 			struct json_object *x = json_object_new_object();
 			json_object_object_add(x, "code", json_object_new_string(pairs[i][0]));
@@ -48,7 +89,10 @@ cmd_swap_staff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		json_object_object_add(o, "bookings", arr);
 		cmd_json_print(ctx, o);
 	} else {
-		fprintf(ctx->out, "swapped: %s now on %s, %s now on %s\n", namea, b.code, nameb, a.code);
+		char line[CMD_LINE];
+
+		cmd_swap_staff_say(&r, line, sizeof(line));
+		fprintf(ctx->out, "%s\n", line);
 	}
 	return 0;
 }

@@ -118,18 +118,27 @@ cmd_fail(struct cmd_ctx *ctx, const struct err *e)
 	return cmd_fail_about(ctx, NULL, e, NULL);
 }
 
-int
-cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const char *hint)
+void
+cmd_err_about(const char *what, const struct err *e, const char *hint, char *buf, size_t len)
 {
 	const char *msg = e->msg[0] ? e->msg : err_name(e->code);
 
+	if (what != NULL && strstr(msg, what) == NULL)
+		snprintf(buf, len, "%s: %s%s", what, msg, hint ? hint : "");
+	else
+		snprintf(buf, len, "%s%s", msg, hint ? hint : "");
+}
+
+int
+cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const char *hint)
+{
+	char line[1024];
+
 	ctx->last_err = *e;
 	if (ctx->last_err.msg[0] == '\0')
-		snprintf(ctx->last_err.msg, sizeof(ctx->last_err.msg), "%s", msg);
-	fputs("redlight: ", ctx->err);
-	if (what != NULL && strstr(msg, what) == NULL)
-		fprintf(ctx->err, "%s: ", what);
-	fprintf(ctx->err, "%s%s\n", msg, hint ? hint : "");
+		snprintf(ctx->last_err.msg, sizeof(ctx->last_err.msg), "%s", err_name(e->code));
+	cmd_err_about(what, e, hint, line, sizeof(line));
+	fprintf(ctx->err, "redlight: %s\n", line);
 	return e->code != ERR_OK ? err_exit_status(e->code) : 1;
 }
 

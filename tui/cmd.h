@@ -4,9 +4,10 @@
  * tui/cmd-NAME.c, which exports one `const struct cmd_entry cmd_NAME_entry`
  * and keeps everything else static; cmd.c lists them all in cmd_table.
  * `redlight NAME ARGS...` runs one from a shell. A console key that changes
- * something runs the same entry through cmd_run with the console's context
- * (ui_cmd), so no action exists only on the screen; the console itself
- * only reads (tui/model.h).
+ * something runs the same command with the console's context (ui_cmd):
+ * its run step (commands as data, below) or, for those not split yet, the
+ * entry through cmd_run; so no action exists only on the screen, and the
+ * console itself only reads (tui/model.h).
  *
  * Adding a command: write tui/cmd-NAME.c with its entry, declare it below,
  * add it to cmd_table in cmd.c and to tui/local.mk, document it in
@@ -19,6 +20,7 @@
 #include "core/conf.h"
 #include "core/err.h"
 #include "core/tz.h"
+#include "db/admin.h"
 #include "db/db.h"
 
 /* Exit statuses that are not error codes (err_exit_status gives the rest). */
@@ -171,6 +173,149 @@ int cmd_payments_check_parse(struct cmd_ctx *ctx, int argc, char **argv,
 int cmd_payments_check_run(struct cmd_ctx *ctx, const struct cmd_payments_check *c,
     struct cmd_payments_check_result *out, struct err *e);
 void cmd_payments_check_free(struct cmd_payments_check_result *r);
+
+/* approve and reject CODE... [--note N] [--message M] [--override
+ * --reason R] [--as EMAIL] [--json]: each code is its own run. */
+#define CMD_DECIDE_MAX 64
+struct cmd_decide {
+	const char *codes[CMD_DECIDE_MAX];
+	int n;
+	const char *note, *message;
+	const char *reason;       /* approve: with --override, NULL otherwise */
+	const char *as;
+	int json;
+};
+int cmd_approve_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
+int cmd_reject_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
+/* cmd_approve_run / cmd_reject_run: decide code as ctx->actor; as
+ * db_admin_approve and db_admin_reject. */
+int cmd_approve_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
+    struct db_admin_outcome *out, struct err *e);
+int cmd_reject_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
+    struct db_admin_outcome *out, struct err *e);
+/* cmd_approve_say: "approved RL-X" and what was set aside, into buf. */
+void cmd_approve_say(const struct db_admin_outcome *o, const struct cmd_decide *c, char *buf,
+    size_t len);
+
+/* one line a command says */
+#define CMD_LINE 400
+
+/* cancel CODE --reason R [--dry-run] [--as EMAIL] [--json] */
+struct cmd_cancel {
+	const char *code, *reason, *as;
+	int dry_run, json;
+};
+struct cmd_cancel_result {
+	struct db_admin_cancel c;
+	char span[96];            /* the session, in studio time */
+	int dry_run;
+};
+int cmd_cancel_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_cancel *out);
+/* cmd_cancel_run: with dry_run what canceling now refunds (no actor
+ * needed, nothing written), else cancel as ctx->actor; as
+ * db_admin_cancel_preview and db_admin_cancel. */
+int cmd_cancel_run(struct cmd_ctx *ctx, const struct cmd_cancel *c, struct cmd_cancel_result *out,
+    struct err *e);
+/* cmd_cancel_lines: the booking and what the policy refunds, one line
+ * each (2 or 3) into lines; returns how many. */
+int cmd_cancel_lines(const struct cmd_cancel_result *r, char lines[3][CMD_LINE]);
+
+/* hold-extend ID MINUTES [--as EMAIL] [--json], hold-release ID [--as
+ * EMAIL] [--json] */
+struct cmd_hold_act {
+	const char *id;           /* the hold's id or its first characters */
+	const char *minutes;      /* hold-extend, as typed */
+	const char *as;
+	int json;
+};
+struct cmd_hold_result {
+	struct db_admin_hold h;
+	int64_t expires;          /* hold-extend: the new expiry */
+	char until[48];           /* the same in studio time */
+};
+int cmd_hold_extend_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
+int cmd_hold_release_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
+/* cmd_hold_extend_run: ERR_INVALID field "minutes" for minutes that do
+ * not parse or pass the database's limit, else as db_admin_hold_find and
+ * db_admin_hold_extend. out->until is the new expiry in studio time. */
+int cmd_hold_extend_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
+    struct cmd_hold_result *out, struct err *e);
+/* cmd_hold_release_run: as db_admin_hold_find and db_admin_hold_release. */
+int cmd_hold_release_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
+    struct cmd_hold_result *out, struct err *e);
+/* cmd_hold_act_say: what hold-extend (extended) or hold-release did, into
+ * buf. */
+void cmd_hold_act_say(const struct cmd_hold_result *r, int extended, char *buf, size_t len);
+
+/* assign-staff CODE STAFF... [--override --reason R] [--as EMAIL] [--json] */
+struct cmd_assign_staff {
+	const char *code;
+	const char *staff[DB_ADMIN_MAX_STAFF];   /* names, emails or ids */
+	int n;
+	const char *reason;       /* with --override, NULL otherwise */
+	const char *as;
+	int json;
+};
+struct cmd_staff_result {
+	char code[32];
+	char ids[DB_ADMIN_MAX_STAFF][37], names[DB_ADMIN_MAX_STAFF][128];
+	int n;                    /* one person named twice counts once */
+	struct db_admin_outcome out;
+};
+int cmd_assign_staff_parse(struct cmd_ctx *ctx, int argc, char **argv,
+    struct cmd_assign_staff *out);
+/* cmd_assign_staff_run: as db_admin_booking_find, db_admin_staff_resolve
+ * and db_admin_assign_staff. */
+int cmd_assign_staff_run(struct cmd_ctx *ctx, const struct cmd_assign_staff *c,
+    struct cmd_staff_result *out, struct err *e);
+/* cmd_assign_staff_say: "RL-X: staff now A, B ..." into buf. */
+void cmd_assign_staff_say(const struct cmd_staff_result *r, const struct cmd_assign_staff *c,
+    char *buf, size_t len);
+
+/* swap-staff CODE STAFF CODE STAFF [--as EMAIL] [--json] */
+struct cmd_swap_staff {
+	const char *code_a, *staff_a, *code_b, *staff_b;
+	const char *as;
+	int json;
+};
+struct cmd_swap_result {
+	char code_a[32], code_b[32];
+	char name_a[128], name_b[128];
+};
+int cmd_swap_staff_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_swap_staff *out);
+/* cmd_swap_staff_run: as db_admin_booking_find, db_admin_staff_resolve
+ * and db_admin_swap_staff. */
+int cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
+    struct cmd_swap_result *out, struct err *e);
+/* cmd_swap_staff_say: "swapped: A now on RL-Y, B now on RL-X" into buf. */
+void cmd_swap_staff_say(const struct cmd_swap_result *r, char *buf, size_t len);
+
+/* hold ROOM START DURATION [--expires MIN] [--override --reason R] [--as
+ * EMAIL] [--json] */
+struct cmd_hold {
+	const char *room, *start, *duration;   /* as typed */
+	const char *expires;      /* minutes, or NULL for the studio's default */
+	const char *reason;       /* with --override, NULL otherwise */
+	const char *as;
+	int json;
+};
+struct cmd_hold_placed {
+	struct db_admin_hold h;
+	char room_name[128];
+	char span[96], until[48]; /* in studio time */
+};
+int cmd_hold_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold *out);
+/* cmd_hold_run: ERR_INVALID field "duration", "expires" or "start" for a
+ * value that does not parse, else as db_admin_room_resolve and
+ * db_admin_hold_place. */
+int cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_placed *out,
+    struct err *e);
+/* cmd_hold_say: "held ROOM SPAN until ... (hold ID)" into buf. */
+void cmd_hold_say(const struct cmd_hold_placed *r, char *buf, size_t len);
+
+/* cmd_err_about: the line cmd_fail_about prints, without "redlight: ",
+ * into buf. */
+void cmd_err_about(const char *what, const struct err *e, const char *hint, char *buf, size_t len);
 
 /* cmd_table: every command, NULL-terminated, in the order help lists them. */
 extern const struct cmd_entry *const cmd_table[];

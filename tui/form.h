@@ -1,8 +1,9 @@
 /* form.h: a small form drawn over a view (tui/view-form.c): a title,
  * lines of text (what the action will do, what the rules said), fields to
- * fill in and a submit callback, which runs a command (ui_run_cmd). A
- * failure the command pins on a field (ctx->last_err.field) is shown next
- * to that field, on the line under it; nothing was written.
+ * fill in and a submit callback, which runs a command: a run step
+ * (tui/cmd.h) or, for the setup screen, ui_run_cmd. A failure the
+ * command pins on a field (struct err's field) is shown next to that
+ * field, on the line under it; nothing was written.
  *
  * Keys: typing edits the focused field; Tab and the arrows move between
  * fields; Enter submits (a form without fields is a yes/no question: Enter

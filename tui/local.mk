@@ -5,7 +5,6 @@ redlight_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(NCURSES_CFLAGS) $(UV_CFLAGS) $(JSO
 redlight_SOURCES = \
 	tui/redlight.c \
 	tui/act.c tui/act.h \
-	tui/argv.c tui/argv.h \
 	tui/cmd.c tui/cmd.h \
 	tui/cmd-approve.c \
 	tui/cmd-assign-staff.c \

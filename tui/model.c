@@ -154,6 +154,7 @@ model_bookings_parse(const char *json, struct model_bookings *out, struct err *e
 		b->id = xstrdup(model_str(it, "id"));
 		b->code = xstrdup(model_str(it, "code"));
 		b->status = xstrdup(model_str(it, "status"));
+		b->room_id = xstrdup(model_str(it, "room_id"));
 		b->room_name = xstrdup(model_str(it, "room_name"));
 		b->artist_name = xstrdup(model_str(it, "artist_name"));
 		b->staff = model_join(it, "staff");
@@ -193,6 +194,7 @@ model_bookings_free(struct model_bookings *b)
 		free(x->id);
 		free(x->code);
 		free(x->status);
+		free(x->room_id);
 		free(x->room_name);
 		free(x->artist_name);
 		free(x->staff);

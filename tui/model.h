@@ -30,6 +30,7 @@ struct model_booking {
 	char *id;
 	char *code;
 	char *status;          /* awaiting_approval, confirmed, ... */
+	char *room_id;
 	char *room_name;
 	char *artist_name;     /* "" for an admin booking without an artist */
 	char *staff;           /* "Eli Engineer, Sam Assistant", or "" */

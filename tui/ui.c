@@ -398,12 +398,6 @@ ui_cmd_message(struct ui *ui, const char *buf, int is_error)
 int
 ui_run_cmd(struct ui *ui, int argc, char **argv)
 {
-	return ui_run_cmd_capture(ui, argc, argv, NULL, 0);
-}
-
-int
-ui_run_cmd_capture(struct ui *ui, int argc, char **argv, char *out, size_t outlen)
-{
 	struct cmd_ctx *ctx = ui->ctx;
 	const struct cmd_entry *en = cmd_find(argv[0]);
 	char *obuf = NULL, *ebuf = NULL;
@@ -429,9 +423,7 @@ ui_run_cmd_capture(struct ui *ui, int argc, char **argv, char *out, size_t outle
 	ctx->err = se;
 	fclose(o);
 	fclose(er);
-	if (status == 0 && out != NULL)
-		snprintf(out, outlen, "%s", obuf ? obuf : "");
-	else if (status == 0)
+	if (status == 0)
 		ui_cmd_message(ui, obuf, 0);
 	else
 		ui_cmd_message(ui, ebuf, 1);

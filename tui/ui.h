@@ -114,13 +114,10 @@ void ui_other_key(struct ui *ui, const struct keys_press *k, int back);
  * printed becomes the message, on failure what it printed on stderr (less
  * "redlight: ") becomes an error message, and ui_cmd(ui)->last_err holds
  * the failure (code, field, message) for a form to show at its field.
- * Every view reloads after it. Returns the command's exit status. */
+ * Every view reloads after it. Returns the command's exit status. For the
+ * commands not yet split into parse and run steps (job-retry,
+ * job-cancel); the forms call run steps (tui/cmd.h, tui/setup.h). */
 int ui_run_cmd(struct ui *ui, int argc, char **argv);
-
-/* ui_run_cmd_capture: ui_run_cmd, but what the command printed on
- * success goes into out (outlen bytes, cut when longer) instead of the
- * message line. */
-int ui_run_cmd_capture(struct ui *ui, int argc, char **argv, char *out, size_t outlen);
 
 /* ui_changed: have every view reload when this event is done. */
 void ui_changed(struct ui *ui);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bstate.h"
 #include "db/avail.h"
 #include "tui/act.h"
 #include "tui/text.h"
@@ -62,11 +63,14 @@ view_board_oom(void)
 	abort();
 }
 
+/* view_board_live: whether b holds its room's time, as core's state
+ * table says (a completed or canceled booking does not). */
 static int
 view_board_live(const struct model_booking *b)
 {
-	return strcmp(b->status, "confirmed") == 0 || strcmp(b->status, "awaiting_approval") == 0 ||
-	    strcmp(b->status, "completed") == 0;
+	enum booking_status st;
+
+	return booking_status_parse(b->status, &st) == 0 && booking_status_is_live(st);
 }
 
 /* view_board_day: the local day i days after y-m-d. */
@@ -263,7 +267,6 @@ view_board_at(const struct view_board *v, size_t ent, int64_t days, int mm, int6
     struct board_at *at)
 {
 	enum avail_target type = v->staff ? AVAIL_STAFF : AVAIL_ROOM;
-	const char *name = view_board_ent_name(v, ent);
 	int so, eo, n = 0, buffer = 0;
 
 	memset(at, 0, sizeof(*at));
@@ -280,7 +283,7 @@ view_board_at(const struct view_board *v, size_t ent, int64_t days, int mm, int6
 	if (!v->staff) {
 		for (size_t i = 0; i < v->b.n; i++) {
 			const struct model_booking *b = &v->b.v[i];
-			if (view_board_live(b) && strcmp(b->room_name, name) == 0 &&
+			if (view_board_live(b) && strcmp(b->room_id, v->ad->rooms[ent].id) == 0 &&
 			    b->start <= t && t < b->end) {
 				if (at->booking == NULL || strcmp(b->status, "awaiting_approval") != 0)
 					at->booking = b;

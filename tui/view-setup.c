@@ -3,8 +3,9 @@
  * section at a time (h and l, or the arrows, move between them), each a
  * list with a cursor. a adds, Enter or e edits, d deletes a weekly rule or
  * an exception; each opens a form whose Enter runs the setup command a
- * shell would (room-add, staff-edit, rule-add, settings-set, ...) with the
- * form's values as its options, so what the command refuses shows at the
+ * shell would (room-add, staff-edit, rule-add, settings-set, ...): it
+ * fills the command's struct setup_cmd with the form's values and calls
+ * its run step (tui/setup.h), so what the command refuses shows at the
  * field it names and nothing is written.
  *
  * An admin changes everything. A staff member sees and changes only their
@@ -17,10 +18,10 @@
 #include <strings.h>
 
 #include "core/xalloc.h"
-#include "tui/argv.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
 #include "tui/model-setup.h"
+#include "tui/setup.h"
 #include "tui/table.h"
 #include "tui/text.h"
 #include "tui/ui.h"
@@ -32,15 +33,15 @@ enum view_setup_section {
 /* How a form's field reaches the command. */
 enum view_setup_pass {
 	VS_NO,          /* not in this form */
-	VS_OPT,         /* --NAME=VALUE (NAME with '-' for '_') */
+	VS_OPT,         /* the argument NAME (the option --NAME on the command line) */
 	VS_POS,         /* a positional argument, in the order of the fields */
-	VS_FLAG,        /* yes: --NAME; no or blank: nothing */
-	VS_FOR,         /* "studio", "room NAME" or "staff NAME": --studio, --room, --staff */
-	VS_PASSWORD,    /* REDLIGHT_NEW_PASSWORD while the command runs */
+	VS_FLAG,        /* yes: NAME is "yes"; no or blank: absent */
+	VS_FOR,         /* "studio", "room NAME" or "staff NAME": studio, room or staff */
+	VS_PASSWORD,    /* the new account's password (struct setup_cmd) */
 };
 
 /* One field of a section's forms. name is what the setup functions of
- * db/migrations/0006_setup.sql call it in their errors (setup_fail), so
+ * db/migrations/0006_setup.sql call it in their errors (the err's field), so
  * a refusal lands here; col is the model's column that fills it in an
  * edit form (-1: none). */
 struct view_setup_field {
@@ -55,9 +56,9 @@ struct view_setup_def {
 	const char *label;          /* on the section bar */
 	const char *noun;           /* "room" */
 	const char *nouns;          /* "rooms" */
-	const char *add_cmd;        /* NULL: nothing to add */
-	const char *edit_cmd;       /* NULL: nothing to edit */
-	const char *del_cmd;        /* NULL: nothing to delete */
+	const struct setup_spec *add_cmd;   /* NULL: nothing to add */
+	const struct setup_spec *edit_cmd;  /* NULL: nothing to edit */
+	const struct setup_spec *del_cmd;   /* NULL: nothing to delete */
 	int staff_own;              /* staff change their own (hours, exceptions) */
 	const struct view_setup_field *fields;
 };
@@ -129,19 +130,19 @@ static const struct view_setup_field view_setup_buffer_fields[] = {
 };
 
 static const struct view_setup_def view_setup_defs[VS_N] = {
-	[VS_ROOMS] = { "Rooms", "room", "rooms", "room-add", "room-edit", NULL, 0,
+	[VS_ROOMS] = { "Rooms", "room", "rooms", &cmd_room_add_spec, &cmd_room_edit_spec, NULL, 0,
 	    view_setup_room_fields },
-	[VS_SERVICES] = { "Services", "service", "services", "service-add", "service-edit", NULL, 0,
-	    view_setup_service_fields },
-	[VS_STAFF] = { "Staff", "staff member", "staff", "staff-add", "staff-edit", NULL, 0,
-	    view_setup_staff_fields },
-	[VS_HOURS] = { "Hours", "weekly rule", "weekly rules", "rule-add", NULL, "rule-del", 1,
-	    view_setup_rule_fields },
-	[VS_EXCEPTIONS] = { "Exceptions", "exception", "exceptions", "exception-add", NULL,
-	    "exception-del", 1, view_setup_exception_fields },
-	[VS_BUFFERS] = { "Buffers", "buffer", "buffers", NULL, "buffer-set", NULL, 0,
+	[VS_SERVICES] = { "Services", "service", "services", &cmd_service_add_spec,
+	    &cmd_service_edit_spec, NULL, 0, view_setup_service_fields },
+	[VS_STAFF] = { "Staff", "staff member", "staff", &cmd_staff_add_spec, &cmd_staff_edit_spec,
+	    NULL, 0, view_setup_staff_fields },
+	[VS_HOURS] = { "Hours", "weekly rule", "weekly rules", &cmd_rule_add_spec, NULL,
+	    &cmd_rule_del_spec, 1, view_setup_rule_fields },
+	[VS_EXCEPTIONS] = { "Exceptions", "exception", "exceptions", &cmd_exception_add_spec, NULL,
+	    &cmd_exception_del_spec, 1, view_setup_exception_fields },
+	[VS_BUFFERS] = { "Buffers", "buffer", "buffers", NULL, &cmd_buffer_set_spec, NULL, 0,
 	    view_setup_buffer_fields },
-	[VS_SETTINGS] = { "Settings", "setting", "settings", NULL, "settings-set", NULL, 0, NULL },
+	[VS_SETTINGS] = { "Settings", "setting", "settings", NULL, &cmd_settings_set_spec, NULL, 0, NULL },
 };
 
 /* The settings in the order shown, each with a label for its form and
@@ -671,18 +672,6 @@ view_setup_draw(struct ui *ui, void *state)
 
 /* ---- forms ---- */
 
-/* view_setup_option: a field's name as the command's option
- * ("room_tags" -> "room-tags"). */
-static void
-view_setup_option(const char *name, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
-		out[i] = name[i] == '_' ? '-' : name[i];
-	out[i] = '\0';
-}
-
 /* view_setup_refuse: a form error that is the form's own (how "For" or a
  * yes/no is written), at field; FORM_KEEP. */
 static enum form_result
@@ -695,10 +684,11 @@ view_setup_refuse(struct form *f, const char *field, const char *msg)
 	return FORM_KEEP;
 }
 
-/* view_setup_for_arg: the For field as the command's option, into a.
- * Returns 0, or -1 when it is not written as one. */
+/* view_setup_for_arg: the For field as the command's argument (studio,
+ * room or staff) into args. Returns 0, or -1 when it is not written as
+ * one. */
 static int
-view_setup_for_arg(struct tui_argv *a, const char *value)
+view_setup_for_arg(struct json_object *args, const char *value)
 {
 	char word[16];
 	size_t n;
@@ -711,9 +701,10 @@ view_setup_for_arg(struct tui_argv *a, const char *value)
 	while (*value == ' ')
 		value++;
 	if (strcasecmp(word, "studio") == 0 && *value == '\0')
-		tui_argv_push(a, "--studio");
+		json_object_object_add(args, "studio", json_object_new_string("yes"));
 	else if (strcasecmp(word, "room") == 0 || strcasecmp(word, "staff") == 0)
-		tui_argv_push(a, "--%s=%s", strcasecmp(word, "room") == 0 ? "room" : "staff", value);
+		json_object_object_add(args, strcasecmp(word, "room") == 0 ? "room" : "staff",
+		    json_object_new_string(value));
 	else
 		return -1;
 	return 0;
@@ -738,44 +729,33 @@ view_setup_yes(const char *s)
 	return -1;
 }
 
-/* view_setup_run: run a's command with REDLIGHT_NEW_PASSWORD set to
- * password (NULL: unset) for it alone; then free a. The status. */
-static int
-view_setup_run(struct ui *ui, struct tui_argv *a, const char *password)
-{
-	const char *was = getenv("REDLIGHT_NEW_PASSWORD");
-	char *saved = was ? strdup(was) : NULL;
-	int status;
-
-	if (was != NULL && saved == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	/* a password in the console's own environment is not for everyone
-	 * the form adds */
-	if (password != NULL && password[0] != '\0')
-		setenv("REDLIGHT_NEW_PASSWORD", password, 1);
-	else
-		unsetenv("REDLIGHT_NEW_PASSWORD");
-	status = ui_run_cmd(ui, a->n, a->v);
-	if (saved != NULL) {
-		setenv("REDLIGHT_NEW_PASSWORD", saved, 1);
-		free(saved);
-	} else {
-		unsetenv("REDLIGHT_NEW_PASSWORD");
-	}
-	tui_argv_free(a);
-	return status;
-}
-
-/* view_setup_failed: the command's error at its field. Errors about who
- * a rule or exception is for name room, staff or target; the form calls
- * that field For. */
+/* view_setup_run: run c (its args freed after) as the signed-in user:
+ * its message, or its error at the field it names (errors about who a
+ * rule or exception is for name room, staff or target; the form calls
+ * that field For). Every view reloads. FORM_CLOSE or FORM_KEEP. */
 static enum form_result
-view_setup_failed(struct ui *ui, struct form *f)
+view_setup_run(struct ui *ui, struct form *f, struct setup_cmd *c)
 {
-	struct err e = ui_cmd(ui)->last_err;
+	struct setup_result r;
+	char line[CMD_LINE];
+	struct err e;
+	int rc;
 
+	err_clear(&e);
+	rc = setup_run(ui_cmd(ui), c, &r, &e);
+	setup_cmd_done(c);
+	ui_changed(ui);
+	if (rc == 0) {
+		ui_message(ui, 0, "%s", setup_message(&r));
+		setup_result_done(&r);
+		return FORM_CLOSE;
+	}
+	if (r.early)
+		snprintf(line, sizeof(line), "%s", e.msg);
+	else
+		setup_error(&e, line, sizeof(line));
+	ui_message(ui, 1, "%s", line);
+	ui_cmd(ui)->last_err = e;
 	if (strcmp(e.field, "room") == 0 || strcmp(e.field, "staff") == 0) {
 		for (int i = 0; i < f->nfields; i++)
 			if (strcmp(f->fields[i].name, "target") == 0)
@@ -785,39 +765,43 @@ view_setup_failed(struct ui *ui, struct form *f)
 	return FORM_KEEP;
 }
 
+/* view_setup_arg: args' key is value. */
+static void
+view_setup_arg(struct json_object *args, const char *key, const char *value)
+{
+	json_object_object_add(args, key, json_object_new_string(value));
+}
+
 static enum form_result
 view_setup_submit(struct ui *ui, struct form *f)
 {
 	struct view_setup_form *sf = f->data;
 	const struct view_setup_def *d = &view_setup_defs[sf->section];
-	struct tui_argv a = { .n = 0 }, pos = { .n = 0 };
-	const char *password = NULL;
-	char opt[32];
-	int changed = 0, status;
+	struct setup_cmd c = { .spec = sf->edit ? d->edit_cmd : d->add_cmd };
+	int changed = 0, npos = 0;
 
-	tui_argv_push(&a, "%s", sf->edit ? d->edit_cmd : d->add_cmd);
+	c.args = json_object_new_object();
 	if (sf->section == VS_SETTINGS) {
 		char tiers[FORM_VALUE * 2];
 		const char *value = f->fields[0].value;
 		if (strcmp(value, sf->orig[0]) == 0) {
 			ui_message(ui, 0, "nothing was changed");
-			tui_argv_free(&a);
+			setup_cmd_done(&c);
 			return FORM_CLOSE;
 		}
 		if (strcmp(sf->target, "cancellation_tiers") == 0 &&
 		    model_setup_tiers_json(value, tiers, sizeof(tiers)) == 0)
 			value = tiers;
-		tui_argv_push(&a, "--");
-		tui_argv_push(&a, "%s", sf->target);
-		tui_argv_push(&a, "%s", value);
-		goto run;
+		c.target = sf->target;
+		view_setup_arg(c.args, "value", value);
+		return view_setup_run(ui, f, &c);
 	}
 	if (sf->section == VS_BUFFERS)
-		tui_argv_push(&a, "--%s=%s", sf->scope, sf->target);
+		view_setup_arg(c.args, sf->scope, sf->target);
 	if ((sf->section == VS_HOURS || sf->section == VS_EXCEPTIONS) && !view_setup_admin(ui))
-		tui_argv_push(&a, "--staff=SELF");
-	if (sf->edit)
-		tui_argv_push(&pos, "%s", sf->target);
+		view_setup_arg(c.args, "staff", "SELF");
+	if (sf->edit && c.spec->npos > 0 && strcmp(c.spec->pos[npos++], SETUP_TARGET) == 0)
+		c.target = sf->target;
 	for (int i = 0; i < f->nfields; i++) {
 		const struct view_setup_field *x = sf->spec[i];
 		const char *value = f->fields[i].value;
@@ -829,32 +813,33 @@ view_setup_submit(struct ui *ui, struct form *f)
 		if (sf->edit ? strcmp(value, sf->orig[i]) == 0 : (value[0] == '\0' && how != VS_POS))
 			continue;
 		changed = 1;
-		view_setup_option(x->name, opt, sizeof(opt));
 		switch (how) {
 		case VS_OPT:
-			tui_argv_push(&a, "--%s=%s", opt, value);
+			view_setup_arg(c.args, x->name, value);
 			break;
 		case VS_POS:
-			tui_argv_push(&pos, "%s", value);
+			if (npos < c.spec->npos && strcmp(c.spec->pos[npos], SETUP_TARGET) == 0)
+				c.target = value;
+			else if (npos < c.spec->npos)
+				view_setup_arg(c.args, c.spec->pos[npos], value);
+			npos++;
 			break;
 		case VS_FLAG:
 			if ((yes = view_setup_yes(value)) < 0) {
-				tui_argv_free(&a);
-				tui_argv_free(&pos);
+				setup_cmd_done(&c);
 				return view_setup_refuse(f, x->name, "say yes or no");
 			}
 			if (yes)
-				tui_argv_push(&a, "--%s", opt);
+				view_setup_arg(c.args, x->name, "yes");
 			break;
 		case VS_FOR:
-			if (view_setup_for_arg(&a, value) != 0) {
-				tui_argv_free(&a);
-				tui_argv_free(&pos);
+			if (view_setup_for_arg(c.args, value) != 0) {
+				setup_cmd_done(&c);
 				return view_setup_refuse(f, x->name, "say studio, room NAME or staff NAME");
 			}
 			break;
 		case VS_PASSWORD:
-			password = value;
+			c.new_password = value;
 			break;
 		default:
 			break;
@@ -862,19 +847,11 @@ view_setup_submit(struct ui *ui, struct form *f)
 	}
 	if (sf->edit && !changed) {
 		ui_message(ui, 0, "nothing was changed");
-		tui_argv_free(&a);
-		tui_argv_free(&pos);
+		setup_cmd_done(&c);
 		return FORM_CLOSE;
 	}
-	/* positionals after "--": a name may start with a dash */
-	tui_argv_push(&a, "--");
-	for (int i = 0; i < pos.n; i++)
-		tui_argv_push(&a, "%s", pos.v[i]);
-	tui_argv_free(&pos);
-run:
-	status = view_setup_run(ui, &a, password);
-	if (status != 0)
-		return view_setup_failed(ui, f);
+	if (view_setup_run(ui, f, &c) != FORM_CLOSE)
+		return FORM_KEEP;
 	if (!sf->edit && (sf->section == VS_ROOMS || sf->section == VS_SERVICES || sf->section == VS_STAFF))
 		snprintf(sf->v->select, sizeof(sf->v->select), "%s", form_value(f, "name"));
 	return FORM_CLOSE;
@@ -1007,14 +984,10 @@ static enum form_result
 view_setup_delete_submit(struct ui *ui, struct form *f)
 {
 	struct view_setup_form *sf = f->data;
-	struct tui_argv a = { .n = 0 };
+	struct setup_cmd c = { .spec = view_setup_defs[sf->section].del_cmd, .target = sf->target };
 
-	tui_argv_push(&a, "%s", view_setup_defs[sf->section].del_cmd);
-	tui_argv_push(&a, "--");
-	tui_argv_push(&a, "%s", sf->target);
-	if (view_setup_run(ui, &a, NULL) != 0)
-		return view_setup_failed(ui, f);
-	return FORM_CLOSE;
+	c.args = json_object_new_object();
+	return view_setup_run(ui, f, &c);
 }
 
 static void

@@ -2,6 +2,7 @@
 # test-board.sh: the console's board (screen 6) driven through tmux: the
 # rooms and the studio's zone, the demo's confirmed booking today and the
 # one awaiting approval tomorrow in their cells under the right hour, a
+# completed booking left out (only live bookings hold a room), a
 # booking opened from the cursor, a failed calendar sync flagged live and
 # cleared, a hold placed from the cursor (in the database and on the
 # board), the staff rows and the week, and resizing to 80x24. Prints TAP.
@@ -58,6 +59,17 @@ s "RL-DEMO-01 (confirmed, 14:00-16:00) fills Studio A at 14:00" '[ "$(cell_at $s
 s "with its buffers shaded around it and free time after" '[ "$(cell_at $sess "Studio A" 14 -1)" = "$BUFFER" ] &&
 	[ "$(cell_at $sess "Studio A" 16)" = "$BUFFER" ] && [ "$(cell_at $sess "Studio A" 17)" = " " ] &&
 	[ "$(cell_at $sess "Studio B" 14)" = " " ]'
+
+# only a live booking holds its room (core's state table): a completed one
+# does not, though its status was once counted as live here
+sql "UPDATE booking SET status = 'completed' WHERE code = 'RL-DEMO-01'" >/dev/null
+key $sess r
+s "a completed booking does not fill its room's cells" 'wait_for $sess "refreshed:" &&
+	[ "$(cell_at $sess "Studio A" 14)" != "$CONFIRMED" ] && [ "$(cell_at $sess "Studio A" 15)" != "$CONFIRMED" ]'
+sql "UPDATE booking SET status = 'confirmed' WHERE code = 'RL-DEMO-01'" >/dev/null
+key $sess r
+s "confirmed again, it fills them, matched to its room by id" 'wait_for $sess "refreshed:" &&
+	[ "$(cell_at $sess "Studio A" 14)" = "$CONFIRMED" ] && [ "$(cell_at $sess "Studio B" 14)" = " " ]'
 
 # the cursor to Studio A at 14:00: first row, first cell, ten half hours on
 key $sess k k k g
