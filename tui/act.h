@@ -1,8 +1,9 @@
 /* act.h: the forms that act on bookings and holds, shared by the queue,
  * bookings, booking and holds screens. Each opens a form (tui/form.h)
- * whose Enter runs the named command (approve, reject, cancel,
- * assign-staff, swap-staff, hold, hold-extend, hold-release) through
- * ui_run_cmd, so a key does exactly what `redlight COMMAND` does.
+ * whose Enter runs the named command's run step (approve, reject, cancel,
+ * assign-staff, swap-staff, hold, hold-extend, hold-release) with the
+ * struct the form filled, so a key does exactly what `redlight COMMAND`
+ * does.
  *
  * Where the rules refuse an approval or a hold and the user is an admin,
  * the form turns into an explicit confirmation that asks for the reason

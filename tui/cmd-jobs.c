@@ -94,9 +94,19 @@ cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 int
-cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv,
-    int (*act)(struct db *, const struct db_actor *, long long, char *, struct err *),
-    const char *verb)
+cmd_job_act_run(struct cmd_ctx *ctx, cmd_job_act_fn act, long long id, char *status, struct err *e)
+{
+	int rc;
+
+	if ((rc = cmd_open_db(ctx, e)) != 0)
+		return rc;
+	if (!ctx->have_actor)
+		return err_set(e, ERR_AUTH, NULL, "sign in first: staff or an admin acts on jobs");
+	return act(ctx->db, &ctx->actor, id, status, e);
+}
+
+int
+cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv, cmd_job_act_fn act, const char *verb)
 {
 	const char *json_flag = NULL, *as = NULL;
 	const struct cmd_opt opts[] = {
@@ -104,7 +114,7 @@ cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv,
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	char *rest[1], status[16];
+	char *rest[1], status[CMD_JOB_STATUS];
 	long long id;
 	struct err e;
 	int nrest, rc;
@@ -118,7 +128,7 @@ cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv,
 		return cmd_field_error(ctx, e.field, "%s, not '%s'", e.msg, rest[0]);
 	if ((rc = cmd_db(ctx)) != 0 || (rc = cmd_actor(ctx, as)) != 0)
 		return rc;
-	if (act(ctx->db, &ctx->actor, id, status, &e) != 0)
+	if (cmd_job_act_run(ctx, act, id, status, &e) != 0)
 		return cmd_fail(ctx, &e);
 	if (json_flag != NULL) {
 		struct json_object *o = json_object_new_object(), *x = json_object_new_object();

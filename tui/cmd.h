@@ -414,13 +414,24 @@ struct cmd_bookings_params {
 int cmd_bookings_resolve(struct db *db, const struct tz *tz, int64_t now,
     const struct cmd_bookings_filter *f, struct cmd_bookings_params *p, struct err *e);
 
-/* cmd_job_act: job-retry and job-cancel: "ID [--as EMAIL] [--json]",
- * then act (db_job_retry or db_job_cancel) as the actor; prints "VERB
- * job ID: STATUS now". Returns the exit status. */
+/* What job-retry and job-cancel do: db_job_retry or db_job_cancel. */
+typedef int (*cmd_job_act_fn)(struct db *, const struct db_actor *, long long, char *, struct err *);
+
+/* The longest job status name, with its NUL. */
+#define CMD_JOB_STATUS 16
+
+/* cmd_job_act: job-retry and job-cancel from a shell: parse "ID [--as
+ * EMAIL] [--json]", sign the actor in, cmd_job_act_run, print "VERB job
+ * ID: STATUS now". Returns the exit status. */
 struct model_job;
-int cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv,
-    int (*act)(struct db *, const struct db_actor *, long long, char *, struct err *),
-    const char *verb);
+int cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv, cmd_job_act_fn act, const char *verb);
+
+/* cmd_job_act_run: the run step, which the console's Jobs screen calls
+ * directly: act on job id as ctx->actor (who must be signed in), opening
+ * the database first if needed; status (CMD_JOB_STATUS bytes) receives the
+ * job's status after. Returns 0, ERR_AUTH when nobody is signed in, or as
+ * act (e names why). */
+int cmd_job_act_run(struct cmd_ctx *ctx, cmd_job_act_fn act, long long id, char *status, struct err *e);
 
 /* cmd_job_when: when a job finished, is due, or was queued, as fmt_ago
  * says it ("5 min ago", "in 2 min"). Cannot fail. */

@@ -1,7 +1,7 @@
 /* form.h: a small form drawn over a view (tui/view-form.c): a title,
  * lines of text (what the action will do, what the rules said), fields to
- * fill in and a submit callback, which runs a command: a run step
- * (tui/cmd.h) or, for the setup screen, ui_run_cmd. A failure the
+ * fill in and a submit callback, which runs a command's run step
+ * (tui/cmd.h, tui/setup.h). A failure the
  * command pins on a field (struct err's field) is shown next to that
  * field, on the line under it; nothing was written.
  *

@@ -19,7 +19,7 @@
  * tick() every second.
  *
  * Views never hold business logic: they read through db/ (tui/model.h)
- * and act through commands (tui/cmd.h, ui_run_cmd). */
+ * and act through commands' run steps (tui/cmd.h, tui/setup.h). */
 #ifndef REDLIGHT_UI_H
 #define REDLIGHT_UI_H
 
@@ -108,16 +108,6 @@ void ui_replace(struct ui *ui, const struct view *view, void *arg);
  * views (1-8, Tab, Shift-Tab); any other printable key gets "that key does
  * nothing here", naming Esc when back is set (a view one goes back from). */
 void ui_other_key(struct ui *ui, const struct keys_press *k, int back);
-
-/* ui_run_cmd: run the command argv[0] with argv as the signed-in user,
- * its output captured instead of printed: on success the last line it
- * printed becomes the message, on failure what it printed on stderr (less
- * "redlight: ") becomes an error message, and ui_cmd(ui)->last_err holds
- * the failure (code, field, message) for a form to show at its field.
- * Every view reloads after it. Returns the command's exit status. For the
- * commands not yet split into parse and run steps (job-retry,
- * job-cancel); the forms call run steps (tui/cmd.h, tui/setup.h). */
-int ui_run_cmd(struct ui *ui, int argc, char **argv);
 
 /* ui_changed: have every view reload when this event is done. */
 void ui_changed(struct ui *ui);

@@ -3,14 +3,16 @@
  * attempts, booking and the reason it was skipped or why it last failed.
  * Jobs change without a notice (a worker finishing one), so the list
  * reloads every few seconds while it is shown. R retries the job under
- * the cursor and c (twice) cancels it: `redlight job-retry` and
- * `redlight job-cancel` through ui_run_cmd. */
+ * the cursor and c (twice) cancels it: the run step of `redlight
+ * job-retry` and `redlight job-cancel` (cmd_job_act_run), called directly. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/xalloc.h"
+#include "db/job.h"
+#include "tui/cmd.h"
 #include "tui/table.h"
 #include "tui/ui.h"
 
@@ -147,15 +149,20 @@ view_jobs_draw(struct ui *ui, void *state)
 	table_draw(ui, &v->t, top + 2, height - 2, cols, J_N, &src);
 }
 
-/* view_jobs_run: job-retry or job-cancel on job id. */
+/* view_jobs_run: job-retry's or job-cancel's run step on job id, as the
+ * signed-in user; the answer or the refusal on the message line. */
 static void
-view_jobs_run(struct ui *ui, struct view_jobs *v, const char *cmd, long long id)
+view_jobs_run(struct ui *ui, struct view_jobs *v, cmd_job_act_fn act, const char *verb, long long id)
 {
-	char ids[24];
-	char *argv[4] = { (char *)cmd, "--", ids, NULL };
+	char status[CMD_JOB_STATUS];
+	struct err e;
 
-	snprintf(ids, sizeof(ids), "%lld", id);
-	ui_run_cmd(ui, 3, argv);
+	err_clear(&e);
+	if (cmd_job_act_run(ui_cmd(ui), act, id, status, &e) != 0)
+		ui_message(ui, 1, "%s", e.msg);
+	else
+		ui_message(ui, 0, "%s job %lld: %s now", verb, id, status);
+	ui_changed(ui);
 	view_jobs_load(ui, v);
 }
 
@@ -180,9 +187,9 @@ view_jobs_key(struct ui *ui, void *state, const struct keys_press *k)
 		if (j == NULL) {
 			ui_message(ui, 0, "no job under the cursor");
 		} else if (a == KEYS_JOB_RETRY) {
-			view_jobs_run(ui, v, "job-retry", j->id);
+			view_jobs_run(ui, v, db_job_retry, "retried", j->id);
 		} else if (confirm == j->id) {
-			view_jobs_run(ui, v, "job-cancel", j->id);
+			view_jobs_run(ui, v, db_job_cancel, "canceled", j->id);
 		} else {
 			v->confirm_cancel = j->id;
 			ui_message(ui, 0, "c again cancels job %lld (%s); any other key keeps it", j->id,
