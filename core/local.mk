@@ -5,6 +5,7 @@ core_libcore_a_SOURCES = \
 	core/interval.c core/interval.h \
 	core/tz.c core/tz.h \
 	core/xalloc.c core/xalloc.h \
+	core/sbuf.c core/sbuf.h \
 	core/bstate.c core/bstate.h \
 	core/err.c core/err.h \
 	core/conf.c core/conf.h \

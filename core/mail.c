@@ -1,11 +1,11 @@
 #include "core/mail.h"
 
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
 #include "core/tz.h"
 #include "core/validate.h"
 #include "core/xalloc.h"
@@ -14,45 +14,6 @@
 #define MAIL_LINE 76
 /* RFC 2047: an encoded word of at most 75 characters holds 45 octets. */
 #define MAIL_WORD_OCTETS 45
-
-/* A growing string; out of memory ends the program (core/xalloc.h). */
-struct mbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-mbuf_add(struct mbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		b->s = xrealloc(b->s, cap);
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-mbuf_str(struct mbuf *b, const char *s)
-{
-	mbuf_add(b, s, strlen(s));
-}
-
-/* Appends the strings given, up to a NULL. */
-static void
-mbuf_cat(struct mbuf *b, const char *first, ...)
-{
-	va_list ap;
-
-	va_start(ap, first);
-	for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
-		mbuf_str(b, s);
-	va_end(ap);
-}
 
 /* Length of the UTF-8 sequence starting with c (1 for ASCII and for bytes
  * that start none). */
@@ -83,12 +44,12 @@ mail_is_plain(const char *s)
 static char *
 mail_encode_word_at(const char *s, size_t used)
 {
-	struct mbuf b = { 0 };
+	struct sbuf b = SBUF_INIT;
 	size_t len = strlen(s);
 
 	if (mail_is_plain(s)) {
-		mbuf_add(&b, s, len);
-		return b.s ? b.s : xstrdup("");
+		sbuf_add(&b, s, len);
+		return sbuf_detach(&b);
 	}
 	for (size_t at = 0; at < len;) {
 		char word[MAIL_WORD_OCTETS * 4 / 3 + 4];
@@ -108,10 +69,10 @@ mail_encode_word_at(const char *s, size_t used)
 			take = 1;
 		sodium_bin2base64(word, sizeof(word), (const unsigned char *)s + at, take,
 		    sodium_base64_VARIANT_ORIGINAL);
-		mbuf_cat(&b, at > 0 ? "\r\n " : "", "=?UTF-8?B?", word, "?=", (const char *)NULL);
+		sbuf_cat(&b, at > 0 ? "\r\n " : "", "=?UTF-8?B?", word, "?=", (const char *)NULL);
 		at += take;
 	}
-	return b.s;
+	return sbuf_detach(&b);
 }
 
 char *
@@ -123,26 +84,26 @@ mail_encode_word(const char *s)
 /* "Name <email>" with the name quoted or encoded, or just the address;
  * used: the header name's length. */
 static void
-mail_address(struct mbuf *b, const char *email, const char *name, size_t used)
+mail_address(struct sbuf *b, const char *email, const char *name, size_t used)
 {
 	if (name != NULL && name[0] != '\0') {
 		if (mail_is_plain(name)) {
-			mbuf_str(b, "\"");
+			sbuf_str(b, "\"");
 			for (const char *p = name; *p != '\0'; p++) {
 				if (*p == '"' || *p == '\\')
-					mbuf_str(b, "\\");
-				mbuf_add(b, p, 1);
+					sbuf_str(b, "\\");
+				sbuf_add(b, p, 1);
 			}
-			mbuf_str(b, "\"");
+			sbuf_str(b, "\"");
 		} else {
 			char *w = mail_encode_word_at(name, used);
 			/* the address on a line of its own: the words fill theirs */
-			mbuf_cat(b, w, "\r\n", (const char *)NULL);
+			sbuf_cat(b, w, "\r\n", (const char *)NULL);
 			free(w);
 		}
-		mbuf_str(b, " ");
+		sbuf_str(b, " ");
 	}
-	mbuf_cat(b, "<", email, ">", (const char *)NULL);
+	sbuf_cat(b, "<", email, ">", (const char *)NULL);
 }
 
 /* Whether the len octets at s are an address (or a Message-ID's inside):
@@ -172,7 +133,7 @@ mail_line_ok(const char *s)
 
 /* RFC 5322 date: "Wed, 06 Jan 2027 10:00:00 -0500". */
 static void
-mail_date(struct mbuf *b, int64_t t, int off_min)
+mail_date(struct sbuf *b, int64_t t, int off_min)
 {
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
@@ -189,7 +150,7 @@ mail_date(struct mbuf *b, int64_t t, int off_min)
 	snprintf(s, sizeof(s), "%s, %02d %s %lld %02d:%02d:%02d %c%02d%02d", wd[((days % 7) + 11) % 7],
 	    day, mon[month - 1], (long long)year, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
 	    off_min < 0 ? '-' : '+', aoff / 60, aoff % 60);
-	mbuf_str(b, s);
+	sbuf_str(b, s);
 }
 
 /* Quoted-printable (RFC 2045 6.7) of UTF-8 text whose lines end in LF or
@@ -197,7 +158,7 @@ mail_date(struct mbuf *b, int64_t t, int off_min)
  * every octet outside printable ASCII encoded, and a space or tab before a
  * line end encoded so that no transport strips it. */
 static void
-mail_qp(struct mbuf *b, const char *text)
+mail_qp(struct sbuf *b, const char *text)
 {
 	static const char hexd[] = "0123456789ABCDEF";
 	size_t col = 0;
@@ -210,7 +171,7 @@ mail_qp(struct mbuf *b, const char *text)
 		if (*p == '\r' && p[1] == '\n')
 			continue;
 		if (*p == '\n') {
-			mbuf_str(b, "\r\n");
+			sbuf_str(b, "\r\n");
 			col = 0;
 			continue;
 		}
@@ -225,19 +186,19 @@ mail_qp(struct mbuf *b, const char *text)
 		}
 		/* a soft break leaves room for the '=' that ends the line */
 		if (col + n > MAIL_LINE - 1) {
-			mbuf_str(b, "=\r\n");
+			sbuf_str(b, "=\r\n");
 			col = 0;
 		}
-		mbuf_add(b, enc, n);
+		sbuf_add(b, enc, n);
 		col += n;
 	}
 	if (col > 0)
-		mbuf_str(b, "\r\n");
+		sbuf_str(b, "\r\n");
 }
 
 /* Base64 of s in lines of 76 characters. */
 static void
-mail_b64(struct mbuf *b, const char *s)
+mail_b64(struct sbuf *b, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -247,7 +208,7 @@ mail_b64(struct mbuf *b, const char *s)
 
 		sodium_bin2base64(line, sizeof(line), (const unsigned char *)s + at, take,
 		    sodium_base64_VARIANT_ORIGINAL);
-		mbuf_cat(b, line, "\r\n", (const char *)NULL);
+		sbuf_cat(b, line, "\r\n", (const char *)NULL);
 	}
 }
 
@@ -269,30 +230,30 @@ mail_boundary(char out[40], const char *message_id, const char *what)
 }
 
 static void
-mail_text_part(struct mbuf *b, const char *type, const char *text)
+mail_text_part(struct sbuf *b, const char *type, const char *text)
 {
-	mbuf_cat(b, "Content-Type: ", type, "; charset=UTF-8\r\n",
+	sbuf_cat(b, "Content-Type: ", type, "; charset=UTF-8\r\n",
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", (const char *)NULL);
 	mail_qp(b, text);
 }
 
 static void
-mail_alternative(struct mbuf *b, const struct mail *m, const char *boundary)
+mail_alternative(struct sbuf *b, const struct mail *m, const char *boundary)
 {
-	mbuf_cat(b, "Content-Type: multipart/alternative;\r\n boundary=\"", boundary, "\"\r\n\r\n",
+	sbuf_cat(b, "Content-Type: multipart/alternative;\r\n boundary=\"", boundary, "\"\r\n\r\n",
 	    "--", boundary, "\r\n", (const char *)NULL);
 	mail_text_part(b, "text/plain", m->text);
 	if (m->html != NULL) {
-		mbuf_cat(b, "--", boundary, "\r\n", (const char *)NULL);
+		sbuf_cat(b, "--", boundary, "\r\n", (const char *)NULL);
 		mail_text_part(b, "text/html", m->html);
 	}
 	if (m->ics != NULL) {
-		mbuf_cat(b, "--", boundary, "\r\n", "Content-Type: text/calendar; charset=UTF-8; method=",
+		sbuf_cat(b, "--", boundary, "\r\n", "Content-Type: text/calendar; charset=UTF-8; method=",
 		    ics_method_name(m->ics_method), "\r\nContent-Transfer-Encoding: base64\r\n\r\n",
 		    (const char *)NULL);
 		mail_b64(b, m->ics);
 	}
-	mbuf_cat(b, "--", boundary, "--\r\n", (const char *)NULL);
+	sbuf_cat(b, "--", boundary, "--\r\n", (const char *)NULL);
 }
 
 static int
@@ -319,37 +280,37 @@ mail_check(const struct mail *m, struct err *e)
 char *
 mail_render(const struct mail *m, struct err *e)
 {
-	struct mbuf b = { 0 };
+	struct sbuf b = SBUF_INIT;
 	char *subject, mixed[40], alt[40];
 
 	if (mail_check(m, e) != 0)
 		return NULL;
-	mbuf_str(&b, "Date: ");
+	sbuf_str(&b, "Date: ");
 	mail_date(&b, m->date, m->date_offset_min);
-	mbuf_str(&b, "\r\nFrom: ");
+	sbuf_str(&b, "\r\nFrom: ");
 	mail_address(&b, m->from_email, m->from_name, 6);
-	mbuf_str(&b, "\r\nTo: ");
+	sbuf_str(&b, "\r\nTo: ");
 	mail_address(&b, m->to_email, m->to_name, 4);
 	subject = mail_encode_word_at(m->subject, 9);
-	mbuf_cat(&b, "\r\nSubject: ", subject, "\r\nMessage-ID: ", m->message_id, "\r\nMIME-Version: 1.0\r\n",
+	sbuf_cat(&b, "\r\nSubject: ", subject, "\r\nMessage-ID: ", m->message_id, "\r\nMIME-Version: 1.0\r\n",
 	    (const char *)NULL);
 	free(subject);
 	mail_boundary(mixed, m->message_id, "mixed");
 	mail_boundary(alt, m->message_id, "alt");
 	if (m->ics != NULL) {
-		mbuf_cat(&b, "Content-Type: multipart/mixed;\r\n boundary=\"", mixed, "\"\r\n\r\n",
+		sbuf_cat(&b, "Content-Type: multipart/mixed;\r\n boundary=\"", mixed, "\"\r\n\r\n",
 		    "This is a message in MIME format.\r\n--", mixed, "\r\n", (const char *)NULL);
 		mail_alternative(&b, m, alt);
-		mbuf_cat(&b, "--", mixed, "\r\n",
+		sbuf_cat(&b, "--", mixed, "\r\n",
 		    "Content-Type: application/ics; name=\"invite.ics\"\r\n",
 		    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n",
 		    "Content-Transfer-Encoding: base64\r\n\r\n", (const char *)NULL);
 		mail_b64(&b, m->ics);
-		mbuf_cat(&b, "--", mixed, "--\r\n", (const char *)NULL);
+		sbuf_cat(&b, "--", mixed, "--\r\n", (const char *)NULL);
 	} else if (m->html != NULL) {
 		mail_alternative(&b, m, alt);
 	} else {
 		mail_text_part(&b, "text/plain", m->text);
 	}
-	return b.s;
+	return sbuf_detach(&b);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
 #include "core/xalloc.h"
 
 /* Longest variable name a template may write. */
@@ -98,50 +99,34 @@ fail:
 	return NULL;
 }
 
-/* Appends s (len bytes) to *out (*len used, *cap allocated). */
-static void
-tmpl_add(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		while (*len + n + 1 > *cap)
-			*cap = *cap ? *cap * 2 : 256;
-		*out = xrealloc(*out, *cap);
-	}
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-}
-
 char *
 tmpl_fill(const struct tmpl *t, const char *const *values)
 {
-	char *out = NULL;
-	size_t len = 0, cap = 0;
+	struct sbuf out = SBUF_INIT;
 
-	tmpl_add(&out, &len, &cap, "", 0);
 	for (size_t i = 0; i < t->npiece; i++) {
 		const struct tmpl_piece *p = &t->piece[i];
 		const char *v;
 
 		if (p->var < 0) {
-			tmpl_add(&out, &len, &cap, t->text + p->start, p->len);
+			sbuf_add(&out, t->text + p->start, p->len);
 			continue;
 		}
 		v = values[p->var] ? values[p->var] : "";
 		if (!t->html) {
-			tmpl_add(&out, &len, &cap, v, strlen(v));
+			sbuf_add(&out, v, strlen(v));
 			continue;
 		}
 		for (; *v != '\0'; v++) {
 			const char *rep = *v == '&' ? "&amp;" : *v == '<' ? "&lt;" : *v == '>' ? "&gt;" :
 			    *v == '"' ? "&quot;" : *v == '\'' ? "&#39;" : NULL;
 			if (rep != NULL)
-				tmpl_add(&out, &len, &cap, rep, strlen(rep));
+				sbuf_add(&out, rep, strlen(rep));
 			else
-				tmpl_add(&out, &len, &cap, v, 1);
+				sbuf_add(&out, v, 1);
 		}
 	}
-	return out;
+	return sbuf_detach(&out);
 }
 
 void

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
 #include "core/xalloc.h"
 
 /* The longest answer we read: Stripe's objects are a few kilobytes. */
@@ -18,8 +19,7 @@ struct stripe_client {
 };
 
 struct stripe_buf {
-	char *p;
-	size_t len, cap;
+	struct sbuf text;
 	int over;
 };
 
@@ -74,17 +74,11 @@ stripe_write(char *data, size_t size, size_t nmemb, void *arg)
 	struct stripe_buf *b = arg;
 	size_t n = size * nmemb;
 
-	if (b->len + n > STRIPE_ANSWER_MAX) {
+	if (b->text.len + n > STRIPE_ANSWER_MAX) {
 		b->over = 1;
 		return 0;
 	}
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	sbuf_add(&b->text, data, n);
 	return n;
 }
 
@@ -127,7 +121,7 @@ stripe_call(struct stripe_client *c, const char *method, const char *path, const
     struct err *e)
 {
 	struct stripe_fault dummy;
-	struct stripe_buf b = { NULL, 0, 0, 0 };
+	struct stripe_buf b = { SBUF_INIT, 0 };
 	struct curl_slist *h = NULL;
 	char url[1024], idem[300], errbuf[CURL_ERROR_SIZE] = "";
 	int post = strcmp(method, "POST") == 0;
@@ -172,13 +166,13 @@ stripe_call(struct stripe_client *c, const char *method, const char *path, const
 	if (cc != CURLE_OK) {
 		rc = err_set(e, b.over ? ERR_TOO_LARGE : ERR_IO, NULL, "Stripe cannot be reached: %s",
 		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
-		free(b.p);
+		free(b.text.s);
 		return rc;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	f->http_status = (int)status;
-	*out = b.p ? json_tokener_parse(b.p) : NULL;
-	free(b.p);
+	*out = b.text.s ? json_tokener_parse(b.text.s) : NULL;
+	free(b.text.s);
 	if (*out != NULL && !json_object_is_type(*out, json_type_object)) {
 		json_object_put(*out);
 		*out = NULL;
