@@ -259,3 +259,25 @@ tui_done() {
 	echo "1..$tap_n"
 	exit $tap_failed
 }
+
+# demo_day: sets DAY to a weekday a few days ahead, no holiday, inside every
+# rule of the demo studio; then submit CODE ROOM FROM TO books the demo
+# artist a one-hour rental on DAY as the web submits it (booking_submit,
+# with the quote the web would store; it tells listeners).
+demo_day() {
+	DAY=$(sql "SELECT d::date FROM generate_series((now() AT TIME ZONE 'America/Toronto')::date + 3,
+		(now() AT TIME ZONE 'America/Toronto')::date + 12, interval '1 day') d
+		WHERE to_char(d, 'MM-DD') <> '12-25' AND extract(dow FROM d) BETWEEN 1 AND 5 LIMIT 1")
+}
+submit() {
+	a="(('$DAY'::date + time '$3') AT TIME ZONE 'America/Toronto')"
+	b="(('$DAY'::date + time '$4') AT TIME ZONE 'America/Toronto')"
+	sql "SELECT booking_id FROM booking_submit('00000000-0000-4000-8000-000000000005', NULL,
+	     (SELECT id FROM room WHERE name = '$2'), $a, $b, tstzrange($a, $b, '[)'), 'from the web', '{}',
+	     json_build_array(json_build_object('service_id', '00000000-0000-4000-8000-0000000000b2', 'quantity', 1,
+	       'unit_price_cents', 5000, 'total_cents', 5000))::jsonb,
+	     jsonb_build_object('subtotal_cents', 5000, 'fees_cents', 0, 'tax_rate_bp', 1300, 'taxes_cents', 650,
+	       'total_cents', 5650, 'deposit_percent', 25, 'deposit_cents', 1413, 'currency', 'CAD',
+	       'cancellation_tiers', (SELECT cancellation_tiers FROM settings), 'reschedule_free_min_hours', 24,
+	       'reschedule_free_count', 1, 'reschedule_fee_cents', 2500), '$1', 'web', '{}')" >/dev/null
+}
