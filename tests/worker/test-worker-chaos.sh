@@ -85,13 +85,21 @@ t "each done job was done once, by its last attempt, and nothing started after i
 	   "$(sql "SELECT count(*) FROM job_attempt WHERE outcome = '"'done'"'")" ]'
 lost=$(sql "SELECT count(*) FROM job_attempt WHERE outcome = 'lost'")
 t "the killed workers' jobs were rescued ($lost lost attempts)" '[ "$lost" -ge 1 ]'
+# A lost attempt that was its job's last allowed one has no next attempt:
+# the claim fails that job (0010), which the next check asserts.
 late=$(sql "SELECT count(*) FROM job_attempt l
+	JOIN job j ON j.id = l.job_id
 	JOIN chaos_kill k ON k.pid = substring(l.worker from ':([0-9]+)\$')::int
 	LEFT JOIN job_attempt n ON n.job_id = l.job_id AND n.attempt = l.attempt + 1
-	WHERE l.outcome = 'lost' AND (n.started_at IS NULL OR n.started_at > k.at + interval '30 s')")
+	WHERE l.outcome = 'lost' AND l.attempt < j.max_attempts
+	  AND (n.started_at IS NULL OR n.started_at > k.at + interval '30 s')")
+last_lost=$(sql "SELECT count(*) FROM job_attempt l JOIN job j ON j.id = l.job_id
+	WHERE l.outcome = 'lost' AND l.attempt >= j.max_attempts
+	  AND NOT (j.status = 'failed' AND j.last_error LIKE 'its last attempt was lost%')")
 unmatched=$(sql "SELECT count(*) FROM job_attempt l WHERE l.outcome = 'lost'
 	AND NOT EXISTS (SELECT 1 FROM chaos_kill k WHERE k.pid = substring(l.worker from ':([0-9]+)\$')::int)")
 t "each rescued job ran again within 30 s of its worker's kill" '[ "$late" = 0 ] && [ "$unmatched" = 0 ]'
+t "a job whose last allowed attempt was lost is failed, saying so" '[ "$last_lost" = 0 ]'
 slowest=$(sql "SELECT coalesce(round(max(extract(epoch FROM n.started_at - k.at))::numeric, 1), 0) FROM job_attempt l
 	JOIN chaos_kill k ON k.pid = substring(l.worker from ':([0-9]+)\$')::int
 	JOIN job_attempt n ON n.job_id = l.job_id AND n.attempt = l.attempt + 1
