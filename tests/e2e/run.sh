@@ -124,6 +124,7 @@ fi
 out=$top_builddir/test-output/e2e
 mkdir -p "$out"
 RL_E2E_BASE=$base RL_E2E_DB=$url RL_E2E_OUT=$out RL_E2E_STATIC=$top_srcdir/web/static RL_E2E_REDLIGHTD=$redlightd \
+	RL_E2E_REDLIGHT=$redlight RL_E2E_SRCDIR=$top_srcdir \
 	NODE_PATH=$RL_E2E_MODULES node "$here/booking.test.js"
 rc=$?
 if [ $rc -ne 0 ]; then
