@@ -90,11 +90,13 @@ module.exports = function payTests(test, t) {
 	});
 
 	/* book: the artist on page books Studio B's rental at start (a slot
-	 * the availability page of day offers); the "Request sent" page's code */
-	async function book(page, day, start) {
+	 * the availability page of day offers), after onForm(page) looked at
+	 * the booking form; the "Request sent" page's code */
+	async function book(page, day, start, onForm) {
 		await page.goto(p.base + availUrl(day));
 		await page.locator(`[data-slot="${STUDIO_B}|${start}"]`).click();
 		await waitH1(page, /^Book Studio B$/);
+		if (onForm) await onForm(page);
 		if (!p.signedUp) {
 			await signUpInline(page, p.email, 'Pat Payer');
 			p.signedUp = true;
@@ -113,6 +115,14 @@ module.exports = function payTests(test, t) {
 		await f.getByLabel('Security code').fill('123');
 		await page.getByRole('button', { name: /^Authorize / }).click();
 	}
+	/* bookAndPay: book, then authorize the deposit with the test card */
+	async function bookAndPay(page, day, start) {
+		const code = await book(page, day, start);
+		await cardFrame(page).getByLabel('Card number').waitFor();
+		await enterCard(page, '4242 4242 4242 4242');
+		await page.locator('[role=status]', { hasText: 'Deposit authorized' }).waitFor({ timeout: 15000 });
+		return code;
+	}
 	/* slotsOf: Studio B's free 2-hour rental starts on day, from the API */
 	async function slotsOf(day) {
 		const r = await fetch(`${p.base}/api/availability/search`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -130,19 +140,11 @@ module.exports = function payTests(test, t) {
 		const slots = await slotsOf(DAY);
 		assert(slots.length > 0, `Studio B has no free rental on ${DAY}`);
 		p.slots = slots;
-		await page.goto(p.base + availUrl(DAY));
-		await page.locator(`[data-slot="${STUDIO_B}|${slots[0]}"]`).click();
-		await waitH1(page, /^Book Studio B$/);
-		const price = page.locator('section[aria-labelledby=q-h]');
-		await until('the card note', async () => /charged then, and released if the studio declines/.test(await price.textContent()));
-		assert(!/no payment is taken now/i.test(await page.locator('main').textContent()), 'with payments on, the page still says no payment is taken');
-		await signUpInline(page, p.email, 'Pat Payer');
-		p.signedUp = true;
-		await page.locator('[role=timer]').waitFor();
-		await page.getByLabel(/I have read the cancellation policy/).check();
-		await page.getByRole('button', { name: 'Send booking request' }).click();
-		await waitH1(page, /awaiting the studio/);
-		p.code1 = /\/book\/sent\/([\w-]+)/.exec(page.url())[1];
+		p.code1 = await book(page, DAY, slots[0], async () => {
+			const price = page.locator('section[aria-labelledby=q-h]');
+			await until('the card note', async () => /charged then, and released if the studio declines/.test(await price.textContent()));
+			assert(!/no payment is taken now/i.test(await page.locator('main').textContent()), 'with payments on, the page still says no payment is taken');
+		});
 		await cardFrame(page).getByLabel('Card number').waitFor();
 		const [, , , , deposit] = pay(p.code1);
 		p.deposit1 = +deposit;
@@ -237,10 +239,7 @@ module.exports = function payTests(test, t) {
 		const page = p.page;
 		const free = await slotsOf(DAY);
 		if (!free.length) t.cannotRun(`no free rental left in Studio B on ${DAY}`);
-		const code = await book(page, DAY, free[0]);
-		await cardFrame(page).getByLabel('Card number').waitFor();
-		await enterCard(page, '4242 4242 4242 4242');
-		await page.locator('[role=status]', { hasText: 'Deposit authorized' }).waitFor({ timeout: 15000 });
+		const code = await bookAndPay(page, DAY, free[0]);
 		rl('reject', code, '--message', 'Sorry, the room is taken', '--as', ADMIN);
 		const pi = await until('the intent to be canceled at Stripe', async () => {
 			const x = await stripe(`/v1/payment_intents/${pay(code)[0]}`);
@@ -263,10 +262,7 @@ module.exports = function payTests(test, t) {
 			if (start) { day = d; break; }
 		}
 		assert(start, 'no free rental in Studio B 26 to 46 hours ahead');
-		const code = await book(page, day, start);
-		await cardFrame(page).getByLabel('Card number').waitFor();
-		await enterCard(page, '4242 4242 4242 4242');
-		await page.locator('[role=status]', { hasText: 'Deposit authorized' }).waitFor({ timeout: 15000 });
+		const code = await bookAndPay(page, day, start);
 		rl('approve', code, '--as', ADMIN);
 		await until('the capture', () => pay(code)[3] !== '0', 15000);
 		const deposit = +pay(code)[4];

@@ -2,7 +2,10 @@
 # run.sh: the booking page in a real browser. Makes a throwaway database,
 # migrates and seeds the demo studio with the redlight binary, starts
 # redlightd on a free port serving web/static, then drives Debian's Chromium
-# with playwright-core (tests/e2e/booking.test.js). Prints TAP; screenshots
+# with playwright-core (tests/e2e/booking.test.js; its card-step tests,
+# pay.test.js, start a redlightd of their own with Stripe keys and its job
+# worker, on a second database, and the Stripe stand-in, and drive the
+# console in tmux). Prints TAP; screenshots
 # land in $top_builddir/test-output/e2e/. Runs under tests/lib/with-pg
 # (re-executing itself through it).
 #
