@@ -38,6 +38,10 @@ if [ -z "${RL_E2E_WITH_PG:-}" ]; then
 	[ -x "$chromium" ] || missing "chromium is missing at $chromium: apt-get install chromium"
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 	command -v node >/dev/null 2>&1 || missing "node is missing: apt-get install nodejs npm"
+	# the card-step tests: the Stripe stand-in and the console in tmux
+	command -v tmux >/dev/null 2>&1 || apt_install tmux
+	command -v tmux >/dev/null 2>&1 || missing "tmux is missing: apt-get install tmux"
+	command -v python3 >/dev/null 2>&1 || missing "python3 is missing (the Stripe stand-in): apt-get install python3"
 	for tool in psql createdb dropdb; do
 		command -v "$tool" >/dev/null 2>&1 || missing "$tool is missing: install postgresql (tools/check does)"
 	done
