@@ -392,8 +392,8 @@ route_avail_settings_json(const struct availcache_view *v, int64_t now, int paym
 	json_object_object_add(o, "horizon_days", json_object_new_int(s->horizon_days));
 	json_object_object_add(o, "policy_summary", json_object_new_string(summary));
 	json_object_object_add(o, "payments", json_object_new_boolean(payments));
-	json_object_object_add(o, "payment_note",
-	    json_object_new_string(payments ? PAYMENT_NOTE_ON : PAYMENT_NOTE_OFF));
+	json_object_object_add(o, "payment_note", json_object_new_string(!payments ? PAYMENT_NOTE_OFF :
+	    strcmp(s->approval_mode, "auto") == 0 ? PAYMENT_NOTE_AUTO : PAYMENT_NOTE_ON));
 	out = strdup(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

@@ -10,7 +10,8 @@
  * authorized for the quote's deposit; an admin approves in the real
  * console (tmux) and it is captured; another request is rejected and
  * nothing is charged; a confirmed booking canceled some 30 hours ahead is
- * refunded 50 % (the demo's policy). */
+ * refunded 50 % (the demo's policy); under automatic approval the deposit
+ * is charged at once. */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -92,7 +93,7 @@ module.exports = function payTests(test, t) {
 	/* book: the artist on page books Studio B's rental at start (a slot
 	 * the availability page of day offers), after onForm(page) looked at
 	 * the booking form; the "Request sent" page's code */
-	async function book(page, day, start, onForm) {
+	async function book(page, day, start, onForm, sent = /awaiting the studio/) {
 		await page.goto(p.base + availUrl(day));
 		await page.locator(`[data-slot="${STUDIO_B}|${start}"]`).click();
 		await waitH1(page, /^Book Studio B$/);
@@ -104,16 +105,16 @@ module.exports = function payTests(test, t) {
 		await page.locator('[role=timer]').waitFor();
 		await page.getByLabel(/I have read the cancellation policy/).check();
 		await page.getByRole('button', { name: 'Send booking request' }).click();
-		await waitH1(page, /awaiting the studio/);
+		await waitH1(page, sent);
 		return /\/book\/sent\/([\w-]+)/.exec(page.url())[1];
 	}
 	const cardFrame = page => page.frameLocator('iframe[title="Secure payment input frame"]');
-	async function enterCard(page, number) {
+	async function enterCard(page, number, button = /^Authorize /) {
 		const f = cardFrame(page);
 		await f.getByLabel('Card number').fill(number);
 		await f.getByLabel('Expiration date').fill('12 / 34');
 		await f.getByLabel('Security code').fill('123');
-		await page.getByRole('button', { name: /^Authorize / }).click();
+		await page.getByRole('button', { name: button }).click();
 	}
 	/* bookAndPay: book, then authorize the deposit with the test card */
 	async function bookAndPay(page, day, start) {
@@ -280,5 +281,27 @@ module.exports = function payTests(test, t) {
 		}, 15000);
 		eq(ch.amount_captured, deposit, 'captured before the cancel');
 		eq(ch.amount_refunded, want, `refunded of ${deposit} (50 %)`);
+	});
+
+	test('payments: under automatic approval the page says the deposit is charged at once, and paying captures it (automatic capture)', async () => {
+		const page = p.page;
+		if (!p.signedUp) t.cannotRun('no account');
+		rl('settings-set', 'approval_mode', 'auto', '--as', ADMIN);
+		try {
+			const free = await slotsOf(DAY);
+			if (!free.length) t.cannotRun(`no free rental left in Studio B on ${DAY}`);
+			const code = await book(page, DAY, free[0], async () => {
+				await until('the note for automatic approval', async () =>
+					/the deposit is charged then/.test(await page.locator('section[aria-labelledby=q-h]').textContent()));
+			}, /^Your booking$/);
+			await cardFrame(page).getByLabel('Card number').waitFor();
+			assert(/charged to your card now/.test(await page.locator('main').textContent()), 'the card step does not say the deposit is charged now');
+			await enterCard(page, '4242 4242 4242 4242', /^Pay /);
+			await page.locator('[role=status]', { hasText: 'Deposit paid' }).waitFor({ timeout: 15000 });
+			const pi = await stripe(`/v1/payment_intents/${pay(code)[0]}`);
+			eq(`${pi.status} ${pi.capture_method} ${pi.amount_received}`, `succeeded automatic ${pay(code)[4]}`, 'the intent at Stripe');
+		} finally {
+			rl('settings-set', 'approval_mode', 'manual', '--as', ADMIN);
+		}
 	});
 };

@@ -46,12 +46,13 @@ async function poll(ctx, code, ok, ms) {
 	return null;
 }
 
-/* authorized: what the artist reads once the server has the money held */
-function authorized(p) {
+/* authorized: what the artist reads once the server has the money held
+ * (or, under automatic capture, taken); what: "Deposit" or "Payment" */
+function authorized(p, what) {
 	return h('div', { class: 'box okbox', role: 'status' },
 		p.status === 'succeeded'
-			? h('p', h('strong', `Deposit paid: ${money(p.amount_cents)}.`))
-			: [h('p', h('strong', `Deposit authorized: ${money(p.amount_cents)} is held on your card.`)),
+			? h('p', h('strong', `${what} paid: ${money(p.amount_cents)}.`))
+			: [h('p', h('strong', `${what} authorized: ${money(p.amount_cents)} is held on your card.`)),
 				h('p', 'It is charged when the studio approves your request, and released if the studio declines it.')]);
 }
 
@@ -64,12 +65,18 @@ function declined(er) {
 		card && h('p', 'Your session stays held for you while the studio reviews it: try another card.'));
 }
 
-/* card: the step for booking b, drawn under its status box while ctx
- * lives; u: index.html's helpers */
+/* card: the step for booking b (awaiting approval, or confirmed at once
+ * under automatic approval), drawn under its status box while ctx lives;
+ * u: index.html's helpers */
 export async function card(ctx, b, u) {
 	({ h, $, api, money, errBox } = u);
+	if (b.status !== 'awaiting_approval' && b.status !== 'confirmed') return;
+	const held = b.status === 'awaiting_approval';
+	/* a 0 % deposit means the whole price is due now */
+	const what = b.totals && b.totals.deposit_cents === 0 ? 'Payment' : 'Deposit';
 	const status = h('p', { role: 'status' }, 'Preparing the card form…');
-	const sec = h('section', { class: 'card', 'aria-labelledby': 'pay-h' }, h('h2', { id: 'pay-h' }, 'Pay the deposit'), status);
+	const sec = h('section', { class: 'card', 'aria-labelledby': 'pay-h' },
+		h('h2', { id: 'pay-h' }, what === 'Deposit' ? 'Pay the deposit' : 'Pay for the session'), status);
 	const box = $('main .okbox');
 	if (!ctx.alive() || !box) return;
 	box.after(sec);
@@ -78,12 +85,13 @@ export async function card(ctx, b, u) {
 		if (!ctx.alive()) return;
 		if (!p) return status.replaceWith(errBox('The payment is not ready yet. Reload this page in a minute to pay.'));
 		if (!p.configured) return status.replaceWith(h('p', p.message));
-		if (HELD.includes(p.status)) return status.replaceWith(authorized(p));
+		if (HELD.includes(p.status)) return status.replaceWith(authorized(p, what));
 		if (!p.client_secret) return status.replaceWith(errBox(`This booking’s payment is ${p.status.replace(/_/g, ' ')}: ask the studio.`));
 		const stripe = (await loadStripe(p.js_url))(p.publishable_key);
 		const elements = stripe.elements({ clientSecret: p.client_secret,
 			appearance: { theme: 'stripe', variables: { colorPrimary: '#b0001a', borderRadius: '6px' } } });
-		const label = `Authorize ${money(p.amount_cents)}`;
+		const amount = money(p.amount_cents);
+		const label = `${held ? 'Authorize' : 'Pay'} ${amount}`;
 		const go = h('button', { type: 'submit', class: 'primary' }, label);
 		const result = h('div');
 		const slot = h('div', { class: 'pay-el' });
@@ -103,11 +111,12 @@ export async function card(ctx, b, u) {
 			/* Stripe has it; the server learns it from Stripe's webhook */
 			const q = await poll(ctx, b.code, x => HELD.includes(x.status), 60000);
 			if (!ctx.alive()) return;
-			if (q) form.replaceWith(authorized(q));
+			if (q) form.replaceWith(authorized(q, what));
 			else result.replaceChildren(h('p', { role: 'status' },
 				'Processing: your bank accepted the card and the studio is recording it. This page says so once it has; you can also reload it later.'));
 		} },
-			h('p', `The deposit, ${money(p.amount_cents)}, is held on your card until the studio approves your request; it is charged then, and released if the studio declines.`),
+			h('p', held ? `${what === 'Deposit' ? 'The deposit' : 'The price'}, ${amount}, is held on your card until the studio approves your request; it is charged then, and released if the studio declines.`
+				: `${what === 'Deposit' ? 'The deposit' : 'The price'}, ${amount}, is charged to your card now: the studio has confirmed your booking.`),
 			h('p', { class: 'hint' }, 'Your card details go straight to Stripe, the studio’s payment processor: the studio never sees them.'),
 			slot, result, h('p', go));
 		status.replaceWith(form);
