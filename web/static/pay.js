@@ -100,20 +100,25 @@ export async function card(ctx, b, u) {
 			go.disabled = true;
 			go.textContent = 'Processing…';
 			result.replaceChildren(h('p', { role: 'status' }, 'Processing: checking your card with your bank…'));
-			const r = await stripe.confirmPayment({ elements, redirect: 'if_required' });
-			if (!ctx.alive()) return;
-			if (r.error) {
+			const again = el => {
 				go.disabled = false;
 				go.textContent = label;
-				result.replaceChildren(declined(r.error));
-				return;
+				result.replaceChildren(el);
+			};
+			try {
+				const r = await stripe.confirmPayment({ elements, redirect: 'if_required' });
+				if (!ctx.alive()) return;
+				if (r.error) return again(declined(r.error));
+				/* Stripe has it; the server learns it from Stripe's webhook */
+				const q = await poll(ctx, b.code, x => HELD.includes(x.status), 60000);
+				if (!ctx.alive()) return;
+				if (q) form.replaceWith(authorized(q, what));
+				else result.replaceChildren(h('p', { role: 'status' },
+					'Processing: your bank accepted the card and the studio is still recording it. Reload this page in a minute to see it done.'));
+			} catch (e) {
+				/* Stripe.js refused, or the studio's server did not answer: nothing is lost */
+				if (ctx.alive()) again(errBox(e));
 			}
-			/* Stripe has it; the server learns it from Stripe's webhook */
-			const q = await poll(ctx, b.code, x => HELD.includes(x.status), 60000);
-			if (!ctx.alive()) return;
-			if (q) form.replaceWith(authorized(q, what));
-			else result.replaceChildren(h('p', { role: 'status' },
-				'Processing: your bank accepted the card and the studio is recording it. This page says so once it has; you can also reload it later.'));
 		} },
 			h('p', held ? `${what === 'Deposit' ? 'The deposit' : 'The price'}, ${amount}, is held on your card until the studio approves your request; it is charged then, and released if the studio declines.`
 				: `${what === 'Deposit' ? 'The deposit' : 'The price'}, ${amount}, is charged to your card now: the studio has confirmed your booking.`),
