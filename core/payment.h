@@ -15,6 +15,18 @@
 
 #include "core/err.h"
 
+/* What the booking page says about paying, before a request is sent
+ * (GET /api/settings/public's payment_note) and, without Stripe keys, GET
+ * /api/bookings/:id/payment's message: one wording for both. */
+#define PAYMENT_NOTE_OFF "No payment is taken now. The studio reviews your request first; " \
+	"the deposit shown is what it will ask for once it approves."
+#define PAYMENT_NOTE_ON "You give your card after sending the request, on Stripe's secure form. " \
+	"The deposit is only held on your card until the studio approves; it is charged then, " \
+	"and released if the studio declines."
+/* ... when the studio approves every request by itself (approval_mode auto) */
+#define PAYMENT_NOTE_AUTO "You give your card after sending the request, on Stripe's secure form, " \
+	"and the deposit is charged then: the studio confirms requests at once."
+
 /* payment_due_now: what the artist pays (authorizes) when requesting a
  * session: the stored quote's deposit, or its whole total when the
  * deposit is 0 %. Never negative. Cannot fail. */

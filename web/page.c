@@ -30,7 +30,7 @@ static struct {
 	size_t before;              /* bytes before the marker */
 	size_t after;               /* offset of what follows it */
 	int marked;
-	char csp[1024];             /* its Content-Security-Policy, "" until loaded */
+	char csp[2048];             /* its Content-Security-Policy, "" until loaded */
 } page;
 
 struct page_handler {
@@ -86,22 +86,63 @@ page_csp_hashes(char *csp, size_t size, const char *tag)
 	}
 }
 
-/* The page's policy: its own inline script and style by hash, requests to
- * this origin only, and nothing else (the icon is a data: URL). */
+/* Stripe's 3-D Secure challenges open in a frame of this origin; Stripe's
+ * guide to Content-Security-Policy lists it beside js.stripe.com. */
+#define PAGE_STRIPE_JS_ORIGIN "https://js.stripe.com"
+#define PAGE_STRIPE_HOOKS_ORIGIN "https://hooks.stripe.com"
+
+/* The origin (scheme://host[:port]) of an http(s) URL into out, or "" when
+ * url is not one or its host has a byte that has no place in a policy. */
 static void
-page_csp_build(void)
+page_origin(const char *url, char *out, size_t size)
 {
+	const char *host = strstr(url, "://");
 	size_t n;
 
-	snprintf(page.csp, sizeof(page.csp), "default-src 'none'; script-src");
+	out[0] = '\0';
+	if (host == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
+		return;
+	host += 3;
+	n = strcspn(host, "/?#");
+	if (n == 0 || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") < n ||
+	    (size_t)(host - url) + n >= size)
+		return;
+	memcpy(out, url, (size_t)(host - url) + n);
+	out[(size_t)(host - url) + n] = '\0';
+}
+
+/* The page's policy: its own inline script and style by hash, requests to
+ * this origin only, and nothing else (the icon is a data: URL). With
+ * payments (pay != NULL), the card step too: our own pay.js ('self'),
+ * Stripe.js from the origin of stripe_js_url and its frames, and requests
+ * to that origin and to stripe_api_base's (where Stripe.js sends the card;
+ * the same host for the local stand-in). */
+static void
+page_csp_build(const struct conf *pay)
+{
+	char js[256] = "", api[256] = "", extra[600] = "", frames[300] = "";
+	size_t n;
+
+	if (pay != NULL) {
+		page_origin(pay->stripe_js_url, js, sizeof(js));
+		page_origin(pay->stripe_api_base, api, sizeof(api));
+		if (strcmp(api, js) == 0)
+			api[0] = '\0';
+		snprintf(extra, sizeof(extra), "%s%s%s%s", js[0] ? " " : "", js, api[0] ? " " : "", api);
+		if (js[0] != '\0')
+			snprintf(frames, sizeof(frames), "; frame-src %s%s", js,
+			    strcmp(js, PAGE_STRIPE_JS_ORIGIN) == 0 ? " " PAGE_STRIPE_HOOKS_ORIGIN : "");
+	}
+	snprintf(page.csp, sizeof(page.csp), "default-src 'none'; script-src%s%s%s",
+	    pay != NULL ? " 'self'" : "", js[0] ? " " : "", js);
 	page_csp_hashes(page.csp, sizeof(page.csp), "script");
 	n = strlen(page.csp);
 	snprintf(page.csp + n, sizeof(page.csp) - n, "; style-src");
 	page_csp_hashes(page.csp, sizeof(page.csp), "style");
 	n = strlen(page.csp);
-	snprintf(page.csp + n, sizeof(page.csp) - n, "; connect-src 'self'; img-src 'self' data:; "
+	snprintf(page.csp + n, sizeof(page.csp) - n, "; connect-src 'self'%s%s; img-src 'self' data:; "
 	    "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; "
-	    "frame-ancestors 'none'");
+	    "frame-ancestors 'none'", pay != NULL ? extra : "", frames);
 }
 
 const char *
@@ -111,7 +152,7 @@ page_csp(void)
 }
 
 int
-page_load(const char *static_dir, struct err *e)
+page_load(const char *static_dir, const struct conf *pay, struct err *e)
 {
 	char path[4096];
 	FILE *f;
@@ -140,7 +181,7 @@ page_load(const char *static_dir, struct err *e)
 	page.marked = m != NULL;
 	page.before = m != NULL ? (size_t)(m - page.html) : page.len;
 	page.after = m != NULL ? page.before + strlen(PAGE_MARKER) : page.len;
-	page_csp_build();
+	page_csp_build(pay);
 	return 0;
 }
 
@@ -389,7 +430,7 @@ page_settings_done(h2o_req_t *req, const struct availcache_view *v, const struct
 		page_send(req, NULL);
 		return;
 	}
-	json = route_avail_settings_json(v, now);
+	json = route_avail_settings_json(v, now, conf_payments_on(st->srv->conf));
 	st->settings = h2o_strdup(&req->pool, json, SIZE_MAX).base;
 	free(json);
 	/* today is the studio's: the date part of its wall clock */

@@ -24,14 +24,18 @@
 #define PAGE_MARKER "<!--rl-boot-->"
 
 /* page_load: read static_dir/index.html for page_register (at start: it
- * blocks). Fails with ERR_IO when the file cannot be read; the page then
- * cannot be registered. A file without the marker is served as it is. */
-int page_load(const char *static_dir, struct err *e);
+ * blocks); pay is the configuration when payments are on (the policy then
+ * lets the card step in), else NULL. Fails with ERR_IO when the file
+ * cannot be read; the page then cannot be registered. A file without the
+ * marker is served as it is. */
+int page_load(const char *static_dir, const struct conf *pay, struct err *e);
 
 /* page_csp: the page's Content-Security-Policy, built by page_load: its
  * inline scripts and styles allowed by their SHA-256 (the boot data is a
  * JSON script, which a browser does not run), connect-src 'self',
- * frame-ancestors 'none', nothing else from anywhere. NULL before
+ * frame-ancestors 'none', nothing else from anywhere; with payments also
+ * script-src 'self' (web/static/pay.js) and the origin of stripe_js_url,
+ * frame-src that origin, connect-src it and stripe_api_base's. NULL before
  * page_load succeeded. web/guard.c sends it with every HTML answer.
  * Cannot fail. */
 const char *page_csp(void);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/avail.h"
+#include "core/payment.h"
 #include "core/pricing.h"
 #include "core/tz.h"
 #include "web/availcache.h"
@@ -373,7 +374,7 @@ quote_route(struct http_server *srv, h2o_req_t *req, const struct http_params *p
 /* ---- GET /api/settings/public ---- */
 
 char *
-route_avail_settings_json(const struct availcache_view *v, int64_t now)
+route_avail_settings_json(const struct availcache_view *v, int64_t now, int payments)
 {
 	const struct studio_settings *s = v->settings;
 	char summary[400], local[AVAIL_LOCAL_SIZE], *out;
@@ -390,6 +391,9 @@ route_avail_settings_json(const struct availcache_view *v, int64_t now)
 	json_object_object_add(o, "lead_time_min", json_object_new_int(s->lead_time_min));
 	json_object_object_add(o, "horizon_days", json_object_new_int(s->horizon_days));
 	json_object_object_add(o, "policy_summary", json_object_new_string(summary));
+	json_object_object_add(o, "payments", json_object_new_boolean(payments));
+	json_object_object_add(o, "payment_note", json_object_new_string(!payments ? PAYMENT_NOTE_OFF :
+	    strcmp(s->approval_mode, "auto") == 0 ? PAYMENT_NOTE_AUTO : PAYMENT_NOTE_ON));
 	out = strdup(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -403,14 +407,14 @@ route_avail_settings_json(const struct availcache_view *v, int64_t now)
 static void
 settings_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
+	struct http_server *srv = arg;
 	char *json;
 
-	(void)arg;
 	if (e != NULL) {
 		http_send_err(req, e);
 		return;
 	}
-	json = route_avail_settings_json(v, route_avail_now());
+	json = route_avail_settings_json(v, route_avail_now(), conf_payments_on(srv->conf));
 	http_send_json(req, 200, json, strlen(json));
 	free(json);
 }
@@ -419,7 +423,7 @@ static void
 settings_route(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
 	(void)params;
-	availcache_settings(srv, req, settings_done, NULL);
+	availcache_settings(srv, req, settings_done, srv);
 }
 
 const struct http_route http_routes_avail[] = {

@@ -9,8 +9,10 @@
 #include "web/availcache.h"
 
 /* route_avail_settings_json: what GET /api/settings/public answers, for
- * the studio of v at instant now. The caller's (free). Cannot fail. */
-char *route_avail_settings_json(const struct availcache_view *v, int64_t now);
+ * the studio of v at instant now; payments says whether Stripe's keys are
+ * configured (the page then loads its card step, web/static/pay.js, and
+ * payment_note says so). The caller's (free). Cannot fail. */
+char *route_avail_settings_json(const struct availcache_view *v, int64_t now, int payments);
 
 /* route_avail_search_json: what POST /api/availability/search answers for
  * q over v's day (q->now is set here, to now). On success 0 and *out is

@@ -4,6 +4,7 @@
 
 #include <json-c/json.h>
 
+#include "core/payment.h"
 #include "core/stripe.h"
 #include "web/auth.h"
 #include "web/http.h"
@@ -24,8 +25,6 @@
  * The booking answer cannot hold the client_secret itself: the intent is
  * made by the job worker (never on the loop), a moment after the booking's
  * transaction commits, so the page asks here until it exists. */
-
-#define PAY_OFF_MESSAGE "No payment is taken now: the studio settles the price with you directly."
 
 static const char pay_get_sql[] =
     "SELECT json_build_object('configured', true, 'publishable_key', $4::text, 'js_url', $5::text,"
@@ -59,7 +58,7 @@ pay_get_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *
 		srv->conf->stripe_publishable_key, srv->conf->stripe_js_url };
 
 	if (!conf_payments_on(srv->conf)) {
-		static const char off[] = "{\"configured\":false,\"message\":\"" PAY_OFF_MESSAGE "\"}";
+		static const char off[] = "{\"configured\":false,\"message\":\"" PAYMENT_NOTE_OFF "\"}";
 		http_send_json(req, 200, off, sizeof(off) - 1);
 		return;
 	}

@@ -2,7 +2,10 @@
 # run.sh: the booking page in a real browser. Makes a throwaway database,
 # migrates and seeds the demo studio with the redlight binary, starts
 # redlightd on a free port serving web/static, then drives Debian's Chromium
-# with playwright-core (tests/e2e/booking.test.js). Prints TAP; screenshots
+# with playwright-core (tests/e2e/booking.test.js; its card-step tests,
+# pay.test.js, start a redlightd of their own with Stripe keys and its job
+# worker, on a second database, and the Stripe stand-in, and drive the
+# console in tmux). Prints TAP; screenshots
 # land in $top_builddir/test-output/e2e/. Runs under tests/lib/with-pg
 # (re-executing itself through it).
 #
@@ -35,6 +38,10 @@ if [ -z "${RL_E2E_WITH_PG:-}" ]; then
 	[ -x "$chromium" ] || missing "chromium is missing at $chromium: apt-get install chromium"
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 	command -v node >/dev/null 2>&1 || missing "node is missing: apt-get install nodejs npm"
+	# the card-step tests: the Stripe stand-in and the console in tmux
+	command -v tmux >/dev/null 2>&1 || apt_install tmux
+	command -v tmux >/dev/null 2>&1 || missing "tmux is missing: apt-get install tmux"
+	command -v python3 >/dev/null 2>&1 || missing "python3 is missing (the Stripe stand-in): apt-get install python3"
 	for tool in psql createdb dropdb; do
 		command -v "$tool" >/dev/null 2>&1 || missing "$tool is missing: install postgresql (tools/check does)"
 	done
@@ -124,6 +131,7 @@ fi
 out=$top_builddir/test-output/e2e
 mkdir -p "$out"
 RL_E2E_BASE=$base RL_E2E_DB=$url RL_E2E_OUT=$out RL_E2E_STATIC=$top_srcdir/web/static RL_E2E_REDLIGHTD=$redlightd \
+	RL_E2E_REDLIGHT=$redlight RL_E2E_SRCDIR=$top_srcdir \
 	NODE_PATH=$RL_E2E_MODULES node "$here/booking.test.js"
 rc=$?
 if [ $rc -ne 0 ]; then

@@ -64,7 +64,7 @@ rl() {
 make_db
 sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sbase=http://127.0.0.1:$sport
-DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 \
+DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 \
 	REDLIGHT_WORKER_RETRY_MAX_MS=1000 STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK \
 	STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys"
@@ -74,6 +74,25 @@ pids="$pids $!"
 i=0
 until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
 check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state"
+
+# ---- the page, with payments on ----
+http GET /api/settings/public >/dev/null
+check "settings say payments are on, and what the page says before a request: the card comes after" body_ok \
+	"d['payments'] is True and 'held on your card until the studio approves' in d['payment_note']"
+http GET / >/dev/null
+csp=$(header Content-Security-Policy)
+# csp_has TEXT: the page's policy has TEXT
+csp_has() { printf '%s\n' "$csp" | grep -qF -- "$1"; }
+check "the page's policy lets in pay.js ('self') and Stripe.js from stripe_js_url's origin (Stripe's own by default)" \
+	csp_has "script-src 'self' https://js.stripe.com 'sha256-"
+check "... Stripe's frames (js.stripe.com, hooks.stripe.com for 3-D Secure) and nothing else framed" \
+	csp_has "; frame-src https://js.stripe.com https://hooks.stripe.com;"
+check "... and requests to Stripe.js's origin and stripe_api_base's" \
+	csp_has "; connect-src 'self' https://js.stripe.com $sbase;"
+status=$(http GET /pay.js)
+check "GET /pay.js serves the card step as JavaScript (a module the page imports)" \
+	sh -c '[ "$1" = 200 ] && grep -q "^export async function card" "$2" && [ -n "$(echo "$3" | grep "^application/javascript")" ]' \
+	- "$status" "$tmp/body" "$(header Content-Type)"
 
 room_b=00000000-0000-4000-8000-0000000000a2
 nina=$tmp/nina.jar

@@ -94,6 +94,9 @@ sbase=$(sed -n 's/^stripe_api_base = //p' "$clone/var/etc/redlight/redlight.conf
 check "the configuration points payments at the local Stripe stand-in ($sbase)" \
 	sh -c 'grep -q "^stripe_secret_key = sk_test_" "$1" && curl -fs -o /dev/null "$2/_standin/state"' \
 	sh "$clone/var/etc/redlight/redlight.conf" "$sbase"
+jsurl=$(sed -n 's/^stripe_js_url = //p' "$clone/var/etc/redlight/redlight.conf")
+check "... and the page's card form at the stand-in's Stripe.js ($jsurl), where the README's test cards work" \
+	sh -c '[ "$1" = "$2/v3/" ] && curl -fs "$1" | grep -q "window.Stripe = Stripe"' sh "$jsurl" "$sbase"
 
 # 2: the README's demo block, each line from a clean shell, exactly as printed
 readme_cmds 2 | grep -v '^[[:space:]]*$' >"$base/block2"

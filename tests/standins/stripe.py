@@ -23,6 +23,12 @@ allows it, to confirm an intent with its client_secret):
     POST /v1/refunds, GET /v1/refunds/ID, GET /v1/charges/ID
     GET /v1/events/ID, GET /v1/payment_methods?customer=ID&type=card
 
+Stripe.js (the browser's side; see STRIPE_JS below): GET /v3/ is a
+stand-in for https://js.stripe.com/v3/ (Stripe, elements, the payment
+Element, confirmPayment), whose card form is the frame
+/v3/elements-inner-payment.html on this origin; the frame confirms with the
+publishable key and the intent's client_secret.
+
 Test payment methods: pm_card_visa (and tok_visa) succeed;
 pm_card_chargeDeclined / pm_card_visa_chargeDeclined decline
 (generic_decline); pm_card_chargeDeclinedInsufficientFunds declines with
@@ -552,6 +558,203 @@ class Standin:
         raise StripeError(404, "invalid_request_error", "Unrecognized request URL (%s: %s)." % (method, path))
 
 
+# ---- Stripe.js (the browser's side), served at /v3/ -------------------------
+# The part of Stripe.js's documented API the booking page uses, so the page's
+# card step runs in a real browser against this stand-in: Stripe(key),
+# stripe.elements({clientSecret, appearance}), elements.create('payment'),
+# element.mount(selector), element.on('ready'|'change', fn),
+# stripe.confirmPayment({elements, redirect: 'if_required'}) resolving
+# {paymentIntent} or {error: {type, code, decline_code, message}}. As at
+# Stripe, the card form lives in a frame of this server's origin
+# (/v3/elements-inner-payment.html): the page never sees a card number. The
+# frame confirms the intent itself, POST /v1/payment_intents/ID/confirm with
+# the publishable key and the client_secret, naming the test card's
+# payment method (4242 4242 4242 4242 pm_card_visa, 4000 0000 0000 0002
+# pm_card_chargeDeclined, 4000 0000 0000 9995
+# pm_card_chargeDeclinedInsufficientFunds); other numbers are refused in the
+# form, as Stripe's test mode refuses real cards.
+STRIPE_JS = r"""/* Stripe.js stand-in (tests/standins/stripe.py) */
+(function () {
+'use strict';
+var ORIGIN = new URL(document.currentScript.src).origin, seq = 0;
+function integration(msg) { var e = new Error(msg); e.name = 'IntegrationError'; return e; }
+function Stripe(key) {
+	if (!(this instanceof Stripe)) return new Stripe(key);
+	if (typeof key !== 'string' || key.indexOf('pk_') !== 0)
+		throw integration('Invalid API Key provided: ' + key + ' (a publishable key starts with pk_)');
+	this._key = key;
+}
+Stripe.prototype.elements = function (o) {
+	o = o || {};
+	if (typeof o.clientSecret !== 'string' || o.clientSecret.indexOf('_secret_') < 0)
+		throw integration('elements(): clientSecret must be a PaymentIntent client_secret');
+	return new Elements(this, o);
+};
+function Elements(stripe, o) { this._stripe = stripe; this._o = o; this._el = null; }
+Elements.prototype.create = function (type) {
+	if (type !== 'payment') throw integration('create(): this stand-in has the payment Element only, not ' + type);
+	if (this._el) throw integration('create(): this Elements group already has a payment Element');
+	return (this._el = new PaymentElement(this));
+};
+Elements.prototype.getElement = function (type) { return type === 'payment' ? this._el : null; };
+function PaymentElement(els) { this._els = els; this._frame = null; this._on = {}; this._calls = {}; }
+PaymentElement.prototype.on = function (ev, fn) { (this._on[ev] = this._on[ev] || []).push(fn); return this; };
+PaymentElement.prototype._emit = function (ev, x) { (this._on[ev] || []).forEach(function (fn) { fn(x); }); };
+PaymentElement.prototype.mount = function (target) {
+	var node = typeof target === 'string' ? document.querySelector(target) : target, self = this;
+	if (!node) throw integration('mount(): no element matches ' + target);
+	var f = document.createElement('iframe'), o = this._els._o;
+	f.name = '__privateStripeFrame' + (++seq);
+	f.title = 'Secure payment input frame';
+	f.setAttribute('frameborder', '0');
+	f.setAttribute('scrolling', 'no');
+	f.src = ORIGIN + '/v3/elements-inner-payment.html#' + encodeURIComponent(JSON.stringify({
+		key: this._els._stripe._key, clientSecret: o.clientSecret, appearance: o.appearance || {},
+		parent: location.origin }));
+	f.style.border = '0'; f.style.width = '100%'; f.style.height = '12rem'; f.style.display = 'block';
+	window.addEventListener('message', function (ev) {
+		if (ev.origin !== ORIGIN || ev.source !== f.contentWindow || !ev.data || ev.data.stripeStandin !== 1) return;
+		var d = ev.data;
+		if (d.type === 'ready') self._emit('ready', { elementType: 'payment' });
+		else if (d.type === 'change') self._emit('change', { elementType: 'payment', complete: d.complete, empty: d.empty });
+		else if (d.type === 'height') f.style.height = d.px + 'px';
+		else if (d.type === 'result' && self._calls[d.id]) { self._calls[d.id](d.result); delete self._calls[d.id]; }
+	});
+	node.appendChild(f);
+	this._frame = f;
+};
+PaymentElement.prototype._ask = function (type) {
+	var f = this._frame, self = this, id = ++seq;
+	if (!f) return Promise.resolve({ error: { type: 'validation_error', message: 'The payment Element is not mounted.' } });
+	return new Promise(function (resolve) {
+		self._calls[id] = resolve;
+		f.contentWindow.postMessage({ stripeStandin: 1, type: type, id: id }, ORIGIN);
+	});
+};
+Elements.prototype.submit = function () { return this._el ? this._el._ask('submit') : Promise.resolve({ error: { type: 'validation_error', message: 'No payment Element.' } }); };
+Stripe.prototype.confirmPayment = function (o) {
+	o = o || {};
+	if (!o.elements || !o.elements._el) return Promise.reject(integration('confirmPayment(): pass the elements that hold a mounted payment Element'));
+	if (o.elements._stripe !== this) return Promise.reject(integration('confirmPayment(): these elements belong to another Stripe instance'));
+	if (o.redirect !== 'if_required' && !(o.confirmParams && o.confirmParams.return_url))
+		return Promise.reject(integration('confirmPayment(): confirmParams.return_url is required unless redirect is if_required'));
+	return o.elements._el._ask('confirm');
+};
+window.Stripe = Stripe;
+})();
+"""
+
+ELEMENTS_INNER = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Secure payment input frame</title>
+<style>
+body { margin: 0; font: 16px/1.4 var(--font, system-ui, sans-serif); color: var(--text, #1b1b1f); }
+label { display: block; font-size: .9rem; margin: .4rem 0 .15rem; }
+input { font: inherit; width: 100%; box-sizing: border-box; padding: .55rem .6rem; border: 1px solid #8a8a93;
+	border-radius: var(--radius, 4px); background: #fff; color: inherit; }
+input:focus { outline: 3px solid var(--primary, #0b57d0); outline-offset: 1px; }
+input[aria-invalid=true] { border-color: #b0001a; }
+.row { display: flex; gap: .6rem; } .row > div { flex: 1; }
+.err { color: #b0001a; font-size: .9rem; min-height: 1.2rem; margin: .3rem 0 0; }
+.by { color: #52525b; font-size: .8rem; margin: .3rem 0 0; }
+</style></head><body>
+<form novalidate>
+<label for="n">Card number</label>
+<input id="n" name="cardnumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" aria-describedby="e">
+<div class="row"><div><label for="x">Expiration date</label>
+<input id="x" name="exp-date" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" aria-describedby="e"></div>
+<div><label for="c">Security code</label>
+<input id="c" name="cvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" aria-describedby="e"></div></div>
+<p class="err" id="e" role="alert"></p>
+<p class="by">Stripe stand-in (test mode): test cards only.</p>
+</form>
+<script>
+'use strict';
+const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+const v = (cfg.appearance && cfg.appearance.variables) || {};
+for (const [k, css] of [['colorPrimary', '--primary'], ['colorText', '--text'], ['fontFamily', '--font'], ['borderRadius', '--radius']])
+	if (typeof v[k] === 'string') document.body.style.setProperty(css, v[k]);
+const CARDS = { '4242424242424242': 'pm_card_visa', '4000000000000002': 'pm_card_chargeDeclined',
+	'4000000000009995': 'pm_card_chargeDeclinedInsufficientFunds' };
+const $ = id => document.getElementById(id), n = $('n'), x = $('x'), c = $('c'), e = $('e');
+const say = (type, m) => parent.postMessage(Object.assign({ stripeStandin: 1, type }, m || {}), cfg.parent);
+const digits = s => s.replace(/\D/g, '');
+function luhn(d) {
+	let sum = 0;
+	for (let i = 0; i < d.length; i++) {
+		let k = +d[d.length - 1 - i];
+		if (i % 2) { k *= 2; if (k > 9) k -= 9; }
+		sum += k;
+	}
+	return d.length >= 12 && sum % 10 === 0;
+}
+/* check: the first problem as Stripe words it ({code, message, field}), or null */
+function check() {
+	const d = digits(n.value), m = /^\s*(\d\d)\s*\/?\s*(\d\d)\s*$/.exec(x.value), now = new Date();
+	if (!d) return { code: 'incomplete_number', message: 'Your card number is incomplete.', field: n };
+	if (!luhn(d)) return { code: 'invalid_number', message: 'Your card number is invalid.', field: n };
+	if (!CARDS[d]) return { code: 'invalid_number', message: 'Your card number is not a test card: in test mode use 4242 4242 4242 4242 (or 4000 0000 0000 0002, 4000 0000 0000 9995).', field: n };
+	if (!m) return { code: 'incomplete_expiry', message: "Your card's expiration date is incomplete.", field: x };
+	const mm = +m[1], yy = 2000 + +m[2];
+	if (mm < 1 || mm > 12) return { code: 'invalid_expiry_month', message: "Your card's expiration month is invalid.", field: x };
+	if (yy < now.getFullYear() || (yy === now.getFullYear() && mm < now.getMonth() + 1))
+		return { code: 'invalid_expiry_year_past', message: "Your card's expiration year is in the past.", field: x };
+	if (!/^\d{3,4}$/.test(c.value.trim())) return { code: 'incomplete_cvc', message: "Your card's security code is incomplete.", field: c };
+	return null;
+}
+function show(p) {
+	for (const f of [n, x, c]) f.setAttribute('aria-invalid', String(!!p && p.field === f));
+	e.textContent = p ? p.message : '';
+}
+for (const f of [n, x, c]) f.addEventListener('input', () => {
+	show(null);
+	say('change', { complete: !check(), empty: !(n.value || x.value || c.value) });
+});
+document.querySelector('form').addEventListener('submit', ev => ev.preventDefault());
+async function confirm() {
+	const p = check();
+	if (p) {
+		show(p);
+		return { error: { type: 'validation_error', code: p.code, message: p.message } };
+	}
+	const pi = cfg.clientSecret.split('_secret_')[0];
+	const body = new URLSearchParams({ client_secret: cfg.clientSecret, payment_method: CARDS[digits(n.value)] });
+	let r, j;
+	try {
+		r = await fetch('/v1/payment_intents/' + encodeURIComponent(pi) + '/confirm', { method: 'POST', body,
+			headers: { Authorization: 'Bearer ' + cfg.key, 'Content-Type': 'application/x-www-form-urlencoded' } });
+		j = await r.json();
+	} catch (err) {
+		return { error: { type: 'api_connection_error', message: 'We could not reach Stripe. Check your connection and try again.' } };
+	}
+	if (r.ok) return { paymentIntent: { id: j.id, object: 'payment_intent', status: j.status, amount: j.amount, currency: j.currency,
+		capture_method: j.capture_method, client_secret: cfg.clientSecret } };
+	const er = j.error || { type: 'api_error', message: 'An unknown error occurred.' };
+	return { error: { type: er.type, code: er.code, decline_code: er.decline_code, message: er.message,
+		payment_intent: er.payment_intent && { id: er.payment_intent.id, status: er.payment_intent.status } } };
+}
+window.addEventListener('message', async ev => {
+	if (ev.origin !== cfg.parent || ev.source !== parent || !ev.data || ev.data.stripeStandin !== 1) return;
+	const d = ev.data, p = d.type === 'confirm' ? null : check();
+	if (p) show(p);
+	const result = d.type === 'confirm' ? await confirm()
+		: p ? { error: { type: 'validation_error', code: p.code, message: p.message } } : {};
+	say('result', { id: d.id, result });
+});
+say('height', { px: document.documentElement.scrollHeight + 4 });
+say('ready');
+</script></body></html>
+"""
+
+
+def stripe_js_asset(path):
+    """The browser-side files at /v3/: (content type, bytes), or None."""
+    if path in ("/v3", "/v3/"):
+        return "application/javascript; charset=utf-8", STRIPE_JS.encode()
+    if path == "/v3/elements-inner-payment.html":
+        return "text/html; charset=utf-8", ELEMENTS_INNER.encode()
+    return None
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "stripe-standin/1"
@@ -569,6 +772,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Stripe-Version", API_VERSION)
         for k, v in (extra or {}).items():
             self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_stripe_js(self, path):
+        asset = stripe_js_asset(path)
+        if asset is None:
+            return self.send_json(404, {"error": {"type": "invalid_request_error",
+                                                  "message": "No such Stripe.js file: %s" % path}})
+        ctype, body = asset
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
 
@@ -604,6 +821,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raw = self.body()
         if url.path.startswith("/_standin/"):
             return self.control(method, url.path, raw)
+        if method == "GET" and url.path.startswith("/v3"):
+            return self.send_stripe_js(url.path)
         try:
             params = parse_form(url.query if method == "GET" else raw.decode("utf-8"))
         except StripeError as e:

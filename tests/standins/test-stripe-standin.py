@@ -84,6 +84,7 @@ def main():
     try:
         if wait_port(sport):
             run(base)
+            run_publishable(base)
         else:
             ok(False, "the stand-in starts")
     finally:
@@ -220,6 +221,51 @@ def run(base):
     new = events[before:]
     ok(len(new) == 2 and new[0]["id"] == new[1]["id"], "a duplicated webhook arrives twice with one event id",
        [e["id"] for e in new])
+
+
+def run_publishable(base):
+    """What the publishable key may do (Stripe.js's side): confirm an
+    intent with that intent's own client_secret, nothing else; and the
+    Stripe.js stand-in the booking page loads, at /v3/."""
+    mk = lambda: call(base, "POST", "/v1/payment_intents", {"amount": "900", "currency": "cad",
+                                                            "capture_method": "manual"})[1]
+    a, b = mk(), mk()
+    st, body, _ = call(base, "POST", "/v1/payment_intents", {"amount": "900", "currency": "cad"}, key=PK)
+    ok(st == 401, "the publishable key cannot create an intent", body)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/confirm" % a["id"],
+                       {"payment_method": "pm_card_visa"}, key=PK)
+    ok(st == 401, "the publishable key cannot confirm without a client_secret", body)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/confirm" % a["id"],
+                       {"payment_method": "pm_card_visa", "client_secret": b["client_secret"]}, key=PK)
+    ok(st == 404 and call(base, "GET", "/v1/payment_intents/" + a["id"])[1]["status"] == "requires_payment_method",
+       "nor with another intent's client_secret: 404, and the intent is unchanged", body)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/capture" % a["id"],
+                       {"client_secret": a["client_secret"]}, key=PK)
+    ok(st == 401, "nor capture, even with the intent's client_secret", body)
+    st, body, _ = call(base, "GET", "/v1/payment_intents/" + a["id"], key=PK)
+    ok(st == 401, "nor read an intent", body)
+    st, body, _ = call(base, "POST", "/v1/payment_intents/%s/confirm" % a["id"],
+                       {"payment_method": "pm_card_chargeDeclinedInsufficientFunds",
+                        "client_secret": a["client_secret"]}, key=PK)
+    ok(st == 402 and body["error"]["type"] == "card_error" and body["error"]["code"] == "card_declined"
+       and body["error"]["decline_code"] == "insufficient_funds",
+       "with its own client_secret a declined test card is a 402 card_error, insufficient_funds", body)
+
+    with urllib.request.urlopen(base + "/v3/", timeout=10) as r:
+        js, ctype = r.read().decode(), r.headers["Content-Type"]
+    ok(ctype.startswith("application/javascript") and "window.Stripe" in js and "confirmPayment" in js
+       and "elements-inner-payment.html" in js, "GET /v3/ serves the Stripe.js stand-in as JavaScript", ctype)
+    with urllib.request.urlopen(base + "/v3/elements-inner-payment.html", timeout=10) as r:
+        html, ctype = r.read().decode(), r.headers["Content-Type"]
+    ok(ctype.startswith("text/html") and 'autocomplete="cc-number"' in html
+       and "/v1/payment_intents/" in html and "pm_card_chargeDeclined" in html,
+       "its card form frame is served from the stand-in's own origin", ctype)
+    try:
+        urllib.request.urlopen(base + "/v3/nothing.js", timeout=10)
+        st = 200
+    except urllib.error.HTTPError as e:
+        st = e.code
+    ok(st == 404, "an unknown /v3/ file is 404", st)
 
 
 if __name__ == "__main__":
