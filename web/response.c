@@ -46,6 +46,10 @@ http_send_cached(h2o_req_t *req, int status, const char *type, const char *cache
 	req->res.content_length = 0;
 	for (size_t i = 0; i < n; i++)
 		req->res.content_length += body[i].len;
+	/* a 304 sends no Content-Length (RFC 9110 section 8.6: it would have
+	 * to be the full answer's) */
+	if (status == 304)
+		req->res.content_length = SIZE_MAX;
 	if (type != NULL)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type,
 		    strlen(type));
