@@ -61,4 +61,4 @@ staticdir = $(pkgdatadir)/static
 dist_static_DATA = web/static/index.html web/static/sw.js
 
 # redlightd's benchmark (README): a script and its in-process engine timer.
-EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py
+EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py tools/bench-feed.c

@@ -71,7 +71,8 @@ feed_done(h2o_req_t *req, const struct feedcache_view *v, const struct err *e, v
 static void
 feed_staff(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
 {
-	char *file = http_param_dup(req, params, "file");
+	/* the router takes the segment whole: ":id.ics" is one parameter */
+	char *file = http_param_dup(req, params, "id.ics");
 	const char *token = "";
 	size_t flen, tlen = 0;
 
@@ -90,6 +91,6 @@ feed_staff(struct http_server *srv, h2o_req_t *req, const struct http_params *pa
 }
 
 const struct http_route http_routes_staff_feed[] = {
-	{ "GET", "/api/calendar/ics/staff/:file", feed_staff },
+	{ "GET", "/api/calendar/ics/staff/:id.ics", feed_staff },
 	{ NULL, NULL, NULL },
 };
