@@ -185,10 +185,6 @@ wire_etag_match(const char *h, size_t len, const char *etag)
 	return 0;
 }
 
-static const char wire_days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char wire_months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-	"Oct", "Nov", "Dec" };
-
 /* n decimal digits at s, or -1. */
 static int
 wire_digits(const char *s, int n)
@@ -214,11 +210,11 @@ wire_http_date(const char *s, size_t len, int64_t *out)
 	    s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0)
 		return -1;
 	for (int i = 0; i < 7; i++)
-		if (memcmp(s, wire_days[i], 3) == 0)
+		if (memcmp(s, tz_weekday_abbr(i), 3) == 0)
 			wd = i;
-	for (int i = 0; i < 12; i++)
-		if (memcmp(s + 8, wire_months[i], 3) == 0)
-			mon = i + 1;
+	for (int i = 1; i <= 12; i++)
+		if (memcmp(s + 8, tz_month_abbr(i), 3) == 0)
+			mon = i;
 	day = wire_digits(s + 5, 2);
 	year = wire_digits(s + 12, 4);
 	hh = wire_digits(s + 17, 2);
@@ -244,14 +240,9 @@ wire_http_date(const char *s, size_t len, int64_t *out)
 void
 wire_http_date_format(int64_t t, char buf[WIRE_HTTP_DATE_SIZE])
 {
-	int64_t days = t / 86400, secs = t % 86400, y;
-	int m, d;
+	struct tz_fields f;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	tz_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, WIRE_HTTP_DATE_SIZE, "%s, %02d %s %04d %02d:%02d:%02d GMT", wire_days[tz_weekday(days)], d,
-	    wire_months[m - 1], (int)y, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	tz_fields_of(t, &f);
+	snprintf(buf, WIRE_HTTP_DATE_SIZE, "%s, %02d %s %04d %02d:%02d:%02d GMT", tz_weekday_abbr(f.weekday), f.day,
+	    tz_month_abbr(f.month), (int)f.year, f.hour, f.minute, f.second);
 }

@@ -19,15 +19,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin feed
-# Debian's python3-icalendar is for Debian's python3 (see test-notify.sh)
-ical_py=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import icalendar' 2>/dev/null; then ical_py=$p; break; fi
-done
-if [ -z "$ical_py" ]; then
-	echo "1..1"; echo "not ok 1 - python3-icalendar is missing (tools/check installs it)"
-	exit 0
-fi
+http_need_ical
 unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR
 
 eli=00000000-0000-4000-8000-0000000000e1
