@@ -5,7 +5,8 @@
 const char DB_FEED_TOKENS_SQL[] = "SELECT id::text, ics_token FROM staff WHERE active";
 
 const char DB_FEED_ROWS_SQL[] =
-	"SELECT st.display_name, s.studio_name, f.etag, extract(epoch FROM f.modified_at)::bigint, x.id::text, x.code, x.canceled,"
+	"SELECT st.display_name, s.studio_name, f.etag, extract(epoch FROM f.modified_at)::bigint,"
+	" x.id::text, x.code, x.canceled,"
 	" extract(epoch FROM x.start_at)::bigint, extract(epoch FROM x.end_at)::bigint,"
 	" extract(epoch FROM x.updated_at)::bigint, x.ics_sequence, x.room, x.artist, x.services"
 	" FROM staff st CROSS JOIN settings s LEFT JOIN staff_feed f ON f.staff_id = st.id"

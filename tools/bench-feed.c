@@ -82,8 +82,8 @@ main(int argc, char **argv)
 		free(d.text);
 	}
 	qsort(ms, (size_t)runs, sizeof(*ms), bench_cmp);
-	printf("feed build: %d events, %zu bytes: median %.2f ms, slowest %.2f ms (%d runs, core/feed.c in process)\n",
-	    events, len, ms[runs / 2], ms[runs - 1], runs);
+	printf("feed build: %d events, %zu bytes: median %.2f ms, slowest %.2f ms"
+	    " (%d runs, core/feed.c in process)\n", events, len, ms[runs / 2], ms[runs - 1], runs);
 	free(items);
 	free(ids);
 	free(codes);

@@ -6,6 +6,7 @@
  * cmd_rotate_ics_token_run. */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/feed.h"
 #include "db/feed.h"
@@ -51,8 +52,14 @@ cmd_feed_show_run(struct cmd_ctx *ctx, const char *staff_id, struct cmd_feed_url
 	char token[DB_FEED_TOKEN_SIZE];
 	int rc;
 
-	if ((rc = cmd_open_db(ctx, e)) != 0 ||
-	    (rc = db_feed_token(ctx->db, staff_id, token, out->name, sizeof(out->name), e)) != 0)
+	if ((rc = cmd_open_db(ctx, e)) != 0)
+		return rc;
+	/* the URL is the feed's key: an admin's to hand out, or its owner's */
+	if (!ctx->have_actor ||
+	    (strcmp(ctx->actor.role, "admin") != 0 && strcmp(ctx->actor.staff_id, staff_id) != 0))
+		return err_set(e, ERR_FORBIDDEN, "staff",
+		    "only an admin, or the staff member themselves, sees a feed's URL");
+	if ((rc = db_feed_token(ctx->db, staff_id, token, out->name, sizeof(out->name), e)) != 0)
 		return rc;
 	cmd_feed_urls(&ctx->conf, staff_id, token, out);
 	return 0;

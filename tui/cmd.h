@@ -194,7 +194,8 @@ int cmd_rotate_ics_token_parse(struct cmd_ctx *ctx, int argc, char **argv, struc
 int cmd_rotate_ics_token_run(struct cmd_ctx *ctx, const struct cmd_rotate_ics_token *c,
     struct cmd_feed_urls *out, struct err *e);
 /* cmd_feed_show_run: the current URL of staff member staff_id's feed (an
- * id), as db_feed_token. */
+ * id), for an admin or that staff member signed in (ERR_FORBIDDEN
+ * otherwise), as db_feed_token. */
 int cmd_feed_show_run(struct cmd_ctx *ctx, const char *staff_id, struct cmd_feed_urls *out, struct err *e);
 
 /* approve and reject CODE... [--note N] [--message M] [--override
