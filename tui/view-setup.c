@@ -1023,7 +1023,7 @@ view_setup_delete(struct ui *ui, struct view_setup *v)
 
 /* view_setup_feed_text: the form's text for the feed's URLs u. */
 static void
-view_setup_feed_text(struct form *f, const struct cmd_feed_urls *u, int rotated)
+view_setup_feed_text(struct form *f, const struct cmd_feed_urls *u, int rotated, int admin)
 {
 	f->ntext = 0;
 	form_text(f, "%sSubscribe in Apple Calendar (File, New Calendar Subscription):",
@@ -1031,7 +1031,10 @@ view_setup_feed_text(struct form *f, const struct cmd_feed_urls *u, int rotated)
 	form_text(f, "%s", u->webcal);
 	form_text(f, "or add it by URL in Google Calendar or Outlook:");
 	form_text(f, "%s", u->https);
-	form_text(f, "Enter or y makes a new URL (the old one stops working); Esc closes.");
+	if (admin)
+		form_text(f, "Enter or y makes a new URL (the old one stops working); Esc closes.");
+	else
+		form_text(f, "Keep it to yourself; an admin can give you a new one. Enter or Esc closes.");
 }
 
 /* view_setup_feed_submit: the feed form's yes: rotate-ics-token's run step. */
@@ -1043,21 +1046,24 @@ view_setup_feed_submit(struct ui *ui, struct form *f)
 	struct cmd_feed_urls u;
 	struct err e;
 
+	if (!view_setup_admin(ui))
+		return FORM_CLOSE;
 	err_clear(&e);
 	if (cmd_rotate_ics_token_run(ui_cmd(ui), &c, &u, &e) != 0) {
 		ui_message(ui, 1, "%s", e.msg);
 		form_fail(f, &e);
 		return FORM_KEEP;
 	}
-	view_setup_feed_text(f, &u, 1);
+	view_setup_feed_text(f, &u, 1, 1);
 	ui_message(ui, 0, "a new calendar feed URL for %s", u.name);
 	return FORM_KEEP;
 }
 
+/* view_setup_feed: the feed form of staff member id: an admin's for
+ * anyone (the staff row under the cursor), a staff member's for their own. */
 static void
-view_setup_feed(struct ui *ui, struct view_setup *v)
+view_setup_feed(struct ui *ui, struct view_setup *v, const char *id)
 {
-	const char *id = view_setup_get(v, VS_STAFF, v->t[VS_STAFF].cursor, MODEL_SETUP_STAFF_ID);
 	struct view_setup_form *sf;
 	struct cmd_feed_urls u;
 	struct form *f;
@@ -1074,7 +1080,7 @@ view_setup_feed(struct ui *ui, struct view_setup *v)
 	f->submit = view_setup_feed_submit;
 	sf = f->data;
 	snprintf(sf->target, sizeof(sf->target), "%s", id);
-	view_setup_feed_text(f, &u, 0);
+	view_setup_feed_text(f, &u, 0, view_setup_admin(ui));
 	ui_push(ui, &view_form, f);
 }
 
@@ -1108,7 +1114,16 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	case KEYS_SETUP_EDIT:
 	case KEYS_OPEN:
 	case KEYS_SETUP_DELETE:
+		break;
 	case KEYS_SETUP_FEED:
+		/* staff see their own, wherever they are */
+		if (v->loaded && !view_setup_admin(ui)) {
+			if (view_setup_own(ui)[0])
+				view_setup_feed(ui, v, view_setup_own(ui));
+			else
+				ui_message(ui, 1, "you have no staff record, so no calendar feed");
+			return;
+		}
 		break;
 	default:
 		ui_other_key(ui, k, 0);
@@ -1137,7 +1152,8 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	}
 	if (a == KEYS_SETUP_FEED) {
 		if (v->section == VS_STAFF)
-			view_setup_feed(ui, v);
+			view_setup_feed(ui, v,
+			    view_setup_get(v, VS_STAFF, v->t[VS_STAFF].cursor, MODEL_SETUP_STAFF_ID));
 		else
 			ui_message(ui, 0, "i shows a staff member's calendar feed: under Staff");
 		return;

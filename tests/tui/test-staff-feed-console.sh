@@ -3,7 +3,8 @@
 # staff member's calendar feed URL, in its webcal:// and https:// forms,
 # with i, and Enter there rotates it through rotate-ics-token's run step:
 # a new token stored and shown, the old one gone, an audit row naming the
-# admin. Driven through tmux. Prints TAP.
+# admin. A staff member sees their own URL with i, and cannot rotate it.
+# Driven through tmux. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_start_pg "$@"
 tui_start_tmux
@@ -53,5 +54,23 @@ s "Esc closes it, back on the staff list" 'wait_gone $sess "Calendar feed of" &&
 key $sess l
 key $sess i
 s "i elsewhere says where the feed is" 'wait_for $sess "under Staff"'
+key $sess q
+
+sess=own
+console $sess
+wait_for $sess "Sign in to the redlight console"
+sign_in $sess engineer@redlight.test redlight-demo
+wait_for $sess "Vocal Booth"
+key $sess 7
+wait_for $sess "SETUP"
+id=$(sql "SELECT s.id FROM staff s JOIN app_user u ON u.id = s.user_id WHERE u.email = 'engineer@redlight.test'")
+tok=$(sql "SELECT ics_token FROM staff WHERE id = '$id'")
+key $sess i
+s "a staff member's i shows their own feed URL, in both forms" \
+	'wait_for $sess "Calendar feed of Eli Engineer" && urls_shown $sess "$tok" &&
+	pane_text $sess | grep -q "an admin can give you a new one"'
+key $sess Enter
+s "and Enter closes it without a new token" \
+	'wait_gone $sess "Calendar feed of" && [ "$(sql "SELECT ics_token FROM staff WHERE id = '"'$id'"'")" = "$tok" ]'
 key $sess q
 tui_done
