@@ -4,6 +4,8 @@
 
 const char DB_FEED_TOKENS_SQL[] = "SELECT id::text, ics_token FROM staff WHERE active";
 
+/* A canceled booking's updated_at is when it was canceled: no function
+ * changes a booking once it is canceled. */
 const char DB_FEED_ROWS_SQL[] =
 	"SELECT st.display_name, s.studio_name, f.etag, extract(epoch FROM f.modified_at)::bigint,"
 	" x.id::text, x.code, x.canceled,"
