@@ -67,6 +67,21 @@ conf_payments_on(const struct conf *c)
 	return c->stripe_secret_key[0] != '\0' && c->stripe_publishable_key[0] != '\0';
 }
 
+const char *
+conf_public_base(const struct conf *c, char *buf, size_t len)
+{
+	size_t n;
+
+	if (c->public_url[0] != '\0')
+		snprintf(buf, len, "%s", c->public_url);
+	else
+		snprintf(buf, len, "http://%s", c->listen);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return buf;
+}
+
 /* Copies value into a fixed field, refusing what would not fit rather than
  * truncating: a cut-off URL or path would fail later, far from its cause. */
 static int

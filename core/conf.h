@@ -52,6 +52,12 @@ void conf_defaults(struct conf *c);
  * and a publishable key), else 0. Cannot fail. */
 int conf_payments_on(const struct conf *c);
 
+/* conf_public_base: the origin people reach redlightd at, for links:
+ * public_url without a trailing '/', or, without it, "http://" and
+ * listen (right for the demo). Written into buf (len bytes, truncated to
+ * fit), which it returns. Cannot fail. */
+const char *conf_public_base(const struct conf *c, char *buf, size_t len);
+
 /* conf_set: set one key from its text value, validating it. Unknown keys and
  * bad values fail with ERR_CONFIG naming the key. */
 int conf_set(struct conf *c, const char *key, const char *value, struct err *e);

@@ -23,6 +23,14 @@ ics_method_name(enum ics_method m)
 	return "PUBLISH";
 }
 
+void
+ics_booking_uid(char *buf, size_t len, const char *booking_id, const char *mail_from)
+{
+	const char *at = mail_from != NULL ? strrchr(mail_from, '@') : NULL;
+
+	snprintf(buf, len, "%s@%s", booking_id, at != NULL && at[1] != '\0' ? at + 1 : "localhost");
+}
+
 /* Whether s is well-formed UTF-8 (core/validate.h). */
 static int
 ics_utf8_ok(const char *s)
@@ -36,20 +44,15 @@ static struct icaltimetype
 ics_time(int64_t t)
 {
 	struct icaltimetype it = icaltime_null_time();
-	int64_t days = t / 86400, secs = t % 86400, year;
-	int month, day;
+	struct tz_fields f;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	tz_civil_from_days(days, &year, &month, &day);
-	it.year = (int)year;
-	it.month = month;
-	it.day = day;
-	it.hour = (int)(secs / 3600);
-	it.minute = (int)(secs / 60 % 60);
-	it.second = (int)(secs % 60);
+	tz_fields_of(t, &f);
+	it.year = (int)f.year;
+	it.month = f.month;
+	it.day = f.day;
+	it.hour = f.hour;
+	it.minute = f.minute;
+	it.second = f.second;
 	it.is_date = 0;
 	it.zone = icaltimezone_get_utc_timezone();
 	return it;

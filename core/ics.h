@@ -61,6 +61,12 @@ char *ics_render(const struct ics_calendar *cal, const struct ics_event *ev, siz
  * splitting a UTF-8 sequence. The caller frees the result. Cannot fail. */
 char *ics_fold(const char *text);
 
+/* ics_booking_uid: the UID of a booking's event, in every invite and
+ * every feed: "BOOKING_ID@DOMAIN", DOMAIN being mail_from's part after
+ * '@' ("localhost" when it has none), into buf (len bytes, truncated to
+ * fit). Cannot fail. */
+void ics_booking_uid(char *buf, size_t len, const char *booking_id, const char *mail_from);
+
 /* ics_method_name: "PUBLISH", "REQUEST", "CANCEL"; a static string. */
 const char *ics_method_name(enum ics_method m);
 

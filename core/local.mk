@@ -23,7 +23,8 @@ core_libcore_a_SOURCES = \
 	core/secret.c core/secret.h \
 	core/payment.c core/payment.h \
 	core/notice.c core/notice.h \
-	core/wire.c core/wire.h
+	core/wire.c core/wire.h \
+	core/feed.c core/feed.h
 CORE_LIBS = core/libcore.a $(JSONC_LIBS) $(ICAL_LIBS) $(SODIUM_LIBS)
 
 # core/ must stay pure: no I/O libraries, no clock, environment or randomness.

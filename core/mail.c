@@ -135,21 +135,14 @@ mail_line_ok(const char *s)
 static void
 mail_date(struct sbuf *b, int64_t t, int off_min)
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-		"Oct", "Nov", "Dec" };
-	int64_t local = t + (int64_t)off_min * 60, days = local / 86400, secs = local % 86400, year;
-	int month, day, aoff = off_min < 0 ? -off_min : off_min;
+	int aoff = off_min < 0 ? -off_min : off_min;
+	struct tz_fields f;
 	char s[64];
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	tz_civil_from_days(days, &year, &month, &day);
-	snprintf(s, sizeof(s), "%s, %02d %s %lld %02d:%02d:%02d %c%02d%02d", wd[((days % 7) + 11) % 7],
-	    day, mon[month - 1], (long long)year, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-	    off_min < 0 ? '-' : '+', aoff / 60, aoff % 60);
+	tz_fields_of(t + (int64_t)off_min * 60, &f);
+	snprintf(s, sizeof(s), "%s, %02d %s %lld %02d:%02d:%02d %c%02d%02d", tz_weekday_abbr(f.weekday), f.day,
+	    tz_month_abbr(f.month), (long long)f.year, f.hour, f.minute, f.second, off_min < 0 ? '-' : '+',
+	    aoff / 60, aoff % 60);
 	sbuf_str(b, s);
 }
 

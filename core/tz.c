@@ -123,6 +123,35 @@ tz_weekday(int64_t days)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
+void
+tz_fields_of(int64_t t, struct tz_fields *out)
+{
+	int64_t days = tz_floor_div(t, TZ_DAY), secs = t - days * TZ_DAY;
+
+	tz_civil_from_days(days, &out->year, &out->month, &out->day);
+	out->hour = (int)(secs / 3600);
+	out->minute = (int)(secs / 60 % 60);
+	out->second = (int)(secs % 60);
+	out->weekday = tz_weekday(days);
+}
+
+const char *
+tz_weekday_abbr(int weekday)
+{
+	static const char names[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+
+	return weekday >= 0 && weekday < 7 ? names[weekday] : "";
+}
+
+const char *
+tz_month_abbr(int month)
+{
+	static const char names[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+		"Nov", "Dec" };
+
+	return month >= 1 && month <= 12 ? names[month - 1] : "";
+}
+
 int
 tz_is_leap_year(int64_t year)
 {

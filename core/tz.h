@@ -126,6 +126,23 @@ void tz_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
 /* tz_weekday: 0 = Sunday .. 6 = Saturday for days since 1970-01-01. */
 int tz_weekday(int64_t days);
 
+/* The civil fields of an instant (UTC, or a local time already offset). */
+struct tz_fields {
+	int64_t year;
+	int month, day, hour, minute, second;
+	int weekday;                  /* 0 = Sunday .. 6 = Saturday */
+};
+
+/* tz_fields_of: the date, time of day and weekday t seconds after
+ * 1970-01-01T00:00 (negative: before) into *out. Cannot fail. */
+void tz_fields_of(int64_t t, struct tz_fields *out);
+
+/* tz_weekday_abbr, tz_month_abbr: "Sun".."Sat" for 0..6 and "Jan".."Dec"
+ * for 1..12, as mail and HTTP dates write them; "" out of range. Static
+ * strings; cannot fail. */
+const char *tz_weekday_abbr(int weekday);
+const char *tz_month_abbr(int month);
+
 /* tz_is_leap_year: 1 when year has a February 29, else 0. */
 int tz_is_leap_year(int64_t year);
 

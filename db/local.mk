@@ -16,7 +16,8 @@ db_libdb_a_SOURCES = \
 	db/setup.c db/setup.h \
 	db/job.c db/job.h \
 	db/payment.c db/payment.h \
-	db/notify.c db/notify.h
+	db/notify.c db/notify.h \
+	db/feed.c db/feed.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)
 
@@ -35,7 +36,8 @@ MIGRATIONS = \
 	db/migrations/0012_quote_and_one_path.sql \
 	db/migrations/0013_reschedule_by_actor.sql \
 	db/migrations/0014_payments.sql \
-	db/migrations/0015_notifications.sql
+	db/migrations/0015_notifications.sql \
+	db/migrations/0019_staff_feed.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c

@@ -36,6 +36,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_service_edit_entry,
 	&cmd_staff_add_entry,
 	&cmd_staff_edit_entry,
+	&cmd_rotate_ics_token_entry,
 	&cmd_rules_entry,
 	&cmd_rule_add_entry,
 	&cmd_rule_del_entry,

@@ -97,6 +97,7 @@ extern const struct cmd_entry cmd_reschedule_entry;
 extern const struct cmd_entry cmd_refund_entry;
 extern const struct cmd_entry cmd_payments_entry;
 extern const struct cmd_entry cmd_payments_check_entry;
+extern const struct cmd_entry cmd_rotate_ics_token_entry;
 
 /* ---- commands as data ----
  * A command whose console form acts is two steps, tmux-style: parse
@@ -173,6 +174,29 @@ int cmd_payments_check_parse(struct cmd_ctx *ctx, int argc, char **argv,
 int cmd_payments_check_run(struct cmd_ctx *ctx, const struct cmd_payments_check *c,
     struct cmd_payments_check_result *out, struct err *e);
 void cmd_payments_check_free(struct cmd_payments_check_result *r);
+
+/* rotate-ics-token STAFF [--as EMAIL] [--json] */
+struct cmd_rotate_ics_token {
+	const char *staff;        /* name, email or id */
+	const char *as;
+	int json;
+};
+/* A staff member's calendar feed URL, both forms. */
+struct cmd_feed_urls {
+	char staff_id[37];
+	char name[128];
+	char webcal[600], https[600];
+};
+int cmd_rotate_ics_token_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_rotate_ics_token *out);
+/* cmd_rotate_ics_token_run: as ctx->actor (an admin: ERR_AUTH when
+ * nobody is signed in), as db_admin_staff_resolve and db_feed_rotate;
+ * *out is the new URL. */
+int cmd_rotate_ics_token_run(struct cmd_ctx *ctx, const struct cmd_rotate_ics_token *c,
+    struct cmd_feed_urls *out, struct err *e);
+/* cmd_feed_show_run: the current URL of staff member staff_id's feed (an
+ * id), for an admin or that staff member signed in (ERR_FORBIDDEN
+ * otherwise), as db_feed_token. */
+int cmd_feed_show_run(struct cmd_ctx *ctx, const char *staff_id, struct cmd_feed_urls *out, struct err *e);
 
 /* approve and reject CODE... [--note N] [--message M] [--override
  * --reason R] [--as EMAIL] [--json]: each code is its own run. */

@@ -63,6 +63,9 @@ const struct keys_def keys_table[] = {
 	    { L'e', 0 }, { 0 } },
 	{ KEYS_SETUP_DELETE, "d", "delete", "setup: delete the weekly rule or exception under the cursor",
 	    { L'd', 0 }, { 0 } },
+	{ KEYS_SETUP_FEED, "i", "feed",
+	    "setup: a calendar feed URL (admins: under Staff, the one at the cursor; Enter rotates it)",
+	    { L'i', 0 }, { 0 } },
 	{ KEYS_REDRAW, "Ctrl-L", NULL, "redraw the screen", { KEYS_CTRL(L'l'), 0 }, { 0 } },
 	{ KEYS_NONE, NULL, NULL, NULL, { 0 }, { 0 } },
 };

@@ -34,6 +34,7 @@ redlight_SOURCES = \
 	tui/cmd-service-edit.c \
 	tui/cmd-staff-add.c \
 	tui/cmd-staff-edit.c \
+	tui/cmd-rotate-ics-token.c \
 	tui/cmd-rules.c \
 	tui/cmd-rule-add.c \
 	tui/cmd-rule-del.c \

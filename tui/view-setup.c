@@ -555,6 +555,8 @@ view_setup_keys(struct ui *ui, struct view_setup *v)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "Enter edit  ");
 	if (may && d->del_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "d delete  ");
+	if (may && v->section == VS_STAFF)
+		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "i feed  ");
 	snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o,
 	    "h/l section  Tab views  r refresh  ? help  q quit");
 }
@@ -1017,11 +1019,76 @@ view_setup_delete(struct ui *ui, struct view_setup *v)
 	ui_push(ui, &view_form, f);
 }
 
+/* ---- a staff member's calendar feed ---- */
+
+/* view_setup_feed_text: the form's text for the feed's URLs u. */
+static void
+view_setup_feed_text(struct form *f, const struct cmd_feed_urls *u, int rotated, int admin)
+{
+	f->ntext = 0;
+	form_text(f, "%sSubscribe in Apple Calendar (File, New Calendar Subscription):",
+	    rotated ? "New URL; the old one no longer works. " : "");
+	form_text(f, "%s", u->webcal);
+	form_text(f, "or add it by URL in Google Calendar or Outlook:");
+	form_text(f, "%s", u->https);
+	if (admin)
+		form_text(f, "Enter or y makes a new URL (the old one stops working); Esc closes.");
+	else
+		form_text(f, "Keep it to yourself; an admin can give you a new one. Enter or Esc closes.");
+}
+
+/* view_setup_feed_submit: the feed form's yes: rotate-ics-token's run step. */
+static enum form_result
+view_setup_feed_submit(struct ui *ui, struct form *f)
+{
+	struct view_setup_form *sf = f->data;
+	struct cmd_rotate_ics_token c = { .staff = sf->target };
+	struct cmd_feed_urls u;
+	struct err e;
+
+	if (!view_setup_admin(ui))
+		return FORM_CLOSE;
+	err_clear(&e);
+	if (cmd_rotate_ics_token_run(ui_cmd(ui), &c, &u, &e) != 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		form_fail(f, &e);
+		return FORM_KEEP;
+	}
+	view_setup_feed_text(f, &u, 1, 1);
+	ui_message(ui, 0, "a new calendar feed URL for %s", u.name);
+	return FORM_KEEP;
+}
+
+/* view_setup_feed: the feed form of staff member id: an admin's for
+ * anyone (the staff row under the cursor), a staff member's for their own. */
+static void
+view_setup_feed(struct ui *ui, struct view_setup *v, const char *id)
+{
+	struct view_setup_form *sf;
+	struct cmd_feed_urls u;
+	struct form *f;
+	char title[160];
+	struct err e;
+
+	err_clear(&e);
+	if (cmd_feed_show_run(ui_cmd(ui), id, &u, &e) != 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	snprintf(title, sizeof(title), "Calendar feed of %s", u.name);
+	f = view_setup_form_new(v, VS_STAFF, 0, title);
+	f->submit = view_setup_feed_submit;
+	sf = f->data;
+	snprintf(sf->target, sizeof(sf->target), "%s", id);
+	view_setup_feed_text(f, &u, 0, view_setup_admin(ui));
+	ui_push(ui, &view_form, f);
+}
+
 /* ---- keys ---- */
 
 static const enum keys_action view_setup_actions[] = {
 	KEYS_UP, KEYS_DOWN, KEYS_PAGE_UP, KEYS_PAGE_DOWN, KEYS_TOP, KEYS_BOTTOM, KEYS_LEFT, KEYS_RIGHT,
-	KEYS_OPEN, KEYS_SETUP_ADD, KEYS_SETUP_EDIT, KEYS_SETUP_DELETE, KEYS_REFRESH, KEYS_NONE,
+	KEYS_OPEN, KEYS_SETUP_ADD, KEYS_SETUP_EDIT, KEYS_SETUP_DELETE, KEYS_SETUP_FEED, KEYS_REFRESH, KEYS_NONE,
 };
 
 static void
@@ -1048,6 +1115,16 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	case KEYS_OPEN:
 	case KEYS_SETUP_DELETE:
 		break;
+	case KEYS_SETUP_FEED:
+		/* staff see their own, wherever they are */
+		if (v->loaded && !view_setup_admin(ui)) {
+			if (view_setup_own(ui)[0])
+				view_setup_feed(ui, v, view_setup_own(ui));
+			else
+				ui_message(ui, 1, "you have no staff record, so no calendar feed");
+			return;
+		}
+		break;
 	default:
 		ui_other_key(ui, k, 0);
 		return;
@@ -1071,6 +1148,14 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	}
 	if (!have_row) {
 		ui_message(ui, 0, "no %s under the cursor", d->noun);
+		return;
+	}
+	if (a == KEYS_SETUP_FEED) {
+		if (v->section == VS_STAFF)
+			view_setup_feed(ui, v,
+			    view_setup_get(v, VS_STAFF, v->t[VS_STAFF].cursor, MODEL_SETUP_STAFF_ID));
+		else
+			ui_message(ui, 0, "i shows a staff member's calendar feed: under Staff");
 		return;
 	}
 	if (a == KEYS_SETUP_DELETE) {

@@ -30,6 +30,7 @@ struct http_server {
 	struct catalogcache *catalog; /* rooms and services (web/catalogcache.h) */
 	struct listener *listen;  /* LISTEN redlight_changes (web/listen.h) */
 	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
+	struct feedcache *feeds;  /* staff calendar feeds (web/feedcache.h) */
 };
 
 /* ---- routes (web/router.c) ---- */
@@ -69,6 +70,7 @@ extern const struct http_route http_routes_events[];
 extern const struct http_route http_routes_holds[];
 extern const struct http_route http_routes_bookings[];
 extern const struct http_route http_routes_payments[];
+extern const struct http_route http_routes_staff_feed[];
 
 /* http_route_match: 1 when path (len bytes, no query string) matches
  * pattern, filling params (may be NULL); 0 otherwise. Pure; cannot fail
@@ -134,6 +136,12 @@ void http_send_json(h2o_req_t *req, int status, const char *json, size_t len);
  * static), never stored (Cache-Control: no-store). HEAD gets the length
  * and no body. */
 void http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n);
+
+/* http_send_cached: http_send_body with Cache-Control cache_control (a
+ * static string) instead of no-store, and no Content-Type when type is
+ * NULL; a 304 goes out without a body. */
+void http_send_cached(h2o_req_t *req, int status, const char *type, const char *cache_control,
+    h2o_iovec_t *body, size_t n);
 
 /* http_send_error: answer status with {"error":{"code":code,"message":
  * message[,"field":field]}}. field may be NULL or "". */

@@ -10,6 +10,7 @@
 #include "web/availcache.h"
 #include "web/catalogcache.h"
 #include "web/events.h"
+#include "web/feedcache.h"
 #include "web/pgsock.h"
 
 /* A notice is {entity, id, room_id, from, to}: nothing nests. */
@@ -31,6 +32,7 @@ listen_resync(struct listener *l, int up)
 
 	availcache_listening(l->srv->avail, up);
 	catalogcache_invalidate(l->srv->catalog);
+	feedcache_drop(l->srv->feeds);
 	if (l->srv->events != NULL)
 		events_publish(l->srv->events, &ch);
 }
@@ -91,15 +93,15 @@ listen_word(json_object *o, const char *name, char *buf, size_t size, const char
 	return buf;
 }
 
-/* A room id of the payload: a uuid's characters only, or NULL. */
+/* A uuid of the payload (room_id, id): a uuid's characters only, or NULL. */
 static const char *
-listen_room(json_object *o, char *buf, size_t size)
+listen_uuid(json_object *o, const char *name, char *buf, size_t size)
 {
 	json_object *v;
 	const char *s;
 	size_t n;
 
-	if (!json_object_object_get_ex(o, "room_id", &v) || !json_object_is_type(v, json_type_string))
+	if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
 	s = json_object_get_string(v);
 	n = strlen(s);
@@ -120,6 +122,8 @@ static const struct {
 	{ "calendar_sync", 0, 0 },  /* a sync failing or recovering: the console's business */
 	{ "job", 0, 0 },            /* a job failing, retried or canceled: the console's too */
 	{ "room_info", 0, 1 },      /* what the page shows of a room, not availability */
+	{ "staff_feed", 0, 0 },     /* a staff calendar feed (web/feedcache.h) */
+	{ "staff_token", 0, 0 },    /* ... and its token */
 };
 
 /* listen_apply: drop what ch may have made stale and tell subscribers of
@@ -151,7 +155,8 @@ listen_handle(struct listener *l, const char *payload)
 	struct events_change ch = { .entity = "change" };
 	struct json_tokener *tok = json_tokener_new_ex(LISTEN_MAX_DEPTH);
 	json_object *o = NULL;
-	char entity[32], room[40];
+	char entity[32], room[40], id[40];
+	const char *idp = NULL;
 	size_t len = strlen(payload);
 
 	if (tok != NULL) {
@@ -160,10 +165,12 @@ listen_handle(struct listener *l, const char *payload)
 	}
 	if (o != NULL && json_object_is_type(o, json_type_object)) {
 		ch.entity = listen_word(o, "entity", entity, sizeof(entity), "change");
-		ch.room_id = listen_room(o, room, sizeof(room));
+		ch.room_id = listen_uuid(o, "room_id", room, sizeof(room));
+		idp = listen_uuid(o, "id", id, sizeof(id));
 		ch.has_range = listen_instant(o, "from", &ch.from) == 0 &&
 		    listen_instant(o, "to", &ch.to) == 0;
 	}
+	feedcache_notice(l->srv->feeds, ch.entity, idp, ch.has_range);
 	listen_apply(l, &ch);
 	json_object_put(o);
 }

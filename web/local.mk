@@ -50,6 +50,8 @@ redlightd_SOURCES = \
 	web/route-holds.c \
 	web/route-bookings.c \
 	web/route-payments.c \
+	web/route-staff-feed.c \
+	web/feedcache.c web/feedcache.h \
 	web/slot.c web/slot.h
 redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
@@ -59,4 +61,4 @@ staticdir = $(pkgdatadir)/static
 dist_static_DATA = web/static/index.html web/static/sw.js web/static/pay.js
 
 # redlightd's benchmark (README): a script and its in-process engine timer.
-EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py
+EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py tools/bench-feed.c

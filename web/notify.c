@@ -338,7 +338,7 @@ notify_render(struct notify *n, const struct db_notification *r, struct notify_m
 	enum ics_method method;
 	const struct tz *tz;
 	char *v[NOTICE_NVARS] = { 0 }, *subject = NULL, *text = NULL, *html = NULL, *ics = NULL;
-	char ics_url[1024] = "", uid[160], summary[300], location[600], *desc;
+	char ics_url[1024] = "", uid[160], summary[300], location[600], base[300], *desc;
 	const char *status;
 	int rc = 0;
 
@@ -372,9 +372,9 @@ notify_render(struct notify *n, const struct db_notification *r, struct notify_m
 	}
 	/* without public_url, redlightd's own address: right for the demo */
 	if (b.code != NULL)
-		snprintf(ics_url, sizeof(ics_url), "%s%s/api/calendar/ics/booking/%s.ics?token=%s",
-		    n->c.public_url[0] ? "" : "http://", n->c.public_url[0] ? n->c.public_url : n->c.listen,
-		    b.code, notify_str(s, "ics_token") ? notify_str(s, "ics_token") : "");
+		snprintf(ics_url, sizeof(ics_url), "%s/api/calendar/ics/booking/%s.ics?token=%s",
+		    conf_public_base(&n->c, base, sizeof(base)), b.code,
+		    notify_str(s, "ics_token") ? notify_str(s, "ics_token") : "");
 	b.ics_url = ics_url;
 	notice_values(&b, tz, v);
 	if (strcmp(r->channel, "sms") == 0) {
@@ -391,7 +391,7 @@ notify_render(struct notify *n, const struct db_notification *r, struct notify_m
 		const char *policy = notify_str(s, "policy");
 		size_t dlen;
 
-		snprintf(uid, sizeof(uid), "%s@%s", notify_str(s, "booking_id"), notify_domain(n));
+		ics_booking_uid(uid, sizeof(uid), notify_str(s, "booking_id"), n->c.mail_from);
 		snprintf(summary, sizeof(summary), "%s at %s (%s)", v[NOTICE_ROOM_NAME], v[NOTICE_STUDIO_NAME],
 		    v[NOTICE_BOOKING_CODE]);
 		snprintf(location, sizeof(location), "%s, %s", v[NOTICE_ROOM_NAME],

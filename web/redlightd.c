@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "web/availcache.h"
 #include "web/catalogcache.h"
+#include "web/feedcache.h"
 #include "web/events.h"
 #include "web/http.h"
 #include "web/listen.h"
@@ -193,6 +194,7 @@ main(int argc, char **argv)
 	redlightd_srv.db = pgpool_new(loop, conf.database_url, conf.db_pool);
 	redlightd_srv.avail = availcache_new(&redlightd_srv);
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
+	redlightd_srv.feeds = feedcache_new(&redlightd_srv);
 	redlightd_srv.events = events_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
 	if (conf.worker) {
@@ -228,6 +230,8 @@ main(int argc, char **argv)
 	redlightd_srv.avail = NULL;
 	catalogcache_free(redlightd_srv.catalog);
 	redlightd_srv.catalog = NULL;
+	feedcache_free(redlightd_srv.feeds);
+	redlightd_srv.feeds = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);

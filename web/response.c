@@ -10,6 +10,7 @@ static const struct {
 	{ 200, "OK" },
 	{ 201, "Created" },
 	{ 204, "No Content" },
+	{ 304, "Not Modified" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" },
 	{ 403, "Forbidden" },
@@ -34,7 +35,8 @@ response_reason(int status)
 }
 
 void
-http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n)
+http_send_cached(h2o_req_t *req, int status, const char *type, const char *cache_control,
+    h2o_iovec_t *body, size_t n)
 {
 	/* the body is whole: no generator callbacks are needed */
 	static h2o_generator_t generator = { NULL, NULL };
@@ -44,15 +46,26 @@ http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, 
 	req->res.content_length = 0;
 	for (size_t i = 0; i < n; i++)
 		req->res.content_length += body[i].len;
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type,
-	    strlen(type));
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-	    H2O_STRLIT("no-store"));
+	/* a 304 sends no Content-Length (RFC 9110 section 8.6: it would have
+	 * to be the full answer's) */
+	if (status == 304)
+		req->res.content_length = SIZE_MAX;
+	if (type != NULL)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type,
+		    strlen(type));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, cache_control,
+	    strlen(cache_control));
 	h2o_start_response(req, &generator);
-	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+	if (status == 304 || h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
 		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
 	else
 		h2o_send(req, body, n, H2O_SEND_STATE_FINAL);
+}
+
+void
+http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n)
+{
+	http_send_cached(req, status, type, "no-store", body, n);
 }
 
 void

@@ -319,9 +319,13 @@ def cases_static(fp):
     for path in ["/index.html%00.js", "/sw.js%00.html", "/index.html%00", "/%2e%2e/%2e%2e/etc/passwd",
                  "/..%2f..%2fetc%2fpasswd", "/a/../index.html", "/..", "/static%5cindex.html",
                  "/a\\b", "/receipt/RL-1%00", "/api/bookings/%00", "/availability/%2e%2e/x",
-                 "/index.html%5c"]:
+                 "/index.html%5c", "/api/calendar/ics/staff/%00.ics?token=0",
+                 "/api/calendar/ics/staff/..%2f..%2fx.ics?token=0",
+                 "/api/calendar/ics/staff/00000000-0000-4000-8000-0000000000e1.ics?token=" + "f" * 6000,
+                 "/api/calendar/ics/staff/00000000-0000-4000-8000-0000000000e1.ics?token=%00&token=%ff"]:
         r = request("GET", path)
-        case("GET %s is a JSON 404" % path, r, lambda r: json_error(r, 404, "not_found"), fp)
+        shown = path if len(path) < 120 else "%s... (%d bytes)" % (path[:100], len(path))
+        case("GET %s is a JSON 404" % shown, r, lambda r: json_error(r, 404, "not_found"), fp)
     r = request("GET", "/sw.js")
     tap(r.status == 200 and (r.header("content-type") or "").startswith("application/javascript"),
         "GET /sw.js still serves the script", str(r))

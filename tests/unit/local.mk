@@ -13,6 +13,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-pricing.c \
 	tests/unit/test-stripe.c \
 	tests/unit/test-ics.c \
+	tests/unit/test-feed.c \
 	tests/unit/test-mail.c \
 	tests/unit/test-tmpl.c \
 	tests/unit/test-notice.c \

@@ -29,6 +29,7 @@ main(void)
 	suite_err();
 	suite_payment();
 	suite_wire();
+	suite_feed();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit: cannot register tests: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -108,6 +108,64 @@ test_wire_framing_refuses_smuggling_shapes(void)
 	CU_ASSERT_PTR_NOT_NULL(framing("POST / HTTP/1.1\r\nX: a\r\n b\r\n\r\n"));
 }
 
+static void
+test_wire_query_value_finds_the_first_of_its_name(void)
+{
+	const char *q = "x=1&token=abc&token=def&tok=z", *v;
+	size_t n;
+
+	CU_ASSERT_EQUAL(wire_query_value(q, strlen(q), "token", &v, &n), 1);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(memcmp(v, "abc", 3), 0);
+	CU_ASSERT_EQUAL(wire_query_value("token", 5, "token", &v, &n), 1);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(wire_query_value("tokens=1&xtoken=2&", 18, "token", &v, &n), 0);
+	CU_ASSERT_EQUAL(wire_query_value("", 0, "token", &v, &n), 0);
+}
+
+static void
+test_wire_etag_match_compares_weakly_in_a_list(void)
+{
+	const char *tag = "\"abc\"";
+
+	CU_ASSERT_EQUAL(wire_etag_match("\"abc\"", 5, tag), 1);
+	CU_ASSERT_EQUAL(wire_etag_match("W/\"abc\"", 7, tag), 1);
+	CU_ASSERT_EQUAL(wire_etag_match("\"x\", \"abc\"", 10, tag), 1);
+	CU_ASSERT_EQUAL(wire_etag_match("*", 1, tag), 1);
+	CU_ASSERT_EQUAL(wire_etag_match("\"abcd\"", 6, tag), 0);
+	CU_ASSERT_EQUAL(wire_etag_match("abc", 3, tag), 0);
+	CU_ASSERT_EQUAL(wire_etag_match("\"abc", 4, tag), 0);
+	CU_ASSERT_EQUAL(wire_etag_match("*x", 2, tag), 0);
+	CU_ASSERT_EQUAL(wire_etag_match("", 0, tag), 0);
+}
+
+static void
+test_wire_http_date_reads_and_writes_imf_fixdate(void)
+{
+	char buf[WIRE_HTTP_DATE_SIZE];
+	int64_t t;
+
+	CU_ASSERT_EQUAL(wire_http_date("Sun, 06 Nov 1994 08:49:37 GMT", 29, &t), 0);
+	CU_ASSERT_EQUAL(t, 784111777);
+	wire_http_date_format(784111777, buf);
+	CU_ASSERT_STRING_EQUAL(buf, "Sun, 06 Nov 1994 08:49:37 GMT");
+	wire_http_date_format(0, buf);
+	CU_ASSERT_STRING_EQUAL(buf, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+static void
+test_wire_http_date_refuses_other_forms_and_wrong_days(void)
+{
+	int64_t t;
+
+	CU_ASSERT_EQUAL(wire_http_date("Mon, 06 Nov 1994 08:49:37 GMT", 29, &t), -1);
+	CU_ASSERT_EQUAL(wire_http_date("Sun, 31 Nov 1994 08:49:37 GMT", 29, &t), -1);
+	CU_ASSERT_EQUAL(wire_http_date("Sunday, 06-Nov-94 08:49:37 GMT", 30, &t), -1);
+	CU_ASSERT_EQUAL(wire_http_date("Sun Nov  6 08:49:37 1994", 24, &t), -1);
+	CU_ASSERT_EQUAL(wire_http_date("Sun, 06 Nov 1994 24:00:00 GMT", 29, &t), -1);
+	CU_ASSERT_EQUAL(wire_http_date("yesterday", 9, &t), -1);
+}
+
 void
 suite_wire(void)
 {
@@ -120,4 +178,8 @@ suite_wire(void)
 	UNIT_TEST(s, test_wire_pct_decode_refuses_a_raw_nul);
 	UNIT_TEST(s, test_wire_framing_takes_one_way_of_framing);
 	UNIT_TEST(s, test_wire_framing_refuses_smuggling_shapes);
+	UNIT_TEST(s, test_wire_query_value_finds_the_first_of_its_name);
+	UNIT_TEST(s, test_wire_etag_match_compares_weakly_in_a_list);
+	UNIT_TEST(s, test_wire_http_date_reads_and_writes_imf_fixdate);
+	UNIT_TEST(s, test_wire_http_date_refuses_other_forms_and_wrong_days);
 }
