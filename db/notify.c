@@ -98,3 +98,11 @@ db_notification_result(struct db *db, const char *id, const char *status, const 
 
 	return db_exec(db, "SELECT notification_result($1::uuid, $2, $3)", 3, params, NULL, e);
 }
+
+int
+db_notification_ref(struct db *db, const char *id, const char *ref, struct err *e)
+{
+	const char *params[2] = { id, ref };
+
+	return db_exec(db, "UPDATE notification SET provider_ref = $2 WHERE id = $1::uuid", 2, params, NULL, e);
+}

@@ -40,6 +40,10 @@ void db_notification_clear(struct db_notification *n);
 int db_notification_result(struct db *db, const char *id, const char *status, const char *error,
     struct err *e);
 
+/* db_notification_ref: the delivering service's own id for a sent row
+ * (Twilio's message SID). Fails as db_exec. */
+int db_notification_ref(struct db *db, const char *id, const char *ref, struct err *e);
+
 /* $1 text: "failed" for the failed ones only, NULL for all: {"counts":
  * {"pending":N,"sent":N,"failed":N,"skipped":N,"canceled":N},
  * "notifications":[{id, channel, template, status, attempts, booking_code,

@@ -6,7 +6,8 @@ noinst_LIBRARIES += web/libworker.a
 web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS)
 web_libworker_a_SOURCES = web/worker.c web/worker.h web/notify.c web/notify.h \
 	web/worker-pay.c web/worker-pay.h \
-	web/stripe-client.c web/stripe-client.h
+	web/stripe-client.c web/stripe-client.h \
+	web/sms.c web/sms.h
 WORKER_LIBS = web/libworker.a $(DB_LIBS) $(CURL_LIBS) -lpthread
 
 # The artists' message templates (web/notify.h), which a studio may edit.

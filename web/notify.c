@@ -15,11 +15,13 @@
 #include "core/ics.h"
 #include "core/mail.h"
 #include "core/notice.h"
+#include "core/secret.h"
 #include "core/tmpl.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 #include "db/notify.h"
 #include "db/tzfile.h"
+#include "web/sms.h"
 
 /* A template file is a few kilobytes; anything bigger is a mistake. */
 #define NOTIFY_TEMPLATE_MAX (256 * 1024)
@@ -29,6 +31,8 @@ struct notify {
 	struct tmpl *subject[NOTICE_NKINDS], *text[NOTICE_NKINDS], *html[NOTICE_NKINDS],
 	    *sms[NOTICE_NKINDS];
 	struct tz *tz;            /* the last zone used, by name */
+	unsigned char key[SECRET_KEY_BYTES]; /* opens the artists' phones; set when has_key */
+	int has_key;
 };
 
 /* ---- templates ---- */
@@ -117,6 +121,13 @@ notify_new(const struct conf *c, struct notify **out, struct err *e)
 
 	*out = NULL;
 	n->c = *c;
+	if (c->secret_key[0] != '\0') {
+		if (secret_key_parse(c->secret_key, n->key, e) != 0) {
+			free(n);
+			return ERR_CONFIG;
+		}
+		n->has_key = 1;
+	}
 	for (int k = 0; k < NOTICE_NKINDS; k++) {
 		if (notify_load(n, (enum notice_kind)k, e) != 0) {
 			notify_free(n);
@@ -144,7 +155,14 @@ notify_free(struct notify *n)
 		tmpl_free(n->sms[k]);
 	}
 	tz_free(n->tz);
+	sodium_memzero(n->key, sizeof(n->key));
 	free(n);
+}
+
+const char *
+notify_sms_off(const struct notify *n)
+{
+	return conf_sms_off(&n->c);
 }
 
 const char *
@@ -448,13 +466,55 @@ done:
 	return rc;
 }
 
+/* notify_sms: text to the phone sealed in sealed. sid (sidlen bytes)
+ * receives Twilio's message SID, why the reason it did not go. */
+static enum sms_outcome
+notify_sms(struct notify *n, const char *sealed, const char *text, int timeout_ms, char *sid, size_t sidlen,
+    char *why, size_t whylen)
+{
+	struct err e;
+	size_t len;
+	char *phone;
+	enum sms_outcome o;
+
+	if (!n->has_key || (phone = secret_open(sealed, n->key, &len, &e)) == NULL) {
+		snprintf(why, whylen, "the artist's phone cannot be opened with secret_key (was it changed?)");
+		return SMS_REFUSED;
+	}
+	o = sms_send(&n->c, phone, text, timeout_ms, sid, sidlen, why, whylen);
+	sodium_memzero(phone, len);
+	free(phone);
+	return o;
+}
+
+int
+notify_test_sms(struct notify *n, const char *to, int timeout_ms, char *sid, size_t sidlen, struct err *e)
+{
+	const char *off = notify_sms_off(n);
+	char phone[20], why[512];
+
+	if (off != NULL)
+		return err_set(e, ERR_CONFIG, NULL, "%s", off);
+	if (secret_phone_e164(to, "1", phone, sizeof(phone), e) != 0)
+		return e->code;
+	switch (sms_send(&n->c, phone, "This is a test message from redlight (redlight notify-test).", timeout_ms,
+	    sid, sidlen, why, sizeof(why))) {
+	case SMS_SENT:
+		return 0;
+	case SMS_REFUSED:
+		return err_set(e, ERR_INVALID, "to", "%s", why);
+	default:
+		return err_set(e, ERR_IO, NULL, "%s", why);
+	}
+}
+
 /* ---- the job ---- */
 
 /* notify_one: one row id of the job; *retry set to 1 when it should be
  * tried again, -1 when it never will; *sent, *skipped counted. */
 static void
-notify_one(struct notify *n, struct db *db, const char *id, int last, int timeout_ms, int *retry, int *sent,
-    int *skipped, char *msg, size_t msglen)
+notify_one(struct notify *n, struct db *db, const char *id, int last, int sms_on, int timeout_ms, int *retry,
+    int *sent, int *skipped, char *msg, size_t msglen)
 {
 	struct db_notification r;
 	struct notify_msg m;
@@ -473,9 +533,11 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 	if (!found)
 		return;
 	if (strcmp(r.channel, "sms") == 0)
-		off = "SMS is not configured (no Twilio account in redlight.conf)";
+		off = sms_on ? NULL : notify_sms_off(n);
 	else
 		off = notify_email_off(n);
+	if (off == NULL && strcmp(r.channel, "sms") == 0 && r.phone_enc == NULL)
+		off = "the artist gave no phone number";
 	if (off != NULL) {
 		db_notification_result(db, id, "skipped", off, &e);
 		snprintf(msg, msglen, "%s", off);
@@ -486,6 +548,26 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 		db_notification_result(db, id, "failed", why, &e);
 		snprintf(msg, msglen, "%s", why);
 		*retry = -1;
+	} else if (m.sms != NULL) {
+		switch (notify_sms(n, r.phone_enc, m.sms, timeout_ms, where, sizeof(where), why, sizeof(why))) {
+		case SMS_SENT:
+			db_notification_result(db, id, "sent", NULL, &e);
+			db_notification_ref(db, id, where, &e);
+			(*sent)++;
+			break;
+		case SMS_RETRY:
+			db_notification_result(db, id, last ? "failed" : "pending", why, &e);
+			snprintf(msg, msglen, "%s", why);
+			*retry = *retry < 0 ? -1 : 1;
+			break;
+		case SMS_REFUSED:
+			/* the same number and text are refused the same way again */
+			db_notification_result(db, id, "failed", why, &e);
+			snprintf(msg, msglen, "%s", why);
+			*retry = -1;
+			break;
+		}
+		notify_msg_clear(&m);
 	} else {
 		if (notify_deliver(n, m.to, m.file, m.bytes, timeout_ms, where, sizeof(where), why, sizeof(why)) == 0) {
 			db_notification_result(db, id, "sent", NULL, &e);
@@ -501,7 +583,8 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 }
 
 enum db_job_outcome
-notify_job(struct notify *n, struct db *db, const struct db_job *job, int timeout_ms, char *msg, size_t msglen)
+notify_job(struct notify *n, struct db *db, const struct db_job *job, int sms_on, int timeout_ms, char *msg,
+    size_t msglen)
 {
 	int retry = 0, skipped = 0, sent = 0;
 	char **ids;
@@ -518,8 +601,8 @@ notify_job(struct notify *n, struct db *db, const struct db_job *job, int timeou
 		return DB_JOB_SKIPPED;
 	}
 	for (size_t i = 0; i < count; i++) {
-		notify_one(n, db, ids[i], job->attempt >= job->max_attempts, timeout_ms, &retry, &sent, &skipped,
-		    msg, msglen);
+		notify_one(n, db, ids[i], job->attempt >= job->max_attempts, sms_on, timeout_ms, &retry, &sent,
+		    &skipped, msg, msglen);
 		free(ids[i]);
 	}
 	free(ids);

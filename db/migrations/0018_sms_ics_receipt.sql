@@ -1,0 +1,85 @@
+-- 0018: the rest of what the artist receives (issue 13): SMS through
+-- Twilio, the artist's phone and their consent, the booking's .ics for
+-- the artist, the receipt's refunds, and the studio's address and
+-- policies URL made settable.
+
+-- ---- SMS ----
+
+-- the delivering service's own id for a sent message (Twilio's SM...)
+ALTER TABLE notification ADD COLUMN provider_ref text;
+
+-- user_set_phone: the artist's phone (sealed by the caller with
+-- secret_key: "v1:..." text, core/secret.h) and whether they want texts.
+-- p_sealed NULL or '' forgets the phone, and with it the consent; opting
+-- in without a phone is RL400 on sms_opt_in. Returns {phone_set,
+-- sms_opt_in}.
+CREATE FUNCTION user_set_phone(p_user uuid, p_sealed text, p_opt_in boolean) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_phone bytea := CASE WHEN coalesce(p_sealed, '') = '' THEN NULL ELSE convert_to(p_sealed, 'UTF8') END;
+  v_user app_user%ROWTYPE;
+BEGIN
+  IF p_opt_in AND v_phone IS NULL THEN
+    RAISE EXCEPTION 'texts need a phone number' USING ERRCODE = 'RL400', COLUMN = 'sms_opt_in';
+  END IF;
+  UPDATE app_user SET phone_enc = v_phone, sms_opt_in = coalesce(p_opt_in, false) AND v_phone IS NOT NULL
+   WHERE id = p_user RETURNING * INTO v_user;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such account' USING ERRCODE = 'RL404';
+  END IF;
+  RETURN jsonb_build_object('phone_set', v_user.phone_enc IS NOT NULL, 'sms_opt_in', v_user.sms_opt_in);
+END $$;
+
+-- ---- the receipt ----
+
+-- booking_receipt_json: the booking's money as stored: each payment
+-- (amount, captured, status) and each refund (amount, kind, status,
+-- reason), oldest first, and what the studio holds now. The booking
+-- detail (db/booking-read.c) carries it as "receipt".
+CREATE FUNCTION booking_receipt_json(p_booking uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+    'payments', coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'amount_cents', p.amount_cents,
+        'captured_cents', p.captured_cents, 'currency', p.currency, 'status', p.status,
+        'created_at', json_utc(p.created_at)) ORDER BY p.created_at, p.id)
+        FROM payment p WHERE p.booking_id = p_booking), '[]'),
+    'refunds', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_cents', r.amount_cents,
+        'currency', p.currency, 'kind', r.kind, 'status', r.status, 'reason', r.reason,
+        'created_at', json_utc(r.created_at)) ORDER BY r.created_at, r.id)
+        FROM refund r JOIN payment p ON p.id = r.payment_id WHERE p.booking_id = p_booking), '[]'),
+    'paid_cents', booking_paid_cents(p_booking))
+$$;
+
+-- ---- the studio's address and policies URL ----
+
+-- setup_settings_set gains two keys; every other key goes to the version
+-- before this one, whatever it has become, renamed beside it.
+ALTER FUNCTION setup_settings_set(uuid, text, jsonb) RENAME TO setup_settings_set_0017;
+
+CREATE FUNCTION setup_settings_set(p_actor uuid, p_target text, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  k text := lower(btrim(coalesce(p_target, '')));
+  v text := btrim(coalesce(p->>'value', ''));
+  v_old jsonb;
+  v_new jsonb;
+BEGIN
+  IF k NOT IN ('address', 'policies_url') THEN
+    RETURN setup_settings_set_0017(p_actor, p_target, p);
+  END IF;
+  PERFORM setup_admin(p_actor, 'change the settings');
+  SELECT to_jsonb(s) -> k INTO v_old FROM settings s WHERE s.id = 1;
+  IF k = 'address' THEN
+    IF v ~ '[\x01-\x1f\x7f]' THEN
+      PERFORM setup_fail(k, 'one line of text, without control characters');
+    END IF;
+    UPDATE settings SET address = coalesce(admin_text(v, k, 300), '');
+  ELSE
+    IF v <> '' AND (v !~ '^https?://[^[:space:]/?#]+[^[:space:]]*$' OR length(v) > 500) THEN
+      PERFORM setup_fail(k, format('''%s'' is not an http:// or https:// URL of at most 500 characters', left(v, 60)));
+    END IF;
+    UPDATE settings SET policies_url = v;
+  END IF;
+  SELECT to_jsonb(s) -> k INTO v_new FROM settings s WHERE s.id = 1;
+  PERFORM setup_audit(p_actor, 'settings_set', 'settings', k,
+    jsonb_build_object('key', k, 'before', v_old, 'after', v_new));
+  RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
+END $$;
