@@ -154,6 +154,8 @@ static const struct {
 } view_setup_settings[] = {
 	{ "studio_name", "Studio name", "the name on the title bar and the web", "text", 1 },
 	{ "timezone", "Time zone", "studio time for hours and bookings", "IANA name: America/Toronto", 1 },
+	{ "address", "Address", "where sessions happen, in every message", "one line, 300 characters", 1 },
+	{ "policies_url", "Policies URL", "the studio's policies, linked in messages", "https://... or empty", 1 },
 	{ "lead_time_min", "Lead time", "minutes between booking and session", "minutes, 0 or more", 1 },
 	{ "horizon_days", "Horizon", "days ahead artists may book", "days, 1 to 3660", 1 },
 	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, 1 to 1440", 1 },

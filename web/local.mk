@@ -51,6 +51,7 @@ redlightd_SOURCES = \
 	web/route-holds.c \
 	web/route-bookings.c \
 	web/route-payments.c \
+	web/route-booking-ics.c \
 	web/slot.c web/slot.h
 redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)

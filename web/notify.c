@@ -284,33 +284,10 @@ notify_deliver(const struct notify *n, const char *to, const char *file, const c
 
 /* ---- rendering ---- */
 
-/* notify_domain: the part of mail_from after '@'. */
 static const char *
 notify_domain(const struct notify *n)
 {
-	const char *at = strrchr(n->c.mail_from, '@');
-
-	return at ? at + 1 : "localhost";
-}
-
-static const char *
-notify_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long
-notify_int(struct json_object *o, const char *key, long long dflt)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return dflt;
-	return json_object_get_int64(v);
+	return notice_domain(n->c.mail_from);
 }
 
 /* notify_zone: the zone named, loaded once and kept while it stays. */
@@ -350,51 +327,30 @@ notify_msg_clear(struct notify_msg *m)
 static int
 notify_render(struct notify *n, const struct db_notification *r, struct notify_msg *out, struct err *e)
 {
-	struct json_object *s = json_tokener_parse(r->payload);
-	struct notice_booking b = { 0 };
+	struct json_object *js = json_tokener_parse(r->payload);
+	struct notice_snapshot s;
 	enum notice_kind k;
 	enum ics_method method;
 	const struct tz *tz;
 	char *v[NOTICE_NVARS] = { 0 }, *subject = NULL, *text = NULL, *html = NULL, *ics = NULL;
-	char ics_url[1024] = "", uid[160], summary[300], location[600], *desc;
-	const char *status;
+	char ics_url[1024] = "";
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (s == NULL || notice_kind_parse(r->template_name, &k) != 0) {
-		json_object_put(s);
+	if (notice_kind_parse(r->template_name, &k) != 0 || notice_snapshot_parse(js, &s, e) != 0) {
+		json_object_put(js);
 		return err_set(e, ERR_INVALID, "template", "the notification's template %s or payload is not ours",
 		    r->template_name);
 	}
-	if ((tz = notify_zone(n, notify_str(s, "timezone"), e)) == NULL) {
-		json_object_put(s);
-		return e->code;
-	}
-	b.code = notify_str(s, "code");
-	b.artist_name = notify_str(s, "artist_name");
-	b.room_name = notify_str(s, "room_name");
-	b.studio_name = notify_str(s, "studio_name");
-	b.address = notify_str(s, "address");
-	b.policies_url = notify_str(s, "policies_url");
-	b.services = notify_str(s, "services");
-	b.reason = notify_str(s, "reason");
-	b.message = notify_str(s, "message");
-	b.currency = notify_str(s, "currency");
-	b.total_cents = notify_int(s, "total_cents", 0);
-	b.deposit_cents = notify_int(s, "deposit_cents", 0);
-	b.refund_cents = notify_int(s, "refund_cents", -1);
-	if (tz_parse_rfc3339(notify_str(s, "start_at") ? notify_str(s, "start_at") : "", &b.start, e) != 0 ||
-	    tz_parse_rfc3339(notify_str(s, "end_at") ? notify_str(s, "end_at") : "", &b.end, e) != 0) {
-		json_object_put(s);
+	if ((tz = notify_zone(n, s.timezone, e)) == NULL) {
+		json_object_put(js);
 		return e->code;
 	}
 	/* without public_url, redlightd's own address: right for the demo */
-	if (b.code != NULL)
-		snprintf(ics_url, sizeof(ics_url), "%s%s/api/calendar/ics/booking/%s.ics?token=%s",
-		    n->c.public_url[0] ? "" : "http://", n->c.public_url[0] ? n->c.public_url : n->c.listen,
-		    b.code, notify_str(s, "ics_token") ? notify_str(s, "ics_token") : "");
-	b.ics_url = ics_url;
-	notice_values(&b, tz, v);
+	if (s.b.code != NULL)
+		notice_ics_url(n->c.public_url, n->c.listen, s.b.code, s.ics_token, ics_url, sizeof(ics_url));
+	s.b.ics_url = ics_url;
+	notice_values(&s.b, tz, v);
 	if (strcmp(r->channel, "sms") == 0) {
 		out->sms = tmpl_fill(n->sms[k], (const char *const *)v);
 		goto done;
@@ -402,48 +358,16 @@ notify_render(struct notify *n, const struct db_notification *r, struct notify_m
 	subject = tmpl_fill(n->subject[k], (const char *const *)v);
 	text = tmpl_fill(n->text[k], (const char *const *)v);
 	html = tmpl_fill(n->html[k], (const char *const *)v);
-	status = notify_str(s, "status");
-	if (notice_invite(k, status, notify_int(s, "was_confirmed", 0), &method)) {
-		struct ics_calendar cal = { method, NULL, 0 };
-		struct ics_event ev = { 0 };
-		const char *policy = notify_str(s, "policy");
-		size_t dlen;
-
-		snprintf(uid, sizeof(uid), "%s@%s", notify_str(s, "booking_id"), notify_domain(n));
-		snprintf(summary, sizeof(summary), "%s at %s (%s)", v[NOTICE_ROOM_NAME], v[NOTICE_STUDIO_NAME],
-		    v[NOTICE_BOOKING_CODE]);
-		snprintf(location, sizeof(location), "%s, %s", v[NOTICE_ROOM_NAME],
-		    v[NOTICE_ADDRESS][0] ? v[NOTICE_ADDRESS] : v[NOTICE_STUDIO_NAME]);
-		dlen = strlen(v[NOTICE_SERVICES]) + (policy ? strlen(policy) : 0) + 200;
-		desc = xcalloc(1, dlen);
-		snprintf(desc, dlen, "Booking %s\nServices: %s%s%s", v[NOTICE_BOOKING_CODE], v[NOTICE_SERVICES],
-		    policy ? "\nPolicy: " : "", policy ? policy : "");
-		ev.uid = uid;
-		ev.sequence = (int)notify_int(s, "sequence", 0);
-		ev.start = b.start;
-		ev.end = b.end;
-		ev.stamp = r->created;
-		ev.canceled = method == ICS_CANCEL;
-		ev.summary = summary;
-		ev.location = location;
-		ev.description = desc;
-		ev.organizer_email = n->c.mail_from;
-		ev.organizer_name = v[NOTICE_STUDIO_NAME];
-		ev.attendee_email = notify_str(s, "artist_email");
-		ev.attendee_name = v[NOTICE_ARTIST_NAME];
-		ev.url = ics_url[0] ? ics_url : NULL;
-		ics = ics_render(&cal, &ev, 1, e);
-		free(desc);
-		if (ics == NULL) {
-			rc = e->code;
-			goto done;
-		}
+	if (notice_invite(k, s.status, s.was_confirmed, &method) &&
+	    (ics = notice_ics(&s, method, method == ICS_CANCEL, n->c.mail_from, r->created, ics_url, e)) == NULL) {
+		rc = e->code;
+		goto done;
 	}
 	{
 		struct mail m = {
 			.from_email = n->c.mail_from,
 			.from_name = n->c.mail_from_name[0] ? n->c.mail_from_name : v[NOTICE_STUDIO_NAME],
-			.to_email = notify_str(s, "artist_email"), .to_name = v[NOTICE_ARTIST_NAME],
+			.to_email = s.artist_email, .to_name = v[NOTICE_ARTIST_NAME],
 			.subject = subject, .message_id = r->message_id,
 			.date = r->created, .date_offset_min = tz_utc_offset(tz, r->created) / 60,
 			.text = text, .html = html, .ics = ics, .ics_method = ics ? method : ICS_PUBLISH,
@@ -460,7 +384,7 @@ done:
 	free(html);
 	free(ics);
 	notice_values_free(v);
-	json_object_put(s);
+	json_object_put(js);
 	if (rc != 0)
 		notify_msg_clear(out);
 	return rc;
