@@ -166,6 +166,7 @@ static const struct {
 	{ "booking_rescheduled", WORKER_EMAIL, worker_notify },
 	{ "booking_reminder", WORKER_EMAIL, worker_notify },
 	{ "payment_action_needed", WORKER_EMAIL, worker_notify },
+	{ "notification_resend", WORKER_EMAIL, worker_notify },
 	{ "calendar_sync", WORKER_CALENDARS, NULL },
 	{ "calendar_remove", WORKER_CALENDARS, NULL },
 	{ "noop", WORKER_INTERNAL, worker_noop },

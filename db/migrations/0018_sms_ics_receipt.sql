@@ -83,3 +83,48 @@ BEGIN
     jsonb_build_object('key', k, 'before', v_old, 'after', v_new));
   RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
 END $$;
+
+-- ---- resending a message ----
+
+-- notification_resend: staff send a failed or skipped message again (its
+-- channel fixed, say): p_ref is its id or the first 8 or more characters
+-- of it. The row goes back to pending under a new notification_resend job
+-- (the worker's handler sends a job's rows, web/notify.c), keeping its
+-- Message-ID, so a message that did reach the artist after all is
+-- recognisable; audited. Returns {id, status, job_id}.
+CREATE FUNCTION notification_resend(p_ref text, p_actor uuid) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_ref text := lower(btrim(coalesce(p_ref, '')));
+  v_n notification%ROWTYPE;
+  v_count int;
+  v_job bigint;
+BEGIN
+  PERFORM admin_actor(p_actor);
+  IF v_ref !~ '^[0-9a-f-]{8,36}$' THEN
+    RAISE EXCEPTION 'a notification is named by its id (8 or more of its first characters)'
+      USING ERRCODE = 'RL400', COLUMN = 'id';
+  END IF;
+  SELECT count(*) INTO v_count FROM notification WHERE id::text LIKE v_ref || '%';
+  IF v_count > 1 THEN
+    RAISE EXCEPTION '% names % notifications: give more of the id', v_ref, v_count
+      USING ERRCODE = 'RL400', COLUMN = 'id';
+  END IF;
+  SELECT * INTO v_n FROM notification WHERE id::text LIKE v_ref || '%' FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no notification %', v_ref USING ERRCODE = 'RL404', COLUMN = 'id';
+  END IF;
+  IF v_n.status NOT IN ('failed', 'skipped') THEN
+    RAISE EXCEPTION 'notification % is %; only a failed or skipped one can be sent again', left(v_n.id::text, 8),
+      v_n.status USING ERRCODE = 'RL409', COLUMN = 'status';
+  END IF;
+  INSERT INTO job (kind, payload)
+  VALUES ('notification_resend', jsonb_build_object('notification_id', v_n.id, 'booking_id', v_n.booking_id))
+  RETURNING id INTO v_job;
+  UPDATE notification SET status = 'pending', job_id = v_job, error = NULL, updated_at = now()
+   WHERE id = v_n.id;
+  INSERT INTO audit_log (actor_user_id, action, entity, entity_id, diff_json)
+  VALUES (p_actor, 'notification_resend', 'notification', v_n.id::text,
+    jsonb_build_object('channel', v_n.channel, 'template', v_n.template,
+      'status', jsonb_build_array(v_n.status, 'pending'), 'job_id', v_job));
+  RETURN jsonb_build_object('id', v_n.id, 'status', 'pending', 'job_id', v_job);
+END $$;
