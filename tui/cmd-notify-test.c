@@ -1,8 +1,8 @@
 /* cmd-notify-test.c: `redlight notify-test email|sms --to ADDRESS`: send
  * a short test message through the configured channel, now, from this
- * process (the PRD's test endpoint; admin work is the console's and the
- * CLI's, not redlightd's): email through smtp_url or into mail_dir, a
- * text through Twilio. The parse step reads the channel and address; the
+ * process (the studio's way to check a channel; admin work is the
+ * console's and the CLI's, not redlightd's): email through smtp_url or
+ * into mail_dir, a text through Twilio. The parse step reads the channel and address; the
  * run step (cmd_notify_test_run) sends. It touches no artist's row. */
 #include <string.h>
 

@@ -154,8 +154,6 @@ static const struct {
 } view_setup_settings[] = {
 	{ "studio_name", "Studio name", "the name on the title bar and the web", "text", 1 },
 	{ "timezone", "Time zone", "studio time for hours and bookings", "IANA name: America/Toronto", 1 },
-	{ "address", "Address", "where sessions happen, in every message", "one line, 300 characters", 1 },
-	{ "policies_url", "Policies URL", "the studio's policies, linked in messages", "https://... or empty", 1 },
 	{ "lead_time_min", "Lead time", "minutes between booking and session", "minutes, 0 or more", 1 },
 	{ "horizon_days", "Horizon", "days ahead artists may book", "days, 1 to 3660", 1 },
 	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, 1 to 1440", 1 },
@@ -172,6 +170,8 @@ static const struct {
 	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
 	{ "capture_mode", "Capture", "when a card is charged", "manual or automatic", 1 },
 	{ "reject_action", "On rejection", "what a rejection does to a payment", "cancel or refund", 1 },
+	{ "address", "Address", "where sessions happen, in every message", "one line, 300 characters", 1 },
+	{ "policies_url", "Policies URL", "the studio's policies, linked in messages", "https://... or empty", 1 },
 	{ "currency", "Currency", "fixed when the studio was set up", "", 0 },
 };
 #define VIEW_SETUP_NSETTINGS (sizeof(view_setup_settings) / sizeof(view_setup_settings[0]))

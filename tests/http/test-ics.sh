@@ -1,5 +1,5 @@
 #!/bin/sh
-# test-ics.sh: the artist's own calendar file (issue 13, PRD section 8):
+# test-ics.sh: the artist's own calendar file (issue 13):
 # GET /api/calendar/ics/booking/CODE.ics?token=... answers the booking's
 # VEVENT, the one its invite carried (same UID and SEQUENCE, read with
 # python3-icalendar from the .eml in mail_dir and from the route), and
