@@ -27,5 +27,6 @@ void suite_err(void);
 void suite_payment(void);
 void suite_notice(void);
 void suite_wire(void);
+void suite_conf(void);
 
 #endif
