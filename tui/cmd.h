@@ -345,6 +345,11 @@ int cmd_db(struct cmd_ctx *ctx);
  * 0, or the exit status after saying why. */
 int cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json);
 
+/* cmd_failed_list_query: cmd_list_query for a list that also takes
+ * --failed (jobs, notifications): sql's $1 is "failed" with it, NULL
+ * without; *failed says which. */
+int cmd_failed_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json, int *failed);
+
 /* cmd_open_db: cmd_db without printing: 0 or an ERR_* code with e filled. */
 int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
 

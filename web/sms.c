@@ -12,25 +12,6 @@
 /* Twilio's Message resource is about two kilobytes. */
 #define SMS_ANSWER_MAX (64 * 1024)
 
-struct sms_buf {
-	struct sbuf text;
-	int over;
-};
-
-static size_t
-sms_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct sms_buf *b = arg;
-	size_t n = size * nmemb;
-
-	if (b->text.len + n > SMS_ANSWER_MAX) {
-		b->over = 1;
-		return 0;
-	}
-	sbuf_add(&b->text, data, n);
-	return n;
-}
-
 /* sms_field: "&name=value" (value form-encoded) onto form. */
 static void
 sms_field(CURL *c, struct sbuf *form, const char *name, const char *value)
@@ -55,7 +36,7 @@ enum sms_outcome
 sms_send(const struct conf *c, const char *to, const char *body, int timeout_ms, char *sid, size_t sidlen,
     char *msg, size_t msglen)
 {
-	struct sms_buf b = { SBUF_INIT, 0 };
+	struct sbuf_sink b = { SBUF_INIT, SMS_ANSWER_MAX, 0 };
 	struct sbuf form = SBUF_INIT;
 	struct json_object *ans = NULL;
 	char url[512], ebuf[CURL_ERROR_SIZE] = "";
@@ -83,7 +64,7 @@ sms_send(const struct conf *c, const char *to, const char *body, int timeout_ms,
 	curl_easy_setopt(h, CURLOPT_USERNAME, c->twilio_account_sid);
 	curl_easy_setopt(h, CURLOPT_PASSWORD, c->twilio_auth_token);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, form.s ? form.s : "");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sms_write);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sbuf_sink_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));

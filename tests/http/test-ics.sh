@@ -18,14 +18,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin ics
-ical_py=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import icalendar' 2>/dev/null; then ical_py=$p; break; fi
-done
-if [ -z "$ical_py" ]; then
-	echo "1..1"; echo "not ok 1 - python3-icalendar is missing (tools/check installs it)"
-	exit 0
-fi
+http_need_icalendar
 unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR REDLIGHT_SECRET_KEY \
 	TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_FROM TWILIO_API_BASE
 

@@ -34,6 +34,19 @@ http_need_zone() {
 	exit 0
 }
 
+# http_need_icalendar: sets ical_py, a python3 that imports icalendar
+# (Debian's python3-icalendar is for Debian's python3, which a python3
+# earlier on PATH, pyenv or a venv, may not see); without one, one failing
+# test and out.
+http_need_icalendar() {
+	ical_py=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import icalendar' 2>/dev/null; then ical_py=$p; return 0; fi
+	done
+	echo "1..1"; echo "not ok 1 - python3-icalendar is missing (tools/check installs it)"
+	exit 0
+}
+
 # http_begin NAME: make the suite's temp dir $tmp (rl-NAME.XXXXXX, holding
 # an empty config, empty.conf) and see that whatever exit, even on INT or
 # TERM, kills and reaps every process in $pids, drops the database in
