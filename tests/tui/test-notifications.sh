@@ -3,7 +3,7 @@
 # email cannot be written (mail_dir is a file, not a directory): the worker
 # tries every attempt and the message ends failed with the error;
 # `redlight notifications [--failed] [--json]` shows it; the console's
-# Notifications screen (0) shows it too, and R sends it again once
+# Notifications screen (9) shows it too, and R sends it again once
 # mail_dir is fixed: it arrives, once. notification-resend's refusals;
 # `redlight notify-test email` writes a test message, and notify-test sms
 # without Twilio says what is missing. Prints TAP.
@@ -74,8 +74,8 @@ console $sess
 wait_for $sess "Sign in to the redlight console"
 sign_in $sess $ADMIN redlight-demo
 wait_for $sess "redlight"
-key $sess 0
-s "0 shows the Notifications screen with its counts" 'wait_match $sess "NOTIFICATIONS  [0-9]* pending, [0-9]* sent, 1 failed"'
+key $sess 9
+s "9 shows the Notifications screen with its counts" 'wait_match $sess "NOTIFICATIONS  [0-9]* pending, [0-9]* sent, 1 failed"'
 key $sess /
 s "/ keeps the failed ones only: the approval, with its error" 'wait_match $sess "^ > *$short  *email  *approved  *failed  .*cannot "'
 s "the bottom line names R" 'pane_text $sess | tail -1 | grep -q "R retry"'
