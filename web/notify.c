@@ -390,6 +390,34 @@ done:
 	return rc;
 }
 
+/* notify_unsay: every phone in msg (Twilio's errors quote the number)
+ * replaced by words: the row's error is read by staff, and the phone is
+ * sealed at rest. */
+static void
+notify_unsay(char *msg, size_t msglen, const char *phone)
+{
+	static const char words[] = "the artist's number";
+	char out[1024], *p;
+	size_t o = 0, plen = strlen(phone);
+
+	if (plen == 0 || strstr(msg, phone) == NULL)
+		return;
+	for (const char *m = msg; *m != '\0' && o < sizeof(out) - 1;) {
+		if ((p = strstr(m, phone)) == m) {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", words);
+			m += plen;
+		} else {
+			out[o++] = *m++;
+		}
+		if (o >= sizeof(out))
+			o = sizeof(out) - 1;
+	}
+	if (o > msglen - 1)
+		o = msglen - 1;
+	memcpy(msg, out, o);
+	msg[o] = '\0';
+}
+
 /* notify_sms: text to the phone sealed in sealed. sid (sidlen bytes)
  * receives Twilio's message SID, why the reason it did not go. */
 static enum sms_outcome
@@ -406,6 +434,7 @@ notify_sms(struct notify *n, const char *sealed, const char *text, int timeout_m
 		return SMS_REFUSED;
 	}
 	o = sms_send(&n->c, phone, text, timeout_ms, sid, sidlen, why, whylen);
+	notify_unsay(why, whylen, phone);
 	sodium_memzero(phone, len);
 	free(phone);
 	return o;

@@ -19,8 +19,7 @@ export top_srcdir top_builddir
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin ics
 http_need_icalendar
-unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR REDLIGHT_SECRET_KEY \
-	TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_FROM TWILIO_API_BASE
+unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR
 
 make_db
 admin() { (cd "$tmp" && DATABASE_URL=$url REDLIGHT_PASSWORD=redlight-demo "$redlight" "$@" --as admin@redlight.test); }

@@ -15,8 +15,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin sms
-unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR REDLIGHT_SECRET_KEY \
-	TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_FROM TWILIO_API_BASE
+unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
