@@ -61,9 +61,21 @@ DECLARE
   v text := btrim(coalesce(p->>'value', ''));
   v_old jsonb;
   v_new jsonb;
+  v_col text;
+  v_msg text;
 BEGIN
   IF k NOT IN ('address', 'policies_url') THEN
-    RETURN setup_settings_set_0017(p_actor, p_target, p);
+    BEGIN
+      RETURN setup_settings_set_0017(p_actor, p_target, p);
+    EXCEPTION WHEN SQLSTATE 'RL400' THEN
+      -- an unknown key: its list of the settings names these two as well
+      GET STACKED DIAGNOSTICS v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+      IF v_col = 'key' AND position('(settings: ' IN v_msg) > 0 THEN
+        RAISE EXCEPTION '%', replace(v_msg, '(settings: ', '(settings: address, policies_url, ')
+          USING ERRCODE = 'RL400', COLUMN = 'key';
+      END IF;
+      RAISE;
+    END;
   END IF;
   PERFORM setup_admin(p_actor, 'change the settings');
   SELECT to_jsonb(s) -> k INTO v_old FROM settings s WHERE s.id = 1;

@@ -40,6 +40,14 @@ rc=$?
 check "an address with a control character: refused (exit $rc)" sh -c '[ "$1" != 0 ] && grep -q "address" "$2"' \
 	- "$rc" "$tmp/set.err"
 
+admin settings-set adress "x" >"$tmp/set.out" 2>"$tmp/set.err"
+rc=$?
+check "an unknown setting is refused, the list of settings naming address and policies_url (exit $rc)" sh -c \
+	'[ "$1" != 0 ] && grep -q "no setting is called .adress." "$2" && grep -q "(settings: address, policies_url, timezone" "$2"' \
+	- "$rc" "$tmp/set.err"
+admin settings-set lead_time_min 45 >"$tmp/set.out" 2>&1
+check "the other settings still go through settings-set" test "$(sql "SELECT lead_time_min FROM settings")" = 45
+
 key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=300 \
 	REDLIGHT_WORKER_RETRY_MAX_MS=600 REDLIGHT_WORKER_TIMEOUT_MS=5000 \
