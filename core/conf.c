@@ -1,4 +1,5 @@
 #include "core/conf.h"
+#include "core/secret.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 #define CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT 16
 #define CONF_DEFAULT_STRIPE_API_BASE "https://api.stripe.com"
 #define CONF_DEFAULT_STRIPE_JS_URL "https://js.stripe.com/v3/"
+#define CONF_DEFAULT_TWILIO_API_BASE "https://api.twilio.com"
 
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
@@ -59,6 +61,7 @@ conf_defaults(struct conf *c)
 	c->max_event_streams_per_client = CONF_DEFAULT_MAX_EVENT_STREAMS_PER_CLIENT;
 	snprintf(c->stripe_api_base, sizeof(c->stripe_api_base), "%s", CONF_DEFAULT_STRIPE_API_BASE);
 	snprintf(c->stripe_js_url, sizeof(c->stripe_js_url), "%s", CONF_DEFAULT_STRIPE_JS_URL);
+	snprintf(c->twilio_api_base, sizeof(c->twilio_api_base), "%s", CONF_DEFAULT_TWILIO_API_BASE);
 }
 
 int
@@ -80,6 +83,16 @@ conf_public_base(const struct conf *c, char *buf, size_t len)
 	while (n > 0 && buf[n - 1] == '/')
 		buf[--n] = '\0';
 	return buf;
+}
+
+const char *
+conf_sms_off(const struct conf *c)
+{
+	if (c->twilio_account_sid[0] == '\0' || c->twilio_auth_token[0] == '\0' || c->twilio_from[0] == '\0')
+		return "SMS is not configured (no twilio_account_sid, twilio_auth_token and twilio_from in redlight.conf)";
+	if (c->secret_key[0] == '\0')
+		return "SMS is not configured (no secret_key in redlight.conf to open the artists' phones)";
+	return NULL;
 }
 
 /* Copies value into a fixed field, refusing what would not fit rather than
@@ -232,7 +245,7 @@ static const struct {
 	size_t off, len;
 } conf_strings[] = {
 	CONF_STRING(smtp_user), CONF_STRING(smtp_password), CONF_STRING(smtp_ca_file),
-	CONF_STRING(mail_from_name), CONF_STRING(mail_dir),
+	CONF_STRING(mail_from_name), CONF_STRING(mail_dir), CONF_STRING(twilio_auth_token),
 };
 
 int
@@ -304,6 +317,30 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 			return err_set(e, ERR_CONFIG, key, "mail_from: expected an address like studio@example.com, got '%.60s'",
 			    value);
 		return conf_set_string(c->mail_from, sizeof(c->mail_from), key, value, e);
+	}
+	if (strcmp(key, "twilio_account_sid") == 0) {
+		static const char *const p[] = { "AC", NULL };
+		return conf_set_stripe_key(c->twilio_account_sid, sizeof(c->twilio_account_sid), key, value, p, e);
+	}
+	if (strcmp(key, "twilio_from") == 0) {
+		int ok = value[0] == '\0' || strncmp(value, "MG", 2) == 0;
+
+		if (!ok && value[0] == '+' && strlen(value) >= 9 && strlen(value) <= 16)
+			ok = strspn(value + 1, "0123456789") == strlen(value) - 1 && value[1] != '0';
+		if (!ok)
+			return err_set(e, ERR_CONFIG, key,
+			    "twilio_from: expected a number in E.164 form (+15551234567) or a Messaging Service SID (MG...), got '%.60s'",
+			    value);
+		return conf_set_string(c->twilio_from, sizeof(c->twilio_from), key, value, e);
+	}
+	if (strcmp(key, "twilio_api_base") == 0)
+		return conf_set_url(c->twilio_api_base, sizeof(c->twilio_api_base), key, value, 0, e);
+	if (strcmp(key, "secret_key") == 0) {
+		unsigned char k[SECRET_KEY_BYTES];
+
+		if (value[0] != '\0' && secret_key_parse(value, k, e) != 0)
+			return e->code;
+		return conf_set_string(c->secret_key, sizeof(c->secret_key), key, value, e);
 	}
 	if (strcmp(key, "templates_dir") == 0) {
 		if (value[0] == '\0')

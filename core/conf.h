@@ -43,6 +43,15 @@ struct conf {
 	char mail_from_name[128]; /* its display name; "" = the studio's name */
 	char mail_dir[512];       /* without smtp_url: write each message here as an .eml file */
 	char templates_dir[512];  /* the message templates */
+	/* SMS through Twilio's Messages API (web/sms.c); on when the SID,
+	 * the token, the sender and secret_key are all set */
+	char twilio_account_sid[64];  /* AC...; "" = SMS off */
+	char twilio_auth_token[128];
+	char twilio_from[64];         /* +E.164 sender, or a Messaging Service SID MG... */
+	char twilio_api_base[256];    /* default https://api.twilio.com */
+	/* 64 hex digits: the key phones are sealed with at rest (core/secret.h);
+	 * "" = artists cannot give a phone, and SMS is off */
+	char secret_key[65];
 };
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
@@ -57,6 +66,9 @@ int conf_payments_on(const struct conf *c);
  * listen (right for the demo). Written into buf (len bytes, truncated to
  * fit), which it returns. Cannot fail. */
 const char *conf_public_base(const struct conf *c, char *buf, size_t len);
+/* conf_sms_off: why SMS cannot go out (a static string naming the
+ * missing keys), or NULL when Twilio and secret_key are all set. */
+const char *conf_sms_off(const struct conf *c);
 
 /* conf_set: set one key from its text value, validating it. Unknown keys and
  * bad values fail with ERR_CONFIG naming the key. */
@@ -80,7 +92,8 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, REDLIGHT_SMTP_URL,
  * REDLIGHT_SMTP_USER, REDLIGHT_SMTP_PASSWORD, REDLIGHT_SMTP_CA_FILE,
  * REDLIGHT_MAIL_FROM, REDLIGHT_MAIL_FROM_NAME, REDLIGHT_MAIL_DIR,
- * REDLIGHT_TEMPLATES_DIR). used (may be NULL, 512
+ * REDLIGHT_TEMPLATES_DIR, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
+ * TWILIO_API_BASE, REDLIGHT_SECRET_KEY). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 

@@ -219,3 +219,111 @@ notice_invite(enum notice_kind k, const char *status, int was_confirmed, enum ic
 		return 0;
 	}
 }
+
+/* ---- the snapshot and its event ---- */
+
+static const char *
+notice_json_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static long long
+notice_json_int(struct json_object *o, const char *key, long long dflt)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+int
+notice_snapshot_parse(struct json_object *s, struct notice_snapshot *out, struct err *e)
+{
+	struct notice_booking *b = &out->b;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL || !json_object_is_type(s, json_type_object) ||
+	    (out->booking_id = notice_json_str(s, "booking_id")) == NULL)
+		return err_set(e, ERR_INVALID, "payload", "the booking snapshot is not one");
+	b->code = notice_json_str(s, "code");
+	b->artist_name = notice_json_str(s, "artist_name");
+	b->room_name = notice_json_str(s, "room_name");
+	b->studio_name = notice_json_str(s, "studio_name");
+	b->address = notice_json_str(s, "address");
+	b->policies_url = notice_json_str(s, "policies_url");
+	b->services = notice_json_str(s, "services");
+	b->reason = notice_json_str(s, "reason");
+	b->message = notice_json_str(s, "message");
+	b->currency = notice_json_str(s, "currency");
+	b->total_cents = notice_json_int(s, "total_cents", 0);
+	b->deposit_cents = notice_json_int(s, "deposit_cents", 0);
+	b->refund_cents = notice_json_int(s, "refund_cents", -1);
+	out->status = notice_json_str(s, "status");
+	out->artist_email = notice_json_str(s, "artist_email");
+	out->policy = notice_json_str(s, "policy");
+	out->ics_token = notice_json_str(s, "ics_token");
+	out->timezone = notice_json_str(s, "timezone");
+	out->sequence = (int)notice_json_int(s, "sequence", 0);
+	out->was_confirmed = notice_json_int(s, "was_confirmed", 0) != 0;
+	if (tz_parse_rfc3339(NOTICE_S(notice_json_str(s, "start_at")), &b->start, e) != 0 ||
+	    tz_parse_rfc3339(NOTICE_S(notice_json_str(s, "end_at")), &b->end, e) != 0)
+		return e->code;
+	return 0;
+}
+
+void
+notice_ics_url(const char *base, const char *code, const char *token, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s/api/calendar/ics/booking/%s.ics?token=%s", base, NOTICE_S(code), NOTICE_S(token));
+}
+
+const char *
+notice_domain(const char *mail_from)
+{
+	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
+
+	return at ? at + 1 : "localhost";
+}
+
+char *
+notice_ics(const struct notice_snapshot *s, enum ics_method m, int canceled, const char *organizer_email,
+    int64_t stamp, const char *url, struct err *e)
+{
+	const struct notice_booking *b = &s->b;
+	struct ics_calendar cal = { m, NULL, 0 };
+	struct ics_event ev = { 0 };
+	char uid[160], *summary, *location, *desc, *out;
+
+	ics_booking_uid(uid, sizeof(uid), s->booking_id, organizer_email);
+	summary = notice_printf("%s at %s (%s)", NOTICE_S(b->room_name), NOTICE_S(b->studio_name),
+	    NOTICE_S(b->code));
+	location = notice_printf("%s, %s", NOTICE_S(b->room_name),
+	    NOTICE_S(b->address)[0] ? b->address : NOTICE_S(b->studio_name));
+	desc = notice_printf("Booking %s\nServices: %s%s%s", NOTICE_S(b->code), NOTICE_S(b->services),
+	    s->policy ? "\nPolicy: " : "", NOTICE_S(s->policy));
+	ev.uid = uid;
+	ev.sequence = s->sequence;
+	ev.start = b->start;
+	ev.end = b->end;
+	ev.stamp = stamp;
+	ev.canceled = canceled;
+	ev.summary = summary;
+	ev.location = location;
+	ev.description = desc;
+	ev.organizer_email = organizer_email;
+	ev.organizer_name = NOTICE_S(b->studio_name);
+	ev.attendee_email = s->artist_email;
+	ev.attendee_name = NOTICE_S(b->artist_name);
+	ev.url = url && url[0] ? url : NULL;
+	out = ics_render(&cal, &ev, 1, e);
+	free(summary);
+	free(location);
+	free(desc);
+	return out;
+}

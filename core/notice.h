@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
+#include "core/err.h"
 #include "core/ics.h"
 #include "core/tz.h"
 
@@ -87,6 +90,40 @@ void notice_values_free(char *values[NOTICE_NVARS]);
  * was_confirmed says it had been confirmed. Returns 1 and sets *m, or 0
  * for no invite. Cannot fail. */
 int notice_invite(enum notice_kind k, const char *status, int was_confirmed, enum ics_method *m);
+
+/* A booking's snapshot as 0015's notification_snapshot() writes it (each
+ * message row holds one; the artist's .ics reads one fresh), parsed:
+ * strings borrowed from the JSON object it came from. */
+struct notice_snapshot {
+	struct notice_booking b;        /* ics_url not set */
+	const char *booking_id, *status, *artist_email, *policy, *ics_token, *timezone;
+	int sequence, was_confirmed;
+};
+
+/* notice_snapshot_parse: s (a JSON object) into out, borrowing its
+ * strings. Fails with ERR_INVALID when start_at or end_at is not RFC 3339
+ * or booking_id is missing. */
+int notice_snapshot_parse(struct json_object *s, struct notice_snapshot *out, struct err *e);
+
+/* notice_ics_url: the link to the booking's .ics with its token: base
+ * (conf_public_base: public_url, or redlightd's own address)
+ * + /api/calendar/ics/booking/CODE.ics?token=TOKEN, into out. */
+void notice_ics_url(const char *base, const char *code, const char *token, char *out, size_t outlen);
+
+/* notice_domain: the part of the sender's address after '@' (the invite
+ * UIDs' and Message-IDs' domain), "localhost" without one. */
+const char *notice_domain(const char *mail_from);
+
+/* notice_ics: the VCALENDAR (METHOD m) holding the booking's one VEVENT:
+ * UID ics_booking_uid(booking_id, organizer_email), SEQUENCE the snapshot's,
+ * STATUS:CANCELLED when canceled, SUMMARY "ROOM at STUDIO (CODE)",
+ * LOCATION "ROOM, ADDRESS" (the studio's name without an address),
+ * DESCRIPTION the code, services and policy, ORGANIZER the studio,
+ * ATTENDEE the artist, URL url (may be NULL), DTSTAMP stamp. Every invite
+ * and the artist's .ics are this event. The caller frees the text; NULL
+ * with e as ics_render fails. */
+char *notice_ics(const struct notice_snapshot *s, enum ics_method m, int canceled, const char *organizer_email,
+    int64_t stamp, const char *url, struct err *e);
 
 /* notice_url_escape: s percent-encoded for a URL's query (RFC 3986
  * unreserved characters kept). The caller frees it. Cannot fail. */

@@ -46,3 +46,17 @@ sbuf_detach(struct sbuf *b)
 	b->len = b->cap = 0;
 	return s;
 }
+
+size_t
+sbuf_sink_write(char *data, size_t size, size_t nmemb, void *sink)
+{
+	struct sbuf_sink *b = sink;
+	size_t n = size * nmemb;
+
+	if (b->text.len + n > b->max) {
+		b->over = 1;
+		return 0;
+	}
+	sbuf_add(&b->text, data, n);
+	return n;
+}

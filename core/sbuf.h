@@ -29,4 +29,16 @@ void sbuf_cat(struct sbuf *b, const char *first, ...);
  * caller's to free(); b is empty again. */
 char *sbuf_detach(struct sbuf *b);
 
+/* A text read off the network, up to max bytes: sbuf_sink_write is a
+ * libcurl write callback (CURLOPT_WRITEFUNCTION, with the sink as
+ * CURLOPT_WRITEDATA) that keeps what comes and refuses (returns 0, over
+ * set) what would pass max. */
+struct sbuf_sink {
+	struct sbuf text;
+	size_t max;
+	int over;
+};
+
+size_t sbuf_sink_write(char *data, size_t size, size_t nmemb, void *sink);
+
 #endif

@@ -2,7 +2,9 @@
 
 /* An artist's bookings, read. Each booking's JSON is shaped once, by
  * booking_json() (db/migrations/0005_booking_reads.sql). A booking is
- * named by its uuid or by its code: the caller passes one, the other NULL. */
+ * named by its uuid or by its code: the caller passes one, the other NULL.
+ * The one booking's read carries its receipt too (booking_receipt_json,
+ * 0018: the payments and refunds as stored). */
 
 #define DB_BOOKING_NAMED "(b.id = $1::uuid OR b.code = $2::text)"
 
@@ -10,7 +12,8 @@
 #define DB_STR(x) DB_STR_(x)
 
 const char DB_BOOKING_JSON_SQL[] =
-    "SELECT booking_json(b.id)::text FROM booking b"
+    "SELECT (booking_json(b.id)::jsonb || jsonb_build_object('receipt', booking_receipt_json(b.id)))::text"
+    " FROM booking b"
     " WHERE " DB_BOOKING_NAMED " AND ($4::boolean OR b.user_id = $3::uuid)";
 
 /* Upcoming: the session has not ended yet, so one under way is still the

@@ -47,6 +47,11 @@ static const struct {
 	{ "REDLIGHT_MAIL_FROM_NAME", "mail_from_name" },
 	{ "REDLIGHT_MAIL_DIR", "mail_dir" },
 	{ "REDLIGHT_TEMPLATES_DIR", "templates_dir" },
+	{ "TWILIO_ACCOUNT_SID", "twilio_account_sid" },
+	{ "TWILIO_AUTH_TOKEN", "twilio_auth_token" },
+	{ "TWILIO_FROM", "twilio_from" },
+	{ "TWILIO_API_BASE", "twilio_api_base" },
+	{ "REDLIGHT_SECRET_KEY", "secret_key" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

@@ -164,7 +164,8 @@ int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
 
 /* $1 uuid or NULL, $2 code or NULL, $3 the reader's user id, $4 boolean
  * "the reader is staff": one row holding the booking's JSON when it
- * exists and the reader owns it or is staff; no row otherwise. */
+ * exists and the reader owns it or is staff (with "receipt": its payments
+ * and refunds as stored); no row otherwise. */
 extern const char DB_BOOKING_JSON_SQL[];
 /* $1 user id: {"upcoming":[booking...], "past":[booking...]}: upcoming
  * sessions (not yet ended) soonest first, past ones newest first (the

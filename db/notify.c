@@ -98,3 +98,31 @@ db_notification_result(struct db *db, const char *id, const char *status, const 
 
 	return db_exec(db, "SELECT notification_result($1::uuid, $2, $3)", 3, params, NULL, e);
 }
+
+int
+db_notification_ref(struct db *db, const char *id, const char *ref, struct err *e)
+{
+	const char *params[2] = { id, ref };
+
+	return db_exec(db, "UPDATE notification SET provider_ref = $2 WHERE id = $1::uuid", 2, params, NULL, e);
+}
+
+int
+db_notification_resend(struct db *db, const struct db_actor *actor, const char *ref,
+    struct db_notification_resent *out, struct err *e)
+{
+	const char *params[2] = { ref, actor->id };
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_exec(db, "SELECT r->>'id', r->>'status', r->>'job_id' FROM notification_resend($1, $2::uuid) r", 2,
+	    params, &res, e);
+	if (rc != 0)
+		return rc;
+	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(out->status, sizeof(out->status), "%s", PQgetvalue(res, 0, 1));
+	out->job_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	PQclear(res);
+	return 0;
+}

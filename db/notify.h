@@ -40,6 +40,25 @@ void db_notification_clear(struct db_notification *n);
 int db_notification_result(struct db *db, const char *id, const char *status, const char *error,
     struct err *e);
 
+/* db_notification_ref: the delivering service's own id for a sent row
+ * (Twilio's message SID). Fails as db_exec. */
+int db_notification_ref(struct db *db, const char *id, const char *ref, struct err *e);
+
+/* What a resend did. */
+struct db_notification_resent {
+	char id[37];
+	char status[16];          /* "pending" */
+	long long job_id;         /* the notification_resend job that sends it */
+};
+
+/* db_notification_resend: send a failed or skipped message again, as
+ * actor (staff or an admin): ref is its id or 8 or more of its first
+ * characters (0018's notification_resend, audited). Fails with
+ * ERR_INVALID (field "id": malformed or naming several), ERR_NOT_FOUND,
+ * ERR_CHANGED (it is not failed or skipped), ERR_FORBIDDEN. */
+int db_notification_resend(struct db *db, const struct db_actor *actor, const char *ref,
+    struct db_notification_resent *out, struct err *e);
+
 /* $1 text: "failed" for the failed ones only, NULL for all: {"counts":
  * {"pending":N,"sent":N,"failed":N,"skipped":N,"canceled":N},
  * "notifications":[{id, channel, template, status, attempts, booking_code,

@@ -31,29 +31,14 @@ cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	static const char *const heads[CMD_JOBS_COLS] = {
 		"ID", "KIND", "STATUS", "TRIES", "BOOKING", "WHEN", "REASON / LAST ERROR",
 	};
-	const char *json_flag = NULL, *failed = NULL;
-	const struct cmd_opt opts[] = {
-		{ "failed", 0, &failed },
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
-	const char *params[1];
 	struct model_jobs jobs;
 	struct err e;
-	char *rest[1], *json;
-	int nrest, rc;
+	char *json;
+	int failed, rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
+	if ((rc = cmd_failed_list_query(ctx, argc, argv, DB_JOB_LIST_JSON_SQL, &json, &failed)) != 0 || json == NULL)
 		return rc;
 	err_clear(&e);
-	params[0] = failed ? "failed" : NULL;
-	if (db_query_json(ctx->db, DB_JOB_LIST_JSON_SQL, 1, params, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		return 0;
-	}
 	rc = model_jobs_parse(json, &jobs, &e);
 	free(json);
 	if (rc != 0)

@@ -47,6 +47,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_settings_set_entry,
 	&cmd_jobs_entry,
 	&cmd_job_retry_entry,
+	&cmd_notifications_entry,
+	&cmd_notification_resend_entry,
+	&cmd_notify_test_entry,
 	&cmd_job_cancel_entry,
 	&cmd_worker_entry,
 	&cmd_migrate_entry,
@@ -146,20 +149,35 @@ cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const
 int
 cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
+	return cmd_failed_list_query(ctx, argc, argv, sql, json, NULL);
+}
+
+int
+cmd_failed_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json, int *failed)
+{
+	const char *json_flag = NULL, *failed_flag = NULL;
+	struct cmd_opt opts[] = {
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
+		{ NULL, 0, NULL },
 	};
+	const char *params[1];
 	char *rest[1];
 	struct err e;
 	int nrest, rc;
 
 	*json = NULL;
+	if (failed != NULL) {
+		opts[1].name = "failed";
+		opts[1].value = &failed_flag;
+	}
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	if (db_query_json(ctx->db, sql, 0, NULL, json, &e) != 0)
+	params[0] = failed_flag ? "failed" : NULL;
+	if (failed != NULL)
+		*failed = failed_flag != NULL;
+	if (db_query_json(ctx->db, sql, failed ? 1 : 0, failed ? params : NULL, json, &e) != 0)
 		return cmd_fail(ctx, &e);
 	if (json_flag != NULL) {
 		fprintf(ctx->out, "%s\n", *json);

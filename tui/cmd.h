@@ -91,6 +91,9 @@ extern const struct cmd_entry cmd_settings_entry;
 extern const struct cmd_entry cmd_settings_set_entry;
 extern const struct cmd_entry cmd_jobs_entry;
 extern const struct cmd_entry cmd_job_retry_entry;
+extern const struct cmd_entry cmd_notifications_entry;
+extern const struct cmd_entry cmd_notification_resend_entry;
+extern const struct cmd_entry cmd_notify_test_entry;
 extern const struct cmd_entry cmd_job_cancel_entry;
 extern const struct cmd_entry cmd_worker_entry;
 extern const struct cmd_entry cmd_reschedule_entry;
@@ -366,6 +369,11 @@ int cmd_db(struct cmd_ctx *ctx);
  * 0, or the exit status after saying why. */
 int cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json);
 
+/* cmd_failed_list_query: cmd_list_query for a list that also takes
+ * --failed (jobs, notifications): sql's $1 is "failed" with it, NULL
+ * without; *failed says which. */
+int cmd_failed_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json, int *failed);
+
 /* cmd_open_db: cmd_db without printing: 0 or an ERR_* code with e filled. */
 int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
 
@@ -456,6 +464,30 @@ int cmd_job_act(struct cmd_ctx *ctx, int argc, char **argv, cmd_job_act_fn act, 
  * job's status after. Returns 0, ERR_AUTH when nobody is signed in, or as
  * act (e names why). */
 int cmd_job_act_run(struct cmd_ctx *ctx, cmd_job_act_fn act, long long id, char *status, struct err *e);
+
+/* cmd_notification_resend_run: notification-resend's run step, which
+ * the console's Notifications screen calls directly: resend the message
+ * ref names as ctx->actor (signed in), opening the database first if
+ * needed. Returns 0, ERR_AUTH when nobody is signed in, or as
+ * db_notification_resend. */
+struct db_notification_resent;
+int cmd_notification_resend_run(struct cmd_ctx *ctx, const char *ref, struct db_notification_resent *out,
+    struct err *e);
+
+/* What notify-test sends. */
+struct cmd_notify_test {
+	int sms;                  /* 0: email */
+	const char *to;           /* an email address, or a phone number */
+};
+
+/* cmd_notify_test_run: notify-test's run step: load the templates and the
+ * channel's settings from ctx->conf (the database is opened first, which
+ * loads them) and send t's test message; where (wlen bytes) says where
+ * it went (the SMTP server or .eml file; Twilio's message SID). Fails
+ * with ERR_CONFIG when the channel is off (saying which keys are
+ * missing), ERR_INVALID for a bad address, ERR_IO when delivery fails. */
+int cmd_notify_test_run(struct cmd_ctx *ctx, const struct cmd_notify_test *t, char *where, size_t wlen,
+    struct err *e);
 
 /* cmd_job_when: when a job finished, is due, or was queued, as fmt_ago
  * says it ("5 min ago", "in 2 min"). Cannot fail. */

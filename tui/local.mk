@@ -25,6 +25,9 @@ redlight_SOURCES = \
 	tui/cmd-refund.c \
 	tui/cmd-payments.c \
 	tui/cmd-payments-check.c \
+	tui/cmd-notifications.c \
+	tui/cmd-notification-resend.c \
+	tui/cmd-notify-test.c \
 	tui/cmd-rooms.c \
 	tui/cmd-seed.c \
 	tui/cmd-swap-staff.c \
@@ -66,6 +69,7 @@ redlight_SOURCES = \
 	tui/view-help.c \
 	tui/view-holds.c \
 	tui/view-jobs.c \
+	tui/view-notifications.c \
 	tui/view-login.c \
 	tui/view-queue.c \
 	tui/view-setup.c

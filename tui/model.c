@@ -9,6 +9,7 @@
 #include "core/xalloc.h"
 #include "db/admin.h"
 #include "db/job.h"
+#include "db/notify.h"
 #include "db/tzfile.h"
 
 /* model_str: the string member key of o, "" when absent or null. */
@@ -644,4 +645,72 @@ model_job_note(const struct model_job *j)
 		return j->reason;
 	/* a job done after a failure is fine now */
 	return strcmp(j->status, "done") == 0 ? "" : j->last_error;
+}
+
+int
+model_notifications_parse(const char *json, struct model_notifications *out, struct err *e)
+{
+	struct json_object *root, *arr, *counts;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = model_array(json, "notifications", &root, &arr, e)) != 0)
+		return rc;
+	if (json_object_object_get_ex(root, "counts", &counts)) {
+		out->pending = (long)model_int(counts, "pending");
+		out->sent = (long)model_int(counts, "sent");
+		out->failed = (long)model_int(counts, "failed");
+		out->skipped = (long)model_int(counts, "skipped");
+		out->canceled = (long)model_int(counts, "canceled");
+	}
+	out->n = json_object_array_length(arr);
+	out->v = xcalloc(out->n, sizeof(*out->v));
+	for (size_t i = 0; i < out->n; i++) {
+		struct json_object *it = json_object_array_get_idx(arr, i);
+		struct model_notification *m = &out->v[i];
+		snprintf(m->id, sizeof(m->id), "%s", model_str(it, "id"));
+		m->channel = xstrdup(model_str(it, "channel"));
+		m->template_name = xstrdup(model_str(it, "template"));
+		m->status = xstrdup(model_str(it, "status"));
+		m->attempts = (int)model_int(it, "attempts");
+		m->booking_code = xstrdup(model_str(it, "booking_code"));
+		m->recipient = xstrdup(model_str(it, "recipient"));
+		m->error = xstrdup(model_str(it, "error"));
+		m->created = model_when(it, "created_at");
+		m->sent = model_when(it, "sent_at");
+	}
+	json_object_put(root);
+	return 0;
+}
+
+int
+model_notifications_load(struct db *db, int failed_only, struct model_notifications *out, struct err *e)
+{
+	const char *params[1] = { failed_only ? "failed" : NULL };
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, DB_NOTIFICATION_LIST_JSON_SQL, 1, params, &json, e)) != 0)
+		return rc;
+	rc = model_notifications_parse(json, out, e);
+	free(json);
+	return rc;
+}
+
+void
+model_notifications_free(struct model_notifications *n)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		free(n->v[i].channel);
+		free(n->v[i].template_name);
+		free(n->v[i].status);
+		free(n->v[i].booking_code);
+		free(n->v[i].recipient);
+		free(n->v[i].error);
+	}
+	free(n->v);
+	memset(n, 0, sizeof(*n));
 }

@@ -230,4 +230,30 @@ void model_jobs_free(struct model_jobs *j);
  * or canceled; for a job not done, its last error; else "". Borrowed. */
 const char *model_job_note(const struct model_job *j);
 
+/* ---- the artists' messages (db/notify.h) ---- */
+
+struct model_notification {
+	char id[37];
+	char *channel, *template_name;
+	char *status;          /* pending, sent, failed, skipped, canceled */
+	int attempts;
+	char *booking_code;    /* or "" */
+	char *recipient;       /* the email address; "" for a text (the phone is sealed) */
+	char *error;           /* the last error or the reason it was skipped, or "" */
+	int64_t created, sent; /* 0 when not set */
+};
+
+struct model_notifications {
+	struct model_notification *v;
+	size_t n;
+	long pending, sent, failed, skipped, canceled;   /* all messages */
+};
+
+/* model_notifications_parse: DB_NOTIFICATION_LIST_JSON_SQL's answer into
+ * out, as model_jobs_parse; model_notifications_load runs the read (only
+ * the failed ones when failed_only). */
+int model_notifications_parse(const char *json, struct model_notifications *out, struct err *e);
+int model_notifications_load(struct db *db, int failed_only, struct model_notifications *out, struct err *e);
+void model_notifications_free(struct model_notifications *n);
+
 #endif

@@ -43,6 +43,7 @@ static const struct {
 	{ &view_board, "Board" },
 	{ &view_setup, "Setup" },
 	{ &view_jobs, "Jobs" },
+	{ &view_notifications, "Notifications" },
 };
 #define UI_NTABS ((int)(sizeof(ui_tabs) / sizeof(ui_tabs[0])))
 
@@ -308,6 +309,7 @@ ui_main_key(struct ui *ui, const struct keys_press *k)
 	case KEYS_VIEW_BOARD:
 	case KEYS_VIEW_SETUP:
 	case KEYS_VIEW_JOBS:
+	case KEYS_VIEW_NOTIFICATIONS:
 		ui_show_tab(ui, (int)(a - KEYS_VIEW_DAY));
 		return 1;
 	case KEYS_NEXT_VIEW:

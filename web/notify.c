@@ -15,11 +15,13 @@
 #include "core/ics.h"
 #include "core/mail.h"
 #include "core/notice.h"
+#include "core/secret.h"
 #include "core/tmpl.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 #include "db/notify.h"
 #include "db/tzfile.h"
+#include "web/sms.h"
 
 /* A template file is a few kilobytes; anything bigger is a mistake. */
 #define NOTIFY_TEMPLATE_MAX (256 * 1024)
@@ -29,6 +31,8 @@ struct notify {
 	struct tmpl *subject[NOTICE_NKINDS], *text[NOTICE_NKINDS], *html[NOTICE_NKINDS],
 	    *sms[NOTICE_NKINDS];
 	struct tz *tz;            /* the last zone used, by name */
+	unsigned char key[SECRET_KEY_BYTES]; /* opens the artists' phones; set when has_key */
+	int has_key;
 };
 
 /* ---- templates ---- */
@@ -117,6 +121,13 @@ notify_new(const struct conf *c, struct notify **out, struct err *e)
 
 	*out = NULL;
 	n->c = *c;
+	if (c->secret_key[0] != '\0') {
+		if (secret_key_parse(c->secret_key, n->key, e) != 0) {
+			free(n);
+			return ERR_CONFIG;
+		}
+		n->has_key = 1;
+	}
 	for (int k = 0; k < NOTICE_NKINDS; k++) {
 		if (notify_load(n, (enum notice_kind)k, e) != 0) {
 			notify_free(n);
@@ -144,7 +155,14 @@ notify_free(struct notify *n)
 		tmpl_free(n->sms[k]);
 	}
 	tz_free(n->tz);
+	sodium_memzero(n->key, sizeof(n->key));
 	free(n);
+}
+
+const char *
+notify_sms_off(const struct notify *n)
+{
+	return conf_sms_off(&n->c);
 }
 
 const char *
@@ -266,33 +284,10 @@ notify_deliver(const struct notify *n, const char *to, const char *file, const c
 
 /* ---- rendering ---- */
 
-/* notify_domain: the part of mail_from after '@'. */
 static const char *
 notify_domain(const struct notify *n)
 {
-	const char *at = strrchr(n->c.mail_from, '@');
-
-	return at ? at + 1 : "localhost";
-}
-
-static const char *
-notify_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static long long
-notify_int(struct json_object *o, const char *key, long long dflt)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return dflt;
-	return json_object_get_int64(v);
+	return notice_domain(n->c.mail_from);
 }
 
 /* notify_zone: the zone named, loaded once and kept while it stays. */
@@ -332,51 +327,30 @@ notify_msg_clear(struct notify_msg *m)
 static int
 notify_render(struct notify *n, const struct db_notification *r, struct notify_msg *out, struct err *e)
 {
-	struct json_object *s = json_tokener_parse(r->payload);
-	struct notice_booking b = { 0 };
+	struct json_object *js = json_tokener_parse(r->payload);
+	struct notice_snapshot s;
 	enum notice_kind k;
 	enum ics_method method;
 	const struct tz *tz;
 	char *v[NOTICE_NVARS] = { 0 }, *subject = NULL, *text = NULL, *html = NULL, *ics = NULL;
-	char ics_url[1024] = "", uid[160], summary[300], location[600], base[300], *desc;
-	const char *status;
+	char ics_url[1024] = "", base[300];
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (s == NULL || notice_kind_parse(r->template_name, &k) != 0) {
-		json_object_put(s);
+	if (notice_kind_parse(r->template_name, &k) != 0 || notice_snapshot_parse(js, &s, e) != 0) {
+		json_object_put(js);
 		return err_set(e, ERR_INVALID, "template", "the notification's template %s or payload is not ours",
 		    r->template_name);
 	}
-	if ((tz = notify_zone(n, notify_str(s, "timezone"), e)) == NULL) {
-		json_object_put(s);
-		return e->code;
-	}
-	b.code = notify_str(s, "code");
-	b.artist_name = notify_str(s, "artist_name");
-	b.room_name = notify_str(s, "room_name");
-	b.studio_name = notify_str(s, "studio_name");
-	b.address = notify_str(s, "address");
-	b.policies_url = notify_str(s, "policies_url");
-	b.services = notify_str(s, "services");
-	b.reason = notify_str(s, "reason");
-	b.message = notify_str(s, "message");
-	b.currency = notify_str(s, "currency");
-	b.total_cents = notify_int(s, "total_cents", 0);
-	b.deposit_cents = notify_int(s, "deposit_cents", 0);
-	b.refund_cents = notify_int(s, "refund_cents", -1);
-	if (tz_parse_rfc3339(notify_str(s, "start_at") ? notify_str(s, "start_at") : "", &b.start, e) != 0 ||
-	    tz_parse_rfc3339(notify_str(s, "end_at") ? notify_str(s, "end_at") : "", &b.end, e) != 0) {
-		json_object_put(s);
+	if ((tz = notify_zone(n, s.timezone, e)) == NULL) {
+		json_object_put(js);
 		return e->code;
 	}
 	/* without public_url, redlightd's own address: right for the demo */
-	if (b.code != NULL)
-		snprintf(ics_url, sizeof(ics_url), "%s/api/calendar/ics/booking/%s.ics?token=%s",
-		    conf_public_base(&n->c, base, sizeof(base)), b.code,
-		    notify_str(s, "ics_token") ? notify_str(s, "ics_token") : "");
-	b.ics_url = ics_url;
-	notice_values(&b, tz, v);
+	if (s.b.code != NULL)
+		notice_ics_url(conf_public_base(&n->c, base, sizeof(base)), s.b.code, s.ics_token, ics_url, sizeof(ics_url));
+	s.b.ics_url = ics_url;
+	notice_values(&s.b, tz, v);
 	if (strcmp(r->channel, "sms") == 0) {
 		out->sms = tmpl_fill(n->sms[k], (const char *const *)v);
 		goto done;
@@ -384,48 +358,16 @@ notify_render(struct notify *n, const struct db_notification *r, struct notify_m
 	subject = tmpl_fill(n->subject[k], (const char *const *)v);
 	text = tmpl_fill(n->text[k], (const char *const *)v);
 	html = tmpl_fill(n->html[k], (const char *const *)v);
-	status = notify_str(s, "status");
-	if (notice_invite(k, status, notify_int(s, "was_confirmed", 0), &method)) {
-		struct ics_calendar cal = { method, NULL, 0 };
-		struct ics_event ev = { 0 };
-		const char *policy = notify_str(s, "policy");
-		size_t dlen;
-
-		ics_booking_uid(uid, sizeof(uid), notify_str(s, "booking_id"), n->c.mail_from);
-		snprintf(summary, sizeof(summary), "%s at %s (%s)", v[NOTICE_ROOM_NAME], v[NOTICE_STUDIO_NAME],
-		    v[NOTICE_BOOKING_CODE]);
-		snprintf(location, sizeof(location), "%s, %s", v[NOTICE_ROOM_NAME],
-		    v[NOTICE_ADDRESS][0] ? v[NOTICE_ADDRESS] : v[NOTICE_STUDIO_NAME]);
-		dlen = strlen(v[NOTICE_SERVICES]) + (policy ? strlen(policy) : 0) + 200;
-		desc = xcalloc(1, dlen);
-		snprintf(desc, dlen, "Booking %s\nServices: %s%s%s", v[NOTICE_BOOKING_CODE], v[NOTICE_SERVICES],
-		    policy ? "\nPolicy: " : "", policy ? policy : "");
-		ev.uid = uid;
-		ev.sequence = (int)notify_int(s, "sequence", 0);
-		ev.start = b.start;
-		ev.end = b.end;
-		ev.stamp = r->created;
-		ev.canceled = method == ICS_CANCEL;
-		ev.summary = summary;
-		ev.location = location;
-		ev.description = desc;
-		ev.organizer_email = n->c.mail_from;
-		ev.organizer_name = v[NOTICE_STUDIO_NAME];
-		ev.attendee_email = notify_str(s, "artist_email");
-		ev.attendee_name = v[NOTICE_ARTIST_NAME];
-		ev.url = ics_url[0] ? ics_url : NULL;
-		ics = ics_render(&cal, &ev, 1, e);
-		free(desc);
-		if (ics == NULL) {
-			rc = e->code;
-			goto done;
-		}
+	if (notice_invite(k, s.status, s.was_confirmed, &method) &&
+	    (ics = notice_ics(&s, method, method == ICS_CANCEL, n->c.mail_from, r->created, ics_url, e)) == NULL) {
+		rc = e->code;
+		goto done;
 	}
 	{
 		struct mail m = {
 			.from_email = n->c.mail_from,
 			.from_name = n->c.mail_from_name[0] ? n->c.mail_from_name : v[NOTICE_STUDIO_NAME],
-			.to_email = notify_str(s, "artist_email"), .to_name = v[NOTICE_ARTIST_NAME],
+			.to_email = s.artist_email, .to_name = v[NOTICE_ARTIST_NAME],
 			.subject = subject, .message_id = r->message_id,
 			.date = r->created, .date_offset_min = tz_utc_offset(tz, r->created) / 60,
 			.text = text, .html = html, .ics = ics, .ics_method = ics ? method : ICS_PUBLISH,
@@ -442,10 +384,81 @@ done:
 	free(html);
 	free(ics);
 	notice_values_free(v);
-	json_object_put(s);
+	json_object_put(js);
 	if (rc != 0)
 		notify_msg_clear(out);
 	return rc;
+}
+
+/* notify_unsay: every phone in msg (Twilio's errors quote the number)
+ * replaced by words: the row's error is read by staff, and the phone is
+ * sealed at rest. */
+static void
+notify_unsay(char *msg, size_t msglen, const char *phone)
+{
+	static const char words[] = "the artist's number";
+	char out[1024], *p;
+	size_t o = 0, plen = strlen(phone);
+
+	if (plen == 0 || strstr(msg, phone) == NULL)
+		return;
+	for (const char *m = msg; *m != '\0' && o < sizeof(out) - 1;) {
+		if ((p = strstr(m, phone)) == m) {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", words);
+			m += plen;
+		} else {
+			out[o++] = *m++;
+		}
+		if (o >= sizeof(out))
+			o = sizeof(out) - 1;
+	}
+	if (o > msglen - 1)
+		o = msglen - 1;
+	memcpy(msg, out, o);
+	msg[o] = '\0';
+}
+
+/* notify_sms: text to the phone sealed in sealed. sid (sidlen bytes)
+ * receives Twilio's message SID, why the reason it did not go. */
+static enum sms_outcome
+notify_sms(struct notify *n, const char *sealed, const char *text, int timeout_ms, char *sid, size_t sidlen,
+    char *why, size_t whylen)
+{
+	struct err e;
+	size_t len;
+	char *phone;
+	enum sms_outcome o;
+
+	if (!n->has_key || (phone = secret_open(sealed, n->key, &len, &e)) == NULL) {
+		snprintf(why, whylen, "the artist's phone cannot be opened with secret_key (was it changed?)");
+		return SMS_REFUSED;
+	}
+	o = sms_send(&n->c, phone, text, timeout_ms, sid, sidlen, why, whylen);
+	notify_unsay(why, whylen, phone);
+	sodium_memzero(phone, len);
+	free(phone);
+	return o;
+}
+
+int
+notify_test_sms(struct notify *n, const char *to, int timeout_ms, char *sid, size_t sidlen, struct err *e)
+{
+	const char *off = notify_sms_off(n);
+	char phone[20], why[512];
+
+	if (off != NULL)
+		return err_set(e, ERR_CONFIG, NULL, "%s", off);
+	if (secret_phone_e164(to, "1", phone, sizeof(phone), e) != 0)
+		return e->code;
+	switch (sms_send(&n->c, phone, "This is a test message from redlight (redlight notify-test).", timeout_ms,
+	    sid, sidlen, why, sizeof(why))) {
+	case SMS_SENT:
+		return 0;
+	case SMS_REFUSED:
+		return err_set(e, ERR_INVALID, "to", "%s", why);
+	default:
+		return err_set(e, ERR_IO, NULL, "%s", why);
+	}
 }
 
 /* ---- the job ---- */
@@ -453,8 +466,8 @@ done:
 /* notify_one: one row id of the job; *retry set to 1 when it should be
  * tried again, -1 when it never will; *sent, *skipped counted. */
 static void
-notify_one(struct notify *n, struct db *db, const char *id, int last, int timeout_ms, int *retry, int *sent,
-    int *skipped, char *msg, size_t msglen)
+notify_one(struct notify *n, struct db *db, const char *id, int last, int sms_on, int timeout_ms, int *retry,
+    int *sent, int *skipped, char *msg, size_t msglen)
 {
 	struct db_notification r;
 	struct notify_msg m;
@@ -473,9 +486,11 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 	if (!found)
 		return;
 	if (strcmp(r.channel, "sms") == 0)
-		off = "SMS is not configured (no Twilio account in redlight.conf)";
+		off = sms_on ? NULL : notify_sms_off(n);
 	else
 		off = notify_email_off(n);
+	if (off == NULL && strcmp(r.channel, "sms") == 0 && r.phone_enc == NULL)
+		off = "the artist gave no phone number";
 	if (off != NULL) {
 		db_notification_result(db, id, "skipped", off, &e);
 		snprintf(msg, msglen, "%s", off);
@@ -486,6 +501,26 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 		db_notification_result(db, id, "failed", why, &e);
 		snprintf(msg, msglen, "%s", why);
 		*retry = -1;
+	} else if (m.sms != NULL) {
+		switch (notify_sms(n, r.phone_enc, m.sms, timeout_ms, where, sizeof(where), why, sizeof(why))) {
+		case SMS_SENT:
+			db_notification_result(db, id, "sent", NULL, &e);
+			db_notification_ref(db, id, where, &e);
+			(*sent)++;
+			break;
+		case SMS_RETRY:
+			db_notification_result(db, id, last ? "failed" : "pending", why, &e);
+			snprintf(msg, msglen, "%s", why);
+			*retry = *retry < 0 ? -1 : 1;
+			break;
+		case SMS_REFUSED:
+			/* the same number and text are refused the same way again */
+			db_notification_result(db, id, "failed", why, &e);
+			snprintf(msg, msglen, "%s", why);
+			*retry = -1;
+			break;
+		}
+		notify_msg_clear(&m);
 	} else {
 		if (notify_deliver(n, m.to, m.file, m.bytes, timeout_ms, where, sizeof(where), why, sizeof(why)) == 0) {
 			db_notification_result(db, id, "sent", NULL, &e);
@@ -501,7 +536,8 @@ notify_one(struct notify *n, struct db *db, const char *id, int last, int timeou
 }
 
 enum db_job_outcome
-notify_job(struct notify *n, struct db *db, const struct db_job *job, int timeout_ms, char *msg, size_t msglen)
+notify_job(struct notify *n, struct db *db, const struct db_job *job, int sms_on, int timeout_ms, char *msg,
+    size_t msglen)
 {
 	int retry = 0, skipped = 0, sent = 0;
 	char **ids;
@@ -518,8 +554,8 @@ notify_job(struct notify *n, struct db *db, const struct db_job *job, int timeou
 		return DB_JOB_SKIPPED;
 	}
 	for (size_t i = 0; i < count; i++) {
-		notify_one(n, db, ids[i], job->attempt >= job->max_attempts, timeout_ms, &retry, &sent, &skipped,
-		    msg, msglen);
+		notify_one(n, db, ids[i], job->attempt >= job->max_attempts, sms_on, timeout_ms, &retry, &sent,
+		    &skipped, msg, msglen);
 		free(ids[i]);
 	}
 	free(ids);

@@ -43,15 +43,21 @@ void notify_free(struct notify *n);
  * or no mail_from), a static string; NULL when it can. */
 const char *notify_email_off(const struct notify *n);
 
+/* notify_sms_off: why SMS cannot go out (conf_sms_off), or NULL. */
+const char *notify_sms_off(const struct notify *n);
+
 /* notify_job: send the rows of job, each not sent yet, with
  * timeout_ms for each delivery, recording every try. Returns done when
  * all went (or were no longer owed), retry when one failed and the job
  * has attempts left (its rows stay pending, with the error), fail after
  * the last attempt (the rows failed), skipped when nothing could be sent
  * because the channel is off (the rows skipped, with the reason). msg
- * says why for anything but done. */
-enum db_job_outcome notify_job(struct notify *n, struct db *db, const struct db_job *job, int timeout_ms,
-    char *msg, size_t msglen);
+ * says why for anything but done. SMS rows go out through Twilio
+ * (web/sms.h) to the artist's phone, opened with secret_key, when sms_on
+ * (the worker's worker_configured for SMS); without it they end skipped
+ * with notify_sms_off's reason while the email rows still go. */
+enum db_job_outcome notify_job(struct notify *n, struct db *db, const struct db_job *job, int sms_on,
+    int timeout_ms, char *msg, size_t msglen);
 
 /* notify_test_email: send a short test message to the address to, the
  * way the artists' go. where (wlen bytes) says where it went ("SMTP
@@ -59,5 +65,12 @@ enum db_job_outcome notify_job(struct notify *n, struct db *db, const struct db_
  * is off, ERR_INVALID for a bad address, ERR_IO when the delivery fails. */
 int notify_test_email(struct notify *n, const char *to, int timeout_ms, char *where, size_t wlen,
     struct err *e);
+
+/* notify_test_sms: a short test text to the phone number to (E.164
+ * after secret_phone_e164, North American numbers without their "+1"
+ * taken), through Twilio; sid receives the message's SID. Fails with
+ * ERR_CONFIG when SMS is off, ERR_INVALID for a bad number or one Twilio
+ * refuses, ERR_IO when Twilio cannot be reached or fails. */
+int notify_test_sms(struct notify *n, const char *to, int timeout_ms, char *sid, size_t sidlen, struct err *e);
 
 #endif

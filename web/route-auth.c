@@ -1,6 +1,9 @@
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "core/validate.h"
 #include "web/auth.h"
 #include "web/body.h"
@@ -13,6 +16,12 @@
  *   POST /api/auth/login {email, password}          -> 200 {user} + cookie
  *   POST /api/auth/logout                           -> 204, cookie cleared
  *   GET  /api/auth/session                          -> 200 {user} or 401
+ *   PUT  /api/me/phone {phone, sms_opt_in}          -> 200 {phone_set, sms_opt_in}
+ *        the artist's phone for texts: E.164 after core/secret.c's reading
+ *        ("" or null forgets it), sealed with secret_key before it reaches
+ *        the database; opting in needs a phone (400 on sms_opt_in);
+ *        500 config_error when the studio has no secret_key (phones
+ *        cannot be kept).
  * Register and login share the "auth" rate limit per client address.
  * Register honours Idempotency-Key (a replay carries no cookie: the artist
  * then logs in). Login and logout ignore it: retrying either is harmless,
@@ -303,10 +312,87 @@ authr_session(struct http_server *srv, h2o_req_t *req, const struct http_params 
 	auth_actor(srv, req, authr_session_got, NULL);
 }
 
+/* ---- PUT /api/me/phone ---- */
+
+/* The calling code a phone number without one is read in: the studio's
+ * artists are North American (the demo's zone is America/Toronto); an
+ * international number is given with its "+". */
+#define AUTHR_PHONE_COUNTRY "1"
+
+static void
+authr_phone_done(h2o_req_t *req, const PGresult *res, const struct err *e, void *arg)
+{
+	(void)arg;
+	if (e != NULL) {
+		http_send_err(req, e);
+		return;
+	}
+	http_send_json(req, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+}
+
+struct authr_phone {
+	char *sealed;             /* in req's pool; "" forgets the phone */
+	int opt_in;
+};
+
+static void
+authr_phone_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *actor, void *arg)
+{
+	struct authr_phone *ph = arg;
+	const char *params[3] = { actor->user_id, ph->sealed, ph->opt_in ? "true" : "false" };
+
+	http_write(srv, req, "SELECT user_set_phone($1::uuid, $2, $3::boolean)::text", 3, params, authr_phone_done,
+	    NULL);
+}
+
+static void
+authr_phone(struct http_server *srv, h2o_req_t *req, const struct http_params *params)
+{
+	struct authr_phone *ph = h2o_mem_alloc_pool(&req->pool, sizeof(*ph));
+	unsigned char key[SECRET_KEY_BYTES], nonce[SECRET_NONCE_BYTES];
+	struct json_object *body, *v;
+	const char *phone = NULL;
+	char e164[20];
+	struct err e;
+
+	(void)params;
+	if (!auth_origin_check(req, srv->conf) || (body = body_json(srv, req)) == NULL)
+		return;
+	ph->opt_in = 0;
+	ph->sealed = "";
+	if ((json_object_object_get_ex(body, "phone", &v) && v != NULL &&
+	    body_string(body, "phone", BODY_OPTIONAL, &phone, &e) != 0) ||
+	    body_bool(body, "sms_opt_in", BODY_REQUIRED, &ph->opt_in, &e) != 0) {
+		http_send_err(req, &e);
+		return;
+	}
+	if (phone != NULL && phone[0] != '\0') {
+		if (secret_phone_e164(phone, AUTHR_PHONE_COUNTRY, e164, sizeof(e164), &e) != 0) {
+			http_send_err(req, &e);
+			return;
+		}
+		if (srv->conf->secret_key[0] == '\0' || secret_key_parse(srv->conf->secret_key, key, &e) != 0) {
+			http_send_error(req, err_http_status(ERR_CONFIG), err_name(ERR_CONFIG), "phone",
+			    "this studio cannot keep phone numbers (no secret_key in its configuration)");
+			return;
+		}
+		randombytes_buf(nonce, sizeof(nonce));
+		{
+			char *sealed = secret_seal(e164, strlen(e164), key, nonce);
+			ph->sealed = h2o_mem_alloc_pool(&req->pool, strlen(sealed) + 1);
+			memcpy(ph->sealed, sealed, strlen(sealed) + 1);
+			free(sealed);
+		}
+		sodium_memzero(key, sizeof(key));
+	}
+	auth_require(srv, req, authr_phone_actor, ph);
+}
+
 const struct http_route http_routes_auth[] = {
 	{ "POST", "/api/auth/register", authr_register },
 	{ "POST", "/api/auth/login", authr_login },
 	{ "POST", "/api/auth/logout", authr_logout },
 	{ "GET", "/api/auth/session", authr_session },
+	{ "PUT", "/api/me/phone", authr_phone },
 	{ NULL, NULL, NULL },
 };

@@ -14,6 +14,7 @@ static const struct http_route *const router_families[] = {
 	http_routes_bookings,
 	http_routes_payments,
 	http_routes_staff_feed,
+	http_routes_booking_ics,
 	NULL,
 };
 

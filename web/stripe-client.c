@@ -18,11 +18,6 @@ struct stripe_client {
 	CURL *curl;
 };
 
-struct stripe_buf {
-	struct sbuf text;
-	int over;
-};
-
 static pthread_once_t stripe_curl_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -68,20 +63,6 @@ stripe_client_free(struct stripe_client *c)
 	free(c);
 }
 
-static size_t
-stripe_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct stripe_buf *b = arg;
-	size_t n = size * nmemb;
-
-	if (b->text.len + n > STRIPE_ANSWER_MAX) {
-		b->over = 1;
-		return 0;
-	}
-	sbuf_add(&b->text, data, n);
-	return n;
-}
-
 /* stripe_fault_err: map Stripe's error answer (status, body obj) to ours. */
 static int
 stripe_fault_err(int status, struct json_object *obj, struct stripe_fault *f, struct err *e)
@@ -121,7 +102,7 @@ stripe_call(struct stripe_client *c, const char *method, const char *path, const
     struct err *e)
 {
 	struct stripe_fault dummy;
-	struct stripe_buf b = { SBUF_INIT, 0 };
+	struct sbuf_sink b = { SBUF_INIT, STRIPE_ANSWER_MAX, 0 };
 	struct curl_slist *h = NULL;
 	char url[1024], idem[300], errbuf[CURL_ERROR_SIZE] = "";
 	int post = strcmp(method, "POST") == 0;
@@ -153,7 +134,7 @@ stripe_call(struct stripe_client *c, const char *method, const char *path, const
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, stripe_write);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, sbuf_sink_write);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (post) {

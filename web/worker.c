@@ -128,6 +128,8 @@ worker_payment(const struct worker_run *r)
 	return worker_pay_run(&c, r->job->kind, r->payload);
 }
 
+static int worker_configured(const struct worker *w, enum worker_integration it);
+
 /* worker_notify: a job that sends the artist's messages (web/notify.h). */
 static enum db_job_outcome
 worker_notify(const struct worker_run *r)
@@ -138,7 +140,8 @@ worker_notify(const struct worker_run *r)
 		snprintf(r->msg, r->msglen, "%s", worker_off[WORKER_EMAIL]);
 		return DB_JOB_SKIPPED;
 	}
-	return notify_job(r->w->notify, r->w->db, r->job, left > 0 ? (int)left : 1, r->msg, r->msglen);
+	return notify_job(r->w->notify, r->w->db, r->job, worker_configured(r->w, WORKER_SMS), left > 0 ? (int)left : 1,
+	    r->msg, r->msglen);
 }
 
 /* One row per job kind: the kinds core/bstate.c's effects name, the
@@ -163,6 +166,7 @@ static const struct {
 	{ "booking_rescheduled", WORKER_EMAIL, worker_notify },
 	{ "booking_reminder", WORKER_EMAIL, worker_notify },
 	{ "payment_action_needed", WORKER_EMAIL, worker_notify },
+	{ "notification_resend", WORKER_EMAIL, worker_notify },
 	{ "calendar_sync", WORKER_CALENDARS, NULL },
 	{ "calendar_remove", WORKER_CALENDARS, NULL },
 	{ "noop", WORKER_INTERNAL, worker_noop },
@@ -171,11 +175,15 @@ static const struct {
 
 /* worker_configured: whether w has the client integration it needs.
  * Messages always run: web/notify.c records each message row as sent,
- * written to mail_dir, or skipped with the reason its channel is off. */
+ * written to mail_dir, or skipped with the reason its channel is off.
+ * SMS rows ride in the same jobs as the email ones: their channel is on
+ * with Twilio's settings and secret_key (conf_sms_off), and off it ends
+ * them skipped while the email still goes. */
 static int
 worker_configured(const struct worker *w, enum worker_integration it)
 {
-	return it == WORKER_INTERNAL || it == WORKER_EMAIL || (it == WORKER_PAYMENTS && w->stripe != NULL);
+	return it == WORKER_INTERNAL || it == WORKER_EMAIL || (it == WORKER_PAYMENTS && w->stripe != NULL) ||
+	    (it == WORKER_SMS && w->notify != NULL && notify_sms_off(w->notify) == NULL);
 }
 
 /* worker_dispatch: run one job by its kind's row. */

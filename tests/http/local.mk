@@ -25,3 +25,7 @@ TESTS += tests/http/test-chaos.sh
 EXTRA_DIST += tests/http/test-chaos.sh tests/http/chaos.py tests/http/claims.sh
 TESTS += tests/http/test-staff-feed.sh
 EXTRA_DIST += tests/http/test-staff-feed.sh tests/http/feedcheck.py
+TESTS += tests/http/test-sms.sh
+EXTRA_DIST += tests/http/test-sms.sh
+TESTS += tests/http/test-ics.sh
+EXTRA_DIST += tests/http/test-ics.sh

@@ -18,7 +18,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin notify
-http_need_ical
+http_need_icalendar
 unset REDLIGHT_SMTP_URL REDLIGHT_SMTP_USER REDLIGHT_SMTP_PASSWORD REDLIGHT_SMTP_CA_FILE \
 	REDLIGHT_MAIL_FROM REDLIGHT_MAIL_FROM_NAME REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR
 

@@ -19,7 +19,7 @@ export top_srcdir top_builddir
 
 . "$top_srcdir/tests/lib/http-prologue.sh"
 http_begin feed
-http_need_ical
+http_need_icalendar
 unset REDLIGHT_SMTP_URL REDLIGHT_MAIL_FROM REDLIGHT_MAIL_DIR REDLIGHT_TEMPLATES_DIR
 
 eli=00000000-0000-4000-8000-0000000000e1

@@ -24,7 +24,8 @@ redlight=$top_builddir/redlight
 unset REDLIGHT_CONF REDLIGHT_LISTEN REDLIGHT_STATIC_DIR REDLIGHT_PUBLIC_URL \
 	REDLIGHT_WORKER REDLIGHT_WORKER_TIMEOUT_MS REDLIGHT_WORKER_RETRY_BASE_MS \
 	REDLIGHT_WORKER_RETRY_MAX_MS REDLIGHT_MAX_BODY_BYTES REDLIGHT_DB_POOL REDLIGHT_LOG_FORMAT \
-	REDLIGHT_RATE_LIMIT_SCALE REDLIGHT_MAX_EVENT_STREAMS REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT DATABASE_URL
+	REDLIGHT_RATE_LIMIT_SCALE REDLIGHT_MAX_EVENT_STREAMS REDLIGHT_MAX_EVENT_STREAMS_PER_CLIENT DATABASE_URL \
+	TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_FROM TWILIO_API_BASE REDLIGHT_SECRET_KEY
 
 # http_need_zone: suites that check local times with python3 need its
 # zoneinfo to read America/Toronto; without it, one failing test and out.
@@ -34,11 +35,11 @@ http_need_zone() {
 	exit 0
 }
 
-# http_need_ical: suites that read calendars with python3-icalendar set
-# ical_py to a python3 that has it: Debian's package is for Debian's
-# python3, which a python3 earlier on PATH (pyenv, a venv) may not see.
-# Without one, one failing test and out.
-http_need_ical() {
+# http_need_icalendar: sets ical_py, a python3 that imports icalendar
+# (Debian's python3-icalendar is for Debian's python3, which a python3
+# earlier on PATH, pyenv or a venv, may not see); without one, one failing
+# test and out.
+http_need_icalendar() {
 	ical_py=
 	for p in python3 /usr/bin/python3; do
 		if "$p" -c 'import icalendar' 2>/dev/null; then ical_py=$p; return 0; fi

@@ -97,6 +97,10 @@ check "the configuration points payments at the local Stripe stand-in ($sbase)" 
 jsurl=$(sed -n 's/^stripe_js_url = //p' "$clone/var/etc/redlight/redlight.conf")
 check "... and the page's card form at the stand-in's Stripe.js ($jsurl), where the README's test cards work" \
 	sh -c '[ "$1" = "$2/v3/" ] && curl -fs "$1" | grep -q "window.Stripe = Stripe"' sh "$jsurl" "$sbase"
+tbase=$(sed -n 's/^twilio_api_base = //p' "$clone/var/etc/redlight/redlight.conf")
+check "the configuration points texts at the local Twilio stand-in ($tbase), with a secret_key" \
+	sh -c 'grep -q "^twilio_account_sid = AC" "$1" && grep -Eq "^secret_key = [0-9a-f]{64}$" "$1" &&
+	curl -fs -o /dev/null "$2/_standin/messages"' sh "$clone/var/etc/redlight/redlight.conf" "$tbase"
 
 # 2: the README's demo block, each line from a clean shell, exactly as printed
 readme_cmds 2 | grep -v '^[[:space:]]*$' >"$base/block2"
@@ -186,6 +190,7 @@ check "tools/run stop succeeds" [ $? -eq 0 ]
 check "redlightd is stopped" sh -c '! kill -0 "$1" 2>/dev/null' sh "${pid:-0}"
 check "nothing answers on $addr" sh -c '! curl -s -o /dev/null --max-time 2 "http://$1/healthz"' sh "$addr"
 check "the Stripe stand-in is stopped" sh -c '! curl -s -o /dev/null --max-time 2 "$1/_standin/state"' sh "$sbase"
+check "the Twilio stand-in is stopped" sh -c '! curl -s -o /dev/null --max-time 2 "$1/_standin/messages"' sh "$tbase"
 if pgrep -f -- "-D [^ ]*$(printf '%s' "$clone" | sha256sum | cut -c1-12)/data" >/dev/null ||
 	pgrep -f -- "-D $clone/var/pg/data" >/dev/null; then
 	not_ok "the demo's PostgreSQL is stopped"

@@ -227,9 +227,30 @@ key $sess Enter
 s "90 is stored and audited, and the list shows it" \
 	'wait_sql "SELECT lead_time_min FROM settings" 90 && [ "$(audit_by settings_set admin@redlight.test)" = 1 ] &&
 	wait_match $sess "lead_time_min  *90" && pane_text $sess | grep -q "lead_time_min = 90 (was 120)"'
+# the studio's address and policies URL (0018), just above currency
 key $sess G
 key $sess k
-# address and policies_url (0015) come last, read-only
+s "the policies URL is a setting of its own" 'wait_match $sess "^ > policies_url"'
+key $sess Enter
+s "Enter edits it, with its format" 'wait_for $sess "Setting policies_url" && wait_for $sess "Format: https://... or empty."'
+key $sess C-u
+type_text $sess "javascript:alert(1)"
+key $sess Enter
+s "a URL that is no http(s) one is refused under its field" \
+	'wait_for $sess "is not an http:// or https:// URL" && under $sess "Policies URL" "is not an http"'
+key $sess C-u
+type_text $sess "https://studio.example/policies"
+key $sess Enter
+s "an https URL is stored and shown" 'wait_sql "SELECT policies_url FROM settings" "https://studio.example/policies" &&
+	wait_match $sess "policies_url  *https://studio.exampl"'
+key $sess k
+key $sess Enter
+key $sess C-u
+type_text $sess "12 Queen St W, Toronto"
+key $sess Enter
+s "the address is set from its form" 'wait_sql "SELECT address FROM settings" "12 Queen St W, Toronto"'
+key $sess G
+key $sess k
 for i in 1 2 3 4 5 6 7 8; do key $sess k; done
 s "the cursor goes up to the refund tiers" 'wait_match $sess "^ > cancellation_tiers"'
 key $sess Enter

@@ -25,6 +25,7 @@ main(void)
 	suite_mail();
 	suite_tmpl();
 	suite_notice();
+	suite_conf();
 	suite_secret();
 	suite_err();
 	suite_payment();

@@ -28,5 +28,6 @@ void suite_payment(void);
 void suite_notice(void);
 void suite_wire(void);
 void suite_feed(void);
+void suite_conf(void);
 
 #endif

@@ -102,6 +102,59 @@ test_notice_kind_names_round_trip(void)
 	CU_ASSERT_PTR_NULL(notice_kind_name(NOTICE_NKINDS));
 }
 
+static void
+test_notice_snapshot_parse_reads_the_rows_snapshot_and_refuses_a_bad_one(void)
+{
+	struct json_object *js = json_tokener_parse("{\"booking_id\":\"b1\",\"code\":\"RL-1\",\"status\":"
+	    "\"confirmed\",\"sequence\":3,\"was_confirmed\":true,\"start_at\":\"2027-01-12T19:00:00Z\","
+	    "\"end_at\":\"2027-01-12T22:00:00Z\",\"room_name\":\"Studio B\",\"refund_cents\":null,"
+	    "\"ics_token\":\"ab\",\"artist_email\":\"zoe@example.com\"}");
+	struct json_object *bad = json_tokener_parse("{\"booking_id\":\"b1\",\"start_at\":\"tomorrow\"}");
+	struct notice_snapshot s;
+	struct err e;
+
+	CU_ASSERT_EQUAL(notice_snapshot_parse(js, &s, &e), 0);
+	CU_ASSERT_STRING_EQUAL(s.b.code, "RL-1");
+	CU_ASSERT_EQUAL(s.sequence, 3);
+	CU_ASSERT_EQUAL(s.was_confirmed, 1);
+	CU_ASSERT_EQUAL(s.b.refund_cents, -1);
+	CU_ASSERT_EQUAL(s.b.end - s.b.start, 3 * 3600);
+	CU_ASSERT_STRING_EQUAL(s.ics_token, "ab");
+	CU_ASSERT_NOT_EQUAL(notice_snapshot_parse(bad, &s, &e), 0);
+	CU_ASSERT_EQUAL(notice_snapshot_parse(NULL, &s, &e), ERR_INVALID);
+	json_object_put(js);
+	json_object_put(bad);
+}
+
+static void
+test_notice_ics_is_one_event_with_the_bookings_uid_and_sequence(void)
+{
+	struct notice_snapshot s = { 0 };
+	struct err e;
+	char *ics, url[200];
+
+	s.b = booking(1799787600, 1799798400);
+	s.booking_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+	s.sequence = 4;
+	s.artist_email = "zoe@example.com";
+	s.policy = "Cancel 48 hours before: 100%";
+	notice_ics_url("http://127.0.0.1:8080", "RL-7KQ2M9XD", "ab12", url, sizeof(url));
+	CU_ASSERT_STRING_EQUAL(url, "http://127.0.0.1:8080/api/calendar/ics/booking/RL-7KQ2M9XD.ics?token=ab12");
+	notice_ics_url("https://book.example", "C", "t", url, sizeof(url));
+	CU_ASSERT_STRING_EQUAL(url, "https://book.example/api/calendar/ics/booking/C.ics?token=t");
+	CU_ASSERT_STRING_EQUAL(notice_domain("bookings@redlight.test"), "redlight.test");
+	CU_ASSERT_STRING_EQUAL(notice_domain("nobody"), "localhost");
+	ics = notice_ics(&s, ICS_CANCEL, 1, "bookings@redlight.test", 1799700000, url, &e);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ics);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "UID:7c9e6679-7425-40de-944b-e07fc1f90ae7@redlight.test\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "SEQUENCE:4\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "METHOD:CANCEL\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "STATUS:CANCELLED\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "SUMMARY:Studio B at Redlight (RL-7KQ2M9XD)\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "LOCATION:Studio B\\, 12 Queen St W\\, Toronto\r\n"));
+	free(ics);
+}
+
 void
 suite_notice(void)
 {
@@ -112,4 +165,6 @@ suite_notice(void)
 	UNIT_TEST(s, test_notice_invite_request_on_approval_and_move_cancel_only_if_confirmed);
 	UNIT_TEST(s, test_notice_url_escape_keeps_only_unreserved_characters);
 	UNIT_TEST(s, test_notice_kind_names_round_trip);
+	UNIT_TEST(s, test_notice_snapshot_parse_reads_the_rows_snapshot_and_refuses_a_bad_one);
+	UNIT_TEST(s, test_notice_ics_is_one_event_with_the_bookings_uid_and_sequence);
 }
