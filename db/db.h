@@ -45,6 +45,12 @@ int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 
+/* db_int64: the integer at (row, col) of res, 0 when NULL. Cannot fail. */
+int64_t db_int64(const PGresult *res, int row, int col);
+
+/* db_blank: 1 when s is NULL or holds only blanks. Cannot fail. */
+int db_blank(const char *s);
+
 /* db_ping: 0 when the server answers "SELECT 1". */
 int db_ping(struct db *db, struct err *e);
 

@@ -126,7 +126,7 @@ act_decide(struct ui *ui, struct act *a, const struct cmd_decide *c, int approve
 	int status = 0;
 
 	for (size_t i = 0; i < a->n; i++) {
-		struct db_admin_outcome out;
+		struct db_decide_result out;
 		struct err e;
 
 		err_clear(&e);

@@ -21,6 +21,8 @@
 #include "core/err.h"
 #include "core/tz.h"
 #include "db/admin.h"
+#include "db/booking.h"
+#include "db/hold.h"
 #include "db/db.h"
 
 /* Exit statuses that are not error codes (err_exit_status gives the rest). */
@@ -188,13 +190,13 @@ struct cmd_decide {
 int cmd_approve_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
 int cmd_reject_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
 /* cmd_approve_run / cmd_reject_run: decide code as ctx->actor; as
- * db_admin_approve and db_admin_reject. */
+ * db_booking_approve and db_booking_reject. */
 int cmd_approve_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e);
+    struct db_decide_result *out, struct err *e);
 int cmd_reject_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e);
+    struct db_decide_result *out, struct err *e);
 /* cmd_approve_say: "approved RL-X" and what was set aside, into buf. */
-void cmd_approve_say(const struct db_admin_outcome *o, const struct cmd_decide *c, char *buf,
+void cmd_approve_say(const struct db_decide_result *o, const struct cmd_decide *c, char *buf,
     size_t len);
 
 /* one line a command says */
@@ -229,18 +231,18 @@ struct cmd_hold_act {
 	int json;
 };
 struct cmd_hold_result {
-	struct db_admin_hold h;
+	struct db_hold h;
 	int64_t expires;          /* hold-extend: the new expiry */
 	char until[48];           /* the same in studio time */
 };
 int cmd_hold_extend_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
 int cmd_hold_release_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
 /* cmd_hold_extend_run: ERR_INVALID field "minutes" for minutes that do
- * not parse or pass the database's limit, else as db_admin_hold_find and
- * db_admin_hold_extend. out->until is the new expiry in studio time. */
+ * not parse or pass the database's limit, else as db_hold_find and
+ * db_hold_extend. out->until is the new expiry in studio time. */
 int cmd_hold_extend_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
     struct cmd_hold_result *out, struct err *e);
-/* cmd_hold_release_run: as db_admin_hold_find and db_admin_hold_release. */
+/* cmd_hold_release_run: as db_hold_find and db_hold_release. */
 int cmd_hold_release_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
     struct cmd_hold_result *out, struct err *e);
 /* cmd_hold_act_say: what hold-extend (extended) or hold-release did, into
@@ -260,12 +262,12 @@ struct cmd_staff_result {
 	char code[32];
 	char ids[DB_ADMIN_MAX_STAFF][37], names[DB_ADMIN_MAX_STAFF][128];
 	int n;                    /* one person named twice counts once */
-	struct db_admin_outcome out;
+	struct db_decide_result out;
 };
 int cmd_assign_staff_parse(struct cmd_ctx *ctx, int argc, char **argv,
     struct cmd_assign_staff *out);
 /* cmd_assign_staff_run: as db_admin_booking_find, db_admin_staff_resolve
- * and db_admin_assign_staff. */
+ * and db_booking_assign_staff. */
 int cmd_assign_staff_run(struct cmd_ctx *ctx, const struct cmd_assign_staff *c,
     struct cmd_staff_result *out, struct err *e);
 /* cmd_assign_staff_say: "RL-X: staff now A, B ..." into buf. */
@@ -284,7 +286,7 @@ struct cmd_swap_result {
 };
 int cmd_swap_staff_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_swap_staff *out);
 /* cmd_swap_staff_run: as db_admin_booking_find, db_admin_staff_resolve
- * and db_admin_swap_staff. */
+ * and db_booking_swap_staff. */
 int cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
     struct cmd_swap_result *out, struct err *e);
 /* cmd_swap_staff_say: "swapped: A now on RL-Y, B now on RL-X" into buf. */
@@ -300,14 +302,14 @@ struct cmd_hold {
 	int json;
 };
 struct cmd_hold_placed {
-	struct db_admin_hold h;
+	struct db_hold h;
 	char room_name[128];
 	char span[96], until[48]; /* in studio time */
 };
 int cmd_hold_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold *out);
 /* cmd_hold_run: ERR_INVALID field "duration", "expires" or "start" for a
  * value that does not parse, else as db_admin_room_resolve and
- * db_admin_hold_place. */
+ * db_hold_place. */
 int cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_placed *out,
     struct err *e);
 /* cmd_hold_say: "held ROOM SPAN until ... (hold ID)" into buf. */

@@ -8,6 +8,7 @@
 #include "db/admin.h"
 #include "db/booking.h"
 #include "db/db.h"
+#include "db/hold.h"
 #include "db/migrations-data.h"
 #include "tests/lib/cunit-tap.h"
 
@@ -649,24 +650,57 @@ test_an_artist_hold_and_a_studio_hold_take_one_path(void)
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE user_id = '" ARTIST "' AND created_by = '" ARTIST "'"
 	    " AND start_at = to_timestamp(1899100800)"), 1);
 	/* an artist does not extend; the studio does, within the one limit */
-	CU_ASSERT_EQUAL(db_hold_extend(tdb, art, ARTIST, DB_ACTOR_ARTIST, 10, NULL, &e), ERR_FORBIDDEN);
+	const struct db_hold_change xa = { art, ARTIST, DB_ACTOR_ARTIST, 10 };
+	CU_ASSERT_EQUAL(db_hold_extend(tdb, &xa, NULL, &e), ERR_FORBIDDEN);
 	CU_ASSERT_EQUAL(db_hold_max_min(tdb, &max, &e), 0);
 	CU_ASSERT_EQUAL(max, 7 * 24 * 60);
-	CU_ASSERT_EQUAL(db_hold_extend(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, max + 1, NULL, &e), ERR_INVALID);
+	const struct db_hold_change xs = { adm, ADMIN_ID, DB_ACTOR_ADMIN, max + 1 };
+	CU_ASSERT_EQUAL(db_hold_extend(tdb, &xs, NULL, &e), ERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.field, "minutes");
 	/* someone else's hold is not found for an artist */
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ARTIST, DB_ACTOR_ARTIST, &e), ERR_NOT_FOUND);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, art, ARTIST, DB_ACTOR_ARTIST, &e), 0);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, &e), 0);
+	const struct db_hold_change ra = { art, ARTIST, DB_ACTOR_ARTIST, 0 };
+	const struct db_hold_change rs = { adm, ADMIN_ID, DB_ACTOR_ADMIN, 0 };
+	const struct db_hold_change other = { adm, ARTIST, DB_ACTOR_ARTIST, 0 };
+	struct db_hold done;
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &other, NULL, &e), ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &ra, &done, &e), 0);
+	CU_ASSERT_STRING_EQUAL(done.status, "released");
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &rs, NULL, &e), 0);
 	/* releasing twice is the same answer whoever asks */
-	CU_ASSERT_EQUAL(db_hold_release(tdb, art, ARTIST, DB_ACTOR_ARTIST, &e), ERR_CHANGED);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, &e), ERR_CHANGED);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &ra, NULL, &e), ERR_CHANGED);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &rs, NULL, &e), ERR_CHANGED);
 	char *ta = hold_trace(art), *ts = hold_trace(adm);
 	/* the same audit entries but the room's name */
 	CU_ASSERT_PTR_NOT_NULL(strstr(ta, "hold {\"room\": \"Studio A\"}; release {\"status\": [\"active\", \"released\"]}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(ts, "hold {\"room\": \"Studio B\"}; release {\"status\": [\"active\", \"released\"]}"));
 	free(ta);
 	free(ts);
+}
+
+/* The studio's decisions check who acts as which kind before anything:
+ * an artist claiming to be an admin is refused by actor_role, an artist
+ * as themself by the decision's own rule, and nothing changes. */
+static void
+test_a_decision_is_refused_to_an_actor_posing_as_another_kind(void)
+{
+	char id[37], code[16];
+	struct db_decide_result out;
+	struct err e;
+
+	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_A, "2030-04-08T15:00:00Z", "2030-04-08T17:00:00Z", id, code, &e), 0);
+	struct db_decide_req d = {
+		.code = code, .actor_id = ARTIST, .kind = DB_ACTOR_ADMIN, .message = "no",
+	};
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), ERR_FORBIDDEN);
+	d.kind = DB_ACTOR_ARTIST;
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), ERR_FORBIDDEN);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE status = 'awaiting_approval'"
+	    " AND start_at = '2030-04-08T15:00:00Z'"), 1);
+	d.actor_id = ADMIN_ID;
+	d.kind = DB_ACTOR_ADMIN;
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), 0);
+	CU_ASSERT_STRING_EQUAL(out.status, "rejected");
+	CU_ASSERT_STRING_EQUAL(out.code, code);
 }
 
 int
@@ -697,6 +731,7 @@ main(void)
 	CU_add_test(s, "an artist cancel enqueues the jobs and audit an admin cancel does", test_an_artist_cancel_enqueues_the_jobs_and_audit_an_admin_cancel_does);
 	CU_add_test(s, "auto approval confirms with the approval jobs and a system audit row", test_auto_approval_confirms_with_the_approval_jobs_and_a_system_audit_row);
 	CU_add_test(s, "an artist hold and a studio hold take one path", test_an_artist_hold_and_a_studio_hold_take_one_path);
+	CU_add_test(s, "a decision is refused to an actor posing as another kind", test_a_decision_is_refused_to_an_actor_posing_as_another_kind);
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
 	test_job_suite_add();
