@@ -325,7 +325,7 @@ db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin
 /* ---- cancel ---- */
 
 int
-db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_admin_cancel *out,
+db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_cancel_result *out,
     struct err *e)
 {
 	int rc;
@@ -347,26 +347,4 @@ db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_
 		return err_set(e, ERR_CHANGED, "status", "%s has already started; it can no longer be"
 		    " canceled", out->booking.code);
 	return rc;
-}
-
-int
-db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code, const char *reason,
-    int64_t now, struct db_admin_cancel *out, struct err *e)
-{
-	struct db_admin_cancel c;
-	int rc;
-
-	if (db_blank(reason))
-		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
-	if ((rc = db_admin_cancel_preview(db, code, now, &c, e)) != 0)
-		return rc;
-	const struct db_cancel in = {
-		.booking_id = c.booking.id, .actor_id = actor->id, .kind = db_actor_kind_of(actor),
-		.reason = reason, .seen_status = c.booking.status, .refund = &c.policy,
-	};
-	if ((rc = db_booking_cancel(db, &in, e)) != 0)
-		return rc;
-	if (out)
-		*out = c;
-	return 0;
 }

@@ -139,7 +139,7 @@ int db_admin_booking_fit(struct db *db, const struct tz *tz, const struct db_adm
 
 /* ---- cancel ---- */
 
-struct db_admin_cancel {
+struct db_cancel_result {
 	struct db_admin_booking booking;  /* as it was before */
 	struct policy_result policy;      /* refund_percent, refund_cents, summary */
 };
@@ -149,15 +149,6 @@ struct db_admin_cancel {
  * settings); writes nothing. ERR_CHANGED when the booking is not live or
  * its session has started. */
 int db_admin_cancel_preview(struct db *db, const char *code, int64_t now,
-    struct db_admin_cancel *out, struct err *e);
-
-/* db_admin_cancel: evaluate the stored policy again at now and cancel as
- * actor (its role: staff or admin), guarded on the status evaluated,
- * through the artist's own path (db_booking_cancel, db/booking.h). reason
- * is required (ERR_INVALID field "reason"). Jobs: core's table for cancel
- * (void_or_refund with the refund, email_canceled, and calendar_remove for
- * a confirmed booking). out (may be NULL) receives what was applied. */
-int db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code,
-    const char *reason, int64_t now, struct db_admin_cancel *out, struct err *e);
+    struct db_cancel_result *out, struct err *e);
 
 #endif

@@ -314,14 +314,29 @@ db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, struct 
 }
 
 int
-db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e)
+db_booking_cancel(struct db *db, const struct db_cancel_req *in, int64_t now,
+    struct db_cancel_result *out, struct err *e)
 {
+	struct db_cancel_result c;
 	struct db_cancel_params p;
 	int rc;
 
-	if ((rc = db_cancel_prepare(c, &p, e)) != 0)
+	if (!in->dry_run && in->kind != DB_ACTOR_ARTIST && db_blank(in->reason))
+		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
+	if ((rc = db_admin_cancel_preview(db, in->code, now, &c, e)) != 0)
 		return rc;
-	return db_exec(db, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params, NULL, e);
+	if (!in->dry_run) {
+		const struct db_cancel x = {
+			.booking_id = c.booking.id, .actor_id = in->actor_id, .kind = in->kind,
+			.reason = in->reason, .seen_status = c.booking.status, .refund = &c.policy,
+		};
+		if ((rc = db_cancel_prepare(&x, &p, e)) != 0 ||
+		    (rc = db_exec(db, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params, NULL, e)) != 0)
+			return rc;
+	}
+	if (out)
+		*out = c;
+	return 0;
 }
 
 /* ---- reschedule ---- */

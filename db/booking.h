@@ -137,8 +137,30 @@ struct db_cancel_params {
  * c->seen_status. ERR_CHANGED when that status cannot be canceled. */
 int db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, struct err *e);
 
-/* db_booking_cancel: prepare and run c, synchronously. */
-int db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e);
+/* What db_booking_cancel is asked. */
+struct db_cancel_req {
+	const char *code;             /* the booking's code (case ignored) */
+	const char *actor_id;         /* NULL for the system */
+	enum db_actor_kind kind;
+	const char *reason;           /* required but for an artist */
+	int dry_run;                  /* weigh only, change nothing */
+};
+struct db_cancel_result;          /* db/admin.h: the booking before, the refund */
+
+/* db_booking_cancel: the one cancel for the console, the CLI and the
+ * tests (redlightd sends the same statement, built by db_cancel_prepare,
+ * on its loop): weigh the refund by the policy the booking stored with its
+ * quote at now (db_admin_cancel_preview: ERR_CHANGED when it is not live
+ * or has started), then cancel as in->kind, guarded on the status weighed;
+ * booking_cancel enforces who may (an artist their own, staff the
+ * bookings they are assigned to, an admin any). Jobs: core's table for
+ * cancel (void_or_refund with the refund, email_canceled, and
+ * calendar_remove for a confirmed booking). in->reason is required but
+ * for an artist (ERR_INVALID field "reason"); its longest is
+ * booking_reason_max() (0012). out (may be NULL) receives what was (or,
+ * dry, would be) applied. */
+int db_booking_cancel(struct db *db, const struct db_cancel_req *in, int64_t now,
+    struct db_cancel_result *out, struct err *e);
 
 /* ---- reschedule ---- */
 

@@ -208,14 +208,14 @@ struct cmd_cancel {
 	int dry_run, json;
 };
 struct cmd_cancel_result {
-	struct db_admin_cancel c;
+	struct db_cancel_result c;
 	char span[96];            /* the session, in studio time */
 	int dry_run;
 };
 int cmd_cancel_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_cancel *out);
 /* cmd_cancel_run: with dry_run what canceling now refunds (no actor
  * needed, nothing written), else cancel as ctx->actor; as
- * db_admin_cancel_preview and db_admin_cancel. */
+ * db_booking_cancel. */
 int cmd_cancel_run(struct cmd_ctx *ctx, const struct cmd_cancel *c, struct cmd_cancel_result *out,
     struct err *e);
 /* cmd_cancel_lines: the booking and what the policy refunds, one line
