@@ -218,11 +218,14 @@ view_setup_own(struct ui *ui)
 	return me != NULL && !view_setup_admin(ui) ? me->staff_id : "";
 }
 
-/* view_setup_may: the user may change what section holds. */
+/* view_setup_no_record: a staff account without a staff record, in a
+ * section of one's own (hours, exceptions): there is nothing of theirs to
+ * show. Who may change what is the database's to say: every form runs
+ * its command and shows the refusal under the field it names. */
 static int
-view_setup_may(struct ui *ui, int section)
+view_setup_no_record(struct ui *ui, int section)
 {
-	return view_setup_admin(ui) || (view_setup_defs[section].staff_own && view_setup_own(ui)[0]);
+	return view_setup_defs[section].staff_own && !view_setup_admin(ui) && view_setup_own(ui)[0] == '\0';
 }
 
 /* view_setup_hidden: the section is not for this user to see at all. */
@@ -542,18 +545,17 @@ view_setup_style(void *arg, size_t row, int col)
 
 /* view_setup_keys: the bottom line for the section on screen. */
 static void
-view_setup_keys(struct ui *ui, struct view_setup *v)
+view_setup_keys(struct view_setup *v)
 {
 	const struct view_setup_def *d = &view_setup_defs[v->section];
-	int may = view_setup_may(ui, v->section);
 	size_t o = 0;
 
 	view_setup_keyline[0] = '\0';
-	if (may && d->add_cmd != NULL)
+	if (d->add_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "a add  ");
-	if (may && d->edit_cmd != NULL)
+	if (d->edit_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "Enter edit  ");
-	if (may && d->del_cmd != NULL)
+	if (d->del_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "d delete  ");
 	snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o,
 	    "h/l section  Tab views  r refresh  ? help  q quit");
@@ -571,11 +573,8 @@ view_setup_note(struct ui *ui, struct view_setup *v, char *out, size_t len)
 		snprintf(out, len, "not loaded (r to retry)");
 	} else if (view_setup_hidden(ui, v->section)) {
 		snprintf(out, len, "The staff list is for an admin.");
-	} else if (!view_setup_may(ui, v->section)) {
-		if (d->staff_own)
-			snprintf(out, len, "You have no staff record, so no hours of your own; an admin can add one.");
-		else
-			snprintf(out, len, "Read-only: only an admin may change the %s.", d->nouns);
+	} else if (view_setup_no_record(ui, v->section)) {
+		snprintf(out, len, "You have no staff record, so no hours of your own; an admin can add one.");
 	} else if (v->section == VS_HOURS || v->section == VS_EXCEPTIONS) {
 		snprintf(out, len, "%s%zu %s%s, studio time%s%s%s", view_setup_admin(ui) ? "" : "your ", n,
 		    n == 1 ? d->noun : d->nouns, v->section == VS_EXCEPTIONS ? " not yet over" : "",
@@ -634,7 +633,7 @@ view_setup_draw(struct ui *ui, void *state)
 	char note[200];
 
 	ui_body(ui, &top, &height);
-	view_setup_keys(ui, v);
+	view_setup_keys(v);
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, x, "SETUP", 5);
 	x += 7;
@@ -657,7 +656,7 @@ view_setup_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (view_setup_rows(v, v->section) == 0) {
 		const struct view_setup_def *d = &view_setup_defs[v->section];
-		if (v->loaded && !view_setup_hidden(ui, v->section) && view_setup_may(ui, v->section)) {
+		if (v->loaded && !view_setup_hidden(ui, v->section) && !view_setup_no_record(ui, v->section)) {
 			snprintf(note, sizeof(note), "no %s yet%s", d->nouns,
 			    d->add_cmd ? "; a adds one" : "");
 			attrset(ui_attr(ui, UI_DIM));
@@ -1054,12 +1053,8 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	}
 	if (!v->loaded)
 		return;
-	if (!view_setup_may(ui, v->section)) {
-		if (d->staff_own)
-			ui_message(ui, 1, "you have no staff record; an admin can give you one");
-		else
-			ui_message(ui, 1, "the %s are for an admin to change; your own hours and exceptions "
-			    "are under Hours and Exceptions", d->nouns);
+	if (view_setup_no_record(ui, v->section)) {
+		ui_message(ui, 1, "you have no staff record; an admin can give you one");
 		return;
 	}
 	if (a == KEYS_SETUP_ADD) {
