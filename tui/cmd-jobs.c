@@ -4,6 +4,7 @@
  * job-cancel share. */
 #include <json-c/json.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "db/job.h"
@@ -25,43 +26,49 @@ cmd_job_when(const struct model_job *j, int64_t now, char *out, size_t len)
 		fmt_ago(now, j->created, out, len);
 }
 
-static int
-cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_jobs_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
-	static const char *const heads[CMD_JOBS_COLS] = {
-		"ID", "KIND", "STATUS", "TRIES", "BOOKING", "WHEN", "REASON / LAST ERROR",
-	};
 	const char *json_flag = NULL, *failed = NULL;
 	const struct cmd_opt opts[] = {
 		{ "failed", 0, &failed },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	const char *params[1];
-	struct model_jobs jobs;
-	struct err e;
-	char *rest[1], *json;
+	char *rest[1];
 	int nrest, rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
 		return rc;
-	err_clear(&e);
-	params[0] = failed ? "failed" : NULL;
-	if (db_query_json(ctx->db, DB_JOB_LIST_JSON_SQL, 1, params, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		return 0;
-	}
-	rc = model_jobs_parse(json, &jobs, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
+	out->failed = failed != NULL;
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_jobs_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	const char *params[1] = { c->failed ? "failed" : NULL };
+
+	return cmd_read_query(ctx, DB_JOB_LIST_JSON_SQL, 1, params, json, e);
+}
+
+static int
+cmd_jobs_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
+	static const char *const heads[CMD_JOBS_COLS] = {
+		"ID", "KIND", "STATUS", "TRIES", "BOOKING", "WHEN", "REASON / LAST ERROR",
+	};
+	struct model_jobs jobs;
+	int rc;
+
+	if ((rc = model_jobs_parse(json, &jobs, e)) != 0)
+		return rc;
 	fprintf(ctx->out, "%ld queued, %ld running, %ld failed, %ld skipped, %ld done, %ld canceled\n",
 	    jobs.queued, jobs.running, jobs.failed, jobs.skipped, jobs.done, jobs.canceled);
 	if (jobs.n == 0) {
-		fputs(failed ? "no failed jobs\n" : "no jobs\n", ctx->out);
+		fputs(c->failed ? "no failed jobs\n" : "no jobs\n", ctx->out);
 		model_jobs_free(&jobs);
 		return 0;
 	}
@@ -91,6 +98,12 @@ cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(bufs);
 	model_jobs_free(&jobs);
 	return 0;
+}
+
+static int
+cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_jobs_parse, cmd_jobs_run, cmd_jobs_print);
 }
 
 int

@@ -143,7 +143,7 @@ cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const
 }
 
 int
-cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json)
+cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
 	const char *json_flag = NULL;
 	const struct cmd_opt opts[] = {
@@ -151,21 +151,50 @@ cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char
 		{ NULL, 0, NULL },
 	};
 	char *rest[1];
-	struct err e;
 	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *const *params,
+    char **json, struct err *e)
+{
+	int rc;
+
 	*json = NULL;
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
+	if ((rc = cmd_open_db(ctx, e)) != 0)
+		return rc;
+	return db_query_json(ctx->db, sql, nparams, params, json, e);
+}
+
+int
+cmd_read_exec(struct cmd_ctx *ctx, int argc, char **argv, cmd_read_parse_fn parse,
+    cmd_read_run_fn run, cmd_read_print_fn print)
+{
+	struct cmd_read c;
+	struct err e;
+	char *json = NULL;
+	int rc;
+
+	if ((rc = parse(ctx, argc, argv, &c)) != 0 || (rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	if (db_query_json(ctx->db, sql, 0, NULL, json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", *json);
-		free(*json);
-		*json = NULL;
-	}
-	return 0;
+	if ((rc = run(ctx, &c, &json, &e)) == ERR_INVALID && e.field[0] != '\0')
+		return cmd_field_error(ctx, e.field, "%s", e.msg);
+	if (rc != 0)
+		return cmd_fail_about(ctx, e.field[0] && strcmp(e.field, "code") != 0 ? e.field : NULL, &e,
+		    NULL);
+	if (c.json)
+		fprintf(ctx->out, "%s\n", json);
+	else
+		rc = print(ctx, &c, json, &e);
+	free(json);
+	return rc != 0 ? cmd_fail(ctx, &e) : 0;
 }
 
 /* cmd_usage_vline: the usage error line, its message kept in last_err. */

@@ -337,12 +337,77 @@ int cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
  * and returns the exit status to give back. */
 int cmd_db(struct cmd_ctx *ctx);
 
-/* cmd_list_query: how a list command without arguments starts (rooms,
- * queue, holds): it takes only --json, opens the database and runs sql
- * (no parameters). With --json the answer is printed as it came and *json
- * is NULL; otherwise *json is the answer, the caller's to free(). Returns
- * 0, or the exit status after saying why. */
-int cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json);
+/* ---- the list and read commands as data ----
+ * queue, holds, rooms, settings, booking and rules are a parse step (argv
+ * to a struct cmd_read), a run step (the struct to the answer, as the
+ * database shapes it in JSON, and struct err) and a printer (the answer
+ * as text; with --json the answer itself). The console's screens call the
+ * same run steps (or, with filters of their own, the same db/ reads). */
+struct cmd_read {
+	const char *code;         /* booking: its code */
+	const char *target_type;  /* rules: "studio", "room", "staff" or NULL */
+	const char *target;       /* rules: the room or staff member */
+	const char *entity;       /* audit: a kind, a booking code or an id, or NULL */
+	const char *actor;        /* audit: the actor's email, or NULL */
+	const char *since;        /* audit: as typed (cmd_parse_when, a day allowed), or NULL */
+	long limit;               /* audit: at most this many rows; 0: CMD_AUDIT_DEFAULT_LIMIT */
+	int failed;               /* jobs: only the failed ones */
+	int json;
+};
+
+/* audit's rows unless a limit is given, and the most it takes */
+#define CMD_AUDIT_DEFAULT_LIMIT 100
+#define CMD_AUDIT_MAX_LIMIT 100000
+
+/* cmd_read_parse: the parse step of the reads that take only --json
+ * (queue, holds, rooms, settings). Returns 0 or the usage exit status. */
+int cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+/* cmd_booking_parse: CODE [--json]; cmd_rules_parse: [--studio|--room
+ * R|--staff S] [--json] (one target at most: a field error "target"). */
+int cmd_booking_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+int cmd_rules_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+/* cmd_audit_parse: [--entity E] [--actor EMAIL] [--since D] [--limit N]
+ * [--json] (a field error "limit" out of 1..CMD_AUDIT_MAX_LIMIT);
+ * cmd_jobs_parse: [--failed] [--json]. */
+int cmd_audit_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+int cmd_jobs_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+
+/* The run steps: open the database if needed and read; *json (the
+ * caller's: free()) is the answer: DB_ADMIN_QUEUE_JSON_SQL's,
+ * DB_ADMIN_HOLDS_JSON_SQL's, DB_ROOMS_JSON_SQL's,
+ * DB_SETUP_SETTINGS_JSON_SQL's, DB_ADMIN_BOOKING_JSON_SQL's (ERR_NOT_FOUND
+ * field "code" when no booking has it) and DB_SETUP_RULES_JSON_SQL's
+ * (ERR_NOT_FOUND naming "room" or "staff" for an unknown target). */
+int cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_holds_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_rooms_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_settings_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_booking_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_rules_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+/* cmd_audit_run: DB_ADMIN_AUDIT_JSON_SQL's answer (ERR_INVALID field
+ * "since" for a time that does not parse in the studio's zone);
+ * cmd_jobs_run: DB_JOB_LIST_JSON_SQL's. The console's Audit and Jobs
+ * screens call them. */
+int cmd_audit_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_jobs_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+
+/* cmd_read_query: what the run steps share: open the database (cmd_open_db)
+ * and run sql with params into *json. */
+int cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *const *params,
+    char **json, struct err *e);
+
+/* A read's steps, for cmd_read_exec. print writes the answer json as text
+ * on ctx->out; it may fail (a reply it cannot read, the studio's zone). */
+typedef int (*cmd_read_parse_fn)(struct cmd_ctx *, int, char **, struct cmd_read *);
+typedef int (*cmd_read_run_fn)(struct cmd_ctx *, const struct cmd_read *, char **, struct err *);
+typedef int (*cmd_read_print_fn)(struct cmd_ctx *, const struct cmd_read *, const char *,
+    struct err *);
+
+/* cmd_read_exec: `redlight NAME` for a read: parse, connect (cmd_db),
+ * run, then print the answer (print, or as it came with --json). Returns
+ * the exit status, having said why on failure. */
+int cmd_read_exec(struct cmd_ctx *ctx, int argc, char **argv, cmd_read_parse_fn parse,
+    cmd_read_run_fn run, cmd_read_print_fn print);
 
 /* cmd_open_db: cmd_db without printing: 0 or an ERR_* code with e filled. */
 int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
@@ -408,6 +473,20 @@ struct cmd_bookings_params {
 	int is_day;               /* exactly one local day: y-m-d */
 	int y, m, d;
 };
+
+/* bookings [--date D | --from D --to D] [--status S] [--room R] [--staff
+ * S] [--search TEXT] [--json]: a read as data whose answer needs the
+ * resolved filter (the day it shows) besides the JSON. */
+struct cmd_bookings {
+	struct cmd_bookings_filter filter;
+	int json;
+};
+int cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookings *out);
+/* cmd_bookings_run: resolve c's filter (cmd_bookings_resolve, at now in
+ * tz) into *p and read DB_ADMIN_BOOKINGS_JSON_SQL into *json (the
+ * caller's: free()). The console's bookings screen calls it too. */
+int cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
+    int64_t now, struct cmd_bookings_params *p, char **json, struct err *e);
 
 /* cmd_bookings_resolve: f into p, resolving names (db) and local days (tz);
  * no filter at all is today (by now). Fails with ERR_INVALID naming the

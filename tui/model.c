@@ -442,21 +442,6 @@ model_details_free(struct model_details *d)
 }
 
 int
-model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
-    struct model_details *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, sql, nparams, params, &json, e)) != 0)
-		return rc;
-	rc = model_details_parse(json, out, e);
-	free(json);
-	return rc;
-}
-
-int
 model_holds_parse(const char *json, struct model_holds *out, struct err *e)
 {
 	struct json_object *root, *arr;
@@ -482,20 +467,6 @@ model_holds_parse(const char *json, struct model_holds *out, struct err *e)
 	}
 	json_object_put(root);
 	return 0;
-}
-
-int
-model_holds_load(struct db *db, struct model_holds *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_ADMIN_HOLDS_JSON_SQL, 0, NULL, &json, e)) != 0)
-		return rc;
-	rc = model_holds_parse(json, out, e);
-	free(json);
-	return rc;
 }
 
 void
@@ -603,21 +574,6 @@ model_jobs_parse(const char *json, struct model_jobs *out, struct err *e)
 	}
 	json_object_put(root);
 	return 0;
-}
-
-int
-model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e)
-{
-	const char *params[1] = { failed_only ? "failed" : NULL };
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_JOB_LIST_JSON_SQL, 1, params, &json, e)) != 0)
-		return rc;
-	rc = model_jobs_parse(json, out, e);
-	free(json);
-	return rc;
 }
 
 void

@@ -142,9 +142,6 @@ struct model_details {
  * into out, as model_rooms_parse. */
 int model_details_parse(const char *json, struct model_details *out, struct err *e);
 void model_details_free(struct model_details *d);
-/* model_details_load: run sql with params and parse its answer. */
-int model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
-    struct model_details *out, struct err *e);
 
 struct model_hold {
 	char *id;
@@ -160,9 +157,8 @@ struct model_holds {
 	size_t n;
 };
 
-/* model_holds_load: DB_ADMIN_HOLDS_JSON_SQL, parsed. */
+/* model_holds_parse: DB_ADMIN_HOLDS_JSON_SQL's answer (cmd_holds_run). */
 int model_holds_parse(const char *json, struct model_holds *out, struct err *e);
-int model_holds_load(struct db *db, struct model_holds *out, struct err *e);
 void model_holds_free(struct model_holds *h);
 
 struct model_audit {
@@ -219,11 +215,9 @@ struct model_jobs {
 	long queued, running, failed, skipped, done, canceled;   /* all jobs */
 };
 
-/* model_jobs_parse: {"counts":{...},"jobs":[...]} (DB_JOB_LIST_JSON_SQL)
- * into out, as model_rooms_parse. model_jobs_load runs the read: only the
- * failed jobs when failed_only. */
+/* model_jobs_parse: {"counts":{...},"jobs":[...]} (DB_JOB_LIST_JSON_SQL,
+ * read by cmd_jobs_run) into out, as model_rooms_parse. */
 int model_jobs_parse(const char *json, struct model_jobs *out, struct err *e);
-int model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e);
 void model_jobs_free(struct model_jobs *j);
 
 /* model_job_note: what a person reads about j: the reason it was skipped

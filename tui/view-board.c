@@ -160,7 +160,12 @@ view_board_load(struct ui *ui, struct view_board *v)
 		goto fail;
 	}
 	free(json);
-	if ((rc = model_holds_load(ui_db(ui), &h, &e)) != 0) {
+	/* the holds command's own run step */
+	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_holds_parse(json, &h, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		model_bookings_free(&b);
 		avail_data_free(ad);
 		goto fail;
