@@ -259,4 +259,32 @@ run reschedule TST-CA "$DAY 20:00" --as engineer@redlight.test
 t "staff may move only the bookings they are assigned to (the database says so)" \
 	'[ "$rc" = 5 ] && err_has "assigned to" && [ "$(sql "SELECT count(*) FROM audit_log WHERE action = '"'reschedule'"'")" = 2 ]'
 
+# --- who may set the rules aside is the database's to say ----------------------
+
+# a staff member's hold outside the studio's hours: the console offers the
+# override as to anyone, and the database refuses it in the form
+sess=staff
+console $sess
+wait_for $sess "Sign in to the redlight console"
+sign_in $sess engineer@redlight.test redlight-demo
+wait_for $sess "1 Day"
+key $sess 3
+wait_for $sess "HOLDS"
+key $sess n
+wait_for $sess "Hold a room"
+type_text $sess "Studio B"
+key $sess Tab
+type_text $sess "$DAY 03:00"
+key $sess Tab
+type_text $sess "1h"
+key $sess Enter
+s_over=$(wait_for $sess "anyway?" && echo yes)
+type_text $sess "the band is in town"
+key $sess Enter
+t "a staff member's override is offered, and refused by the database in the form; nothing is held" \
+	'[ "$s_over" = yes ] && wait_for $sess "only an admin may set the booking rules aside" &&
+	[ "$(sql "SELECT count(*) FROM hold WHERE created_by = (SELECT id FROM app_user WHERE email = '"'engineer@redlight.test'"')")" = 0 ]'
+key $sess Escape
+key $sess q
+
 tui_done
