@@ -166,41 +166,40 @@ db_hold_place(struct db *db, const struct tz *tz, const struct db_hold_place_req
 
 /* ---- extend and release ---- */
 
-int
-db_hold_extend(struct db *db, const struct db_hold_change *c, struct db_hold *out, struct err *e)
+/* db_hold_change_run: sql (release or extend: nparams) for c; out (may
+ * be NULL) gets the hold's id, its status after and, with expires, the
+ * new expiry the statement answers. */
+static int
+db_hold_change_run(struct db *db, const char *sql, int nparams, const struct db_hold_change *c,
+    int expires, struct db_hold *out, struct err *e)
 {
 	struct db_hold_change_params p;
 	PGresult *res;
 	int rc;
 
 	db_hold_change_prepare(c, &p);
-	if ((rc = db_exec(db, DB_HOLD_EXTEND_SQL, DB_HOLD_EXTEND_NPARAMS, p.params, &res, e)) != 0)
+	if ((rc = db_exec(db, sql, nparams, p.params, &res, e)) != 0)
 		return rc;
 	if (out) {
 		snprintf(out->id, sizeof(out->id), "%s", c->hold_id);
-		snprintf(out->status, sizeof(out->status), "active");
-		out->expires_at = db_int64(res, 0, 0);
+		snprintf(out->status, sizeof(out->status), "%s", expires ? "active" : PQgetvalue(res, 0, 0));
+		if (expires)
+			out->expires_at = db_int64(res, 0, 0);
 	}
 	PQclear(res);
 	return 0;
 }
 
 int
+db_hold_extend(struct db *db, const struct db_hold_change *c, struct db_hold *out, struct err *e)
+{
+	return db_hold_change_run(db, DB_HOLD_EXTEND_SQL, DB_HOLD_EXTEND_NPARAMS, c, 1, out, e);
+}
+
+int
 db_hold_release(struct db *db, const struct db_hold_change *c, struct db_hold *out, struct err *e)
 {
-	struct db_hold_change_params p;
-	PGresult *res;
-	int rc;
-
-	db_hold_change_prepare(c, &p);
-	if ((rc = db_exec(db, DB_HOLD_RELEASE_SQL, DB_HOLD_RELEASE_NPARAMS, p.params, &res, e)) != 0)
-		return rc;
-	if (out) {
-		snprintf(out->id, sizeof(out->id), "%s", c->hold_id);
-		snprintf(out->status, sizeof(out->status), "%s", PQgetvalue(res, 0, 0));
-	}
-	PQclear(res);
-	return 0;
+	return db_hold_change_run(db, DB_HOLD_RELEASE_SQL, DB_HOLD_RELEASE_NPARAMS, c, 0, out, e);
 }
 
 /* ---- reads ---- */
