@@ -68,7 +68,7 @@ struct view_setup_def {
 
 static const struct view_setup_field view_setup_room_fields[] = {
 	{ "Name", "name", "what everyone calls it", MODEL_SETUP_ROOM_NAME, VS_POS, VS_OPT },
-	{ "Capacity", "capacity", "people, 1 to 1000", MODEL_SETUP_ROOM_CAPACITY, VS_OPT, VS_OPT },
+	{ "Capacity", "capacity", "people", MODEL_SETUP_ROOM_CAPACITY, VS_OPT, VS_OPT },
 	{ "Tags", "tags", "a,b: what services look for", MODEL_SETUP_ROOM_TAGS, VS_OPT, VS_OPT },
 	{ "Equipment", "equipment", "a,b", MODEL_SETUP_ROOM_EQUIPMENT, VS_OPT, VS_OPT },
 	{ "Colour", "color", "#rrggbb on the board", MODEL_SETUP_ROOM_COLOR, VS_OPT, VS_OPT },
@@ -124,8 +124,8 @@ static const struct view_setup_field view_setup_exception_fields[] = {
 };
 
 static const struct view_setup_field view_setup_buffer_fields[] = {
-	{ "Before", "before", "minutes of setup, 0 to 1440", MODEL_SETUP_BUFFER_BEFORE, VS_NO, VS_OPT },
-	{ "After", "after", "minutes of teardown, 0 to 1440", MODEL_SETUP_BUFFER_AFTER, VS_NO, VS_OPT },
+	{ "Before", "before", "minutes of setup", MODEL_SETUP_BUFFER_BEFORE, VS_NO, VS_OPT },
+	{ "After", "after", "minutes of teardown", MODEL_SETUP_BUFFER_AFTER, VS_NO, VS_OPT },
 	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
 };
 
@@ -155,16 +155,16 @@ static const struct {
 	{ "studio_name", "Studio name", "the name on the title bar and the web", "text", 1 },
 	{ "timezone", "Time zone", "studio time for hours and bookings", "IANA name: America/Toronto", 1 },
 	{ "lead_time_min", "Lead time", "minutes between booking and session", "minutes, 0 or more", 1 },
-	{ "horizon_days", "Horizon", "days ahead artists may book", "days, 1 to 3660", 1 },
-	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, 1 to 1440", 1 },
-	{ "tax_rate_bp", "Tax", "tax in basis points (1300 is 13%)", "basis points, 0 to 10000", 1 },
+	{ "horizon_days", "Horizon", "days ahead artists may book", "days, a whole number", 1 },
+	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, a whole number", 1 },
+	{ "tax_rate_bp", "Tax", "tax in basis points (1300 is 13%)", "basis points, a whole number", 1 },
 	{ "fee_cents", "Booking fee", "fee on every booking", "cents, 0 or more", 1 },
-	{ "deposit_percent", "Deposit", "share paid when booking", "percent, 0 to 100", 1 },
+	{ "deposit_percent", "Deposit", "share paid when booking", "percent, a whole number", 1 },
 	{ "cancellation_tiers", "Refund tiers", "hours before:refund % when canceling",
 	    "hours:percent,... 48:100,24:50,0:0", 1 },
 	{ "reschedule_free_min_hours", "Free until", "hours before a free reschedule", "hours, 0 or more",
 	    1 },
-	{ "reschedule_free_count", "Free moves", "free reschedules per booking", "0 to 100", 1 },
+	{ "reschedule_free_count", "Free moves", "free reschedules per booking", "a whole number", 1 },
 	{ "reschedule_fee_cents", "Reschedule fee", "fee for one that is not free", "cents, 0 or more",
 	    1 },
 	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
