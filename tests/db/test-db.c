@@ -9,6 +9,7 @@
 #include "db/booking.h"
 #include "db/db.h"
 #include "db/hold.h"
+#include "db/tzfile.h"
 #include "db/migrations-data.h"
 #include "tests/lib/cunit-tap.h"
 
@@ -705,6 +706,44 @@ test_a_decision_is_refused_to_an_actor_posing_as_another_kind(void)
 	CU_ASSERT_STRING_EQUAL(out.code, code);
 }
 
+/* The typed hold entry point weighs the rules first: outside the studio's
+ * hours it says an admin could set them aside; a staff member who tries is
+ * refused by the database, an admin's hold records the rule set aside,
+ * and the release answers the hold's new status. */
+static void
+test_a_studio_hold_outside_the_rules_is_an_admins_to_override(void)
+{
+	struct tz *tz = NULL;
+	struct db_hold h;
+	struct err e;
+
+	err_clear(&e);
+	CU_ASSERT_EQUAL_FATAL(tz_load_system("America/Toronto", &tz, &e), 0);
+	/* 03:00 in Toronto: the studio is closed */
+	struct db_hold_place_req in = {
+		.actor_id = "00000000-0000-4000-8000-000000000002", .kind = DB_ACTOR_STAFF,
+		.room_id = ROOM_B, .start = 1904367600, .end = 1904371200,
+	};
+	CU_ASSERT_EQUAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, DB_ADMIN_OVERRIDE);
+	in.override_reason = "a night session";
+	CU_ASSERT_EQUAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), ERR_FORBIDDEN);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE start_at = to_timestamp(1904367600)"), 0);
+	in.actor_id = ADMIN_ID;
+	in.kind = DB_ACTOR_ADMIN;
+	CU_ASSERT_EQUAL_FATAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), 0);
+	CU_ASSERT_STRING_EQUAL(h.room_name, "Studio B");
+	CU_ASSERT_STRING_EQUAL(h.status, "active");
+	CU_ASSERT_NOT_EQUAL(h.overridden[0], '\0');
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'hold'"
+	    " AND reason = 'a night session' AND diff_json ? 'override'"), 1);
+	const struct db_hold_change r = { h.id, ADMIN_ID, DB_ACTOR_ADMIN, 0 };
+	struct db_hold done;
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &r, &done, &e), 0);
+	CU_ASSERT_STRING_EQUAL(done.status, "released");
+	tz_free(tz);
+}
+
 int
 main(void)
 {
@@ -734,6 +773,7 @@ main(void)
 	CU_add_test(s, "auto approval confirms with the approval jobs and a system audit row", test_auto_approval_confirms_with_the_approval_jobs_and_a_system_audit_row);
 	CU_add_test(s, "an artist hold and a studio hold take one path", test_an_artist_hold_and_a_studio_hold_take_one_path);
 	CU_add_test(s, "a decision is refused to an actor posing as another kind", test_a_decision_is_refused_to_an_actor_posing_as_another_kind);
+	CU_add_test(s, "a studio hold outside the rules is an admin's to override", test_a_studio_hold_outside_the_rules_is_an_admins_to_override);
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
 	test_job_suite_add();
