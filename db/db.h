@@ -109,9 +109,6 @@ extern const char DB_ROOMS_JSON_SQL[];
 /* {"services":[{id,name,description,default_duration_min,base_price_cents,
  *  requires_engineer,room_tags,staff_skill_required,is_addon}]} of active services */
 extern const char DB_SERVICES_JSON_SQL[];
-/* $1, $2 timestamptz: {"bookings":[{id,code,status,room_id,room_name,start_at,end_at,
- *  artist_name,staff:[{id,name}]}]} of bookings overlapping [$1,$2), by start */
-extern const char DB_BOOKINGS_BETWEEN_JSON_SQL[];
 /* {"settings":{studio_name,timezone,...}} */
 extern const char DB_SETTINGS_JSON_SQL[];
 

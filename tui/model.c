@@ -243,23 +243,6 @@ model_studio_free(struct model_studio *s)
 	s->tz = NULL;
 }
 
-int
-model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
-    struct err *e)
-{
-	int64_t start, end;
-	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
-	const char *params[2] = { from, to };
-	int rc;
-
-	*json = NULL;
-	if ((rc = tz_local_day_bounds(tz, y, m, d, &start, &end, e)) != 0 ||
-	    (rc = tz_format_utc(start, from, sizeof(from), e)) != 0 ||
-	    (rc = tz_format_utc(end, to, sizeof(to), e)) != 0)
-		return rc;
-	return db_query_json(db, DB_BOOKINGS_BETWEEN_JSON_SQL, 2, params, json, e);
-}
-
 void
 model_today(const struct tz *tz, int64_t now, int *y, int *m, int *d)
 {

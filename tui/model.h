@@ -81,12 +81,6 @@ int model_booking_has_staff(const struct model_booking *b, const char *staff_id)
 int model_studio_load(struct db *db, struct model_studio *out, struct err *e);
 void model_studio_free(struct model_studio *s);
 
-/* model_day_json: the bookings overlapping studio-local day y-m-d in tz
- * (DB_BOOKINGS_BETWEEN_JSON_SQL between the day's bounds) as JSON; *json
- * is the caller's (free()). Fails with ERR_INVALID for a day that does not
- * exist, or as db_query_json. */
-int model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
-    struct err *e);
 
 /* ---- the admin reads (db/admin.h) ---- */
 

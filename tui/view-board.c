@@ -120,8 +120,8 @@ view_board_load(struct ui *ui, struct view_board *v)
 	struct avail_data *ad = NULL;
 	struct model_bookings b;
 	struct model_holds h;
-	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
-	const char *params[2] = { from, to };
+	char from[16], to[16];
+	struct cmd_bookings_params p;
 	int64_t s, e0, s1, e1;
 	char *json = NULL;
 	struct err e;
@@ -146,14 +146,16 @@ view_board_load(struct ui *ui, struct view_board *v)
 		int ly, lm, ld;
 		view_board_add_days(wy, wm, wd, ndays - 1, &ly, &lm, &ld);
 		if ((rc = tz_local_day_bounds(st->tz, wy, wm, wd, &s, &e0, &e)) != 0 ||
-		    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0 ||
-		    (rc = tz_format_utc(s, from, sizeof(from), &e)) != 0 ||
-		    (rc = tz_format_utc(e1, to, sizeof(to), &e)) != 0)
+		    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0)
 			goto fail;
+		snprintf(from, sizeof(from), "%04d-%02d-%02d", wy, wm, wd);
+		snprintf(to, sizeof(to), "%04d-%02d-%02d", ly, lm, ld);
 	}
 	if ((rc = db_avail_load(ui_db(ui), st->tz, s, e1, &ad, &e)) != 0)
 		goto fail;
-	if ((rc = db_query_json(ui_db(ui), DB_BOOKINGS_BETWEEN_JSON_SQL, 2, params, &json, &e)) != 0 ||
+	/* the days' bookings as `redlight bookings --from --to` reads them */
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to } },
+	    st->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
 	    (rc = model_bookings_parse(json, &b, &e)) != 0) {
 		free(json);
 		avail_data_free(ad);
