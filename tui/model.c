@@ -123,20 +123,6 @@ model_rooms_free(struct model_rooms *r)
 }
 
 int
-model_rooms_load(struct db *db, struct model_rooms *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_ROOMS_JSON_SQL, 0, NULL, &json, e)) != 0)
-		return rc;
-	rc = model_rooms_parse(json, out, e);
-	free(json);
-	return rc;
-}
-
-int
 model_bookings_parse(const char *json, struct model_bookings *out, struct err *e)
 {
 	struct json_object *root, *arr;

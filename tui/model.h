@@ -63,8 +63,6 @@ struct model_studio {
 int model_rooms_parse(const char *json, struct model_rooms *out, struct err *e);
 void model_rooms_free(struct model_rooms *r);
 
-/* model_rooms_load: run DB_ROOMS_JSON_SQL and parse it. */
-int model_rooms_load(struct db *db, struct model_rooms *out, struct err *e);
 
 /* model_bookings_parse: {"bookings":[...]} into out, as model_rooms_parse. */
 int model_bookings_parse(const char *json, struct model_bookings *out, struct err *e);

@@ -48,7 +48,13 @@ view_day_load(struct ui *ui, struct view_day *v)
 	ui_set_studio(ui, &st);
 	if (v->follow_today)
 		model_today(ui_studio(ui)->tz, (int64_t)time(NULL), &v->y, &v->m, &v->d);
-	if ((rc = model_rooms_load(ui_db(ui), &rooms, &e)) != 0)
+	/* the rooms as `redlight rooms` reads them */
+	if ((rc = cmd_rooms_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_rooms_parse(json, &rooms, &e);
+		free(json);
+		json = NULL;
+	}
+	if (rc != 0)
 		goto fail;
 	/* the day's bookings as `redlight bookings --date DAY` reads them */
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
