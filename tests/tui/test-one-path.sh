@@ -119,11 +119,16 @@ CHOLD=$(sql "SELECT id FROM hold ORDER BY created_at LIMIT 1")
 
 # --- through the console, on the twins ----------------------------------------
 
-sess=one
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "1 Day"
+# signed_in SESSION EMAIL: a console signed in as EMAIL, on its first screen
+signed_in() {
+	sess=$1
+	console "$1"
+	wait_for "$1" "Sign in to the redlight console"
+	sign_in "$1" "$2" redlight-demo
+	wait_for "$1" "1 Day"
+}
+
+signed_in one admin@redlight.test
 key $sess 2
 wait_for $sess "APPROVAL QUEUE"
 # the queue is newest first: TST-KR, TST-KA?, ... find each by moving
@@ -263,11 +268,7 @@ t "staff may move only the bookings they are assigned to (the database says so)"
 
 # a staff member's hold outside the studio's hours: the console offers the
 # override as to anyone, and the database refuses it in the form
-sess=staff
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess engineer@redlight.test redlight-demo
-wait_for $sess "1 Day"
+signed_in staff engineer@redlight.test
 key $sess 3
 wait_for $sess "HOLDS"
 key $sess n
