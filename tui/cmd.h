@@ -4,10 +4,9 @@
  * tui/cmd-NAME.c, which exports one `const struct cmd_entry cmd_NAME_entry`
  * and keeps everything else static; cmd.c lists them all in cmd_table.
  * `redlight NAME ARGS...` runs one from a shell. A console key that changes
- * something runs the same command with the console's context (ui_cmd):
- * its run step (commands as data, below) or, for those not split yet, the
- * entry through cmd_run; so no action exists only on the screen, and the
- * console itself only reads (tui/model.h).
+ * something, and a console screen that reads, calls the same command's run
+ * step with the console's context (ui_cmd; commands as data, below), so no
+ * action exists only on the screen and no screen has a query of its own.
  *
  * Adding a command: write tui/cmd-NAME.c with its entry, declare it below,
  * add it to cmd_table in cmd.c and to tui/local.mk, document it in
