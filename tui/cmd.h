@@ -5,8 +5,9 @@
  * and keeps everything else static; cmd.c lists them all in cmd_table.
  * `redlight NAME ARGS...` runs one from a shell. A console key that changes
  * something, and a console screen that reads, calls the same command's run
- * step with the console's context (ui_cmd; commands as data, below), so no
- * action exists only on the screen and no screen has a query of its own.
+ * step with the console's context (ui_cmd; commands as data, below), or
+ * the same db/ read, so no action exists only on the screen and no screen
+ * reads its data another way than its command.
  *
  * Adding a command: write tui/cmd-NAME.c with its entry, declare it below,
  * add it to cmd_table in cmd.c and to tui/local.mk, document it in
