@@ -172,6 +172,37 @@ avail_add_rule(struct ivset *s, const struct avail_rule *r, const struct avail_d
 	}
 }
 
+/* avail_rules_cover: whether the rules of (type, target) open t, on day. */
+static int
+avail_rules_cover(const struct avail_data *d, enum avail_target type, size_t target,
+    const struct avail_day *day, int64_t t)
+{
+	struct ivset *s = ivset_new();
+	int in;
+
+	for (size_t i = 0; i < d->nrules; i++) {
+		const struct avail_rule *r = &d->rules[i];
+		if (r->type == type && (type == AVAIL_STUDIO || r->target == target))
+			avail_add_rule(s, r, day);
+	}
+	in = ivset_contains(s, t, t + 1);
+	ivset_free(s);
+	return in;
+}
+
+int
+avail_rules_open(const struct avail_data *d, enum avail_target type, size_t target, int64_t t)
+{
+	struct avail_day day;
+	struct tz_local l;
+
+	tz_to_local(d->tz, t, &l);
+	avail_day_init(d->tz, tz_days_from_civil(l.year, l.month, l.day), &day);
+	if (!avail_rules_cover(d, type, target, &day, t))
+		return 0;
+	return type == AVAIL_STUDIO || avail_rules_cover(d, AVAIL_STUDIO, 0, &day, t);
+}
+
 /* ---- the sets one request works on ---- */
 
 struct avail_ctx {

@@ -249,6 +249,15 @@ int avail_check_booking(const struct avail_data *d, const struct avail_booking *
 int avail_check_staff(const struct avail_data *d, const struct avail_booking *b, int64_t now,
     struct err *e);
 
+/* avail_rules_open: whether the weekly rules open instant t for a session
+ * in target (an index into d's rooms or staff; unused for the studio):
+ * the target's own rules (a target without any is closed, as everywhere
+ * in the engine) and, for a room or a staff member, the studio's too.
+ * Exceptions and claims are not asked. The same test the engine builds
+ * its windows with, across daylight-saving changes: the board draws open
+ * and closed hours from it. Cannot fail. */
+int avail_rules_open(const struct avail_data *d, enum avail_target type, size_t target, int64_t t);
+
 /* avail_check: avail_check_booking without an ignored owner. */
 int avail_check(const struct avail_data *d, const char *room_id, const char *service_id,
     const char *const *staff_ids, int64_t start, int64_t end, int64_t now,

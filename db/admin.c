@@ -113,24 +113,6 @@ db_admin_copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* db_admin_blank: s is NULL or only blanks. */
-static int
-db_admin_blank(const char *s)
-{
-	if (s == NULL)
-		return 1;
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int64_t
-db_admin_int64(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
 /* ---- lookups ---- */
 
 #define DB_ADMIN_FIND_SQL \
@@ -172,13 +154,13 @@ db_admin_booking_find(struct db *db, const char *code, struct db_admin_booking *
 		if (*s == ',')
 			s++;
 	}
-	out->start = db_admin_int64(res, 0, 7);
-	out->end = db_admin_int64(res, 0, 8);
-	out->paid_cents = db_admin_int64(res, 0, 9);
-	out->authorized_cents = db_admin_int64(res, 0, 10);
+	out->start = db_int64(res, 0, 7);
+	out->end = db_int64(res, 0, 8);
+	out->paid_cents = db_int64(res, 0, 9);
+	out->authorized_cents = db_int64(res, 0, 10);
 	/* a booking without a stored policy is refused where a policy is weighed */
 	out->has_policy = policy_from_json(PQgetvalue(res, 0, 11), &out->policy, NULL) == 0;
-	out->reschedule_count = (int)db_admin_int64(res, 0, 12);
+	out->reschedule_count = (int)db_int64(res, 0, 12);
 	PQclear(res);
 	return 0;
 }
@@ -310,6 +292,13 @@ db_admin_check(struct db *db, const struct tz *tz, const struct db_admin_booking
 }
 
 int
+db_admin_staff_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t now, struct err *e)
+{
+	return db_admin_check(db, tz, b, staff_ids, n, now, 1, e);
+}
+
+int
 db_admin_booking_fit(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
     int64_t start, int64_t end, int64_t now, int64_t *blocked_from, int64_t *blocked_until,
     struct err *e)
@@ -333,387 +322,10 @@ db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin
 	return db_admin_check(db, tz, b, staff, b->nstaff, now, 0, e);
 }
 
-/* db_admin_rules_refuse: whether an error from the engine is the rules
- * saying no (which an admin may override) rather than a failure. */
-static int
-db_admin_rules_refuse(int rc)
-{
-	return rc == ERR_CONFLICT || rc == ERR_INVALID || rc == ERR_NOT_FOUND;
-}
-
-/* ---- approve and reject ---- */
-
-static void
-db_admin_outcome_fill(struct db_admin_outcome *out, const char *code, const char *status,
-    const char *overridden)
-{
-	if (out == NULL)
-		return;
-	db_admin_copy(out->code, sizeof(out->code), code);
-	db_admin_copy(out->status, sizeof(out->status), status);
-	db_admin_copy(out->overridden, sizeof(out->overridden), overridden);
-}
-
-int
-db_admin_approve(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const char *code, const struct db_admin_decision *d, int64_t now,
-    struct db_admin_outcome *out, struct err *e)
-{
-	struct db_admin_booking b;
-	struct err why;
-	char effects[160], rule[160] = "";
-	PGresult *res;
-	int rc;
-
-	if (d->override_reason != NULL && db_admin_blank(d->override_reason))
-		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
-	if ((rc = db_admin_booking_find(db, code, &b, e)) != 0)
-		return rc;
-	/* a booking someone else moved on gets its story from the database */
-	if (strcmp(b.status, "awaiting_approval") == 0) {
-		err_clear(&why);
-		rc = db_admin_booking_check(db, tz, &b, now, &why);
-		if (rc != 0 && !db_admin_rules_refuse(rc)) {
-			if (e)
-				*e = why;
-			return rc;
-		}
-		if (rc != 0 && d->override_reason == NULL)
-			return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s no longer fits: %s", b.code,
-			    why.msg);
-		if (rc != 0)
-			db_admin_copy(rule, sizeof(rule), why.msg);
-	}
-	if ((rc = db_booking_effects("awaiting_approval", BOOKING_EV_APPROVE, effects, sizeof(effects), e)) != 0)
-		return rc;
-	const char *params[7] = {
-		b.id, actor->id, d->note, d->message, effects,
-		rule[0] ? d->override_reason : NULL, rule[0] ? rule : NULL,
-	};
-	rc = db_exec(db, "SELECT booking_approve($1, $2, $3, $4, $5::text[],"
-	    " CASE WHEN $6::text IS NULL THEN NULL"
-	    " ELSE jsonb_build_object('reason', $6::text, 'rule', $7::text) END)",
-	    7, params, &res, e);
-	if (rc != 0)
-		return rc;
-	db_admin_outcome_fill(out, b.code, PQgetvalue(res, 0, 0), rule);
-	PQclear(res);
-	return 0;
-}
-
-int
-db_admin_reject(struct db *db, const struct db_actor *actor, const char *code,
-    const struct db_admin_decision *d, struct db_admin_outcome *out, struct err *e)
-{
-	struct db_admin_booking b;
-	char effects[160];
-	PGresult *res;
-	int rc;
-
-	if (db_admin_blank(d->message))
-		return err_set(e, ERR_INVALID, "message", "a rejection needs a message to the artist");
-	if ((rc = db_admin_booking_find(db, code, &b, e)) != 0)
-		return rc;
-	if ((rc = db_booking_effects("awaiting_approval", BOOKING_EV_REJECT, effects, sizeof(effects), e)) != 0)
-		return rc;
-	const char *params[5] = { b.id, actor->id, d->note, d->message, effects };
-	rc = db_exec(db, "SELECT booking_reject($1, $2, $3, $4, $5::text[])", 5, params, &res, e);
-	if (rc != 0)
-		return rc;
-	db_admin_outcome_fill(out, b.code, PQgetvalue(res, 0, 0), "");
-	PQclear(res);
-	return 0;
-}
-
-/* ---- conflicts: Postgres refused; say who holds the time ---- */
-
-/* db_admin_explain_room: after room_claim refused [from, until) in room,
- * name the claim in the way. */
-static int
-db_admin_explain_room(struct db *db, const char *room_id, const char *room_name,
-    const char *from, const char *until, struct err *e)
-{
-	const char *params[3] = { room_id, from, until };
-	PGresult *res;
-
-	if (db_exec(db, "SELECT coalesce(b.code, ''), coalesce(admin_local(c.hold_expires_at), '')"
-	    " FROM room_claim c LEFT JOIN booking b ON b.id = c.booking_id"
-	    " WHERE c.room_id = $1 AND c.during && tstzrange($2, $3, '[)')"
-	    " AND (c.hold_id IS NULL OR c.hold_expires_at > clock_timestamp())"
-	    " ORDER BY lower(c.during) LIMIT 1", 3, params, &res, NULL) != 0)
-		return err_set(e, ERR_CONFLICT, "start_at", "%s is already claimed for part of that time",
-		    room_name);
-	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] != '\0')
-		err_set(e, ERR_CONFLICT, "start_at", "%s is already booked then (%s)", room_name,
-		    PQgetvalue(res, 0, 0));
-	else if (PQntuples(res) == 1)
-		err_set(e, ERR_CONFLICT, "start_at", "%s is already held then (a hold until %s)",
-		    room_name, PQgetvalue(res, 0, 1));
-	else
-		err_set(e, ERR_CONFLICT, "start_at", "%s is already claimed for part of that time",
-		    room_name);
-	PQclear(res);
-	return ERR_CONFLICT;
-}
-
-/* db_admin_explain_staff: after booking_staff refused one of staff (a
- * text[] literal) on booking_id, name who is busy and where, leaving out
- * the booking other (a swap's second booking, or booking_id). Returns 1
- * when it found them, else 0 with a plainer message; e gets ERR_CONFLICT
- * either way. */
-static int
-db_admin_explain_staff(struct db *db, const char *booking_id, const char *other,
-    const char *staff, struct err *e)
-{
-	const char *params[3] = { booking_id, staff, other };
-	PGresult *res;
-
-	if (db_exec(db, "SELECT s.display_name, b.code FROM booking_staff bs"
-	    " JOIN staff s ON s.id = bs.staff_id JOIN booking b ON b.id = bs.booking_id"
-	    " WHERE bs.live AND bs.staff_id = ANY ($2::uuid[]) AND bs.booking_id <> $1"
-	    " AND bs.booking_id <> $3 AND bs.during && (SELECT blocked FROM booking WHERE id = $1)"
-	    " ORDER BY lower(bs.during) LIMIT 1", 3, params, &res, NULL) != 0 || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		err_set(e, ERR_CONFLICT, "staff_ids", "a staff member is already on an overlapping booking");
-		return 0;
-	}
-	err_set(e, ERR_CONFLICT, "staff_ids", "%s is already on %s at that time",
-	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
-	PQclear(res);
-	return 1;
-}
-
-/* ---- holds ---- */
-
-int
-db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const struct db_admin_hold_new *h, int64_t now, struct db_admin_hold *out, struct err *e)
-{
-	char rule[160] = "", room_name[128] = "";
-	struct avail_data *d;
-	struct tz_local l;
-	struct err why;
-	int64_t bf = h->start, bu = h->end;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (h->override_reason != NULL && db_admin_blank(h->override_reason))
-		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
-	tz_to_local(tz, h->start, &l);
-	if ((rc = db_avail_load_day(db, tz, l.year, l.month, l.day, &d, e)) != 0)
-		return rc;
-	for (size_t i = 0; i < d->nrooms; i++)
-		if (strcmp(d->rooms[i].id, h->room_id) == 0)
-			db_admin_copy(room_name, sizeof(room_name), d->rooms[i].name);
-	err_clear(&why);
-	rc = avail_check(d, h->room_id, NULL, NULL, h->start, h->end, now, &bf, &bu, &why);
-	avail_data_free(d);
-	if (rc == ERR_CONFLICT && h->override_reason != NULL) {
-		/* set aside, the hold claims the session alone: buffers are
-		 * among the rules an admin overrides */
-		db_admin_copy(rule, sizeof(rule), why.msg);
-		bf = h->start;
-		bu = h->end;
-	} else if (rc == ERR_CONFLICT) {
-		return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s", why.msg);
-	} else if (rc != 0) {
-		if (e)
-			*e = why;
-		/* the engine names its own fields; the hold's are these */
-		if (e && strcmp(e->field, "duration_min") == 0)
-			db_admin_copy(e->field, sizeof(e->field), "duration");
-		else if (e && (strcmp(e->field, "start_at") == 0 || strcmp(e->field, "end_at") == 0))
-			db_admin_copy(e->field, sizeof(e->field), "start");
-		else if (e && strcmp(e->field, "room_id") == 0)
-			db_admin_copy(e->field, sizeof(e->field), "room");
-		return rc;
-	}
-	const struct db_hold_place hp = {
-		.actor_id = actor->id, .kind = db_actor_kind_of(actor), .room_id = h->room_id,
-		.start = h->start, .end = h->end, .blocked_from = bf, .blocked_until = bu,
-		.ttl_min = h->expires_min, .override_reason = rule[0] ? h->override_reason : NULL,
-		.rule = rule,
-	};
-	struct db_hold_place_params pp;
-	if ((rc = db_hold_place_prepare(&hp, &pp, e)) != 0)
-		return rc;
-	rc = db_exec(db, DB_HOLD_PLACE_SQL, DB_HOLD_PLACE_NPARAMS, pp.params, &res, e);
-	if (rc == ERR_CONFLICT)
-		return db_admin_explain_room(db, h->room_id, room_name[0] ? room_name : "the room",
-		    pp.at.from, pp.at.until, e);
-	if (rc != 0)
-		return rc;
-	db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
-	out->expires_at = db_admin_int64(res, 0, 1);
-	PQclear(res);
-	db_admin_copy(out->room_id, sizeof(out->room_id), h->room_id);
-	db_admin_copy(out->room_name, sizeof(out->room_name), room_name);
-	db_admin_copy(out->status, sizeof(out->status), "active");
-	db_admin_copy(out->overridden, sizeof(out->overridden), rule);
-	out->start = h->start;
-	out->end = h->end;
-	return 0;
-}
-
-int
-db_admin_hold_find(struct db *db, const char *id, struct db_admin_hold *out, struct err *e)
-{
-	char want[40];
-	const char *params[1] = { want };
-	PGresult *res;
-	size_t n = 0;
-	int rc, rows;
-
-	memset(out, 0, sizeof(*out));
-	/* an id is hex and dashes: anything else cannot match, and a
-	 * short prefix would match too much */
-	for (const char *s = id; *s && n + 1 < sizeof(want); s++) {
-		if (!isxdigit((unsigned char)*s) && *s != '-')
-			return err_set(e, ERR_NOT_FOUND, "hold_id", "no hold has the id '%.40s'", id);
-		want[n++] = (char)tolower((unsigned char)*s);
-	}
-	want[n] = '\0';
-	if (n < 4 || strlen(id) > 36)
-		return err_set(e, ERR_NOT_FOUND, "hold_id",
-		    "no hold has the id '%.40s' (give at least its first 4 characters)", id);
-	rc = db_exec(db, "SELECT h.id, h.room_id, r.name,"
-	    " CASE WHEN h.status = 'active' AND h.expires_at <= clock_timestamp() THEN 'expired'"
-	    "   ELSE h.status END,"
-	    " extract(epoch FROM h.start_at)::bigint, extract(epoch FROM h.end_at)::bigint,"
-	    " ceil(extract(epoch FROM h.expires_at))::bigint"
-	    " FROM hold h JOIN room r ON r.id = h.room_id"
-	    " WHERE left(h.id::text, length($1)) = $1 LIMIT 2", 1, params, &res, e);
-	if (rc != 0)
-		return rc;
-	rows = PQntuples(res);
-	if (rows == 1) {
-		db_admin_copy(out->id, sizeof(out->id), PQgetvalue(res, 0, 0));
-		db_admin_copy(out->room_id, sizeof(out->room_id), PQgetvalue(res, 0, 1));
-		db_admin_copy(out->room_name, sizeof(out->room_name), PQgetvalue(res, 0, 2));
-		db_admin_copy(out->status, sizeof(out->status), PQgetvalue(res, 0, 3));
-		out->start = db_admin_int64(res, 0, 4);
-		out->end = db_admin_int64(res, 0, 5);
-		out->expires_at = db_admin_int64(res, 0, 6);
-	}
-	PQclear(res);
-	if (rows == 0)
-		return err_set(e, ERR_NOT_FOUND, "hold_id", "no hold has the id '%.40s'", id);
-	if (rows > 1)
-		return err_set(e, ERR_INVALID, "hold_id",
-		    "'%.40s' starts more than one hold's id; give more of it", id);
-	return 0;
-}
-
-int
-db_admin_hold_release(struct db *db, const struct db_actor *actor, const char *hold_id,
-    struct err *e)
-{
-	return db_hold_release(db, hold_id, actor->id, db_actor_kind_of(actor), e);
-}
-
-int
-db_admin_hold_extend(struct db *db, const struct db_actor *actor, const char *hold_id,
-    int minutes, int64_t *expires_at, struct err *e)
-{
-	return db_hold_extend(db, hold_id, actor->id, db_actor_kind_of(actor), minutes, expires_at, e);
-}
-
-/* ---- staff ---- */
-
-/* db_admin_uuid_array: ids as a uuid[] literal in buf. */
-static int
-db_admin_uuid_array(const char *const *ids, size_t n, char *buf, size_t len, struct err *e)
-{
-	size_t o = 0;
-
-	o += (size_t)snprintf(buf, len, "{");
-	for (size_t i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", ids[i]);
-	if (o < len)
-		o += (size_t)snprintf(buf + o, len - o, "}");
-	if (o >= len)
-		return err_set(e, ERR_INVALID, "staff_ids", "too many staff members");
-	return 0;
-}
-
-int
-db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const char *code, const struct db_admin_staffing *s, int64_t now,
-    struct db_admin_outcome *out, struct err *e)
-{
-	struct db_admin_booking b;
-	char arr[DB_ADMIN_MAX_STAFF * 40 + 4], rule[160] = "";
-	struct err why;
-	int rc;
-
-	if (s->n > DB_ADMIN_MAX_STAFF)
-		return err_set(e, ERR_INVALID, "staff_ids", "at most %d staff members per booking",
-		    DB_ADMIN_MAX_STAFF);
-	if (s->override_reason != NULL && db_admin_blank(s->override_reason))
-		return err_set(e, ERR_INVALID, "reason", "an override needs a reason");
-	if ((rc = db_admin_uuid_array(s->staff_ids, s->n, arr, sizeof(arr), e)) != 0 ||
-	    (rc = db_admin_booking_find(db, code, &b, e)) != 0)
-		return rc;
-	/* only an admin staffs a booking (Postgres says so to anyone else),
-	 * and only a live one that has not ended is worth asking about */
-	enum booking_status st;
-	if (strcmp(actor->role, "admin") == 0 && booking_status_parse(b.status, &st) == 0 &&
-	    booking_status_is_live(st) && b.end > now) {
-		err_clear(&why);
-		rc = db_admin_check(db, tz, &b, s->staff_ids, s->n, now, 1, &why);
-		if (rc != 0 && !db_admin_rules_refuse(rc)) {
-			if (e)
-				*e = why;
-			return rc;
-		}
-		if (rc != 0 && s->override_reason == NULL)
-			return err_set(e, ERR_CONFLICT, DB_ADMIN_OVERRIDE, "%s: %s", b.code, why.msg);
-		if (rc != 0)
-			db_admin_copy(rule, sizeof(rule), why.msg);
-	}
-	const char *params[5] = { b.id, actor->id, arr, rule[0] ? s->override_reason : NULL, rule };
-	if (rule[0] != '\0')
-		rc = db_exec(db, "SELECT booking_assign_staff_override($1, $2, $3::uuid[],"
-		    " jsonb_build_object('reason', $4::text, 'rule', $5::text))", 5, params, NULL, e);
-	else
-		rc = db_exec(db, "SELECT booking_assign_staff($1, $2, $3::uuid[])", 3, params, NULL, e);
-	if (rc == ERR_CONFLICT)
-		db_admin_explain_staff(db, b.id, b.id, arr, e);
-	if (rc == 0)
-		db_admin_outcome_fill(out, b.code, b.status, rule);
-	return rc;
-}
-
-int
-db_admin_swap_staff(struct db *db, const struct db_actor *actor, const char *code_a,
-    const char *staff_a, const char *code_b, const char *staff_b, struct err *e)
-{
-	struct db_admin_booking a, b;
-	char arr[100];
-	int rc;
-
-	if ((rc = db_admin_booking_find(db, code_a, &a, e)) != 0 ||
-	    (rc = db_admin_booking_find(db, code_b, &b, e)) != 0)
-		return rc;
-	const char *params[5] = { a.id, staff_a, b.id, staff_b, actor->id };
-	rc = db_exec(db, "SELECT booking_swap_staff($1, $2, $3, $4, $5)", 5, params, NULL, e);
-	if (rc != ERR_CONFLICT)
-		return rc;
-	/* which of the two moves hit someone else's booking */
-	snprintf(arr, sizeof(arr), "{%s}", staff_b);
-	if (!db_admin_explain_staff(db, a.id, b.id, arr, e)) {
-		snprintf(arr, sizeof(arr), "{%s}", staff_a);
-		db_admin_explain_staff(db, b.id, a.id, arr, e);
-	}
-	return ERR_CONFLICT;
-}
-
 /* ---- cancel ---- */
 
 int
-db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_admin_cancel *out,
+db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_cancel_result *out,
     struct err *e)
 {
 	int rc;
@@ -735,26 +347,4 @@ db_admin_cancel_preview(struct db *db, const char *code, int64_t now, struct db_
 		return err_set(e, ERR_CHANGED, "status", "%s has already started; it can no longer be"
 		    " canceled", out->booking.code);
 	return rc;
-}
-
-int
-db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code, const char *reason,
-    int64_t now, struct db_admin_cancel *out, struct err *e)
-{
-	struct db_admin_cancel c;
-	int rc;
-
-	if (db_admin_blank(reason))
-		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
-	if ((rc = db_admin_cancel_preview(db, code, now, &c, e)) != 0)
-		return rc;
-	const struct db_cancel in = {
-		.booking_id = c.booking.id, .actor_id = actor->id, .kind = db_actor_kind_of(actor),
-		.reason = reason, .seen_status = c.booking.status, .refund = &c.policy,
-	};
-	if ((rc = db_booking_cancel(db, &in, e)) != 0)
-		return rc;
-	if (out)
-		*out = c;
-	return 0;
 }

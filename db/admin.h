@@ -1,18 +1,11 @@
-/* admin.h (db): what studio staff do from the console and `redlight
- * COMMAND`: approve and reject submitted bookings, place, release and
- * extend holds, assign and swap staff, cancel under the policy; and the
- * reads their screens and tables show.
+/* admin.h (db): the reads the studio's screens and tables show, the
+ * lookups its commands resolve names with (a booking by code, a room, a
+ * staff member), the rules a booking is weighed against (core's engine
+ * over one day's data), and canceling under the stored policy. The
+ * studio's transitions live beside the artist's: approve, reject and
+ * staffing in db/booking.h, holds in db/hold.h.
  *
- * Every mutation is one SQL function of db/migrations/0004_admin.sql, so
- * one transaction holds the guarded update, the permission check (the
- * actor's role), the audit_log row (actor, action, entity, reason, diff),
- * the outbox jobs and the NOTIFY on redlight_changes. What the rules say
- * is decided here first, in C, with core/: the availability engine
- * (avail_check_booking) for whether a booking or hold fits, the state
- * machine (booking_transition) for the jobs, the policy (policy_cancel)
- * for refunds. Postgres's constraints stay the last word on conflicts.
- *
- * Who may do what (enforced by the SQL functions, RL403): admins do
+ * Who may do what is enforced by the SQL functions (RL403): admins do
  * everything; staff may place holds, release and extend the holds they
  * placed, and cancel the bookings they are assigned to. Only admins
  * approve, reject, assign or swap staff, and set the rules aside.
@@ -130,6 +123,12 @@ int db_admin_settings(struct db *db, struct studio_settings *out, struct err *e)
 int db_admin_booking_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
     int64_t now, struct err *e);
 
+/* db_admin_staff_check: 0 when staff_ids (n of them) can work b at now
+ * (avail_check_staff: their hours, time off, buffers and the service's
+ * skill); otherwise as db_admin_booking_check. */
+int db_admin_staff_check(struct db *db, const struct tz *tz, const struct db_admin_booking *b,
+    const char *const *staff_ids, size_t n, int64_t now, struct err *e);
+
 /* db_admin_booking_fit: 0 when b, moved to [start, end), fits the rules
  * at now (its own claims ignored), with the range it must claim (buffers
  * included) in *blocked_from and *blocked_until; otherwise as
@@ -138,114 +137,9 @@ int db_admin_booking_fit(struct db *db, const struct tz *tz, const struct db_adm
     int64_t start, int64_t end, int64_t now, int64_t *blocked_from, int64_t *blocked_until,
     struct err *e);
 
-/* ---- approve and reject ---- */
-
-struct db_admin_decision {
-	const char *note;             /* internal; NULL or "" for none */
-	const char *message;          /* to the artist; required to reject */
-	const char *override_reason;  /* approve: NULL, or why an admin sets
-	                               * the rules aside when they refuse */
-};
-
-/* What a decision did. */
-struct db_admin_outcome {
-	char code[32];
-	char status[24];              /* the booking's new status */
-	char overridden[160];         /* the rule set aside, or "" */
-};
-
-/* db_admin_approve: confirm the awaiting booking code as actor, first
- * checking it still fits (db_admin_booking_check). When it does not and
- * d->override_reason is NULL: ERR_CONFLICT field DB_ADMIN_OVERRIDE
- * ("RL-X no longer fits: ..."). With a reason the rules are set aside and
- * the audit row records both; a reason given when nothing needed
- * overriding is not recorded. Jobs: capture_payment, email_approved,
- * calendar_sync (booking_transition). out may be NULL. */
-int db_admin_approve(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const char *code, const struct db_admin_decision *d, int64_t now,
-    struct db_admin_outcome *out, struct err *e);
-
-/* db_admin_reject: reject the awaiting booking code. d->message is
- * required (ERR_INVALID field "message", checked before anything is
- * read). Jobs: void_or_refund, email_rejected; the room and staff are
- * free again at once. out may be NULL. */
-int db_admin_reject(struct db *db, const struct db_actor *actor, const char *code,
-    const struct db_admin_decision *d, struct db_admin_outcome *out, struct err *e);
-
-/* ---- holds ---- */
-
-struct db_admin_hold_new {
-	const char *room_id;
-	int64_t start, end;           /* UTC seconds */
-	int expires_min;              /* 0: the studio's hold_ttl_min */
-	const char *override_reason;  /* as for approval */
-};
-
-struct db_admin_hold {
-	char id[37];
-	char room_id[37];
-	char room_name[128];
-	char status[16];              /* active, expired, released, converted */
-	int64_t start, end, expires_at;
-	char overridden[160];         /* db_admin_hold_place: the rule set aside, or "" */
-};
-
-/* db_admin_hold_place: hold a room for [start, end) (the room-only
- * service's rules and buffers, as avail_check) for actor. When the rules
- * refuse: ERR_CONFLICT field DB_ADMIN_OVERRIDE, unless override_reason is
- * given; an overriding hold claims the bare session, without buffers.
- * ERR_CONFLICT field "start_at" when the room is claimed (Postgres). *out
- * receives the new hold. */
-int db_admin_hold_place(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const struct db_admin_hold_new *h, int64_t now, struct db_admin_hold *out, struct err *e);
-
-/* db_admin_hold_find: the hold whose id is id or starts with it (at least
- * 4 characters) into *out, whatever its status (an active hold past its
- * expiry reads "expired"). ERR_NOT_FOUND (field "hold_id"), or
- * ERR_INVALID when a prefix matches several. */
-int db_admin_hold_find(struct db *db, const char *id, struct db_admin_hold *out, struct err *e);
-
-/* db_admin_hold_release: release the active hold hold_id (a full id).
- * ERR_CHANGED when it is no longer active. */
-int db_admin_hold_release(struct db *db, const struct db_actor *actor, const char *hold_id,
-    struct err *e);
-
-/* db_admin_hold_extend: push the active hold's expiry minutes further;
- * *expires_at (may be NULL) receives the new one. ERR_INVALID (field
- * "minutes") out of range, ERR_CHANGED when it expired first. */
-int db_admin_hold_extend(struct db *db, const struct db_actor *actor, const char *hold_id,
-    int minutes, int64_t *expires_at, struct err *e);
-
-/* ---- staff ---- */
-
-/* Who staffs a booking. */
-struct db_admin_staffing {
-	const char *const *staff_ids;
-	size_t n;                     /* may be 0: nobody */
-	const char *override_reason;  /* as for approval */
-};
-
-/* db_admin_assign_staff: make s's staff the staff of booking code, first
- * checking, for an admin, that they can work it at now (avail_check_staff:
- * their weekly hours, time off, buffers and the service's skill). When
- * they cannot and s->override_reason is NULL: ERR_CONFLICT field
- * DB_ADMIN_OVERRIDE ("RL-X: Eli Engineer is not working then"); with a
- * reason the rules are set aside and the audit row records both. Postgres
- * refuses, override or not, a staff member already on an overlapping live
- * booking: ERR_CONFLICT (field "staff_ids", naming who is busy and with
- * which booking). out (may be NULL) says what was set aside. */
-int db_admin_assign_staff(struct db *db, const struct tz *tz, const struct db_actor *actor,
-    const char *code, const struct db_admin_staffing *s, int64_t now,
-    struct db_admin_outcome *out, struct err *e);
-
-/* db_admin_swap_staff: staff_a leaves booking code_a for code_b and
- * staff_b goes the other way, in one transaction. Errors as above. */
-int db_admin_swap_staff(struct db *db, const struct db_actor *actor, const char *code_a,
-    const char *staff_a, const char *code_b, const char *staff_b, struct err *e);
-
 /* ---- cancel ---- */
 
-struct db_admin_cancel {
+struct db_cancel_result {
 	struct db_admin_booking booking;  /* as it was before */
 	struct policy_result policy;      /* refund_percent, refund_cents, summary */
 };
@@ -255,15 +149,6 @@ struct db_admin_cancel {
  * settings); writes nothing. ERR_CHANGED when the booking is not live or
  * its session has started. */
 int db_admin_cancel_preview(struct db *db, const char *code, int64_t now,
-    struct db_admin_cancel *out, struct err *e);
-
-/* db_admin_cancel: evaluate the stored policy again at now and cancel as
- * actor (its role: staff or admin), guarded on the status evaluated,
- * through the artist's own path (db_booking_cancel, db/booking.h). reason
- * is required (ERR_INVALID field "reason"). Jobs: core's table for cancel
- * (void_or_refund with the refund, email_canceled, and calendar_remove for
- * a confirmed booking). out (may be NULL) receives what was applied. */
-int db_admin_cancel(struct db *db, const struct db_actor *actor, const char *code,
-    const char *reason, int64_t now, struct db_admin_cancel *out, struct err *e);
+    struct db_cancel_result *out, struct err *e);
 
 #endif

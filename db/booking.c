@@ -72,10 +72,8 @@ db_booking_utc(int64_t t, char buf[TZ_RFC3339_SIZE], const char *field, struct e
 	return 0;
 }
 
-/* db_booking_range: start, end and the claimed range (0: the session's
- * own bounds) as text into *t. */
-static int
-db_booking_range(int64_t start, int64_t end, int64_t from, int64_t until, struct db_range_text *t,
+int
+db_range_format(int64_t start, int64_t end, int64_t from, int64_t until, struct db_range_text *t,
     struct err *e)
 {
 	int rc;
@@ -182,7 +180,7 @@ db_submit_prepare(const struct db_submit *s, struct db_submit_params *p, struct 
 
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	if ((rc = db_booking_range(s->start, s->end, s->blocked_from, s->blocked_until, &p->at, e)) != 0 ||
+	if ((rc = db_range_format(s->start, s->end, s->blocked_from, s->blocked_until, &p->at, e)) != 0 ||
 	    (rc = db_booking_uuids(s->staff_ids, p->staff, sizeof(p->staff), e)) != 0 ||
 	    (rc = db_submit_items(s, p->items, sizeof(p->items), e)) != 0 ||
 	    (rc = db_submit_quote(s, p->quote, sizeof(p->quote), e)) != 0 ||
@@ -316,14 +314,29 @@ db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, struct 
 }
 
 int
-db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e)
+db_booking_cancel(struct db *db, const struct db_cancel_req *in, int64_t now,
+    struct db_cancel_result *out, struct err *e)
 {
+	struct db_cancel_result c;
 	struct db_cancel_params p;
 	int rc;
 
-	if ((rc = db_cancel_prepare(c, &p, e)) != 0)
+	if (!in->dry_run && in->kind != DB_ACTOR_ARTIST && db_blank(in->reason))
+		return err_set(e, ERR_INVALID, "reason", "a cancellation needs a reason");
+	if ((rc = db_admin_cancel_preview(db, in->code, now, &c, e)) != 0)
 		return rc;
-	return db_exec(db, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params, NULL, e);
+	if (!in->dry_run) {
+		const struct db_cancel x = {
+			.booking_id = c.booking.id, .actor_id = in->actor_id, .kind = in->kind,
+			.reason = in->reason, .seen_status = c.booking.status, .refund = &c.policy,
+		};
+		if ((rc = db_cancel_prepare(&x, &p, e)) != 0 ||
+		    (rc = db_exec(db, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, p.params, NULL, e)) != 0)
+			return rc;
+	}
+	if (out)
+		*out = c;
+	return 0;
 }
 
 /* ---- reschedule ---- */
@@ -341,7 +354,7 @@ db_reschedule_prepare(const struct db_reschedule *r, struct db_reschedule_params
 
 	if ((rc = db_booking_effects(r->seen_status, BOOKING_EV_RESCHEDULE, p->effects,
 	    sizeof(p->effects), e)) != 0 ||
-	    (rc = db_booking_range(r->start, r->end, r->blocked_from, r->blocked_until, &p->at, e)) != 0)
+	    (rc = db_range_format(r->start, r->end, r->blocked_from, r->blocked_until, &p->at, e)) != 0)
 		return rc;
 	snprintf(p->fee, sizeof(p->fee), "%lld", (long long)r->fee_cents);
 	p->params[0] = r->booking_id;
@@ -423,87 +436,5 @@ db_booking_reschedule(struct db *db, const struct tz *tz, const struct db_resche
 	}
 	if (out)
 		*out = r;
-	return 0;
-}
-
-/* ---- holds ---- */
-
-const char DB_HOLD_PLACE_SQL[] =
-    "SELECT h.hold_id, extract(epoch FROM h.expires_at)::bigint, json_utc(h.expires_at)"
-    " FROM hold_place($1::uuid, $2, $3::uuid, $4::timestamptz, $5::timestamptz,"
-    " tstzrange($6::timestamptz, $7::timestamptz, '[)'), $8, $9::int,"
-    " CASE WHEN $10::text IS NULL THEN NULL"
-    " ELSE jsonb_build_object('reason', $10::text, 'rule', $11::text) END) h";
-
-int
-db_hold_place_prepare(const struct db_hold_place *h, struct db_hold_place_params *p,
-    struct err *e)
-{
-	unsigned char rnd[32];
-	int rc;
-
-	if (sodium_init() < 0)
-		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
-	if ((rc = db_booking_range(h->start, h->end, h->blocked_from, h->blocked_until, &p->at, e)) != 0)
-		return rc;
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(p->token, sizeof(p->token), rnd, sizeof(rnd));
-	snprintf(p->ttl, sizeof(p->ttl), "%d", h->ttl_min);
-	p->params[0] = h->actor_id;
-	p->params[1] = db_actor_kind_name(h->kind);
-	p->params[2] = h->room_id;
-	p->params[3] = p->at.start;
-	p->params[4] = p->at.end;
-	p->params[5] = p->at.from;
-	p->params[6] = p->at.until;
-	p->params[7] = p->token;
-	p->params[8] = h->ttl_min > 0 ? p->ttl : NULL;
-	p->params[9] = h->override_reason;
-	p->params[10] = h->override_reason ? h->rule : NULL;
-	return 0;
-}
-
-const char DB_HOLD_RELEASE_SQL[] = "SELECT hold_release($1::uuid, $2::uuid, $3)";
-
-const char DB_HOLD_EXTEND_SQL[] =
-    "SELECT ceil(extract(epoch FROM hold_extend($1::uuid, $2::uuid, $3, $4::int)))::bigint";
-
-int
-db_hold_release(struct db *db, const char *hold_id, const char *actor_id,
-    enum db_actor_kind kind, struct err *e)
-{
-	const char *params[3] = { hold_id, actor_id, db_actor_kind_name(kind) };
-
-	return db_exec(db, DB_HOLD_RELEASE_SQL, 3, params, NULL, e);
-}
-
-int
-db_hold_extend(struct db *db, const char *hold_id, const char *actor_id,
-    enum db_actor_kind kind, int minutes, int64_t *expires_at, struct err *e)
-{
-	char mins[16];
-	const char *params[4] = { hold_id, actor_id, db_actor_kind_name(kind), mins };
-	PGresult *res;
-	int rc;
-
-	snprintf(mins, sizeof(mins), "%d", minutes);
-	if ((rc = db_exec(db, DB_HOLD_EXTEND_SQL, 4, params, &res, e)) != 0)
-		return rc;
-	if (expires_at)
-		*expires_at = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return 0;
-}
-
-int
-db_hold_max_min(struct db *db, int *out, struct err *e)
-{
-	PGresult *res;
-	int rc;
-
-	if ((rc = db_exec(db, "SELECT admin_hold_max_min()", 0, NULL, &res, e)) != 0)
-		return rc;
-	*out = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
 	return 0;
 }

@@ -64,6 +64,12 @@ struct db_range_text {
 	char from[TZ_RFC3339_SIZE], until[TZ_RFC3339_SIZE];
 };
 
+/* db_range_format: start, end and the range they claim (from and until;
+ * 0: the session's own bounds) as text into *t. ERR_INVALID (field
+ * "start_at" or "end_at") for an instant out of range. */
+int db_range_format(int64_t start, int64_t end, int64_t from, int64_t until,
+    struct db_range_text *t, struct err *e);
+
 /* ---- submit ---- */
 
 /* $1 user, $2 hold, $3 room, $4 start, $5 end, $6 blocked from, $7 blocked
@@ -131,8 +137,30 @@ struct db_cancel_params {
  * c->seen_status. ERR_CHANGED when that status cannot be canceled. */
 int db_cancel_prepare(const struct db_cancel *c, struct db_cancel_params *p, struct err *e);
 
-/* db_booking_cancel: prepare and run c, synchronously. */
-int db_booking_cancel(struct db *db, const struct db_cancel *c, struct err *e);
+/* What db_booking_cancel is asked. */
+struct db_cancel_req {
+	const char *code;             /* the booking's code (case ignored) */
+	const char *actor_id;         /* NULL for the system */
+	enum db_actor_kind kind;
+	const char *reason;           /* required but for an artist */
+	int dry_run;                  /* weigh only, change nothing */
+};
+struct db_cancel_result;          /* db/admin.h: the booking before, the refund */
+
+/* db_booking_cancel: the one cancel for the console, the CLI and the
+ * tests (redlightd sends the same statement, built by db_cancel_prepare,
+ * on its loop): weigh the refund by the policy the booking stored with its
+ * quote at now (db_admin_cancel_preview: ERR_CHANGED when it is not live
+ * or has started), then cancel as in->kind, guarded on the status weighed;
+ * booking_cancel enforces who may (an artist their own, staff the
+ * bookings they are assigned to, an admin any). Jobs: core's table for
+ * cancel (void_or_refund with the refund, email_canceled, and
+ * calendar_remove for a confirmed booking). in->reason is required but
+ * for an artist (ERR_INVALID field "reason"); its longest is
+ * booking_reason_max() (0012). out (may be NULL) receives what was (or,
+ * dry, would be) applied. */
+int db_booking_cancel(struct db *db, const struct db_cancel_req *in, int64_t now,
+    struct db_cancel_result *out, struct err *e);
 
 /* ---- reschedule ---- */
 
@@ -203,53 +231,91 @@ struct db_reschedule_result {
 int db_booking_reschedule(struct db *db, const struct tz *tz, const struct db_reschedule_req *in,
     int64_t now, struct db_reschedule_result *out, struct err *e);
 
-/* ---- holds ---- */
+/* ---- the studio's decisions (db/booking-studio.c) ----
+ * Approving and rejecting a submitted booking, and who staffs one. Each
+ * is one SQL function (0004, 0012: booking_approve, booking_reject,
+ * booking_assign_staff, booking_swap_staff) called in one statement that
+ * first checks, with actor_role (0012), that the actor may act as kind;
+ * the function then enforces what that kind may do (only an admin
+ * decides and staffs: RL403, ERR_FORBIDDEN) and writes the row, its audit
+ * row, core's jobs and the notice. The rules (does it still fit, can the
+ * staff work it) are weighed first, in C, by core's engine. Errors as
+ * db/admin.h describes; a failure has written nothing. */
 
-/* $1 actor, $2 kind, $3 room, $4 start, $5 end, $6 blocked from, $7
- * blocked until, $8 token, $9 ttl minutes or NULL, $10 override reason or
- * NULL, $11 the rule set aside: one row (hold_id, expires_at as epoch
- * seconds, expires_at as RFC 3339). */
-extern const char DB_HOLD_PLACE_SQL[];
-#define DB_HOLD_PLACE_NPARAMS 11
-
-struct db_hold_place {
+/* Approving or rejecting one booking. */
+struct db_decide_req {
+	const char *code;             /* the booking's code (case ignored) */
 	const char *actor_id;
 	enum db_actor_kind kind;
-	const char *room_id;
-	int64_t start, end;
-	int64_t blocked_from, blocked_until; /* 0: start / end */
-	int ttl_min;                  /* 0: the studio's hold_ttl_min */
-	const char *override_reason;  /* NULL unless an admin sets the rules aside */
-	const char *rule;             /* what they said, with override_reason */
+	const char *note;             /* internal; NULL or "" for none */
+	const char *message;          /* to the artist; required to reject */
+	const char *override_reason;  /* approve: NULL, or why an admin sets
+	                               * the rules aside when they refuse */
 };
 
-struct db_hold_place_params {
-	struct db_range_text at;
-	char ttl[16], token[2 * 32 + 1];
-	const char *params[DB_HOLD_PLACE_NPARAMS];
+/* What a decision (or a staffing) did. */
+struct db_decide_result {
+	char id[37];
+	char code[32];
+	char status[24];              /* the booking's status after */
+	char overridden[160];         /* the rule set aside, or "" */
 };
 
-/* db_hold_place_prepare: the parameters of DB_HOLD_PLACE_SQL for h into
- * *p, with a fresh random token. ERR_INVALID for instants out of range. */
-int db_hold_place_prepare(const struct db_hold_place *h, struct db_hold_place_params *p,
+/* db_booking_approve: confirm the awaiting booking in->code, first
+ * checking it still fits at now (db_admin_booking_check). When it does
+ * not and in->override_reason is NULL: ERR_CONFLICT field
+ * DB_ADMIN_OVERRIDE ("RL-X no longer fits: ..."). With a reason the rules
+ * are set aside and the audit row records both; a reason given when
+ * nothing needed overriding is not recorded. Jobs: core's table for
+ * approve (capture_payment, email_approved, calendar_sync). out may be
+ * NULL. */
+int db_booking_approve(struct db *db, const struct tz *tz, const struct db_decide_req *in,
+    int64_t now, struct db_decide_result *out, struct err *e);
+
+/* db_booking_reject: reject the awaiting booking in->code. in->message is
+ * required (ERR_INVALID field "message", checked before anything is
+ * read). Jobs: core's table for reject (void_or_refund, email_rejected);
+ * the room and staff are free again at once. out may be NULL. */
+int db_booking_reject(struct db *db, const struct db_decide_req *in, struct db_decide_result *out,
     struct err *e);
 
-/* $1 hold, $2 actor, $3 kind: one row, "released". */
-extern const char DB_HOLD_RELEASE_SQL[];
-/* $1 hold, $2 actor, $3 kind, $4 minutes: one row, the new expiry as
- * epoch seconds (rounded up). */
-extern const char DB_HOLD_EXTEND_SQL[];
+/* Who staffs one booking. */
+struct db_staff_req {
+	const char *code;
+	const char *actor_id;
+	enum db_actor_kind kind;
+	const char *const *staff_ids; /* n of them; may be 0: nobody */
+	size_t n;
+	const char *override_reason;  /* as for approval */
+};
 
-/* db_hold_max_min: the longest a studio hold may last or be extended by,
- * in minutes: admin_hold_max_min() (0004), the one definition the CLI and
- * the console ask before reading a number of minutes. */
-int db_hold_max_min(struct db *db, int *out, struct err *e);
+/* db_booking_assign_staff: make in's staff the staff of booking in->code,
+ * first checking, for an admin, that they can work it at now
+ * (avail_check_staff: their weekly hours, time off, buffers and the
+ * service's skill). When they cannot and in->override_reason is NULL:
+ * ERR_CONFLICT field DB_ADMIN_OVERRIDE ("RL-X: Eli Engineer is not
+ * working then"); with a reason the rules are set aside and the audit row
+ * records both. Postgres refuses, override or not, a staff member already
+ * on an overlapping live booking: ERR_CONFLICT (field "staff_ids", naming
+ * who is busy and with which booking). out may be NULL. */
+int db_booking_assign_staff(struct db *db, const struct tz *tz, const struct db_staff_req *in,
+    int64_t now, struct db_decide_result *out, struct err *e);
 
-/* db_hold_release / db_hold_extend: run them synchronously; *expires_at
- * (may be NULL) receives the new expiry. */
-int db_hold_release(struct db *db, const char *hold_id, const char *actor_id,
-    enum db_actor_kind kind, struct err *e);
-int db_hold_extend(struct db *db, const char *hold_id, const char *actor_id,
-    enum db_actor_kind kind, int minutes, int64_t *expires_at, struct err *e);
+/* Two staff members trading bookings. */
+struct db_swap_req {
+	const char *code_a, *staff_a; /* staff_a leaves code_a for code_b */
+	const char *code_b, *staff_b; /* and staff_b goes the other way */
+	const char *actor_id;
+	enum db_actor_kind kind;
+};
+
+struct db_swap_result {
+	char code_a[32], code_b[32];
+};
+
+/* db_booking_swap_staff: the swap, in one transaction. Errors as above.
+ * out may be NULL. */
+int db_booking_swap_staff(struct db *db, const struct db_swap_req *in, struct db_swap_result *out,
+    struct err *e);
 
 #endif

@@ -3,8 +3,6 @@
 /* Reads whose rows the API and the console show, shaped into JSON by
  * Postgres in one place. Instants are RFC 3339 UTC with 'Z'. */
 
-#define DB_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 const char DB_ROOMS_JSON_SQL[] =
     "SELECT json_build_object('rooms', coalesce(json_agg(json_build_object("
     " 'id', id, 'name', name, 'description', description, 'capacity', capacity,"
@@ -19,19 +17,6 @@ const char DB_SERVICES_JSON_SQL[] =
     " 'staff_skill_required', staff_skill_required, 'is_addon', is_addon)"
     " ORDER BY is_addon, name), '[]'))::text"
     " FROM service WHERE active";
-
-const char DB_BOOKINGS_BETWEEN_JSON_SQL[] =
-    "SELECT json_build_object('bookings', coalesce(json_agg(json_build_object("
-    " 'id', b.id, 'code', b.code, 'status', b.status, 'room_id', b.room_id,"
-    " 'room_name', r.name, 'start_at', " DB_UTC("b.start_at") ", 'end_at', " DB_UTC("b.end_at") ","
-    " 'artist_name', coalesce(u.name, ''), 'notes', b.notes,"
-    " 'sync_error', booking_sync_error(b.id),"
-    " 'staff', coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.display_name)"
-    "   ORDER BY s.display_name) FROM booking_staff bs JOIN staff s ON s.id = bs.staff_id"
-    "   WHERE bs.booking_id = b.id), '[]'))"
-    " ORDER BY b.start_at, r.name), '[]'))::text"
-    " FROM booking b JOIN room r ON r.id = b.room_id LEFT JOIN app_user u ON u.id = b.user_id"
-    " WHERE b.start_at < $2::timestamptz AND b.end_at > $1::timestamptz";
 
 const char DB_SETTINGS_JSON_SQL[] =
     "SELECT json_build_object('settings', json_build_object("

@@ -1,5 +1,6 @@
 #include "db/db.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,21 @@ void
 db_rollback(struct db *db)
 {
 	PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+int64_t
+db_int64(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+int
+db_blank(const char *s)
+{
+	for (; s != NULL && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
 }
 
 int

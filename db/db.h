@@ -45,6 +45,12 @@ int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 
+/* db_int64: the integer at (row, col) of res, 0 when NULL. Cannot fail. */
+int64_t db_int64(const PGresult *res, int row, int col);
+
+/* db_blank: 1 when s is NULL or holds only blanks. Cannot fail. */
+int db_blank(const char *s);
+
 /* db_ping: 0 when the server answers "SELECT 1". */
 int db_ping(struct db *db, struct err *e);
 
@@ -103,9 +109,6 @@ extern const char DB_ROOMS_JSON_SQL[];
 /* {"services":[{id,name,description,default_duration_min,base_price_cents,
  *  requires_engineer,room_tags,staff_skill_required,is_addon}]} of active services */
 extern const char DB_SERVICES_JSON_SQL[];
-/* $1, $2 timestamptz: {"bookings":[{id,code,status,room_id,room_name,start_at,end_at,
- *  artist_name,staff:[{id,name}]}]} of bookings overlapping [$1,$2), by start */
-extern const char DB_BOOKINGS_BETWEEN_JSON_SQL[];
 /* {"settings":{studio_name,timezone,...}} */
 extern const char DB_SETTINGS_JSON_SQL[];
 

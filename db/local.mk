@@ -8,6 +8,8 @@ db_libdb_a_SOURCES = \
 	db/user.c \
 	db/catalog.c \
 	db/booking.c db/booking.h \
+	db/booking-studio.c \
+	db/hold.c db/hold.h \
 	db/conf-load.c \
 	db/tzfile.c db/tzfile.h \
 	db/avail.c db/avail.h \

@@ -28,17 +28,10 @@ act_new(struct form *f)
 	return a;
 }
 
-static int
-act_is_admin(struct ui *ui)
-{
-	const struct db_actor *me = ui_actor(ui);
-
-	return me != NULL && strcmp(me->role, "admin") == 0;
-}
-
 /* act_failed: after a command failed: the next step when the rules
  * refused and an admin may override (what: "approve RL-X"), else the
- * error at its field. Always FORM_KEEP. */
+ * error at its field. Whether this user may override is the database's
+ * to say: the override's own run shows its refusal. Always FORM_KEEP. */
 static enum form_result
 act_failed(struct ui *ui, struct form *f, struct act *a, const char *what)
 {
@@ -47,7 +40,7 @@ act_failed(struct ui *ui, struct form *f, struct act *a, const char *what)
 	if (e.msg[0] == '\0')
 		snprintf(e.msg, sizeof(e.msg), "%s", err_name(e.code));
 
-	if (strcmp(e.field, DB_ADMIN_OVERRIDE) == 0 && !a->overriding && act_is_admin(ui)) {
+	if (strcmp(e.field, DB_ADMIN_OVERRIDE) == 0 && !a->overriding) {
 		a->overriding = 1;
 		snprintf(f->title, sizeof(f->title), "%s anyway?", what);
 		f->ntext = 0;
@@ -126,7 +119,7 @@ act_decide(struct ui *ui, struct act *a, const struct cmd_decide *c, int approve
 	int status = 0;
 
 	for (size_t i = 0; i < a->n; i++) {
-		struct db_admin_outcome out;
+		struct db_decide_result out;
 		struct err e;
 
 		err_clear(&e);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "db/admin.h"
+#include "db/booking.h"
 #include "tui/cmd.h"
 #include "tui/model.h"
 
@@ -41,21 +42,24 @@ cmd_approve_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide 
 
 int
 cmd_approve_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e)
+    struct db_decide_result *out, struct err *e)
 {
-	const struct db_admin_decision d = { c->note, c->message, c->reason };
+	const struct db_decide_req d = {
+		.code = code, .actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+		.note = c->note, .message = c->message, .override_reason = c->reason,
+	};
 	struct model_studio st;
 	int rc;
 
 	if ((rc = cmd_open_db(ctx, e)) != 0 || (rc = model_studio_load(ctx->db, &st, e)) != 0)
 		return rc;
-	rc = db_admin_approve(ctx->db, st.tz, &ctx->actor, code, &d, (int64_t)time(NULL), out, e);
+	rc = db_booking_approve(ctx->db, st.tz, &d, (int64_t)time(NULL), out, e);
 	model_studio_free(&st);
 	return rc;
 }
 
 void
-cmd_approve_say(const struct db_admin_outcome *o, const struct cmd_decide *c, char *buf, size_t len)
+cmd_approve_say(const struct db_decide_result *o, const struct cmd_decide *c, char *buf, size_t len)
 {
 	if (o->overridden[0] != '\0')
 		snprintf(buf, len, "approved %s, setting the rules aside (%s)", o->code, o->overridden);
@@ -78,7 +82,7 @@ cmd_approve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	done = json_object_new_array();
 	for (int i = 0; i < c.n; i++) {
-		struct db_admin_outcome out;
+		struct db_decide_result out;
 		char line[512];
 
 		err_clear(&e);

@@ -71,9 +71,11 @@ cmd_assign_staff_run(struct cmd_ctx *ctx, const struct cmd_assign_staff *c,
 	}
 	if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
 		return rc;
-	const struct db_admin_staffing s = { idp, (size_t)out->n, c->reason };
-	rc = db_admin_assign_staff(ctx->db, st.tz, &ctx->actor, b.code, &s, (int64_t)time(NULL),
-	    &out->out, e);
+	const struct db_staff_req s = {
+		.code = b.code, .actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+		.staff_ids = idp, .n = (size_t)out->n, .override_reason = c->reason,
+	};
+	rc = db_booking_assign_staff(ctx->db, st.tz, &s, (int64_t)time(NULL), &out->out, e);
 	model_studio_free(&st);
 	return rc;
 }

@@ -1,82 +1,91 @@
 /* cmd-audit.c: `redlight audit [--entity E] [--actor EMAIL] [--since D]
- * [--limit N]`: who changed what, newest first. */
+ * [--limit N]`: who changed what, newest first. A read as data:
+ * cmd_audit_parse, cmd_audit_run (which the Audit screen calls too),
+ * cmd_audit_print. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "db/admin.h"
 #include "tui/cmd.h"
 #include "tui/model.h"
 #include "tui/text.h"
 
 #define CMD_AUDIT_COLS 5
-/* rows shown unless --limit says otherwise */
-#define CMD_AUDIT_DEFAULT_LIMIT 100
-#define CMD_AUDIT_MAX_LIMIT 100000
 
-static int
-cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_audit_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
-	const char *json_flag = NULL, *entity = NULL, *actor = NULL, *since = NULL, *limit = NULL;
+	const char *json_flag = NULL, *limit = NULL;
 	const struct cmd_opt opts[] = {
-		{ "entity", 1, &entity },
-		{ "actor", 1, &actor },
-		{ "since", 1, &since },
+		{ "entity", 1, &out->entity },
+		{ "actor", 1, &out->actor },
+		{ "since", 1, &out->since },
 		{ "limit", 1, &limit },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
+	char *rest[1], *end;
+	int nrest, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	if (limit != NULL && ((out->limit = strtol(limit, &end, 10)) < 1 ||
+	    out->limit > CMD_AUDIT_MAX_LIMIT || *end != '\0'))
+		return cmd_field_error(ctx, "limit", "--limit wants a number of rows, 1 to %d",
+		    CMD_AUDIT_MAX_LIMIT);
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_audit_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	char since_at[TZ_RFC3339_SIZE], lim[24];
+	struct model_studio st;
+	int64_t t;
+	int rc;
+
+	*json = NULL;
+	if ((rc = cmd_open_db(ctx, e)) != 0)
+		return rc;
+	if (c->since != NULL) {
+		if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
+			return rc;
+		rc = cmd_parse_when(st.tz, c->since, 1, &t, e);
+		model_studio_free(&st);
+		if (rc != 0) {
+			snprintf(e->field, sizeof(e->field), "since");
+			return rc;
+		}
+		tz_format_utc(t, since_at, sizeof(since_at), NULL);
+	}
+	snprintf(lim, sizeof(lim), "%ld", c->limit > 0 ? c->limit : CMD_AUDIT_DEFAULT_LIMIT);
+	const char *params[4] = { c->entity, c->actor, c->since ? since_at : NULL, lim };
+	return cmd_read_query(ctx, DB_ADMIN_AUDIT_JSON_SQL, 4, params, json, e);
+}
+
+static int
+cmd_audit_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
 	static const char *const heads[CMD_AUDIT_COLS] = { "TIME", "ACTOR", "ACTION", "WHAT", "REASON" };
 	struct model_studio st;
 	struct model_audits a;
-	struct err e;
-	char *rest[1], *json, since_at[TZ_RFC3339_SIZE], lim[16], *end;
-	int64_t t;
-	int nrest, rc;
-	long n = CMD_AUDIT_DEFAULT_LIMIT;
+	int rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+	(void)c;
+	if ((rc = model_audits_parse(json, &a, e)) != 0)
 		return rc;
-	if (limit != NULL && ((n = strtol(limit, &end, 10)) < 1 || n > CMD_AUDIT_MAX_LIMIT || *end != '\0'))
-		return cmd_field_error(ctx, "limit", "--limit wants a number of rows, 1 to %d",
-		    CMD_AUDIT_MAX_LIMIT);
-	if ((rc = cmd_db(ctx)) != 0)
+	if ((rc = model_studio_load(ctx->db, &st, e)) != 0) {
+		model_audits_free(&a);
 		return rc;
-	err_clear(&e);
-	if (model_studio_load(ctx->db, &st, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (since != NULL && cmd_parse_when(st.tz, since, 1, &t, &e) != 0) {
-		model_studio_free(&st);
-		return cmd_field_error(ctx, "since", "--since: %s", e.msg);
-	}
-	if (since != NULL)
-		tz_format_utc(t, since_at, sizeof(since_at), NULL);
-	snprintf(lim, sizeof(lim), "%ld", n);
-	const char *params[4] = { entity, actor, since ? since_at : NULL, lim };
-	if (db_query_json(ctx->db, DB_ADMIN_AUDIT_JSON_SQL, 4, params, &json, &e) != 0) {
-		model_studio_free(&st);
-		return cmd_fail(ctx, &e);
-	}
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		model_studio_free(&st);
-		return 0;
-	}
-	rc = model_audits_parse(json, &a, &e);
-	free(json);
-	if (rc != 0) {
-		model_studio_free(&st);
-		return cmd_fail(ctx, &e);
 	}
 	if (a.n == 0) {
 		fputs("no audit entries\n", ctx->out);
 	} else {
-		const char **cells = calloc(a.n * CMD_AUDIT_COLS, sizeof(*cells));
-		char (*bufs)[2][160] = calloc(a.n, sizeof(*bufs));
-		if (cells == NULL || bufs == NULL) {
-			fputs("redlight: out of memory\n", stderr);
-			abort();
-		}
+		const char **cells = xcalloc(a.n * CMD_AUDIT_COLS, sizeof(*cells));
+		char (*bufs)[2][160] = xcalloc(a.n, sizeof(*bufs));
 		for (size_t i = 0; i < a.n; i++) {
 			const struct model_audit *x = &a.v[i];
 			const char **row = cells + i * CMD_AUDIT_COLS;
@@ -98,6 +107,12 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	model_audits_free(&a);
 	model_studio_free(&st);
 	return 0;
+}
+
+static int
+cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_audit_parse, cmd_audit_run, cmd_audit_print);
 }
 
 const struct cmd_entry cmd_audit_entry = {

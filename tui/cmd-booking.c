@@ -1,5 +1,8 @@
-/* cmd-booking.c: `redlight booking CODE [--json]`, one booking in full. */
+/* cmd-booking.c: `redlight booking CODE [--json]`, one booking in full. A
+ * read as data: cmd_booking_parse, cmd_booking_run, cmd_booking_print;
+ * the console's booking screen calls the same run step. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "db/admin.h"
@@ -7,43 +10,58 @@
 #include "tui/detail.h"
 #include "tui/model.h"
 
-static int
-cmd_booking_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_booking_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
 	const char *json_flag = NULL;
 	const struct cmd_opt opts[] = {
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	struct detail_line lines[DETAIL_MAX_LINES];
-	struct model_studio st;
-	struct model_details b;
-	struct err e;
-	char *rest[1], *json;
-	int nrest, rc, n;
+	char *rest[1];
+	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 1, &nrest)) != 0)
 		return rc;
 	if (nrest != 1)
 		return cmd_usage_error(ctx, "name the booking by its code");
-	if ((rc = cmd_db(ctx)) != 0)
+	out->code = rest[0];
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_booking_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	const char *params[1] = { c->code };
+	struct model_details b;
+	int rc;
+
+	if ((rc = cmd_read_query(ctx, DB_ADMIN_BOOKING_JSON_SQL, 1, params, json, e)) != 0)
 		return rc;
-	err_clear(&e);
-	const char *params[1] = { rest[0] };
-	if (db_query_json(ctx->db, DB_ADMIN_BOOKING_JSON_SQL, 1, params, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	rc = model_details_parse(json, &b, &e);
-	if (rc == 0 && b.n == 0) {
-		model_details_free(&b);
-		rc = err_set(&e, ERR_NOT_FOUND, "code", "no booking has the code '%.40s'", rest[0]);
-	}
+	if ((rc = model_details_parse(*json, &b, e)) == 0 && b.n == 0)
+		rc = err_set(e, ERR_NOT_FOUND, "code", "no booking has the code '%.40s'", c->code);
+	model_details_free(&b);   /* zeroed by the parse even when it fails */
 	if (rc != 0) {
-		free(json);
-		return cmd_fail(ctx, &e);
+		free(*json);
+		*json = NULL;
 	}
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-	} else if ((rc = model_studio_load(ctx->db, &st, &e)) == 0) {
+	return rc;
+}
+
+static int
+cmd_booking_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
+	struct detail_line lines[DETAIL_MAX_LINES];
+	struct model_studio st;
+	struct model_details b;
+	int rc, n;
+
+	(void)c;
+	if ((rc = model_details_parse(json, &b, e)) != 0)
+		return rc;
+	if ((rc = model_studio_load(ctx->db, &st, e)) == 0) {
 		n = detail_lines(&b.v[0], &st, (int64_t)time(NULL), lines, DETAIL_MAX_LINES);
 		for (int i = 0; i < n; i++) {
 			if (i == 0)
@@ -53,9 +71,14 @@ cmd_booking_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		model_studio_free(&st);
 	}
-	free(json);
 	model_details_free(&b);
-	return rc != 0 ? cmd_fail(ctx, &e) : 0;
+	return rc;
+}
+
+static int
+cmd_booking_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_booking_parse, cmd_booking_run, cmd_booking_print);
 }
 
 const struct cmd_entry cmd_booking_entry = {

@@ -138,54 +138,71 @@ cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
 	free(times);
 }
 
+int
+cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookings *out)
+{
+	const char *json_flag = NULL;
+	struct cmd_bookings_filter *f = &out->filter;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, &json_flag },
+		{ "date", 1, &f->date },
+		{ "status", 1, &f->status },
+		{ "room", 1, &f->room },
+		{ "staff", 1, &f->staff },
+		{ "from", 1, &f->from },
+		{ "to", 1, &f->to },
+		{ "search", 1, &f->search },
+		{ NULL, 0, NULL },
+	};
+	char *rest[1];
+	int nrest, rc, y, m, d;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	/* what can be judged without the database is a usage error */
+	if (f->date != NULL && tz_parse_date(f->date, &y, &m, &d, NULL) != 0)
+		return cmd_field_error(ctx, "date", "--date wants an existing day as YYYY-MM-DD, not '%s'",
+		    f->date);
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
+    int64_t now, struct cmd_bookings_params *p, char **json, struct err *e)
+{
+	int rc;
+
+	*json = NULL;
+	if ((rc = cmd_open_db(ctx, e)) != 0 ||
+	    (rc = cmd_bookings_resolve(ctx->db, tz, now, &c->filter, p, e)) != 0)
+		return rc;
+	return db_query_json(ctx->db, DB_ADMIN_BOOKINGS_JSON_SQL, 6, p->v, json, e);
+}
+
 static int
 cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *json_flag = NULL;
-	struct cmd_bookings_filter f = { 0 };
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ "date", 1, &f.date },
-		{ "status", 1, &f.status },
-		{ "room", 1, &f.room },
-		{ "staff", 1, &f.staff },
-		{ "from", 1, &f.from },
-		{ "to", 1, &f.to },
-		{ "search", 1, &f.search },
-		{ NULL, 0, NULL },
-	};
 	struct cmd_bookings_params p;
+	struct cmd_bookings c;
 	struct model_studio st;
 	struct model_details b;
 	struct err e;
-	char *rest[1], *json;
-	int nrest, rc, y, m, d;
+	char *json;
+	int rc;
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+	if ((rc = cmd_bookings_parse(ctx, argc, argv, &c)) != 0 || (rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	/* what can be judged without the database is a usage error */
-	if (f.date != NULL && tz_parse_date(f.date, &y, &m, &d, &e) != 0)
-		return cmd_field_error(ctx, "date", "--date wants an existing day as YYYY-MM-DD, not '%s'",
-		    f.date);
-	if ((rc = cmd_db(ctx)) != 0)
-		return rc;
 	if (model_studio_load(ctx->db, &st, &e) != 0)
 		return cmd_fail(ctx, &e);
-	rc = cmd_bookings_resolve(ctx->db, st.tz, (int64_t)time(NULL), &f, &p, &e);
-	if (rc == ERR_INVALID) {
-		model_studio_free(&st);
-		return cmd_field_error(ctx, e.field, "%s", e.msg);
-	}
+	rc = cmd_bookings_run(ctx, &c, st.tz, (int64_t)time(NULL), &p, &json, &e);
 	if (rc != 0) {
 		model_studio_free(&st);
-		return cmd_fail(ctx, &e);
+		return rc == ERR_INVALID ? cmd_field_error(ctx, e.field, "%s", e.msg) : cmd_fail(ctx, &e);
 	}
-	if ((rc = db_query_json(ctx->db, DB_ADMIN_BOOKINGS_JSON_SQL, 6, p.v, &json, &e)) != 0) {
-		model_studio_free(&st);
-		return cmd_fail(ctx, &e);
-	}
-	if (json_flag != NULL) {
+	if (c.json) {
 		fprintf(ctx->out, "%s\n", json);
 	} else if ((rc = model_details_parse(json, &b, &e)) == 0) {
 		cmd_bookings_table(ctx, &st, &b, &p);

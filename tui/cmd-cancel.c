@@ -14,7 +14,7 @@
 int
 cmd_cancel_lines(const struct cmd_cancel_result *r, char lines[3][CMD_LINE])
 {
-	const struct db_admin_cancel *c = &r->c;
+	const struct db_cancel_result *c = &r->c;
 	char paid[24], back[24], held[24];
 	int n = 0;
 
@@ -70,11 +70,12 @@ cmd_cancel_run(struct cmd_ctx *ctx, const struct cmd_cancel *c, struct cmd_cance
 	out->dry_run = c->dry_run;
 	if ((rc = cmd_open_db(ctx, e)) != 0 || (rc = model_studio_load(ctx->db, &st, e)) != 0)
 		return rc;
-	if (c->dry_run)
-		rc = db_admin_cancel_preview(ctx->db, c->code, (int64_t)time(NULL), &out->c, e);
-	else
-		rc = db_admin_cancel(ctx->db, &ctx->actor, c->code, c->reason, (int64_t)time(NULL),
-		    &out->c, e);
+	const struct db_cancel_req in = {
+		.code = c->code, .actor_id = c->dry_run ? NULL : ctx->actor.id,
+		.kind = c->dry_run ? DB_ACTOR_SYSTEM : db_actor_kind_of(&ctx->actor),
+		.reason = c->reason, .dry_run = c->dry_run,
+	};
+	rc = db_booking_cancel(ctx->db, &in, (int64_t)time(NULL), &out->c, e);
 	if (rc == 0)
 		fmt_span(st.tz, out->c.booking.start, out->c.booking.end, out->span, sizeof(out->span));
 	model_studio_free(&st);
@@ -97,7 +98,7 @@ cmd_cancel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_cancel_run(ctx, &c, &r, &e) != 0)
 		return cmd_fail_about(ctx, c.code, &e, NULL);
 	if (c.json) {
-		const struct db_admin_cancel *x = &r.c;
+		const struct db_cancel_result *x = &r.c;
 		struct json_object *o = json_object_new_object(), *b = json_object_new_object(),
 		    *p = json_object_new_object();
 		json_object_object_add(b, "code", json_object_new_string(x->booking.code));

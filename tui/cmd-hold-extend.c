@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/admin.h"
-#include "db/booking.h"
+#include "db/hold.h"
 #include "tui/cmd.h"
 #include "tui/fmt.h"
 #include "tui/model.h"
@@ -50,9 +50,16 @@ cmd_hold_extend_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
 		snprintf(e->field, sizeof(e->field), "minutes");
 		return rc;
 	}
-	if ((rc = db_admin_hold_find(ctx->db, c->id, &out->h, e)) != 0 ||
-	    (rc = db_admin_hold_extend(ctx->db, &ctx->actor, out->h.id, minutes, &out->expires, e)) != 0)
+	if ((rc = db_hold_find(ctx->db, c->id, &out->h, e)) != 0)
 		return rc;
+	const struct db_hold_change x = {
+		.hold_id = out->h.id, .actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+		.minutes = minutes,
+	};
+	struct db_hold done;
+	if ((rc = db_hold_extend(ctx->db, &x, &done, e)) != 0)
+		return rc;
+	out->expires = out->h.expires_at = done.expires_at;
 	if (model_studio_load(ctx->db, &st, e) == 0) {
 		fmt_instant(st.tz, out->expires, out->until, sizeof(out->until));
 		model_studio_free(&st);

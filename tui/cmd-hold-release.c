@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/admin.h"
+#include "db/hold.h"
 #include "tui/cmd.h"
 
 int
@@ -36,9 +37,15 @@ cmd_hold_release_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = cmd_open_db(ctx, e)) != 0 || (rc = db_admin_hold_find(ctx->db, c->id, &out->h, e)) != 0)
+	if ((rc = cmd_open_db(ctx, e)) != 0 || (rc = db_hold_find(ctx->db, c->id, &out->h, e)) != 0)
 		return rc;
-	return db_admin_hold_release(ctx->db, &ctx->actor, out->h.id, e);
+	const struct db_hold_change r = {
+		.hold_id = out->h.id, .actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+	};
+	struct db_hold done;
+	if ((rc = db_hold_release(ctx->db, &r, &done, e)) == 0)
+		snprintf(out->h.status, sizeof(out->h.status), "%s", done.status);
+	return rc;
 }
 
 void

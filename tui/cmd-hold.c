@@ -7,7 +7,7 @@
 
 #include "core/avail.h"
 #include "db/admin.h"
-#include "db/booking.h"
+#include "db/hold.h"
 #include "tui/cmd.h"
 #include "tui/fmt.h"
 #include "tui/model.h"
@@ -56,7 +56,7 @@ int
 cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_placed *out,
     struct err *e)
 {
-	struct db_admin_hold_new h = { 0 };
+	struct db_hold_place_req h = { 0 };
 	struct model_studio st;
 	char room_id[37];
 	int64_t start;
@@ -79,12 +79,14 @@ cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_plac
 	if ((rc = cmd_parse_when(st.tz, c->start, 0, &start, e)) == 0 &&
 	    (rc = db_admin_room_resolve(ctx->db, c->room, room_id, out->room_name,
 	    sizeof(out->room_name), e)) == 0) {
+		h.actor_id = ctx->actor.id;
+		h.kind = db_actor_kind_of(&ctx->actor);
 		h.room_id = room_id;
 		h.start = start;
 		h.end = start + (int64_t)minutes * 60;
-		h.expires_min = ttl;
+		h.ttl_min = ttl;
 		h.override_reason = c->reason;
-		rc = db_admin_hold_place(ctx->db, st.tz, &ctx->actor, &h, (int64_t)time(NULL), &out->h, e);
+		rc = db_hold_place(ctx->db, st.tz, &h, (int64_t)time(NULL), &out->h, e);
 	}
 	if (rc == 0) {
 		fmt_span(st.tz, out->h.start, out->h.end, out->span, sizeof(out->span));

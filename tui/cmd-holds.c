@@ -11,33 +11,34 @@
 
 #define CMD_HOLDS_COLS 6
 
+int
+cmd_holds_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	(void)c;
+	return cmd_read_query(ctx, DB_ADMIN_HOLDS_JSON_SQL, 0, NULL, json, e);
+}
+
 static int
-cmd_holds_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_holds_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[CMD_HOLDS_COLS] = {
 		"ID", "ROOM", "WHEN", "EXPIRES", "LEFT", "BY",
 	};
 	struct model_studio st;
 	struct model_holds h;
-	struct err e;
-	char *json;
 	int rc;
 
-	if ((rc = cmd_list_query(ctx, argc, argv, DB_ADMIN_HOLDS_JSON_SQL, &json)) != 0 || json == NULL)
+	(void)c;
+	if ((rc = model_holds_parse(json, &h, e)) != 0)
 		return rc;
-	err_clear(&e);
-	rc = model_holds_parse(json, &h, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
 	if (h.n == 0) {
 		fputs("no active holds\n", ctx->out);
 		model_holds_free(&h);
 		return 0;
 	}
-	if (model_studio_load(ctx->db, &st, &e) != 0) {
+	if ((rc = model_studio_load(ctx->db, &st, e)) != 0) {
 		model_holds_free(&h);
-		return cmd_fail(ctx, &e);
+		return rc;
 	}
 	const char **cells = calloc(h.n * CMD_HOLDS_COLS, sizeof(*cells));
 	char (*bufs)[4][48] = calloc(h.n, sizeof(*bufs));
@@ -69,6 +70,12 @@ cmd_holds_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	model_studio_free(&st);
 	model_holds_free(&h);
 	return 0;
+}
+
+static int
+cmd_holds_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_read_parse, cmd_holds_run, cmd_holds_print);
 }
 
 const struct cmd_entry cmd_holds_entry = {

@@ -4,6 +4,7 @@
  * job-cancel share. */
 #include <json-c/json.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "db/job.h"
@@ -25,28 +26,29 @@ cmd_job_when(const struct model_job *j, int64_t now, char *out, size_t len)
 		fmt_ago(now, j->created, out, len);
 }
 
+int
+cmd_jobs_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	const char *params[1] = { c->failed ? "failed" : NULL };
+
+	return cmd_read_query(ctx, DB_JOB_LIST_JSON_SQL, 1, params, json, e);
+}
+
 static int
-cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_jobs_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[CMD_JOBS_COLS] = {
 		"ID", "KIND", "STATUS", "TRIES", "BOOKING", "WHEN", "REASON / LAST ERROR",
 	};
 	struct model_jobs jobs;
-	struct err e;
-	char *json;
-	int failed, rc;
+	int rc;
 
-	if ((rc = cmd_failed_list_query(ctx, argc, argv, DB_JOB_LIST_JSON_SQL, &json, &failed)) != 0 || json == NULL)
+	if ((rc = model_jobs_parse(json, &jobs, e)) != 0)
 		return rc;
-	err_clear(&e);
-	rc = model_jobs_parse(json, &jobs, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
 	fprintf(ctx->out, "%ld queued, %ld running, %ld failed, %ld skipped, %ld done, %ld canceled\n",
 	    jobs.queued, jobs.running, jobs.failed, jobs.skipped, jobs.done, jobs.canceled);
 	if (jobs.n == 0) {
-		fputs(failed ? "no failed jobs\n" : "no jobs\n", ctx->out);
+		fputs(c->failed ? "no failed jobs\n" : "no jobs\n", ctx->out);
 		model_jobs_free(&jobs);
 		return 0;
 	}
@@ -76,6 +78,12 @@ cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(bufs);
 	model_jobs_free(&jobs);
 	return 0;
+}
+
+static int
+cmd_jobs_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_failed_parse, cmd_jobs_run, cmd_jobs_print);
 }
 
 int

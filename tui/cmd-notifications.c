@@ -1,8 +1,9 @@
 /* cmd-notifications.c: `redlight notifications [--failed] [--json]`: the
  * artists' messages as staff see them (db/notify.h): the newest first,
  * each with its channel, template, status, tries, booking, recipient and
- * the error that failed it or the reason it was skipped. The console's
- * Notifications screen reads the same (model_notifications_load). */
+ * the error that failed it or the reason it was skipped. Parse and run
+ * steps as the other reads (cmd_read_exec); the console's Notifications
+ * screen calls the run step. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -14,25 +15,25 @@
 
 #define CMD_NOTES_COLS 8
 
+int
+cmd_notifications_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	const char *params[1] = { c->failed ? "failed" : NULL };
+
+	return cmd_read_query(ctx, DB_NOTIFICATION_LIST_JSON_SQL, 1, params, json, e);
+}
+
 static int
-cmd_notifications_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_notifications_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[CMD_NOTES_COLS] = {
 		"ID", "CHANNEL", "TEMPLATE", "STATUS", "TRIES", "BOOKING", "WHEN", "TO / ERROR",
 	};
 	struct model_notifications m;
-	struct err e;
-	char *json;
-	int failed, rc;
+	int rc, failed = c->failed;
 
-	if ((rc = cmd_failed_list_query(ctx, argc, argv, DB_NOTIFICATION_LIST_JSON_SQL, &json, &failed)) != 0 ||
-	    json == NULL)
+	if ((rc = model_notifications_parse(json, &m, e)) != 0)
 		return rc;
-	err_clear(&e);
-	rc = model_notifications_parse(json, &m, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
 	fprintf(ctx->out, "%ld pending, %ld sent, %ld failed, %ld skipped, %ld canceled\n", m.pending, m.sent,
 	    m.failed, m.skipped, m.canceled);
 	if (m.n == 0) {
@@ -67,6 +68,12 @@ cmd_notifications_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(bufs);
 	model_notifications_free(&m);
 	return 0;
+}
+
+static int
+cmd_notifications_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_failed_parse, cmd_notifications_run, cmd_notifications_print);
 }
 
 const struct cmd_entry cmd_notifications_entry = {

@@ -11,33 +11,34 @@
 
 #define CMD_QUEUE_COLS 6
 
+int
+cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	(void)c;
+	return cmd_read_query(ctx, DB_ADMIN_QUEUE_JSON_SQL, 0, NULL, json, e);
+}
+
 static int
-cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_queue_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[CMD_QUEUE_COLS] = {
 		"CODE", "SUBMITTED", "WHEN", "ROOM", "ARTIST", "SUBTOTAL",
 	};
 	struct model_studio st;
 	struct model_details q;
-	struct err e;
-	char *json;
 	int rc;
 
-	if ((rc = cmd_list_query(ctx, argc, argv, DB_ADMIN_QUEUE_JSON_SQL, &json)) != 0 || json == NULL)
+	(void)c;
+	if ((rc = model_details_parse(json, &q, e)) != 0)
 		return rc;
-	err_clear(&e);
-	rc = model_details_parse(json, &q, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
 	if (q.n == 0) {
 		fputs("no bookings await approval\n", ctx->out);
 		model_details_free(&q);
 		return 0;
 	}
-	if (model_studio_load(ctx->db, &st, &e) != 0) {
+	if ((rc = model_studio_load(ctx->db, &st, e)) != 0) {
 		model_details_free(&q);
-		return cmd_fail(ctx, &e);
+		return rc;
 	}
 	const char **cells = calloc(q.n * CMD_QUEUE_COLS, sizeof(*cells));
 	char (*bufs)[3][48] = calloc(q.n, sizeof(*bufs));
@@ -66,6 +67,12 @@ cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	model_studio_free(&st);
 	model_details_free(&q);
 	return 0;
+}
+
+static int
+cmd_queue_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_read_parse, cmd_queue_run, cmd_queue_print);
 }
 
 const struct cmd_entry cmd_queue_entry = {

@@ -35,14 +35,17 @@ cmd_reject_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *
 
 int
 cmd_reject_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e)
+    struct db_decide_result *out, struct err *e)
 {
-	const struct db_admin_decision d = { c->note, c->message, NULL };
+	const struct db_decide_req d = {
+		.code = code, .actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+		.note = c->note, .message = c->message,
+	};
 	int rc;
 
 	if ((rc = cmd_open_db(ctx, e)) != 0)
 		return rc;
-	return db_admin_reject(ctx->db, &ctx->actor, code, &d, out, e);
+	return db_booking_reject(ctx->db, &d, out, e);
 }
 
 static int
@@ -59,7 +62,7 @@ cmd_reject_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	done = json_object_new_array();
 	for (int i = 0; i < c.n; i++) {
-		struct db_admin_outcome out;
+		struct db_decide_result out;
 
 		err_clear(&e);
 		if (cmd_reject_run(ctx, &c, c.codes[i], &out, &e) != 0) {

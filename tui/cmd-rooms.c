@@ -6,23 +6,25 @@
 #include "tui/model.h"
 #include "tui/text.h"
 
+int
+cmd_rooms_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	(void)c;
+	return cmd_read_query(ctx, DB_ROOMS_JSON_SQL, 0, NULL, json, e);
+}
+
 static int
-cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_rooms_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[] = { "NAME", "CAPACITY", "TAGS" };
-	char *json, (*caps)[12];
+	char (*caps)[12];
 	const char **cells;
 	struct model_rooms rooms;
-	struct err e;
 	int rc;
 
-	if ((rc = cmd_list_query(ctx, argc, argv, DB_ROOMS_JSON_SQL, &json)) != 0 || json == NULL)
+	(void)c;
+	if ((rc = model_rooms_parse(json, &rooms, e)) != 0)
 		return rc;
-	err_clear(&e);
-	rc = model_rooms_parse(json, &rooms, &e);
-	free(json);
-	if (rc != 0)
-		return cmd_fail(ctx, &e);
 	if (rooms.n == 0) {
 		fputs("no rooms yet (try 'redlight seed demo')\n", ctx->out);
 		model_rooms_free(&rooms);
@@ -44,6 +46,12 @@ cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(caps);
 	model_rooms_free(&rooms);
 	return 0;
+}
+
+static int
+cmd_rooms_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_read_parse, cmd_rooms_run, cmd_rooms_print);
 }
 
 const struct cmd_entry cmd_rooms_entry = {

@@ -19,8 +19,8 @@ cmd_rules_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static int
-cmd_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_rules_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
 	const char *json_flag = NULL, *studio = NULL, *room = NULL, *staff = NULL;
 	const struct cmd_opt opts[] = {
@@ -30,38 +30,42 @@ cmd_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
 	};
-	const char *params[2] = { NULL, NULL };
-	struct json_object *o, *rules, *exc;
-	char *rest[1], *json = NULL;
-	struct err e;
+	char *rest[1];
 	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
 		return rc;
 	if ((studio != NULL) + (room != NULL) + (staff != NULL) > 1)
 		return cmd_field_error(ctx, "target", "give one of --studio, --room or --staff");
 	if (studio != NULL)
-		params[0] = "studio";
+		out->target_type = "studio";
 	else if (room != NULL)
-		params[0] = "room", params[1] = room;
+		out->target_type = "room", out->target = room;
 	else if (staff != NULL)
-		params[0] = "staff", params[1] = staff;
-	if ((rc = cmd_db(ctx)) != 0)
-		return rc;
-	err_clear(&e);
-	if (db_query_json(ctx->db, DB_SETUP_RULES_JSON_SQL, 2, params, &json, &e) != 0)
-		return cmd_fail_about(ctx, e.field[0] ? e.field : NULL, &e, NULL);
-	o = json_tokener_parse(json);
-	free(json);
+		out->target_type = "staff", out->target = staff;
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_rules_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	const char *params[2] = { c->target_type, c->target };
+
+	return cmd_read_query(ctx, DB_SETUP_RULES_JSON_SQL, 2, params, json, e);
+}
+
+static int
+cmd_rules_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
+	struct json_object *o = json_tokener_parse(json), *rules, *exc;
+
+	(void)c;
 	if (o == NULL || !json_object_object_get_ex(o, "rules", &rules) ||
 	    !json_object_object_get_ex(o, "exceptions", &exc)) {
 		json_object_put(o);
-		err_set(&e, ERR_INTERNAL, NULL, "the rules are not JSON");
-		return cmd_fail(ctx, &e);
-	}
-	if (json_flag != NULL) {
-		cmd_json_print(ctx, o);
-		return 0;
+		return err_set(e, ERR_INTERNAL, NULL, "the rules are not JSON");
 	}
 	fprintf(ctx->out, "%zu weekly rules\n", json_object_array_length(rules));
 	for (size_t i = 0; i < json_object_array_length(rules); i++) {
@@ -90,6 +94,12 @@ cmd_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	json_object_put(o);
 	return 0;
+}
+
+static int
+cmd_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_rules_parse, cmd_rules_run, cmd_rules_print);
 }
 
 const struct cmd_entry cmd_rules_entry = {

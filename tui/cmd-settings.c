@@ -1,39 +1,28 @@
 /* cmd-settings.c: `redlight settings [--json]`: the studio's settings,
- * one "key = value" a line. */
+ * one "key = value" a line. A read as data: cmd_read_parse,
+ * cmd_settings_run, cmd_settings_print. */
 #include <json-c/json.h>
 #include <stdlib.h>
 
 #include "db/setup.h"
 #include "tui/cmd.h"
 
-static int
-cmd_settings_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_settings_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
-	struct json_object *o, *s;
-	char *rest[1], *json = NULL;
-	struct err e;
-	int nrest, rc;
+	(void)c;
+	return cmd_read_query(ctx, DB_SETUP_SETTINGS_JSON_SQL, 0, NULL, json, e);
+}
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
-		return rc;
-	err_clear(&e);
-	if (db_query_json(ctx->db, DB_SETUP_SETTINGS_JSON_SQL, 0, NULL, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	o = json_tokener_parse(json);
-	free(json);
+static int
+cmd_settings_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
+	struct json_object *o = json_tokener_parse(json), *s;
+
+	(void)c;
 	if (o == NULL || !json_object_object_get_ex(o, "settings", &s)) {
 		json_object_put(o);
-		err_set(&e, ERR_INTERNAL, NULL, "the settings are not JSON");
-		return cmd_fail(ctx, &e);
-	}
-	if (json_flag != NULL) {
-		cmd_json_print(ctx, o);
-		return 0;
+		return err_set(e, ERR_INTERNAL, NULL, "the settings are not JSON");
 	}
 	json_object_object_foreach(s, key, val) {
 		fprintf(ctx->out, "%-26s %s\n", key, json_object_is_type(val, json_type_string)
@@ -42,6 +31,12 @@ cmd_settings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	json_object_put(o);
 	return 0;
+}
+
+static int
+cmd_settings_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_read_parse, cmd_settings_run, cmd_settings_print);
 }
 
 const struct cmd_entry cmd_settings_entry = {

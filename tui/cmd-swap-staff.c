@@ -50,9 +50,14 @@ cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
 	    (rc = db_admin_staff_resolve(ctx->db, c->staff_b, idb, out->name_b, sizeof(out->name_b),
 	    e)) != 0)
 		return rc;
+	const struct db_swap_req s = {
+		.code_a = a.code, .staff_a = ida, .code_b = b.code, .staff_b = idb,
+		.actor_id = ctx->actor.id, .kind = db_actor_kind_of(&ctx->actor),
+	};
+	struct db_swap_result r;
 	snprintf(out->code_a, sizeof(out->code_a), "%s", a.code);
 	snprintf(out->code_b, sizeof(out->code_b), "%s", b.code);
-	return db_admin_swap_staff(ctx->db, &ctx->actor, a.code, ida, b.code, idb, e);
+	return db_booking_swap_staff(ctx->db, &s, &r, e);
 }
 
 void

@@ -36,7 +36,6 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_service_edit_entry,
 	&cmd_staff_add_entry,
 	&cmd_staff_edit_entry,
-	&cmd_rotate_ics_token_entry,
 	&cmd_rules_entry,
 	&cmd_rule_add_entry,
 	&cmd_rule_del_entry,
@@ -47,9 +46,6 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_settings_set_entry,
 	&cmd_jobs_entry,
 	&cmd_job_retry_entry,
-	&cmd_notifications_entry,
-	&cmd_notification_resend_entry,
-	&cmd_notify_test_entry,
 	&cmd_job_cancel_entry,
 	&cmd_worker_entry,
 	&cmd_migrate_entry,
@@ -147,44 +143,78 @@ cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const
 }
 
 int
-cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json)
+cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
-	return cmd_failed_list_query(ctx, argc, argv, sql, json, NULL);
+	const char *json_flag = NULL;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, &json_flag },
+		{ NULL, 0, NULL },
+	};
+	char *rest[1];
+	int nrest, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	out->json = json_flag != NULL;
+	return 0;
 }
 
 int
-cmd_failed_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json, int *failed)
+cmd_failed_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
-	const char *json_flag = NULL, *failed_flag = NULL;
-	struct cmd_opt opts[] = {
+	const char *json_flag = NULL, *failed = NULL;
+	const struct cmd_opt opts[] = {
+		{ "failed", 0, &failed },
 		{ "json", 0, &json_flag },
 		{ NULL, 0, NULL },
-		{ NULL, 0, NULL },
 	};
-	const char *params[1];
 	char *rest[1];
-	struct err e;
 	int nrest, rc;
 
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
+		return rc;
+	out->failed = failed != NULL;
+	out->json = json_flag != NULL;
+	return 0;
+}
+
+int
+cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *const *params,
+    char **json, struct err *e)
+{
+	int rc;
+
 	*json = NULL;
-	if (failed != NULL) {
-		opts[1].name = "failed";
-		opts[1].value = &failed_flag;
-	}
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
+	if ((rc = cmd_open_db(ctx, e)) != 0)
+		return rc;
+	return db_query_json(ctx->db, sql, nparams, params, json, e);
+}
+
+int
+cmd_read_exec(struct cmd_ctx *ctx, int argc, char **argv, cmd_read_parse_fn parse,
+    cmd_read_run_fn run, cmd_read_print_fn print)
+{
+	struct cmd_read c;
+	struct err e;
+	char *json = NULL;
+	int rc;
+
+	if ((rc = parse(ctx, argc, argv, &c)) != 0 || (rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	params[0] = failed_flag ? "failed" : NULL;
-	if (failed != NULL)
-		*failed = failed_flag != NULL;
-	if (db_query_json(ctx->db, sql, failed ? 1 : 0, failed ? params : NULL, json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", *json);
-		free(*json);
-		*json = NULL;
-	}
-	return 0;
+	if ((rc = run(ctx, &c, &json, &e)) == ERR_INVALID && e.field[0] != '\0')
+		return cmd_field_error(ctx, e.field, "%s", e.msg);
+	if (rc != 0)
+		return cmd_fail_about(ctx, e.field[0] && strcmp(e.field, "code") != 0 ? e.field : NULL, &e,
+		    NULL);
+	if (c.json)
+		fprintf(ctx->out, "%s\n", json);
+	else
+		rc = print(ctx, &c, json, &e);
+	free(json);
+	return rc != 0 ? cmd_fail(ctx, &e) : 0;
 }
 
 /* cmd_usage_vline: the usage error line, its message kept in last_err. */

@@ -4,10 +4,10 @@
  * tui/cmd-NAME.c, which exports one `const struct cmd_entry cmd_NAME_entry`
  * and keeps everything else static; cmd.c lists them all in cmd_table.
  * `redlight NAME ARGS...` runs one from a shell. A console key that changes
- * something runs the same command with the console's context (ui_cmd):
- * its run step (commands as data, below) or, for those not split yet, the
- * entry through cmd_run; so no action exists only on the screen, and the
- * console itself only reads (tui/model.h).
+ * something, and a console screen that reads, calls the same command's run
+ * step with the console's context (ui_cmd; commands as data, below), or
+ * the same db/ read, so no action exists only on the screen and no screen
+ * reads its data another way than its command.
  *
  * Adding a command: write tui/cmd-NAME.c with its entry, declare it below,
  * add it to cmd_table in cmd.c and to tui/local.mk, document it in
@@ -21,6 +21,8 @@
 #include "core/err.h"
 #include "core/tz.h"
 #include "db/admin.h"
+#include "db/booking.h"
+#include "db/hold.h"
 #include "db/db.h"
 
 /* Exit statuses that are not error codes (err_exit_status gives the rest). */
@@ -215,13 +217,13 @@ struct cmd_decide {
 int cmd_approve_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
 int cmd_reject_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_decide *out);
 /* cmd_approve_run / cmd_reject_run: decide code as ctx->actor; as
- * db_admin_approve and db_admin_reject. */
+ * db_booking_approve and db_booking_reject. */
 int cmd_approve_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e);
+    struct db_decide_result *out, struct err *e);
 int cmd_reject_run(struct cmd_ctx *ctx, const struct cmd_decide *c, const char *code,
-    struct db_admin_outcome *out, struct err *e);
+    struct db_decide_result *out, struct err *e);
 /* cmd_approve_say: "approved RL-X" and what was set aside, into buf. */
-void cmd_approve_say(const struct db_admin_outcome *o, const struct cmd_decide *c, char *buf,
+void cmd_approve_say(const struct db_decide_result *o, const struct cmd_decide *c, char *buf,
     size_t len);
 
 /* one line a command says */
@@ -233,14 +235,14 @@ struct cmd_cancel {
 	int dry_run, json;
 };
 struct cmd_cancel_result {
-	struct db_admin_cancel c;
+	struct db_cancel_result c;
 	char span[96];            /* the session, in studio time */
 	int dry_run;
 };
 int cmd_cancel_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_cancel *out);
 /* cmd_cancel_run: with dry_run what canceling now refunds (no actor
  * needed, nothing written), else cancel as ctx->actor; as
- * db_admin_cancel_preview and db_admin_cancel. */
+ * db_booking_cancel. */
 int cmd_cancel_run(struct cmd_ctx *ctx, const struct cmd_cancel *c, struct cmd_cancel_result *out,
     struct err *e);
 /* cmd_cancel_lines: the booking and what the policy refunds, one line
@@ -256,18 +258,18 @@ struct cmd_hold_act {
 	int json;
 };
 struct cmd_hold_result {
-	struct db_admin_hold h;
+	struct db_hold h;
 	int64_t expires;          /* hold-extend: the new expiry */
 	char until[48];           /* the same in studio time */
 };
 int cmd_hold_extend_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
 int cmd_hold_release_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold_act *out);
 /* cmd_hold_extend_run: ERR_INVALID field "minutes" for minutes that do
- * not parse or pass the database's limit, else as db_admin_hold_find and
- * db_admin_hold_extend. out->until is the new expiry in studio time. */
+ * not parse or pass the database's limit, else as db_hold_find and
+ * db_hold_extend. out->until is the new expiry in studio time. */
 int cmd_hold_extend_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
     struct cmd_hold_result *out, struct err *e);
-/* cmd_hold_release_run: as db_admin_hold_find and db_admin_hold_release. */
+/* cmd_hold_release_run: as db_hold_find and db_hold_release. */
 int cmd_hold_release_run(struct cmd_ctx *ctx, const struct cmd_hold_act *c,
     struct cmd_hold_result *out, struct err *e);
 /* cmd_hold_act_say: what hold-extend (extended) or hold-release did, into
@@ -287,12 +289,12 @@ struct cmd_staff_result {
 	char code[32];
 	char ids[DB_ADMIN_MAX_STAFF][37], names[DB_ADMIN_MAX_STAFF][128];
 	int n;                    /* one person named twice counts once */
-	struct db_admin_outcome out;
+	struct db_decide_result out;
 };
 int cmd_assign_staff_parse(struct cmd_ctx *ctx, int argc, char **argv,
     struct cmd_assign_staff *out);
 /* cmd_assign_staff_run: as db_admin_booking_find, db_admin_staff_resolve
- * and db_admin_assign_staff. */
+ * and db_booking_assign_staff. */
 int cmd_assign_staff_run(struct cmd_ctx *ctx, const struct cmd_assign_staff *c,
     struct cmd_staff_result *out, struct err *e);
 /* cmd_assign_staff_say: "RL-X: staff now A, B ..." into buf. */
@@ -311,7 +313,7 @@ struct cmd_swap_result {
 };
 int cmd_swap_staff_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_swap_staff *out);
 /* cmd_swap_staff_run: as db_admin_booking_find, db_admin_staff_resolve
- * and db_admin_swap_staff. */
+ * and db_booking_swap_staff. */
 int cmd_swap_staff_run(struct cmd_ctx *ctx, const struct cmd_swap_staff *c,
     struct cmd_swap_result *out, struct err *e);
 /* cmd_swap_staff_say: "swapped: A now on RL-Y, B now on RL-X" into buf. */
@@ -327,14 +329,14 @@ struct cmd_hold {
 	int json;
 };
 struct cmd_hold_placed {
-	struct db_admin_hold h;
+	struct db_hold h;
 	char room_name[128];
 	char span[96], until[48]; /* in studio time */
 };
 int cmd_hold_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_hold *out);
 /* cmd_hold_run: ERR_INVALID field "duration", "expires" or "start" for a
  * value that does not parse, else as db_admin_room_resolve and
- * db_admin_hold_place. */
+ * db_hold_place. */
 int cmd_hold_run(struct cmd_ctx *ctx, const struct cmd_hold *c, struct cmd_hold_placed *out,
     struct err *e);
 /* cmd_hold_say: "held ROOM SPAN until ... (hold ID)" into buf. */
@@ -362,17 +364,79 @@ int cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *entry, int argc, char *
  * and returns the exit status to give back. */
 int cmd_db(struct cmd_ctx *ctx);
 
-/* cmd_list_query: how a list command without arguments starts (rooms,
- * queue, holds): it takes only --json, opens the database and runs sql
- * (no parameters). With --json the answer is printed as it came and *json
- * is NULL; otherwise *json is the answer, the caller's to free(). Returns
- * 0, or the exit status after saying why. */
-int cmd_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json);
+/* ---- the list and read commands as data ----
+ * queue, holds, rooms, settings, booking and rules are a parse step (argv
+ * to a struct cmd_read), a run step (the struct to the answer, as the
+ * database shapes it in JSON, and struct err) and a printer (the answer
+ * as text; with --json the answer itself). The console's screens call the
+ * same run steps (or, with filters of their own, the same db/ reads). */
+struct cmd_read {
+	const char *code;         /* booking: its code */
+	const char *target_type;  /* rules: "studio", "room", "staff" or NULL */
+	const char *target;       /* rules: the room or staff member */
+	const char *entity;       /* audit: a kind, a booking code or an id, or NULL */
+	const char *actor;        /* audit: the actor's email, or NULL */
+	const char *since;        /* audit: as typed (cmd_parse_when, a day allowed), or NULL */
+	long limit;               /* audit: at most this many rows; 0: CMD_AUDIT_DEFAULT_LIMIT */
+	int failed;               /* jobs: only the failed ones */
+	int json;
+};
 
-/* cmd_failed_list_query: cmd_list_query for a list that also takes
- * --failed (jobs, notifications): sql's $1 is "failed" with it, NULL
- * without; *failed says which. */
-int cmd_failed_list_query(struct cmd_ctx *ctx, int argc, char **argv, const char *sql, char **json, int *failed);
+/* audit's rows unless a limit is given, and the most it takes */
+#define CMD_AUDIT_DEFAULT_LIMIT 100
+#define CMD_AUDIT_MAX_LIMIT 100000
+
+/* cmd_read_parse: the parse step of the reads that take only --json
+ * (queue, holds, rooms, settings). Returns 0 or the usage exit status. */
+int cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+/* cmd_booking_parse: CODE [--json]; cmd_rules_parse: [--studio|--room
+ * R|--staff S] [--json] (one target at most: a field error "target"). */
+int cmd_booking_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+int cmd_rules_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+/* cmd_audit_parse: [--entity E] [--actor EMAIL] [--since D] [--limit N]
+ * [--json] (a field error "limit" out of 1..CMD_AUDIT_MAX_LIMIT);
+ * cmd_failed_parse: [--failed] [--json] (jobs, notifications). */
+int cmd_audit_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+int cmd_failed_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
+
+/* The run steps: open the database if needed and read; *json (the
+ * caller's: free()) is the answer: DB_ADMIN_QUEUE_JSON_SQL's,
+ * DB_ADMIN_HOLDS_JSON_SQL's, DB_ROOMS_JSON_SQL's,
+ * DB_SETUP_SETTINGS_JSON_SQL's, DB_ADMIN_BOOKING_JSON_SQL's (ERR_NOT_FOUND
+ * field "code" when no booking has it) and DB_SETUP_RULES_JSON_SQL's
+ * (ERR_NOT_FOUND naming "room" or "staff" for an unknown target). */
+int cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_holds_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_rooms_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_settings_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_booking_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_rules_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+/* cmd_audit_run: DB_ADMIN_AUDIT_JSON_SQL's answer (ERR_INVALID field
+ * "since" for a time that does not parse in the studio's zone);
+ * cmd_jobs_run: DB_JOB_LIST_JSON_SQL's; cmd_notifications_run:
+ * DB_NOTIFICATION_LIST_JSON_SQL's. The console's Audit, Jobs and
+ * Notifications screens call them. */
+int cmd_audit_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_jobs_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+int cmd_notifications_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+
+/* cmd_read_query: what the run steps share: open the database (cmd_open_db)
+ * and run sql with params into *json. */
+int cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *const *params,
+    char **json, struct err *e);
+
+/* A read's steps, for cmd_read_exec. print writes the answer json as text
+ * on ctx->out; it may fail (a reply it cannot read, the studio's zone). */
+typedef int (*cmd_read_parse_fn)(struct cmd_ctx *, int, char **, struct cmd_read *);
+typedef int (*cmd_read_run_fn)(struct cmd_ctx *, const struct cmd_read *, char **, struct err *);
+typedef int (*cmd_read_print_fn)(struct cmd_ctx *, const struct cmd_read *, const char *,
+    struct err *);
+
+/* cmd_read_exec: `redlight NAME` for a read: parse, connect (cmd_db),
+ * run, then print the answer (print, or as it came with --json). Returns
+ * the exit status, having said why on failure. */
+int cmd_read_exec(struct cmd_ctx *ctx, int argc, char **argv, cmd_read_parse_fn parse,
+    cmd_read_run_fn run, cmd_read_print_fn print);
 
 /* cmd_open_db: cmd_db without printing: 0 or an ERR_* code with e filled. */
 int cmd_open_db(struct cmd_ctx *ctx, struct err *e);
@@ -438,6 +502,20 @@ struct cmd_bookings_params {
 	int is_day;               /* exactly one local day: y-m-d */
 	int y, m, d;
 };
+
+/* bookings [--date D | --from D --to D] [--status S] [--room R] [--staff
+ * S] [--search TEXT] [--json]: a read as data whose answer needs the
+ * resolved filter (the day it shows) besides the JSON. */
+struct cmd_bookings {
+	struct cmd_bookings_filter filter;
+	int json;
+};
+int cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookings *out);
+/* cmd_bookings_run: resolve c's filter (cmd_bookings_resolve, at now in
+ * tz) into *p and read DB_ADMIN_BOOKINGS_JSON_SQL into *json (the
+ * caller's: free()). The console's bookings screen calls it too. */
+int cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
+    int64_t now, struct cmd_bookings_params *p, char **json, struct err *e);
 
 /* cmd_bookings_resolve: f into p, resolving names (db) and local days (tz);
  * no filter at all is today (by now). Fails with ERR_INVALID naming the

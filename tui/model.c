@@ -124,20 +124,6 @@ model_rooms_free(struct model_rooms *r)
 }
 
 int
-model_rooms_load(struct db *db, struct model_rooms *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_ROOMS_JSON_SQL, 0, NULL, &json, e)) != 0)
-		return rc;
-	rc = model_rooms_parse(json, out, e);
-	free(json);
-	return rc;
-}
-
-int
 model_bookings_parse(const char *json, struct model_bookings *out, struct err *e)
 {
 	struct json_object *root, *arr;
@@ -242,23 +228,6 @@ model_studio_free(struct model_studio *s)
 		return;
 	tz_free(s->tz);
 	s->tz = NULL;
-}
-
-int
-model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
-    struct err *e)
-{
-	int64_t start, end;
-	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
-	const char *params[2] = { from, to };
-	int rc;
-
-	*json = NULL;
-	if ((rc = tz_local_day_bounds(tz, y, m, d, &start, &end, e)) != 0 ||
-	    (rc = tz_format_utc(start, from, sizeof(from), e)) != 0 ||
-	    (rc = tz_format_utc(end, to, sizeof(to), e)) != 0)
-		return rc;
-	return db_query_json(db, DB_BOOKINGS_BETWEEN_JSON_SQL, 2, params, json, e);
 }
 
 void
@@ -443,21 +412,6 @@ model_details_free(struct model_details *d)
 }
 
 int
-model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
-    struct model_details *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, sql, nparams, params, &json, e)) != 0)
-		return rc;
-	rc = model_details_parse(json, out, e);
-	free(json);
-	return rc;
-}
-
-int
 model_holds_parse(const char *json, struct model_holds *out, struct err *e)
 {
 	struct json_object *root, *arr;
@@ -483,20 +437,6 @@ model_holds_parse(const char *json, struct model_holds *out, struct err *e)
 	}
 	json_object_put(root);
 	return 0;
-}
-
-int
-model_holds_load(struct db *db, struct model_holds *out, struct err *e)
-{
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_ADMIN_HOLDS_JSON_SQL, 0, NULL, &json, e)) != 0)
-		return rc;
-	rc = model_holds_parse(json, out, e);
-	free(json);
-	return rc;
 }
 
 void
@@ -606,21 +546,6 @@ model_jobs_parse(const char *json, struct model_jobs *out, struct err *e)
 	return 0;
 }
 
-int
-model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e)
-{
-	const char *params[1] = { failed_only ? "failed" : NULL };
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_JOB_LIST_JSON_SQL, 1, params, &json, e)) != 0)
-		return rc;
-	rc = model_jobs_parse(json, out, e);
-	free(json);
-	return rc;
-}
-
 void
 model_jobs_free(struct model_jobs *j)
 {
@@ -681,21 +606,6 @@ model_notifications_parse(const char *json, struct model_notifications *out, str
 	}
 	json_object_put(root);
 	return 0;
-}
-
-int
-model_notifications_load(struct db *db, int failed_only, struct model_notifications *out, struct err *e)
-{
-	const char *params[1] = { failed_only ? "failed" : NULL };
-	char *json;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_query_json(db, DB_NOTIFICATION_LIST_JSON_SQL, 1, params, &json, e)) != 0)
-		return rc;
-	rc = model_notifications_parse(json, out, e);
-	free(json);
-	return rc;
 }
 
 void

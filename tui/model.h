@@ -63,8 +63,6 @@ struct model_studio {
 int model_rooms_parse(const char *json, struct model_rooms *out, struct err *e);
 void model_rooms_free(struct model_rooms *r);
 
-/* model_rooms_load: run DB_ROOMS_JSON_SQL and parse it. */
-int model_rooms_load(struct db *db, struct model_rooms *out, struct err *e);
 
 /* model_bookings_parse: {"bookings":[...]} into out, as model_rooms_parse. */
 int model_bookings_parse(const char *json, struct model_bookings *out, struct err *e);
@@ -81,12 +79,6 @@ int model_booking_has_staff(const struct model_booking *b, const char *staff_id)
 int model_studio_load(struct db *db, struct model_studio *out, struct err *e);
 void model_studio_free(struct model_studio *s);
 
-/* model_day_json: the bookings overlapping studio-local day y-m-d in tz
- * (DB_BOOKINGS_BETWEEN_JSON_SQL between the day's bounds) as JSON; *json
- * is the caller's (free()). Fails with ERR_INVALID for a day that does not
- * exist, or as db_query_json. */
-int model_day_json(struct db *db, const struct tz *tz, int y, int m, int d, char **json,
-    struct err *e);
 
 /* ---- the admin reads (db/admin.h) ---- */
 
@@ -142,9 +134,6 @@ struct model_details {
  * into out, as model_rooms_parse. */
 int model_details_parse(const char *json, struct model_details *out, struct err *e);
 void model_details_free(struct model_details *d);
-/* model_details_load: run sql with params and parse its answer. */
-int model_details_load(struct db *db, const char *sql, int nparams, const char *const *params,
-    struct model_details *out, struct err *e);
 
 struct model_hold {
 	char *id;
@@ -160,9 +149,8 @@ struct model_holds {
 	size_t n;
 };
 
-/* model_holds_load: DB_ADMIN_HOLDS_JSON_SQL, parsed. */
+/* model_holds_parse: DB_ADMIN_HOLDS_JSON_SQL's answer (cmd_holds_run). */
 int model_holds_parse(const char *json, struct model_holds *out, struct err *e);
-int model_holds_load(struct db *db, struct model_holds *out, struct err *e);
 void model_holds_free(struct model_holds *h);
 
 struct model_audit {
@@ -219,11 +207,9 @@ struct model_jobs {
 	long queued, running, failed, skipped, done, canceled;   /* all jobs */
 };
 
-/* model_jobs_parse: {"counts":{...},"jobs":[...]} (DB_JOB_LIST_JSON_SQL)
- * into out, as model_rooms_parse. model_jobs_load runs the read: only the
- * failed jobs when failed_only. */
+/* model_jobs_parse: {"counts":{...},"jobs":[...]} (DB_JOB_LIST_JSON_SQL,
+ * read by cmd_jobs_run) into out, as model_rooms_parse. */
 int model_jobs_parse(const char *json, struct model_jobs *out, struct err *e);
-int model_jobs_load(struct db *db, int failed_only, struct model_jobs *out, struct err *e);
 void model_jobs_free(struct model_jobs *j);
 
 /* model_job_note: what a person reads about j: the reason it was skipped
@@ -250,10 +236,8 @@ struct model_notifications {
 };
 
 /* model_notifications_parse: DB_NOTIFICATION_LIST_JSON_SQL's answer into
- * out, as model_jobs_parse; model_notifications_load runs the read (only
- * the failed ones when failed_only). */
+ * out, as model_jobs_parse (cmd_notifications_run reads it). */
 int model_notifications_parse(const char *json, struct model_notifications *out, struct err *e);
-int model_notifications_load(struct db *db, int failed_only, struct model_notifications *out, struct err *e);
 void model_notifications_free(struct model_notifications *n);
 
 #endif

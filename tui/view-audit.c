@@ -15,7 +15,7 @@
 #include "tui/ui.h"
 
 /* the newest entries the screen shows */
-#define VIEW_AUDIT_LIMIT "500"
+#define VIEW_AUDIT_LIMIT 500
 
 enum { A_TIME, A_ACTOR, A_ACTION, A_WHAT, A_REASON, A_N };
 
@@ -40,26 +40,15 @@ static int
 view_audit_query(struct ui *ui, const struct view_audit_filter *f, struct model_audits *out,
     struct err *e)
 {
-	const struct model_studio *st = ui_studio_need(ui);
-	char since[TZ_RFC3339_SIZE];
-	int64_t t;
+	const struct cmd_read c = {
+		.entity = f->entity[0] ? f->entity : NULL, .actor = f->actor[0] ? f->actor : NULL,
+		.since = f->since[0] ? f->since : NULL, .limit = VIEW_AUDIT_LIMIT,
+	};
 	char *json;
 	int rc;
 
-	if (st == NULL)
-		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
-	if (f->since[0] != '\0') {
-		if ((rc = cmd_parse_when(st->tz, f->since, 1, &t, e)) != 0) {
-			snprintf(e->field, sizeof(e->field), "since");
-			return rc;
-		}
-		tz_format_utc(t, since, sizeof(since), NULL);
-	}
-	const char *params[4] = {
-		f->entity[0] ? f->entity : NULL, f->actor[0] ? f->actor : NULL,
-		f->since[0] ? since : NULL, VIEW_AUDIT_LIMIT,
-	};
-	if ((rc = db_query_json(ui_db(ui), DB_ADMIN_AUDIT_JSON_SQL, 4, params, &json, e)) != 0)
+	/* the audit command's own run step: the same filters, read alike */
+	if ((rc = cmd_audit_run(ui_cmd(ui), &c, &json, e)) != 0)
 		return rc;
 	rc = model_audits_parse(json, out, e);
 	free(json);

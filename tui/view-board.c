@@ -120,8 +120,8 @@ view_board_load(struct ui *ui, struct view_board *v)
 	struct avail_data *ad = NULL;
 	struct model_bookings b;
 	struct model_holds h;
-	char from[TZ_RFC3339_SIZE], to[TZ_RFC3339_SIZE];
-	const char *params[2] = { from, to };
+	char from[16], to[16];
+	struct cmd_bookings_params p;
 	int64_t s, e0, s1, e1;
 	char *json = NULL;
 	struct err e;
@@ -146,21 +146,28 @@ view_board_load(struct ui *ui, struct view_board *v)
 		int ly, lm, ld;
 		view_board_add_days(wy, wm, wd, ndays - 1, &ly, &lm, &ld);
 		if ((rc = tz_local_day_bounds(st->tz, wy, wm, wd, &s, &e0, &e)) != 0 ||
-		    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0 ||
-		    (rc = tz_format_utc(s, from, sizeof(from), &e)) != 0 ||
-		    (rc = tz_format_utc(e1, to, sizeof(to), &e)) != 0)
+		    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0)
 			goto fail;
+		snprintf(from, sizeof(from), "%04d-%02d-%02d", wy, wm, wd);
+		snprintf(to, sizeof(to), "%04d-%02d-%02d", ly, lm, ld);
 	}
 	if ((rc = db_avail_load(ui_db(ui), st->tz, s, e1, &ad, &e)) != 0)
 		goto fail;
-	if ((rc = db_query_json(ui_db(ui), DB_BOOKINGS_BETWEEN_JSON_SQL, 2, params, &json, &e)) != 0 ||
+	/* the days' bookings as `redlight bookings --from --to` reads them */
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to } },
+	    st->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
 	    (rc = model_bookings_parse(json, &b, &e)) != 0) {
 		free(json);
 		avail_data_free(ad);
 		goto fail;
 	}
 	free(json);
-	if ((rc = model_holds_load(ui_db(ui), &h, &e)) != 0) {
+	/* the holds command's own run step */
+	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_holds_parse(json, &h, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		model_bookings_free(&b);
 		avail_data_free(ad);
 		goto fail;
@@ -221,28 +228,6 @@ view_board_ent_name(const struct view_board *v, size_t ent)
 	return v->staff ? v->ad->staff[ent].name : v->ad->rooms[ent].name;
 }
 
-/* view_board_rules_open: whether the rules of (type, target) open minute
- * mm of local day `days`; -1 when that target has no rules at all. */
-static int
-view_board_rules_open(const struct view_board *v, enum avail_target type, size_t target,
-    int64_t days, int mm)
-{
-	int any = 0, wd = tz_weekday(days);
-
-	for (size_t i = 0; i < v->ad->nrules; i++) {
-		const struct avail_rule *r = &v->ad->rules[i];
-		if (r->type != type || (type != AVAIL_STUDIO && r->target != target))
-			continue;
-		any = 1;
-		if (!(r->weekdays & (1u << wd)) || (r->has_from && days < r->from_day) ||
-		    (r->has_to && days > r->to_day))
-			continue;
-		if (mm >= r->start_min && mm < r->end_min)
-			return 1;
-	}
-	return any ? 0 : -1;
-}
-
 static const struct model_booking *
 view_board_booking_by_id(const struct view_board *v, const char *id)
 {
@@ -260,19 +245,16 @@ struct board_at {
 	const struct avail_exception *blackout;
 };
 
-/* view_board_at: what covers instant t (local minute mm of day `days`)
- * in the row of entity ent. */
+/* view_board_at: what covers instant t in the row of entity ent. */
 static void
-view_board_at(const struct view_board *v, size_t ent, int64_t days, int mm, int64_t t,
-    struct board_at *at)
+view_board_at(const struct view_board *v, size_t ent, int64_t t, struct board_at *at)
 {
 	enum avail_target type = v->staff ? AVAIL_STAFF : AVAIL_ROOM;
-	int so, eo, n = 0, buffer = 0;
+	int n = 0, buffer = 0;
 
 	memset(at, 0, sizeof(*at));
-	so = view_board_rules_open(v, AVAIL_STUDIO, 0, days, mm);
-	eo = view_board_rules_open(v, type, ent, days, mm);
-	at->cell = so != 0 && eo != 0 ? BOARD_OPEN : BOARD_CLOSED;
+	/* when a room or a person is open is core's rule, the engine's */
+	at->cell = avail_rules_open(v->ad, type, ent, t) ? BOARD_OPEN : BOARD_CLOSED;
 
 	for (size_t i = 0; i < v->ad->nexceptions; i++) {
 		const struct avail_exception *x = &v->ad->exceptions[i];
@@ -447,7 +429,7 @@ view_board_cursor(struct ui *ui, struct view_board *v, struct board_at *at, int 
 	for (int mm = v->cur_min; mm < v->cur_min + v->step; mm += 15) {
 		struct board_at a;
 		t = view_board_instant(st->tz, *y, *m, *d, mm);
-		view_board_at(v, *ent, tz_days_from_civil(*y, *m, *d), mm, t, &a);
+		view_board_at(v, *ent, t, &a);
 		if (a.cell > at->cell || mm == v->cur_min)
 			if (a.cell >= at->cell)
 				*at = a;
@@ -564,11 +546,9 @@ view_board_draw(struct ui *ui, void *state)
 	for (int r = 0; r < rows && v->first + r < nrows; r++) {
 		int ri = v->first + r, yy, mm0, dd, sel = ri == v->row, sy = top + 3 + r;
 		size_t ent;
-		int64_t days;
 		char name[64];
 
 		view_board_row(v, ri, &ent, &yy, &mm0, &dd);
-		days = tz_days_from_civil(yy, mm0, dd);
 		if (v->week)
 			snprintf(name, sizeof(name), "%.3s %02d-%02d", model_weekday_name(yy, mm0, dd), mm0, dd);
 		else
@@ -584,7 +564,7 @@ view_board_draw(struct ui *ui, void *state)
 			struct board_at at;
 			attr_t a;
 
-			view_board_at(v, ent, days, mm, view_board_instant(st->tz, yy, mm0, dd, mm), &at);
+			view_board_at(v, ent, view_board_instant(st->tz, yy, mm0, dd, mm), &at);
 			a = view_board_attr(ui, at.cell);
 			if (sel && mm >= v->cur_min && mm < v->cur_min + v->step)
 				a = ui_attr(ui, UI_CURSOR);

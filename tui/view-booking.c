@@ -26,12 +26,19 @@ static const enum keys_action view_booking_status[] = {
 static void
 view_booking_load(struct ui *ui, struct view_booking *v)
 {
-	const char *params[1] = { v->code };
+	const struct cmd_read c = { .code = v->code };
 	struct model_details b;
 	struct err e;
+	char *json;
+	int rc;
 
 	err_clear(&e);
-	if (model_details_load(ui_db(ui), DB_ADMIN_BOOKING_JSON_SQL, 1, params, &b, &e) != 0) {
+	/* the booking command's own read */
+	if ((rc = cmd_booking_run(ui_cmd(ui), &c, &json, &e)) == 0) {
+		rc = model_details_parse(json, &b, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		ui_message(ui, 1, "cannot load %s: %s", v->code, e.msg);
 		return;
 	}

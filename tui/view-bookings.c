@@ -49,7 +49,7 @@ view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct 
     struct err *e)
 {
 	const struct model_studio *st = ui_studio_need(ui);
-	struct cmd_bookings_filter cf = {
+	const struct cmd_bookings c = { .filter = {
 		.date = NULL,
 		.from = view_bookings_or_null(f->from),
 		.to = view_bookings_or_null(f->to),
@@ -57,15 +57,19 @@ view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct 
 		.room = view_bookings_or_null(f->room),
 		.staff = view_bookings_or_null(f->staff),
 		.search = view_bookings_or_null(f->search),
-	};
+	} };
 	struct cmd_bookings_params p;
+	char *json;
 	int rc;
 
 	if (st == NULL)
 		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
-	if ((rc = cmd_bookings_resolve(ui_db(ui), st->tz, (int64_t)time(NULL), &cf, &p, e)) != 0)
+	/* the bookings command's own run step */
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, &json, e)) != 0)
 		return rc;
-	return model_details_load(ui_db(ui), DB_ADMIN_BOOKINGS_JSON_SQL, 6, p.v, out, e);
+	rc = model_details_parse(json, out, e);
+	free(json);
+	return rc;
 }
 
 static int

@@ -37,8 +37,9 @@ view_day_load(struct ui *ui, struct view_day *v)
 	struct model_studio st;
 	struct model_rooms rooms;
 	struct model_bookings bookings;
+	struct cmd_bookings_params p;
 	struct err e;
-	char *json = NULL;
+	char *json = NULL, day[16];
 	int rc;
 
 	err_clear(&e);
@@ -47,9 +48,18 @@ view_day_load(struct ui *ui, struct view_day *v)
 	ui_set_studio(ui, &st);
 	if (v->follow_today)
 		model_today(ui_studio(ui)->tz, (int64_t)time(NULL), &v->y, &v->m, &v->d);
-	if ((rc = model_rooms_load(ui_db(ui), &rooms, &e)) != 0)
+	/* the rooms as `redlight rooms` reads them */
+	if ((rc = cmd_rooms_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_rooms_parse(json, &rooms, &e);
+		free(json);
+		json = NULL;
+	}
+	if (rc != 0)
 		goto fail;
-	if ((rc = model_day_json(ui_db(ui), ui_studio(ui)->tz, v->y, v->m, v->d, &json, &e)) != 0 ||
+	/* the day's bookings as `redlight bookings --date DAY` reads them */
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .date = day } },
+	    ui_studio(ui)->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
 	    (rc = model_bookings_parse(json, &bookings, &e)) != 0) {
 		free(json);
 		model_rooms_free(&rooms);

@@ -33,12 +33,17 @@ static int
 view_holds_load(struct ui *ui, struct view_holds *v)
 {
 	struct model_holds h;
-	char at[37] = "";
+	char at[37] = "", *json;
 	struct err e;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = model_holds_load(ui_db(ui), &h, &e)) != 0) {
+	/* the holds command's own read */
+	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_holds_parse(json, &h, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		ui_message(ui, 1, "cannot load the holds: %s", e.msg);
 		return rc;
 	}

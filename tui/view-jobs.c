@@ -40,11 +40,17 @@ view_jobs_load(struct ui *ui, struct view_jobs *v)
 	struct model_jobs j;
 	long long at = v->t.cursor < v->j.n ? v->j.v[v->t.cursor].id : 0;
 	struct err e;
+	char *json;
 	int rc;
 
 	err_clear(&e);
 	v->loaded_at = (int64_t)time(NULL);
-	if ((rc = model_jobs_load(ui_db(ui), 0, &j, &e)) != 0) {
+	/* the jobs command's own run step */
+	if ((rc = cmd_jobs_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_jobs_parse(json, &j, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		ui_message(ui, 1, "cannot load the jobs: %s", e.msg);
 		return rc;
 	}

@@ -39,7 +39,7 @@ static int
 view_notes_load(struct ui *ui, struct view_notes *v)
 {
 	struct model_notifications m;
-	char at[37] = "";
+	char at[37] = "", *json;
 	struct err e;
 	int rc;
 
@@ -47,7 +47,12 @@ view_notes_load(struct ui *ui, struct view_notes *v)
 		snprintf(at, sizeof(at), "%s", v->m.v[v->t.cursor].id);
 	err_clear(&e);
 	v->loaded_at = (int64_t)time(NULL);
-	if ((rc = model_notifications_load(ui_db(ui), v->failed_only, &m, &e)) != 0) {
+	if ((rc = cmd_notifications_run(ui_cmd(ui), &(struct cmd_read){ .failed = v->failed_only }, &json, &e)) ==
+	    0) {
+		rc = model_notifications_parse(json, &m, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		ui_message(ui, 1, "cannot load the messages: %s", e.msg);
 		return rc;
 	}

@@ -40,12 +40,17 @@ view_queue_load(struct ui *ui, struct view_queue *v)
 {
 	struct model_details q;
 	unsigned char *marks;
-	char at[37] = "";
+	char at[37] = "", *json;
 	struct err e;
 	int rc;
 
 	err_clear(&e);
-	if ((rc = model_details_load(ui_db(ui), DB_ADMIN_QUEUE_JSON_SQL, 0, NULL, &q, &e)) != 0) {
+	/* the queue command's own read */
+	if ((rc = cmd_queue_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
+		rc = model_details_parse(json, &q, &e);
+		free(json);
+	}
+	if (rc != 0) {
 		ui_message(ui, 1, "cannot load the queue: %s", e.msg);
 		return rc;
 	}

@@ -68,7 +68,7 @@ struct view_setup_def {
 
 static const struct view_setup_field view_setup_room_fields[] = {
 	{ "Name", "name", "what everyone calls it", MODEL_SETUP_ROOM_NAME, VS_POS, VS_OPT },
-	{ "Capacity", "capacity", "people, 1 to 1000", MODEL_SETUP_ROOM_CAPACITY, VS_OPT, VS_OPT },
+	{ "Capacity", "capacity", "people", MODEL_SETUP_ROOM_CAPACITY, VS_OPT, VS_OPT },
 	{ "Tags", "tags", "a,b: what services look for", MODEL_SETUP_ROOM_TAGS, VS_OPT, VS_OPT },
 	{ "Equipment", "equipment", "a,b", MODEL_SETUP_ROOM_EQUIPMENT, VS_OPT, VS_OPT },
 	{ "Colour", "color", "#rrggbb on the board", MODEL_SETUP_ROOM_COLOR, VS_OPT, VS_OPT },
@@ -124,8 +124,8 @@ static const struct view_setup_field view_setup_exception_fields[] = {
 };
 
 static const struct view_setup_field view_setup_buffer_fields[] = {
-	{ "Before", "before", "minutes of setup, 0 to 1440", MODEL_SETUP_BUFFER_BEFORE, VS_NO, VS_OPT },
-	{ "After", "after", "minutes of teardown, 0 to 1440", MODEL_SETUP_BUFFER_AFTER, VS_NO, VS_OPT },
+	{ "Before", "before", "minutes of setup", MODEL_SETUP_BUFFER_BEFORE, VS_NO, VS_OPT },
+	{ "After", "after", "minutes of teardown", MODEL_SETUP_BUFFER_AFTER, VS_NO, VS_OPT },
 	{ NULL, NULL, NULL, 0, VS_NO, VS_NO },
 };
 
@@ -155,16 +155,16 @@ static const struct {
 	{ "studio_name", "Studio name", "the name on the title bar and the web", "text", 1 },
 	{ "timezone", "Time zone", "studio time for hours and bookings", "IANA name: America/Toronto", 1 },
 	{ "lead_time_min", "Lead time", "minutes between booking and session", "minutes, 0 or more", 1 },
-	{ "horizon_days", "Horizon", "days ahead artists may book", "days, 1 to 3660", 1 },
-	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, 1 to 1440", 1 },
-	{ "tax_rate_bp", "Tax", "tax in basis points (1300 is 13%)", "basis points, 0 to 10000", 1 },
+	{ "horizon_days", "Horizon", "days ahead artists may book", "days, a whole number", 1 },
+	{ "hold_ttl_min", "Hold time", "minutes a hold keeps a room", "minutes, a whole number", 1 },
+	{ "tax_rate_bp", "Tax", "tax in basis points (1300 is 13%)", "basis points, a whole number", 1 },
 	{ "fee_cents", "Booking fee", "fee on every booking", "cents, 0 or more", 1 },
-	{ "deposit_percent", "Deposit", "share paid when booking", "percent, 0 to 100", 1 },
+	{ "deposit_percent", "Deposit", "share paid when booking", "percent, a whole number", 1 },
 	{ "cancellation_tiers", "Refund tiers", "hours before:refund % when canceling",
 	    "hours:percent,... 48:100,24:50,0:0", 1 },
 	{ "reschedule_free_min_hours", "Free until", "hours before a free reschedule", "hours, 0 or more",
 	    1 },
-	{ "reschedule_free_count", "Free moves", "free reschedules per booking", "0 to 100", 1 },
+	{ "reschedule_free_count", "Free moves", "free reschedules per booking", "a whole number", 1 },
 	{ "reschedule_fee_cents", "Reschedule fee", "fee for one that is not free", "cents, 0 or more",
 	    1 },
 	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
@@ -220,11 +220,14 @@ view_setup_own(struct ui *ui)
 	return me != NULL && !view_setup_admin(ui) ? me->staff_id : "";
 }
 
-/* view_setup_may: the user may change what section holds. */
+/* view_setup_no_record: a staff account without a staff record, in a
+ * section of one's own (hours, exceptions): there is nothing of theirs to
+ * show. Who may change what is the database's to say: every form runs
+ * its command and shows the refusal under the field it names. */
 static int
-view_setup_may(struct ui *ui, int section)
+view_setup_no_record(struct ui *ui, int section)
 {
-	return view_setup_admin(ui) || (view_setup_defs[section].staff_own && view_setup_own(ui)[0]);
+	return view_setup_defs[section].staff_own && !view_setup_admin(ui) && view_setup_own(ui)[0] == '\0';
 }
 
 /* view_setup_hidden: the section is not for this user to see at all. */
@@ -544,20 +547,19 @@ view_setup_style(void *arg, size_t row, int col)
 
 /* view_setup_keys: the bottom line for the section on screen. */
 static void
-view_setup_keys(struct ui *ui, struct view_setup *v)
+view_setup_keys(struct view_setup *v)
 {
 	const struct view_setup_def *d = &view_setup_defs[v->section];
-	int may = view_setup_may(ui, v->section);
 	size_t o = 0;
 
 	view_setup_keyline[0] = '\0';
-	if (may && d->add_cmd != NULL)
+	if (d->add_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "a add  ");
-	if (may && d->edit_cmd != NULL)
+	if (d->edit_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "Enter edit  ");
-	if (may && d->del_cmd != NULL)
+	if (d->del_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "d delete  ");
-	if (may && v->section == VS_STAFF)
+	if (v->section == VS_STAFF)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "i feed  ");
 	snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o,
 	    "h/l section  Tab views  r refresh  ? help  q quit");
@@ -575,11 +577,8 @@ view_setup_note(struct ui *ui, struct view_setup *v, char *out, size_t len)
 		snprintf(out, len, "not loaded (r to retry)");
 	} else if (view_setup_hidden(ui, v->section)) {
 		snprintf(out, len, "The staff list is for an admin.");
-	} else if (!view_setup_may(ui, v->section)) {
-		if (d->staff_own)
-			snprintf(out, len, "You have no staff record, so no hours of your own; an admin can add one.");
-		else
-			snprintf(out, len, "Read-only: only an admin may change the %s.", d->nouns);
+	} else if (view_setup_no_record(ui, v->section)) {
+		snprintf(out, len, "You have no staff record, so no hours of your own; an admin can add one.");
 	} else if (v->section == VS_HOURS || v->section == VS_EXCEPTIONS) {
 		snprintf(out, len, "%s%zu %s%s, studio time%s%s%s", view_setup_admin(ui) ? "" : "your ", n,
 		    n == 1 ? d->noun : d->nouns, v->section == VS_EXCEPTIONS ? " not yet over" : "",
@@ -638,7 +637,7 @@ view_setup_draw(struct ui *ui, void *state)
 	char note[200];
 
 	ui_body(ui, &top, &height);
-	view_setup_keys(ui, v);
+	view_setup_keys(v);
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, x, "SETUP", 5);
 	x += 7;
@@ -661,7 +660,7 @@ view_setup_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (view_setup_rows(v, v->section) == 0) {
 		const struct view_setup_def *d = &view_setup_defs[v->section];
-		if (v->loaded && !view_setup_hidden(ui, v->section) && view_setup_may(ui, v->section)) {
+		if (v->loaded && !view_setup_hidden(ui, v->section) && !view_setup_no_record(ui, v->section)) {
 			snprintf(note, sizeof(note), "no %s yet%s", d->nouns,
 			    d->add_cmd ? "; a adds one" : "");
 			attrset(ui_attr(ui, UI_DIM));
@@ -1133,12 +1132,8 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	}
 	if (!v->loaded)
 		return;
-	if (!view_setup_may(ui, v->section)) {
-		if (d->staff_own)
-			ui_message(ui, 1, "you have no staff record; an admin can give you one");
-		else
-			ui_message(ui, 1, "the %s are for an admin to change; your own hours and exceptions "
-			    "are under Hours and Exceptions", d->nouns);
+	if (view_setup_no_record(ui, v->section)) {
+		ui_message(ui, 1, "you have no staff record; an admin can give you one");
 		return;
 	}
 	if (a == KEYS_SETUP_ADD) {

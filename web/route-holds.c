@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/booking.h"
+#include "db/hold.h"
 #include "web/auth.h"
 #include "web/availcache.h"
 #include "web/body.h"
@@ -23,7 +23,7 @@
  * swept or not), is released, or becomes its owner's booking. A service
  * that needs an engineer is checked with one, as the booking will be; the
  * hold itself claims no staff member. Placing and releasing run the same
- * SQL functions as `redlight hold` and `hold-release` (db/booking.h), as
+ * SQL functions as `redlight hold` and `hold-release` (db/hold.h), as
  * the artist: the same rows and audit entries. */
 
 struct holds_state {
@@ -166,9 +166,13 @@ static void
 holds_release_go(struct http_server *srv, h2o_req_t *req, void *arg)
 {
 	struct holds_release *st = arg;
-	const char *params[3] = { st->hold_id, st->user_id, db_actor_kind_name(DB_ACTOR_ARTIST) };
+	const struct db_hold_change c = {
+		.hold_id = st->hold_id, .actor_id = st->user_id, .kind = DB_ACTOR_ARTIST,
+	};
+	struct db_hold_change_params p;
 
-	slot_write(srv, req, DB_HOLD_RELEASE_SQL, 3, params, holds_released, st);
+	db_hold_change_prepare(&c, &p);
+	slot_write(srv, req, DB_HOLD_RELEASE_SQL, DB_HOLD_RELEASE_NPARAMS, p.params, holds_released, st);
 }
 
 static void

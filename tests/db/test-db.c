@@ -8,6 +8,8 @@
 #include "db/admin.h"
 #include "db/booking.h"
 #include "db/db.h"
+#include "db/hold.h"
+#include "db/tzfile.h"
 #include "db/migrations-data.h"
 #include "tests/lib/cunit-tap.h"
 
@@ -481,7 +483,7 @@ static void
 test_a_booking_reads_as_quoted_after_prices_tax_and_policy_change(void)
 {
 	const char *detail = "SELECT booking_json($1::uuid)::text";
-	struct db_admin_cancel before, after;
+	struct db_cancel_result before, after;
 	char id[37], code[16];
 	struct err e;
 
@@ -544,9 +546,8 @@ cancel_trace(const char *id)
 static void
 test_an_artist_cancel_enqueues_the_jobs_and_audit_an_admin_cancel_does(void)
 {
-	struct db_actor adm = { .id = ADMIN_ID, .role = "admin" };
 	char a_id[37], a_code[16], b_id[37], b_code[16];
-	struct db_admin_cancel pa, done;
+	struct db_cancel_result pa, done;
 	struct err e;
 
 	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_B, "2030-03-06T15:00:00Z", "2030-03-06T17:00:00Z", a_id, a_code, &e), 0);
@@ -554,26 +555,29 @@ test_an_artist_cancel_enqueues_the_jobs_and_audit_an_admin_cancel_does(void)
 	CU_ASSERT_EQUAL(db_exec(tdb, "UPDATE booking SET status = 'confirmed' WHERE start_at IN"
 	    " ('2030-03-06T15:00:00Z', '2030-03-07T15:00:00Z') AND room_id = '" ROOM_B "'", 0, NULL, NULL, &e), 0);
 
-	/* the artist, as redlightd does it */
+	/* the artist, as redlightd does it: the preview, then the statement */
 	CU_ASSERT_EQUAL_FATAL(db_admin_cancel_preview(tdb, a_code, 1700000000, &pa, &e), 0);
 	const struct db_cancel c = {
 		.booking_id = a_id, .actor_id = ARTIST, .kind = DB_ACTOR_ARTIST, .reason = "a clash",
 		.seen_status = "confirmed", .refund = &pa.policy,
 	};
-	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &c, &e), 0);
+	struct db_cancel_params cp;
+	CU_ASSERT_EQUAL_FATAL(db_cancel_prepare(&c, &cp, &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, DB_BOOKING_CANCEL_SQL, DB_BOOKING_CANCEL_NPARAMS, cp.params, NULL, &e), 0);
 	/* an artist cannot act for the studio, nor on someone else's booking */
-	const struct db_cancel posing = {
-		.booking_id = b_id, .actor_id = ARTIST, .kind = DB_ACTOR_ADMIN, .reason = "x",
-		.seen_status = "confirmed", .refund = &pa.policy,
+	const struct db_cancel_req posing = {
+		.code = b_code, .actor_id = ARTIST, .kind = DB_ACTOR_ADMIN, .reason = "x",
 	};
-	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &posing, &e), ERR_FORBIDDEN);
-	const struct db_cancel other = {
-		.booking_id = b_id, .actor_id = ADMIN_ID, .kind = DB_ACTOR_ARTIST, .reason = "x",
-		.seen_status = "confirmed", .refund = &pa.policy,
+	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &posing, 1700000000, NULL, &e), ERR_FORBIDDEN);
+	const struct db_cancel_req other = {
+		.code = b_code, .actor_id = ADMIN_ID, .kind = DB_ACTOR_ARTIST, .reason = "x",
 	};
-	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &other, &e), ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &other, 1700000000, NULL, &e), ERR_NOT_FOUND);
 	/* the admin, as `redlight cancel` does it */
-	CU_ASSERT_EQUAL(db_admin_cancel(tdb, &adm, b_code, "a clash", 1700000000, &done, &e), 0);
+	const struct db_cancel_req adm = {
+		.code = b_code, .actor_id = ADMIN_ID, .kind = DB_ACTOR_ADMIN, .reason = "a clash",
+	};
+	CU_ASSERT_EQUAL(db_booking_cancel(tdb, &adm, 1700000000, &done, &e), 0);
 
 	char *ta = cancel_trace(a_id), *tb = cancel_trace(b_id);
 	CU_ASSERT_STRING_EQUAL(ta, tb);
@@ -649,24 +653,95 @@ test_an_artist_hold_and_a_studio_hold_take_one_path(void)
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE user_id = '" ARTIST "' AND created_by = '" ARTIST "'"
 	    " AND start_at = to_timestamp(1899100800)"), 1);
 	/* an artist does not extend; the studio does, within the one limit */
-	CU_ASSERT_EQUAL(db_hold_extend(tdb, art, ARTIST, DB_ACTOR_ARTIST, 10, NULL, &e), ERR_FORBIDDEN);
+	const struct db_hold_change xa = { art, ARTIST, DB_ACTOR_ARTIST, 10 };
+	CU_ASSERT_EQUAL(db_hold_extend(tdb, &xa, NULL, &e), ERR_FORBIDDEN);
 	CU_ASSERT_EQUAL(db_hold_max_min(tdb, &max, &e), 0);
 	CU_ASSERT_EQUAL(max, 7 * 24 * 60);
-	CU_ASSERT_EQUAL(db_hold_extend(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, max + 1, NULL, &e), ERR_INVALID);
+	const struct db_hold_change xs = { adm, ADMIN_ID, DB_ACTOR_ADMIN, max + 1 };
+	CU_ASSERT_EQUAL(db_hold_extend(tdb, &xs, NULL, &e), ERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.field, "minutes");
 	/* someone else's hold is not found for an artist */
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ARTIST, DB_ACTOR_ARTIST, &e), ERR_NOT_FOUND);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, art, ARTIST, DB_ACTOR_ARTIST, &e), 0);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, &e), 0);
+	const struct db_hold_change ra = { art, ARTIST, DB_ACTOR_ARTIST, 0 };
+	const struct db_hold_change rs = { adm, ADMIN_ID, DB_ACTOR_ADMIN, 0 };
+	const struct db_hold_change other = { adm, ARTIST, DB_ACTOR_ARTIST, 0 };
+	struct db_hold done;
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &other, NULL, &e), ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &ra, &done, &e), 0);
+	CU_ASSERT_STRING_EQUAL(done.status, "released");
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &rs, NULL, &e), 0);
 	/* releasing twice is the same answer whoever asks */
-	CU_ASSERT_EQUAL(db_hold_release(tdb, art, ARTIST, DB_ACTOR_ARTIST, &e), ERR_CHANGED);
-	CU_ASSERT_EQUAL(db_hold_release(tdb, adm, ADMIN_ID, DB_ACTOR_ADMIN, &e), ERR_CHANGED);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &ra, NULL, &e), ERR_CHANGED);
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &rs, NULL, &e), ERR_CHANGED);
 	char *ta = hold_trace(art), *ts = hold_trace(adm);
 	/* the same audit entries but the room's name */
 	CU_ASSERT_PTR_NOT_NULL(strstr(ta, "hold {\"room\": \"Studio A\"}; release {\"status\": [\"active\", \"released\"]}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(ts, "hold {\"room\": \"Studio B\"}; release {\"status\": [\"active\", \"released\"]}"));
 	free(ta);
 	free(ts);
+}
+
+/* The studio's decisions check who acts as which kind before anything:
+ * an artist claiming to be an admin is refused by actor_role, an artist
+ * as themself by the decision's own rule, and nothing changes. */
+static void
+test_a_decision_is_refused_to_an_actor_posing_as_another_kind(void)
+{
+	char id[37], code[16];
+	struct db_decide_result out;
+	struct err e;
+
+	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_A, "2030-04-08T15:00:00Z", "2030-04-08T17:00:00Z", id, code, &e), 0);
+	struct db_decide_req d = {
+		.code = code, .actor_id = ARTIST, .kind = DB_ACTOR_ADMIN, .message = "no",
+	};
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), ERR_FORBIDDEN);
+	d.kind = DB_ACTOR_ARTIST;
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), ERR_FORBIDDEN);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM booking WHERE status = 'awaiting_approval'"
+	    " AND start_at = '2030-04-08T15:00:00Z'"), 1);
+	d.actor_id = ADMIN_ID;
+	d.kind = DB_ACTOR_ADMIN;
+	CU_ASSERT_EQUAL(db_booking_reject(tdb, &d, &out, &e), 0);
+	CU_ASSERT_STRING_EQUAL(out.status, "rejected");
+	CU_ASSERT_STRING_EQUAL(out.code, code);
+}
+
+/* The typed hold entry point weighs the rules first: outside the studio's
+ * hours it says an admin could set them aside; a staff member who tries is
+ * refused by the database, an admin's hold records the rule set aside,
+ * and the release answers the hold's new status. */
+static void
+test_a_studio_hold_outside_the_rules_is_an_admins_to_override(void)
+{
+	struct tz *tz = NULL;
+	struct db_hold h;
+	struct err e;
+
+	err_clear(&e);
+	CU_ASSERT_EQUAL_FATAL(tz_load_system("America/Toronto", &tz, &e), 0);
+	/* 03:00 in Toronto: the studio is closed */
+	struct db_hold_place_req in = {
+		.actor_id = "00000000-0000-4000-8000-000000000002", .kind = DB_ACTOR_STAFF,
+		.room_id = ROOM_B, .start = 1904367600, .end = 1904371200,
+	};
+	CU_ASSERT_EQUAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), ERR_CONFLICT);
+	CU_ASSERT_STRING_EQUAL(e.field, DB_ADMIN_OVERRIDE);
+	in.override_reason = "a night session";
+	CU_ASSERT_EQUAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), ERR_FORBIDDEN);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM hold WHERE start_at = to_timestamp(1904367600)"), 0);
+	in.actor_id = ADMIN_ID;
+	in.kind = DB_ACTOR_ADMIN;
+	CU_ASSERT_EQUAL_FATAL(db_hold_place(tdb, tz, &in, 1899000000, &h, &e), 0);
+	CU_ASSERT_STRING_EQUAL(h.room_name, "Studio B");
+	CU_ASSERT_STRING_EQUAL(h.status, "active");
+	CU_ASSERT_NOT_EQUAL(h.overridden[0], '\0');
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'hold'"
+	    " AND reason = 'a night session' AND diff_json ? 'override'"), 1);
+	const struct db_hold_change r = { h.id, ADMIN_ID, DB_ACTOR_ADMIN, 0 };
+	struct db_hold done;
+	CU_ASSERT_EQUAL(db_hold_release(tdb, &r, &done, &e), 0);
+	CU_ASSERT_STRING_EQUAL(done.status, "released");
+	tz_free(tz);
 }
 
 int
@@ -697,6 +772,8 @@ main(void)
 	CU_add_test(s, "an artist cancel enqueues the jobs and audit an admin cancel does", test_an_artist_cancel_enqueues_the_jobs_and_audit_an_admin_cancel_does);
 	CU_add_test(s, "auto approval confirms with the approval jobs and a system audit row", test_auto_approval_confirms_with_the_approval_jobs_and_a_system_audit_row);
 	CU_add_test(s, "an artist hold and a studio hold take one path", test_an_artist_hold_and_a_studio_hold_take_one_path);
+	CU_add_test(s, "a decision is refused to an actor posing as another kind", test_a_decision_is_refused_to_an_actor_posing_as_another_kind);
+	CU_add_test(s, "a studio hold outside the rules is an admin's to override", test_a_studio_hold_outside_the_rules_is_an_admins_to_override);
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
 	test_job_suite_add();

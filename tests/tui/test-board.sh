@@ -33,6 +33,17 @@ cell_at() {
 		}'
 }
 
+# cell_is SESSION ROW HOUR GLYPH: wait (up to 5 s) until that cell shows
+# GLYPH; a refresh redraws a moment after its key.
+cell_is() {
+	i=0
+	while [ "$(cell_at "$1" "$2" "$3")" != "$4" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(cell_at "$1" "$2" "$3")" = "$4" ]
+}
+
 # row_shown SESSION NAME: the board has a row named NAME.
 row_shown() {
 	pane_text "$1" | grep -q "^[> ] $2\( \|\$\)"
@@ -69,7 +80,7 @@ s "a completed booking does not fill its room's cells" 'wait_for $sess "refreshe
 sql "UPDATE booking SET status = 'confirmed' WHERE code = 'RL-DEMO-01'" >/dev/null
 key $sess r
 s "confirmed again, it fills them, matched to its room by id" 'wait_for $sess "refreshed:" &&
-	[ "$(cell_at $sess "Studio A" 14)" = "$CONFIRMED" ] && [ "$(cell_at $sess "Studio B" 14)" = " " ]'
+	cell_is $sess "Studio A" 14 "$CONFIRMED" && [ "$(cell_at $sess "Studio B" 14)" = " " ]'
 
 # the cursor to Studio A at 14:00: first row, first cell, ten half hours on
 key $sess k k k g

@@ -351,6 +351,44 @@ test_avail_rule_hours_follow_the_wall_clock_across_a_change(void)
 	free(s);
 }
 
+/* The board draws open hours from avail_rules_open: the same rules the
+ * engine builds its windows with, the studio's included, and a target
+ * without rules is closed, as it is for the search. */
+static void
+test_avail_rules_open_is_the_engines_rule_for_the_board(void)
+{
+	struct fx f;
+
+	fx_init(&f);
+	/* Wednesday 2027-06-16: A 10-22 inside the studio's 09-23 */
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_A, at(2027, 6, 16, 9, 45)), 0);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_A, at(2027, 6, 16, 10, 0)), 1);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_A, at(2027, 6, 16, 21, 59)), 1);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_A, at(2027, 6, 16, 22, 0)), 0);
+	/* Sunday: A has no rule that day */
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_A, at(2027, 6, 20, 12, 0)), 0);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_STAFF, ELI, at(2027, 6, 16, 18, 30)), 1);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_STAFF, ELI, at(2027, 6, 16, 19, 0)), 0);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_STUDIO, 0, at(2027, 6, 16, 8, 59)), 0);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_STUDIO, 0, at(2027, 6, 16, 9, 0)), 1);
+	/* the studio closes what a room's own rules open */
+	f.nrules = 0;
+	fx_rule(&f, AVAIL_STUDIO, 0, ALL_DAYS, 12, 0, 14, 0);
+	fx_rule(&f, AVAIL_ROOM, ROOM_B, ALL_DAYS, 9, 0, 23, 0);
+	fx_data(&f);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_B, at(2027, 6, 16, 11, 0)), 0);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_B, at(2027, 6, 16, 13, 0)), 1);
+	/* no rules of its own: closed, not open */
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, BOOTH, at(2027, 6, 16, 13, 0)), 0);
+	/* on the fall-back day 00:00-06:00 local is 7 real hours */
+	f.nrules = 0;
+	fx_rule(&f, AVAIL_STUDIO, 0, ALL_DAYS, 0, 0, 6, 0);
+	fx_rule(&f, AVAIL_ROOM, ROOM_B, ALL_DAYS, 0, 0, 6, 0);
+	fx_data(&f);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_B, at(2027, 11, 7, 0, 0) + 6 * 3600 + 1800), 1);
+	CU_ASSERT_EQUAL(avail_rules_open(&f.d, AVAIL_ROOM, ROOM_B, at(2027, 11, 7, 0, 0) + 7 * 3600), 0);
+}
+
 /* ---- working hours, buffers, claims ---- */
 
 static void
@@ -1379,6 +1417,7 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_check_says_why_a_booking_does_not_fit);
 	UNIT_TEST(s, test_avail_check_staff_asks_only_of_the_staff);
 	UNIT_TEST(s, test_avail_check_accepts_a_session_across_the_fall_back_hour);
+	UNIT_TEST(s, test_avail_rules_open_is_the_engines_rule_for_the_board);
 	UNIT_TEST(s, test_avail_data_from_json_reads_the_document_the_sql_builds);
 	UNIT_TEST(s, test_avail_data_from_json_refuses_malformed_documents);
 	UNIT_TEST(s, test_avail_slots_json_is_the_api_shape);
