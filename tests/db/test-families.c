@@ -168,7 +168,7 @@ static const char families_applied_at[] =
     " FROM schema_function_family WHERE name <> 'helpers'";
 
 static void
-test_a_changed_family_alone_is_applied_again_and_an_unchanged_one_is_not(void)
+test_a_changed_or_new_family_alone_is_applied_and_an_unchanged_one_is_not(void)
 {
 	const char *helpers = NULL, *comment =
 	    "\nCOMMENT ON FUNCTION json_utc(timestamptz) IS 'applied again';\n";
@@ -210,6 +210,12 @@ test_a_changed_family_alone_is_applied_again_and_an_unchanged_one_is_not(void)
 	    " WHERE name = 'helpers'", NULL), sum);
 	CU_ASSERT_STRING_EQUAL(fq(families_applied_at, NULL), others);
 	fq("COMMENT ON FUNCTION json_utc(timestamptz) IS NULL", NULL);
+	/* a family the database has no record of (a new file) is applied */
+	fq("DELETE FROM schema_function_family WHERE name = 'helpers'", NULL);
+	CU_ASSERT_EQUAL(db_migrate_counted(fdb, NULL, &applied, &e), 0);
+	CU_ASSERT_EQUAL(applied, 1);
+	CU_ASSERT_STRING_EQUAL(fq("SELECT checksum FROM schema_function_family"
+	    " WHERE name = 'helpers'", NULL), sum);
 	free(copy);
 	free(changed);
 }
@@ -248,6 +254,6 @@ test_families_suite_add(void)
 	CU_add_test(s, "no migration but the landed ones defines a function", test_no_migration_but_the_landed_ones_defines_a_function);
 	CU_add_test(s, "every function is defined in exactly one family", test_every_function_is_defined_in_exactly_one_family);
 	CU_add_test(s, "families are in file-name order and all recorded", test_families_are_in_file_name_order_and_all_recorded);
-	CU_add_test(s, "a changed family alone is applied again and an unchanged one is not", test_a_changed_family_alone_is_applied_again_and_an_unchanged_one_is_not);
+	CU_add_test(s, "a changed or new family alone is applied and an unchanged one is not", test_a_changed_or_new_family_alone_is_applied_and_an_unchanged_one_is_not);
 	CU_add_test(s, "a failing family is named and leaves nothing behind", test_a_failing_family_is_named_and_leaves_nothing_behind);
 }
