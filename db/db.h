@@ -169,7 +169,7 @@ int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
 
 /* ---- an artist's bookings, read (db/booking-read.c) ----
  * The JSON shape of one booking is booking_json() in
- * db/migrations/0005_booking_reads.sql: {id, code, status, room:{id,name},
+ * db/functions/booking.sql: {id, code, status, room:{id,name},
  * start_at, end_at, notes, source, services:[{service_id, name, is_addon,
  * quantity, unit_price_cents, total_cents}], staff:[{id, name, role}],
  * totals:{subtotal_cents, fees_cents, taxes_cents, total_cents,
