@@ -1,7 +1,7 @@
 #include "db/db.h"
 
 /* An artist's bookings, read. Each booking's JSON is shaped once, by
- * booking_json() (db/migrations/0005_booking_reads.sql). A booking is
+ * booking_json() (db/functions/booking.sql). A booking is
  * named by its uuid or by its code: the caller passes one, the other NULL.
  * The one booking's read carries its receipt too (booking_receipt_json,
  * 0018: the payments and refunds as stored). */

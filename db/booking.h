@@ -3,7 +3,7 @@
  * COMMAND`) share (ARCHITECTURE.md, "The one path a change takes").
  *
  * Each transition is one SQL function of
- * db/migrations/0012_quote_and_one_path.sql taking who acts (enum
+ * db/functions/booking.sql taking who acts (enum
  * db_actor_kind) and enforcing what that actor may do, with its audit row,
  * its jobs (from core/bstate.c's table) and its notice. Each has here:
  *   - DB_*_SQL: the statement, the same text for both transports;

@@ -68,6 +68,20 @@ int db_migrate(struct db *db, int *applied, struct err *e);
  * runs. Migrations that landed before checksums get theirs recorded on
  * the first run (trust on first sight) and are checked from then on. */
 
+/* db_migrate_counted: db_migrate, then the function families
+ * (the files of db/functions/, embedded as db_families): each whose text is new or
+ * differs from the checksum recorded in schema_function_family is run, in
+ * file-name order, in one transaction with its new record. A family that
+ * fails is ERR_DB naming it with PostgreSQL's message; nothing of it stays.
+ * *families (may be NULL) is how many were applied now. */
+int db_migrate_counted(struct db *db, int *applied, int *families, struct err *e);
+
+/* db_families_apply: that second step alone, with the families given (a
+ * NULL-named entry ends them): tests pass an altered copy. */
+struct db_embedded;
+int db_families_apply(struct db *db, const struct db_embedded *families, int *applied,
+    struct err *e);
+
 /* db_migrations_verify: the same comparison without changing anything
  * (for redlightd's start): 0 when every landed migration that has a
  * checksum matches its embedded text, else ERR_CHANGED naming the first
@@ -155,7 +169,7 @@ int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
 
 /* ---- an artist's bookings, read (db/booking-read.c) ----
  * The JSON shape of one booking is booking_json() in
- * db/migrations/0005_booking_reads.sql: {id, code, status, room:{id,name},
+ * db/functions/booking.sql: {id, code, status, room:{id,name},
  * start_at, end_at, notes, source, services:[{service_id, name, is_addon,
  * quantity, unit_price_cents, total_cents}], staff:[{id, name, role}],
  * totals:{subtotal_cents, fees_cents, taxes_cents, total_cents,

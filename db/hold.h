@@ -4,7 +4,7 @@
  * change takes").
  *
  * Each transition is one SQL function of
- * db/migrations/0012_quote_and_one_path.sql (hold_place, hold_extend,
+ * db/functions/hold.sql (hold_place, hold_extend,
  * hold_release) taking who acts (enum db_actor_kind) and enforcing what
  * that actor may do (RL403): an artist places holds of the studio's hold
  * time and releases their own; staff place holds and extend or release

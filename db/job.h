@@ -1,5 +1,6 @@
 /* job.h: the job table (the outbox) for the workers that run it and the
- * staff who look after it. The SQL is db/migrations/0010_jobs.sql; the
+ * staff who look after it. The table is db/migrations/0010_jobs.sql, its
+ * functions db/functions/jobs.sql; the
  * runtime that calls the worker half is web/worker.c.
  *
  * A worker claims due jobs in batches (db_job_claim), each with a lease

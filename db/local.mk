@@ -40,10 +40,25 @@ MIGRATIONS = \
 	db/migrations/0014_payments.sql \
 	db/migrations/0015_notifications.sql \
 	db/migrations/0018_sms_ics_receipt.sql \
-	db/migrations/0019_staff_feed.sql
+	db/migrations/0019_staff_feed.sql \
+	db/migrations/0022_function_families.sql
+# one file per function family, in file-name order (db/migrate.c applies
+# them in this order): keep the list sorted
+FAMILIES = \
+	db/functions/admin.sql \
+	db/functions/booking.sql \
+	db/functions/change-notify.sql \
+	db/functions/claims.sql \
+	db/functions/feed.sql \
+	db/functions/helpers.sql \
+	db/functions/hold.sql \
+	db/functions/jobs.sql \
+	db/functions/notifications.sql \
+	db/functions/payments.sql \
+	db/functions/setup.sql
 SEEDS = db/seed/demo.sql
-EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
+EXTRA_DIST += $(MIGRATIONS) $(SEEDS) $(FAMILIES) tools/embed-sql tools/sql-families
 BUILT_SOURCES += db/migrations-data.c
 CLEANFILES += db/migrations-data.c
-db/migrations-data.c: $(MIGRATIONS) $(SEEDS) $(top_srcdir)/tools/embed-sql
-	$(AM_V_GEN)mkdir -p db && $(SHELL) $(top_srcdir)/tools/embed-sql $(MIGRATIONS:%=$(top_srcdir)/%) -- $(SEEDS:%=$(top_srcdir)/%) > $@.tmp && mv $@.tmp $@
+db/migrations-data.c: $(MIGRATIONS) $(SEEDS) $(FAMILIES) $(top_srcdir)/tools/embed-sql
+	$(AM_V_GEN)mkdir -p db && $(SHELL) $(top_srcdir)/tools/embed-sql $(MIGRATIONS:%=$(top_srcdir)/%) -- $(SEEDS:%=$(top_srcdir)/%) -- $(FAMILIES:%=$(top_srcdir)/%) > $@.tmp && mv $@.tmp $@

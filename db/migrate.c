@@ -15,7 +15,7 @@
 #define DB_CHECKSUM_LEN (2 * crypto_hash_sha256_BYTES + 1)
 
 static void
-db_migration_checksum(const struct db_embedded *m, char out[DB_CHECKSUM_LEN])
+db_sql_checksum(const struct db_embedded *m, char out[DB_CHECKSUM_LEN])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 
@@ -23,34 +23,87 @@ db_migration_checksum(const struct db_embedded *m, char out[DB_CHECKSUM_LEN])
 	sodium_bin2hex(out, DB_CHECKSUM_LEN, h, sizeof(h));
 }
 
+/* Runs one embedded file (migration or function family, what names it in
+ * an error) and its record (record_sql with params) in one transaction:
+ * both or neither. */
 static int
-db_migrate_one(struct db *db, const struct db_embedded *m, struct err *e)
+db_apply_file(struct db *db, const struct db_embedded *m, const char *what,
+    const char *record_sql, int nparams, const char *const *params, struct err *e)
 {
-	char num[16], sum[DB_CHECKSUM_LEN];
-	const char *params[3] = { num, m->name, sum };
 	PGresult *res;
 	int rc;
 
-	snprintf(num, sizeof(num), "%d", m->number);
-	db_migration_checksum(m, sum);
 	if ((rc = db_begin(db, e)) != 0)
 		return rc;
-	/* simple-query protocol: a migration file holds many statements */
+	/* simple-query protocol: a file holds many statements */
 	res = PQexec(db_conn(db), m->sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		struct err inner;
 		db_result_err(res, &inner);
 		PQclear(res);
 		db_rollback(db);
-		return err_set(e, ERR_DB, NULL, "migration %s failed: %s", m->name, inner.msg);
+		return err_set(e, ERR_DB, NULL, "%s %s failed: %s", what, m->name, inner.msg);
 	}
 	PQclear(res);
-	rc = db_exec(db, "INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
-	    3, params, NULL, e);
+	rc = db_exec(db, record_sql, nparams, params, NULL, e);
 	if (rc == 0)
 		rc = db_commit(db, e);
 	if (rc != 0)
 		db_rollback(db);
+	return rc;
+}
+
+static int
+db_migrate_one(struct db *db, const struct db_embedded *m, struct err *e)
+{
+	char num[16], sum[DB_CHECKSUM_LEN];
+	const char *params[3] = { num, m->name, sum };
+
+	snprintf(num, sizeof(num), "%d", m->number);
+	db_sql_checksum(m, sum);
+	return db_apply_file(db, m, "migration",
+	    "INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+	    3, params, e);
+}
+
+/* The recorded checksum of family name in applied (name, checksum), or NULL. */
+static const char *
+db_family_recorded(const PGresult *applied, const char *name)
+{
+	for (int i = 0; i < PQntuples(applied); i++)
+		if (strcmp(PQgetvalue(applied, i, 0), name) == 0)
+			return PQgetvalue(applied, i, 1);
+	return NULL;
+}
+
+int
+db_families_apply(struct db *db, const struct db_embedded *families, int *applied, struct err *e)
+{
+	PGresult *done;
+	char sum[DB_CHECKSUM_LEN];
+	const char *params[2] = { NULL, sum }, *was;
+	int rc, n = 0;
+
+	if (applied)
+		*applied = 0;
+	if ((rc = db_exec(db, "SELECT name, checksum FROM schema_function_family",
+	    0, NULL, &done, e)) != 0)
+		return rc;
+	for (const struct db_embedded *f = families; rc == 0 && f->name; f++) {
+		db_sql_checksum(f, sum);
+		if ((was = db_family_recorded(done, f->name)) && strcmp(was, sum) == 0)
+			continue;
+		params[0] = f->name;
+		rc = db_apply_file(db, f, "function family",
+		    "INSERT INTO schema_function_family (name, checksum) VALUES ($1, $2)"
+		    " ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()",
+		    2, params, e);
+		if (rc == 0)
+			n++;
+	}
+	PQclear(done);
+	if (applied)
+		*applied = n;
 	return rc;
 }
 
@@ -93,7 +146,7 @@ db_migrations_check(struct db *db, const PGresult *applied, int record, struct e
 	for (const struct db_embedded *m = db_migrations; m->name; m++) {
 		if ((row = db_migration_row(applied, m->number)) < 0)
 			continue;
-		db_migration_checksum(m, sum);
+		db_sql_checksum(m, sum);
 		if (PQgetisnull(applied, row, 1)) {
 			snprintf(num, sizeof(num), "%d", m->number);
 			if (record && (rc = db_exec(db, "UPDATE schema_migration SET checksum = $2"
@@ -139,11 +192,19 @@ db_migrations_verify(struct db *db, struct err *e)
 int
 db_migrate(struct db *db, int *applied, struct err *e)
 {
+	return db_migrate_counted(db, applied, NULL, e);
+}
+
+int
+db_migrate_counted(struct db *db, int *applied, int *families, struct err *e)
+{
 	PGresult *done = NULL;
 	int rc, n = 0;
 
 	if (applied)
 		*applied = 0;
+	if (families)
+		*families = 0;
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
 	if ((rc = db_exec(db, DB_MIGRATE_LOCK, 0, NULL, NULL, e)) != 0)
@@ -173,6 +234,9 @@ db_migrate(struct db *db, int *applied, struct err *e)
 			n++;
 	}
 	PQclear(done);
+	/* then every function family whose text is new or changed */
+	if (rc == 0)
+		rc = db_families_apply(db, db_families, families, e);
 	db_exec(db, DB_MIGRATE_UNLOCK, 0, NULL, NULL, NULL);
 	if (applied)
 		*applied = n;

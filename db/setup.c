@@ -1,5 +1,5 @@
 /* setup.c (db): the studio's setup, one SQL function per change
- * (db/migrations/0006_setup.sql). */
+ * (db/functions/setup.sql). */
 #include "db/setup.h"
 
 #include <stdlib.h>

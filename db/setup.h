@@ -2,7 +2,7 @@
  * COMMAND`: rooms, services, staff, weekly rules, exceptions and
  * blackouts, buffers and settings.
  *
- * Every change is one SQL function of db/migrations/0006_setup.sql,
+ * Every change is one SQL function of db/functions/setup.sql,
  * setup_X(actor, target, args jsonb), so one transaction holds the
  * permission check (admins; staff only their own working hours and
  * exceptions), the validation, the write and its audit_log row; the

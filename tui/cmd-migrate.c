@@ -1,4 +1,5 @@
-/* cmd-migrate.c: `redlight migrate`, apply the embedded migrations. */
+/* cmd-migrate.c: `redlight migrate`, apply the embedded migrations, then
+ * the changed function families. */
 #include "tui/cmd.h"
 
 static int
@@ -6,7 +7,7 @@ cmd_migrate_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_opt opts[] = { { NULL, 0, NULL } };
 	char *rest[1];
-	int nrest, applied = 0, version = 0, rc;
+	int nrest, applied = 0, families = 0, version = 0, rc;
 	struct err e;
 
 	rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest);
@@ -15,10 +16,12 @@ cmd_migrate_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_db(ctx)) != 0)
 		return rc;
 	err_clear(&e);
-	if (db_migrate(ctx->db, &applied, &e) != 0 ||
+	if (db_migrate_counted(ctx->db, &applied, &families, &e) != 0 ||
 	    db_schema_version(ctx->db, &version, &e) != 0)
 		return cmd_fail(ctx, &e);
 	fprintf(ctx->out, "migrations: %d applied, schema at version %d\n", applied, version);
+	if (families > 0)
+		fprintf(ctx->out, "function families: %d applied\n", families);
 	return 0;
 }
 

@@ -41,7 +41,7 @@ enum view_setup_pass {
 };
 
 /* One field of a section's forms. name is what the setup functions of
- * db/migrations/0006_setup.sql call it in their errors (the err's field), so
+ * db/functions/setup.sql call it in their errors (the err's field), so
  * a refusal lands here; col is the model's column that fills it in an
  * edit form (-1: none). */
 struct view_setup_field {

@@ -17,6 +17,8 @@ static struct db *tdb;
 
 /* tests/db/test-job.c: the job table and the worker, after this suite */
 void test_job_suite_add(void);
+/* tests/db/test-families.c: the function families, after that */
+void test_families_suite_add(void);
 
 #define ROOM_A "00000000-0000-4000-8000-0000000000a1"
 #define ROOM_B "00000000-0000-4000-8000-0000000000a2"
@@ -777,5 +779,6 @@ main(void)
 	CU_add_test(s, "no room or staff is ever claimed twice", test_no_room_or_staff_is_ever_claimed_twice);
 	CU_add_test(s, "a missing database is one clear error", test_a_missing_database_is_one_clear_error);
 	test_job_suite_add();
+	test_families_suite_add();
 	return cunit_tap_run();
 }

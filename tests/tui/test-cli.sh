@@ -59,6 +59,8 @@ run migrate
 applied=$(printf '%s\n' "$out" | sed -n 's/^migrations: \([0-9]*\) applied, schema at version [0-9]*$/\1/p')
 schema=$(printf '%s\n' "$out" | sed -n 's/^migrations: [0-9]* applied, schema at version \([0-9]*\)$/\1/p')
 t "migrate applies the migrations to an empty database" '[ "$rc" = 0 ] && [ "${applied:-0}" -ge 1 ] && [ "${schema:-0}" -ge 1 ]'
+t "migrate then applies the SQL function families and says how many" \
+	'printf "%s\n" "$out" | sed -n 2p | grep -qx "function families: [1-9][0-9]* applied"'
 
 run migrate
 t "migrate again applies nothing and reports the same version" '[ "$rc" = 0 ] &&

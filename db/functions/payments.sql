@@ -1,0 +1,165 @@
+-- db/functions/payments.sql
+-- Payments: amounts paid and refunded, refunds (by policy and by an
+-- admin), the payment job a stored quote enqueues, payment JSON.
+--
+-- The current definition of every function of this family. Applied by
+-- `redlight migrate` after the migrations whenever this text changes
+-- (schema_function_family records its checksum). Change functions here,
+-- never in a migration; tools/sql-families explains.
+
+-- booking_paid_cents: what the studio holds of the artist's money for a
+-- booking now: captured payments less what was refunded of them (refunds
+-- that failed or were canceled gave nothing back). 0 while nothing was paid.
+CREATE OR REPLACE FUNCTION public.booking_paid_cents(p_booking uuid)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT coalesce(sum(p.amount_cents), 0)
+       - coalesce((SELECT sum(r.amount_cents) FROM refund r JOIN payment q ON q.id = r.payment_id
+                    WHERE q.booking_id = p_booking AND q.status IN ('succeeded','partial_refunded','refunded')
+                      AND r.status NOT IN ('failed','canceled')), 0)
+    FROM payment p
+   WHERE p.booking_id = p_booking AND p.status IN ('succeeded','partial_refunded','refunded')
+$function$;
+
+-- payment_refunded_cents: what refunds of p_payment gave back or are
+-- giving back (pending ones count: their money is spoken for).
+CREATE OR REPLACE FUNCTION public.payment_refunded_cents(p_payment uuid)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT coalesce(sum(r.amount_cents), 0)::bigint FROM refund r
+   WHERE r.payment_id = p_payment AND r.status IN ('pending','succeeded')
+$function$;
+
+-- refund_open: a refund of p_payment for p_amount, the one rule of what is
+-- refundable (captured less refunded, under the payment's lock). A
+-- 'cancel' or 'reject' refund happens once: asked again, the one there is
+-- comes back. A 'manual' one (an admin's, with a reason and an audit row)
+-- above what is refundable is refused naming the amount. The refund job
+-- is enqueued here; the row is what the job carries to Stripe.
+CREATE OR REPLACE FUNCTION public.refund_open(p_payment uuid, p_kind text, p_percent integer, p_amount bigint, p_actor uuid, p_reason text)
+ RETURNS refund
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  p payment%ROWTYPE;
+  r refund%ROWTYPE;
+  v_left bigint;
+BEGIN
+  SELECT * INTO p FROM payment WHERE id = p_payment FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such payment' USING ERRCODE = 'RL404', COLUMN = 'payment';
+  END IF;
+  IF p_kind IN ('cancel','reject') THEN
+    SELECT * INTO r FROM refund WHERE payment_id = p_payment AND kind = p_kind;
+    IF FOUND THEN
+      RETURN r;
+    END IF;
+  END IF;
+  v_left := p.captured_cents - payment_refunded_cents(p_payment);
+  IF p_amount IS NULL OR p_amount <= 0 THEN
+    RAISE EXCEPTION 'a refund must be more than 0' USING ERRCODE = 'RL400', COLUMN = 'amount';
+  END IF;
+  IF p_amount > v_left THEN
+    RAISE EXCEPTION 'only % cents are refundable (% captured, % refunded)', greatest(v_left, 0),
+      p.captured_cents, p.captured_cents - v_left USING ERRCODE = 'RL400', COLUMN = 'amount';
+  END IF;
+  INSERT INTO refund (payment_id, amount_cents, status, kind, percent, reason, actor_user_id)
+  VALUES (p_payment, p_amount, 'pending', p_kind, p_percent, p_reason, p_actor) RETURNING * INTO r;
+  RETURN r;
+END $function$;
+
+-- refund_by_admin: `redlight refund CODE AMOUNT --reason R`: an admin
+-- refunds part of what a booking's payment captured, with an audit row
+-- and the job that asks Stripe. Returns the refund.
+CREATE OR REPLACE FUNCTION public.refund_by_admin(p_code text, p_actor uuid, p_amount bigint, p_reason text)
+ RETURNS refund
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  b booking%ROWTYPE;
+  v_payment uuid;
+  v_reason text := admin_text(p_reason, 'reason', booking_reason_max());
+  r refund%ROWTYPE;
+BEGIN
+  IF actor_role(p_actor, 'admin') <> 'admin' THEN
+    RAISE EXCEPTION 'only an admin may refund' USING ERRCODE = 'RL403';
+  END IF;
+  IF v_reason IS NULL THEN
+    RAISE EXCEPTION 'a refund needs a reason' USING ERRCODE = 'RL400', COLUMN = 'reason';
+  END IF;
+  SELECT * INTO b FROM booking WHERE code = upper(p_code);
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no booking %', p_code USING ERRCODE = 'RL404', COLUMN = 'code';
+  END IF;
+  SELECT id INTO v_payment FROM payment WHERE booking_id = b.id AND purpose = 'due_now';
+  IF v_payment IS NULL THEN
+    RAISE EXCEPTION '% has no payment to refund', b.code USING ERRCODE = 'RL400', COLUMN = 'amount';
+  END IF;
+  r := refund_open(v_payment, 'manual', NULL, p_amount, p_actor, v_reason);
+  INSERT INTO job (kind, payload) VALUES ('refund_payment',
+    jsonb_build_object('booking_id', b.id, 'refund_id', r.id));
+  INSERT INTO audit_log (actor_user_id, action, entity, entity_id, reason, diff_json)
+  VALUES (p_actor, 'refund', 'booking', b.id::text, v_reason,
+    jsonb_build_object('code', b.code, 'refund_id', r.id, 'amount_cents', p_amount));
+  PERFORM notify_change('booking', b.id::text, b.room_id, b.blocked);
+  RETURN r;
+END $function$;
+
+-- A web booking asks for its money: the worker creates the PaymentIntent
+-- (payment_intent job) when payments are configured, and skips the job
+-- with the reason when they are not. Enqueued with the quote, in the
+-- submitting transaction, so no booking is ever without its job.
+CREATE OR REPLACE FUNCTION public.booking_quote_payment_job()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF (SELECT b.source FROM booking b WHERE b.id = NEW.booking_id) = 'web' THEN
+    INSERT INTO job (kind, payload) VALUES ('payment_intent', jsonb_build_object('booking_id', NEW.booking_id));
+  END IF;
+  RETURN NULL;
+END $function$;
+
+-- booking_cancel_percent: the refund percent a booking's cancellation
+-- recorded (its audit row; NULL when it was not canceled).
+CREATE OR REPLACE FUNCTION public.booking_cancel_percent(p_booking uuid)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT (a.diff_json->>'refund_percent')::int FROM audit_log a
+   WHERE a.entity = 'booking' AND a.entity_id = p_booking::text AND a.action = 'cancel'
+   ORDER BY a.id DESC LIMIT 1
+$function$;
+
+-- payment_json: one booking's money for the console, the CLI and the API:
+-- {payment_id, status, amount_cents, authorized_cents, captured_cents,
+--  refunded_cents, owed_cents, currency, stripe_payment_intent_id,
+--  stripe_customer_id, capture_before, attention, last_error,
+--  refunds:[{id, amount_cents, status, kind, percent, reason,
+--  stripe_refund_id, created_at}]}, or NULL with no payment. owed: what
+-- the quote's total still asks once what was captured is counted.
+CREATE OR REPLACE FUNCTION public.payment_json(p_booking uuid)
+ RETURNS json
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT json_build_object('payment_id', p.id, 'status', p.status, 'amount_cents', p.amount_cents,
+    'authorized_cents', p.authorized_cents, 'captured_cents', p.captured_cents,
+    'refunded_cents', (SELECT coalesce(sum(r.amount_cents), 0) FROM refund r
+                        WHERE r.payment_id = p.id AND r.status = 'succeeded'),
+    'owed_cents', greatest(coalesce(q.total_cents, 0) - p.captured_cents, 0),
+    'currency', p.currency, 'stripe_payment_intent_id', p.stripe_payment_intent_id,
+    'stripe_customer_id', p.stripe_customer_id, 'capture_before', json_utc(p.capture_before),
+    'attention', p.attention, 'last_error', p.last_error,
+    'refunds', coalesce((SELECT json_agg(json_build_object('id', r.id, 'amount_cents', r.amount_cents,
+        'status', r.status, 'kind', r.kind, 'percent', r.percent, 'reason', r.reason,
+        'stripe_refund_id', r.stripe_refund_id, 'created_at', json_utc(r.created_at)) ORDER BY r.created_at)
+        FROM refund r WHERE r.payment_id = p.id), '[]'))
+    FROM payment p LEFT JOIN booking_quote q ON q.booking_id = p.booking_id
+   WHERE p.booking_id = p_booking AND p.purpose = 'due_now'
+$function$;
