@@ -170,6 +170,8 @@ static const struct {
 	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
 	{ "capture_mode", "Capture", "when a card is charged", "manual or automatic", 1 },
 	{ "reject_action", "On rejection", "what a rejection does to a payment", "cancel or refund", 1 },
+	{ "balance_charge_hours", "Balance due", "hours before the session the balance is charged",
+	    "hours, 0 (never) to 8784", 1 },
 	{ "currency", "Currency", "fixed when the studio was set up", "", 0 },
 };
 #define VIEW_SETUP_NSETTINGS (sizeof(view_setup_settings) / sizeof(view_setup_settings[0]))
