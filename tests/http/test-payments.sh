@@ -287,6 +287,9 @@ id4=$id code4=$code
 pay "$id4" pm_card_visa >/dev/null
 check "a fourth booking is authorized and left awaiting approval" \
 	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id4'"
+check "redlight queue shows how long its card authorization has left" rl queue
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...about seven days, not flagged" grep -Eq "^$code4 .* (6d 2[23]h|7d 0h) *\$" "$tmp/rl.out"
 st=$(rl_err payments --json)
 check "redlight payments --json lists every payment" test "$st" = 0
 check "  ...with authorized, captured, refunded and owed amounts and the Stripe ids" body_ok "
@@ -409,6 +412,26 @@ if book 26 46 && [ -n "$id" ]; then
 else
 	not_ok "a free hour of Studio B 26 to 46 hours ahead" "$(cat "$tmp/body")"
 fi
+
+# ---- an authorization about to lapse ----
+# the stand-in's clock six and a half days back: the card it authorizes
+# now lapses (capture_before) in about half a day
+curl -s -o /dev/null -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": -561600}'
+book 168 400
+id6=$id code6=$code
+pay "$id6" pm_card_visa >/dev/null
+curl -s -o /dev/null -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": 561600}'
+check "a sixth booking's authorization lapses within a day" wait_sql "SELECT status = 'requires_capture'
+	AND capture_before BETWEEN now() + interval '11 hours' AND now() + interval '13 hours'
+	FROM payment WHERE booking_id = '$id6'"
+check "redlight queue flags it" rl queue
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...with the hours left" grep -q "^$code6 .* ! 1[12]h [0-9]*m *\$" "$tmp/rl.out"
+check "  ...and says how many lapse within a day" grep -q "^1 card authorization lapses within a day" "$tmp/rl.out"
+st=$(rl_err payments --attention --json)
+cp "$tmp/rl.out" "$tmp/body"
+check "redlight payments --attention lists it as lapsing" body_ok \
+	"[p for p in d['payments'] if p['code'] == '$code6' and p['why'] == 'lapsing']"
 
 # ---- redlight payments-check ----
 check "every job settled" wait_sql "SELECT NOT EXISTS (SELECT 1 FROM job WHERE kind IN
