@@ -65,6 +65,7 @@ redlight_SOURCES = \
 	tui/view-help.c \
 	tui/view-holds.c \
 	tui/view-jobs.c \
+	tui/view-payments.c \
 	tui/view-login.c \
 	tui/view-queue.c \
 	tui/view-setup.c

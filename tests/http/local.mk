@@ -23,3 +23,5 @@ TESTS += tests/http/test-notify.sh
 EXTRA_DIST += tests/http/test-notify.sh tests/http/mailcheck.py
 TESTS += tests/http/test-chaos.sh
 EXTRA_DIST += tests/http/test-chaos.sh tests/http/chaos.py tests/http/claims.sh
+TESTS += tests/http/test-pay-chaos.sh
+EXTRA_DIST += tests/http/test-pay-chaos.sh tests/http/paychaos.py
