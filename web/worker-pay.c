@@ -567,9 +567,7 @@ pay_charge_locked(const struct worker_pay *c, const char *payment_id)
 		return pay_failed(c, rc, &e);
 	if (strcmp(r.purpose, "due_now") == 0)
 		return pay_say(c, DB_JOB_FAIL, "payment %s is a due-now one: not charged off-session", r.id);
-	/* a fee is owed unless the booking was unwound; a balance while it
-	 * stays confirmed */
-	if (strcmp(r.purpose, "fee") == 0 ? bk == PAY_B_UNWOUND : bk != PAY_B_CONFIRMED)
+	if (!payment_extra_owed(strcmp(r.purpose, "fee") == 0 ? PAY_X_FEE : PAY_X_BALANCE, bk))
 		return pay_settle_locked(c, r.booking_id);
 	return pay_charge_row(c, &p, &r);
 }

@@ -3,7 +3,7 @@
 # payments N runs 1000 or N) approved, rejected, canceled and rescheduled at
 # random, some authorizations lapsing, while the Stripe stand-in fails one
 # call in five and duplicates and reorders its webhooks, and the job
-# workers (`redlight worker`, three) are killed with SIGKILL every few
+# workers (`redlight worker`, four) are killed with SIGKILL every few
 # seconds. tests/http/paychaos.py drives the run and reads the outcome;
 # then, booking by booking: no double capture, no double refund, the
 # due-now money, the balance and the reschedule fees exactly what the
@@ -71,8 +71,8 @@ env = {"DATABASE_URL": db, "STRIPE_SECRET_KEY": sk, "STRIPE_PUBLISHABLE_KEY": pk
        "STRIPE_API_BASE": sbase, "REDLIGHT_PASSWORD": "redlight-demo", "REDLIGHT_WORKER_RETRY_BASE_MS": "200",
        "REDLIGHT_WORKER_RETRY_MAX_MS": "2000", "REDLIGHT_WORKER_SWEEP_S": "2"}
 print(json.dumps({"base": base, "sbase": sbase, "sk": sk, "pk": pk, "db": db, "redlight": redlight,
-                  "workdir": tmp, "env": env, "bookings": n, "threads": threads, "artists": 8, "workers": 3,
-                  "kill_every": [5, 9], "seed": seed, "settle_s": 60 + n // 10,
+                  "workdir": tmp, "env": env, "bookings": n, "threads": threads, "artists": 8, "workers": 4,
+                  "kill_every": [8, 12], "seed": seed, "settle_s": 60 + n // 10,
                   "faults": {"fail_rate": 0.2, "webhook_duplicate_rate": 0.3, "webhook_reorder": True},
                   "slots": slots}))
 EOF
