@@ -62,7 +62,7 @@ sign_in $sess $ADMIN redlight-demo
 key $sess 9
 s "9 shows the Payments screen with how many need attention" 'wait_match $sess "PAYMENTS  3 need attention" &&
 	wait_for $sess "9 Payments"'
-s "the declined fee: action needed, with the flag" 'wait_match $sess "$done_  *fee  *failed  *\\\$25\\.00  *action needed  *charging the reschedule fee failed"'
+s "the declined fee: action needed, with the flag" 'wait_match $sess "$done_  *fee  *failed  *\\\$25\\.00  *action needed  *charging the reschedule fee"'
 s "the lapsing authorization" 'wait_match $sess "$waiting  *due_now  *requires_capture  *\\\$37\\.50  *lapses soon  *authorization lapses in 5 h"'
 s "the balance not charged yet" 'wait_match $sess "$done_  *balance  *pending  *\\\$120\\.00  *not charged"'
 key $sess Enter
