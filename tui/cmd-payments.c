@@ -51,7 +51,7 @@ cmd_payments_run(struct cmd_ctx *ctx, const struct cmd_payments *c, char **json,
 	return db_query_json(ctx->db, DB_PAYMENTS_JSON_SQL, 1, params, json, e);
 }
 
-static const char *
+const char *
 cmd_payments_str(struct json_object *o, const char *name)
 {
 	struct json_object *v;

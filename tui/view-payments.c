@@ -38,17 +38,6 @@ static const enum keys_action view_payments_status[] = {
 	KEYS_OPEN, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
 };
 
-/* view_payments_str: p's field name, "" when absent or null. */
-static const char *
-view_payments_str(struct json_object *p, const char *name)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(p, name, &v) || json_object_is_type(v, json_type_null))
-		return "";
-	return json_object_get_string(v);
-}
-
 static struct json_object *
 view_payments_row(const struct view_payments *v, size_t row)
 {
@@ -79,13 +68,13 @@ view_payments_load(struct ui *ui, struct view_payments *v)
 		return -1;
 	}
 	if (v->t.cursor < v->n)
-		snprintf(at, sizeof(at), "%s", view_payments_str(view_payments_row(v, v->t.cursor), "payment_id"));
+		snprintf(at, sizeof(at), "%s", cmd_payments_str(view_payments_row(v, v->t.cursor), "payment_id"));
 	json_object_put(v->root);
 	v->root = root;
 	v->list = list;
 	v->n = json_object_array_length(list);
 	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(view_payments_str(view_payments_row(v, i), "payment_id"), at) == 0)
+		if (strcmp(cmd_payments_str(view_payments_row(v, i), "payment_id"), at) == 0)
 			v->t.cursor = i;
 	table_set_rows(&v->t, v->n);
 	v->loaded = 1;
@@ -136,17 +125,17 @@ view_payments_cell(void *arg, size_t row, int col)
 
 	switch (col) {
 	case P_CODE:
-		return view_payments_str(p, "code");
+		return cmd_payments_str(p, "code");
 	case P_FOR:
-		return view_payments_str(p, "purpose");
+		return cmd_payments_str(p, "purpose");
 	case P_STATUS:
-		return view_payments_str(p, "status");
+		return cmd_payments_str(p, "status");
 	case P_AMOUNT:
 		json_object_object_get_ex(p, "amount_cents", &amount);
 		fmt_money(json_object_get_int64(amount), v->cell, sizeof(v->cell));
 		return v->cell;
 	case P_WHY:
-		why = view_payments_str(p, "why");
+		why = cmd_payments_str(p, "why");
 		for (size_t i = 0; i < sizeof(view_payments_whys) / sizeof(view_payments_whys[0]); i++)
 			if (strcmp(view_payments_whys[i].why, why) == 0)
 				return view_payments_whys[i].label;
@@ -156,7 +145,7 @@ view_payments_cell(void *arg, size_t row, int col)
 			return "";
 		cmd_payments_note(st->tz, p, (int64_t)time(NULL), v->cell, sizeof(v->cell));
 		if (v->cell[0] == '\0')
-			snprintf(v->cell, sizeof(v->cell), "%s", view_payments_str(p, "last_error"));
+			snprintf(v->cell, sizeof(v->cell), "%s", cmd_payments_str(p, "last_error"));
 		return v->cell;
 	}
 }
@@ -165,7 +154,7 @@ static enum ui_style
 view_payments_style(void *arg, size_t row, int col)
 {
 	struct view_payments *v = arg;
-	const char *why = view_payments_str(view_payments_row(v, row), "why");
+	const char *why = cmd_payments_str(view_payments_row(v, row), "why");
 
 	(void)col;
 	if (strcmp(why, "action_needed") == 0 || strcmp(why, "failed") == 0 || strcmp(why, "lapsing") == 0)
@@ -217,7 +206,7 @@ view_payments_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	case KEYS_OPEN:
 		if (v->t.cursor < v->n)
-			ui_push(ui, &view_booking, (void *)view_payments_str(view_payments_row(v, v->t.cursor), "code"));
+			ui_push(ui, &view_booking, (void *)cmd_payments_str(view_payments_row(v, v->t.cursor), "code"));
 		return;
 	default:
 		ui_other_key(ui, k, 0);

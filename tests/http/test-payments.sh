@@ -124,6 +124,13 @@ pay() {
 	curl -s -o "$tmp/body" -w '%{http_code}' -u "$PK:" "$sbase/v1/payment_intents/$pi/confirm" \
 		--data-urlencode "client_secret=$cs" --data-urlencode "payment_method=$2"
 }
+# confirm ID CODE: pay booking ID with the test card, wait for the
+# authorization, and approve it as the admin; the caller checks the capture.
+confirm() {
+	pay "$1" pm_card_visa >/dev/null
+	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$1'"
+	rl approve "$2" --as "$ADMIN" >/dev/null 2>&1
+}
 pstate() {
 	sql "SELECT status || ' ' || authorized_cents || ' ' || captured_cents FROM payment WHERE booking_id = '$1'"
 }
@@ -182,9 +189,7 @@ check "at Stripe: canceled, nothing received" body_ok "d['status'] == 'canceled'
 # ---- a confirmed booking canceled 30 hours ahead: 50 % back ----
 if book 26 46 && [ -n "$id" ]; then
 	id3=$id code3=$code
-	pay "$id3" pm_card_visa >/dev/null
-	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id3'"
-	rl approve "$code3" --as "$ADMIN" >/dev/null 2>&1
+	confirm "$id3" "$code3"
 	check "a booking 26 to 46 hours ahead is authorized, approved and captured" \
 		wait_sql "SELECT status = 'succeeded' FROM payment WHERE booking_id = '$id3'"
 	status=$(as "$nina" POST "/api/bookings/$id3/cancel" '{"reason":"ill"}')
@@ -354,9 +359,7 @@ reschedule() {
 }
 if book 26 46 && [ -n "$id" ]; then
 	id5=$id code5=$code
-	pay "$id5" pm_card_visa >/dev/null
-	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id5'"
-	rl approve "$code5" --as "$ADMIN" >/dev/null 2>&1
+	confirm "$id5" "$code5"
 	check "a fifth booking, 26 to 46 hours ahead, is approved and its deposit captured" \
 		wait_sql "SELECT status = 'succeeded' FROM payment WHERE booking_id = '$id5'"
 	sleep 1.5

@@ -229,8 +229,9 @@ s "90 is stored and audited, and the list shows it" \
 	wait_match $sess "lead_time_min  *90" && pane_text $sess | grep -q "lead_time_min = 90 (was 120)"'
 key $sess G
 key $sess k
-# address and policies_url (0015) come last, read-only
-for i in 1 2 3 4 5 6 7 8; do key $sess k; done
+# address and policies_url (0015) come last, read-only; balance_charge_hours
+# (0017) after reject_action
+for i in 1 2 3 4 5 6 7 8 9; do key $sess k; done
 s "the cursor goes up to the refund tiers" 'wait_match $sess "^ > cancellation_tiers"'
 key $sess Enter
 s "the refund tiers are edited written short, the format shown" \
