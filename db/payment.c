@@ -140,23 +140,25 @@ int
 db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_intent *pi,
     struct err *e)
 {
-	char auth[24], cap[24], before[24];
-	const char *params[9] = { payment_id, pi->id, pi->status, pi->client_secret, auth, cap,
-		before, pi->charge_id, pi->payment_method };
+	char auth[24], cap[24], before[24], tried[4];
+	const char *params[10] = { payment_id, pi->id, pi->status, pi->client_secret, auth, cap,
+		before, pi->charge_id, pi->payment_method, tried };
 
 	snprintf(auth, sizeof(auth), "%lld", (long long)pi->authorized_cents);
 	snprintf(cap, sizeof(cap), "%lld", (long long)pi->captured_cents);
 	snprintf(before, sizeof(before), "%lld", (long long)pi->capture_before);
+	snprintf(tried, sizeof(tried), "%d", pi->tried ? 1 : 0);
 	return db_pay_run(db, "UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
 	    " client_secret = coalesce(nullif($4, ''), client_secret),"
 	    " authorized_cents = greatest(authorized_cents, $5::bigint), captured_cents = $6::bigint,"
 	    " capture_before = CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint) ELSE capture_before END,"
 	    " stripe_charge_id = coalesce(nullif($8, ''), stripe_charge_id),"
 	    " stripe_payment_method_id = coalesce(nullif($9, ''), stripe_payment_method_id),"
+	    " attempts = attempts + $10::int,"
 	    " captured_at = CASE WHEN $3 = 'succeeded' THEN coalesce(captured_at, now()) END,"
 	    " capture_method = CASE WHEN capture_method = 'automatic' THEN 'automatic' ELSE capture_method END,"
 	    " attention = CASE WHEN $3 IN ('requires_capture','succeeded') THEN NULL ELSE attention END,"
-	    " updated_at = now() WHERE id = $1::uuid", 9, params, e);
+	    " updated_at = now() WHERE id = $1::uuid", 10, params, e);
 }
 
 int
@@ -227,12 +229,12 @@ db_pay_rows(struct db *db, const char *booking_id, struct db_pay_row *v, size_t 
 }
 
 int
-db_pay_attempted(struct db *db, const char *id, struct err *e)
+db_pay_tried(struct db *db, const char *id, const char *status, struct err *e)
 {
-	const char *params[1] = { id };
+	const char *params[2] = { id, status };
 
-	return db_pay_run(db, "UPDATE payment SET attempts = attempts + 1, updated_at = now()"
-	    " WHERE id = $1::uuid", 1, params, e);
+	return db_pay_run(db, "UPDATE payment SET attempts = attempts + 1, status = coalesce($2, status),"
+	    " updated_at = now() WHERE id = $1::uuid", 2, params, e);
 }
 
 int

@@ -57,6 +57,8 @@ struct db_pay_intent {
 	const char *id, *status, *client_secret, *charge_id, *payment_method;
 	int64_t authorized_cents, captured_cents;
 	int64_t capture_before;   /* epoch seconds, 0 when none */
+	int tried;                /* 1: the answer to an off-session try (attempts + 1,
+	                           * in the same statement) */
 };
 
 /* db_pay_set_intent: record the intent's state on payment_id. A
@@ -89,9 +91,10 @@ int db_pay_row_load(struct db *db, const char *id, struct db_pay_row *out, struc
 int db_pay_rows(struct db *db, const char *booking_id, struct db_pay_row *v, size_t max, size_t *n,
     struct err *e);
 
-/* db_pay_attempted: one more off-session try of payment id got Stripe's
- * answer (the next try's Idempotency-Key counts it). */
-int db_pay_attempted(struct db *db, const char *id, struct err *e);
+/* db_pay_tried: one more off-session try of payment id got Stripe's
+ * answer, a refusal (the next try's Idempotency-Key counts it), and the
+ * row's status becomes status (NULL: kept), in one statement. */
+int db_pay_tried(struct db *db, const char *id, const char *status, struct err *e);
 
 /* db_pay_flag: payment_flag() of 0017: staff must look (attention, the
  * error, may be NULL); the first flag of a row enqueues the artist's

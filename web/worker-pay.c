@@ -83,17 +83,18 @@ worker_pay_intent_read(struct json_object *obj, struct db_pay_intent *out)
 }
 
 /* pay_record: record the intent obj (Stripe's answer) on payment_id (of
- * booking_id); when it holds an authorization, read its charge for
- * capture_before. */
+ * booking_id), as the end of an off-session try when tried; when it holds
+ * an authorization, read its charge for capture_before. */
 static int
 pay_record(const struct worker_pay *c, const char *payment_id, const char *booking_id,
-    struct json_object *obj, struct err *e)
+    struct json_object *obj, int tried, struct err *e)
 {
 	struct db_pay_intent pi;
 	struct json_object *ch = NULL;
 	char path[200];
 
 	worker_pay_intent_read(obj, &pi);
+	pi.tried = tried;
 	if (strcmp(pi.status, "requires_capture") == 0 && pi.charge_id[0] != '\0') {
 		snprintf(path, sizeof(path), "/v1/charges/%s", pi.charge_id);
 		if (pay_call(c, "GET", path, NULL, booking_id, NULL, 0, &ch, NULL, e) == 0)
@@ -164,7 +165,7 @@ pay_intent_locked(const struct worker_pay *c, const char *booking_id)
 	stripe_form_add(form, sizeof(form), "metadata[booking_code]", p.code);
 	rc = pay_call(c, "POST", "/v1/payment_intents", form, p.booking_id, "intent", 0, &obj, NULL, &e);
 	if (rc == 0)
-		rc = pay_record(c, p.payment_id, p.booking_id, obj, &e);
+		rc = pay_record(c, p.payment_id, p.booking_id, obj, 0, &e);
 	json_object_put(obj);
 	return rc == 0 ? DB_JOB_DONE : pay_failed(c, rc, &e);
 }
@@ -298,8 +299,10 @@ pay_reauth(const struct worker_pay *c, const struct db_pay *p, int *again)
 	*again = 0;
 	rc = pay_offsession(c, p, p->amount_cents, "manual", "reauth", p->attempts + 1, p->payment_id,
 	    &obj, &e);
-	if (rc == 0 && (rc = db_pay_attempted(c->db, p->payment_id, &e)) == 0)
-		rc = pay_record(c, p->payment_id, p->booking_id, obj, &e);
+	/* the answer and the try's count in one statement: a crash between
+	 * them would send the next try with a new key */
+	if (rc == 0)
+		rc = pay_record(c, p->payment_id, p->booking_id, obj, 1, &e);
 	json_object_put(obj);
 	if (rc == 0) {
 		*again = 1;
@@ -307,7 +310,7 @@ pay_reauth(const struct worker_pay *c, const struct db_pay *p, int *again)
 	}
 	if (!pay_answered(rc))
 		return pay_failed(c, rc, &e);
-	if (rc != ERR_NOT_FOUND && db_pay_attempted(c->db, p->payment_id, &e2) != 0)
+	if (rc != ERR_NOT_FOUND && db_pay_tried(c->db, p->payment_id, NULL, &e2) != 0)
 		return pay_failed(c, e2.code, &e2);
 	if (db_pay_flag(c->db, p->payment_id, "the card authorization lapsed and authorizing the saved card"
 	    " again failed: payment action needed", e.msg, &e2) != 0)
@@ -337,15 +340,15 @@ pay_charge_row(const struct worker_pay *c, const struct db_pay *p, const struct 
 		snprintf(step, sizeof(step), "%s", r->purpose);
 	if ((rc = db_pay_set_status(c->db, r->id, "processing", &e)) == 0)
 		rc = pay_offsession(c, p, r->amount_cents, "automatic", step, r->attempts + 1, r->id, &obj, &e);
-	if (rc == 0 && (rc = db_pay_attempted(c->db, r->id, &e)) == 0)
-		rc = pay_record(c, r->id, p->booking_id, obj, &e);
+	if (rc == 0)
+		rc = pay_record(c, r->id, p->booking_id, obj, 1, &e);
 	json_object_put(obj);
 	if (rc == 0)
 		return DB_JOB_DONE;
 	if (!pay_answered(rc))
 		return pay_failed(c, rc, &e);
-	if ((rc != ERR_NOT_FOUND && db_pay_attempted(c->db, r->id, &e2) != 0) ||
-	    db_pay_set_status(c->db, r->id, "failed", &e2) != 0 ||
+	if ((rc == ERR_NOT_FOUND ? db_pay_set_status(c->db, r->id, "failed", &e2) :
+	    db_pay_tried(c->db, r->id, "failed", &e2)) != 0 ||
 	    db_pay_flag(c->db, r->id, strcmp(r->purpose, "fee") == 0 ? "charging the reschedule fee failed" :
 	    "charging the balance failed", e.msg, &e2) != 0)
 		return pay_failed(c, e2.code, &e2);
@@ -422,7 +425,7 @@ pay_settle_locked(const struct worker_pay *c, const char *booking_id)
 		}
 		snprintf(path, sizeof(path), "/v1/payment_intents/%s", p.intent_id);
 		if ((rc = pay_call(c, "GET", path, NULL, booking_id, NULL, 0, &obj, NULL, &e)) != 0 ||
-		    (rc = pay_record(c, p.payment_id, booking_id, obj, &e)) != 0 ||
+		    (rc = pay_record(c, p.payment_id, booking_id, obj, 0, &e)) != 0 ||
 		    (rc = payment_intent_parse(stripe_json_str(obj, "status"), &pi, &e)) != 0) {
 			json_object_put(obj);
 			return pay_failed(c, rc, &e);
@@ -459,7 +462,7 @@ pay_settle_locked(const struct worker_pay *c, const char *booking_id)
 			rc = pay_call(c, "POST", path, form, booking_id, act == PAY_CAPTURE ? "capture" : "cancel",
 			    0, &obj, NULL, &e);
 			if (rc == 0)
-				rc = pay_record(c, p.payment_id, booking_id, obj, &e);
+				rc = pay_record(c, p.payment_id, booking_id, obj, 0, &e);
 			json_object_put(obj);
 			/* another state at Stripe than we read: look again */
 			if (rc == ERR_CHANGED)

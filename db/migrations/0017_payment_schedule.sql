@@ -232,17 +232,21 @@ CREATE FUNCTION payment_row_json(p_payment uuid) RETURNS jsonb LANGUAGE sql STAB
 $$;
 
 -- payment_why: why staff must look at payment p_payment now, or NULL:
+-- 'refund' (a refund pending or failed), and, while its booking is not
+-- over (rejected or canceled: then nothing more is charged but a fee
+-- still owed),
 -- 'action_needed' (flagged: a charge or re-authorization failed, the
 -- artist was told), 'failed', 'lapsing' (an authorization within 24
 -- hours of capture_before), 'balance_due' (a balance or fee not charged
--- yet), 'refund' (a refund pending or failed).
+-- yet).
 CREATE FUNCTION payment_why(p_payment uuid) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM refund r WHERE r.payment_id = p.id AND r.status IN ('pending','failed'))
+      THEN 'refund'
+    WHEN b.status IN ('rejected','canceled') AND (p.purpose <> 'fee' OR p.status = 'canceled') THEN NULL
     WHEN p.attention IS NOT NULL THEN 'action_needed'
     WHEN p.status = 'failed' THEN 'failed'
     WHEN p.status = 'requires_capture' AND p.capture_before < now() + interval '24 hours' THEN 'lapsing'
-    WHEN p.purpose <> 'due_now' AND p.status NOT IN ('succeeded','canceled') THEN 'balance_due'
-    WHEN EXISTS (SELECT 1 FROM refund r WHERE r.payment_id = p.id AND r.status IN ('pending','failed'))
-      THEN 'refund' END
-    FROM payment p WHERE p.id = p_payment
+    WHEN p.purpose <> 'due_now' AND p.status NOT IN ('succeeded','canceled') THEN 'balance_due' END
+    FROM payment p JOIN booking b ON b.id = p.booking_id WHERE p.id = p_payment
 $$;

@@ -122,6 +122,11 @@ class Workers:
         self.spec, self.rng = spec, rng
         self.env = dict(os.environ, **spec["env"])
         self.procs = [self.start(i) for i in range(spec["workers"])]
+        time.sleep(0.5)
+        for i, p in enumerate(self.procs):
+            if p.poll() is not None:
+                with open(os.path.join(spec["workdir"], "worker%d.log" % i)) as f:
+                    raise SystemExit("redlight worker did not start: " + f.read()[-400:])
         self.kills = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.killer, daemon=True)

@@ -46,10 +46,10 @@ check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state
 # (neither has buffers), Studio A every other hour 10:00 to 20:00 (its
 # buffers are 15 minutes); no clock change in the 80 days ahead.
 python3 - "$CHAOS_BOOKINGS" "$CHAOS_THREADS" "$CHAOS_SEED" "$main" "$sbase" "$SK" "$PK" "$url" \
-	"$redlight" "$tmp" "$WH" > "$tmp/spec.json" <<'EOF'
+	"$redlight" "$tmp" "$WH" "${REDLIGHT_TEMPLATES_DIR:-$top_srcdir/templates}" > "$tmp/spec.json" <<'EOF'
 import datetime, json, random, sys, zoneinfo
 n, threads, seed = (int(x) for x in sys.argv[1:4])
-base, sbase, sk, pk, db, redlight, tmp, wh = sys.argv[4:12]
+base, sbase, sk, pk, db, redlight, tmp, wh, templates = sys.argv[4:13]
 zone = zoneinfo.ZoneInfo("America/Toronto")
 room_a, room_b, room_c = ("00000000-0000-4000-8000-0000000000a%d" % i for i in (1, 2, 3))
 def utc(d, h):
@@ -69,7 +69,7 @@ while len(slots) < n * 1.6 + 60 and day < datetime.date.today() + datetime.timed
 random.Random(seed).shuffle(slots)
 env = {"DATABASE_URL": db, "STRIPE_SECRET_KEY": sk, "STRIPE_PUBLISHABLE_KEY": pk, "STRIPE_WEBHOOK_SECRET": wh,
        "STRIPE_API_BASE": sbase, "REDLIGHT_PASSWORD": "redlight-demo", "REDLIGHT_WORKER_RETRY_BASE_MS": "200",
-       "REDLIGHT_WORKER_RETRY_MAX_MS": "2000", "REDLIGHT_WORKER_SWEEP_S": "2"}
+       "REDLIGHT_WORKER_RETRY_MAX_MS": "2000", "REDLIGHT_WORKER_SWEEP_S": "2", "REDLIGHT_TEMPLATES_DIR": templates}
 print(json.dumps({"base": base, "sbase": sbase, "sk": sk, "pk": pk, "db": db, "redlight": redlight,
                   "workdir": tmp, "env": env, "bookings": n, "threads": threads, "artists": 8, "workers": 4,
                   "kill_every": [8, 12], "seed": seed, "settle_s": 60 + n // 10,
