@@ -435,6 +435,14 @@ st=$(rl_err payments --attention --json)
 cp "$tmp/rl.out" "$tmp/body"
 check "redlight payments --attention lists it as lapsing" body_ok \
 	"[p for p in d['payments'] if p['code'] == '$code6' and p['why'] == 'lapsing']"
+# a capture_before that passed without Stripe's webhook: the sweep asks Stripe
+sql "UPDATE payment SET capture_before = now() - interval '1 minute' WHERE booking_id = '$id6'" >/dev/null
+check "an authorization past its capture_before gets a payment_check from the sweep, which reads Stripe" \
+	wait_sql "SELECT count(*) = 1 AND bool_and(status = 'done') FROM job WHERE kind = 'payment_check'
+		AND payload->>'booking_id' = '$id6'"
+check "  ...and records what Stripe says: still authorized, until about half a day from now" \
+	wait_sql "SELECT status = 'requires_capture' AND capture_before > now() + interval '11 hours'
+		FROM payment WHERE booking_id = '$id6'"
 
 # ---- redlight payments-check ----
 check "every job settled" wait_sql "SELECT NOT EXISTS (SELECT 1 FROM job WHERE kind IN
