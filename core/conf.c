@@ -21,6 +21,7 @@
 #define CONF_DEFAULT_WORKER_TIMEOUT_MS 10000
 #define CONF_DEFAULT_WORKER_RETRY_BASE_MS 5000
 #define CONF_DEFAULT_WORKER_RETRY_MAX_MS 3600000
+#define CONF_DEFAULT_WORKER_SWEEP_S 60
 #define CONF_DEFAULT_MAX_BODY_BYTES 65536
 #define CONF_DEFAULT_DB_POOL 4
 #define CONF_DEFAULT_LOG_FORMAT "json"
@@ -53,6 +54,7 @@ conf_defaults(struct conf *c)
 	c->worker_timeout_ms = CONF_DEFAULT_WORKER_TIMEOUT_MS;
 	c->worker_retry_base_ms = CONF_DEFAULT_WORKER_RETRY_BASE_MS;
 	c->worker_retry_max_ms = CONF_DEFAULT_WORKER_RETRY_MAX_MS;
+	c->worker_sweep_s = CONF_DEFAULT_WORKER_SWEEP_S;
 	c->max_body_bytes = CONF_DEFAULT_MAX_BODY_BYTES;
 	c->db_pool = CONF_DEFAULT_DB_POOL;
 	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
@@ -291,6 +293,8 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 		return conf_set_int(&c->worker_retry_base_ms, key, value, 1, CONF_WORKER_RETRY_MS_MAX, e);
 	if (strcmp(key, "worker_retry_max_ms") == 0)
 		return conf_set_int(&c->worker_retry_max_ms, key, value, 1, CONF_WORKER_RETRY_MS_MAX, e);
+	if (strcmp(key, "worker_sweep_s") == 0)
+		return conf_set_int(&c->worker_sweep_s, key, value, 1, 3600, e);
 	if (strcmp(key, "max_body_bytes") == 0)
 		return conf_set_int(&c->max_body_bytes, key, value, 1, CONF_MAX_BODY_BYTES_MAX, e);
 	if (strcmp(key, "db_pool") == 0)

@@ -18,6 +18,7 @@ struct conf {
 	int worker_timeout_ms;    /* how long one job may run, default 10000 */
 	int worker_retry_base_ms; /* the first retry's wait, default 5000 */
 	int worker_retry_max_ms;  /* the longest wait between retries, default 3600000 */
+	int worker_sweep_s;       /* seconds between the worker's sweeps, default 60 */
 	int max_body_bytes;       /* request body limit, default 65536 */
 	int db_pool;              /* redlightd async connections, default 4 */
 	char log_format[16];      /* "json" (default) or "text" */
@@ -85,7 +86,7 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * SYSCONFDIR/redlight/redlight.conf; then environment overrides
  * (DATABASE_URL, REDLIGHT_LISTEN, REDLIGHT_STATIC_DIR, REDLIGHT_PUBLIC_URL,
  * REDLIGHT_WORKER, REDLIGHT_WORKER_TIMEOUT_MS, REDLIGHT_WORKER_RETRY_BASE_MS,
- * REDLIGHT_WORKER_RETRY_MAX_MS, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
+ * REDLIGHT_WORKER_RETRY_MAX_MS, REDLIGHT_WORKER_SWEEP_S, REDLIGHT_MAX_BODY_BYTES, REDLIGHT_DB_POOL,
  * REDLIGHT_LOG_FORMAT, REDLIGHT_RATE_LIMIT_SCALE, STRIPE_SECRET_KEY,
  * STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,
  * STRIPE_JS_URL). used (may be NULL, 512

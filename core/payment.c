@@ -55,6 +55,14 @@ payment_plan(enum payment_booking b, enum payment_intent i)
 	return payment_table[b][i];
 }
 
+int
+payment_extra_owed(enum payment_extra x, enum payment_booking b)
+{
+	if (x == PAY_X_FEE)
+		return b != PAY_B_UNWOUND;
+	return b == PAY_B_CONFIRMED;
+}
+
 static const struct {
 	const char *name;
 	enum payment_intent v;

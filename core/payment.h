@@ -64,13 +64,30 @@ enum payment_action {
 	PAY_CANCEL,               /* cancel the intent: nothing is charged */
 	PAY_REFUND_ALL,           /* refund what is refundable (a rejected booking already charged) */
 	PAY_REFUND_POLICY,        /* refund the cancellation tier's percent of what was captured */
-	PAY_FLAG,                 /* staff must look: the authorization is gone while money is owed */
+	PAY_FLAG,                 /* the authorization is gone while money is owed: the worker
+	                           * authorizes the saved card again, and flags the payment for
+	                           * staff (and the artist) when that fails */
 };
 
 /* payment_plan: the next step for booking b whose intent is i. After a
  * capture the caller asks again (a booking canceled after its approval
  * is captured, then refunded by the policy). Cannot fail. */
 enum payment_action payment_plan(enum payment_booking b, enum payment_intent i);
+
+/* What an off-session charge is for (0017's payment rows beside the
+ * due-now one). */
+enum payment_extra {
+	PAY_X_BALANCE,            /* the quote's total less its deposit, before the session */
+	PAY_X_FEE,                /* a reschedule inside the policy's fee window */
+};
+
+/* payment_extra_owed: whether booking b still owes a charge of kind x: a
+ * balance while the booking stays confirmed; a fee unless the booking
+ * was unwound (rejected, or canceled before it was confirmed: the studio
+ * declined it, so no fee stands). A charge no longer owed is not made,
+ * and one made is refunded (all of a fee; a balance by the cancellation's
+ * tier, as the deposit). Cannot fail. */
+int payment_extra_owed(enum payment_extra x, enum payment_booking b);
 
 /* payment_intent_parse: Stripe's PaymentIntent status s into *out.
  * ERR_INVALID for NULL or a status Stripe does not have. */

@@ -26,6 +26,10 @@
 #define DB_ADMIN_AUTHORIZED(b) \
     "coalesce((SELECT sum(p.amount_cents) FROM payment p WHERE p.booking_id = " b \
     "   AND p.status = 'requires_capture'), 0)::bigint"
+/* When Stripe lets the card authorization go (its capture_before), or null. */
+#define DB_ADMIN_CAPTURE_BEFORE(b) \
+    "(SELECT " DB_UTC("p.capture_before") " FROM payment p WHERE p.booking_id = " b \
+    "   AND p.purpose = 'due_now' AND p.status = 'requires_capture')"
 
 /* One booking in full; b booking, r room, u artist, ap approver. */
 #define DB_ADMIN_BOOKING_OBJ \
@@ -45,6 +49,7 @@
     " 'subtotal_cents', coalesce((SELECT q.subtotal_cents FROM booking_quote q" \
     "   WHERE q.booking_id = b.id), 0), 'quote', booking_quote_json(b.id)," \
     " 'paid_cents', " DB_ADMIN_PAID("b.id") ", 'authorized_cents', " DB_ADMIN_AUTHORIZED("b.id") "," \
+    " 'capture_before', " DB_ADMIN_CAPTURE_BEFORE("b.id") "," \
     " 'approved_by', ap.name, 'approved_at', " DB_UTC("b.approved_at") "," \
     " 'approval_note', b.approval_note, 'artist_message', b.artist_message," \
     " 'sync_error', booking_sync_error(b.id))"

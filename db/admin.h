@@ -50,7 +50,8 @@
  *   {id, code, status, room_id, room_name, start_at, end_at, created_at,
  *    source, notes, artist_name, artist_email, staff: [{id, name, role}],
  *    services: [{service_id, name, quantity, unit_price_cents, total_cents,
- *    is_addon}], subtotal_cents, paid_cents, authorized_cents,
+ *    is_addon}], subtotal_cents, paid_cents, authorized_cents, capture_before
+ *    (when Stripe lets the card authorization go, or null),
  *    approved_by (name or null), approved_at (or null), approval_note,
  *    artist_message}
  * paid_cents is what was captured less what was refunded; authorized_cents

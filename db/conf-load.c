@@ -26,6 +26,7 @@ static const struct {
 	{ "REDLIGHT_WORKER_TIMEOUT_MS", "worker_timeout_ms" },
 	{ "REDLIGHT_WORKER_RETRY_BASE_MS", "worker_retry_base_ms" },
 	{ "REDLIGHT_WORKER_RETRY_MAX_MS", "worker_retry_max_ms" },
+	{ "REDLIGHT_WORKER_SWEEP_S", "worker_sweep_s" },
 	{ "REDLIGHT_MAX_BODY_BYTES", "max_body_bytes" },
 	{ "REDLIGHT_DB_POOL", "db_pool" },
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },

@@ -39,6 +39,7 @@ MIGRATIONS = \
 	db/migrations/0013_reschedule_by_actor.sql \
 	db/migrations/0014_payments.sql \
 	db/migrations/0015_notifications.sql \
+	db/migrations/0017_payment_schedule.sql \
 	db/migrations/0018_sms_ics_receipt.sql \
 	db/migrations/0019_staff_feed.sql \
 	db/migrations/0022_function_families.sql

@@ -65,7 +65,8 @@ db_pay_load(struct db *db, const char *booking_id, struct db_pay *out, struct er
 	    " q.total_cents, q.deposit_percent, q.deposit_cents, lower(coalesce(q.currency, 'cad')),"
 	    " coalesce(u.email, ''), coalesce(u.name, ''), coalesce(booking_cancel_percent(b.id), -1),"
 	    " p.id, p.status, p.stripe_payment_intent_id, p.stripe_customer_id, p.amount_cents,"
-	    " p.captured_cents, CASE WHEN p.id IS NULL THEN 0 ELSE payment_refunded_cents(p.id) END"
+	    " p.captured_cents, CASE WHEN p.id IS NULL THEN 0 ELSE payment_refunded_cents(p.id) END,"
+	    " coalesce(p.stripe_payment_method_id, ''), coalesce(p.attempts, 0)"
 	    " FROM booking b LEFT JOIN booking_quote q ON q.booking_id = b.id"
 	    " LEFT JOIN app_user u ON u.id = b.user_id"
 	    " LEFT JOIN payment p ON p.booking_id = b.id AND p.purpose = 'due_now'"
@@ -94,6 +95,8 @@ db_pay_load(struct db *db, const char *booking_id, struct db_pay *out, struct er
 	out->amount_cents = db_pay_i64(res, 17);
 	out->captured_cents = db_pay_i64(res, 18);
 	out->refunded_cents = db_pay_i64(res, 19);
+	db_pay_cell(res, 20, out->pm_id, sizeof(out->pm_id));
+	out->attempts = (int)db_pay_i64(res, 21);
 	PQclear(res);
 	return 0;
 }
@@ -111,7 +114,7 @@ db_pay_ensure(struct db *db, struct db_pay *p, struct err *e)
 	snprintf(amount, sizeof(amount), "%lld", (long long)p->due_cents);
 	rc = db_exec(db, "WITH n AS (INSERT INTO payment (booking_id, amount_cents, currency, capture_method, status)"
 	    " VALUES ($1::uuid, $2::int, upper($3), 'manual', 'pending')"
-	    " ON CONFLICT (booking_id, purpose) DO NOTHING RETURNING id)"
+	    " ON CONFLICT (booking_id, purpose) WHERE purpose <> 'fee' DO NOTHING RETURNING id)"
 	    " SELECT id FROM n UNION ALL"
 	    " SELECT id FROM payment WHERE booking_id = $1::uuid AND purpose = 'due_now' LIMIT 1",
 	    3, params, &res, e);
@@ -137,22 +140,25 @@ int
 db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_intent *pi,
     struct err *e)
 {
-	char auth[24], cap[24], before[24];
-	const char *params[8] = { payment_id, pi->id, pi->status, pi->client_secret, auth, cap,
-		before, pi->charge_id };
+	char auth[24], cap[24], before[24], tried[4];
+	const char *params[10] = { payment_id, pi->id, pi->status, pi->client_secret, auth, cap,
+		before, pi->charge_id, pi->payment_method, tried };
 
 	snprintf(auth, sizeof(auth), "%lld", (long long)pi->authorized_cents);
 	snprintf(cap, sizeof(cap), "%lld", (long long)pi->captured_cents);
 	snprintf(before, sizeof(before), "%lld", (long long)pi->capture_before);
+	snprintf(tried, sizeof(tried), "%d", pi->tried ? 1 : 0);
 	return db_pay_run(db, "UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
 	    " client_secret = coalesce(nullif($4, ''), client_secret),"
 	    " authorized_cents = greatest(authorized_cents, $5::bigint), captured_cents = $6::bigint,"
 	    " capture_before = CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint) ELSE capture_before END,"
 	    " stripe_charge_id = coalesce(nullif($8, ''), stripe_charge_id),"
+	    " stripe_payment_method_id = coalesce(nullif($9, ''), stripe_payment_method_id),"
+	    " attempts = attempts + $10::int,"
 	    " captured_at = CASE WHEN $3 = 'succeeded' THEN coalesce(captured_at, now()) END,"
 	    " capture_method = CASE WHEN capture_method = 'automatic' THEN 'automatic' ELSE capture_method END,"
 	    " attention = CASE WHEN $3 IN ('requires_capture','succeeded') THEN NULL ELSE attention END,"
-	    " updated_at = now() WHERE id = $1::uuid", 8, params, e);
+	    " updated_at = now() WHERE id = $1::uuid", 10, params, e);
 }
 
 int
@@ -163,6 +169,109 @@ db_pay_set_attention(struct db *db, const char *payment_id, const char *attentio
 
 	return db_pay_run(db, "UPDATE payment SET attention = $2, last_error = $3, updated_at = now()"
 	    " WHERE id = $1::uuid", 3, params, e);
+}
+
+#define DB_PAY_ROW_COLS \
+    "p.id, p.booking_id, p.purpose, p.status, coalesce(p.stripe_payment_intent_id, ''), p.seq," \
+    " p.attempts, p.amount_cents, p.captured_cents, payment_refunded_cents(p.id)"
+
+static void
+db_pay_row_fill(const PGresult *res, int row, struct db_pay_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", PQgetvalue(res, row, 0));
+	snprintf(out->booking_id, sizeof(out->booking_id), "%s", PQgetvalue(res, row, 1));
+	snprintf(out->purpose, sizeof(out->purpose), "%s", PQgetvalue(res, row, 2));
+	snprintf(out->status, sizeof(out->status), "%s", PQgetvalue(res, row, 3));
+	snprintf(out->intent_id, sizeof(out->intent_id), "%s", PQgetvalue(res, row, 4));
+	out->seq = atoi(PQgetvalue(res, row, 5));
+	out->attempts = atoi(PQgetvalue(res, row, 6));
+	out->amount_cents = strtoll(PQgetvalue(res, row, 7), NULL, 10);
+	out->captured_cents = strtoll(PQgetvalue(res, row, 8), NULL, 10);
+	out->refunded_cents = strtoll(PQgetvalue(res, row, 9), NULL, 10);
+}
+
+int
+db_pay_row_load(struct db *db, const char *id, struct db_pay_row *out, struct err *e)
+{
+	const char *params[1] = { id };
+	PGresult *res;
+	int rc;
+
+	if ((rc = db_exec(db, "SELECT " DB_PAY_ROW_COLS " FROM payment p WHERE p.id = $1::uuid",
+	    1, params, &res, e)) != 0)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return err_set(e, ERR_NOT_FOUND, "payment_id", "no payment %s", id);
+	}
+	db_pay_row_fill(res, 0, out);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_pay_rows(struct db *db, const char *booking_id, struct db_pay_row *v, size_t max, size_t *n,
+    struct err *e)
+{
+	const char *params[1] = { booking_id };
+	PGresult *res;
+	int rc;
+
+	*n = 0;
+	if ((rc = db_exec(db, "SELECT " DB_PAY_ROW_COLS " FROM payment p WHERE p.booking_id = $1::uuid"
+	    " AND p.purpose <> 'due_now' ORDER BY p.created_at, p.seq", 1, params, &res, e)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++)
+		db_pay_row_fill(res, i, &v[(*n)++]);
+	PQclear(res);
+	return 0;
+}
+
+int
+db_pay_tried(struct db *db, const char *id, const char *status, struct err *e)
+{
+	const char *params[2] = { id, status };
+
+	return db_pay_run(db, "UPDATE payment SET attempts = attempts + 1, status = coalesce($2, status),"
+	    " updated_at = now() WHERE id = $1::uuid", 2, params, e);
+}
+
+int
+db_pay_flag(struct db *db, const char *id, const char *attention, const char *error, struct err *e)
+{
+	const char *params[3] = { id, attention, error };
+
+	return db_exec(db, "SELECT payment_flag($1::uuid, $2, $3)", 3, params, NULL, e);
+}
+
+int
+db_pay_set_status(struct db *db, const char *id, const char *status, struct err *e)
+{
+	const char *params[2] = { id, status };
+
+	return db_pay_run(db, "UPDATE payment SET status = $2, updated_at = now() WHERE id = $1::uuid",
+	    2, params, e);
+}
+
+int
+db_pay_sweep(struct db *db, int limit, int *balances, int *checks, struct err *e)
+{
+	char lim[16];
+	const char *params[1] = { lim };
+	PGresult *res;
+	int rc;
+
+	*balances = *checks = 0;
+	snprintf(lim, sizeof(lim), "%d", limit);
+	if ((rc = db_exec(db, "SELECT * FROM payment_sweep($1::int)", 1, params, &res, e)) != 0)
+		return rc;
+	if (PQntuples(res) == 1) {
+		*balances = atoi(PQgetvalue(res, 0, 0));
+		*checks = atoi(PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return 0;
 }
 
 #define DB_REFUND_COLS \
@@ -295,14 +404,12 @@ db_pay_event_mark(struct db *db, const char *id, const char *status, struct err 
 
 const char DB_PAYMENTS_JSON_SQL[] =
     "SELECT json_build_object('payments', coalesce(json_agg(x.o ORDER BY x.created_at DESC), '[]'))::text"
-    " FROM (SELECT p.created_at, (json_build_object('code', b.code, 'booking_status', b.status,"
-    "   'start_at', " DB_PAY_UTC("b.start_at") ", 'artist_name', coalesce(u.name, ''))::jsonb"
-    "   || payment_json(b.id)::jsonb) AS o"
+    " FROM (SELECT p.created_at, jsonb_build_object('code', b.code, 'booking_status', b.status,"
+    "   'start_at', " DB_PAY_UTC("b.start_at") ", 'artist_name', coalesce(u.name, ''),"
+    "   'why', w.why) || payment_row_json(p.id) AS o"
     "  FROM payment p JOIN booking b ON b.id = p.booking_id LEFT JOIN app_user u ON u.id = b.user_id"
-    "  WHERE p.purpose = 'due_now' AND (NOT $1::boolean OR p.attention IS NOT NULL"
-    "   OR p.status = 'failed'"
-    "   OR (p.status = 'requires_capture' AND p.capture_before < now() + interval '24 hours')"
-    "   OR EXISTS (SELECT 1 FROM refund r WHERE r.payment_id = p.id AND r.status IN ('pending','failed')))) x";
+    "  CROSS JOIN LATERAL (SELECT payment_why(p.id) AS why) w"
+    "  WHERE NOT $1::boolean OR w.why IS NOT NULL) x";
 
 const char DB_PAYMENTS_CHECK_SQL[] =
     "SELECT p.id, b.code, p.stripe_payment_intent_id, p.status, p.authorized_cents, p.captured_cents,"

@@ -28,6 +28,8 @@ struct db_pay {
 	char pay_status[32];
 	char intent_id[128];
 	char customer_id[128];
+	char pm_id[128];          /* the card the intent used: saved for off-session */
+	int attempts;             /* re-authorizations tried (0017) */
 	int64_t amount_cents;
 	int64_t captured_cents;
 	int64_t refunded_cents;   /* pending and succeeded refunds */
@@ -52,9 +54,11 @@ int db_pay_set_customer(struct db *db, const char *payment_id, const char *custo
 
 /* The PaymentIntent's state, as the worker read it from Stripe. */
 struct db_pay_intent {
-	const char *id, *status, *client_secret, *charge_id;
+	const char *id, *status, *client_secret, *charge_id, *payment_method;
 	int64_t authorized_cents, captured_cents;
 	int64_t capture_before;   /* epoch seconds, 0 when none */
+	int tried;                /* 1: the answer to an off-session try (attempts + 1,
+	                           * in the same statement) */
 };
 
 /* db_pay_set_intent: record the intent's state on payment_id. A
@@ -66,6 +70,45 @@ int db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay
  * and the last error (may be NULL). */
 int db_pay_set_attention(struct db *db, const char *payment_id, const char *attention,
     const char *last_error, struct err *e);
+
+/* A payment row of any purpose (0017: due_now, balance, fee). */
+struct db_pay_row {
+	char id[37];
+	char booking_id[37];
+	char purpose[12];
+	char status[32];
+	char intent_id[128];
+	int seq;                  /* a fee: the reschedule count it was charged at */
+	int attempts;             /* off-session tries that got Stripe's answer */
+	int64_t amount_cents, captured_cents, refunded_cents;
+};
+
+/* db_pay_row_load: payment id into *out; ERR_NOT_FOUND without it. */
+int db_pay_row_load(struct db *db, const char *id, struct db_pay_row *out, struct err *e);
+
+/* db_pay_rows: booking_id's balance and fee rows (not its due-now one),
+ * oldest first, at most max into v; *n how many. */
+int db_pay_rows(struct db *db, const char *booking_id, struct db_pay_row *v, size_t max, size_t *n,
+    struct err *e);
+
+/* db_pay_tried: one more off-session try of payment id got Stripe's
+ * answer, a refusal (the next try's Idempotency-Key counts it), and the
+ * row's status becomes status (NULL: kept), in one statement. */
+int db_pay_tried(struct db *db, const char *id, const char *status, struct err *e);
+
+/* db_pay_flag: payment_flag() of 0017: staff must look (attention, the
+ * error, may be NULL); the first flag of a row enqueues the artist's
+ * payment_action_needed message. */
+int db_pay_flag(struct db *db, const char *id, const char *attention, const char *error,
+    struct err *e);
+
+/* db_pay_set_status: a row that will not be charged ("canceled"). */
+int db_pay_set_status(struct db *db, const char *id, const char *status, struct err *e);
+
+/* db_pay_sweep: payment_sweep() of 0017: the balances now due and the
+ * authorizations past capture_before, each a job; how many of each (0
+ * when another worker was sweeping). */
+int db_pay_sweep(struct db *db, int limit, int *balances, int *checks, struct err *e);
 
 /* A refund row. */
 struct db_refund {
@@ -116,10 +159,12 @@ int db_pay_event_booking(struct db *db, const char *id, char *intent, char *book
 int db_pay_event_mark(struct db *db, const char *id, const char *status, struct err *e);
 
 /* $1 boolean "attention only": {"payments":[{code, booking_status,
- * start_at, artist_name, ...payment_json(booking)}]}, newest first: every
- * booking with a payment, or (attention only) those whose payment is
- * flagged, failed, awaiting capture within 24 hours of capture_before, or
- * whose refund is pending or failed. */
+ * start_at, artist_name, why, ...payment_row_json(payment)}]}, newest
+ * first: every payment row (due now, balance, reschedule fee), or
+ * (attention only) those payment_why (0017) names a reason for: flagged
+ * (action_needed), failed, an authorization within 24 hours of
+ * capture_before (lapsing), a balance or fee not charged yet
+ * (balance_due), a refund pending or failed (refund). */
 extern const char DB_PAYMENTS_JSON_SQL[];
 
 /* Every payment with an intent, and every refund sent: id, booking code,

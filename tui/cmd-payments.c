@@ -1,9 +1,11 @@
 /* cmd-payments.c: `redlight payments [--attention] [--json]`: each
- * booking's payment (authorized, captured, refunded and owed amounts with
- * the Stripe ids), newest first; --attention keeps those staff must look
- * at (a flag, a failed charge, an authorization within 24 hours of
- * capture_before, a refund pending or failed). One read,
- * DB_PAYMENTS_JSON_SQL (db/payment.h), whose rows are payment_json's. */
+ * payment (a booking's due-now one, its balance, its reschedule fees:
+ * authorized, captured, refunded and owed amounts with the Stripe ids),
+ * newest first; --attention keeps those staff must look at (a flag, a
+ * failed charge, an authorization within 24 hours of capture_before, a
+ * balance or fee not charged, a refund pending or failed). One read,
+ * DB_PAYMENTS_JSON_SQL (db/payment.h), whose rows are payment_row_json's;
+ * the console's Payments screen calls the same run step. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 #include "tui/model.h"
 #include "tui/text.h"
 
-#define CMD_PAYMENTS_COLS 10
+#define CMD_PAYMENTS_COLS 11
 /* An authorization this close to capture_before needs staff. */
 #define CMD_PAYMENTS_LAPSE_S (24 * 3600)
 
@@ -51,7 +53,7 @@ cmd_payments_run(struct cmd_ctx *ctx, const struct cmd_payments *c, char **json,
 	return db_query_json(ctx->db, DB_PAYMENTS_JSON_SQL, 1, params, json, e);
 }
 
-static const char *
+const char *
 cmd_payments_str(struct json_object *o, const char *name)
 {
 	struct json_object *v;
@@ -114,7 +116,7 @@ static void
 cmd_payments_table(struct cmd_ctx *ctx, const struct tz *tz, struct json_object *list)
 {
 	static const char *const heads[CMD_PAYMENTS_COLS] = {
-		"CODE", "BOOKING", "PAYMENT", "AUTHORIZED", "CAPTURED", "REFUNDED", "OWED",
+		"CODE", "BOOKING", "FOR", "PAYMENT", "AUTHORIZED", "CAPTURED", "REFUNDED", "OWED",
 		"INTENT", "CUSTOMER", "NOTE",
 	};
 	static const char *const amounts[4] = {
@@ -135,20 +137,21 @@ cmd_payments_table(struct cmd_ctx *ctx, const struct tz *tz, struct json_object 
 
 		row[0] = cmd_payments_str(p, "code");
 		row[1] = cmd_payments_str(p, "booking_status");
-		row[2] = cmd_payments_str(p, "status");
+		row[2] = cmd_payments_str(p, "purpose");
+		row[3] = cmd_payments_str(p, "status");
 		for (int k = 0; k < 4; k++) {
 			fmt_money(cmd_payments_cents(p, amounts[k]), bufs[i][k], sizeof(bufs[i][k]));
-			row[3 + k] = bufs[i][k];
+			row[4 + k] = bufs[i][k];
 		}
-		row[7] = cmd_payments_str(p, "stripe_payment_intent_id");
-		row[8] = cmd_payments_str(p, "stripe_customer_id");
+		row[8] = cmd_payments_str(p, "stripe_payment_intent_id");
+		row[9] = cmd_payments_str(p, "stripe_customer_id");
 		cmd_payments_note(tz, p, now, bufs[i][4], sizeof(bufs[i][4]));
-		row[9] = bufs[i][4];
-		for (int k = 7; k < CMD_PAYMENTS_COLS; k++)
+		row[10] = bufs[i][4];
+		for (int k = 8; k < CMD_PAYMENTS_COLS; k++)
 			if (row[k][0] == '\0')
 				row[k] = "-";
 	}
-	text_table(ctx->out, CMD_PAYMENTS_COLS, heads, cells, n, 0xfu << 3);
+	text_table(ctx->out, CMD_PAYMENTS_COLS, heads, cells, n, 0xfu << 4);
 	free(cells);
 	free(bufs);
 }

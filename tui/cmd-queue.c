@@ -1,5 +1,6 @@
 /* cmd-queue.c: `redlight queue [--json]`, the bookings awaiting approval,
- * newest first. */
+ * newest first, with how long each card authorization has left at Stripe
+ * (CARD HELD; "!" under a day: approve or reject before it lapses). */
 #include <stdlib.h>
 #include <time.h>
 
@@ -9,7 +10,7 @@
 #include "tui/model.h"
 #include "tui/text.h"
 
-#define CMD_QUEUE_COLS 6
+#define CMD_QUEUE_COLS 7
 
 int
 cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
@@ -22,7 +23,7 @@ static int
 cmd_queue_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
 {
 	static const char *const heads[CMD_QUEUE_COLS] = {
-		"CODE", "SUBMITTED", "WHEN", "ROOM", "ARTIST", "SUBTOTAL",
+		"CODE", "SUBMITTED", "WHEN", "ROOM", "ARTIST", "SUBTOTAL", "CARD HELD",
 	};
 	struct model_studio st;
 	struct model_details q;
@@ -41,7 +42,8 @@ cmd_queue_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json,
 		return rc;
 	}
 	const char **cells = calloc(q.n * CMD_QUEUE_COLS, sizeof(*cells));
-	char (*bufs)[3][48] = calloc(q.n, sizeof(*bufs));
+	char (*bufs)[4][48] = calloc(q.n, sizeof(*bufs));
+	size_t flagged = 0;
 	int64_t now = (int64_t)time(NULL);
 	if (cells == NULL || bufs == NULL) {
 		fputs("redlight: out of memory\n", stderr);
@@ -53,14 +55,19 @@ cmd_queue_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json,
 		fmt_ago(now, b->created, bufs[i][0], sizeof(bufs[i][0]));
 		fmt_span_short(st.tz, b->start, b->end, bufs[i][1], sizeof(bufs[i][1]));
 		fmt_money(b->subtotal_cents, bufs[i][2], sizeof(bufs[i][2]));
+		flagged += (size_t)fmt_auth_left(now, b->capture_before, bufs[i][3], sizeof(bufs[i][3]));
 		row[0] = b->code;
 		row[1] = bufs[i][0];
 		row[2] = bufs[i][1];
 		row[3] = b->room_name;
 		row[4] = b->artist_name[0] ? b->artist_name : "-";
 		row[5] = bufs[i][2];
+		row[6] = bufs[i][3];
 	}
 	fprintf(ctx->out, "%zu awaiting approval (times in %s)\n", q.n, st.timezone);
+	if (flagged > 0)
+		fprintf(ctx->out, "%zu card authorization%s lapse%s within a day (!)\n", flagged,
+		    flagged == 1 ? "" : "s", flagged == 1 ? "s" : "");
 	text_table(ctx->out, CMD_QUEUE_COLS, heads, cells, q.n, 1u << 5);
 	free(cells);
 	free(bufs);

@@ -154,10 +154,13 @@ int cmd_payments_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_pa
 /* cmd_payments_run: DB_PAYMENTS_JSON_SQL's answer into *json (the
  * caller's: free()). */
 int cmd_payments_run(struct cmd_ctx *ctx, const struct cmd_payments *c, char **json, struct err *e);
+/* cmd_payments_str: a payments row's string field name, "" when absent
+ * or null (borrowed). Cannot fail. */
+struct json_object;
+const char *cmd_payments_str(struct json_object *o, const char *name);
 /* cmd_payments_note: what staff should know of one payment_json object p
  * at now ("authorization lapses in 5 h", its attention flag, "refund
  * pending"), "" when nothing. Cannot fail. */
-struct json_object;
 void cmd_payments_note(const struct tz *tz, struct json_object *p, int64_t now, char *out,
     size_t len);
 

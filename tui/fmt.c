@@ -83,6 +83,27 @@ fmt_countdown(int64_t secs, char *out, size_t len)
 		    (int)(secs % 60));
 }
 
+int
+fmt_auth_left(int64_t now, int64_t before, char *out, size_t len)
+{
+	int64_t left = before - now;
+
+	if (before == 0) {
+		snprintf(out, len, "-");
+		return 0;
+	}
+	if (left <= 0) {
+		snprintf(out, len, "! lapsed");
+		return 1;
+	}
+	if (left >= FMT_AUTH_FLAG_S) {
+		snprintf(out, len, "%lldd %lldh", (long long)(left / 86400), (long long)(left % 86400 / 3600));
+		return 0;
+	}
+	snprintf(out, len, "! %lldh %lldm", (long long)(left / 3600), (long long)(left % 3600 / 60));
+	return 1;
+}
+
 void
 fmt_ago(int64_t now, int64_t t, char *out, size_t len)
 {

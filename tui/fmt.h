@@ -27,6 +27,15 @@ void fmt_span_short(const struct tz *tz, int64_t start, int64_t end, char *out, 
  * below. */
 void fmt_countdown(int64_t secs, char *out, size_t len);
 
+/* An authorization this close to Stripe's capture_before is flagged. */
+#define FMT_AUTH_FLAG_S (24 * 3600)
+
+/* fmt_auth_left: how long a card authorization lasts from now until
+ * before (its capture_before): "-" without one (before 0), "6d 23h",
+ * "! 5h 12m" under FMT_AUTH_FLAG_S, "! lapsed" once past. Returns 1 when
+ * flagged (under a day, or past), else 0. */
+int fmt_auth_left(int64_t now, int64_t before, char *out, size_t len);
+
 /* fmt_ago: how long before now t was: "just now", "5 min ago",
  * "3 h ago", "2 days ago" (or "in 5 min" for the future). */
 void fmt_ago(int64_t now, int64_t t, char *out, size_t len);

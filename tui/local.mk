@@ -69,6 +69,7 @@ redlight_SOURCES = \
 	tui/view-help.c \
 	tui/view-holds.c \
 	tui/view-jobs.c \
+	tui/view-payments.c \
 	tui/view-notifications.c \
 	tui/view-login.c \
 	tui/view-queue.c \

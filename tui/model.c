@@ -314,6 +314,7 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	b->subtotal_cents = model_int(it, "subtotal_cents");
 	b->paid_cents = model_int(it, "paid_cents");
 	b->authorized_cents = model_int(it, "authorized_cents");
+	b->capture_before = model_when(it, "capture_before");
 	if (json_object_object_get_ex(it, "quote", &q) && json_object_is_type(q, json_type_object)) {
 		struct json_object *bf;
 		b->has_quote = 1;

@@ -111,6 +111,7 @@ struct model_detail {
 	struct model_line *lines;
 	size_t nlines;
 	int64_t subtotal_cents, paid_cents, authorized_cents;
+	int64_t capture_before;  /* the authorization's end at Stripe; 0: none */
 	/* the quote stored at submission (booking_quote_json): every amount
 	 * shown is this, never today's rates; has_quote 0 when none */
 	int has_quote, quote_backfilled;

@@ -30,7 +30,7 @@
 /* reload rounds after one event: a reload can bring more notices */
 #define UI_CHANGE_ROUNDS 3
 
-/* The main views, in tab order: keys 1..8 and Tab switch between them. */
+/* The main views, in tab order: keys 1..9 (then 0) and Tab switch between them. */
 static const struct {
 	const struct view *view;
 	const char *label;
@@ -43,6 +43,7 @@ static const struct {
 	{ &view_board, "Board" },
 	{ &view_setup, "Setup" },
 	{ &view_jobs, "Jobs" },
+	{ &view_payments, "Payments" },
 	{ &view_notifications, "Notifications" },
 };
 #define UI_NTABS ((int)(sizeof(ui_tabs) / sizeof(ui_tabs[0])))
@@ -309,6 +310,7 @@ ui_main_key(struct ui *ui, const struct keys_press *k)
 	case KEYS_VIEW_BOARD:
 	case KEYS_VIEW_SETUP:
 	case KEYS_VIEW_JOBS:
+	case KEYS_VIEW_PAYMENTS:
 	case KEYS_VIEW_NOTIFICATIONS:
 		ui_show_tab(ui, (int)(a - KEYS_VIEW_DAY));
 		return 1;
@@ -342,7 +344,7 @@ ui_draw_tabs(struct ui *ui)
 	for (int i = 0; i < UI_NTABS && x < COLS - 1; i++) {
 		char label[32];
 		int w;
-		snprintf(label, sizeof(label), " %d %s ", i + 1, ui_tabs[i].label);
+		snprintf(label, sizeof(label), " %d %s ", (i + 1) % 10, ui_tabs[i].label);
 		w = text_width(label);
 		if (x + w > COLS - 1)
 			w = COLS - 1 - x;

@@ -66,6 +66,7 @@ extern const struct view view_audit;
 extern const struct view view_board;
 extern const struct view view_setup;
 extern const struct view view_jobs;
+extern const struct view view_payments;
 extern const struct view view_notifications;
 extern const struct view view_booking;   /* arg: a booking code (copied) */
 extern const struct view view_help;

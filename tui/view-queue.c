@@ -17,7 +17,7 @@
 #include "tui/ui.h"
 
 /* at 80 columns SUBMITTED is what gives way: the detail pane says it */
-enum { Q_CODE, Q_WHEN, Q_ROOM, Q_ARTIST, Q_TOTAL, Q_SUBMITTED, Q_N };
+enum { Q_CODE, Q_WHEN, Q_ROOM, Q_ARTIST, Q_TOTAL, Q_CARD, Q_SUBMITTED, Q_N };
 
 struct view_queue {
 	struct model_details q;
@@ -117,10 +117,26 @@ view_queue_cell(void *arg, size_t row, int col)
 	case Q_TOTAL:
 		fmt_money(b->subtotal_cents, v->cell, sizeof(v->cell));
 		return v->cell;
+	case Q_CARD:
+		fmt_auth_left((int64_t)time(NULL), b->capture_before, v->cell, sizeof(v->cell));
+		return v->cell;
 	default:
 		fmt_ago((int64_t)time(NULL), b->created, v->cell, sizeof(v->cell));
 		return v->cell;
 	}
+}
+
+/* view_queue_style: an authorization about to lapse stands out. */
+static enum ui_style
+view_queue_style(void *arg, size_t row, int col)
+{
+	struct view_queue *v = arg;
+	char buf[32];
+
+	if (col == Q_CARD &&
+	    fmt_auth_left((int64_t)time(NULL), v->q.v[row].capture_before, buf, sizeof(buf)))
+		return UI_ERROR;
+	return UI_STYLE_COUNT;
 }
 
 static int
@@ -146,11 +162,11 @@ view_queue_draw(struct ui *ui, void *state)
 {
 	static const struct table_col cols[Q_N] = {
 		{ "CODE", 12 }, { "WHEN", 21 }, { "ROOM", 12 }, { "ARTIST", 14 },
-		{ "SUBTOTAL", 10 }, { "SUBMITTED", 0 },
+		{ "SUBTOTAL", 10 }, { "CARD HELD", 10 }, { "SUBMITTED", 0 },
 	};
 	struct view_queue *v = state;
 	const struct model_studio *st = ui_studio_need(ui);
-	struct table_src src = { view_queue_cell, view_queue_marked, NULL, v };
+	struct table_src src = { view_queue_cell, view_queue_marked, view_queue_style, v };
 	struct detail_line lines[DETAIL_MAX_LINES];
 	int top, height, y, listh, n;
 	char head[128];

@@ -170,6 +170,8 @@ static const struct {
 	{ "approval_mode", "Approval", "manual: staff approve every request", "manual or auto", 1 },
 	{ "capture_mode", "Capture", "when a card is charged", "manual or automatic", 1 },
 	{ "reject_action", "On rejection", "what a rejection does to a payment", "cancel or refund", 1 },
+	{ "balance_charge_hours", "Balance due", "hours before the session the balance is charged",
+	    "hours, 0 (never) to 8784", 1 },
 	{ "address", "Address", "where sessions happen, in every message", "one line, 300 characters", 1 },
 	{ "policies_url", "Policies URL", "the studio's policies, linked in messages", "https://... or empty", 1 },
 	{ "currency", "Currency", "fixed when the studio was set up", "", 0 },

@@ -6,14 +6,23 @@
  *                    amount due now (manual capture unless the booking was
  *                    approved as it was submitted), saving the card for
  *                    off-session charges; its client_secret for the page
- *   capture_payment, void_or_refund, stripe_event
+ *   capture_payment, void_or_refund, stripe_event, payment_check
  *                    read the intent from Stripe, then take core/payment.c's
  *                    next step (payment_plan) until there is none: capture,
- *                    cancel, refund all, or refund the cancellation's tier
+ *                    cancel, refund all, refund the cancellation's tier, or
+ *                    authorize a lapsed intent's amount again with the
+ *                    saved card (off-session; the payment is flagged and
+ *                    the artist told when that fails); then the booking's
+ *                    balance and fee rows follow it (payment_extra_owed)
  *   refund_payment   send one refund row (an admin's) to Stripe
+ *   balance_charge, reschedule_fee
+ *                    charge one balance or fee row off-session with the
+ *                    saved card (automatic capture), unless the booking no
+ *                    longer owes it; a decline flags it and is retried
  *
  * Every Stripe call carries stripe_idem_key(booking id, step), the refunds
- * the refund row's id as their step, so no retry or duplicate job moves
+ * the refund row's id as their step, the off-session charges their try
+ * number (the row's attempts + 1, grown only once Stripe answered), so no retry or duplicate job moves
  * money twice. One worker acts on a booking's money at a time (db_pay_lock). */
 #ifndef REDLIGHT_WORKER_PAY_H
 #define REDLIGHT_WORKER_PAY_H

@@ -18,6 +18,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "db/job.h"
+#include "db/payment.h"
 #include "web/stripe-client.h"
 #include "web/worker-pay.h"
 #include "web/notify.h"
@@ -158,6 +159,9 @@ static const struct {
 	{ "void_or_refund", WORKER_PAYMENTS, worker_payment },
 	{ "stripe_event", WORKER_PAYMENTS, worker_payment },
 	{ "refund_payment", WORKER_PAYMENTS, worker_payment },
+	{ "payment_check", WORKER_PAYMENTS, worker_payment },
+	{ "balance_charge", WORKER_PAYMENTS, worker_payment },
+	{ "reschedule_fee", WORKER_PAYMENTS, worker_payment },
 	{ "email_approved", WORKER_EMAIL, worker_notify },
 	{ "email_rejected", WORKER_EMAIL, worker_notify },
 	{ "email_canceled", WORKER_EMAIL, worker_notify },
@@ -239,6 +243,7 @@ worker_opts_from_conf(const struct conf *c, const char *role, struct worker_opts
 	o->timeout_ms = c->worker_timeout_ms;
 	o->retry_base_ms = c->worker_retry_base_ms;
 	o->retry_max_ms = c->worker_retry_max_ms;
+	o->sweep_s = c->worker_sweep_s;
 	if (conf_payments_on(c)) {
 		o->stripe_api_base = c->stripe_api_base;
 		o->stripe_secret_key = c->stripe_secret_key;
@@ -279,6 +284,8 @@ worker_new(const struct worker_opts *opts, struct worker **out, struct err *e)
 	w->o.role = w->role;
 	if (w->o.timeout_ms <= 0)
 		w->o.timeout_ms = WORKER_TIMEOUT_MS;
+	if (w->o.sweep_s <= 0)
+		w->o.sweep_s = WORKER_PERIODIC_S;
 	if (opts->stripe_secret_key != NULL && opts->stripe_secret_key[0] != '\0' &&
 	    opts->stripe_api_base != NULL)
 		w->stripe = stripe_client_new(opts->stripe_api_base, opts->stripe_secret_key);
@@ -469,6 +476,13 @@ worker_sweep(struct worker *w, struct err *e)
 	if (s.completed > 0)
 		worker_say(w, "%d booking%s completed (the session ended)", s.completed,
 		    s.completed == 1 ? "" : "s");
+	if (w->stripe != NULL) {
+		int balances, checks;
+		if ((rc = db_pay_sweep(w->db, DB_JOB_PERIODIC_LIMIT, &balances, &checks, e)) != 0) {
+			worker_db_failed(w);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -529,7 +543,7 @@ worker_run(struct worker *w)
 		if (worker_now_ms() >= w->next_sweep_ms) {
 			if (worker_sweep(w, &e) != 0)
 				worker_say(w, "the sweep failed: %s", e.msg);
-			w->next_sweep_ms = worker_now_ms() + WORKER_PERIODIC_S * 1000;
+			w->next_sweep_ms = worker_now_ms() + (int64_t)w->o.sweep_s * 1000;
 		}
 		if ((rc = worker_step(w, &claimed, &e)) != 0) {
 			worker_say(w, "%s", e.msg);

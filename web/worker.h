@@ -57,6 +57,7 @@ struct worker_opts {
 	int retry_base_ms;        /* the backoff (db_job_backoff) */
 	int retry_max_ms;
 	int quiet;                /* 1: no line per failed job on stderr */
+	int sweep_s;              /* seconds between sweeps; 0: WORKER_PERIODIC_S */
 	const char *stripe_api_base; /* payments: both set, or the payment */
 	const char *stripe_secret_key; /* jobs are skipped (not configured) */
 	const struct conf *conf;  /* the message settings (web/notify.h); NULL:
@@ -86,7 +87,8 @@ int worker_run(struct worker *w);
  * worker_run. */
 int worker_step(struct worker *w, int *claimed, struct err *e);
 
-/* worker_sweep: the sweeps now (db_job_periodic), connecting if needed. */
+/* worker_sweep: the sweeps now (db_job_periodic, and db_pay_sweep when
+ * payments are configured), connecting if needed. */
 int worker_sweep(struct worker *w, struct err *e);
 
 /* worker_stop: ask w to stop (see above). Async-signal-safe; cannot fail. */

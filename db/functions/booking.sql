@@ -314,7 +314,9 @@ END $function$;
 
 -- booking_move: p_actor, acting as p_kind, moves a live booking to
 -- [p_start, p_end) claiming p_blocked, guarded on p_seen_status. Returns
--- the new status and times.
+-- the new status and times. A fee above 0 (the one the caller weighed)
+-- writes its payment row and reschedule_fee job in the move's
+-- transaction, so a move is never without its charge nor charged twice.
 CREATE OR REPLACE FUNCTION public.booking_move(p_booking uuid, p_actor uuid, p_kind text, p_seen_status text, p_start timestamp with time zone, p_end timestamp with time zone, p_blocked tstzrange, p_fee_cents bigint, p_effects text[])
  RETURNS TABLE(status text, start_at timestamp with time zone, end_at timestamp with time zone)
  LANGUAGE plpgsql
@@ -323,6 +325,7 @@ DECLARE
   v_kind text := actor_role(p_actor, p_kind);
   old booking%ROWTYPE;
   b booking%ROWTYPE;
+  v_fee uuid;
 BEGIN
   IF p_fee_cents IS NULL OR p_fee_cents < 0 OR (v_kind <> 'artist' AND p_fee_cents <> 0) THEN
     RAISE EXCEPTION 'the reschedule fee is out of range' USING ERRCODE = 'RL400', COLUMN = 'fee';
@@ -349,6 +352,15 @@ BEGIN
   END IF;
   PERFORM admin_enqueue(b.id, p_effects || ARRAY['booking_rescheduled'],
     jsonb_build_object('code', b.code, 'old_start_at', old.start_at, 'fee_cents', p_fee_cents));
+  IF p_fee_cents > 0 THEN
+    INSERT INTO payment (booking_id, purpose, seq, amount_cents, currency, capture_method, status)
+    SELECT b.id, 'fee', b.reschedule_count, p_fee_cents, upper(coalesce(q.currency, s.currency)),
+           'automatic', 'pending'
+      FROM settings s LEFT JOIN booking_quote q ON q.booking_id = b.id WHERE s.id = 1
+    RETURNING id INTO v_fee;
+    INSERT INTO job (kind, payload) VALUES ('reschedule_fee',
+      jsonb_build_object('booking_id', b.id, 'payment_id', v_fee));
+  END IF;
   INSERT INTO audit_log (actor_user_id, action, entity, entity_id, diff_json)
   VALUES (p_actor, 'reschedule', 'booking', b.id::text,
     jsonb_build_object('code', b.code, 'start_at', jsonb_build_array(old.start_at, b.start_at),

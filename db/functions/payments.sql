@@ -163,3 +163,140 @@ AS $function$
     FROM payment p LEFT JOIN booking_quote q ON q.booking_id = p.booking_id
    WHERE p.booking_id = p_booking AND p.purpose = 'due_now'
 $function$;
+
+-- payment_flag: staff must look at p_payment (p_attention, p_error); the
+-- first time a row is flagged the artist is owed a "payment action
+-- needed" message, enqueued here. Returns whether it was the first.
+CREATE OR REPLACE FUNCTION public.payment_flag(p_payment uuid, p_attention text, p_error text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  p payment%ROWTYPE;
+BEGIN
+  UPDATE payment SET attention = p_attention, last_error = p_error, updated_at = now(),
+    action_needed_at = coalesce(action_needed_at, now())
+   WHERE id = p_payment RETURNING * INTO p;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no such payment' USING ERRCODE = 'RL404', COLUMN = 'payment';
+  END IF;
+  IF p.action_needed_at < now() THEN
+    RETURN false;
+  END IF;
+  INSERT INTO job (kind, payload) VALUES ('payment_action_needed',
+    jsonb_build_object('booking_id', p.booking_id, 'payment_id', p.id, 'purpose', p.purpose,
+      'amount_cents', p.amount_cents, 'reason', p_attention));
+  RETURN true;
+END $function$;
+
+-- payment_sweep: the worker's periodic look at money that comes due
+-- (one worker at a time; NULL when another is sweeping). A confirmed
+-- booking whose session starts within balance_charge_hours, whose deposit
+-- was captured and whose quote leaves a balance gets its balance row and
+-- balance_charge job, once. An authorization past its capture_before
+-- whose booking still wants it gets a payment_check job (unless one is
+-- waiting), in case Stripe's webhook saying it lapsed never came. At most
+-- p_limit of each.
+CREATE OR REPLACE FUNCTION public.payment_sweep(p_limit integer)
+ RETURNS TABLE(balances integer, checks integer)
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  r record;
+  v_hours int;
+  v_balances int := 0;
+  v_checks int := 0;
+  v_id uuid;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtext('redlight payment_sweep')) THEN
+    RETURN;
+  END IF;
+  SELECT s.balance_charge_hours INTO v_hours FROM settings s WHERE s.id = 1;
+  IF v_hours > 0 THEN
+    FOR r IN
+      SELECT b.id, q.total_cents - q.deposit_cents AS left_cents, upper(q.currency) AS currency
+        FROM booking b JOIN booking_quote q ON q.booking_id = b.id
+        JOIN payment d ON d.booking_id = b.id AND d.purpose = 'due_now' AND d.status = 'succeeded'
+       WHERE b.status = 'confirmed' AND b.start_at > now()
+         AND b.start_at <= now() + make_interval(hours => v_hours)
+         AND q.deposit_percent > 0 AND q.total_cents > q.deposit_cents
+         AND NOT EXISTS (SELECT 1 FROM payment x WHERE x.booking_id = b.id AND x.purpose = 'balance')
+       ORDER BY b.start_at LIMIT p_limit
+    LOOP
+      INSERT INTO payment (booking_id, purpose, amount_cents, currency, capture_method, status)
+      VALUES (r.id, 'balance', r.left_cents, r.currency, 'automatic', 'pending')
+      ON CONFLICT (booking_id, purpose) WHERE purpose <> 'fee' DO NOTHING RETURNING id INTO v_id;
+      IF v_id IS NOT NULL THEN
+        INSERT INTO job (kind, payload) VALUES ('balance_charge',
+          jsonb_build_object('booking_id', r.id, 'payment_id', v_id));
+        v_balances := v_balances + 1;
+      END IF;
+    END LOOP;
+  END IF;
+  FOR r IN
+    SELECT p.booking_id FROM payment p JOIN booking b ON b.id = p.booking_id
+     WHERE p.status = 'requires_capture' AND p.capture_before <= now()
+       AND b.status IN ('awaiting_approval','confirmed')
+       AND NOT EXISTS (SELECT 1 FROM job j WHERE j.kind = 'payment_check'
+                        AND j.status IN ('queued','running')
+                        AND j.payload->>'booking_id' = p.booking_id::text)
+     ORDER BY p.capture_before LIMIT p_limit
+  LOOP
+    INSERT INTO job (kind, payload) VALUES ('payment_check', jsonb_build_object('booking_id', r.booking_id));
+    v_checks := v_checks + 1;
+  END LOOP;
+  RETURN QUERY SELECT v_balances, v_checks;
+END $function$;
+
+-- payment_row_json: one payment row of any purpose, as the Payments
+-- screen and `redlight payments` show it: payment_json's fields (for the
+-- row itself: owed is what it still asks) plus purpose, attempts and
+-- action_needed_at.
+CREATE OR REPLACE FUNCTION public.payment_row_json(p_payment uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT jsonb_build_object('payment_id', p.id, 'purpose', p.purpose, 'status', p.status,
+    'amount_cents', p.amount_cents, 'authorized_cents', p.authorized_cents,
+    'captured_cents', p.captured_cents,
+    'refunded_cents', (SELECT coalesce(sum(r.amount_cents), 0) FROM refund r
+                        WHERE r.payment_id = p.id AND r.status = 'succeeded'),
+    'owed_cents', CASE WHEN p.purpose = 'due_now'
+      THEN greatest(coalesce(q.total_cents, 0) - p.captured_cents, 0)
+      ELSE greatest(p.amount_cents - p.captured_cents, 0) END,
+    'currency', p.currency, 'stripe_payment_intent_id', p.stripe_payment_intent_id,
+    'stripe_customer_id', p.stripe_customer_id, 'capture_before', json_utc(p.capture_before),
+    'attention', p.attention, 'last_error', p.last_error, 'attempts', p.attempts,
+    'action_needed_at', json_utc(p.action_needed_at),
+    'refunds', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_cents', r.amount_cents,
+        'status', r.status, 'kind', r.kind, 'percent', r.percent, 'reason', r.reason,
+        'stripe_refund_id', r.stripe_refund_id, 'created_at', json_utc(r.created_at)) ORDER BY r.created_at)
+        FROM refund r WHERE r.payment_id = p.id), '[]'))
+    FROM payment p LEFT JOIN booking_quote q ON q.booking_id = p.booking_id
+   WHERE p.id = p_payment
+$function$;
+
+-- payment_why: why staff must look at payment p_payment now, or NULL:
+-- 'refund' (a refund pending or failed), and, while its booking is not
+-- over (rejected or canceled: then nothing more is charged but a fee
+-- still owed),
+-- 'action_needed' (flagged: a charge or re-authorization failed, the
+-- artist was told), 'failed', 'lapsing' (an authorization within 24
+-- hours of capture_before), 'balance_due' (a balance or fee not charged
+-- yet).
+CREATE OR REPLACE FUNCTION public.payment_why(p_payment uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM refund r WHERE r.payment_id = p.id AND r.status IN ('pending','failed'))
+      THEN 'refund'
+    WHEN b.status IN ('rejected','canceled') AND (p.purpose <> 'fee' OR p.status = 'canceled') THEN NULL
+    WHEN p.attention IS NOT NULL THEN 'action_needed'
+    WHEN p.status = 'failed' THEN 'failed'
+    WHEN p.status = 'requires_capture' AND p.capture_before < now() + interval '24 hours' THEN 'lapsing'
+    WHEN p.purpose <> 'due_now' AND p.status NOT IN ('succeeded','canceled') THEN 'balance_due' END
+    FROM payment p JOIN booking b ON b.id = p.booking_id WHERE p.id = p_payment
+$function$;

@@ -772,9 +772,35 @@ BEGIN
   RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
 END $function$;
 
--- setup_settings_set_0017: every settings key but address and policies_url
--- (setup_settings_set as it was before 0018, which renamed it).
+-- setup_settings_set_0017: balance_charge_hours (0017), handing every
+-- other key to setup_settings_set_0006 (0018 renamed it when it wrapped
+-- it in turn for address and policies_url).
 CREATE OR REPLACE FUNCTION public.setup_settings_set_0017(p_actor uuid, p_target text, p jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  k text := lower(btrim(coalesce(p_target, '')));
+  v text := btrim(coalesce(p->>'value', ''));
+  v_old jsonb;
+  v_new jsonb;
+BEGIN
+  IF k <> 'balance_charge_hours' THEN
+    RETURN setup_settings_set_0006(p_actor, p_target, p);
+  END IF;
+  PERFORM setup_admin(p_actor, 'change the settings');
+  SELECT to_jsonb(s.balance_charge_hours) INTO v_old FROM settings s WHERE s.id = 1;
+  UPDATE settings SET balance_charge_hours = setup_int(v, k, 0, 8784) WHERE id = 1;
+  SELECT to_jsonb(s.balance_charge_hours) INTO v_new FROM settings s WHERE s.id = 1;
+  PERFORM setup_audit(p_actor, 'settings_set', 'settings', k,
+    jsonb_build_object('key', k, 'before', v_old, 'after', v_new));
+  RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
+END $function$;
+
+-- setup_settings_set_0006: every settings key but balance_charge_hours,
+-- address and policies_url (setup_settings_set as 0006 defined it; 0017
+-- renamed it when it wrapped it).
+CREATE OR REPLACE FUNCTION public.setup_settings_set_0006(p_actor uuid, p_target text, p jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$

@@ -15,12 +15,12 @@
 
 static struct db *fdb;
 
-/* The migrations that landed before the families (0022) and may keep the
+/* The migrations written before the families (0022) that keep the
  * CREATE FUNCTION statements they shipped with. Any other migration,
  * whatever its number, must not define a function: its definition goes in
  * its family file (tools/sql-families where NAME, tools/sql-families check). */
 static const int families_landed_with_functions[] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 0
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 0
 };
 
 static int

@@ -29,3 +29,5 @@ TESTS += tests/http/test-sms.sh
 EXTRA_DIST += tests/http/test-sms.sh
 TESTS += tests/http/test-ics.sh
 EXTRA_DIST += tests/http/test-ics.sh
+TESTS += tests/http/test-pay-chaos.sh
+EXTRA_DIST += tests/http/test-pay-chaos.sh tests/http/paychaos.py

@@ -64,7 +64,7 @@ rl() {
 make_db
 sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sbase=http://127.0.0.1:$sport
-DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 \
+DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 REDLIGHT_WORKER_SWEEP_S=1 \
 	REDLIGHT_WORKER_RETRY_MAX_MS=1000 STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK \
 	STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys"
@@ -93,6 +93,8 @@ status=$(http GET /pay.js)
 check "GET /pay.js serves the card step as JavaScript (a module the page imports)" \
 	sh -c '[ "$1" = 200 ] && grep -q "^export async function card" "$2" && [ -n "$(echo "$3" | grep "^application/javascript")" ]' \
 	- "$status" "$tmp/body" "$(header Content-Type)"
+# the balance comes later: until then no booking's is charged
+check "settings-set balance_charge_hours 0: no balance is charged" rl settings-set balance_charge_hours 0 --as "$ADMIN"
 
 room_b=00000000-0000-4000-8000-0000000000a2
 nina=$tmp/nina.jar
@@ -139,6 +141,13 @@ pay() {
 	cs=$(py 'd["client_secret"]')
 	curl -s -o "$tmp/body" -w '%{http_code}' -u "$PK:" "$sbase/v1/payment_intents/$pi/confirm" \
 		--data-urlencode "client_secret=$cs" --data-urlencode "payment_method=$2"
+}
+# confirm ID CODE: pay booking ID with the test card, wait for the
+# authorization, and approve it as the admin; the caller checks the capture.
+confirm() {
+	pay "$1" pm_card_visa >/dev/null
+	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$1'"
+	rl approve "$2" --as "$ADMIN" >/dev/null 2>&1
 }
 pstate() {
 	sql "SELECT status || ' ' || authorized_cents || ' ' || captured_cents FROM payment WHERE booking_id = '$1'"
@@ -198,9 +207,7 @@ check "at Stripe: canceled, nothing received" body_ok "d['status'] == 'canceled'
 # ---- a confirmed booking canceled 30 hours ahead: 50 % back ----
 if book 26 46 && [ -n "$id" ]; then
 	id3=$id code3=$code
-	pay "$id3" pm_card_visa >/dev/null
-	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id3'"
-	rl approve "$code3" --as "$ADMIN" >/dev/null 2>&1
+	confirm "$id3" "$code3"
 	check "a booking 26 to 46 hours ahead is authorized, approved and captured" \
 		wait_sql "SELECT status = 'succeeded' FROM payment WHERE booking_id = '$id3'"
 	status=$(as "$nina" POST "/api/bookings/$id3/cancel" '{"reason":"ill"}')
@@ -303,6 +310,9 @@ id4=$id code4=$code
 pay "$id4" pm_card_visa >/dev/null
 check "a fourth booking is authorized and left awaiting approval" \
 	wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id4'"
+check "redlight queue shows how long its card authorization has left" rl queue
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...about seven days, not flagged" grep -Eq "^$code4 .* (6d 2[23]h|7d 0h) *\$" "$tmp/rl.out"
 st=$(rl_err payments --json)
 check "redlight payments --json lists every payment" test "$st" = 0
 check "  ...with authorized, captured, refunded and owed amounts and the Stripe ids" body_ok "
@@ -319,10 +329,35 @@ check "redlight payments --attention: nothing needs attention yet" rl payments -
 check "  ...it says so" grep -q "no payment needs attention" "$tmp/rl.out"
 intent4=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id4'")
 curl -s -o /dev/null -X POST "$sbase/_standin/lapse/$intent4"
-check "when the fourth booking's authorization lapses, the worker flags it" \
-	wait_sql "SELECT status = 'canceled' AND attention IS NOT NULL FROM payment WHERE booking_id = '$id4'"
+check "when the fourth booking's authorization lapses, the worker authorizes the saved card again" \
+	wait_sql "SELECT status = 'requires_capture' AND stripe_payment_intent_id <> '$intent4' AND attempts = 1
+		AND attention IS NULL AND capture_before > now() + interval '6 days' FROM payment WHERE booking_id = '$id4'"
+intent4b=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id4'")
+cus4=$(sql "SELECT stripe_customer_id FROM payment WHERE booking_id = '$id4'")
+stripe GET "/v1/payment_intents/$intent4b" >/dev/null
+check "  ...at Stripe: a new intent for the deposit, manual capture, the same customer and saved card" body_ok \
+	"d['status'] == 'requires_capture' and d['capture_method'] == 'manual' and d['customer'] == '$cus4'
+	 and d['amount'] == $deposit and d['payment_method'] == '$(sql "SELECT stripe_payment_method_id FROM payment WHERE booking_id = '$id4'")'"
+check "  ...off-session, with the Idempotency-Key of the booking, the step and the try" test "$(curl -s "$sbase/_standin/state" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)['objects']
+print(sum(1 for o in d.values() if o.get('object') == 'event' and o['type'] == 'payment_intent.created'
+	and o['data']['object']['id'] == '$intent4b' and o['request']['idempotency_key'] == 'rl-$id4-reauth-1'))")" = 1
+n_msg=$(sql "SELECT count(*) FROM job WHERE kind = 'payment_action_needed'")
+check "  ...and nobody is told anything" test "$n_msg" = 0
+status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$sbase/_standin/decline" --data-binary "{\"customer\":\"$cus4\"}")
+check "the stand-in declines the saved card from now on" test "$status" = 200
+status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": 700000}')
+check "eight days later (the stand-in's clock) the new authorization lapses too" body_ok "d['lapsed'] == ['$intent4b']"
+check "the worker tries the saved card again, is declined, and flags the payment" \
+	wait_sql "SELECT status = 'canceled' AND attempts = 2 AND attention LIKE 'the card authorization lapsed%'
+		AND last_error LIKE '%declined%' AND action_needed_at IS NOT NULL FROM payment WHERE booking_id = '$id4'"
+check "  ...and the artist is owed one payment action needed message" test \
+	"$(sql "SELECT count(*) FROM job j JOIN notification n ON n.job_id = j.id WHERE j.kind = 'payment_action_needed'
+		AND j.payload->>'booking_id' = '$id4' AND n.template = 'payment_action' AND n.channel = 'email'")" = 1
+curl -s -o /dev/null -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": -700000}'
 st=$(rl_err booking "$code4")
-check "redlight booking (the console's booking screen's lines) flags it" grep -q "NEEDS ATTENTION: the card authorization is gone" "$tmp/rl.out"
+check "redlight booking (the console's booking screen's lines) flags it" grep -q "NEEDS ATTENTION: the card authorization lapsed" "$tmp/rl.out"
 st=$(rl_err booking "$code1")
 capd=$(python3 -c "print('%.2f' % ($cap1 / 100))")
 check "redlight booking shows the money and the Stripe ids" sh -c 'grep -q "^Payment *authorized \\\$$3, captured \\\$$3, refunded \\\$10\\.00, owed .* (succeeded)" "$1" && grep -q "Stripe $2, cus_" "$1"' sh "$tmp/rl.out" "$intent" "$capd"
@@ -332,12 +367,108 @@ check "redlight payments --attention lists it" rl payments --attention --json
 cp "$tmp/rl.out" "$tmp/body"
 check "  ...and only it" body_ok "[p['code'] for p in d['payments']] == ['$code4']"
 
+# ---- the balance, charged off-session before the session ----
+# reschedule ID: Nina moves booking ID to the next free hour 26 to 46
+# hours ahead; the answer in $tmp/body.
+reschedule() {
+	set -- "$1" $(slot 26 46)
+	taken="$taken $2"
+	as "$nina" POST "/api/bookings/$1/reschedule" "{\"new_start_at\":\"$2\",\"new_end_at\":\"$3\"}"
+}
+if book 26 46 && [ -n "$id" ]; then
+	id5=$id code5=$code
+	confirm "$id5" "$code5"
+	check "a fifth booking, 26 to 46 hours ahead, is approved and its deposit captured" \
+		wait_sql "SELECT status = 'succeeded' FROM payment WHERE booking_id = '$id5'"
+	sleep 1.5
+	check "with balance_charge_hours 0 its balance is not charged" \
+		test "$(sql "SELECT count(*) FROM payment WHERE booking_id = '$id5' AND purpose <> 'due_now'")" = 0
+	check "settings-set balance_charge_hours 48" rl settings-set balance_charge_hours 48 --as "$ADMIN"
+	bal5=$(sql "SELECT total_cents - deposit_cents FROM booking_quote WHERE booking_id = '$id5'")
+	check "the worker's sweep charges the balance (the quote's total less the deposit), once" \
+		wait_sql "SELECT count(*) = 1 AND bool_and(status = 'succeeded' AND amount_cents = $bal5
+			AND captured_cents = $bal5 AND attempts = 1) FROM payment WHERE booking_id = '$id5' AND purpose = 'balance'"
+	bal5pi=$(sql "SELECT stripe_payment_intent_id FROM payment WHERE booking_id = '$id5' AND purpose = 'balance'")
+	stripe GET "/v1/payment_intents/$bal5pi" >/dev/null
+	check "  ...at Stripe: captured at once with the card saved at booking" body_ok \
+		"d['status'] == 'succeeded' and d['amount_received'] == $bal5 and d['capture_method'] == 'automatic'
+		 and d['customer'] == '$(sql "SELECT stripe_customer_id FROM payment WHERE booking_id = '$id5' AND purpose = 'due_now'")'"
+	sleep 1.5
+	check "  ...one balance_charge job, however many sweeps ran" test \
+		"$(sql "SELECT count(*) FROM job WHERE kind = 'balance_charge' AND payload->>'booking_id' = '$id5'")" = 1
+
+	# ---- the reschedule fee ----
+	status=$(reschedule "$id5")
+	check "Nina moves it once: free (more than 24 hours ahead, the first move)" body_ok "d['fee_cents'] == 0"
+	status=$(reschedule "$id5")
+	check "she moves it again: the stored policy's fee" body_ok "d['fee_cents'] == 2500"
+	check "the fee is charged off-session with the saved card, once" \
+		wait_sql "SELECT count(*) = 1 AND bool_and(status = 'succeeded' AND amount_cents = 2500 AND captured_cents = 2500
+			AND seq = 2) FROM payment WHERE booking_id = '$id5' AND purpose = 'fee'"
+	cus5=$(sql "SELECT stripe_customer_id FROM payment WHERE booking_id = '$id5' AND purpose = 'due_now'")
+	curl -s -o /dev/null -X POST "$sbase/_standin/decline" --data-binary "{\"customer\":\"$cus5\"}"
+	status=$(reschedule "$id5")
+	check "a third move while the card declines: the fee is owed" body_ok "d['fee_cents'] == 2500"
+	check "the failed charge is flagged, and retried" \
+		wait_sql "SELECT status = 'failed' AND attention = 'charging the reschedule fee failed'
+			AND attempts >= 1 AND action_needed_at IS NOT NULL FROM payment WHERE booking_id = '$id5' AND seq = 3"
+	st=$(rl_err payments --attention --json)
+	cp "$tmp/rl.out" "$tmp/body"
+	check "redlight payments --attention lists the fee as needing action" body_ok \
+		"[p for p in d['payments'] if p['code'] == '$code5' and p['purpose'] == 'fee' and p['why'] == 'action_needed']"
+	curl -s -o /dev/null -X POST "$sbase/_standin/decline" --data-binary "{\"customer\":\"$cus5\",\"decline_code\":null}"
+	check "once the card is good again a retry charges it, and the flag goes" \
+		wait_sql "SELECT status = 'succeeded' AND captured_cents = 2500 AND attention IS NULL
+			FROM payment WHERE booking_id = '$id5' AND seq = 3"
+	check "  ...the artist was told once" test "$(sql "SELECT count(*) FROM job WHERE kind = 'payment_action_needed'
+		AND payload->>'booking_id' = '$id5'")" = 1
+
+	# ---- a cancel refunds the deposit and the balance by the tier ----
+	status=$(as "$nina" POST "/api/bookings/$id5/cancel" '{"reason":"ill"}')
+	check "Nina cancels it 26 to 46 hours ahead: 50 %" body_ok "d['refund_percent'] == 50"
+	check "the worker refunds half of the deposit and half of the balance; the fees stay paid" \
+		wait_sql "SELECT count(*) = 2 AND bool_and(r.status = 'succeeded' AND r.percent = 50
+			AND r.amount_cents = (p.captured_cents * 50 + 50) / 100 AND p.purpose IN ('due_now','balance'))
+			FROM refund r JOIN payment p ON p.id = r.payment_id WHERE p.booking_id = '$id5'"
+else
+	not_ok "a free hour of Studio B 26 to 46 hours ahead" "$(cat "$tmp/body")"
+fi
+
+# ---- an authorization about to lapse ----
+# the stand-in's clock six and a half days back: the card it authorizes
+# now lapses (capture_before) in about half a day
+curl -s -o /dev/null -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": -561600}'
+book 168 400
+id6=$id code6=$code
+pay "$id6" pm_card_visa >/dev/null
+curl -s -o /dev/null -X POST "$sbase/_standin/clock" --data-binary '{"advance_s": 561600}'
+check "a sixth booking's authorization lapses within a day" wait_sql "SELECT status = 'requires_capture'
+	AND capture_before BETWEEN now() + interval '11 hours' AND now() + interval '13 hours'
+	FROM payment WHERE booking_id = '$id6'"
+check "redlight queue flags it" rl queue
+cp "$tmp/rl.out" "$tmp/body"
+check "  ...with the hours left" grep -q "^$code6 .* ! 1[12]h [0-9]*m *\$" "$tmp/rl.out"
+check "  ...and says how many lapse within a day" grep -q "^1 card authorization lapses within a day" "$tmp/rl.out"
+st=$(rl_err payments --attention --json)
+cp "$tmp/rl.out" "$tmp/body"
+check "redlight payments --attention lists it as lapsing" body_ok \
+	"[p for p in d['payments'] if p['code'] == '$code6' and p['why'] == 'lapsing']"
+# a capture_before that passed without Stripe's webhook: the sweep asks Stripe
+sql "UPDATE payment SET capture_before = now() - interval '1 minute' WHERE booking_id = '$id6'" >/dev/null
+check "an authorization past its capture_before gets a payment_check from the sweep, which reads Stripe" \
+	wait_sql "SELECT count(*) = 1 AND bool_and(status = 'done') FROM job WHERE kind = 'payment_check'
+		AND payload->>'booking_id' = '$id6'"
+check "  ...and records what Stripe says: still authorized, until about half a day from now" \
+	wait_sql "SELECT status = 'requires_capture' AND capture_before > now() + interval '11 hours'
+		FROM payment WHERE booking_id = '$id6'"
+
 # ---- redlight payments-check ----
 check "every job settled" wait_sql "SELECT NOT EXISTS (SELECT 1 FROM job WHERE kind IN
-	('stripe_event','payment_intent','capture_payment','void_or_refund','refund_payment') AND status <> 'done')"
+	('stripe_event','payment_intent','capture_payment','void_or_refund','refund_payment','payment_check',
+	 'balance_charge','reschedule_fee') AND status <> 'done')"
 st=$(rl_err payments-check)
 check "payments-check: no difference, exit 0" test "$st" = 0
-check "  ...it says what it compared" grep -q "^$(sql "SELECT count(*) FROM payment WHERE stripe_payment_intent_id IS NOT NULL") payments and 2 refunds checked against Stripe: no difference" "$tmp/rl.out"
+check "  ...it says what it compared" grep -q "^$(sql "SELECT count(*) FROM payment WHERE stripe_payment_intent_id IS NOT NULL") payments and $(sql "SELECT count(*) FROM refund") refunds checked against Stripe: no difference" "$tmp/rl.out"
 stripe POST /v1/refunds -d "payment_intent=$intent" -d amount=300 >/dev/null
 check "a refund made at Stripe, not through redlight" body_ok "d['status'] == 'succeeded' and d['amount'] == 300"
 sleep 0.5

@@ -48,7 +48,14 @@ Control (not Stripe's; for tests), JSON in and out:
     POST /_standin/fail-next {"status": 500, "count": 1}
     POST /_standin/lapse/PI_ID   an authorization lapses now (canceled,
         cancellation_reason "automatic", as Stripe does after ~7 days)
-    POST /_standin/clock {"advance_s": N}   move the stand-in's clock
+    POST /_standin/clock {"advance_s": N}   move the stand-in's clock; then
+        every authorization past its capture_before lapses (as /expire)
+    POST /_standin/expire        every authorization past its card's
+        capture_before lapses now, as Stripe's own sweep does
+    POST /_standin/decline {"customer": ID} or {"payment_method": ID}
+        [, "decline_code": "insufficient_funds"]: the saved card (every
+        card of the customer) declines from now on, off-session too
+        ({"decline_code": null} makes it good again)
     GET  /_standin/state         every object
     POST /_standin/reset         forget everything
     GET  /_standin/webhooks      deliveries made: event id, type, status
@@ -266,7 +273,7 @@ class Standin:
         if ev is None:
             return
         payload = json.dumps(ev).encode()
-        ts = self.now()
+        ts = int(time.time())   # signed when sent: the real clock, even when /clock moved ours
         req = urllib.request.Request(self.args.webhook_url, data=payload, method="POST", headers={
             "Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
             "Stripe-Signature": self.sign(payload, ts)})
@@ -503,6 +510,40 @@ class Standin:
         self.event("charge.refunded", self.public(ch), key)
         self.event("refund.created", re, key)
         return re
+
+    # ---- control: cards and authorizations that go bad (kept apart) ----
+    def expire_authorizations(self):
+        """Every authorization whose charge's capture_before has passed
+        lapses (canceled, cancellation_reason automatic); their ids."""
+        lapsed = []
+        for pi in list(self.objects.values()):
+            if pi.get("object") != "payment_intent" or pi["status"] != "requires_capture":
+                continue
+            ch = self.charge_for(pi)
+            before = ch and ch["payment_method_details"]["card"].get("capture_before")
+            if before is not None and before <= self.now():
+                self.cancel_pi(pi, "automatic", None)
+                lapsed.append(pi["id"])
+        return lapsed
+
+    def control_cards(self, method, path, req):
+        """/_standin/expire and /_standin/decline: (status, body), or None
+        for a path that is not theirs."""
+        if path == "/_standin/expire" and method == "POST":
+            return 200, {"lapsed": self.expire_authorizations()}
+        if path == "/_standin/decline" and method == "POST":
+            code = req.get("decline_code", "generic_decline")
+            if code is not None and code not in DECLINE_MESSAGES:
+                return 400, {"error": "decline_code is one of %s or null" % sorted(DECLINE_MESSAGES)}
+            pms = [o for o in self.objects.values() if o.get("object") == "payment_method" and
+                   ((req.get("customer") and o.get("customer") == req["customer"]) or
+                    o["id"] == req.get("payment_method"))]
+            if not pms:
+                return 404, {"error": "no card of that customer or payment method"}
+            for pm in pms:
+                pm["_decline"] = code
+            return 200, {"declining": [pm["id"] for pm in pms], "decline_code": code}
+        return None
 
     def lapse(self, pid):
         pi = self.get(pid, "payment_intent")
@@ -914,7 +955,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(200, st.pi_view(pi))
             if path == "/_standin/clock" and method == "POST":
                 st.clock_offset += int(req.get("advance_s", 0))
-                return self.send_json(200, {"now": st.now()})
+                lapsed = st.expire_authorizations()
+                st.save()
+                return self.send_json(200, {"now": st.now(), "lapsed": lapsed})
+            answer = st.control_cards(method, path, req)
+            if answer is not None:
+                st.save()
+                return self.send_json(*answer)
             if path == "/_standin/state" and method == "GET":
                 return self.send_json(200, {"objects": st.objects})
             if path == "/_standin/webhooks" and method == "GET":

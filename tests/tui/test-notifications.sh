@@ -74,8 +74,8 @@ console $sess
 wait_for $sess "Sign in to the redlight console"
 sign_in $sess $ADMIN redlight-demo
 wait_for $sess "redlight"
-key $sess 9
-s "9 shows the Notifications screen with its counts" 'wait_match $sess "NOTIFICATIONS  [0-9]* pending, [0-9]* sent, 1 failed"'
+key $sess 0
+s "0 shows the Notifications screen with its counts" 'wait_match $sess "NOTIFICATIONS  [0-9]* pending, [0-9]* sent, 1 failed"'
 key $sess /
 s "/ keeps the failed ones only: the approval, with its error" 'wait_match $sess "^ > *$short  *email  *approved  *failed  .*cannot "'
 s "the bottom line names R" 'pane_text $sess | tail -1 | grep -q "R retry"'

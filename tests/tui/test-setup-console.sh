@@ -251,7 +251,9 @@ key $sess Enter
 s "the address is set from its form" 'wait_sql "SELECT address FROM settings" "12 Queen St W, Toronto"'
 key $sess G
 key $sess k
-for i in 1 2 3 4 5 6 7 8; do key $sess k; done
+# balance_charge_hours (0017) after reject_action, then address and
+# policies_url
+for i in 1 2 3 4 5 6 7 8 9; do key $sess k; done
 s "the cursor goes up to the refund tiers" 'wait_match $sess "^ > cancellation_tiers"'
 key $sess Enter
 s "the refund tiers are edited written short, the format shown" \

@@ -90,6 +90,29 @@ test_payment_plan_flags_a_lapsed_authorization_still_owed(void)
 }
 
 static void
+test_payment_extra_owed_follows_the_booking(void)
+{
+	CU_ASSERT_TRUE(payment_extra_owed(PAY_X_BALANCE, PAY_B_CONFIRMED));
+	CU_ASSERT_FALSE(payment_extra_owed(PAY_X_BALANCE, PAY_B_AWAITING));
+	CU_ASSERT_FALSE(payment_extra_owed(PAY_X_BALANCE, PAY_B_UNWOUND));
+	CU_ASSERT_FALSE(payment_extra_owed(PAY_X_BALANCE, PAY_B_CANCELED_CONFIRMED));
+	/* a fee for a move stands, even once the booking is canceled */
+	CU_ASSERT_TRUE(payment_extra_owed(PAY_X_FEE, PAY_B_AWAITING));
+	CU_ASSERT_TRUE(payment_extra_owed(PAY_X_FEE, PAY_B_CONFIRMED));
+	CU_ASSERT_TRUE(payment_extra_owed(PAY_X_FEE, PAY_B_CANCELED_CONFIRMED));
+	CU_ASSERT_FALSE(payment_extra_owed(PAY_X_FEE, PAY_B_UNWOUND));
+}
+
+static void
+test_payment_balance_refund_by_tier_rounds_per_payment(void)
+{
+	/* a 50 % cancel of a booking that paid a 2825 deposit and a 8475
+	 * balance: each refunded on its own, half up */
+	CU_ASSERT_EQUAL(payment_policy_refund(50, 2825, 0), 1413);
+	CU_ASSERT_EQUAL(payment_policy_refund(50, 8475, 0), 4238);
+}
+
+static void
 test_payment_states_parse_by_name(void)
 {
 	enum payment_intent i;
@@ -126,5 +149,7 @@ suite_payment(void)
 	UNIT_TEST(s, test_payment_plan_charges_nothing_for_a_rejected_booking);
 	UNIT_TEST(s, test_payment_plan_captures_then_refunds_a_canceled_confirmed_booking);
 	UNIT_TEST(s, test_payment_plan_flags_a_lapsed_authorization_still_owed);
+	UNIT_TEST(s, test_payment_extra_owed_follows_the_booking);
+	UNIT_TEST(s, test_payment_balance_refund_by_tier_rounds_per_payment);
 	UNIT_TEST(s, test_payment_states_parse_by_name);
 }
