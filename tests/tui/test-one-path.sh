@@ -142,6 +142,10 @@ key $sess Enter
 wait_sql "SELECT status FROM booking WHERE code = 'TST-KA'" confirmed
 same "approve" TST-CA TST-KA
 
+# the approval's notice reloads the queue: wait for TST-KA to leave it,
+# so the reload does not move the cursor under the walk below
+i=0
+while pane_text $sess | grep -q "^ [> ]   TST-KA" && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 key $sess g
 i=0
 while ! pane_text $sess | grep -q "^ >   TST-KR" && [ $i -lt 10 ]; do key $sess j; sleep 0.2; i=$((i + 1)); done
