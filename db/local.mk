@@ -16,6 +16,7 @@ db_libdb_a_SOURCES = \
 	db/setup.c db/setup.h \
 	db/job.c db/job.h \
 	db/payment.c db/payment.h \
+	db/calendar.c db/calendar.h \
 	db/notify.c db/notify.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
 DB_LIBS = db/libdb.a $(CORE_LIBS) $(PQ_LIBS) $(SODIUM_LIBS)

@@ -13,6 +13,7 @@ static const struct http_route *const router_families[] = {
 	http_routes_holds,
 	http_routes_bookings,
 	http_routes_payments,
+	http_routes_integrations,
 	NULL,
 };
 
