@@ -36,7 +36,8 @@ MIGRATIONS = \
 	db/migrations/0012_quote_and_one_path.sql \
 	db/migrations/0013_reschedule_by_actor.sql \
 	db/migrations/0014_payments.sql \
-	db/migrations/0015_notifications.sql
+	db/migrations/0015_notifications.sql \
+	db/migrations/0020_calendars.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) tools/embed-sql
 BUILT_SOURCES += db/migrations-data.c
