@@ -171,7 +171,7 @@ integ_outlook(struct http_server *srv, h2o_req_t *req, const struct http_params 
 }
 
 const struct http_route http_routes_integrations[] = {
-	{ "GET", CAL_GOOGLE_CALLBACK, integ_google },
-	{ "GET", CAL_OUTLOOK_CALLBACK, integ_outlook },
+	{ "GET", "/api/integrations/google/oauth", integ_google },
+	{ "GET", "/api/integrations/outlook/oauth", integ_outlook },
 	{ NULL, NULL, NULL },
 };
