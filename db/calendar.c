@@ -1,5 +1,7 @@
 #include "db/calendar.h"
 
+#include <stdlib.h>
+
 int
 db_calendar_connect_begin(struct db *db, const struct db_actor *actor, const char *staff_id,
     const char *provider, const char *state_hash, const char *verifier_sealed, struct err *e)
@@ -23,3 +25,22 @@ const char DB_CALENDAR_STATUS_JSON_SQL[] =
     "   LEFT JOIN staff s ON s.id = cs.staff_id WHERE cs.status = 'failed'), '[]'::json),"
     " 'attempts', (SELECT count(*) FROM calendar_sync_attempt"
     "   WHERE attempted_at > now() - interval '24 hours'))::text";
+
+int
+db_calendar_failed_job(struct db *db, const char *code, long long *id, struct err *e)
+{
+	const char *params[1] = { code };
+	PGresult *res;
+	int rc;
+
+	if ((rc = db_exec(db, "SELECT j.id FROM job j JOIN booking b ON j.payload->>'booking_id' = b.id::text"
+	    " WHERE b.code = upper($1) AND j.kind IN ('calendar_sync', 'calendar_remove')"
+	    " AND j.status = 'failed' ORDER BY j.id DESC LIMIT 1", 1, params, &res, e)) != 0)
+		return rc;
+	rc = PQntuples(res) == 1 ? 0 : err_set(e, ERR_NOT_FOUND, "code", "%s has no failed calendar job "
+	    "(a retry may be under way: see redlight calendar-status)", code);
+	if (rc == 0)
+		*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return rc;
+}

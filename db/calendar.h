@@ -15,6 +15,11 @@
 int db_calendar_connect_begin(struct db *db, const struct db_actor *actor, const char *staff_id,
     const char *provider, const char *state_hash, const char *verifier_sealed, struct err *e);
 
+/* db_calendar_failed_job: the newest failed calendar job of booking
+ * code, into *id; ERR_NOT_FOUND when there is none (nothing failed for
+ * good, or a retry is under way). */
+int db_calendar_failed_job(struct db *db, const char *code, long long *id, struct err *e);
+
 /* No parameters: {"connections":[{staff_id, staff, provider, status,
  * error, connected_at, updated_at}], "failing":[{code, staff, provider,
  * action, error, last_attempt_at}], "attempts": N}: every connection, the

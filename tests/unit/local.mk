@@ -17,6 +17,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-tmpl.c \
 	tests/unit/test-notice.c \
 	tests/unit/test-secret.c \
+	tests/unit/test-cal.c \
 	tests/unit/test-err.c \
 	tests/unit/test-payment.c \
 	tests/unit/test-wire.c

@@ -26,6 +26,7 @@ main(void)
 	suite_tmpl();
 	suite_notice();
 	suite_secret();
+	suite_cal();
 	suite_err();
 	suite_payment();
 	suite_wire();
