@@ -8,16 +8,7 @@
 
 #include "db/calendar.h"
 #include "tui/cmd.h"
-
-static const char *
-cmd_calstat_str(struct json_object *o, const char *name)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, name, &v) || json_object_is_type(v, json_type_null))
-		return "";
-	return json_object_get_string(v);
-}
+#include "tui/model.h"
 
 static int
 cmd_calendar_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -49,15 +40,15 @@ cmd_calendar_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "no staff calendar is connected (redlight calendar-connect STAFF google|outlook)\n");
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *c = json_object_array_get_idx(a, i);
-		fprintf(ctx->out, "%-20s %-8s %-16s %s\n", cmd_calstat_str(c, "staff"),
-		    cmd_calstat_str(c, "provider"), cmd_calstat_str(c, "status"), cmd_calstat_str(c, "error"));
+		fprintf(ctx->out, "%-20s %-8s %-16s %s\n", model_str(c, "staff"),
+		    model_str(c, "provider"), model_str(c, "status"), model_str(c, "error"));
 	}
 	json_object_object_get_ex(d, "failing", &a);
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *c = json_object_array_get_idx(a, i);
-		fprintf(ctx->out, "sync failed: %s %s %s %s: %s\n", cmd_calstat_str(c, "code"),
-		    cmd_calstat_str(c, "staff"), cmd_calstat_str(c, "provider"), cmd_calstat_str(c, "action"),
-		    cmd_calstat_str(c, "error"));
+		fprintf(ctx->out, "sync failed: %s %s %s %s: %s\n", model_str(c, "code"),
+		    model_str(c, "staff"), model_str(c, "provider"), model_str(c, "action"),
+		    model_str(c, "error"));
 	}
 	json_object_put(d);
 	return 0;

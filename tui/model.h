@@ -230,4 +230,9 @@ void model_jobs_free(struct model_jobs *j);
  * or canceled; for a job not done, its last error; else "". Borrowed. */
 const char *model_job_note(const struct model_job *j);
 
+/* model_str: the string member key of o, "" when absent or null.
+ * Borrowed from o. Cannot fail. */
+struct json_object;
+const char *model_str(struct json_object *o, const char *key);
+
 #endif

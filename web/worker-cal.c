@@ -336,6 +336,36 @@ cal_token_drop(struct worker_cal *w, const char *staff, enum conf_calendar prov)
 		t->expires_ms = 0;
 }
 
+/* cal_token_post: the request form (its grant) plus the client's part
+ * to prov's token endpoint; the form is wiped and freed. 0 with *a, or -1
+ * with msg, as cal_http. */
+static int
+cal_token_post(struct worker_cal *w, enum conf_calendar prov, struct sbuf *form, int64_t deadline_ms,
+    struct cal_answer *a, char *msg, size_t msglen)
+{
+	char url[600];
+	int rc;
+
+	cal_token_form(w, prov, form);
+	cal_token_url(w, prov, url, sizeof(url));
+	rc = cal_http(w, "POST", url, NULL, form->s, NULL, deadline_ms, a, msg, msglen);
+	sodium_memzero(form->s, form->len);
+	free(form->s);
+	memset(form, 0, sizeof(*form));
+	return rc;
+}
+
+/* cal_token_answer: keep the access token a token answer carries. */
+static void
+cal_token_answer(struct worker_cal *w, const char *staff, enum conf_calendar prov, const struct cal_answer *a)
+{
+	struct json_object *v;
+
+	if (cal_str(a->json, "access_token")[0] != '\0')
+		cal_token_keep(w, staff, prov, cal_str(a->json, "access_token"),
+		    json_object_object_get_ex(a->json, "expires_in", &v) ? (long)json_object_get_int64(v) : 0);
+}
+
 /* cal_reconnect: mark the connection reconnect_needed with why. */
 static void
 cal_reconnect(struct db *db, const struct cal_pair *p, const char *why)
@@ -354,7 +384,7 @@ cal_access(struct worker_cal *w, struct db *db, const struct cal_pair *p, int fo
 	struct cal_token *t = cal_token_find(w, p->staff, p->prov);
 	struct sbuf form = SBUF_INIT;
 	struct cal_answer a;
-	char url[600], text[300];
+	char text[300];
 	char *refresh;
 	size_t rlen;
 	struct err e;
@@ -373,17 +403,10 @@ cal_access(struct worker_cal *w, struct db *db, const struct cal_pair *p, int fo
 	cal_form_add(w, &form, "refresh_token", refresh);
 	sodium_memzero(refresh, rlen);
 	free(refresh);
-	cal_token_form(w, p->prov, &form);
-	cal_token_url(w, p->prov, url, sizeof(url));
-	rc = cal_http(w, "POST", url, NULL, form.s, NULL, deadline_ms, &a, msg, msglen);
-	sodium_memzero(form.s, form.len);
-	free(form.s);
-	if (rc != 0)
+	if (cal_token_post(w, p->prov, &form, deadline_ms, &a, msg, msglen) != 0)
 		return CAL_RETRY;
 	if (a.status == 200 && cal_str(a.json, "access_token")[0] != '\0') {
-		struct json_object *v;
-		long exp = json_object_object_get_ex(a.json, "expires_in", &v) ? (long)json_object_get_int64(v) : 0;
-		cal_token_keep(w, p->staff, p->prov, cal_str(a.json, "access_token"), exp);
+		cal_token_answer(w, p->staff, p->prov, &a);
 		cal_answer_free(&a);
 		*out = cal_token_find(w, p->staff, p->prov)->token;
 		return CAL_OK;
@@ -727,7 +750,7 @@ cal_connect(struct worker_cal *w, struct db *db, const char *staff, const char *
 	struct sbuf form = SBUF_INIT;
 	struct cal_answer a;
 	unsigned char nonce[SECRET_NONCE_BYTES];
-	char url[600], text[300], *code, *verifier, *redirect, *sealed;
+	char text[300], *code, *verifier, *redirect, *sealed;
 	PGresult *res;
 	size_t clen, vlen;
 	struct err e;
@@ -766,29 +789,22 @@ cal_connect(struct worker_cal *w, struct db *db, const char *staff, const char *
 	cal_form_add(w, &form, "code", code);
 	cal_form_add(w, &form, "redirect_uri", redirect);
 	cal_form_add(w, &form, "code_verifier", verifier);
-	cal_token_form(w, prov, &form);
 	sodium_memzero(code, clen);
 	sodium_memzero(verifier, vlen);
 	free(code);
 	free(verifier);
 	free(redirect);
-	cal_token_url(w, prov, url, sizeof(url));
-	rc = cal_http(w, "POST", url, NULL, form.s, NULL, deadline_ms, &a, msg, msglen);
-	sodium_memzero(form.s, form.len);
-	free(form.s);
-	if (rc != 0)
+	if (cal_token_post(w, prov, &form, deadline_ms, &a, msg, msglen) != 0)
 		return DB_JOB_RETRY;
 	if (a.status == 200 && cal_str(a.json, "refresh_token")[0] != '\0') {
 		const char *refresh = cal_str(a.json, "refresh_token");
-		struct json_object *v;
 		randombytes_buf(nonce, sizeof(nonce));
 		sealed = secret_seal(refresh, strlen(refresh), w->key, nonce);
 		params[2] = sealed;
 		rc = db_exec(db, "SELECT calendar_connected($1, $2, $3)", 3, params, NULL, &e);
 		free(sealed);
-		if (rc == 0 && cal_str(a.json, "access_token")[0] != '\0')
-			cal_token_keep(w, staff, prov, cal_str(a.json, "access_token"),
-			    json_object_object_get_ex(a.json, "expires_in", &v) ? (long)json_object_get_int64(v) : 0);
+		if (rc == 0)
+			cal_token_answer(w, staff, prov, &a);
 		cal_answer_free(&a);
 		if (rc != 0) {
 			cal_say(msg, msglen, "%s", e.msg);
