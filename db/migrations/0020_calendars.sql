@@ -73,7 +73,9 @@ BEGIN
     verifier_sealed, code_sealed, error)
   VALUES (p_staff, p_provider, 'pending', p_state_hash, now() + interval '15 minutes',
     p_verifier_sealed, NULL, NULL)
-  ON CONFLICT (staff_id, provider) DO UPDATE SET status = 'pending',
+  -- a connected calendar stays in use until the new consent comes back
+  ON CONFLICT (staff_id, provider) DO UPDATE SET
+    status = CASE WHEN c.status = 'connected' THEN 'connected' ELSE 'pending' END,
     state_hash = EXCLUDED.state_hash, state_expires_at = EXCLUDED.state_expires_at,
     verifier_sealed = EXCLUDED.verifier_sealed, code_sealed = NULL, error = NULL, updated_at = now();
   INSERT INTO audit_log (actor_user_id, action, entity, entity_id, diff_json)
@@ -81,8 +83,8 @@ BEGIN
     jsonb_build_object('provider', p_provider));
 END $$;
 
--- calendar_connect_code: the callback's code (sealed) for the pending
--- connection whose state hashes to p_state_hash; the state is used up and
+-- calendar_connect_code: the callback's code (sealed) for the connection
+-- whose state hashes to p_state_hash; the state is used up and
 -- a calendar_connect job trades the code. p_error: the provider's error
 -- (the person declined): the connection is failed with it. Returns the
 -- staff member's name; RL404 for an unknown, used or expired state.
@@ -95,8 +97,7 @@ BEGIN
          status = CASE WHEN p_error IS NULL THEN 'exchanging' ELSE 'failed' END,
          code_sealed = CASE WHEN p_error IS NULL THEN p_code_sealed END,
          error = CASE WHEN p_error IS NULL THEN NULL ELSE 'the consent was not given: ' || p_error END
-   WHERE provider = p_provider AND state_hash = p_state_hash AND status = 'pending'
-     AND state_expires_at > now()
+   WHERE provider = p_provider AND state_hash = p_state_hash AND state_expires_at > now()
   RETURNING * INTO c;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'this link is unknown, used or expired: run redlight calendar-connect again'
