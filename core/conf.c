@@ -31,6 +31,12 @@
 #define CONF_DEFAULT_STRIPE_API_BASE "https://api.stripe.com"
 #define CONF_DEFAULT_STRIPE_JS_URL "https://js.stripe.com/v3/"
 #define CONF_DEFAULT_TWILIO_API_BASE "https://api.twilio.com"
+#define CONF_DEFAULT_GOOGLE_AUTH_URL "https://accounts.google.com/o/oauth2/v2/auth"
+#define CONF_DEFAULT_GOOGLE_TOKEN_URL "https://oauth2.googleapis.com/token"
+#define CONF_DEFAULT_GOOGLE_API_BASE "https://www.googleapis.com"
+#define CONF_DEFAULT_MICROSOFT_TENANT "common"
+#define CONF_DEFAULT_MICROSOFT_LOGIN_BASE "https://login.microsoftonline.com"
+#define CONF_DEFAULT_MICROSOFT_GRAPH_BASE "https://graph.microsoft.com"
 
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
@@ -64,6 +70,39 @@ conf_defaults(struct conf *c)
 	snprintf(c->stripe_api_base, sizeof(c->stripe_api_base), "%s", CONF_DEFAULT_STRIPE_API_BASE);
 	snprintf(c->stripe_js_url, sizeof(c->stripe_js_url), "%s", CONF_DEFAULT_STRIPE_JS_URL);
 	snprintf(c->twilio_api_base, sizeof(c->twilio_api_base), "%s", CONF_DEFAULT_TWILIO_API_BASE);
+	snprintf(c->google_auth_url, sizeof(c->google_auth_url), "%s", CONF_DEFAULT_GOOGLE_AUTH_URL);
+	snprintf(c->google_token_url, sizeof(c->google_token_url), "%s", CONF_DEFAULT_GOOGLE_TOKEN_URL);
+	snprintf(c->google_api_base, sizeof(c->google_api_base), "%s", CONF_DEFAULT_GOOGLE_API_BASE);
+	snprintf(c->microsoft_tenant, sizeof(c->microsoft_tenant), "%s", CONF_DEFAULT_MICROSOFT_TENANT);
+	snprintf(c->microsoft_login_base, sizeof(c->microsoft_login_base), "%s",
+	    CONF_DEFAULT_MICROSOFT_LOGIN_BASE);
+	snprintf(c->microsoft_graph_base, sizeof(c->microsoft_graph_base), "%s",
+	    CONF_DEFAULT_MICROSOFT_GRAPH_BASE);
+}
+
+const char *
+conf_calendar_redirect(const struct conf *c)
+{
+	return c->calendar_redirect_base[0] ? c->calendar_redirect_base : c->public_url;
+}
+
+const char *
+conf_calendar_off(const struct conf *c, enum conf_calendar cal)
+{
+	int google = cal == CONF_CAL_GOOGLE;
+
+	if ((google ? c->google_client_id : c->microsoft_client_id)[0] == '\0' ||
+	    (google ? c->google_client_secret : c->microsoft_client_secret)[0] == '\0')
+		return google ? "Google calendars are not configured (no google_client_id and "
+		    "google_client_secret in redlight.conf)"
+		    : "Outlook calendars are not configured (no microsoft_client_id and "
+		    "microsoft_client_secret in redlight.conf)";
+	if (c->secret_key[0] == '\0')
+		return "calendars need secret_key in redlight.conf, to seal their tokens";
+	if (conf_calendar_redirect(c)[0] == '\0')
+		return "calendars need public_url or calendar_redirect_base in redlight.conf, for "
+		    "the consent's callback";
+	return "";
 }
 
 int
@@ -248,6 +287,17 @@ static const struct {
 } conf_strings[] = {
 	CONF_STRING(smtp_user), CONF_STRING(smtp_password), CONF_STRING(smtp_ca_file),
 	CONF_STRING(mail_from_name), CONF_STRING(mail_dir), CONF_STRING(twilio_auth_token),
+	CONF_STRING(google_client_id), CONF_STRING(google_client_secret),
+	CONF_STRING(microsoft_client_id), CONF_STRING(microsoft_client_secret),
+};
+
+/* Keys whose value is an http:// or https:// URL (required). */
+static const struct {
+	const char *key;
+	size_t off, len;
+} conf_urls[] = {
+	CONF_STRING(google_auth_url), CONF_STRING(google_token_url), CONF_STRING(google_api_base),
+	CONF_STRING(microsoft_login_base), CONF_STRING(microsoft_graph_base),
 };
 
 int
@@ -351,6 +401,21 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 			return err_set(e, ERR_CONFIG, key, "templates_dir: expected a directory");
 		return conf_set_string(c->templates_dir, sizeof(c->templates_dir), key, value, e);
 	}
+	if (strcmp(key, "microsoft_tenant") == 0) {
+		int ok = value[0] != '\0';
+		for (const char *p = value; *p && ok; p++)
+			ok = isalnum((unsigned char)*p) || *p == '-' || *p == '.';
+		if (!ok)
+			return err_set(e, ERR_CONFIG, key, "microsoft_tenant: expected common, organizations, "
+			    "consumers, a tenant id or a domain, got '%.60s'", value);
+		return conf_set_string(c->microsoft_tenant, sizeof(c->microsoft_tenant), key, value, e);
+	}
+	if (strcmp(key, "calendar_redirect_base") == 0)
+		return conf_set_url(c->calendar_redirect_base, sizeof(c->calendar_redirect_base), key, value,
+		    1, e);
+	for (size_t i = 0; i < sizeof(conf_urls) / sizeof(conf_urls[0]); i++)
+		if (strcmp(key, conf_urls[i].key) == 0)
+			return conf_set_url((char *)c + conf_urls[i].off, conf_urls[i].len, key, value, 0, e);
 	for (size_t i = 0; i < sizeof(conf_strings) / sizeof(conf_strings[0]); i++)
 		if (strcmp(key, conf_strings[i].key) == 0)
 			return conf_set_string((char *)c + conf_strings[i].off, conf_strings[i].len, key, value, e);

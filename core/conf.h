@@ -53,7 +53,35 @@ struct conf {
 	/* 64 hex digits: the key phones are sealed with at rest (core/secret.h);
 	 * "" = artists cannot give a phone, and SMS is off */
 	char secret_key[65];
+	/* staff calendars (web/cal-client.h): each provider is on when its
+	 * client id and secret, secret_key and a callback base are set */
+	char google_client_id[256];
+	char google_client_secret[256];
+	char google_auth_url[256];        /* default https://accounts.google.com/o/oauth2/v2/auth */
+	char google_token_url[256];       /* default https://oauth2.googleapis.com/token */
+	char google_api_base[256];        /* default https://www.googleapis.com */
+	char microsoft_client_id[256];
+	char microsoft_client_secret[256];
+	char microsoft_tenant[128];       /* default common */
+	char microsoft_login_base[256];   /* default https://login.microsoftonline.com */
+	char microsoft_graph_base[256];   /* default https://graph.microsoft.com */
+	char calendar_redirect_base[256]; /* the callbacks' origin; "" = public_url */
 };
+
+/* The calendar providers a staff member can connect. */
+enum conf_calendar {
+	CONF_CAL_GOOGLE,
+	CONF_CAL_OUTLOOK,
+};
+
+/* conf_calendar_off: why provider cal is off ("" when it is on): its
+ * client id and secret, secret_key, and calendar_redirect_base or
+ * public_url must all be set. A static string. Cannot fail. */
+const char *conf_calendar_off(const struct conf *c, enum conf_calendar cal);
+
+/* conf_calendar_redirect: the callback's base (calendar_redirect_base, or
+ * public_url). Borrowed. Cannot fail. */
+const char *conf_calendar_redirect(const struct conf *c);
 
 /* conf_defaults: fill c with the defaults. Cannot fail. */
 void conf_defaults(struct conf *c);
@@ -94,7 +122,11 @@ int conf_parse(struct conf *c, const char *text, const char *origin, struct err 
  * REDLIGHT_SMTP_USER, REDLIGHT_SMTP_PASSWORD, REDLIGHT_SMTP_CA_FILE,
  * REDLIGHT_MAIL_FROM, REDLIGHT_MAIL_FROM_NAME, REDLIGHT_MAIL_DIR,
  * REDLIGHT_TEMPLATES_DIR, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
- * TWILIO_API_BASE, REDLIGHT_SECRET_KEY). used (may be NULL, 512
+ * TWILIO_API_BASE, REDLIGHT_SECRET_KEY, GOOGLE_CLIENT_ID,
+ * GOOGLE_CLIENT_SECRET, GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_API_BASE,
+ * MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, MICROSOFT_TENANT,
+ * MICROSOFT_LOGIN_BASE, MICROSOFT_GRAPH_BASE,
+ * REDLIGHT_CALENDAR_REDIRECT_BASE). used (may be NULL, 512
  * bytes) receives the file read, or "". */
 int conf_load(struct conf *c, const char *path, char *used, size_t usedlen, struct err *e);
 

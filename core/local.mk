@@ -21,6 +21,7 @@ core_libcore_a_SOURCES = \
 	core/mail.c core/mail.h \
 	core/tmpl.c core/tmpl.h \
 	core/secret.c core/secret.h \
+	core/cal.c core/cal.h \
 	core/payment.c core/payment.h \
 	core/notice.c core/notice.h \
 	core/wire.c core/wire.h \

@@ -53,6 +53,17 @@ static const struct {
 	{ "TWILIO_FROM", "twilio_from" },
 	{ "TWILIO_API_BASE", "twilio_api_base" },
 	{ "REDLIGHT_SECRET_KEY", "secret_key" },
+	{ "GOOGLE_CLIENT_ID", "google_client_id" },
+	{ "GOOGLE_CLIENT_SECRET", "google_client_secret" },
+	{ "GOOGLE_AUTH_URL", "google_auth_url" },
+	{ "GOOGLE_TOKEN_URL", "google_token_url" },
+	{ "GOOGLE_API_BASE", "google_api_base" },
+	{ "MICROSOFT_CLIENT_ID", "microsoft_client_id" },
+	{ "MICROSOFT_CLIENT_SECRET", "microsoft_client_secret" },
+	{ "MICROSOFT_TENANT", "microsoft_tenant" },
+	{ "MICROSOFT_LOGIN_BASE", "microsoft_login_base" },
+	{ "MICROSOFT_GRAPH_BASE", "microsoft_graph_base" },
+	{ "REDLIGHT_CALENDAR_REDIRECT_BASE", "calendar_redirect_base" },
 };
 
 /* Reads path whole into a NUL-terminated buffer the caller frees. Returns 0,

@@ -18,6 +18,7 @@ db_libdb_a_SOURCES = \
 	db/setup.c db/setup.h \
 	db/job.c db/job.h \
 	db/payment.c db/payment.h \
+	db/calendar.c db/calendar.h \
 	db/notify.c db/notify.h \
 	db/feed.c db/feed.h
 nodist_db_libdb_a_SOURCES = db/migrations-data.c
@@ -42,12 +43,14 @@ MIGRATIONS = \
 	db/migrations/0017_payment_schedule.sql \
 	db/migrations/0018_sms_ics_receipt.sql \
 	db/migrations/0019_staff_feed.sql \
+	db/migrations/0020_calendars.sql \
 	db/migrations/0022_function_families.sql
 # one file per function family, in file-name order (db/migrate.c applies
 # them in this order): keep the list sorted
 FAMILIES = \
 	db/functions/admin.sql \
 	db/functions/booking.sql \
+	db/functions/calendars.sql \
 	db/functions/change-notify.sql \
 	db/functions/claims.sql \
 	db/functions/feed.sql \

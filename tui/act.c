@@ -7,6 +7,8 @@
 
 #include "core/xalloc.h"
 #include "db/admin.h"
+#include "db/calendar.h"
+#include "db/job.h"
 #include "tui/cmd.h"
 #include "tui/form.h"
 
@@ -473,4 +475,23 @@ act_hold_release(struct ui *ui, const char *id, const char *what)
 	form_text(f, "%s", what);
 	form_text(f, "y or Enter releases it now; n or Esc keeps it.");
 	ui_push(ui, &view_form, f);
+}
+
+/* ---- a failed calendar sync ---- */
+
+void
+act_sync_retry(struct ui *ui, const char *code)
+{
+	char status[CMD_JOB_STATUS], line[256];
+	long long id;
+	struct err e;
+
+	err_clear(&e);
+	if (db_calendar_failed_job(ui_db(ui), code, &id, &e) != 0 ||
+	    cmd_job_act_run(ui_cmd(ui), db_job_retry, id, status, &e) != 0) {
+		act_fail(ui, code, &e, NULL);
+		return;
+	}
+	snprintf(line, sizeof(line), "%s: calendar job %lld %s again", code, id, status);
+	act_done(ui, 0, line);
 }

@@ -45,4 +45,8 @@ void act_hold_new_at(struct ui *ui, const char *room, const char *start);
 void act_hold_extend(struct ui *ui, const char *id, const char *what);
 void act_hold_release(struct ui *ui, const char *id, const char *what);
 
+/* act_sync_retry: queue code's newest failed calendar job again
+ * (job-retry's run step), or say there is none. */
+void act_sync_retry(struct ui *ui, const char *code);
+
 #endif

@@ -25,6 +25,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_refund_entry,
 	&cmd_payments_entry,
 	&cmd_payments_check_entry,
+	&cmd_calendar_connect_entry,
+	&cmd_calendar_status_entry,
 	&cmd_holds_entry,
 	&cmd_hold_entry,
 	&cmd_hold_release_entry,

@@ -103,6 +103,8 @@ extern const struct cmd_entry cmd_refund_entry;
 extern const struct cmd_entry cmd_payments_entry;
 extern const struct cmd_entry cmd_payments_check_entry;
 extern const struct cmd_entry cmd_rotate_ics_token_entry;
+extern const struct cmd_entry cmd_calendar_connect_entry;
+extern const struct cmd_entry cmd_calendar_status_entry;
 
 /* ---- commands as data ----
  * A command whose console form acts is two steps, tmux-style: parse
@@ -205,6 +207,28 @@ int cmd_rotate_ics_token_run(struct cmd_ctx *ctx, const struct cmd_rotate_ics_to
  * id), for an admin or that staff member signed in (ERR_FORBIDDEN
  * otherwise), as db_feed_token. */
 int cmd_feed_show_run(struct cmd_ctx *ctx, const char *staff_id, struct cmd_feed_urls *out, struct err *e);
+/* calendar-connect STAFF google|outlook [--as EMAIL] [--json] */
+struct cmd_calendar_connect {
+	const char *staff, *provider, *as;
+	int json;
+};
+struct cmd_calendar_connect_result {
+	char staff_id[37];
+	char staff_name[128];
+	const char *provider;     /* "google" or "outlook" (static) */
+	char *url;                /* the consent URL */
+	char *redirect_uri;       /* what must be registered with the provider */
+};
+int cmd_calendar_connect_parse(struct cmd_ctx *ctx, int argc, char **argv,
+    struct cmd_calendar_connect *out);
+/* cmd_calendar_connect_run: as ctx->actor (an admin): ERR_INVALID field
+ * "provider" for another calendar, ERR_CONFIG when it is not configured
+ * (conf_calendar_off), else as db_admin_staff_resolve and
+ * db_calendar_connect_begin. Free *out with cmd_calendar_connect_free
+ * (always). */
+int cmd_calendar_connect_run(struct cmd_ctx *ctx, const struct cmd_calendar_connect *c,
+    struct cmd_calendar_connect_result *out, struct err *e);
+void cmd_calendar_connect_free(struct cmd_calendar_connect_result *r);
 
 /* approve and reject CODE... [--note N] [--message M] [--override
  * --reason R] [--as EMAIL] [--json]: each code is its own run. */

@@ -1,7 +1,7 @@
 ## tui/: redlight, the console and its commands (one file per command,
 ## one per view); see tui/cmd.h and tui/ui.h.
 bin_PROGRAMS += redlight
-redlight_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(NCURSES_CFLAGS) $(UV_CFLAGS) $(JSONC_CFLAGS)
+redlight_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(NCURSES_CFLAGS) $(UV_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlight_SOURCES = \
 	tui/redlight.c \
 	tui/act.c tui/act.h \
@@ -11,6 +11,8 @@ redlight_SOURCES = \
 	tui/cmd-audit.c \
 	tui/cmd-booking.c \
 	tui/cmd-bookings.c \
+	tui/cmd-calendar-connect.c \
+	tui/cmd-calendar-status.c \
 	tui/cmd-cancel.c \
 	tui/cmd-console.c \
 	tui/cmd-help.c \

@@ -12,8 +12,7 @@
 #include "db/notify.h"
 #include "db/tzfile.h"
 
-/* model_str: the string member key of o, "" when absent or null. */
-static const char *
+const char *
 model_str(struct json_object *o, const char *key)
 {
 	struct json_object *v;

@@ -240,5 +240,9 @@ struct model_notifications {
  * out, as model_jobs_parse (cmd_notifications_run reads it). */
 int model_notifications_parse(const char *json, struct model_notifications *out, struct err *e);
 void model_notifications_free(struct model_notifications *n);
+/* model_str: the string member key of o, "" when absent or null.
+ * Borrowed from o. Cannot fail. */
+struct json_object;
+const char *model_str(struct json_object *o, const char *key);
 
 #endif

@@ -761,6 +761,13 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 	case KEYS_HOLD_NEW:
 		view_board_hold(ui, v);
 		return;
+	case KEYS_JOB_RETRY:  /* R: the failed calendar sync under the cursor */
+		view_board_cursor(ui, v, &at, &y, &m, &d, &ent);
+		if (at.booking != NULL)
+			act_sync_retry(ui, at.booking->code);
+		else
+			ui_message(ui, 0, "no booking under the cursor");
+		return;
 	default:
 		ui_other_key(ui, k, 0);
 		return;

@@ -19,7 +19,7 @@ struct view_booking {
 };
 
 static const enum keys_action view_booking_status[] = {
-	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_HELP,
+	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_JOB_RETRY, KEYS_HELP,
 	KEYS_NONE,
 };
 
@@ -133,6 +133,9 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	case KEYS_SWAP:
 		act_swap(ui, code);
+		return;
+	case KEYS_JOB_RETRY:
+		act_sync_retry(ui, code);
 		return;
 	default:
 		ui_other_key(ui, k, 1);

@@ -72,6 +72,7 @@ extern const struct http_route http_routes_bookings[];
 extern const struct http_route http_routes_payments[];
 extern const struct http_route http_routes_staff_feed[];
 extern const struct http_route http_routes_booking_ics[];
+extern const struct http_route http_routes_integrations[];
 
 /* http_route_match: 1 when path (len bytes, no query string) matches
  * pattern, filling params (may be NULL); 0 otherwise. Pure; cannot fail

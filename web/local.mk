@@ -6,6 +6,7 @@ noinst_LIBRARIES += web/libworker.a
 web_libworker_a_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS)
 web_libworker_a_SOURCES = web/worker.c web/worker.h web/notify.c web/notify.h \
 	web/worker-pay.c web/worker-pay.h \
+	web/worker-cal.c web/worker-cal.h \
 	web/stripe-client.c web/stripe-client.h \
 	web/sms.c web/sms.h
 WORKER_LIBS = web/libworker.a $(DB_LIBS) $(CURL_LIBS) -lpthread
@@ -54,6 +55,7 @@ redlightd_SOURCES = \
 	web/route-staff-feed.c \
 	web/feedcache.c web/feedcache.h \
 	web/route-booking-ics.c \
+	web/route-integrations.c \
 	web/slot.c web/slot.h
 redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
 redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)

@@ -15,6 +15,7 @@ static const struct http_route *const router_families[] = {
 	http_routes_payments,
 	http_routes_staff_feed,
 	http_routes_booking_ics,
+	http_routes_integrations,
 	NULL,
 };
 

@@ -20,6 +20,7 @@
 #include "db/job.h"
 #include "db/payment.h"
 #include "web/stripe-client.h"
+#include "web/worker-cal.h"
 #include "web/worker-pay.h"
 #include "web/notify.h"
 
@@ -37,6 +38,8 @@ struct worker {
 	int db_down;              /* said the database is unreachable */
 	struct stripe_client *stripe; /* NULL: payments are not configured */
 	struct notify *notify;    /* the artists' messages; NULL without opts.conf */
+	struct worker_cal *cal;   /* staff calendars; NULL: not configured */
+	char cal_off[256];        /* why cal is NULL */
 };
 
 /* ---- time ---- */
@@ -145,6 +148,14 @@ worker_notify(const struct worker_run *r)
 	    r->msg, r->msglen);
 }
 
+/* worker_calendar: a staff calendar job (web/worker-cal.h). */
+static enum db_job_outcome
+worker_calendar(const struct worker_run *r)
+{
+	return worker_cal_run(r->w->cal, r->w->db, r->job->kind, r->payload, r->deadline_ms, r->msg,
+	    r->msglen);
+}
+
 /* One row per job kind: the kinds core/bstate.c's effects name, the
  * notices the booking functions of 0002 enqueue, and two diagnostic kinds
  * (redlight(1), DIAGNOSTIC JOB KINDS). handler NULL: the integration has
@@ -171,8 +182,9 @@ static const struct {
 	{ "booking_reminder", WORKER_EMAIL, worker_notify },
 	{ "payment_action_needed", WORKER_EMAIL, worker_notify },
 	{ "notification_resend", WORKER_EMAIL, worker_notify },
-	{ "calendar_sync", WORKER_CALENDARS, NULL },
-	{ "calendar_remove", WORKER_CALENDARS, NULL },
+	{ "calendar_sync", WORKER_CALENDARS, worker_calendar },
+	{ "calendar_remove", WORKER_CALENDARS, worker_calendar },
+	{ "calendar_connect", WORKER_CALENDARS, worker_calendar },
 	{ "noop", WORKER_INTERNAL, worker_noop },
 	{ "flaky", WORKER_INTERNAL, worker_flaky },
 };
@@ -187,7 +199,8 @@ static int
 worker_configured(const struct worker *w, enum worker_integration it)
 {
 	return it == WORKER_INTERNAL || it == WORKER_EMAIL || (it == WORKER_PAYMENTS && w->stripe != NULL) ||
-	    (it == WORKER_SMS && w->notify != NULL && notify_sms_off(w->notify) == NULL);
+	    (it == WORKER_SMS && w->notify != NULL && notify_sms_off(w->notify) == NULL) ||
+	    (it == WORKER_CALENDARS && w->cal != NULL);
 }
 
 /* worker_dispatch: run one job by its kind's row. */
@@ -198,7 +211,10 @@ worker_dispatch(const struct worker_run *r)
 		if (strcmp(worker_kinds[i].kind, r->job->kind) != 0)
 			continue;
 		if (worker_kinds[i].handler == NULL || !worker_configured(r->w, worker_kinds[i].needs)) {
-			snprintf(r->msg, r->msglen, "%s", worker_off[worker_kinds[i].needs]);
+			if (worker_kinds[i].needs == WORKER_CALENDARS && r->w->cal_off[0] != '\0')
+				snprintf(r->msg, r->msglen, "%s", r->w->cal_off);
+			else
+				snprintf(r->msg, r->msglen, "%s", worker_off[worker_kinds[i].needs]);
 			return DB_JOB_SKIPPED;
 		}
 		return worker_kinds[i].handler(r);
@@ -276,6 +292,8 @@ worker_new(const struct worker_opts *opts, struct worker **out, struct err *e)
 		free(w);
 		return ERR_CONFIG;
 	}
+	if (opts->conf != NULL)
+		w->cal = worker_cal_new(opts->conf, w->cal_off, sizeof(w->cal_off));
 	w->o = *opts;
 	w->o.conf = NULL;
 	snprintf(w->conninfo, sizeof(w->conninfo), "%s", opts->conninfo ? opts->conninfo : "");
@@ -304,6 +322,7 @@ worker_free(struct worker *w)
 	db_close(w->db);
 	stripe_client_free(w->stripe);
 	notify_free(w->notify);
+	worker_cal_free(w->cal);
 	close(w->pipe[0]);
 	close(w->pipe[1]);
 	free(w);

@@ -19,6 +19,7 @@ tests_unit_unit_SOURCES = \
 	tests/unit/test-notice.c \
 	tests/unit/test-conf.c \
 	tests/unit/test-secret.c \
+	tests/unit/test-cal.c \
 	tests/unit/test-err.c \
 	tests/unit/test-payment.c \
 	tests/unit/test-wire.c

@@ -27,6 +27,7 @@ main(void)
 	suite_notice();
 	suite_conf();
 	suite_secret();
+	suite_cal();
 	suite_err();
 	suite_payment();
 	suite_wire();

@@ -23,6 +23,7 @@ void suite_ics(void);
 void suite_mail(void);
 void suite_tmpl(void);
 void suite_secret(void);
+void suite_cal(void);
 void suite_err(void);
 void suite_payment(void);
 void suite_notice(void);
