@@ -59,12 +59,8 @@ t "redlight bookings lists the 300 and the demo's" '[ "$N" -gt 300 ]'
 
 sess=lists
 # the console under strace: each of its writes to the terminal, timed
-console_cmd="strace -f -y -ttt -e trace=write -o '$tmpd/trace' '$REDLIGHT'"
-tmx start-server \; set-option -g remain-on-exit on \; \
-	new-session -d -s $sess -x 100 -y 30 \
-	-e "DATABASE_URL=$DATABASE_URL" -e "LANG=C.UTF-8" -e "LC_ALL=" \
-	-e "ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
-	"exec $console_cmd 2>'$tmpd/$sess.err'"
+CONSOLE_WRAP="strace -f -y -ttt -e trace=write -o '$tmpd/trace' "
+console $sess
 wait_for $sess "Sign in to the redlight console"
 sign_in $sess admin@redlight.test redlight-demo
 wait_for $sess "Vocal Booth"
