@@ -7,17 +7,17 @@ bookings to come.
 Runs the real console under a pseudo-terminal (100x30, xterm-256color),
 signs in as the demo admin and presses, ROUNDS times each: cursor down
 and up and page down and up in the bookings list, a switch to each of
-the nine screens, and the board's day/week toggle. A key's time runs from
-writing it to the pty to the last byte of what it drew, once the console
-has been quiet for QUIET seconds. Then the same keys again with the console
+the nine screens, the board's cursor and its day/week toggle. A key's
+time runs from writing it to the pty to the last byte of what it drew,
+once the console has been quiet for QUIET seconds. Then the same keys again with the console
 under `strace -f -y -e trace=write`, counting its write(2) calls to the
 terminal per key. Prints one line per kind of key:
   KIND: median M ms, p99 P ms, slowest S ms; writes per key: W (N keys)
 and last a line with every key's figures together."""
 import fcntl
 import os
-import re
 import pty
+import re
 import select
 import struct
 import sys
@@ -78,6 +78,7 @@ def plan():
         for n in b"123456789":
             steps.append(("switch screen", bytes([n])))
         steps.append(("board: switch screen", b"6"))
+        steps += [("board: cursor", b"l")] * 3 + [("board: cursor", b"j")] * 2
         steps += [("board: day/week toggle", b"w")] * 2
     return steps
 
