@@ -84,7 +84,8 @@ def plan():
 
 
 def session(argv):
-    """Run the console; returns [(kind, wall_time_sent, key_to_idle_s)]."""
+    """Run the console; returns [(kind, wall time sent, wall time idle,
+    key to idle in s)]."""
     pid, fd = spawn(argv)
     drain(fd, 10)
     # the sign-in screen: email, Enter, password, Enter
@@ -97,7 +98,7 @@ def session(argv):
         sent = time.time()
         t0 = press(fd, key)
         last = drain(fd)
-        out.append((kind, sent, None if last is None else last - t0))
+        out.append((kind, sent, time.time(), None if last is None else last - t0))
     os.write(fd, b"q")
     drain(fd, 2)
     try:
@@ -124,19 +125,20 @@ with tempfile.NamedTemporaryFile(prefix="rl-bench-console-", suffix=".strace") a
         if len(parts) == 3 and re.match(r"write\(\d+</dev/(pts/|tty)", parts[2]):
             writes.append(float(parts[1]))
 per_key = []
-for i, (kind, sent, _) in enumerate(traced):
-    end = traced[i + 1][1] if i + 1 < len(traced) else float("inf")
-    per_key.append(sum(1 for w in writes if sent <= w < end))
+# a key's writes: from the key to the console going idle (the second's
+# tick may redraw between keys: that is not the key's)
+for kind, sent, idle, _ in traced:
+    per_key.append(sum(1 for w in writes if sent <= w < idle))
 
 kinds = []
-for kind, _, _ in timed:
+for kind, _, _, _ in timed:
     if kind not in kinds:
         kinds.append(kind)
 alltimes, allwrites, silent = [], [], 0
 for kind in kinds:
-    ts = [t * 1000 for k, _, t in timed if k == kind and t is not None]
-    silent += sum(1 for k, _, t in timed if k == kind and t is None)
-    ws = [per_key[i] for i, (k, _, _) in enumerate(traced) if k == kind]
+    ts = [t * 1000 for k, _, _, t in timed if k == kind and t is not None]
+    silent += sum(1 for k, _, _, t in timed if k == kind and t is None)
+    ws = [per_key[i] for i, (k, _, _, _) in enumerate(traced) if k == kind]
     alltimes += ts
     allwrites += ws
     if not ts:
