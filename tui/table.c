@@ -7,8 +7,6 @@
 
 #include "tui/text.h"
 
-#define TABLE_MAX_COLS 12
-
 int
 table_key(struct table *t, enum keys_action a)
 {
@@ -48,6 +46,7 @@ void
 table_set_rows(struct table *t, size_t n)
 {
 	t->n = n;
+	t->widths_ok = 0;
 	if (t->cursor >= n)
 		t->cursor = n ? n - 1 : 0;
 	if (t->first > t->cursor)
@@ -64,16 +63,21 @@ table_draw(struct ui *ui, struct table *t, int y, int height, const struct table
 		ncols = TABLE_MAX_COLS;
 	if (height < 2)
 		return;
-	for (int c = 0; c < ncols; c++) {
-		w[c] = text_width(cols[c].head);
-		for (size_t r = 0; cols[c].cap > 0 && r < t->n; r++) {
+	/* the rows' cells change only with table_set_rows: measured once */
+	for (int c = 0; !t->widths_ok && c < ncols; c++) {
+		int *tw = &t->widths[c];
+		*tw = text_width(cols[c].head);
+		for (size_t r = 0; cols[c].cap > 0 && r < t->n && *tw < cols[c].cap; r++) {
 			int cw = text_width(src->cell(src->arg, r, c));
-			if (cw > w[c])
-				w[c] = cw;
+			if (cw > *tw)
+				*tw = cw;
 		}
-		if (cols[c].cap > 0 && w[c] > cols[c].cap)
-			w[c] = cols[c].cap;
+		if (cols[c].cap > 0 && *tw > cols[c].cap)
+			*tw = cols[c].cap;
 	}
+	t->widths_ok = 1;
+	for (int c = 0; c < ncols; c++)
+		w[c] = t->widths[c];
 	x[0] = has_marks ? 5 : 3;
 	for (int c = 1; c < ncols; c++)
 		x[c] = x[c - 1] + w[c - 1] + 2;

@@ -9,6 +9,8 @@
 
 #include "tui/ui.h"
 
+#define TABLE_MAX_COLS 12
+
 struct table_col {
 	const char *head;
 	int cap;                 /* the widest it gets; 0: what is left */
@@ -19,6 +21,8 @@ struct table {
 	size_t cursor;
 	size_t first;            /* the first row on screen */
 	int rows;                /* rows that fit, from the last draw */
+	int widths_ok;           /* widths[] is measured for these rows */
+	int widths[TABLE_MAX_COLS]; /* each column's widest cell (to its cap) */
 };
 
 /* The cells and looks of one table, asked row by row. */
@@ -34,11 +38,15 @@ struct table_src {
  * top, bottom). Returns 1 when a was one, else 0. */
 int table_key(struct table *t, enum keys_action a);
 
-/* table_set_rows: the table now has n rows; the cursor stays in range. */
+/* table_set_rows: the table now has n rows (its cells may all have
+ * changed: the columns are measured again at the next draw); the cursor
+ * stays in range. */
 void table_set_rows(struct table *t, size_t n);
 
 /* table_draw: the column heads on row y and the rows that fit below, at
- * most height lines in all, over the screen's width. */
+ * most height lines in all, over the screen's width. Only the rows on
+ * screen are asked for their cells, but for the columns' widths, which
+ * are measured over every row once after each table_set_rows. */
 void table_draw(struct ui *ui, struct table *t, int y, int height, const struct table_col *cols,
     int ncols, const struct table_src *src);
 

@@ -2,13 +2,16 @@
 #include "tui/ui.h"
 
 #include <fcntl.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -86,6 +89,11 @@ struct ui {
 	int have_studio;
 	struct model_studio studio;
 	long failed_jobs;         /* the header's count; -1 when unknown */
+
+	int tty_fd;               /* the terminal, while stdout is the frame's file */
+	int frame_fd;             /* a memory file a frame is drawn into; -1: none */
+	char *frame;              /* the frame read back, to go out in one write */
+	size_t frame_cap;
 };
 
 /* ---- session ---- */
@@ -465,6 +473,98 @@ ui_draw_keys(struct ui *ui)
 	attrset(A_NORMAL);
 }
 
+/* ---- one frame, one write ----
+ *
+ * ncurses (6.4) writes after every line doupdate changes, and curs_set
+ * writes at once: a frame would leave in tens of small writes, each a
+ * packet over SSH. While a frame is drawn, stdout (the descriptor ncurses
+ * writes to) is a memory file instead; then the frame goes to the
+ * terminal in one write. Without the memory file, frames go out as
+ * ncurses writes them. */
+
+static void
+ui_frame_open(struct ui *ui)
+{
+	ui->tty_fd = ui->frame_fd = -1;
+	if ((ui->frame_fd = memfd_create("redlight-frame", MFD_CLOEXEC)) < 0)
+		return;
+	if ((ui->tty_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
+		close(ui->frame_fd);
+		ui->frame_fd = -1;
+	}
+}
+
+static void
+ui_frame_close(struct ui *ui)
+{
+	if (ui->frame_fd >= 0)
+		close(ui->frame_fd);
+	if (ui->tty_fd >= 0)
+		close(ui->tty_fd);
+	ui->tty_fd = ui->frame_fd = -1;
+	free(ui->frame);
+	ui->frame = NULL;
+}
+
+static void
+ui_frame_begin(struct ui *ui)
+{
+	if (ui->frame_fd >= 0 && dup2(ui->frame_fd, STDOUT_FILENO) < 0)
+		ui_frame_close(ui);
+}
+
+/* ui_frame_write: all of n bytes to the terminal; stdin's non-blocking
+ * flag is often the terminal's own, so a full terminal is waited for. */
+static void
+ui_frame_write(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pf = { fd, POLLOUT, 0 };
+			poll(&pf, 1, 1000);
+		} else if (!(w < 0 && errno == EINTR)) {
+			return;
+		}
+	}
+}
+
+static void
+ui_frame_end(struct ui *ui)
+{
+	off_t len;
+
+	if (ui->frame_fd < 0)
+		return;
+	len = lseek(ui->frame_fd, 0, SEEK_CUR);
+	if (dup2(ui->tty_fd, STDOUT_FILENO) < 0 || len < 0) {
+		ui_frame_close(ui);
+		return;
+	}
+	if ((size_t)len > ui->frame_cap) {
+		ui->frame_cap = (size_t)len * 2;
+		ui->frame = xrealloc(ui->frame, ui->frame_cap);
+	}
+	if (len > 0 && pread(ui->frame_fd, ui->frame, (size_t)len, 0) == (ssize_t)len)
+		ui_frame_write(STDOUT_FILENO, ui->frame, (size_t)len);
+	if (ftruncate(ui->frame_fd, 0) != 0 || lseek(ui->frame_fd, 0, SEEK_SET) != 0)
+		ui_frame_close(ui);
+}
+
+/* ui_update: the frame drawn into stdscr, to the terminal at once. */
+static void
+ui_update(struct ui *ui, int cursor)
+{
+	ui_frame_begin(ui);
+	curs_set(cursor);
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui_frame_end(ui);
+}
+
 static void
 ui_draw(struct ui *ui)
 {
@@ -477,8 +577,7 @@ ui_draw(struct ui *ui)
 		snprintf(msg, sizeof(msg), "%dx%d, needs %dx%d", COLS, LINES, UI_MIN_COLS,
 		    UI_MIN_LINES);
 		ui_put(1, 0, msg, COLS);
-		curs_set(0);
-		refresh();
+		ui_update(ui, 0);
 		return;
 	}
 	ui_draw_title(ui);
@@ -490,14 +589,11 @@ ui_draw(struct ui *ui)
 	ui_put(LINES - 2, 0, ui->message, COLS);
 	attrset(A_NORMAL);
 	ui_draw_keys(ui);
-	if (ui->cursor_y >= 0) {
-		curs_set(1);
+	if (ui->cursor_y >= 0)
 		move(ui->cursor_y, ui->cursor_x);
-	} else {
-		curs_set(0);
+	else
 		move(LINES - 1, COLS - 1);
-	}
-	refresh();
+	ui_update(ui, ui->cursor_y >= 0);
 }
 
 void
@@ -767,6 +863,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 	ui->ctx = ctx;
 	ui->cursor_y = -1;
 	ui->failed_jobs = -1;
+	ui_frame_open(ui);
 
 	cbreak();
 	noecho();
@@ -818,6 +915,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		ui_pop(ui);
 	endwin();
 	delscreen(scr);
+	ui_frame_close(ui);
 
 	if (input_ok)
 		uv_close((uv_handle_t *)&ui->input, ui_on_close);

@@ -141,13 +141,14 @@ tmx() {
 # console NAME: start redlight's console in a detached 100x30 session;
 # the pane stays after the program ends so its exit status can be read,
 # and what it says on stderr lands in $tmpd/NAME.err (tmux draws over the
-# pane once it is dead).
+# pane once it is dead). CONSOLE_WRAP, when set, is a command line (quoted
+# for sh, ending in a blank) that runs the console, as strace does.
 console() {
 	tmx start-server \; set-option -g remain-on-exit on \; \
 		new-session -d -s "$1" -x 100 -y 30 \
 		-e "DATABASE_URL=$DATABASE_URL" -e "LANG=C.UTF-8" -e "LC_ALL=" \
 		-e "ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
-		"exec '$REDLIGHT' 2>'$tmpd/$1.err'"
+		"exec ${CONSOLE_WRAP:-}'$REDLIGHT' 2>'$tmpd/$1.err'"
 }
 
 # stderr_of NAME: what the console NAME printed on stderr.

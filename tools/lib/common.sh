@@ -11,7 +11,7 @@ DEPS_BUILD="build-essential autoconf automake pkg-config libncurses-dev libpq-de
  libcurl4-openssl-dev libjson-c-dev libical-dev libuv1-dev libh2o-dev libssl-dev
  libsodium-dev libcunit1-dev tzdata"
 DEPS_RUN="postgresql postgresql-common curl python3"
-DEPS_TEST="tmux python3 procps chromium openssl clang-14 libclang-rt-14-dev python3-icalendar"
+DEPS_TEST="tmux python3 procps chromium openssl clang-14 libclang-rt-14-dev python3-icalendar strace"
 
 # deps_install PACKAGE...: install what is missing, with apt-get (as root, or
 # through sudo). Quick when everything is there already.

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""bench-console.py REDLIGHT ROUNDS: the console's key-to-frame time and
+its writes to the terminal per key. Used by tools/bench (its console
+section), against DATABASE_URL, which holds the demo studio and 1,000
+bookings to come.
+
+Runs the real console under a pseudo-terminal (100x30, xterm-256color),
+signs in as the demo admin and presses, ROUNDS times each: cursor down
+and up and page down and up in the bookings list, a switch to each of
+the nine screens, the board's cursor and its day/week toggle. A key's
+time runs from writing it to the pty to the last byte of what it drew,
+once the console has been quiet for QUIET seconds. Then the same keys again with the console
+under `strace -f -y -e trace=write`, counting its write(2) calls to the
+terminal per key. Prints one line per kind of key:
+  KIND: median M ms, p99 P ms, slowest S ms; writes per key: W (N keys)
+and last a line with every key's figures together."""
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+QUIET = 0.05          # no output for this long: the console is idle
+FIRST = 1.0           # the longest a key may take to draw at all
+
+redlight, rounds = sys.argv[1], int(sys.argv[2])
+
+
+def spawn(argv):
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="")
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    return pid, fd
+
+
+def drain(fd, first=FIRST):
+    """Read until the console is quiet; the time of the last byte, or None."""
+    last = None
+    wait = first
+    while True:
+        r, _, _ = select.select([fd], [], [], wait)
+        if not r:
+            return last
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return last
+        if not data:
+            return last
+        last = time.perf_counter()
+        wait = QUIET
+
+
+def press(fd, keys):
+    t0 = time.perf_counter()
+    os.write(fd, keys)
+    return t0
+
+
+# the keys as xterm sends them in keypad mode, as ncurses asks
+DOWN, UP, NPAGE, PPAGE = b"\x1bOB", b"\x1bOA", b"\x1b[6~", b"\x1b[5~"
+
+
+def plan():
+    """(kind, key) in the order pressed, after signing in."""
+    steps = []
+    for _ in range(rounds):
+        steps.append(("open the bookings list", b"4"))
+        steps += [("cursor down", DOWN)] * 5 + [("cursor up", UP)] * 2
+        steps += [("page down", NPAGE)] * 3 + [("page up", PPAGE)]
+        for n in b"123456789":
+            steps.append(("switch screen", bytes([n])))
+        steps.append(("board: switch screen", b"6"))
+        steps += [("board: cursor", b"l")] * 3 + [("board: cursor", b"j")] * 2
+        steps += [("board: day/week toggle", b"w")] * 2
+    return steps
+
+
+def session(argv):
+    """Run the console; returns [(kind, wall time sent, wall time idle,
+    key to idle in s)]."""
+    pid, fd = spawn(argv)
+    drain(fd, 10)
+    # the sign-in screen: email, Enter, password, Enter
+    os.write(fd, b"\x15admin@redlight.test\r")
+    drain(fd)
+    os.write(fd, b"redlight-demo\r")
+    drain(fd, 10)
+    out = []
+    for kind, key in plan():
+        sent = time.time()
+        t0 = press(fd, key)
+        last = drain(fd)
+        out.append((kind, sent, time.time(), None if last is None else last - t0))
+    os.write(fd, b"q")
+    drain(fd, 2)
+    try:
+        os.kill(pid, 15)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+timed = session([redlight])
+with tempfile.NamedTemporaryFile(prefix="rl-bench-console-", suffix=".strace") as tf:
+    traced = session(["strace", "-f", "-ttt", "-y", "-s", "0", "-e", "trace=write", "-o", tf.name, redlight])
+    writes = []
+    for line in open(tf.name, encoding="utf-8", errors="replace"):
+        parts = line.split(None, 2)
+        # -y names each descriptor's file: only what reaches the terminal
+        if len(parts) == 3 and re.match(r"write\(\d+</dev/(pts/|tty)", parts[2]):
+            writes.append(float(parts[1]))
+per_key = []
+# a key's writes: from the key to the console going idle (the second's
+# tick may redraw between keys: that is not the key's)
+for kind, sent, idle, _ in traced:
+    per_key.append(sum(1 for w in writes if sent <= w < idle))
+
+kinds = []
+for kind, _, _, _ in timed:
+    if kind not in kinds:
+        kinds.append(kind)
+alltimes, allwrites, silent = [], [], 0
+for kind in kinds:
+    ts = [t * 1000 for k, _, _, t in timed if k == kind and t is not None]
+    silent += sum(1 for k, _, _, t in timed if k == kind and t is None)
+    ws = [per_key[i] for i, (k, _, _, _) in enumerate(traced) if k == kind]
+    alltimes += ts
+    allwrites += ws
+    if not ts:
+        print("console: %s: no frame drawn" % kind)
+        continue
+    print("console: %s: median %.1f ms, p99 %.1f ms, slowest %.1f ms; writes per key: %s (%d keys)"
+          % (kind, pct(ts, 50), pct(ts, 99), max(ts),
+             "/".join(str(w) for w in sorted(set(ws))), len(ts)))
+if silent:
+    print("console: %d keys drew nothing" % silent)
+if not alltimes:
+    sys.exit("console: no key drew a frame")
+print("console: every key: median %.1f ms, p99 %.1f ms; writes per key: median %d, most %d"
+      % (pct(alltimes, 50), pct(alltimes, 99), pct(allwrites, 50), max(allwrites)))
