@@ -142,10 +142,25 @@ route_avail_search_json(const struct availcache_view *v, struct avail_query *q, 
 	return 0;
 }
 
+/* The key naming the whole query on its day (the date is the day's). */
+static void
+search_key(const struct avail_query *q, char *buf, size_t size)
+{
+	snprintf(buf, size, "%d|%s|%s|%s", q->duration_min,
+	    q->service_id != NULL ? q->service_id : "", q->room_id != NULL ? q->room_id : "",
+	    q->staff_skill != NULL ? q->staff_skill : "");
+}
+
+/* The answer is built once per day and query and kept with the day
+ * (web/availcache.h) until a notice drops the day or the clock could
+ * change it; every later search sends the kept bytes. */
 static void
 search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
 	struct search_state *st = arg;
+	const struct availcache_answer *a;
+	char key[AVAILCACHE_MAX_KEY];
+	int64_t now = route_avail_now();
 	struct err err;
 	char *json;
 
@@ -153,12 +168,18 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 		route_avail_send_err(req, e, NULL, NULL);
 		return;
 	}
-	if (route_avail_search_json(v, &st->q, route_avail_now(), &json, &err) != 0) {
+	search_key(&st->q, key, sizeof(key));
+	if ((a = availcache_answer_find(v, key, now)) != NULL) {
+		http_send_json(req, 200, a->body, a->len);
+		return;
+	}
+	if (route_avail_search_json(v, &st->q, now, &json, &err) != 0) {
 		route_avail_send_err(req, &err, NULL, NULL);
 		return;
 	}
 	http_send_json(req, 200, json, strlen(json));
-	free(json);
+	availcache_answer_keep(v, key, json, strlen(json), now,
+	    avail_search_valid_until(v->data, &st->q));
 }
 
 static void
