@@ -396,6 +396,7 @@ ac_answer_free(struct availcache_answer *a)
 	if (a == NULL)
 		return;
 	free(a->body);
+	free(a->gz);
 	free(a);
 }
 
@@ -530,8 +531,9 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 	size_t i;
 
 	if (d == NULL || strlen(key) >= AVAILCACHE_MAX_KEY) {
-		free(body);
-		return NULL;
+		fprintf(stderr, "redlightd: an answer kept without its day or with a %zu-byte key\n",
+		    strlen(key));
+		abort();
 	}
 	for (i = 0; i < d->nanswers && strcmp(d->answers[i]->key, key) != 0; i++)
 		;
@@ -546,6 +548,8 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 	}
 	a = d->answers[i];
 	free(a->body);
+	free(a->gz);
+	a->gz = http_gzip(body, len, &a->gzlen);
 	snprintf(a->key, sizeof(a->key), "%s", key);
 	a->body = body;
 	a->len = len;

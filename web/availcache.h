@@ -65,6 +65,8 @@ struct availcache_answer {
 	char key[AVAILCACHE_MAX_KEY];
 	char *body;                 /* the answer, the entry's */
 	size_t len;
+	char *gz;                   /* body as gzip, packed once; NULL: none */
+	size_t gzlen;
 	int64_t built_at, valid_until;
 };
 
@@ -75,8 +77,9 @@ const struct availcache_answer *availcache_answer_find(const struct availcache_v
 
 /* availcache_answer_keep: keep body (len bytes, taken over: freed with the
  * entry) as key's answer on v's day, built at now and valid until
- * valid_until; returns the entry, borrowed like the view. Not kept (body
- * freed, NULL returned) when the key is too long. Cannot fail. */
+ * valid_until, with its gzip form (http_gzip); returns the entry, borrowed
+ * like the view. key must be shorter than AVAILCACHE_MAX_KEY. Cannot
+ * fail. */
 const struct availcache_answer *availcache_answer_keep(const struct availcache_view *v,
     const char *key, char *body, size_t len, int64_t now, int64_t valid_until);
 

@@ -169,17 +169,15 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 		return;
 	}
 	search_key(&st->q, key, sizeof(key));
-	if ((a = availcache_answer_find(v, key, now)) != NULL) {
-		http_send_json(req, 200, a->body, a->len);
-		return;
+	if ((a = availcache_answer_find(v, key, now)) == NULL) {
+		if (route_avail_search_json(v, &st->q, now, &json, &err) != 0) {
+			route_avail_send_err(req, &err, NULL, NULL);
+			return;
+		}
+		a = availcache_answer_keep(v, key, json, strlen(json), now,
+		    avail_search_valid_until(v->data, &st->q));
 	}
-	if (route_avail_search_json(v, &st->q, now, &json, &err) != 0) {
-		route_avail_send_err(req, &err, NULL, NULL);
-		return;
-	}
-	http_send_json(req, 200, json, strlen(json));
-	availcache_answer_keep(v, key, json, strlen(json), now,
-	    avail_search_valid_until(v->data, &st->q));
+	http_send_json_gz(req, a->body, a->len, a->gz, a->gzlen);
 }
 
 static void
