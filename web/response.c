@@ -81,7 +81,7 @@ http_gzip(const char *in, size_t n, size_t *outlen)
 
 	memset(&z, 0, sizeof(z));
 	/* 15 + 16: a gzip header and trailer around the deflate stream */
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	cap = deflateBound(&z, n);
 	out = xcalloc(1, cap);
@@ -123,7 +123,7 @@ http_compress_register(h2o_pathconf_t *pathconf)
 
 	memset(&args, 0, sizeof(args));
 	args.min_size = 256;
-	args.gzip.quality = 1;      /* per answer: fast; kept answers are packed once, harder */
+	args.gzip.quality = 1;      /* per answer: fast; kept answers are packed once, at zlib's default */
 	args.brotli.quality = -1;
 	h2o_compress_register(pathconf, &args);
 }

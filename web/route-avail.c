@@ -126,7 +126,10 @@ struct search_state {
 	struct avail_query q;       /* strings borrowed from the parsed body */
 };
 
-/* The key naming the whole query on its day (the date is the day's). */
+/* The key naming the whole query on its day (the date is the day's).
+ * Unambiguous: only an answer is kept, and a service or room id in an
+ * answer is one of the day's (no "|" in them); the free-form skill comes
+ * last. */
 static void
 search_key(const struct avail_query *q, char *buf, size_t size)
 {
