@@ -550,6 +550,11 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 	free(a->body);
 	free(a->gz);
 	a->gz = http_gzip(body, len, &a->gzlen);
+	if (a->gz != NULL && a->gzlen >= len) {
+		/* a short answer grows in gzip: sent plain */
+		free(a->gz);
+		a->gz = NULL;
+	}
 	snprintf(a->key, sizeof(a->key), "%s", key);
 	a->body = body;
 	a->len = len;

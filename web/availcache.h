@@ -65,7 +65,7 @@ struct availcache_answer {
 	char key[AVAILCACHE_MAX_KEY];
 	char *body;                 /* the answer, the entry's */
 	size_t len;
-	char *gz;                   /* body as gzip, packed once; NULL: none */
+	char *gz;                   /* body as gzip, packed once; NULL: none (or not smaller) */
 	size_t gzlen;
 	int64_t built_at, valid_until;
 };
