@@ -573,6 +573,49 @@ none:
 	return 0;
 }
 
+/* The first candidate start of day at or after at (aligned as in
+ * avail_search), or INT64_MAX when there is none. */
+static int64_t
+avail_next_start(const struct avail_day *day, int64_t at)
+{
+	for (size_t g = 0; g < day->nsegs; g++) {
+		const struct avail_seg *seg = &day->segs[g];
+		int64_t t = seg->start > at ? seg->start : at;
+		int64_t r = avail_floor_mod(t + seg->off, AVAIL_QUARTER);
+
+		if (r)
+			t += AVAIL_QUARTER - r;
+		if (t < seg->end)
+			return t;
+	}
+	return INT64_MAX;
+}
+
+int64_t
+avail_search_valid_until(const struct avail_data *d, const struct avail_query *q)
+{
+	int64_t lead = (int64_t)d->lead_time_min * AVAIL_MINUTE;
+	int64_t ahead = (int64_t)d->horizon_days * AVAIL_DAY;
+	int64_t until = INT64_MAX, t;
+	struct avail_day day;
+
+	if (!tz_date_valid(q->year, q->month, q->day))
+		return until;
+	avail_day_init(d->tz, tz_days_from_civil(q->year, q->month, q->day), &day);
+	/* the first start still shown drops out once now + lead passes it */
+	if ((t = avail_next_start(&day, q->now + lead)) != INT64_MAX && t - lead + 1 < until)
+		until = t - lead + 1;
+	/* the first start past the horizon comes in once now + ahead passes it */
+	if ((t = avail_next_start(&day, q->now + ahead)) != INT64_MAX && t - ahead + 1 < until)
+		until = t - ahead + 1;
+	for (size_t i = 0; i < d->nclaims; i++) {
+		int64_t x = d->claims[i].expires_at;
+		if (x != 0 && x > q->now && x < until)
+			until = x;
+	}
+	return until;
+}
+
 /* ---- one exact booking ---- */
 
 /* Why [start, end) is not in room's window: a blackout, or the hours. */

@@ -206,6 +206,14 @@ struct avail_slot {
 int avail_search(const struct avail_data *d, const struct avail_query *q,
     struct avail_slot **out, size_t *n, struct err *e);
 
+/* avail_search_valid_until: the first instant (UTC seconds) at which
+ * avail_search for q may answer differently from at q->now with the same
+ * data: a candidate start passing the lead time, one coming inside the
+ * horizon, or a hold in the data expiring. INT64_MAX when the clock alone
+ * never changes the answer. Lets a server keep a built answer until then
+ * (and until the data changes). Cannot fail. */
+int64_t avail_search_valid_until(const struct avail_data *d, const struct avail_query *q);
+
 /* An exact booking to check. */
 struct avail_booking {
 	const char *room_id;

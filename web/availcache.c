@@ -81,6 +81,9 @@ struct ac_day {
 	uint64_t epoch;             /* the cache's epoch when the load began */
 	uint64_t loaded_at;
 	struct availcache *cache;
+	/* built answers, most recently used first */
+	struct availcache_answer *answers[AVAILCACHE_MAX_ANSWERS];
+	size_t nanswers;
 };
 
 struct availcache {
@@ -388,10 +391,22 @@ ac_wait_studio(struct availcache *c, struct ac_waiter *w)
 /* ---- days ---- */
 
 static void
+ac_answer_free(struct availcache_answer *a)
+{
+	if (a == NULL)
+		return;
+	free(a->body);
+	free(a->gz);
+	free(a);
+}
+
+static void
 ac_day_unref(struct ac_day *d)
 {
 	if (--d->refs > 0)
 		return;
+	for (size_t i = 0; i < d->nanswers; i++)
+		ac_answer_free(d->answers[i]);
 	avail_data_free(d->data);
 	ac_studio_unref(d->studio);
 	free(d);
@@ -469,9 +484,84 @@ ac_day_serve(struct ac_day *d, h2o_req_t *req, availcache_cb cb, void *arg)
 	v.year = d->year;
 	v.month = d->month;
 	v.day = d->day;
+	v.day_entry = d;
 	d->refs++;
 	cb(req, &v, NULL, arg);
 	ac_day_unref(d);
+}
+
+/* ---- answers ---- */
+
+/* Move answer i to the front: the most recently used. */
+static void
+ac_answer_front(struct ac_day *d, size_t i)
+{
+	struct availcache_answer *a = d->answers[i];
+
+	memmove(&d->answers[1], &d->answers[0], i * sizeof(d->answers[0]));
+	d->answers[0] = a;
+}
+
+const struct availcache_answer *
+availcache_answer_find(const struct availcache_view *v, const char *key, int64_t now)
+{
+	struct ac_day *d = v->day_entry;
+
+	if (d == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->nanswers; i++) {
+		struct availcache_answer *a = d->answers[i];
+		if (strcmp(a->key, key) != 0)
+			continue;
+		/* a clock stepped back could show what its built_at hid */
+		if (now < a->built_at || now >= a->valid_until)
+			return NULL;
+		ac_answer_front(d, i);
+		return a;
+	}
+	return NULL;
+}
+
+const struct availcache_answer *
+availcache_answer_keep(const struct availcache_view *v, const char *key, char *body,
+    size_t len, int64_t now, int64_t valid_until)
+{
+	struct ac_day *d = v->day_entry;
+	struct availcache_answer *a;
+	size_t i;
+
+	if (d == NULL || strlen(key) >= AVAILCACHE_MAX_KEY) {
+		fprintf(stderr, "redlightd: an answer kept without its day or with a %zu-byte key\n",
+		    strlen(key));
+		abort();
+	}
+	for (i = 0; i < d->nanswers && strcmp(d->answers[i]->key, key) != 0; i++)
+		;
+	if (i == d->nanswers) {
+		if (d->nanswers == AVAILCACHE_MAX_ANSWERS)
+			i = --d->nanswers;      /* the least recently used goes */
+		else
+			d->answers[i] = NULL;
+		ac_answer_free(d->answers[i]);
+		d->answers[i] = xcalloc(1, sizeof(*a));
+		d->nanswers++;
+	}
+	a = d->answers[i];
+	free(a->body);
+	free(a->gz);
+	a->gz = http_gzip(body, len, &a->gzlen);
+	if (a->gz != NULL && a->gzlen >= len) {
+		/* a short answer grows in gzip: sent plain */
+		free(a->gz);
+		a->gz = NULL;
+	}
+	snprintf(a->key, sizeof(a->key), "%s", key);
+	a->body = body;
+	a->len = len;
+	a->built_at = now;
+	a->valid_until = valid_until;
+	ac_answer_front(d, i);
+	return a;
 }
 
 static void ac_day_done(void *arg, const PGresult *res, const struct err *e);

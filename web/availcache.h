@@ -28,6 +28,7 @@ struct availcache_view {
 	const struct studio_settings *settings;
 	const struct tz *tz;                  /* the studio's zone */
 	int year, month, day;                 /* the local day it covers */
+	struct ac_day *day_entry;             /* the cache's own (answers below) */
 };
 
 /* Called exactly once with the view (e NULL) or an error (view NULL), unless
@@ -47,6 +48,40 @@ void availcache_at(struct http_server *srv, h2o_req_t *req, int64_t instant,
 /* availcache_settings: the studio's settings and zone alone; the view's
  * data is NULL and its date 0-0-0. */
 void availcache_settings(struct http_server *srv, h2o_req_t *req, availcache_cb cb, void *arg);
+
+/* ---- built answers kept with their day ----
+ *
+ * A route may keep the answer it built for a query on the view's day, under
+ * a key naming the whole query, until the clock could change it
+ * (valid_until, UTC seconds): it goes with the day, so the notices that
+ * drop the day drop its answers. At most AVAILCACHE_MAX_ANSWERS per day,
+ * least recently used first out, so queries cannot grow memory without
+ * bound. */
+
+#define AVAILCACHE_MAX_ANSWERS 16
+#define AVAILCACHE_MAX_KEY 256
+
+struct availcache_answer {
+	char key[AVAILCACHE_MAX_KEY];
+	char *body;                 /* the answer, the entry's */
+	size_t len;
+	char *gz;                   /* body as gzip, packed once; NULL: none (or not smaller) */
+	size_t gzlen;
+	int64_t built_at, valid_until;
+};
+
+/* availcache_answer_find: the answer kept for key on v's day, still valid
+ * at now, or NULL. Borrowed like the view. Cannot fail. */
+const struct availcache_answer *availcache_answer_find(const struct availcache_view *v,
+    const char *key, int64_t now);
+
+/* availcache_answer_keep: keep body (len bytes, taken over: freed with the
+ * entry) as key's answer on v's day, built at now and valid until
+ * valid_until, with its gzip form (http_gzip); returns the entry, borrowed
+ * like the view. key must be shorter than AVAILCACHE_MAX_KEY. Cannot
+ * fail. */
+const struct availcache_answer *availcache_answer_keep(const struct availcache_view *v,
+    const char *key, char *body, size_t len, int64_t now, int64_t valid_until);
 
 /* ---- the cache itself (redlightd's main and web/listen.c) ----
  *

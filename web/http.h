@@ -133,6 +133,23 @@ void http_notfound_register(h2o_pathconf_t *pathconf);
  * bytes, copied), Content-Type application/json. HEAD gets no body. */
 void http_send_json(h2o_req_t *req, int status, const char *json, size_t len);
 
+/* http_gzip: the n bytes at in as a gzip stream (RFC 1952), malloc'd,
+ * its length in *outlen; NULL when zlib fails (then send it plain).
+ * Cannot fail otherwise. */
+char *http_gzip(const char *in, size_t n, size_t *outlen);
+
+/* http_send_json_gz: http_send_json (200) of the document json, sending
+ * gz (its gzip stream, gzlen bytes; NULL: none) instead, with
+ * Content-Encoding: gzip, when the request accepts gzip. Either way with
+ * Vary: Accept-Encoding. Both are copied. */
+void http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz,
+    size_t gzlen);
+
+/* http_compress_register: compress what the handlers of pathconf send,
+ * when the client accepts gzip (h2o's filter: Content-Encoding and Vary;
+ * an answer that already has a Content-Encoding passes untouched). */
+void http_compress_register(h2o_pathconf_t *pathconf);
+
 /* http_send_body: answer with status, Content-Type type (a static string)
  * and the n buffers of body (which must live as long as req: its pool, or
  * static), never stored (Cache-Control: no-store). HEAD gets the length

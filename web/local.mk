@@ -57,8 +57,8 @@ redlightd_SOURCES = \
 	web/route-booking-ics.c \
 	web/route-integrations.c \
 	web/slot.c web/slot.h
-redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS)
-redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS)
+redlightd_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(PQ_CFLAGS) $(H2O_CFLAGS) $(UV_CFLAGS) $(SSL_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(ZLIB_CFLAGS)
+redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
 
 # The booking page: plain files, no build step, served at "/".
 staticdir = $(pkgdatadir)/static

@@ -271,13 +271,12 @@ static void
 page_search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
 	struct page_state *st = arg;
+	const struct availcache_answer *a;
 	struct err err;
-	char *json;
 
 	/* a search the API refuses is left to the page, which shows why */
-	if (e == NULL && route_avail_search_json(v, &st->q, page_now_ms() / 1000, &json, &err) == 0) {
-		st->answer = h2o_strdup(&req->pool, json, SIZE_MAX).base;
-		free(json);
+	if (e == NULL && route_avail_search_answer(v, &st->q, page_now_ms() / 1000, &a, &err) == 0) {
+		st->answer = h2o_strdup(&req->pool, a->body, a->len).base;
 	} else {
 		st->query = NULL;
 	}

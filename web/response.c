@@ -1,6 +1,10 @@
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
+#include "core/xalloc.h"
 #include "web/http.h"
 
 static const struct {
@@ -66,6 +70,62 @@ void
 http_send_body(h2o_req_t *req, int status, const char *type, h2o_iovec_t *body, size_t n)
 {
 	http_send_cached(req, status, type, "no-store", body, n);
+}
+
+char *
+http_gzip(const char *in, size_t n, size_t *outlen)
+{
+	z_stream z;
+	char *out;
+	size_t cap;
+
+	memset(&z, 0, sizeof(z));
+	/* 15 + 16: a gzip header and trailer around the deflate stream */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&z, n);
+	out = xcalloc(1, cap);
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+void
+http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz, size_t gzlen)
+{
+	h2o_iovec_t body;
+
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL,
+	    H2O_STRLIT("Accept-Encoding"));
+	if (gz == NULL || (h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) == 0) {
+		http_send_json(req, 200, json, len);
+		return;
+	}
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
+	    H2O_STRLIT("gzip"));
+	body = h2o_strdup(&req->pool, gz, gzlen);
+	http_send_body(req, 200, "application/json", &body, 1);
+}
+
+void
+http_compress_register(h2o_pathconf_t *pathconf)
+{
+	h2o_compress_args_t args;
+
+	memset(&args, 0, sizeof(args));
+	args.min_size = 256;
+	args.gzip.quality = 1;      /* per answer: fast; kept answers are packed once, at zlib's default */
+	args.brotli.quality = -1;
+	h2o_compress_register(pathconf, &args);
 }
 
 void

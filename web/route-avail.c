@@ -126,19 +126,43 @@ struct search_state {
 	struct avail_query q;       /* strings borrowed from the parsed body */
 };
 
-int
-route_avail_search_json(const struct availcache_view *v, struct avail_query *q, int64_t now,
-    char **out, struct err *e)
+/* The key naming the whole query on its day (the date is the day's).
+ * Unambiguous: only an answer is kept, and a service or room id in an
+ * answer is one of the day's (no "|" in them); the free-form skill comes
+ * last. */
+static void
+search_key(const struct avail_query *q, char *buf, size_t size)
 {
+	snprintf(buf, size, "%d|%s|%s|%s", q->duration_min,
+	    q->service_id != NULL ? q->service_id : "", q->room_id != NULL ? q->room_id : "",
+	    q->staff_skill != NULL ? q->staff_skill : "");
+}
+
+/* The answer is built once per day and query and kept with the day
+ * until a notice drops the day or the clock could change it; every later
+ * search sends the kept bytes. */
+int
+route_avail_search_answer(const struct availcache_view *v, struct avail_query *q, int64_t now,
+    const struct availcache_answer **out, struct err *e)
+{
+	const struct availcache_answer *a;
 	struct avail_slot *slots = NULL;
+	char key[AVAILCACHE_MAX_KEY];
 	size_t n = 0;
+	char *json;
 	int rc;
 
 	q->now = now;
-	if ((rc = avail_search(v->data, q, &slots, &n, e)) != 0)
-		return rc;
-	*out = avail_slots_json(v->data, slots, n);
-	free(slots);
+	search_key(q, key, sizeof(key));
+	if ((a = availcache_answer_find(v, key, now)) == NULL) {
+		if ((rc = avail_search(v->data, q, &slots, &n, e)) != 0)
+			return rc;
+		json = avail_slots_json(v->data, slots, n);
+		free(slots);
+		a = availcache_answer_keep(v, key, json, strlen(json), now,
+		    avail_search_valid_until(v->data, q));
+	}
+	*out = a;
 	return 0;
 }
 
@@ -146,19 +170,18 @@ static void
 search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e, void *arg)
 {
 	struct search_state *st = arg;
+	const struct availcache_answer *a;
 	struct err err;
-	char *json;
 
 	if (e != NULL) {
 		route_avail_send_err(req, e, NULL, NULL);
 		return;
 	}
-	if (route_avail_search_json(v, &st->q, route_avail_now(), &json, &err) != 0) {
+	if (route_avail_search_answer(v, &st->q, route_avail_now(), &a, &err) != 0) {
 		route_avail_send_err(req, &err, NULL, NULL);
 		return;
 	}
-	http_send_json(req, 200, json, strlen(json));
-	free(json);
+	http_send_json_gz(req, a->body, a->len, a->gz, a->gzlen);
 }
 
 static void

@@ -14,11 +14,13 @@
  * payment_note says so). The caller's (free). Cannot fail. */
 char *route_avail_settings_json(const struct availcache_view *v, int64_t now, int payments);
 
-/* route_avail_search_json: what POST /api/availability/search answers for
- * q over v's day (q->now is set here, to now). On success 0 and *out is
- * the caller's (free); on failure the engine's error (ERR_INVALID,
+/* route_avail_search_answer: what POST /api/availability/search answers
+ * for q over v's day at now (q->now is set here): the answer kept with the
+ * day for the same query while the clock cannot have changed it, or one
+ * built now and kept (web/availcache.h). On success 0 and *out borrowed
+ * like the view; on failure the engine's error (ERR_INVALID,
  * ERR_NOT_FOUND...) and *out is untouched. */
-int route_avail_search_json(const struct availcache_view *v, struct avail_query *q, int64_t now,
-    char **out, struct err *e);
+int route_avail_search_answer(const struct availcache_view *v, struct avail_query *q, int64_t now,
+    const struct availcache_answer **out, struct err *e);
 
 #endif

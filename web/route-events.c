@@ -369,6 +369,8 @@ events_route(struct http_server *srv, h2o_req_t *req, const struct http_params *
 		return;
 	req->res.status = 200;
 	req->res.reason = "OK";
+	/* a stream: gzip would hold events back in its window */
+	req->compress_hint = H2O_COMPRESS_HINT_DISABLE;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
 	    H2O_STRLIT("text/event-stream; charset=utf-8"));
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,

@@ -159,6 +159,7 @@ server_register_pages(h2o_hostconf_t *hostconf, struct http_server *srv, int loa
 		http_access_register(pc, srv, strcmp(conf->log_format, "json") == 0);
 		http_guard_register(pc);
 		http_router_register(pc, srv);
+		http_compress_register(pc);
 		if (loaded)
 			page_register(pc, srv, 0);
 		else
@@ -258,6 +259,7 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	http_access_register(pathconf, srv, strcmp(conf->log_format, "json") == 0);
 	http_guard_register(pathconf);
 	http_router_register(pathconf, srv);
+	http_compress_register(pathconf);
 	if (stat(conf->static_dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		fprintf(stderr, "redlightd: static directory %s is missing; the booking page will 404\n",
 		    conf->static_dir);

@@ -6,11 +6,21 @@
  * index.html (with its style and script inline) and the service worker.
  * The files in LATER are loaded only on a step that needs them (pay.js:
  * the card step, imported on the "Request sent" page when the studio takes
- * payments), so they count in the whole site, not in the first view. */
+ * payments), so they count in the whole site, not in the first view.
+ *
+ * Budgets, both checked by the e2e test: the first view's files 60 KB
+ * as they are, the whole site's 80 KB. The aim (issue 16), printed by
+ * measure.js and the test but not yet met, so not asserted: the first
+ * view's bytes on the wire as redlightd sends them to a browser
+ * (Accept-Encoding: gzip; index.html with its boot data) in 14 KB, one TCP
+ * initial window (ten segments). */
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 
 const FIRST_VIEW_BUDGET = 60 * 1024;
+const FIRST_VIEW_WIRE_AIM = 14 * 1024;
+const FIRST_VIEW = ['/', '/sw.js'];
 const SITE_BUDGET = 80 * 1024;
 const LATER = ['pay.js'];
 
@@ -29,4 +39,29 @@ function staticBytes(dir) {
 	return out;
 }
 
-module.exports = { FIRST_VIEW_BUDGET, SITE_BUDGET, LATER, staticBytes };
+/* wireBytes: the body bytes one GET of url puts on the wire, as sent to a
+ * client accepting gzip (not unpacked), and its Content-Encoding. */
+function wireBytes(url) {
+	return new Promise((resolve, reject) => {
+		http.get(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+			let n = 0;
+			res.on('data', (c) => { n += c.length; });
+			res.on('end', () => res.statusCode === 200 ? resolve({ bytes: n, encoding: res.headers['content-encoding'] || 'identity' })
+				: reject(new Error(`GET ${url}: ${res.statusCode}`)));
+		}).on('error', reject);
+	});
+}
+
+/* servedFirstView: {bytes, parts: ["path bytes encoding"]} of the first
+ * view as the redlightd at base serves it */
+async function servedFirstView(base) {
+	const out = { bytes: 0, parts: [] };
+	for (const p of FIRST_VIEW) {
+		const r = await wireBytes(base + p);
+		out.bytes += r.bytes;
+		out.parts.push(`${p} ${r.bytes} ${r.encoding}`);
+	}
+	return out;
+}
+
+module.exports = { FIRST_VIEW_BUDGET, FIRST_VIEW_WIRE_AIM, SITE_BUDGET, LATER, FIRST_VIEW, staticBytes, servedFirstView };

@@ -182,6 +182,26 @@ status=$(post /api/availability/search "{\"date\":\"$day\",\"duration_min\":60,\
 check "and still searches" sh -c 'test "$1" = 200' - "$status"
 check "the same slots as before" body_json "sys.exit(len(d['slots']) == 0)"
 
+# ---- compression: only for a client that asks, the same document ----
+cp "$tmp/body" "$tmp/plain"
+check "a search without Accept-Encoding is sent plain, saying it varies" sh -c '
+	tr -d "\r" < "$1" | grep -qi "^vary: accept-encoding" &&
+	! tr -d "\r" < "$1" | grep -qi "^content-encoding"' - "$tmp/headers"
+post /api/availability/search "{\"date\":\"$day\",\"duration_min\":60,\"service_id\":\"$rental\"}" \
+	-H 'Accept-Encoding: gzip' >/dev/null
+check "with Accept-Encoding: gzip the same search is gzip, saying it varies" sh -c '
+	test "$1" = gzip && test "$2" = Accept-Encoding' - "$(header content-encoding)" "$(header vary)"
+check "and unpacks to the plain answer byte for byte" sh -c 'gzip -dc < "$1" | cmp -s - "$2"' - \
+	"$tmp/body" "$tmp/plain"
+status=$(http GET / -H 'Accept-Encoding: gzip')
+check "the booking page is gzip for a client that asks" sh -c '
+	test "$1" = 200 && test "$2" = gzip && gzip -dc < "$3" | grep -q "</html>"' - \
+	"$status" "$(header content-encoding)" "$tmp/body"
+status=$(http GET /)
+check "and plain for one that does not" sh -c '
+	test "$1" = 200 && test -z "$2" && grep -q "</html>" "$3"' - \
+	"$status" "$(header content-encoding)" "$tmp/body"
+
 # ---- quotes ----
 quote_body="{\"room_id\":\"$room_a\",\"service_id\":\"$rec\",\"start_at\":\"${day}T15:00:00Z\",\"duration_min\":120,\"addons\":[{\"service_id\":\"$backline\",\"qty\":1}]}"
 status=$(post /api/quote "$quote_body")

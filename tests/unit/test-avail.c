@@ -643,6 +643,51 @@ test_avail_a_date_beyond_the_horizon_has_no_slots(void)
 	free(s);
 }
 
+/* slots_at: how many slots q finds with the clock at now. */
+static size_t
+slots_at(const struct avail_data *d, struct avail_query q, int64_t now)
+{
+	struct avail_slot *s = NULL;
+	size_t n = 0;
+
+	q.now = now;
+	CU_ASSERT_EQUAL_FATAL(avail_search(d, &q, &s, &n, NULL), 0);
+	free(s);
+	return n;
+}
+
+static void
+test_avail_an_answer_stays_valid_until_the_clock_could_change_it(void)
+{
+	struct fx f;
+	struct avail_query q;
+	int64_t until;
+
+	fx_init(&f);
+	/* the lead time: at 10:07 the first start is 12:15, which goes at 10:15:01 */
+	q = query(2027, 6, 16, 60, "rent", "room-b", at(2027, 6, 16, 10, 7));
+	until = avail_search_valid_until(&f.d, &q);
+	CU_ASSERT_EQUAL(until, at(2027, 6, 16, 10, 15) + 1);
+	CU_ASSERT_EQUAL(slots_at(&f.d, q, until - 1), slots_at(&f.d, q, q.now));
+	CU_ASSERT_EQUAL(slots_at(&f.d, q, until), slots_at(&f.d, q, q.now) - 1);
+	/* the horizon: 12:45 is the last start at 13:00 + 90 days; 13:00 comes in */
+	q = query(2027, 8, 30, 60, "rent", "room-b", at(2027, 6, 1, 13, 0));
+	until = avail_search_valid_until(&f.d, &q);
+	CU_ASSERT_EQUAL(until, q.now + 1);
+	CU_ASSERT_EQUAL(slots_at(&f.d, q, until - 1), 16);
+	CU_ASSERT_EQUAL(slots_at(&f.d, q, until), 17);
+	/* a day far ahead stays the same until its first start nears the lead time */
+	q = query(2027, 6, 16, 60, "rent", "room-b", early_june());
+	until = avail_search_valid_until(&f.d, &q);
+	CU_ASSERT_EQUAL(until, at(2027, 6, 16, 0, 0) - 120 * 60 + 1);
+	/* a hold expiring sooner ends it sooner, and its slot comes back then */
+	fx_claim(&f, ROOM_B, at(2027, 6, 16, 18, 0), at(2027, 6, 16, 19, 0), q.now + 600, "hold-live");
+	fx_data(&f);
+	until = avail_search_valid_until(&f.d, &q);
+	CU_ASSERT_EQUAL(until, q.now + 600);
+	CU_ASSERT(slots_at(&f.d, q, until) > slots_at(&f.d, q, until - 1));
+}
+
 static void
 test_avail_a_rule_applies_only_between_its_effective_dates(void)
 {
@@ -1407,6 +1452,7 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_an_expired_hold_does_not_block_but_an_active_one_does);
 	UNIT_TEST(s, test_avail_slots_inside_the_lead_time_are_gone);
 	UNIT_TEST(s, test_avail_a_date_beyond_the_horizon_has_no_slots);
+	UNIT_TEST(s, test_avail_an_answer_stays_valid_until_the_clock_could_change_it);
 	UNIT_TEST(s, test_avail_a_rule_applies_only_between_its_effective_dates);
 	UNIT_TEST(s, test_avail_only_staff_with_the_skill_are_offered);
 	UNIT_TEST(s, test_avail_a_busy_engineer_is_not_offered);

@@ -9,7 +9,7 @@ die() { printf '%s: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 # Debian packages the build, the studio and the tests need.
 DEPS_BUILD="build-essential autoconf automake pkg-config libncurses-dev libpq-dev
  libcurl4-openssl-dev libjson-c-dev libical-dev libuv1-dev libh2o-dev libssl-dev
- libsodium-dev libcunit1-dev tzdata"
+ libsodium-dev libcunit1-dev zlib1g-dev tzdata"
 DEPS_RUN="postgresql postgresql-common curl python3"
 DEPS_TEST="tmux python3 procps chromium openssl clang-14 libclang-rt-14-dev python3-icalendar strace"
 
