@@ -7,7 +7,9 @@
 # that URL through the calendars stand-in's consent to redlightd's
 # callback, redlightd's worker trades the code, and c again says
 # "connected". Outlook, with no Microsoft credentials, says which keys are
-# missing, under the field, and nothing is stored. Real redlightd, the
+# missing, under the field, and nothing is stored. On the booking screen,
+# R runs a session's failed calendar job again (Google refused the event
+# once): the event is made and the flag goes. Real redlightd, the
 # stand-in (tests/standins/calendars.py), tmux. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_start_pg "$@"
@@ -134,5 +136,42 @@ s "Esc closes it" 'wait_gone $sess "Calendars of"'
 key $sess l
 key $sess c
 s "c elsewhere says where it works" 'wait_for $sess "c connects a staff member"'
+
+# ---- R on the booking screen: a failed calendar job runs again ----
+# Google refuses the event of a session approved for Eli once (a 400: not
+# worth retrying), so its calendar job fails; R runs it again and the
+# event is made
+ctl() { curl -s -o /dev/null -X POST -d "$2" "$cbase/_standin/$1"; }
+events() { curl -s "$cbase/_standin/state" | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+print(sum(1 for e in s["events"].get("google", {}).get("eli-g", {}).values()
+          if "RL-CAL-01" in (e.get("summary") or "") and e.get("status") != "cancelled"))'; }
+ctl faults '{"rules": [{"match": "POST /calendar/v3", "status": 400, "count": 1}]}'
+REDLIGHT_PASSWORD=redlight-demo
+export REDLIGHT_PASSWORD
+demo_day
+submit RL-CAL-01 'Vocal Booth' 10:00 11:00
+run assign-staff RL-CAL-01 eli --override --reason "calendar test" --as admin@redlight.test
+t "Eli is assigned to RL-CAL-01" '[ "$rc" = 0 ]'
+run approve RL-CAL-01 --as admin@redlight.test
+t "and it is approved" '[ "$rc" = 0 ]'
+t "Google refusing the event, the session's calendar job fails" \
+	'wait_sql "SELECT status FROM job WHERE kind = '"'calendar_sync'"' AND payload->>'"'code'"' = '"'RL-CAL-01'"'" failed &&
+	[ "$(events)" = 0 ]'
+key $sess 4
+wait_for $sess "BOOKINGS"
+key $sess /
+wait_for $sess "Search"
+key $sess Tab Tab Tab Tab Tab
+type_text $sess RL-CAL-01
+key $sess Enter
+wait_match $sess "^ > .*RL-CAL-01"
+key $sess Enter
+s "the booking screen says its sync failed" 'wait_for $sess "SYNC FAILED: google:"'
+key $sess R
+s "R queues its failed calendar job again" 'wait_match $sess "RL-CAL-01: calendar job [0-9]* .*again"'
+t "the worker runs it: the event is in Eli's calendar, the sync synced" \
+	'wait_sql "SELECT booking_sync_error(id) IS NULL FROM booking WHERE code = '"'RL-CAL-01'"'" t && [ "$(events)" = 1 ]'
+s "and the flag is gone from the booking screen" 'wait_gone $sess "SYNC FAILED"'
 key $sess q
 tui_done
