@@ -62,19 +62,14 @@ t "the calendar stand-in and redlightd answer" \
 # joined; box_joined SESSION: the same, the margin gone too, so a URL
 # wrapped over several lines reads whole
 box_text() {
-	pane_text "$1" | sed -n 's/^[^│]*│\(.*\)│[^│]*$/\1/p' | sed 's/ *$//' | tr -d '\n'
+	box_lines "$1" | sed 's/ *$//' | tr -d '\n'
 }
 box_joined() {
-	pane_text "$1" | sed -n 's/^[^│]*│ \(.*\)│[^│]*$/\1/p' | sed 's/ *$//' | tr -d '\n'
+	box_lines "$1" | sed 's/^ //; s/ *$//' | tr -d '\n'
 }
 
 sess=cal
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
-key $sess 7
-wait_for $sess "SETUP"
+console_setup $sess admin@redlight.test
 key $sess l l
 s "the Staff section offers c for calendars" \
 	'wait_for $sess "Eli Engineer" && pane_text $sess | tail -1 | grep -q "c calendar"'
