@@ -1,7 +1,8 @@
 /* cmd-calendar-status.c: `redlight calendar-status [--json]`: every staff
  * calendar connection (pending, exchanging, connected, reconnect_needed,
  * failed, with why), the bookings whose last calendar attempt failed, and
- * how many attempts the last day saw. One read, DB_CALENDAR_STATUS_JSON_SQL. */
+ * how many attempts the last day saw. One read, DB_CALENDAR_STATUS_JSON_SQL:
+ * cmd_calendar_status_run, which the setup screen's calendar window calls. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,48 +11,45 @@
 #include "tui/cmd.h"
 #include "tui/model.h"
 
-static int
-cmd_calendar_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_calendar_status_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
-	struct json_object *d, *a;
-	char *rest[1], *json = NULL;
-	struct err e;
-	int nrest, rc;
+	(void)c;
+	return cmd_read_query(ctx, DB_CALENDAR_STATUS_JSON_SQL, 0, NULL, json, e);
+}
 
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0 || (rc = cmd_db(ctx)) != 0)
-		return rc;
-	err_clear(&e);
-	if (db_query_json(ctx->db, DB_CALENDAR_STATUS_JSON_SQL, 0, NULL, &json, &e) != 0)
-		return cmd_fail(ctx, &e);
-	if (json_flag != NULL) {
-		fprintf(ctx->out, "%s\n", json);
-		free(json);
-		return 0;
-	}
-	d = json_tokener_parse(json);
-	free(json);
+static int
+cmd_calendar_status_print(struct cmd_ctx *ctx, const struct cmd_read *c, const char *json, struct err *e)
+{
+	struct json_object *d, *a;
+
+	(void)c;
+	if ((d = json_tokener_parse(json)) == NULL)
+		return err_set(e, ERR_INTERNAL, NULL, "calendar-status: the database's answer is not JSON");
 	json_object_object_get_ex(d, "connections", &a);
 	if (json_object_array_length(a) == 0)
 		fprintf(ctx->out, "no staff calendar is connected (redlight calendar-connect STAFF google|outlook)\n");
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *c = json_object_array_get_idx(a, i);
-		fprintf(ctx->out, "%-20s %-8s %-16s %s\n", model_str(c, "staff"),
-		    model_str(c, "provider"), model_str(c, "status"), model_str(c, "error"));
+		struct json_object *o = json_object_array_get_idx(a, i);
+		fprintf(ctx->out, "%-20s %-8s %-16s %s\n", model_str(o, "staff"),
+		    model_str(o, "provider"), model_str(o, "status"), model_str(o, "error"));
 	}
 	json_object_object_get_ex(d, "failing", &a);
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *c = json_object_array_get_idx(a, i);
-		fprintf(ctx->out, "sync failed: %s %s %s %s: %s\n", model_str(c, "code"),
-		    model_str(c, "staff"), model_str(c, "provider"), model_str(c, "action"),
-		    model_str(c, "error"));
+		struct json_object *o = json_object_array_get_idx(a, i);
+		fprintf(ctx->out, "sync failed: %s %s %s %s: %s\n", model_str(o, "code"),
+		    model_str(o, "staff"), model_str(o, "provider"), model_str(o, "action"),
+		    model_str(o, "error"));
 	}
 	json_object_put(d);
 	return 0;
+}
+
+static int
+cmd_calendar_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_read_exec(ctx, argc, argv, cmd_read_parse, cmd_calendar_status_run,
+	    cmd_calendar_status_print);
 }
 
 const struct cmd_entry cmd_calendar_status_entry = {

@@ -446,6 +446,10 @@ int cmd_rules_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, st
 int cmd_audit_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 int cmd_jobs_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 int cmd_notifications_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
+/* cmd_calendar_status_run: DB_CALENDAR_STATUS_JSON_SQL's answer (every
+ * staff calendar connection, the failing syncs); the setup screen's
+ * calendar window (c under Staff) calls it. */
+int cmd_calendar_status_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 
 /* cmd_read_query: what the run steps share: open the database (cmd_open_db)
  * and run sql with params into *json. */

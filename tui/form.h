@@ -20,6 +20,8 @@ struct ui;
 #define FORM_MAX_FIELDS 10
 #define FORM_MAX_TEXT 6
 #define FORM_VALUE 256
+/* a line of text: a consent URL (tui/view-setup.c) fits whole, wrapped */
+#define FORM_TEXT 1024
 
 struct form_field {
 	char label[24];
@@ -37,7 +39,7 @@ enum form_result {
 
 struct form {
 	char title[120];
-	char text[FORM_MAX_TEXT][200];
+	char text[FORM_MAX_TEXT][FORM_TEXT];
 	int ntext;
 	int text_warns;            /* draw the text as a warning */
 	struct form_field fields[FORM_MAX_FIELDS];

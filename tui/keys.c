@@ -70,6 +70,9 @@ const struct keys_def keys_table[] = {
 	{ KEYS_SETUP_FEED, "i", "feed",
 	    "setup: a calendar feed URL (admins: under Staff, the one at the cursor; Enter rotates it)",
 	    { L'i', 0 }, { 0 } },
+	{ KEYS_SETUP_CALENDAR, "c", "calendar",
+	    "setup, Staff: connect the Google or Outlook calendar of the one at the cursor (admins)",
+	    { L'c', 0 }, { 0 } },
 	{ KEYS_REDRAW, "Ctrl-L", NULL, "redraw the screen", { KEYS_CTRL(L'l'), 0 }, { 0 } },
 	{ KEYS_NONE, NULL, NULL, NULL, { 0 }, { 0 } },
 };

@@ -62,6 +62,7 @@ enum keys_action {
 	KEYS_SETUP_EDIT,        /* approve, extend and release elsewhere, told */
 	KEYS_SETUP_DELETE,      /* apart by keys_action_among */
 	KEYS_SETUP_FEED,        /* setup, staff: the calendar feed's URL */
+	KEYS_SETUP_CALENDAR,    /* setup, staff: connect Google or Outlook */
 	KEYS_COUNT
 };
 

@@ -12,6 +12,7 @@
  * own hours and exceptions (--staff SELF); rooms, services, buffers and
  * settings they may read, and the staff list (rates) is for an admin. */
 #include <curses.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "core/xalloc.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
+#include "tui/model.h"
 #include "tui/model-setup.h"
 #include "tui/setup.h"
 #include "tui/table.h"
@@ -562,7 +564,7 @@ view_setup_keys(struct view_setup *v)
 	if (d->del_cmd != NULL)
 		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "d delete  ");
 	if (v->section == VS_STAFF)
-		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "i feed  ");
+		o += (size_t)snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o, "i feed  c calendar  ");
 	snprintf(view_setup_keyline + o, sizeof(view_setup_keyline) - o,
 	    "h/l section  Tab views  r refresh  ? help  q quit");
 }
@@ -1087,11 +1089,127 @@ view_setup_feed(struct ui *ui, struct view_setup *v, const char *id)
 	ui_push(ui, &view_form, f);
 }
 
+/* ---- a staff member's Google or Outlook calendar ---- */
+
+/* view_setup_calendar_word: a connection's status as the window says it. */
+static const char *
+view_setup_calendar_word(const char *status)
+{
+	if (strcmp(status, "reconnect_needed") == 0)
+		return "reconnect needed";
+	if (strcmp(status, "pending") == 0 || strcmp(status, "exchanging") == 0)
+		return "waiting for the consent";
+	return status;
+}
+
+/* view_setup_calendar_status: staff member id's connections, one line
+ * ("Google: connected. Outlook: failed (why)."), as calendar-status's run
+ * step reads them. */
+static int
+view_setup_calendar_status(struct ui *ui, const char *id, char *out, size_t len, struct err *e)
+{
+	static const char *const providers[2] = { "google", "outlook" };
+	static const char *const names[2] = { "Google", "Outlook" };
+	struct cmd_read c = { 0 };
+	struct json_object *d, *a = NULL;
+	char *json = NULL;
+	size_t o = 0;
+
+	if (cmd_calendar_status_run(ui_cmd(ui), &c, &json, e) != 0)
+		return -1;
+	d = json_tokener_parse(json);
+	free(json);
+	if (d != NULL)
+		json_object_object_get_ex(d, "connections", &a);
+	out[0] = '\0';
+	for (int p = 0; p < 2; p++) {
+		const char *word = "not connected", *why = "";
+		for (size_t i = 0; a != NULL && i < json_object_array_length(a); i++) {
+			struct json_object *x = json_object_array_get_idx(a, i);
+			if (strcmp(model_str(x, "staff_id"), id) == 0 &&
+			    strcmp(model_str(x, "provider"), providers[p]) == 0) {
+				word = view_setup_calendar_word(model_str(x, "status"));
+				why = model_str(x, "error");
+			}
+		}
+		if (o < len)
+			o += (size_t)snprintf(out + o, len - o, "%s%s: %s%s%s%s.", p ? " " : "", names[p], word,
+			    why[0] ? " (" : "", why, why[0] ? ")" : "");
+	}
+	json_object_put(d);
+	return 0;
+}
+
+/* view_setup_calendar_submit: the calendar form's Enter: calendar-connect's
+ * run step for the calendar typed; the form then shows the consent URL. */
+static enum form_result
+view_setup_calendar_submit(struct ui *ui, struct form *f)
+{
+	struct view_setup_form *sf = f->data;
+	struct cmd_calendar_connect c = { .staff = sf->target, .provider = form_value(f, "provider") };
+	struct cmd_calendar_connect_result r;
+	char status[FORM_TEXT];
+	struct err e;
+
+	if (f->nfields == 0)
+		return FORM_CLOSE;
+	err_clear(&e);
+	if (cmd_calendar_connect_run(ui_cmd(ui), &c, &r, &e) != 0) {
+		cmd_calendar_connect_free(&r);
+		ui_message(ui, 1, "%s", e.msg);
+		form_fail(f, &e);
+		return FORM_KEEP;
+	}
+	f->nfields = 0;
+	f->error[0] = '\0';
+	f->error_field = -1;
+	f->ntext = 0;
+	form_text(f, "%s opens this address (valid 15 minutes) and allows redlight to manage the %s "
+	    "calendar's events:", r.staff_name, strcmp(r.provider, "google") == 0 ? "Google" : "Outlook");
+	form_text(f, "%s", r.url);
+	form_text(f, "It comes back to this redirect URI, which the app registered with %s must list:",
+	    strcmp(r.provider, "google") == 0 ? "Google" : "Microsoft");
+	form_text(f, "%s", r.redirect_uri);
+	if (view_setup_calendar_status(ui, r.staff_id, status, sizeof(status), &e) == 0)
+		form_text(f, "%s", status);
+	form_text(f, "Enter or Esc closes; c again shows whether it connected.");
+	ui_message(ui, 0, "the %s consent address for %s", r.provider, r.staff_name);
+	cmd_calendar_connect_free(&r);
+	return FORM_KEEP;
+}
+
+/* view_setup_calendar: the calendar form of staff member id (an admin's):
+ * its connections, and which calendar to connect. */
+static void
+view_setup_calendar(struct ui *ui, struct view_setup *v, const char *id, const char *name)
+{
+	struct view_setup_form *sf;
+	char title[160], status[FORM_TEXT];
+	struct form *f;
+	struct err e;
+
+	err_clear(&e);
+	if (view_setup_calendar_status(ui, id, status, sizeof(status), &e) != 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	snprintf(title, sizeof(title), "Calendars of %s", name);
+	f = view_setup_form_new(v, VS_STAFF, 0, title);
+	f->submit = view_setup_calendar_submit;
+	sf = f->data;
+	snprintf(sf->target, sizeof(sf->target), "%s", id);
+	form_text(f, "%s", status);
+	form_text(f, "Type google or outlook; Enter makes the address that connects it (Esc closes).");
+	form_field(f, "Calendar", "provider", "", "google or outlook");
+	ui_push(ui, &view_form, f);
+}
+
 /* ---- keys ---- */
 
 static const enum keys_action view_setup_actions[] = {
 	KEYS_UP, KEYS_DOWN, KEYS_PAGE_UP, KEYS_PAGE_DOWN, KEYS_TOP, KEYS_BOTTOM, KEYS_LEFT, KEYS_RIGHT,
-	KEYS_OPEN, KEYS_SETUP_ADD, KEYS_SETUP_EDIT, KEYS_SETUP_DELETE, KEYS_SETUP_FEED, KEYS_REFRESH, KEYS_NONE,
+	KEYS_OPEN, KEYS_SETUP_ADD, KEYS_SETUP_EDIT, KEYS_SETUP_DELETE, KEYS_SETUP_FEED, KEYS_SETUP_CALENDAR,
+	KEYS_REFRESH, KEYS_NONE,
 };
 
 static void
@@ -1117,6 +1235,12 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 	case KEYS_SETUP_EDIT:
 	case KEYS_OPEN:
 	case KEYS_SETUP_DELETE:
+		break;
+	case KEYS_SETUP_CALENDAR:
+		if (!view_setup_admin(ui)) {
+			ui_message(ui, 1, "only an admin connects calendars");
+			return;
+		}
 		break;
 	case KEYS_SETUP_FEED:
 		/* staff see their own, wherever they are */
@@ -1155,6 +1279,15 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 			    view_setup_get(v, VS_STAFF, v->t[VS_STAFF].cursor, MODEL_SETUP_STAFF_ID));
 		else
 			ui_message(ui, 0, "i shows a staff member's calendar feed: under Staff");
+		return;
+	}
+	if (a == KEYS_SETUP_CALENDAR) {
+		size_t row = v->t[VS_STAFF].cursor;
+		if (v->section == VS_STAFF)
+			view_setup_calendar(ui, v, view_setup_get(v, VS_STAFF, row, MODEL_SETUP_STAFF_ID),
+			    view_setup_get(v, VS_STAFF, row, MODEL_SETUP_STAFF_NAME));
+		else
+			ui_message(ui, 0, "c connects a staff member's Google or Outlook calendar: under Staff");
 		return;
 	}
 	if (a == KEYS_SETUP_DELETE) {

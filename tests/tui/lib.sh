@@ -242,6 +242,22 @@ sign_in() {
 	key "$1" Enter
 }
 
+# console_setup SESSION EMAIL: console SESSION signed in as EMAIL (the
+# demo's password), on the setup screen.
+console_setup() {
+	console "$1"
+	wait_for "$1" "Sign in to the redlight console"
+	sign_in "$1" "$2" redlight-demo
+	wait_for "$1" "Vocal Booth"
+	key "$1" 7
+	wait_for "$1" "SETUP"
+}
+
+# box_lines SESSION: the lines inside a form's box, its borders gone.
+box_lines() {
+	pane_text "$1" | sed -n 's/^[^│]*│\(.*\)│[^│]*$/\1/p'
+}
+
 # s DESCRIPTION CONDITION: t, but a failure shows the screen of the session
 # named by $sess and what it printed on stderr.
 s() {

@@ -17,7 +17,7 @@ tui_start_tmux
 # form_text SESSION: what the form's box holds, its borders, blanks and
 # line breaks gone, so a URL wrapped over three lines reads whole
 form_text() {
-	pane_text "$1" | sed -n 's/^[^│]*│\(.*\)│[^│]*$/\1/p' | tr -d ' \n'
+	box_lines "$1" | tr -d ' \n'
 }
 # urls_shown SESSION TOKEN: both forms of the demo's URL for $id with TOKEN
 urls_shown() {
@@ -26,12 +26,7 @@ urls_shown() {
 }
 
 sess=feed
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
-key $sess 7
-wait_for $sess "SETUP"
+console_setup $sess admin@redlight.test
 key $sess l l
 s "the Staff section lists the staff and offers i for the feed" \
 	'wait_for $sess "Eli Engineer" && pane_text $sess | tail -1 | grep -q "i feed"'
@@ -57,12 +52,7 @@ s "i elsewhere says where the feed is" 'wait_for $sess "under Staff"'
 key $sess q
 
 sess=own
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess engineer@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
-key $sess 7
-wait_for $sess "SETUP"
+console_setup $sess engineer@redlight.test
 id=$(sql "SELECT s.id FROM staff s JOIN app_user u ON u.id = s.user_id WHERE u.email = 'engineer@redlight.test'")
 tok=$(sql "SELECT ics_token FROM staff WHERE id = '$id'")
 key $sess i
