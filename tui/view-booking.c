@@ -19,9 +19,10 @@ struct view_booking {
 	int loaded;
 };
 
+/* refund last: at 80 columns the line is full at ? help, and ? lists it */
 static const enum keys_action view_booking_status[] = {
-	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_REFUND, KEYS_JOB_RETRY, KEYS_HELP,
-	KEYS_NONE,
+	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_JOB_RETRY, KEYS_HELP,
+	KEYS_REFUND, KEYS_NONE,
 };
 
 static void
