@@ -105,6 +105,25 @@ key $sess r
 s "the booking screen shows \$12.50 refunded" 'wait_for $sess "captured \$40.00, refunded \$12.50"'
 key $sess q
 
+# staff who are not admins: the database refuses, nothing is written
+sess=staff
+console $sess
+wait_for $sess "Sign in to the redlight console"
+sign_in $sess engineer@redlight.test redlight-demo
+key $sess 9
+wait_match $sess "$code  *due_now"
+key $sess Enter
+wait_for $sess "due now succeeded"
+key $sess f
+wait_for $sess "Refund part of $code"
+type_text $sess "1"
+key $sess Tab
+type_text $sess "Goodwill"
+key $sess Enter
+s "an engineer's refund is refused in the form (the database's RL403)" 'wait_match $sess "│ only .* may do that"'
+t "  ...with nothing written" '[ "$(sql "SELECT count(*) FROM refund")" = 1 ]'
+key $sess Escape q
+
 # without Stripe keys the console says so and opens no form
 sess=nokeys
 CONSOLE_WRAP=
