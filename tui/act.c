@@ -111,6 +111,16 @@ act_fail(struct ui *ui, const char *what, const struct err *e, const char *hint)
 	act_done(ui, 1, line);
 }
 
+/* act_form_failed: a one-booking form's run failed: e on the message
+ * line about code, and under the field it names. Always FORM_KEEP. */
+static enum form_result
+act_form_failed(struct ui *ui, struct form *f, const char *code, const struct err *e)
+{
+	act_fail(ui, code, e, NULL);
+	form_fail(f, e);
+	return FORM_KEEP;
+}
+
 /* ---- approve and reject ---- */
 
 /* act_decide: run approve or reject for every code; the message line
@@ -223,14 +233,11 @@ act_cancel_submit(struct ui *ui, struct form *f)
 	char msg[64];
 
 	err_clear(&e);
-	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) == 0) {
-		snprintf(msg, sizeof(msg), "canceled %s", r.c.booking.code);
-		act_done(ui, 0, msg);
-		return FORM_CLOSE;
-	}
-	act_fail(ui, a->codes[0], &e, NULL);
-	form_fail(f, &e);
-	return FORM_KEEP;
+	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) != 0)
+		return act_form_failed(ui, f, a->codes[0], &e);
+	snprintf(msg, sizeof(msg), "canceled %s", r.c.booking.code);
+	act_done(ui, 0, msg);
+	return FORM_CLOSE;
 }
 
 void
@@ -512,16 +519,13 @@ act_refund_submit(struct ui *ui, struct form *f)
 	struct err e;
 
 	err_clear(&e);
-	if (cmd_refund_run(ui_cmd(ui), &c, &r, &e) == 0) {
-		fmt_money(r.amount_cents, money, sizeof(money));
-		snprintf(msg, sizeof(msg), "%s: refund of %s %s (the worker asks Stripe)", a->codes[0],
-		    money, r.status);
-		act_done(ui, 0, msg);
-		return FORM_CLOSE;
-	}
-	act_fail(ui, a->codes[0], &e, NULL);
-	form_fail(f, &e);
-	return FORM_KEEP;
+	if (cmd_refund_run(ui_cmd(ui), &c, &r, &e) != 0)
+		return act_form_failed(ui, f, a->codes[0], &e);
+	fmt_money(r.amount_cents, money, sizeof(money));
+	snprintf(msg, sizeof(msg), "%s: refund of %s %s (the worker asks Stripe)", a->codes[0],
+	    money, r.status);
+	act_done(ui, 0, msg);
+	return FORM_CLOSE;
 }
 
 void
