@@ -80,7 +80,10 @@ const char DB_ADMIN_BOOKINGS_JSON_SQL[] =
 const char DB_ADMIN_BOOKING_JSON_SQL[] =
     "SELECT json_build_object('booking', (SELECT " DB_ADMIN_BOOKING_OBJ
     DB_ADMIN_BOOKING_FROM " WHERE b.code = upper(btrim($1::text))),"
-    " 'payment', (SELECT payment_json(b.id) FROM booking b WHERE b.code = upper(btrim($1::text))))::text";
+    " 'payment', (SELECT payment_json(b.id) FROM booking b WHERE b.code = upper(btrim($1::text))),"
+    " 'payments', (SELECT coalesce(json_agg(payment_row_json(p.id) ORDER BY"
+    "   CASE p.purpose WHEN 'due_now' THEN 0 WHEN 'balance' THEN 1 ELSE 2 END, p.seq), '[]')"
+    "   FROM payment p JOIN booking b ON b.id = p.booking_id WHERE b.code = upper(btrim($1::text))))::text";
 
 const char DB_ADMIN_HOLDS_JSON_SQL[] =
     "SELECT json_build_object('holds', coalesce(json_agg(json_build_object("

@@ -64,7 +64,9 @@ extern const char DB_ADMIN_QUEUE_JSON_SQL[];
  * [$4, $5)), $6 text found in the code or the artist's name (case
  * ignored); a NULL parameter filters nothing. */
 extern const char DB_ADMIN_BOOKINGS_JSON_SQL[];
-/* {"booking": booking or null} for code $1 (case ignored). */
+/* {"booking": booking or null, "payment": payment_json (its due-now
+ * payment) or null, "payments": [payment_row_json...] (every payment row:
+ * due_now, balance, then fees by seq)} for code $1 (case ignored). */
 extern const char DB_ADMIN_BOOKING_JSON_SQL[];
 /* {"holds":[{id, room_id, room_name, start_at, end_at, expires_at,
  * created_at, created_by (name or ""), artist_name}]}: the holds that

@@ -9,7 +9,9 @@
 #include "db/admin.h"
 #include "db/calendar.h"
 #include "db/job.h"
+#include "db/payment.h"
 #include "tui/cmd.h"
+#include "tui/fmt.h"
 #include "tui/form.h"
 
 /* What a form acts on, kept with it. */
@@ -107,6 +109,16 @@ act_fail(struct ui *ui, const char *what, const struct err *e, const char *hint)
 	ui_cmd(ui)->last_err = *e;
 	cmd_err_about(what, e, hint, line, sizeof(line));
 	act_done(ui, 1, line);
+}
+
+/* act_form_failed: a one-booking form's run failed: e on the message
+ * line about code, and under the field it names. Always FORM_KEEP. */
+static enum form_result
+act_form_failed(struct ui *ui, struct form *f, const char *code, const struct err *e)
+{
+	act_fail(ui, code, e, NULL);
+	form_fail(f, e);
+	return FORM_KEEP;
 }
 
 /* ---- approve and reject ---- */
@@ -221,14 +233,11 @@ act_cancel_submit(struct ui *ui, struct form *f)
 	char msg[64];
 
 	err_clear(&e);
-	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) == 0) {
-		snprintf(msg, sizeof(msg), "canceled %s", r.c.booking.code);
-		act_done(ui, 0, msg);
-		return FORM_CLOSE;
-	}
-	act_fail(ui, a->codes[0], &e, NULL);
-	form_fail(f, &e);
-	return FORM_KEEP;
+	if (cmd_cancel_run(ui_cmd(ui), &c, &r, &e) != 0)
+		return act_form_failed(ui, f, a->codes[0], &e);
+	snprintf(msg, sizeof(msg), "canceled %s", r.c.booking.code);
+	act_done(ui, 0, msg);
+	return FORM_CLOSE;
 }
 
 void
@@ -494,4 +503,53 @@ act_sync_retry(struct ui *ui, const char *code)
 	}
 	snprintf(line, sizeof(line), "%s: calendar job %lld %s again", code, id, status);
 	act_done(ui, 0, line);
+}
+
+/* ---- refund ---- */
+
+static enum form_result
+act_refund_submit(struct ui *ui, struct form *f)
+{
+	struct act *a = f->data;
+	const struct cmd_refund c = {
+		.code = a->codes[0], .amount = form_value(f, "amount"), .reason = form_value(f, "reason"),
+	};
+	struct db_refund r;
+	char money[24], msg[CMD_LINE];
+	struct err e;
+
+	err_clear(&e);
+	if (cmd_refund_run(ui_cmd(ui), &c, &r, &e) != 0)
+		return act_form_failed(ui, f, a->codes[0], &e);
+	fmt_money(r.amount_cents, money, sizeof(money));
+	snprintf(msg, sizeof(msg), "%s: refund of %s %s (the worker asks Stripe)", a->codes[0],
+	    money, r.status);
+	act_done(ui, 0, msg);
+	return FORM_CLOSE;
+}
+
+void
+act_refund(struct ui *ui, const char *code, int64_t captured, int64_t refunded)
+{
+	char a_[24], b_[24], c_[24];
+	struct form *f;
+	struct act *a;
+	struct err e;
+
+	err_clear(&e);
+	if (cmd_refund_ready(ui_cmd(ui), &e) != 0) {
+		act_fail(ui, NULL, &e, NULL);
+		return;
+	}
+	f = form_new("Refund", act_refund_submit);
+	a = act_new(f);
+	act_codes(a, (const char *const[]){ code }, 1);
+	snprintf(f->title, sizeof(f->title), "Refund part of %s's payment", code);
+	fmt_money(captured, a_, sizeof(a_));
+	fmt_money(refunded, b_, sizeof(b_));
+	fmt_money(captured - refunded > 0 ? captured - refunded : 0, c_, sizeof(c_));
+	form_text(f, "Captured %s, refunded or refunding %s: at most %s is left.", a_, b_, c_);
+	form_field(f, "Amount", "amount", "", "dollars: 25 or 25.50");
+	form_field(f, "Reason", "reason", "", "why (required, for the audit log)");
+	ui_push(ui, &view_form, f);
 }

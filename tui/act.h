@@ -1,7 +1,7 @@
 /* act.h: the forms that act on bookings and holds, shared by the queue,
  * bookings, booking and holds screens. Each opens a form (tui/form.h)
  * whose Enter runs the named command's run step (approve, reject, cancel,
- * assign-staff, swap-staff, hold, hold-extend, hold-release) with the
+ * assign-staff, swap-staff, hold, hold-extend, hold-release, refund) with the
  * struct the form filled, so a key does exactly what `redlight COMMAND`
  * does.
  *
@@ -12,6 +12,7 @@
 #define REDLIGHT_ACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tui/ui.h"
 
@@ -25,6 +26,12 @@ void act_reject(struct ui *ui, const char *const *codes, size_t n);
 /* act_cancel: show what canceling code refunds (cancel --dry-run), then
  * ask for the reason and cancel. */
 void act_cancel(struct ui *ui, const char *code);
+
+/* act_refund: ask for an amount and a reason and refund that much of
+ * code's due-now payment (refund's run step); captured and refunded (or
+ * refunding) are what the form says is left. Payments not configured:
+ * the message line says so and no form opens. */
+void act_refund(struct ui *ui, const char *code, int64_t captured, int64_t refunded);
 
 /* act_staff: set the staff of code (staff: the current names, "A, B"). */
 void act_staff(struct ui *ui, const char *code, const char *staff);

@@ -80,10 +80,8 @@ bad:
 }
 
 int
-cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
-    struct err *e)
+cmd_refund_ready(struct cmd_ctx *ctx, struct err *e)
 {
-	int64_t cents = 0;
 	int rc;
 
 	if ((rc = cmd_open_db(ctx, e)) != 0)
@@ -91,6 +89,18 @@ cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund
 	if (!conf_payments_on(&ctx->conf))
 		return err_set(e, ERR_CONFIG, NULL, "payments are not configured (no stripe_secret_key "
 		    "in redlight.conf), so nothing can be refunded");
+	return 0;
+}
+
+int
+cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
+    struct err *e)
+{
+	int64_t cents = 0;
+	int rc;
+
+	if ((rc = cmd_refund_ready(ctx, e)) != 0)
+		return rc;
 	if ((rc = cmd_refund_cents(c->amount, &cents, e)) != 0)
 		return rc;
 	return db_refund_by_admin(ctx->db, &ctx->actor, c->code, cents, c->reason, out, e);

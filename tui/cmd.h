@@ -147,6 +147,10 @@ int cmd_refund_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_refu
  * as db_refund_by_admin. *out is the pending refund. */
 int cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
     struct err *e);
+/* cmd_refund_ready: 0 when refunds can be asked for (the database open,
+ * payments configured), else ERR_CONFIG saying payments are not
+ * configured. The console asks before it opens its refund form. */
+int cmd_refund_ready(struct cmd_ctx *ctx, struct err *e);
 
 /* payments [--attention] [--json] */
 struct cmd_payments {

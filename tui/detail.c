@@ -31,6 +31,40 @@ detail_add(struct detail_line *lines, int n, int max, const char *label, const c
 	return n + 1;
 }
 
+/* detail_purpose: a payment row's purpose as words. Static. */
+static const char *
+detail_purpose(const char *purpose)
+{
+	return strcmp(purpose, "due_now") == 0 ? "due now" : strcmp(purpose, "fee") == 0
+	    ? "reschedule fee" : purpose;
+}
+
+/* detail_pay: payment row p as stored (the worker's last word from
+ * Stripe): its amounts, then its Stripe ids, then its flag. */
+static int
+detail_pay(struct detail_line *lines, int n, int max, const struct model_pay *p)
+{
+	char a[24], c[24], d[24], f[24], pend[48] = "";
+
+	fmt_money(p->authorized, a, sizeof(a));
+	fmt_money(p->captured, c, sizeof(c));
+	fmt_money(p->refunded, d, sizeof(d));
+	fmt_money(p->owed, f, sizeof(f));
+	if (p->refunding > 0) {
+		char r[24];
+		fmt_money(p->refunding, r, sizeof(r));
+		snprintf(pend, sizeof(pend), " (+%s pending)", r);
+	}
+	n = detail_add(lines, n, max, "Payment", "%s %s: authorized %s, captured %s, refunded %s%s, "
+	    "owed %s", detail_purpose(p->purpose), p->status, a, c, d, pend, f);
+	n = detail_add(lines, n, max, "", "Stripe %s, %s%s%s", p->intent[0] ? p->intent :
+	    "no PaymentIntent yet", p->customer[0] ? p->customer : "no customer",
+	    p->charge[0] ? ", " : "", p->charge);
+	if (p->attention[0] != '\0')
+		n = detail_add(lines, n, max, "", "NEEDS ATTENTION: %s", p->attention);
+	return n;
+}
+
 int
 detail_lines(const struct model_detail *b, const struct model_studio *st, int64_t now,
     struct detail_line *lines, int max)
@@ -79,19 +113,9 @@ detail_lines(const struct model_detail *b, const struct model_studio *st, int64_
 	} else {
 		n = detail_add(lines, n, max, "Total", "%s before tax; paid %s", a, f);
 	}
-	if (b->has_payment) {
-		/* the Stripe payment as the worker last recorded it */
-		fmt_money(b->pay_authorized, a, sizeof(a));
-		fmt_money(b->pay_captured, c, sizeof(c));
-		fmt_money(b->pay_refunded, d, sizeof(d));
-		fmt_money(b->pay_owed, f, sizeof(f));
-		n = detail_add(lines, n, max, "Payment", "authorized %s, captured %s, refunded %s, owed %s "
-		    "(%s)", a, c, d, f, b->pay_status);
-		n = detail_add(lines, n, max, "", "Stripe %s, %s", b->pay_intent[0] ? b->pay_intent :
-		    "no PaymentIntent yet", b->pay_customer[0] ? b->pay_customer : "no customer");
-		if (b->pay_attention[0] != '\0')
-			n = detail_add(lines, n, max, "", "NEEDS ATTENTION: %s", b->pay_attention);
-	} else if (b->authorized_cents > 0) {
+	for (size_t i = 0; i < b->npays; i++)
+		n = detail_pay(lines, n, max, &b->pays[i]);
+	if (b->npays == 0 && b->authorized_cents > 0) {
 		fmt_money(b->authorized_cents, c, sizeof(c));
 		n = detail_add(lines, n, max, "", "%s authorised on a card, not captured", c);
 	}

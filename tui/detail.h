@@ -19,7 +19,7 @@
 
 #include "tui/model.h"
 
-#define DETAIL_MAX_LINES 24
+#define DETAIL_MAX_LINES 40
 
 struct detail_line {
 	char label[16];        /* "" for the first line and continuations */

@@ -60,6 +60,8 @@ const struct keys_def keys_table[] = {
 	{ KEYS_NEXT_DAY, ">", NULL, "board: the day after (the week after)", { L'>', 0 }, { 0 } },
 	{ KEYS_TODAY, "t", NULL, "board: back to today", { L't', 0 }, { 0 } },
 	{ KEYS_JOB_RETRY, "R", "retry", "jobs: queue the failed or skipped job again; notifications: send the message again; booking screen and board: the booking's failed calendar sync", { L'R', 0 }, { 0 } },
+	{ KEYS_REFUND, "f", "refund", "booking screen: refund part of its payment (admins; asks amount and reason)",
+	    { L'f', 0 }, { 0 } },
 	/* after approve, extend and release, which keys_action_of finds first */
 	{ KEYS_SETUP_ADD, "a", "add", "setup: add a room, service, staff member, rule or exception",
 	    { L'a', 0 }, { 0 } },

@@ -58,6 +58,7 @@ enum keys_action {
 	KEYS_NEXT_DAY,
 	KEYS_TODAY,
 	KEYS_JOB_RETRY,
+	KEYS_REFUND,
 	KEYS_SETUP_ADD,         /* the setup screen's a, e, d: the same keys as */
 	KEYS_SETUP_EDIT,        /* approve, extend and release elsewhere, told */
 	KEYS_SETUP_DELETE,      /* apart by keys_action_among */

@@ -343,19 +343,35 @@ model_detail_fill(struct json_object *it, struct model_detail *b)
 	}
 }
 
-/* model_detail_payment: payment_json's object p into b's pay_* fields. */
+/* model_detail_payments: payment_row_json's objects in arr into b's
+ * pays (at most MODEL_MAX_PAYS). */
 static void
-model_detail_payment(struct json_object *p, struct model_detail *b)
+model_detail_payments(struct json_object *arr, struct model_detail *b)
 {
-	b->has_payment = 1;
-	snprintf(b->pay_status, sizeof(b->pay_status), "%s", model_str(p, "status"));
-	snprintf(b->pay_intent, sizeof(b->pay_intent), "%s", model_str(p, "stripe_payment_intent_id"));
-	snprintf(b->pay_customer, sizeof(b->pay_customer), "%s", model_str(p, "stripe_customer_id"));
-	snprintf(b->pay_attention, sizeof(b->pay_attention), "%s", model_str(p, "attention"));
-	b->pay_authorized = model_int(p, "authorized_cents");
-	b->pay_captured = model_int(p, "captured_cents");
-	b->pay_refunded = model_int(p, "refunded_cents");
-	b->pay_owed = model_int(p, "owed_cents");
+	size_t n = json_object_array_length(arr);
+
+	for (size_t i = 0; i < n && b->npays < MODEL_MAX_PAYS; i++) {
+		struct json_object *p = json_object_array_get_idx(arr, i), *refs;
+		struct model_pay *y = &b->pays[b->npays++];
+
+		snprintf(y->purpose, sizeof(y->purpose), "%s", model_str(p, "purpose"));
+		snprintf(y->status, sizeof(y->status), "%s", model_str(p, "status"));
+		snprintf(y->intent, sizeof(y->intent), "%s", model_str(p, "stripe_payment_intent_id"));
+		snprintf(y->customer, sizeof(y->customer), "%s", model_str(p, "stripe_customer_id"));
+		snprintf(y->charge, sizeof(y->charge), "%s", model_str(p, "stripe_charge_id"));
+		snprintf(y->attention, sizeof(y->attention), "%s", model_str(p, "attention"));
+		y->amount = model_int(p, "amount_cents");
+		y->authorized = model_int(p, "authorized_cents");
+		y->captured = model_int(p, "captured_cents");
+		y->refunded = model_int(p, "refunded_cents");
+		y->owed = model_int(p, "owed_cents");
+		if (json_object_object_get_ex(p, "refunds", &refs) && json_object_is_type(refs, json_type_array))
+			for (size_t k = 0; k < json_object_array_length(refs); k++) {
+				struct json_object *r = json_object_array_get_idx(refs, k);
+				if (strcmp(model_str(r, "status"), "pending") == 0)
+					y->refunding += model_int(r, "amount_cents");
+			}
+	}
 }
 
 int
@@ -371,9 +387,9 @@ model_details_parse(const char *json, struct model_details *out, struct err *e)
 			out->n = 1;
 			out->v = xcalloc(1, sizeof(*out->v));
 			model_detail_fill(one, &out->v[0]);
-			if (json_object_object_get_ex(root, "payment", &arr) &&
-			    json_object_is_type(arr, json_type_object))
-				model_detail_payment(arr, &out->v[0]);
+			if (json_object_object_get_ex(root, "payments", &arr) &&
+			    json_object_is_type(arr, json_type_array))
+				model_detail_payments(arr, &out->v[0]);
 		}
 		json_object_put(root);
 		return 0;

@@ -90,6 +90,17 @@ struct model_line {
 	int is_addon;
 };
 
+/* The most payment rows a booking shows (due now, balance, fees). */
+#define MODEL_MAX_PAYS 6
+
+/* One payment row of a booking as stored (payment_row_json). */
+struct model_pay {
+	char purpose[16];      /* due_now, balance or fee */
+	char status[32], intent[128], customer[128], charge[128], attention[200];
+	int64_t amount, authorized, captured, refunded, owed;
+	int64_t refunding;     /* refunds asked for and not answered yet */
+};
+
 /* A booking in full (the shape in db/admin.h). Absent or null strings are
  * "", absent instants 0. */
 struct model_detail {
@@ -118,11 +129,11 @@ struct model_detail {
 	int tax_rate_bp, deposit_percent;
 	int64_t fees_cents, taxes_cents, total_cents, deposit_cents;
 	char currency[8];
-	/* its payment (payment_json of 0014, beside DB_ADMIN_BOOKING_JSON_SQL's
-	 * booking); has_payment 0 when it has none */
-	int has_payment;
-	char pay_status[32], pay_intent[128], pay_customer[128], pay_attention[200];
-	int64_t pay_authorized, pay_captured, pay_refunded, pay_owed;
+	/* its payment rows (payment_row_json, the "payments" array beside
+	 * DB_ADMIN_BOOKING_JSON_SQL's booking): due_now first, then the
+	 * balance, then each fee; npays 0 when it has none */
+	struct model_pay pays[MODEL_MAX_PAYS];
+	size_t npays;
 };
 
 struct model_details {

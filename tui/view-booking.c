@@ -1,6 +1,7 @@
 /* view-booking.c: one booking in full, over the list it was opened from,
  * with what can be done to it: approve or reject it while it awaits
- * approval, cancel it, set or swap its staff. Esc goes back. */
+ * approval, cancel it, set or swap its staff, refund part of its payment.
+ * Esc goes back. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,10 @@ struct view_booking {
 	int loaded;
 };
 
+/* refund last: at 80 columns the line is full at ? help, and ? lists it */
 static const enum keys_action view_booking_status[] = {
 	KEYS_BACK, KEYS_APPROVE, KEYS_REJECT, KEYS_CANCEL, KEYS_STAFF, KEYS_SWAP, KEYS_JOB_RETRY, KEYS_HELP,
-	KEYS_NONE,
+	KEYS_REFUND, KEYS_NONE,
 };
 
 static void
@@ -137,6 +139,17 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 	case KEYS_JOB_RETRY:
 		act_sync_retry(ui, code);
 		return;
+	case KEYS_REFUND: {
+		/* refund_by_admin refunds the due-now payment: what it left */
+		int64_t captured = 0, refunded = 0;
+		for (size_t i = 0; b != NULL && i < b->npays; i++)
+			if (strcmp(b->pays[i].purpose, "due_now") == 0) {
+				captured = b->pays[i].captured;
+				refunded = b->pays[i].refunded + b->pays[i].refunding;
+			}
+		act_refund(ui, code, captured, refunded);
+		return;
+	}
 	default:
 		ui_other_key(ui, k, 1);
 		return;

@@ -250,8 +250,8 @@ END $function$;
 
 -- payment_row_json: one payment row of any purpose, as the Payments
 -- screen and `redlight payments` show it: payment_json's fields (for the
--- row itself: owed is what it still asks) plus purpose, attempts and
--- action_needed_at.
+-- row itself: owed is what it still asks) plus purpose, stripe_charge_id,
+-- attempts and action_needed_at.
 CREATE OR REPLACE FUNCTION public.payment_row_json(p_payment uuid)
  RETURNS jsonb
  LANGUAGE sql
@@ -266,7 +266,8 @@ AS $function$
       THEN greatest(coalesce(q.total_cents, 0) - p.captured_cents, 0)
       ELSE greatest(p.amount_cents - p.captured_cents, 0) END,
     'currency', p.currency, 'stripe_payment_intent_id', p.stripe_payment_intent_id,
-    'stripe_customer_id', p.stripe_customer_id, 'capture_before', json_utc(p.capture_before),
+    'stripe_customer_id', p.stripe_customer_id, 'stripe_charge_id', p.stripe_charge_id,
+    'capture_before', json_utc(p.capture_before),
     'attention', p.attention, 'last_error', p.last_error, 'attempts', p.attempts,
     'action_needed_at', json_utc(p.action_needed_at),
     'refunds', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'amount_cents', r.amount_cents,

@@ -360,7 +360,7 @@ st=$(rl_err booking "$code4")
 check "redlight booking (the console's booking screen's lines) flags it" grep -q "NEEDS ATTENTION: the card authorization lapsed" "$tmp/rl.out"
 st=$(rl_err booking "$code1")
 capd=$(python3 -c "print('%.2f' % ($cap1 / 100))")
-check "redlight booking shows the money and the Stripe ids" sh -c 'grep -q "^Payment *authorized \\\$$3, captured \\\$$3, refunded \\\$10\\.00, owed .* (succeeded)" "$1" && grep -q "Stripe $2, cus_" "$1"' sh "$tmp/rl.out" "$intent" "$capd"
+check "redlight booking shows the money and the Stripe ids" sh -c 'grep -q "^Payment *due now succeeded: authorized \\\$$3, captured \\\$$3, refunded \\\$10\\.00, owed " "$1" && grep -q "Stripe $2, cus_" "$1"' sh "$tmp/rl.out" "$intent" "$capd"
 st=$(rl_err booking "$code1" --json)
 check "  ...and --json carries payment_json beside the booking" body_ok "d['payment']['captured_cents'] == $cap1 and d['payment']['stripe_payment_intent_id'] == '$intent' and d['booking']['code'] == '$code1'"
 check "redlight payments --attention lists it" rl payments --attention --json
