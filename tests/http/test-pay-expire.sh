@@ -140,6 +140,16 @@ check "the slot is free again: Nina books it (201)" test "$status" = 201
 sweeps
 check "the booking whose deposit was authorized still awaits approval" test "$(bstatus "$idb")" = awaiting_approval
 check "... its authorization untouched" test "$(sql "SELECT status FROM payment WHERE booking_id = '$idb'")" = requires_capture
+book "$s3" "$e3"
+check "Nina books $s3 again and pays nothing" test "$status" = 201
+idc=$id
+codec=$(py 'd["code"]')
+check "the admin approves it before the hold lapses (the deposit stays owed)" sh -c \
+	'cd "$1" && DATABASE_URL=$2 STRIPE_SECRET_KEY=$3 STRIPE_PUBLISHABLE_KEY=$4 STRIPE_API_BASE=$5 \
+	"$6" approve "$7" --as "$8" >/dev/null' - "$tmp" "$url" "$SK" "$PK" "$sbase" "$redlight" "$codec" "$ADMIN"
+age "$idc"
+sweeps
+check "... an approved booking is never canceled by the sweep" test "$(bstatus "$idc")" = confirmed
 check "exactly one system cancel each, however many sweeps" test \
 	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'cancel' AND actor_user_id IS NULL")" = 2
 
