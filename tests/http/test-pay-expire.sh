@@ -21,21 +21,6 @@ ADMIN=admin@redlight.test
 REDLIGHT_PASSWORD=redlight-demo
 export REDLIGHT_PASSWORD
 
-py() {
-	python3 -c "import json, sys
-d = json.load(open(sys.argv[1]))
-print($1)" "$tmp/body" 2>/dev/null
-}
-# wait_sql QUERY: until QUERY prints t (15 s at most).
-wait_sql() {
-	i=0
-	while [ $i -lt 150 ]; do
-		[ "$(sql "$1")" = t ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # sweeps: long enough for a few of the worker's 1 s sweeps.
 sweeps() { sleep 3; }
 room_b=00000000-0000-4000-8000-0000000000a2
@@ -44,7 +29,7 @@ nina=$tmp/nina.jar
 book() {
 	status=$(http POST /api/bookings -b "$nina" -H "Origin: $base" -H 'Content-Type: application/json' \
 		--data-binary "{\"room_id\":\"$room_b\",\"start_at\":\"$1\",\"end_at\":\"$2\"}")
-	id=$(py 'd["booking_id"]')
+	id=$(body_json 'print(d["booking_id"])')
 }
 # age ID: the booking was submitted two minutes ago (past a 1-minute hold).
 age() { sql "UPDATE booking SET created_at = now() - interval '2 minutes' WHERE id = '$1'"; }
@@ -132,7 +117,7 @@ check "... as the system, saying why" test "$(sql "SELECT count(*) FROM audit_lo
 check "... its intent is canceled at Stripe (void_or_refund)" \
 	wait_sql "SELECT status = 'canceled' FROM payment WHERE booking_id = '$ida'"
 curl -s -o "$tmp/body" -u "$SK:" "$sbase/v1/payment_intents/$intent"
-check "... at the stand-in too" test "$(py 'd["status"]')" = canceled
+check "... at the stand-in too" test "$(body_json 'print(d["status"])')" = canceled
 check "... and Nina is owed the canceled message" \
 	wait_sql "SELECT EXISTS (SELECT 1 FROM notification WHERE booking_id = '$ida' AND template = 'canceled')"
 book "$s1" "$e1"
@@ -143,7 +128,7 @@ check "... its authorization untouched" test "$(sql "SELECT status FROM payment 
 book "$s3" "$e3"
 check "Nina books $s3 again and pays nothing" test "$status" = 201
 idc=$id
-codec=$(py 'd["code"]')
+codec=$(body_json 'print(d["code"])')
 check "the admin approves it before the hold lapses (the deposit stays owed)" sh -c \
 	'cd "$1" && DATABASE_URL=$2 STRIPE_SECRET_KEY=$3 STRIPE_PUBLISHABLE_KEY=$4 STRIPE_API_BASE=$5 \
 	"$6" approve "$7" --as "$8" >/dev/null' - "$tmp" "$url" "$SK" "$PK" "$sbase" "$redlight" "$codec" "$ADMIN"
