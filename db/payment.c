@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/payment.h"
+#include "db/booking.h"
 
 #define DB_PAY_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -269,6 +270,44 @@ db_pay_sweep(struct db *db, int limit, int *balances, int *checks, struct err *e
 	if (PQntuples(res) == 1) {
 		*balances = atoi(PQgetvalue(res, 0, 0));
 		*checks = atoi(PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+db_pay_expire(struct db *db, int limit, int64_t now, int *canceled, struct err *e)
+{
+	char lim[16];
+	const char *params[1] = { lim };
+	PGresult *res;
+	int rc;
+
+	*canceled = 0;
+	snprintf(lim, sizeof(lim), "%d", limit);
+	if ((rc = db_exec(db, "SELECT code, ttl_min FROM payment_unpaid_lapsed($1::int)", 1, params,
+	    &res, e)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(res); i++) {
+		char reason[128];
+		struct err ce;
+
+		snprintf(reason, sizeof(reason), "the deposit was not authorized within %s minute%s",
+		    PQgetvalue(res, i, 1), strcmp(PQgetvalue(res, i, 1), "1") == 0 ? "" : "s");
+		const struct db_cancel_req in = {
+			.code = PQgetvalue(res, i, 0), .actor_id = NULL, .kind = DB_ACTOR_SYSTEM,
+			.reason = reason,
+		};
+		/* another worker or a staff member got there first: nothing to do */
+		if ((rc = db_booking_cancel(db, &in, now, NULL, &ce)) == ERR_CHANGED)
+			continue;
+		if (rc != 0) {
+			if (e)
+				*e = ce;
+			PQclear(res);
+			return rc;
+		}
+		(*canceled)++;
 	}
 	PQclear(res);
 	return 0;

@@ -110,6 +110,15 @@ int db_pay_set_status(struct db *db, const char *id, const char *status, struct 
  * when another worker was sweeping). */
 int db_pay_sweep(struct db *db, int limit, int *balances, int *checks, struct err *e);
 
+/* db_pay_expire: payment_unpaid_lapsed(): each web booking still
+ * awaiting approval whose due-now payment was not authorized within the
+ * hold's lifetime (hold_ttl_min after it was submitted) canceled through
+ * db_booking_cancel as the system (core's effects for a cancel: the intent
+ * voided, the artist told), at most limit; how many in *canceled (0 when
+ * another worker was sweeping; one canceled meanwhile is skipped). Call
+ * only when payments are configured. */
+int db_pay_expire(struct db *db, int limit, int64_t now, int *canceled, struct err *e);
+
 /* A refund row. */
 struct db_refund {
 	char id[37];

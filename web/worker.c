@@ -496,11 +496,16 @@ worker_sweep(struct worker *w, struct err *e)
 		worker_say(w, "%d booking%s completed (the session ended)", s.completed,
 		    s.completed == 1 ? "" : "s");
 	if (w->stripe != NULL) {
-		int balances, checks;
-		if ((rc = db_pay_sweep(w->db, DB_JOB_PERIODIC_LIMIT, &balances, &checks, e)) != 0) {
+		int balances, checks, lapsed;
+		if ((rc = db_pay_sweep(w->db, DB_JOB_PERIODIC_LIMIT, &balances, &checks, e)) != 0 ||
+		    (rc = db_pay_expire(w->db, DB_JOB_PERIODIC_LIMIT, (int64_t)time(NULL), &lapsed,
+		    e)) != 0) {
 			worker_db_failed(w);
 			return rc;
 		}
+		if (lapsed > 0)
+			worker_say(w, "%d booking%s canceled (the deposit was not authorized in time)",
+			    lapsed, lapsed == 1 ? "" : "s");
 	}
 	return 0;
 }

@@ -87,8 +87,8 @@ int worker_run(struct worker *w);
  * worker_run. */
 int worker_step(struct worker *w, int *claimed, struct err *e);
 
-/* worker_sweep: the sweeps now (db_job_periodic, and db_pay_sweep when
- * payments are configured), connecting if needed. */
+/* worker_sweep: the sweeps now (db_job_periodic, and db_pay_sweep and
+ * db_pay_expire when payments are configured), connecting if needed. */
 int worker_sweep(struct worker *w, struct err *e);
 
 /* worker_stop: ask w to stop (see above). Async-signal-safe; cannot fail. */

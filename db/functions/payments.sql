@@ -301,3 +301,35 @@ AS $function$
     WHEN p.purpose <> 'due_now' AND p.status NOT IN ('succeeded','canceled') THEN 'balance_due' END
     FROM payment p JOIN booking b ON b.id = p.booking_id WHERE p.id = p_payment
 $function$;
+
+-- payment_unpaid_lapsed: web bookings still awaiting approval whose
+-- due-now payment was never authorized (no payment row yet, or one still
+-- asking for a card or failed, and no cents ever authorized or captured)
+-- hold_ttl_min minutes after they were submitted: the worker's sweep
+-- cancels each through booking_cancel as the system (db_pay_expire), so
+-- the slot is free again. Only called when payments are configured. One
+-- worker at a time (NULL when another is sweeping); booking_cancel's guard
+-- on the status makes a second cancel of the same booking a no-op. At most
+-- p_limit, oldest first.
+CREATE OR REPLACE FUNCTION public.payment_unpaid_lapsed(p_limit integer)
+ RETURNS TABLE(code text, ttl_min integer)
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_ttl int;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtext('redlight payment_sweep')) THEN
+    RETURN;
+  END IF;
+  SELECT s.hold_ttl_min INTO v_ttl FROM settings s WHERE s.id = 1;
+  RETURN QUERY
+    SELECT b.code::text, v_ttl FROM booking b JOIN booking_quote q ON q.booking_id = b.id
+     WHERE b.status = 'awaiting_approval' AND b.source = 'web'
+       AND b.created_at <= now() - make_interval(mins => v_ttl)
+       AND CASE WHEN q.deposit_percent > 0 THEN q.deposit_cents ELSE q.total_cents END > 0
+       AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.booking_id = b.id AND p.purpose = 'due_now'
+             AND (p.authorized_cents > 0 OR p.captured_cents > 0
+               OR p.status NOT IN ('pending','requires_payment_method','requires_confirmation',
+                                   'requires_action','failed')))
+     ORDER BY b.created_at LIMIT p_limit;
+END $function$;

@@ -164,6 +164,8 @@ module.exports = function payTests(test, t) {
 		const alert = page.locator('[role=alert]', { hasText: 'Your card was declined' });
 		await alert.waitFor();
 		assert(/try another card/i.test(await alert.textContent()), `the decline does not say what to do: ${await alert.textContent()}`);
+		const ttl = sql('SELECT hold_ttl_min FROM settings');
+		assert((await alert.textContent()).includes(`held for ${ttl} minutes from your request`), `the decline does not say for how long the time is held: ${await alert.textContent()}`);
 		await enterCard(page, '4000 0000 0000 9995');
 		await page.locator('[role=alert]', { hasText: 'insufficient funds' }).waitFor();
 		await shot(page, 'pay-declined');

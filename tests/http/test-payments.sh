@@ -38,16 +38,6 @@ body_ok() {
 d = json.load(open(sys.argv[1]))
 sys.exit(not ($1))" "$tmp/body" 2>/dev/null
 }
-# wait_sql QUERY: until QUERY prints t (15 s at most).
-wait_sql() {
-	i=0
-	while [ $i -lt 150 ]; do
-		[ "$(sql "$1")" = t ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # stripe METHOD PATH [CURL-ARGS]: a call to the stand-in with the secret
 # key; the answer lands in $tmp/body like any other.
 stripe() {

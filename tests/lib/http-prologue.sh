@@ -199,6 +199,16 @@ stop() {
 
 # sql STATEMENT: run it on the suite's database; prints the rows unaligned.
 sql() { psql -XAtq -v ON_ERROR_STOP=1 "$url" -c "$1"; }
+# wait_sql QUERY [SECONDS]: until QUERY prints t (15 s unless told).
+wait_sql() {
+	i=0
+	while [ $i -lt $((${2:-15} * 10)) ]; do
+		[ "$(sql "$1")" = t ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
 
 # week_day: sets day to a Tuesday, Wednesday or Thursday a week or more
 # ahead in the demo studio (Studio B 09:00-23:00, Eli 10:00-19:00, Priya

@@ -10,7 +10,8 @@
  * leaving the page (redirect: 'if_required'), and says "processing" until
  * the server has recorded the authorization (the same GET, once Stripe's
  * webhook has reached it). A decline is said plainly and the booking keeps
- * its time, so another card can be tried.
+ * its time for the hold's lifetime from the request (hold_ttl_min, after
+ * which the worker's sweep cancels it), so another card can be tried.
  *
  * index.html hands it its helpers (h, $, api, money, errBox), which live
  * inside that page's script. */
@@ -18,7 +19,7 @@
 /* held: the intent's states in which the money is the studio's to take */
 const HELD = ['requires_capture', 'processing', 'succeeded'];
 const sleep = ms => new Promise(r => setTimeout(r, ms));
-let stripeJs = null, h, $, api, money, errBox;
+let stripeJs = null, h, $, api, money, errBox, holdMin;
 
 /* loadStripe: Stripe.js from url, once per page */
 function loadStripe(url) {
@@ -62,14 +63,14 @@ function declined(er) {
 	const msg = (er.message || '').replace(card ? /^Your card was declined\.\s*/ : /^$/, '');
 	return h('div', { class: 'box err', role: 'alert' },
 		h('p', card && h('strong', 'Your card was declined. '), msg || (card ? '' : 'The card could not be used.')),
-		card && h('p', 'Your session stays held for you while the studio reviews it: try another card.'));
+		card && h('p', `Your session stays held for ${holdMin} minute${holdMin === 1 ? '' : 's'} from your request: try another card before then, or the request is canceled and the time freed.`));
 }
 
 /* card: the step for booking b (awaiting approval, or confirmed at once
  * under automatic approval), drawn under its status box while ctx lives;
  * u: index.html's helpers */
 export async function card(ctx, b, u) {
-	({ h, $, api, money, errBox } = u);
+	({ h, $, api, money, errBox, holdMin } = u);
 	if (b.status !== 'awaiting_approval' && b.status !== 'confirmed') return;
 	const held = b.status === 'awaiting_approval';
 	/* a 0 % deposit means the whole price is due now */
