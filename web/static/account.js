@@ -32,7 +32,8 @@ tr.total td, tr.total th { font-weight: 700; border-top: 2px solid var(--ink); }
 .bookings { list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem; }
 .panel { margin-top: .75rem; border-top: 1px dashed var(--line); padding-top: .75rem; }
 
-.receipt { max-width: 44rem; }
+.receipt, .phone { max-width: 44rem; }
+.phone { margin-top: 2rem; }
 @media print {
 	.top, .foot, .skip, .noprint { display: none !important; }
 	body, main, .card { background: #fff; border: 0; padding: 0; }
@@ -48,6 +49,8 @@ export function init(U) {
 	const STATUS = { awaiting_approval: 'Awaiting approval', confirmed: 'Confirmed', canceled: 'Canceled',
 		rejected: 'Rejected', completed: 'Completed' };
 	const chip = st => h('span', { class: 'chip s-' + st }, STATUS[st] || st);
+	const PAYST = { requires_payment_method: 'awaiting the card', requires_capture: 'authorized, not charged',
+		succeeded: 'charged', partial_refunded: 'charged, partly refunded', refunded: 'refunded' };
 
 	/* authForm: sign in or create an account in place; then done(user) */
 	function authForm(done, intro) {
@@ -187,7 +190,35 @@ export function init(U) {
 		});
 		tl.append(...btns);
 		show(ctx, 'My bookings', h('h1', 'My bookings'),
-			h('p', `Times are in the studio's time zone, ${zoneLong()}.`), tl, panels);
+			h('p', `Times are in the studio's time zone, ${zoneLong()}.`), tl, panels, phoneForm());
+	}
+
+	/* phoneForm: the artist's phone and whether the studio may text it
+	 * (PUT /api/me/phone; the number is kept sealed, never shown back) */
+	function phoneForm() {
+		const tel = h('input', { type: 'tel', name: 'phone', autocomplete: 'tel', placeholder: '+1 416 555 0100' });
+		const optId = uid('sms'), opt = h('input', { type: 'checkbox', id: optId });
+		const msg = h('div', { 'aria-live': 'polite' }), save = h('button', { type: 'submit' }, 'Save phone');
+		return h('form', { class: 'card phone', novalidate: true, onsubmit: async ev => {
+			ev.preventDefault();
+			msg.replaceChildren();
+			tel.removeAttribute('aria-invalid');
+			save.disabled = true;
+			try {
+				const r = await api('PUT', '/api/me/phone', { phone: tel.value.trim(), sms_opt_in: opt.checked });
+				msg.replaceChildren(h('p', { class: 'box okbox', role: 'status' }, !r.phone_set ? 'No phone is kept for your account.'
+					: r.sms_opt_in ? 'Saved. The studio texts you about your bookings.' : 'Saved. The studio will not text you.'));
+				tel.value = '';
+			} catch (e) {
+				msg.replaceChildren(errBox(e));
+				if (e.field === 'phone') { tel.setAttribute('aria-invalid', 'true'); tel.focus(); }
+			}
+			save.disabled = false;
+		} },
+		h('h2', 'Texts about your bookings'),
+		field('Mobile phone', tel, '(with its country code; leave empty to remove it)'),
+		h('label', { class: 'check', for: optId }, opt, 'Text me when the studio approves, changes or reminds me of a booking.'),
+		msg, save);
 	}
 
 	function bookingCard(b, upcoming) {
@@ -296,7 +327,11 @@ export function init(U) {
 		const b = await loadBooking(ctx, code, 'Receipt');
 		if (!b) return;
 		const t = b.totals || {};
-		const paid = (b.payments || []).filter(p => p.status === 'succeeded' || p.status === 'captured');
+		const rc = b.receipt || {}, pays = rc.payments || [], refunds = rc.refunds || [];
+		const paid = pays.filter(p => p.captured_cents > 0);
+		/* one row per stored payment and refund, in the order they came */
+		const moneyRow = (at, what, st, c) => h('tr', h('td', fmt('day').format(new Date(at))), h('td', what),
+			h('td', st.replace(/_/g, ' ')), h('td', { class: 'n' }, money(c)));
 		show(ctx, 'Receipt ' + b.code, h('article', { class: 'card receipt' },
 			h('p', h('strong', S.settings.studio_name)),
 			h('h1', 'Receipt ', h('span', { class: 'code' }, b.code)),
@@ -317,6 +352,11 @@ export function init(U) {
 						['Paid', b.paid_cents || 0], t.deposit_cents > 0 && ['Deposit due on approval', t.deposit_cents]].filter(Boolean)
 						.map(([l, c, cls]) => h('tr', { class: cls }, h('th', { scope: 'row', colspan: 3 }, l), h('td', { class: 'n' }, money(c)))))),
 			paid.length === 0 && h('p', 'No payment has been taken for this booking.'),
+			pays.length + refunds.length > 0 && [h('h2', 'Payments and refunds'),
+				h('table', { class: 'moneyrows' }, h('caption', { class: 'sr' }, 'Payments and refunds'),
+					h('thead', h('tr', ['Date', 'What', 'Status'].map(x => h('th', { scope: 'col' }, x)), h('th', { scope: 'col', class: 'n' }, 'Amount'))),
+					h('tbody', pays.map(p => moneyRow(p.created_at, 'Card payment', PAYST[p.status] || p.status, p.captured_cents || p.amount_cents)),
+						refunds.map(r => moneyRow(r.created_at, r.reason ? `Refund: ${r.reason}` : 'Refund', r.status === 'succeeded' ? 'refunded' : r.status, -r.amount_cents))))],
 			b.status === 'awaiting_approval' && h('p', 'This booking awaits the studio’s approval; it is not confirmed yet.'),
 			h('p', { class: 'hint' }, `Times in ${zoneLong(b.start_at)}. Amounts in ${t.currency || S.settings.currency}.`),
 			h('div', { class: 'row noprint' }, btn('Print', () => window.print(), 'primary'),
