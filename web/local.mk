@@ -62,7 +62,8 @@ redlightd_LDADD = $(WORKER_LIBS) $(H2O_LIBS) $(UV_LIBS) $(SSL_LIBS) $(JSONC_LIBS
 
 # The booking page: plain files, no build step, served at "/".
 staticdir = $(pkgdatadir)/static
-dist_static_DATA = web/static/index.html web/static/sw.js web/static/pay.js
+dist_static_DATA = web/static/index.html web/static/sw.js web/static/pay.js \
+	web/static/account.js web/static/book.js
 
 # redlightd's benchmark (README): a script and its in-process engine timer.
 EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py tools/bench-feed.c

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "core/avail.h"
 #include "web/availcache.h"
@@ -31,7 +32,15 @@ static struct {
 	size_t after;               /* offset of what follows it */
 	int marked;
 	char csp[2048];             /* its Content-Security-Policy, "" until loaded */
+	unsigned char *packed;      /* what follows the marker, raw deflate at level 9 */
+	size_t npacked;             /* (NULL, 0: sent as h2o packs it) */
+	uLong crc;                  /* crc32 of what follows the marker */
 } page;
+
+/* The empty last block (fixed Huffman) that ends a deflate stream. */
+static const unsigned char page_gz_end[] = { 0x03, 0x00 };
+/* A gzip member's header: deflate, no name, no time, unknown system. */
+static const unsigned char page_gz_head[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
 
 struct page_handler {
 	h2o_handler_t super;
@@ -112,8 +121,9 @@ page_origin(const char *url, char *out, size_t size)
 }
 
 /* The page's policy: its own inline script and style by hash, requests to
- * this origin only, and nothing else (the icon is a data: URL). With
- * payments (pay != NULL), the card step too: our own pay.js ('self'),
+ * this origin only, and nothing else (the icon is a data: URL); our own
+ * modules ('self': account.js and book.js, imported when their screens
+ * open, and pay.js). With payments (pay != NULL), the card step too:
  * Stripe.js from the origin of stripe_js_url and its frames, and requests
  * to that origin and to stripe_api_base's (where Stripe.js sends the card;
  * the same host for the local stand-in). */
@@ -133,8 +143,8 @@ page_csp_build(const struct conf *pay)
 			snprintf(frames, sizeof(frames), "; frame-src %s%s", js,
 			    strcmp(js, PAGE_STRIPE_JS_ORIGIN) == 0 ? " " PAGE_STRIPE_HOOKS_ORIGIN : "");
 	}
-	snprintf(page.csp, sizeof(page.csp), "default-src 'none'; script-src%s%s%s",
-	    pay != NULL ? " 'self'" : "", js[0] ? " " : "", js);
+	snprintf(page.csp, sizeof(page.csp), "default-src 'none'; script-src 'self'%s%s",
+	    js[0] ? " " : "", js);
 	page_csp_hashes(page.csp, sizeof(page.csp), "script");
 	n = strlen(page.csp);
 	snprintf(page.csp + n, sizeof(page.csp) - n, "; style-src");
@@ -149,6 +159,40 @@ const char *
 page_csp(void)
 {
 	return page.csp[0] != '\0' ? page.csp : NULL;
+}
+
+/* Packs what follows the marker (the page's style and script, most of its
+ * bytes) once, at zlib's best, into raw deflate blocks that end on a byte
+ * with a full flush: they refer to nothing before them, so each answer
+ * packs only its head and boot data and puts these after (page_gzip).
+ * Left NULL when zlib fails: the page then goes out as h2o packs it. */
+static void
+page_pack(void)
+{
+	z_stream z;
+	size_t n = page.len - page.after, cap;
+
+	free(page.packed);
+	page.packed = NULL;
+	page.npacked = 0;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return;
+	/* a full flush adds an empty stored block to deflateBound's */
+	cap = deflateBound(&z, n) + 64;
+	page.packed = malloc(cap);
+	z.next_in = (Bytef *)page.html + page.after;
+	z.avail_in = (uInt)n;
+	z.next_out = page.packed;
+	z.avail_out = (uInt)cap;
+	if (page.packed == NULL || deflate(&z, Z_FULL_FLUSH) != Z_OK || z.avail_in != 0 || z.avail_out == 0) {
+		free(page.packed);
+		page.packed = NULL;
+	} else {
+		page.npacked = z.total_out;
+		page.crc = crc32(crc32(0, NULL, 0), (const Bytef *)page.html + page.after, (uInt)n);
+	}
+	deflateEnd(&z);
 }
 
 int
@@ -181,6 +225,7 @@ page_load(const char *static_dir, const struct conf *pay, struct err *e)
 	page.marked = m != NULL;
 	page.before = m != NULL ? (size_t)(m - page.html) : page.len;
 	page.after = m != NULL ? page.before + strlen(PAGE_MARKER) : page.len;
+	page_pack();
 	page_csp_build(pay);
 	return 0;
 }
@@ -226,6 +271,51 @@ page_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The page gzipped, as three pieces into body: the gzip header and the
+ * head with its boot data packed now (ending on a byte, by a sync flush),
+ * the rest packed at load (page_pack), then the last block and the
+ * trailer. 0, or -1 when zlib fails (the caller sends it unpacked). */
+static int
+page_gzip(h2o_req_t *req, const h2o_iovec_t *head, size_t nhead, h2o_iovec_t *body)
+{
+	z_stream z;
+	size_t cap = sizeof(page_gz_head), total = page.len - page.after;
+	unsigned char *out, *tail;
+	uLong crc = crc32(0, NULL, 0);
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	for (size_t i = 0; i < nhead; i++)
+		total += head[i].len;
+	cap += deflateBound(&z, total) + 64;
+	out = h2o_mem_alloc_pool(&req->pool, cap);
+	memcpy(out, page_gz_head, sizeof(page_gz_head));
+	z.next_out = out + sizeof(page_gz_head);
+	z.avail_out = (uInt)(cap - sizeof(page_gz_head));
+	for (size_t i = 0; i < nhead; i++) {
+		z.next_in = (Bytef *)head[i].base;
+		z.avail_in = (uInt)head[i].len;
+		crc = crc32(crc, (const Bytef *)head[i].base, (uInt)head[i].len);
+		if (deflate(&z, i + 1 == nhead ? Z_SYNC_FLUSH : Z_NO_FLUSH) != Z_OK || z.avail_in != 0) {
+			deflateEnd(&z);
+			return -1;
+		}
+	}
+	body[0] = h2o_iovec_init(out, sizeof(page_gz_head) + z.total_out);
+	deflateEnd(&z);
+	body[1] = h2o_iovec_init(page.packed, page.npacked);
+	crc = crc32_combine(crc, page.crc, (z_off_t)(page.len - page.after));
+	tail = h2o_mem_alloc_pool(&req->pool, sizeof(page_gz_end) + 8);
+	memcpy(tail, page_gz_end, sizeof(page_gz_end));
+	for (int i = 0; i < 4; i++) {
+		tail[sizeof(page_gz_end) + i] = (unsigned char)(crc >> (8 * i));
+		tail[sizeof(page_gz_end) + 4 + i] = (unsigned char)(total >> (8 * i));
+	}
+	body[2] = h2o_iovec_init(tail, sizeof(page_gz_end) + 8);
+	return 0;
+}
+
 /* Answers with the page, and the boot data when st has its parts. */
 static void
 page_send(h2o_req_t *req, struct page_state *st)
@@ -260,7 +350,14 @@ page_send(h2o_req_t *req, struct page_state *st)
 	body[nbody++] = h2o_iovec_init(page.html, page.before);
 	if (boot != NULL)
 		body[nbody++] = h2o_iovec_init(boot, len);
-	body[nbody++] = h2o_iovec_init(page.html + page.after, page.len - page.after);
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
+	if (page.packed != NULL && (h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) != 0 &&
+	    page_gzip(req, body, nbody, body) == 0) {
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+		nbody = 3;
+	} else {
+		body[nbody++] = h2o_iovec_init(page.html + page.after, page.len - page.after);
+	}
 	/* the boot data is of this moment: never stored, never reused */
 	http_send_body(req, 200, "text/html; charset=utf-8", body, nbody);
 }

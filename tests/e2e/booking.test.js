@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const { chromium } = require('playwright-core');
-const { FIRST_VIEW_BUDGET, FIRST_VIEW_WIRE_AIM, SITE_BUDGET, LATER, staticBytes, servedFirstView } = require('./budget.js');
+const { FIRST_VIEW_WIRE_BUDGET, SITE_BUDGET, LATER, staticBytes, servedFirstView } = require('./budget.js');
 
 const BASE = process.env.RL_E2E_BASE;
 const DB = process.env.RL_E2E_DB;
@@ -146,13 +146,13 @@ const st = {
 };
 const availUrl = (svc, room) => `/#/availability?date=${DAY}&svc=${svc}&dur=120${room ? '&room=' + room : ''}`;
 
-test('the first view (HTML, CSS, JavaScript) stays under 60 KB and goes out gzipped to a browser, the whole site with its later steps under 80 KB', async () => {
+test('the first view (index.html with its boot data, sw.js) goes out gzipped to a browser in 14 KB on the wire, the whole site with its later screens under 80 KB', async () => {
 	const sz = staticBytes(STATIC);
 	const fv = await servedFirstView(BASE);
 	console.log(`# static: first view ${sz.first} bytes, whole site ${sz.site} (${sz.parts.join(', ')}); ` +
-		`on the wire gzipped ${fv.bytes} (${fv.parts.join(', ')}), aim ${FIRST_VIEW_WIRE_AIM}`);
-	assert(sz.first < FIRST_VIEW_BUDGET, `the first view's ${sz.first} bytes are over the ${FIRST_VIEW_BUDGET}-byte budget`);
+		`on the wire gzipped ${fv.bytes} (${fv.parts.join(', ')}), budget ${FIRST_VIEW_WIRE_BUDGET}`);
 	assert(fv.parts.every((p) => p.endsWith(' gzip')), `the first view is not all sent gzipped: ${fv.parts.join(', ')}`);
+	assert(fv.bytes <= FIRST_VIEW_WIRE_BUDGET, `the first view's ${fv.bytes} bytes on the wire are over the ${FIRST_VIEW_WIRE_BUDGET}-byte budget`);
 	assert(sz.site < SITE_BUDGET, `the whole site's ${sz.site} bytes are over the ${SITE_BUDGET}-byte budget`);
 	for (const f of LATER) assert(fs.existsSync(path.join(STATIC, f)), `${f}, counted as loaded later, is not in ${STATIC}`);
 	const html = fs.readFileSync(path.join(STATIC, 'index.html'), 'utf8');

@@ -74,7 +74,7 @@ module.exports = function payTests(test, t) {
 		const srv = spawn(process.env.RL_E2E_REDLIGHTD, ['--listen', '127.0.0.1:0'], { cwd: p.dir, stdio: ['ignore', 'ignore', 'pipe'],
 			env: Object.assign({}, process.env, { DATABASE_URL: db, REDLIGHT_STATIC_DIR: t.STATIC, REDLIGHT_RATE_LIMIT_SCALE: '0',
 				REDLIGHT_WORKER: '1', REDLIGHT_WORKER_RETRY_BASE_MS: '200', REDLIGHT_WORKER_RETRY_MAX_MS: '1000',
-				STRIPE_SECRET_KEY: SK, STRIPE_PUBLISHABLE_KEY: PK, STRIPE_WEBHOOK_SECRET: WH,
+				STRIPE_SECRET_KEY: SK, STRIPE_PUBLISHABLE_KEY: PK, STRIPE_WEBHOOK_SECRET: WH, REDLIGHT_SECRET_KEY: '5e'.repeat(32),
 				STRIPE_API_BASE: p.sbase, STRIPE_JS_URL: `${p.sbase}/v3/` }) });
 		p.procs.push(srv);
 		p.base = await waitLine(srv, /redlightd: listening on (http:\S+)/, 'redlightd');
@@ -283,6 +283,48 @@ module.exports = function payTests(test, t) {
 		}, 15000);
 		eq(ch.amount_captured, deposit, 'captured before the cancel');
 		eq(ch.amount_refunded, want, `refunded of ${deposit} (50 %)`);
+		p.refunded = { code, deposit, want };
+	});
+
+	test('payments: the receipt shows the deposit\'s payment and its refund, from the stored rows', async () => {
+		const page = p.page;
+		if (!p.refunded) t.cannotRun('no refunded booking');
+		const { code, deposit, want } = p.refunded;
+		await until('the refund row settled', () => sql(`SELECT r.status FROM refund r JOIN payment q ON q.id = r.payment_id
+			JOIN booking b ON b.id = q.booking_id WHERE b.code = '${code}'`) === 'succeeded', 15000);
+		await page.goto(p.base + '/receipt/' + code);
+		await waitH1(page, /^Receipt/);
+		const rows = page.locator('table.moneyrows tbody tr');
+		eq(await rows.count(), 2, 'payment and refund rows');
+		const cents = c => `${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
+		const pay1 = (await rows.nth(0).textContent()), ref1 = (await rows.nth(1).textContent());
+		assert(/Card payment/.test(pay1) && /charged/.test(pay1) && pay1.includes(cents(deposit)), `the payment row: ${pay1}`);
+		assert(/Refund/.test(ref1) && /refunded/.test(ref1) && ref1.includes('-') && ref1.includes(cents(want)), `the refund row: ${ref1}`);
+		await shot(page, 'receipt-refund');
+	});
+
+	test('payments: My bookings keeps the artist\'s phone for texts, sealed, with the opt-in; a bad number is named', async () => {
+		const page = p.page;
+		if (!p.signedUp) t.cannotRun('no account');
+		await page.goto(p.base + '/me/bookings');
+		await waitH1(page, /^My bookings$/);
+		const form = page.locator('form.phone');
+		const stored = () => sql(`SELECT (phone_enc IS NOT NULL)::text || '|' || sms_opt_in::text FROM app_user WHERE email = '${p.email}'`);
+		await form.getByLabel('Mobile phone').fill('not a phone');
+		await form.getByRole('button', { name: 'Save phone' }).click();
+		await form.locator('[role=alert]').waitFor();
+		eq(await form.getByLabel('Mobile phone').getAttribute('aria-invalid'), 'true', 'the bad number is marked');
+		eq(stored(), 'false|false', 'nothing stored after a bad number');
+		await form.getByLabel('Mobile phone').fill('');
+		await form.getByLabel(/Text me/).check();
+		await form.getByRole('button', { name: 'Save phone' }).click();
+		await until('texts without a phone refused', async () => /phone/.test(await form.locator('[role=alert]').textContent()));
+		await form.getByLabel('Mobile phone').fill('+1 416 555 0123');
+		await form.getByRole('button', { name: 'Save phone' }).click();
+		await until('saved', async () => /texts you/.test(await form.locator('[role=status]').textContent().catch(() => '')));
+		eq(stored(), 'true|true', 'phone sealed and texts opted in');
+		eq(sql(`SELECT position(convert_to('4165550123', 'UTF8') IN phone_enc) = 0 FROM app_user WHERE email = '${p.email}'`), 't',
+			'the phone is not stored in the clear');
 	});
 
 	test('payments: under automatic approval the page says the deposit is charged at once, and paying captures it (automatic capture)', async () => {

@@ -344,10 +344,10 @@ def cases_headers():
     tap(all(d in csp for d in ("default-src 'none'", "connect-src 'self'", "frame-ancestors 'none'",
                                "base-uri 'none'")), "... with connect-src 'self' and frame-ancestors 'none'", csp)
     script = re.search(r"script-src([^;]*)", csp)
-    tap(script is not None and "'self'" not in script.group(1) and "http" not in script.group(1)
+    tap(script is not None and script.group(1).startswith(" 'self' 'sha256-") and "http" not in script.group(1)
         and "frame-src" not in csp and "connect-src 'self';" in csp,
-        "... and, without Stripe keys, no script but its own inline ones (not pay.js), no frame, requests "
-        "to its own origin only", csp)
+        "... and, without Stripe keys, no script but its inline ones and its own modules ('self': account.js, "
+        "book.js), no frame, requests to its own origin only", csp)
     for path in ["/", "/availability", "/sw.js", "/api/rooms", "/api/nothing", "/healthz", "/index.html%00.js"]:
         r = request("GET", path)
         ok = (r.header("x-content-type-options") == "nosniff" and r.header("referrer-policy") == "same-origin"

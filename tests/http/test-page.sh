@@ -177,6 +177,22 @@ status=$(http HEAD "/availability?date=$day&svc=$rec&dur=120" -I)
 check "HEAD /availability is 200 with no body" sh -c 'test "$1" = 200 && ! grep -q "<html" "$2"' - "$status" "$tmp/body"
 status=$(http GET /sw.js)
 check "other files are still served as they are" sh -c 'test "$1" = 200 && grep -q rl-boot "$2"' - "$status" "$tmp/body"
+for f in account.js book.js; do
+	status=$(http GET "/$f")
+	check "GET /$f serves a module the page imports (export function init), as JavaScript" sh -c '
+		test "$1" = 200 && grep -q "^export function init" "$2" && expr "$3" : "application/javascript" >/dev/null' - \
+		"$status" "$tmp/body" "$(header content-type)"
+done
+# the page gzipped: its head and boot data packed per answer, the rest once
+# at load; gzip -d checks the trailer's CRC and length
+http GET "/availability?date=$day&svc=$rec&dur=120" >/dev/null
+sed 's#<script id="rl-boot"[^<]*</script>##' "$tmp/body" >"$tmp/plain"
+status=$(http GET "/availability?date=$day&svc=$rec&dur=120" -H 'Accept-Encoding: gzip')
+check "the page with its boot data goes out gzip to a client that asks, saying it varies" sh -c '
+	test "$1" = 200 && test "$2" = gzip && test "$3" = Accept-Encoding' - "$status" "$(header content-encoding)" "$(header vary)"
+check "... and unpacks whole (CRC and length checked) to the plain page, boot data aside" sh -c '
+	gzip -dc <"$1" >"$1.html" && sed "s#<script id=\"rl-boot\"[^<]*</script>##" "$1.html" | cmp -s - "$2" &&
+	grep -q "\"search\"" "$1.html"' - "$tmp/body" "$tmp/plain"
 
 # ---- GET /api/rooms keeps its shape ----
 status=$(http GET /api/rooms)
