@@ -15,6 +15,9 @@
  * loaded; past that its waiters get what arrived (it is never kept), so a
  * day under constant change still answers. */
 #define AC_MAX_RELOADS 3
+/* A day loaded from PostgreSQL brings the days after it that are not
+ * cached yet, up to a month in all, in the same query. */
+#define AC_BATCH 31
 /* How often one request goes back to the start because the studio's zone
  * changed under its load. */
 #define AC_MAX_RESTARTS 2
@@ -73,7 +76,10 @@ struct ac_day {
 	int64_t from, to;           /* avail_day_range: what the data covers */
 	int64_t day_start, day_end;
 	struct ac_studio *studio;
-	struct avail_data *data;    /* NULL while loading */
+	struct avail_data *data;    /* NULL while loading; shared's */
+	struct ac_shared *shared;   /* the load's data, shared by its days */
+	struct ac_day *batch[AC_BATCH - 1]; /* the days loading with this one's */
+	size_t nbatch;              /* query, a reference each */
 	struct pgpool_query *q;     /* the running query, or NULL */
 	struct waitlist waiters;
 	int dirty;                  /* a notice touched it while it loaded */
@@ -84,6 +90,13 @@ struct ac_day {
 	/* built answers, most recently used first */
 	struct availcache_answer *answers[AVAILCACHE_MAX_ANSWERS];
 	size_t nanswers;
+};
+
+/* One load's parsed data, for every day of the load. Each day's range
+ * lies inside it, and a search reads only its own day's range. */
+struct ac_shared {
+	unsigned refs;
+	struct avail_data *data;
 };
 
 struct availcache {
@@ -407,7 +420,10 @@ ac_day_unref(struct ac_day *d)
 		return;
 	for (size_t i = 0; i < d->nanswers; i++)
 		ac_answer_free(d->answers[i]);
-	avail_data_free(d->data);
+	if (d->shared != NULL && --d->shared->refs == 0) {
+		avail_data_free(d->shared->data);
+		free(d->shared);
+	}
 	ac_studio_unref(d->studio);
 	free(d);
 }
@@ -575,10 +591,14 @@ ac_day_send(struct availcache *c, struct ac_day *d, struct err *e)
 	if (c->srv->db == NULL)
 		return err_set(e, ERR_DB, NULL, "the server is shutting down");
 	if (tz_format_utc(d->from, a, sizeof(a), NULL) != 0 ||
-	    tz_format_utc(d->to, b, sizeof(b), NULL) != 0)
+	    tz_format_utc(d->nbatch > 0 ? d->batch[d->nbatch - 1]->to : d->to, b, sizeof(b), NULL) != 0)
 		return err_set(e, ERR_INVALID, "date", "that date is out of range");
 	d->dirty = 0;
 	d->epoch = c->epoch;
+	for (size_t i = 0; i < d->nbatch; i++) {
+		d->batch[i]->dirty = 0;
+		d->batch[i]->epoch = c->epoch;
+	}
 	if (pgpool_query(c->srv->db, DB_AVAIL_JSON_SQL, 2, params, ac_day_done, d, &d->q, e) != 0)
 		return e->code;
 	d->refs++;          /* the query's */
@@ -626,69 +646,140 @@ ac_day_bookable(const struct ac_day *d)
 	    d->day_start < now + ((int64_t)d->studio->s.horizon_days + 1) * 86400;
 }
 
+/* Let go of the days loading with d's query (its references to them). */
+static void
+ac_batch_release(struct ac_day *d)
+{
+	size_t n = d->nbatch;
+
+	d->nbatch = 0;
+	for (size_t i = 0; i < n; i++)
+		ac_day_unref(d->batch[i]);
+}
+
+/* d's load failed: d and the days loading with it fail their waiters (or
+ * start them over from the settings when restart) and are dropped. */
+static void
+ac_batch_fail(struct availcache *c, struct ac_day *d, const struct err *e, int restart)
+{
+	for (size_t i = 0; i <= d->nbatch; i++) {
+		struct ac_day *x = i == 0 ? d : d->batch[i - 1];
+		ac_day_unlink(c, x);
+		if (restart)
+			ac_day_restart_all(c, x, e);
+		else
+			ac_day_fail_all(x, e);
+	}
+	ac_batch_release(d);
+}
+
+/* Before a reload: let the days loading with d that nobody waits for go
+ * (a busy studio's notices would otherwise keep a month reloading for one
+ * day's search). */
+static void
+ac_batch_trim(struct availcache *c, struct ac_day *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nbatch; i++) {
+		struct ac_day *x = d->batch[i];
+		if (x->linked && x->waiters.head != NULL) {
+			d->batch[n++] = x;
+			continue;
+		}
+		ac_day_unlink(c, x);
+		ac_day_unref(x);
+	}
+	d->nbatch = n;
+}
+
+static int
+ac_batch_dirty(const struct ac_day *d)
+{
+	for (size_t i = 0; i < d->nbatch; i++)
+		if (d->batch[i]->dirty)
+			return 1;
+	return d->dirty;
+}
+
+/* x's data arrived: serve whoever waits, keep it if nothing may have
+ * changed it since its load began. */
+static void
+ac_day_ready(struct availcache *c, struct ac_day *x, struct ac_shared *sh)
+{
+	struct ac_waiter *w;
+	int keep;
+
+	x->shared = sh;
+	sh->refs++;
+	x->data = sh->data;
+	x->state = AC_READY;
+	x->loaded_at = ac_now(c);
+	keep = x->linked && !x->dirty && c->listening && x->epoch == c->epoch &&
+	    c->studio == x->studio && ac_day_bookable(x);
+	x->refs++;
+	while ((w = ac_waiters_pop(&x->waiters)) != NULL)
+		ac_day_serve(x, w->req, w->cb, w->arg);
+	if (!keep)
+		ac_day_unlink(c, x);
+	ac_day_unref(x);
+}
+
 static void
 ac_day_done(void *arg, const PGresult *res, const struct err *e)
 {
 	struct ac_day *d = arg;
 	struct availcache *c = d->cache;
 	struct avail_data *data = NULL;
-	struct ac_waiter *w;
+	struct ac_shared *sh;
 	struct err bad;
-	int keep;
 
 	d->q = NULL;
 	if (e != NULL) {
-		ac_day_unlink(c, d);
-		ac_day_fail_all(d, e);
+		ac_batch_fail(c, d, e, 0);
 		ac_day_unref(d);
 		return;
 	}
-	/* a notice touched the day while it loaded: what came may be from
+	/* a notice touched a day while it loaded: what came may be from
 	 * before the change, so ask again (a few times at most) */
-	if (d->dirty && d->reloads < AC_MAX_RELOADS && d->linked) {
+	if (ac_batch_dirty(d) && d->reloads < AC_MAX_RELOADS && d->linked) {
 		d->reloads++;
+		ac_batch_trim(c, d);
 		ac_day_unref(d);    /* the finished query's */
 		if (ac_day_send(c, d, &bad) != 0) {
 			d->refs++;
-			ac_day_unlink(c, d);
-			ac_day_fail_all(d, &bad);
+			ac_batch_fail(c, d, &bad, 0);
 			ac_day_unref(d);
 		}
 		return;
 	}
 	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
 		err_set(&bad, ERR_INTERNAL, NULL, "the availability read returned no document");
-		ac_day_unlink(c, d);
-		ac_day_fail_all(d, &bad);
+		ac_batch_fail(c, d, &bad, 0);
 		ac_day_unref(d);
 		return;
 	}
 	if (avail_data_from_json(PQgetvalue(res, 0, 0), d->studio->zone->tz, &data, &bad) != 0) {
-		ac_day_unlink(c, d);
-		if (bad.code == ERR_CONFIG) {
+		if (bad.code == ERR_CONFIG && c->studio == d->studio) {
 			/* the studio moved to another zone: reload the settings */
-			if (c->studio == d->studio) {
-				c->studio = NULL;
-				ac_studio_unref(d->studio);
-			}
-			ac_day_restart_all(c, d, &bad);
-		} else {
-			ac_day_fail_all(d, &bad);
+			c->studio = NULL;
+			ac_studio_unref(d->studio);
 		}
+		ac_batch_fail(c, d, &bad, bad.code == ERR_CONFIG);
 		ac_day_unref(d);
 		return;
 	}
-	d->data = data;
-	d->state = AC_READY;
-	d->loaded_at = ac_now(c);
-	keep = d->linked && !d->dirty && c->listening && d->epoch == c->epoch &&
-	    c->studio == d->studio && ac_day_bookable(d);
-	/* the serving loop holds the query's reference */
-	while ((w = ac_waiters_pop(&d->waiters)) != NULL)
-		ac_day_serve(d, w->req, w->cb, w->arg);
-	if (!keep)
-		ac_day_unlink(c, d);
-	ac_day_unref(d);
+	sh = xcalloc(1, sizeof(*sh));
+	sh->data = data;
+	sh->refs = 1;       /* ours, for the loop below */
+	for (size_t i = 0; i <= d->nbatch; i++)
+		ac_day_ready(c, i == 0 ? d : d->batch[i - 1], sh);
+	if (--sh->refs == 0) {
+		avail_data_free(sh->data);
+		free(sh);
+	}
+	ac_batch_release(d);
+	ac_day_unref(d);    /* the query's */
 	ac_evict(c);
 }
 
@@ -699,6 +790,60 @@ ac_day_find(struct availcache *c, int year, int month, int day)
 		if (d->year == year && d->month == month && d->day == day)
 			return d;
 	return NULL;
+}
+
+/* A day entry for y-m-d in st's zone, loading, not linked, with one
+ * reference (the caller's); NULL with e set when the date does not
+ * exist. */
+static struct ac_day *
+ac_day_new(struct availcache *c, struct ac_studio *st, int year, int month, int day,
+    struct err *e)
+{
+	struct ac_day *d = xcalloc(1, sizeof(*d));
+
+	d->refs = 1;
+	d->cache = c;
+	d->state = AC_LOADING;
+	d->year = year;
+	d->month = month;
+	d->day = day;
+	d->studio = st;
+	st->refs++;
+	if (avail_day_range(st->zone->tz, year, month, day, &d->from, &d->to, e) != 0 ||
+	    tz_local_day_bounds(st->zone->tz, year, month, day, &d->day_start, &d->day_end, e) != 0) {
+		ac_day_unref(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Add to d's load the days after it that no entry holds yet and that are
+ * worth keeping, up to AC_BATCH days in all: one query then serves a
+ * month walked day by day. */
+static void
+ac_day_gather(struct availcache *c, struct ac_day *d)
+{
+	int64_t dn = tz_days_from_civil(d->year, d->month, d->day);
+	struct err e;
+
+	if (!c->listening || !ac_day_bookable(d))
+		return;   /* it would not be kept */
+	while (d->nbatch < AC_BATCH - 1) {
+		int64_t y;
+		int m, dd;
+		struct ac_day *x;
+
+		tz_civil_from_days(dn + 1 + (int64_t)d->nbatch, &y, &m, &dd);
+		if (ac_day_find(c, (int)y, m, dd) != NULL ||
+		    (x = ac_day_new(c, d->studio, (int)y, m, dd, &e)) == NULL)
+			return;
+		if (!ac_day_bookable(x)) {
+			ac_day_unref(x);
+			return;
+		}
+		ac_day_link(c, x);
+		d->batch[d->nbatch++] = x;   /* x's reference from ac_day_new */
+	}
 }
 
 /* Serve the day now when it is cached, join its load when one runs, or
@@ -733,18 +878,16 @@ ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
 		waitlist_push(&d->waiters, &w->node);
 		return;
 	}
-	d = xcalloc(1, sizeof(*d));
-	d->refs = 1;        /* ours, until it is linked */
-	d->cache = c;
-	d->state = AC_LOADING;
-	d->year = year;
-	d->month = month;
-	d->day = day;
-	d->studio = st;
-	st->refs++;
-	if (avail_day_range(st->zone->tz, year, month, day, &d->from, &d->to, &e) != 0 ||
-	    tz_local_day_bounds(st->zone->tz, year, month, day, &d->day_start, &d->day_end, &e) != 0 ||
-	    ac_day_send(c, d, &e) != 0) {
+	/* ours, until it is linked */
+	if ((d = ac_day_new(c, st, year, month, day, &e)) == NULL) {
+		ac_fail(req, cb, arg, &e);
+		return;
+	}
+	ac_day_gather(c, d);
+	if (ac_day_send(c, d, &e) != 0) {
+		for (size_t i = 0; i < d->nbatch; i++)
+			ac_day_unlink(c, d->batch[i]);
+		ac_batch_release(d);
 		ac_day_unref(d);
 		ac_fail(req, cb, arg, &e);
 		return;
@@ -943,6 +1086,7 @@ availcache_free(struct availcache *c)
 			pgpool_cancel(d->q);
 			d->q = NULL;
 			d->refs--;
+			ac_batch_release(d);
 		}
 		ac_day_unlink(c, d);
 	}

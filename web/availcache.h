@@ -2,7 +2,10 @@
  * redlightd.
  *
  * A day's data (DB_AVAIL_JSON_SQL over avail_day_range) is loaded
- * asynchronously on first use, parsed once, and served to every request
+ * asynchronously on first use, together with the days after it that are
+ * not cached yet (up to a month in all, only days that could offer a
+ * slot, in one query over their joint range), parsed once, shared by the
+ * days of that load, and served to every request
  * until a change notice on the 'redlight_changes' channel (LISTEN, see
  * notify_change in db/migrations/0002_booking_api.sql) overlaps its range,
  * or any notice without a range arrives (settings, rules, rooms, staff,

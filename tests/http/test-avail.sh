@@ -47,19 +47,21 @@ rental=00000000-0000-4000-8000-0000000000b2     # Room rental, 60 min, 50.00
 backline=00000000-0000-4000-8000-0000000000b4   # Backline rental, add-on, 25.00
 eli=00000000-0000-4000-8000-0000000000e1        # tracking, 10-19 Mon-Fri
 
-# Three Wednesdays a week apart, at least three days out (past the lead
-# time, inside the horizon), none of them the Christmas blackout.
+# Wednesdays at least three days out (past the lead time, inside the
+# horizon), none of them the Christmas blackout: day, daym two weeks later
+# (loaded with day: a load brings the month after its day), and day2 and
+# day3 five and ten weeks later (each outside the month loaded before it).
 days=$(python3 -c '
 import datetime, zoneinfo
 d = datetime.datetime.now(zoneinfo.ZoneInfo("America/Toronto")).date() + datetime.timedelta(days=3)
-out = []
-while len(out) < 3:
-    if d.weekday() == 2 and (d.month, d.day) != (12, 25):
-        out.append(d.isoformat())
+while True:
+    out = [d + datetime.timedelta(weeks=w) for w in (0, 2, 5, 10)]
+    if d.weekday() == 2 and all((x.month, x.day) != (12, 25) for x in out):
+        break
     d += datetime.timedelta(days=1)
-print(" ".join(out))')
+print(" ".join(x.isoformat() for x in out))')
 set -- $days
-day=$1 day2=$2 day3=$3
+day=$1 daym=$2 day2=$3 day3=$4
 
 # ---- the database and a running redlightd ----
 make_db --tests
@@ -405,6 +407,8 @@ check "no_blocking: /healthz answers at once while a day waits on a lock" quick 
 check "no_blocking: a cached day answers at once meanwhile" \
 	quick post /api/availability/search "{\"date\":\"$day\",\"duration_min\":60,\"service_id\":\"$rental\"}"
 check "no_blocking: the settings answer at once meanwhile" quick http GET /api/settings/public
+check "no_blocking: a day never asked for, two weeks after a loaded one, answers at once (a month loads in one query)" \
+	quick post /api/availability/search "{\"date\":\"$daym\",\"duration_min\":60,\"service_id\":\"$rental\"}"
 still_waiting() { kill -0 "$stuck" 2>/dev/null; }
 check "the stuck search is still waiting for its day" still_waiting
 wait "$locker"
