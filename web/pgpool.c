@@ -48,6 +48,7 @@ struct pgconn {
 	struct pgstmt *stmts;       /* PGPOOL_STMT_SLOTS, once one is prepared */
 	int nstmts;
 	int preparing;              /* q's slot while its Prepare runs, else -1 */
+	int named;                  /* q went out as a prepared statement */
 	uint64_t prep_hash;
 };
 
@@ -323,13 +324,20 @@ pgconn_finish_query(struct pgconn *c)
 	PGresult *res = c->res;
 	struct err e;
 
+	/* A statement prepared before a migration changed what it returns
+	 * fails ("cached plan must not change result type", 0A000) for as
+	 * long as it lives: start the connection over, without statements. */
+	int stale = c->named && res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+
 	c->q = NULL;
 	c->res = NULL;
 	err_set(&e, ERR_DB, NULL, "the database sent no result");
 	pgpool_deliver(q, res, res ? NULL : &e);
 	PQclear(res);
-	if (PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
-		pgsock_fail(c->sock, NULL);
+	if (stale || PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, stale ? "a prepared statement's result type changed" : NULL);
 		return;
 	}
 	if (c->pin != NULL && c->pin->freed && c->pin->next == NULL && c->q == NULL)
@@ -361,6 +369,7 @@ pgconn_prepared(struct pgconn *c)
 	st->sql = xstrdup(q->sql);
 	st->id = (unsigned)c->nstmts++;
 	pgstmt_name(name, sizeof(name), st->id);
+	c->named = 1;
 	if (!PQsendQueryPrepared(pg, name, q->nparams, (const char *const *)q->params,
 	    NULL, NULL, 0)) {
 		pgsock_fail(c->sock, NULL);
@@ -461,12 +470,14 @@ pgconn_send_stmt(struct pgconn *c, struct pgpool_query *q)
 	char name[16];
 
 	c->preparing = -1;
+	c->named = 0;
 	/* no room, or an aborted transaction that refuses a Prepare: unnamed */
 	if (slot < 0 || (c->stmts[slot].sql == NULL &&
 	    PQtransactionStatus(pg) == PQTRANS_INERROR))
 		return PQsendQueryParams(pg, q->sql, q->nparams, NULL,
 		    (const char *const *)q->params, NULL, NULL, 0);
 	if (c->stmts[slot].sql != NULL) {
+		c->named = 1;
 		pgstmt_name(name, sizeof(name), c->stmts[slot].id);
 		return PQsendQueryPrepared(pg, name, q->nparams,
 		    (const char *const *)q->params, NULL, NULL, 0);

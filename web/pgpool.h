@@ -8,7 +8,9 @@
  * the server parses and plans it once per connection; a connection that
  * drops forgets its statements and its successor prepares them again. A
  * statement sent inside an aborted transaction, or past the first 256 on a
- * connection, goes out unnamed (PQsendQueryParams).
+ * connection, goes out unnamed (PQsendQueryParams). A prepared statement
+ * whose result type a migration changed fails once (0A000) and its
+ * connection starts over without statements.
  *
  * A query runs on the first idle connection, or waits in a FIFO queue while
  * every live connection is busy or still connecting. A connection that
