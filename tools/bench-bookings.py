@@ -2,34 +2,49 @@
 """bench-bookings.py BASE SECONDS CONNECTIONS DAYS: successful POST
 /api/bookings per second on distinct free hours (Studio B and the Vocal
 Booth, no buffers; one artist per connection, each request with its own
-Idempotency-Key as the booking page sends), for SECONDS. Prints
+Idempotency-Key as the booking page sends), for SECONDS. The hours come
+from POST /api/availability/search, as the booking page finds them: each
+connection searches its share of the DAYS days (one-hour sessions) before
+the clock starts and books only hours the search offered, one after
+another without overlap, so every request is a real booking. Prints
 "bookings: N created in S s, R/s (E other answers)". Used by tools/bench."""
 import datetime
 import http.client
 import json
+import os
 import sys
 import threading
 import time
 import urllib.parse
 import uuid
-import zoneinfo
 
 base, seconds, conns, ndays = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 u = urllib.parse.urlsplit(base)
-zone = zoneinfo.ZoneInfo("America/Toronto")
-rooms = ["00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000a3"]
-fmt = "%Y-%m-%dT%H:%M:%SZ"
-slots = []
-day = datetime.date.today() + datetime.timedelta(days=4)
-for _ in range(ndays):
-    if not (day.month == 12 and 24 <= day.day <= 26):
-        for h in range(10, 17):
-            for room in rooms:
-                s = datetime.datetime(day.year, day.month, day.day, h, tzinfo=zone)
-                e = s + datetime.timedelta(hours=1)
-                slots.append((room, s.astimezone(datetime.timezone.utc).strftime(fmt),
-                              e.astimezone(datetime.timezone.utc).strftime(fmt)))
-    day += datetime.timedelta(days=1)
+rooms = {"00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000a3"}
+first = datetime.date.today() + datetime.timedelta(days=4)
+days = [first + datetime.timedelta(days=i) for i in range(ndays)]
+
+
+def free_hours(c, day):
+    """The hours a search offers on day in the two rooms, without overlap."""
+    c.request("POST", "/api/availability/search", body=json.dumps(
+        {"date": day.isoformat(), "duration_min": 60}),
+        headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.stdout.write("the search for %s answered %d: %s\n" % (day, r.status, body[:300]))
+        sys.stdout.flush()
+        os._exit(1)
+    out, last_end = [], {}
+    for s in sorted(json.loads(body)["slots"], key=lambda s: (s["room_id"], s["start_at"])):
+        room = s["room_id"]
+        if room in rooms and s["start_at"] >= last_end.get(room, ""):
+            out.append((room, s["start_at"], s["end_at"]))
+            last_end[room] = s["end_at"]
+    return out
+
+
 lock = threading.Lock()
 counts = {"ok": 0, "other": 0}
 stop = time.monotonic() + seconds
@@ -44,12 +59,15 @@ def worker(i):
     r.read()
     cookie = (r.getheader("Set-Cookie") or "").split(";")[0]
     hdr = {"Content-Type": "application/json", "Cookie": cookie, "Origin": base}
+    slots = []
+    for day in days[i::conns]:
+        slots.extend(free_hours(c, day))
+    slots.reverse()
     barrier.wait()
     while time.monotonic() < stop:
-        with lock:
-            if not slots:
-                return
-            room, s, e = slots.pop()
+        if not slots:
+            return
+        room, s, e = slots.pop()
         h = dict(hdr)
         h["Idempotency-Key"] = str(uuid.uuid4())
         c.request("POST", "/api/bookings", body=json.dumps(

@@ -1,5 +1,6 @@
 #include "web/pgpool.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,19 @@
 
 /* Queries that may wait per connection before new ones are refused. */
 #define PGPOOL_QUEUE_PER_CONN 64
+
+/* Statements prepared per connection: a table of PGPOOL_STMT_SLOTS, at
+ * most half full, so that statements built at run time cannot grow it
+ * without bound; past that, a new statement goes out unnamed. */
+#define PGPOOL_STMT_SLOTS 512
+#define PGPOOL_STMT_MAX (PGPOOL_STMT_SLOTS / 2)
+
+/* One statement prepared on a connection, under the name "rl<id>". */
+struct pgstmt {
+	uint64_t hash;
+	char *sql;                  /* NULL: a free slot */
+	unsigned id;
+};
 
 struct pgpool_query {
 	struct pgpool_query *next;  /* in the pool's queue */
@@ -31,6 +45,11 @@ struct pgconn {
 	struct pgpool_query *q;     /* running query; NULL when idle */
 	PGresult *res;              /* its first result, kept until the end */
 	struct pgpool_pin *pin;     /* holding the connection, or NULL */
+	struct pgstmt *stmts;       /* PGPOOL_STMT_SLOTS, once one is prepared */
+	int nstmts;
+	int preparing;              /* q's slot while its Prepare runs, else -1 */
+	int named;                  /* q went out as a prepared statement */
+	uint64_t prep_hash;
 };
 
 struct pgpool_pin {
@@ -70,6 +89,51 @@ pgpool_query_free(struct pgpool_query *q)
 	free(q->params);
 	free(q->sql);
 	free(q);
+}
+
+static uint64_t
+pgstmt_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;  /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of sql in c's table: the one holding it, or the free one it
+ * would go in; -1 when it is not there and the table is full. */
+static int
+pgconn_stmt_slot(struct pgconn *c, const char *sql, uint64_t h)
+{
+	unsigned i;
+
+	if (c->stmts == NULL)
+		c->stmts = xcalloc(PGPOOL_STMT_SLOTS, sizeof(*c->stmts));
+	for (i = (unsigned)(h % PGPOOL_STMT_SLOTS); c->stmts[i].sql != NULL;
+	    i = (i + 1) % PGPOOL_STMT_SLOTS)
+		if (c->stmts[i].hash == h && strcmp(c->stmts[i].sql, sql) == 0)
+			return (int)i;
+	return c->nstmts < PGPOOL_STMT_MAX ? (int)i : -1;
+}
+
+/* Forgets every statement: the connection they lived on is gone. */
+static void
+pgconn_stmts_clear(struct pgconn *c)
+{
+	if (c->stmts != NULL)
+		for (int i = 0; i < PGPOOL_STMT_SLOTS; i++)
+			free(c->stmts[i].sql);
+	free(c->stmts);
+	c->stmts = NULL;
+	c->nstmts = 0;
+	c->preparing = -1;
+}
+
+static void
+pgstmt_name(char *buf, size_t len, unsigned id)
+{
+	snprintf(buf, len, "rl%u", id);
 }
 
 /* Runs q's callback (unless cancelled) and frees q. res may be NULL with
@@ -198,6 +262,7 @@ pgconn_on_down(void *arg, const char *reason, int failures)
 	c->q = NULL;
 	PQclear(c->res);
 	c->res = NULL;
+	pgconn_stmts_clear(c);
 	if (c->pin != NULL) {
 		struct pgpool_pin *pin = c->pin;
 		struct pgpool_query *waiting = pin->next;
@@ -259,13 +324,20 @@ pgconn_finish_query(struct pgconn *c)
 	PGresult *res = c->res;
 	struct err e;
 
+	/* A statement prepared before a migration changed what it returns
+	 * fails ("cached plan must not change result type", 0A000) for as
+	 * long as it lives: start the connection over, without statements. */
+	int stale = c->named && res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+
 	c->q = NULL;
 	c->res = NULL;
 	err_set(&e, ERR_DB, NULL, "the database sent no result");
 	pgpool_deliver(q, res, res ? NULL : &e);
 	PQclear(res);
-	if (PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
-		pgsock_fail(c->sock, NULL);
+	if (stale || PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, stale ? "a prepared statement's result type changed" : NULL);
 		return;
 	}
 	if (c->pin != NULL && c->pin->freed && c->pin->next == NULL && c->q == NULL)
@@ -273,6 +345,38 @@ pgconn_finish_query(struct pgconn *c)
 	if (pgsock_watch(c->sock, UV_READABLE) != 0)
 		return;
 	pgpool_dispatch(c->pool);
+}
+
+static void pgconn_busy_io(struct pgconn *c, int events);
+
+/* q's Prepare is done: when it worked, remember the statement and send q
+ * under its name, and return 1; when it failed, return 0 and q finishes
+ * with the Prepare's error, as it would have when sent unnamed. */
+static int
+pgconn_prepared(struct pgconn *c)
+{
+	struct pgpool_query *q = c->q;
+	PGconn *pg = pgsock_conn(c->sock);
+	struct pgstmt *st = &c->stmts[c->preparing];
+	char name[16];
+
+	c->preparing = -1;
+	if (c->res == NULL || PQresultStatus(c->res) != PGRES_COMMAND_OK)
+		return 0;
+	PQclear(c->res);
+	c->res = NULL;
+	st->hash = c->prep_hash;
+	st->sql = xstrdup(q->sql);
+	st->id = (unsigned)c->nstmts++;
+	pgstmt_name(name, sizeof(name), st->id);
+	c->named = 1;
+	if (!PQsendQueryPrepared(pg, name, q->nparams, (const char *const *)q->params,
+	    NULL, NULL, 0)) {
+		pgsock_fail(c->sock, NULL);
+		return 1;
+	}
+	pgconn_busy_io(c, 0);
+	return 1;
 }
 
 /* Input and output for the running query: send what libpq still holds,
@@ -299,6 +403,8 @@ pgconn_busy_io(struct pgconn *c, int events)
 		PGresult *r = PQgetResult(pg);
 		if (r == NULL) {
 			pgconn_drain_notifies(pg);
+			if (c->preparing >= 0 && pgconn_prepared(c))
+				return;
 			pgconn_finish_query(c);
 			return;
 		}
@@ -355,13 +461,41 @@ pgpool_push_front(struct pgpool *pool, struct pgpool_query *q)
 
 /* Sends q on idle connection c. A query that cannot be sent because the
  * connection broke goes back to the front of the queue. */
+static int
+pgconn_send_stmt(struct pgconn *c, struct pgpool_query *q)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	uint64_t h = pgstmt_hash(q->sql);
+	int slot = pgconn_stmt_slot(c, q->sql, h);
+	char name[16];
+
+	c->preparing = -1;
+	c->named = 0;
+	/* no room, or an aborted transaction that refuses a Prepare: unnamed */
+	if (slot < 0 || (c->stmts[slot].sql == NULL &&
+	    PQtransactionStatus(pg) == PQTRANS_INERROR))
+		return PQsendQueryParams(pg, q->sql, q->nparams, NULL,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	if (c->stmts[slot].sql != NULL) {
+		c->named = 1;
+		pgstmt_name(name, sizeof(name), c->stmts[slot].id);
+		return PQsendQueryPrepared(pg, name, q->nparams,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	}
+	pgstmt_name(name, sizeof(name), (unsigned)c->nstmts);
+	if (!PQsendPrepare(pg, name, q->sql, 0, NULL))
+		return 0;
+	c->preparing = slot;
+	c->prep_hash = h;
+	return 1;
+}
+
 static void
 pgconn_send(struct pgconn *c, struct pgpool_query *q)
 {
 	PGconn *pg = pgsock_conn(c->sock);
 
-	if (!PQsendQueryParams(pg, q->sql, q->nparams, NULL,
-	    (const char *const *)q->params, NULL, NULL, 0)) {
+	if (!pgconn_send_stmt(c, q)) {
 		if (PQstatus(pg) == CONNECTION_BAD) {
 			pgpool_push_front(c->pool, q);
 			pgsock_fail(c->sock, NULL);
@@ -460,6 +594,7 @@ pgpool_new(uv_loop_t *loop, const char *conninfo, int size)
 	for (int i = 0; i < size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		c->pool = pool;
+		c->preparing = -1;
 		c->sock = pgsock_new(loop, conninfo, "redlightd", 0, &pgconn_ops, c);
 	}
 	/* start once all exist: one that fails at once counts the others */
@@ -482,6 +617,7 @@ pgpool_free(struct pgpool *pool)
 	for (int i = 0; i < pool->size; i++) {
 		struct pgconn *c = &pool->conns[i];
 		pgsock_free(c->sock);
+		pgconn_stmts_clear(c);
 		PQclear(c->res);
 		pgpool_query_free(c->q);
 	}

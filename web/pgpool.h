@@ -1,8 +1,16 @@
 /* pgpool.h: a few asynchronous PostgreSQL connections on a libuv loop.
  *
  * Each connection is a web/pgsock.c (non-blocking connect, one uv_poll_t);
- * queries go out with PQsendQueryParams and their results come back to a
- * callback on the loop thread. The loop never blocks.
+ * queries go out with PQsendQueryPrepared and their results come back to a
+ * callback on the loop thread. The loop never blocks. Each connection
+ * prepares a statement the first time it runs that SQL text (one more
+ * round trip, once) and keeps it for as long as the connection lives, so
+ * the server parses and plans it once per connection; a connection that
+ * drops forgets its statements and its successor prepares them again. A
+ * statement sent inside an aborted transaction, or past the first 256 on a
+ * connection, goes out unnamed (PQsendQueryParams). A prepared statement
+ * whose result type a migration changed fails once (0A000) and its
+ * connection starts over without statements.
  *
  * A query runs on the first idle connection, or waits in a FIFO queue while
  * every live connection is busy or still connecting. A connection that

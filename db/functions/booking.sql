@@ -202,7 +202,7 @@ END $function$;
 -- booking_submit: turn a request (and optionally the caller's own hold)
 -- into an awaiting_approval booking with its staff, its quoted lines and
 -- its quote, the booking_submitted job and a change notice, in one
--- transaction, claims taken in turn (claim_lock, 0005). Under
+-- transaction, claims taken in turn (claim_lock_during). Under
 -- approval_mode = 'auto' the booking is then confirmed by the system with
 -- p_approve_effects (core's jobs for approve) and a system audit row.
 -- p_items: [{"service_id", "name", "quantity", "unit_price_cents", "total_cents"}]
@@ -222,7 +222,7 @@ BEGIN
   IF p_quote IS NULL OR jsonb_typeof(p_quote) <> 'object' THEN
     RAISE EXCEPTION 'a booking needs its quote' USING ERRCODE = 'RL400', COLUMN = 'quote';
   END IF;
-  PERFORM claim_lock(p_room, p_staff);
+  PERFORM claim_lock_during(p_room, p_staff, p_blocked);
   IF p_hold IS NOT NULL THEN
     SELECT * INTO h FROM hold WHERE id = p_hold FOR UPDATE;
     IF NOT FOUND OR h.user_id IS DISTINCT FROM p_user THEN

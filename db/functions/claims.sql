@@ -101,3 +101,41 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('redlight.staff'), hashtext(s::text));
   END LOOP;
 END $function$;
+
+-- claim_lock_during: claim_lock for a writer that claims only p_during
+-- (submitting a booking, placing a hold). Writers of one room on days
+-- apart need not queue: it takes the room's lock shared, then a lock per
+-- UTC day p_during touches, in day order; likewise for each staff member
+-- in uuid order. Two overlapping claims share the day of any instant they
+-- share, so they still queue for one another, and claim_lock's exclusive
+-- room and staff locks still queue behind (and ahead of) every one of
+-- them. The locks keep claim_lock's order (room, then staff in uuid order;
+-- each one's days after it), so they cannot deadlock with it. A range
+-- without both ends, or longer than 14 days, takes claim_lock's locks.
+CREATE OR REPLACE FUNCTION public.claim_lock_during(p_room uuid, p_staff uuid[], p_during tstzrange)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  s uuid;
+  d0 bigint;
+  d1 bigint;
+BEGIN
+  IF p_during IS NULL OR lower_inf(p_during) OR upper_inf(p_during) OR isempty(p_during)
+      OR upper(p_during) - lower(p_during) > interval '14 days' THEN
+    PERFORM claim_lock(p_room, p_staff);
+    RETURN;
+  END IF;
+  d0 := floor(extract(epoch FROM lower(p_during)) / 86400);
+  d1 := floor(extract(epoch FROM upper(p_during)) / 86400);
+  IF p_room IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock_shared(hashtext('redlight.room'), hashtext(p_room::text));
+    PERFORM pg_advisory_xact_lock(hashtextextended('redlight.room.day/' || p_room::text || '/' || d, 0))
+      FROM generate_series(d0, d1) AS d ORDER BY d;
+  END IF;
+  FOR s IN SELECT DISTINCT x FROM unnest(coalesce(p_staff, '{}')) AS x ORDER BY x LOOP
+    PERFORM pg_advisory_xact_lock_shared(hashtext('redlight.staff'), hashtext(s::text));
+    PERFORM pg_advisory_xact_lock(hashtextextended('redlight.staff.day/' || s::text || '/' || d, 0))
+      FROM generate_series(d0, d1) AS d ORDER BY d;
+  END LOOP;
+END $function$;

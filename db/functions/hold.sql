@@ -8,7 +8,7 @@
 -- never in a migration; tools/sql-families explains.
 
 -- hold_place: p_actor, acting as p_kind, holds [p_start, p_end) (claiming
--- p_blocked) in turn with other writers of the room (claim_lock). An
+-- p_blocked) in turn with other writers of the room (claim_lock_during). An
 -- artist's hold is theirs and lasts the studio's hold_ttl_min; staff and
 -- admins hold for the studio, for p_ttl_min minutes (NULL: hold_ttl_min,
 -- at most admin_hold_max_min()), and only an admin sets the rules aside
@@ -33,7 +33,7 @@ BEGIN
   IF p_override IS NOT NULL AND admin_text(p_override->>'reason', 'reason', 2000) IS NULL THEN
     RAISE EXCEPTION 'an override needs a reason' USING ERRCODE = 'RL400', COLUMN = 'reason';
   END IF;
-  PERFORM claim_lock(p_room, NULL);
+  PERFORM claim_lock_during(p_room, NULL, p_blocked);
   SELECT r.name INTO v_room FROM room r WHERE r.id = p_room AND r.active;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown room' USING ERRCODE = 'RL404', COLUMN = 'room_id';

@@ -200,6 +200,19 @@ keyed_check "and it is the answer kept: the next retry replays it" 409 true
 check "byte for byte" test "$first" = "$(cat "$tmp/body")"
 why=
 
+# A migration that changes what a prepared statement returns (here the
+# session lookup's columns): each pooled connection fails it at most once
+# and starts over without its statements, instead of failing it for good.
+sql "ALTER TABLE app_user ALTER COLUMN name TYPE varchar(300)"
+statuses=
+for _ in $(seq 12); do
+	statuses="$statuses $(http GET /api/me/bookings -H "Cookie: rl_session=$cookie")"
+done
+why="answered:$statuses"
+check "after a migration changes a prepared statement's result type, requests succeed again" \
+	sh -c 'case "$1" in *" 200 200 200") exit 0 ;; *) exit 1 ;; esac' - "$statuses"
+why=
+
 if cat "$tmp/server.log" "$tmp/server2.log" | grep -E 'AddressSanitizer|runtime error' >/dev/null; then
 	not_ok "redlightd reported no memory errors" \
 		"$(cat "$tmp/server.log" "$tmp/server2.log" | grep -E 'AddressSanitizer|runtime error' | head -n 5)"
