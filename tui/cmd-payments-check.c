@@ -21,19 +21,8 @@
 int
 cmd_payments_check_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_payments_check *out)
 {
-	const char *json_flag = NULL;
-	const struct cmd_opt opts[] = {
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
-	char *rest[1];
-	int nrest, rc;
-
 	memset(out, 0, sizeof(*out));
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
-		return rc;
-	out->json = json_flag != NULL;
-	return 0;
+	return cmd_flags_parse(ctx, argc, argv, NULL, NULL, &out->json);
 }
 
 /* cmd_check_diff: one difference, "CODE: ..." */

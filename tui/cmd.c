@@ -149,41 +149,37 @@ cmd_fail_about(struct cmd_ctx *ctx, const char *what, const struct err *e, const
 }
 
 int
-cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
+cmd_flags_parse(struct cmd_ctx *ctx, int argc, char **argv, const char *name, int *flag, int *json)
 {
-	const char *json_flag = NULL;
+	const char *json_flag = NULL, *named = NULL;
 	const struct cmd_opt opts[] = {
 		{ "json", 0, &json_flag },
+		{ name, 0, &named },      /* NULL name: the end of the list */
 		{ NULL, 0, NULL },
 	};
 	char *rest[1];
 	int nrest, rc;
 
-	memset(out, 0, sizeof(*out));
 	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
 		return rc;
-	out->json = json_flag != NULL;
+	if (flag != NULL)
+		*flag = named != NULL;
+	*json = json_flag != NULL;
 	return 0;
+}
+
+int
+cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
+{
+	memset(out, 0, sizeof(*out));
+	return cmd_flags_parse(ctx, argc, argv, NULL, NULL, &out->json);
 }
 
 int
 cmd_failed_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out)
 {
-	const char *json_flag = NULL, *failed = NULL;
-	const struct cmd_opt opts[] = {
-		{ "failed", 0, &failed },
-		{ "json", 0, &json_flag },
-		{ NULL, 0, NULL },
-	};
-	char *rest[1];
-	int nrest, rc;
-
 	memset(out, 0, sizeof(*out));
-	if ((rc = cmd_parse(ctx, argc, argv, opts, rest, 0, &nrest)) != 0)
-		return rc;
-	out->failed = failed != NULL;
-	out->json = json_flag != NULL;
-	return 0;
+	return cmd_flags_parse(ctx, argc, argv, "failed", &out->failed, &out->json);
 }
 
 int

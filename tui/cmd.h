@@ -417,6 +417,11 @@ struct cmd_read {
 #define CMD_AUDIT_DEFAULT_LIMIT 100
 #define CMD_AUDIT_MAX_LIMIT 100000
 
+/* cmd_flags_parse: argv holding only --json and, when name is not NULL,
+ * the flag --NAME (*flag 1 with it, 0 without; flag may be NULL when name
+ * is); the parse step of every read shaped so. Returns cmd_parse's. */
+int cmd_flags_parse(struct cmd_ctx *ctx, int argc, char **argv, const char *name, int *flag, int *json);
+
 /* cmd_read_parse: the parse step of the reads that take only --json
  * (queue, holds, rooms, settings). Returns 0 or the usage exit status. */
 int cmd_read_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read *out);
