@@ -48,16 +48,8 @@ check_why() {
 	echo "sync: $(sql "SELECT string_agg(provider || ' ' || action || ' ' || status || ' ' || coalesce(error, ''), '; ' ORDER BY id) FROM calendar_sync_attempt" | tail -c 1200)"
 	tail -n 4 "$tmp"/worker*.log 2>/dev/null
 }
-# wait_sql QUERY [SECONDS]: until QUERY prints t (20 s unless told).
-wait_sql() {
-	i=0
-	while [ $i -lt $((${2:-20} * 10)) ]; do
-		[ "$(sql "$1")" = t ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+# the prologue's wait_sql, 20 s unless told: the workers' leases lapse
+WAIT_SQL_S=20
 # rl ARGS: the CLI on the suite's database, output in $tmp/rl.out.
 rl() { (cd "$tmp" && DATABASE_URL=$url "$redlight" "$@") >"$tmp/rl.out" 2>&1; }
 ctl() { curl -s -o /dev/null -X POST -d "$2" "$cbase/_standin/$1"; }

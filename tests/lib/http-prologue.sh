@@ -199,10 +199,11 @@ stop() {
 
 # sql STATEMENT: run it on the suite's database; prints the rows unaligned.
 sql() { psql -XAtq -v ON_ERROR_STOP=1 "$url" -c "$1"; }
-# wait_sql QUERY [SECONDS]: until QUERY prints t (15 s unless told).
+# wait_sql QUERY [SECONDS]: until QUERY prints t (SECONDS, else
+# $WAIT_SQL_S, else 15 s).
 wait_sql() {
 	i=0
-	while [ $i -lt $((${2:-15} * 10)) ]; do
+	while [ $i -lt $((${2:-${WAIT_SQL_S:-15}} * 10)) ]; do
 		[ "$(sql "$1")" = t ] && return 0
 		sleep 0.1
 		i=$((i + 1))
