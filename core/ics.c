@@ -26,9 +26,15 @@ ics_method_name(enum ics_method m)
 void
 ics_booking_uid(char *buf, size_t len, const char *booking_id, const char *mail_from)
 {
+	snprintf(buf, len, "%s@%s", booking_id, ics_mail_domain(mail_from));
+}
+
+const char *
+ics_mail_domain(const char *mail_from)
+{
 	const char *at = mail_from != NULL ? strrchr(mail_from, '@') : NULL;
 
-	snprintf(buf, len, "%s@%s", booking_id, at != NULL && at[1] != '\0' ? at + 1 : "localhost");
+	return at != NULL && at[1] != '\0' ? at + 1 : "localhost";
 }
 
 /* Whether s is well-formed UTF-8 (core/validate.h). */

@@ -67,6 +67,11 @@ char *ics_fold(const char *text);
  * fit). Cannot fail. */
 void ics_booking_uid(char *buf, size_t len, const char *booking_id, const char *mail_from);
 
+/* ics_mail_domain: mail_from's part after '@' (the invite UIDs' and the
+ * Message-IDs' domain), "localhost" without one; borrowed from mail_from
+ * or static. Cannot fail. */
+const char *ics_mail_domain(const char *mail_from);
+
 /* ics_method_name: "PUBLISH", "REQUEST", "CANCEL"; a static string. */
 const char *ics_method_name(enum ics_method m);
 

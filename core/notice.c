@@ -283,14 +283,6 @@ notice_ics_url(const char *base, const char *code, const char *token, char *out,
 	snprintf(out, outlen, "%s/api/calendar/ics/booking/%s.ics?token=%s", base, NOTICE_S(code), NOTICE_S(token));
 }
 
-const char *
-notice_domain(const char *mail_from)
-{
-	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
-
-	return at ? at + 1 : "localhost";
-}
-
 char *
 notice_ics(const struct notice_snapshot *s, enum ics_method m, int canceled, const char *organizer_email,
     int64_t stamp, const char *url, struct err *e)

@@ -110,10 +110,6 @@ int notice_snapshot_parse(struct json_object *s, struct notice_snapshot *out, st
  * + /api/calendar/ics/booking/CODE.ics?token=TOKEN, into out. */
 void notice_ics_url(const char *base, const char *code, const char *token, char *out, size_t outlen);
 
-/* notice_domain: the part of the sender's address after '@' (the invite
- * UIDs' and Message-IDs' domain), "localhost" without one. */
-const char *notice_domain(const char *mail_from);
-
 /* notice_ics: the VCALENDAR (METHOD m) holding the booking's one VEVENT:
  * UID ics_booking_uid(booking_id, organizer_email), SEQUENCE the snapshot's,
  * STATUS:CANCELLED when canceled, SUMMARY "ROOM at STUDIO (CODE)",

@@ -287,7 +287,7 @@ notify_deliver(const struct notify *n, const char *to, const char *file, const c
 static const char *
 notify_domain(const struct notify *n)
 {
-	return notice_domain(n->c.mail_from);
+	return ics_mail_domain(n->c.mail_from);
 }
 
 /* notify_zone: the zone named, loaded once and kept while it stays. */

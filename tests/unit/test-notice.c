@@ -142,8 +142,8 @@ test_notice_ics_is_one_event_with_the_bookings_uid_and_sequence(void)
 	CU_ASSERT_STRING_EQUAL(url, "http://127.0.0.1:8080/api/calendar/ics/booking/RL-7KQ2M9XD.ics?token=ab12");
 	notice_ics_url("https://book.example", "C", "t", url, sizeof(url));
 	CU_ASSERT_STRING_EQUAL(url, "https://book.example/api/calendar/ics/booking/C.ics?token=t");
-	CU_ASSERT_STRING_EQUAL(notice_domain("bookings@redlight.test"), "redlight.test");
-	CU_ASSERT_STRING_EQUAL(notice_domain("nobody"), "localhost");
+	CU_ASSERT_STRING_EQUAL(ics_mail_domain("bookings@redlight.test"), "redlight.test");
+	CU_ASSERT_STRING_EQUAL(ics_mail_domain("nobody"), "localhost");
 	ics = notice_ics(&s, ICS_CANCEL, 1, "bookings@redlight.test", 1799700000, url, &e);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ics);
 	CU_ASSERT_PTR_NOT_NULL(strstr(ics, "UID:7c9e6679-7425-40de-944b-e07fc1f90ae7@redlight.test\r\n"));
