@@ -726,81 +726,11 @@ AS $function$
   SELECT jsonb_build_object('settings', to_jsonb(s) - 'id') FROM settings s WHERE s.id = 1
 $function$;
 
--- setup_settings_set: the address and policies_url keys (0018); every other
--- key goes to setup_settings_set_0017, the version before, kept beside it.
+-- setup_settings_set: p_target the key, p's value the new value. The admin
+-- check comes first, so a non-admin learns nothing of the keys; an unknown
+-- key is refused naming every key there is. One audit row per change, with
+-- the value before and after.
 CREATE OR REPLACE FUNCTION public.setup_settings_set(p_actor uuid, p_target text, p jsonb)
- RETURNS jsonb
- LANGUAGE plpgsql
-AS $function$
-DECLARE
-  k text := lower(btrim(coalesce(p_target, '')));
-  v text := btrim(coalesce(p->>'value', ''));
-  v_old jsonb;
-  v_new jsonb;
-  v_col text;
-  v_msg text;
-BEGIN
-  IF k NOT IN ('address', 'policies_url') THEN
-    BEGIN
-      RETURN setup_settings_set_0017(p_actor, p_target, p);
-    EXCEPTION WHEN SQLSTATE 'RL400' THEN
-      -- an unknown key: its list of the settings names these two as well
-      GET STACKED DIAGNOSTICS v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
-      IF v_col = 'key' AND position('(settings: ' IN v_msg) > 0 THEN
-        RAISE EXCEPTION '%', replace(v_msg, '(settings: ', '(settings: address, policies_url, ')
-          USING ERRCODE = 'RL400', COLUMN = 'key';
-      END IF;
-      RAISE;
-    END;
-  END IF;
-  PERFORM setup_admin(p_actor, 'change the settings');
-  SELECT to_jsonb(s) -> k INTO v_old FROM settings s WHERE s.id = 1;
-  IF k = 'address' THEN
-    IF v ~ '[\x01-\x1f\x7f]' THEN
-      PERFORM setup_fail(k, 'one line of text, without control characters');
-    END IF;
-    UPDATE settings SET address = coalesce(admin_text(v, k, 300), '');
-  ELSE
-    IF v <> '' AND (v !~ '^https?://[^[:space:]/?#]+[^[:space:]]*$' OR length(v) > 500) THEN
-      PERFORM setup_fail(k, format('''%s'' is not an http:// or https:// URL of at most 500 characters', left(v, 60)));
-    END IF;
-    UPDATE settings SET policies_url = v;
-  END IF;
-  SELECT to_jsonb(s) -> k INTO v_new FROM settings s WHERE s.id = 1;
-  PERFORM setup_audit(p_actor, 'settings_set', 'settings', k,
-    jsonb_build_object('key', k, 'before', v_old, 'after', v_new));
-  RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
-END $function$;
-
--- setup_settings_set_0017: balance_charge_hours (0017), handing every
--- other key to setup_settings_set_0006 (0018 renamed it when it wrapped
--- it in turn for address and policies_url).
-CREATE OR REPLACE FUNCTION public.setup_settings_set_0017(p_actor uuid, p_target text, p jsonb)
- RETURNS jsonb
- LANGUAGE plpgsql
-AS $function$
-DECLARE
-  k text := lower(btrim(coalesce(p_target, '')));
-  v text := btrim(coalesce(p->>'value', ''));
-  v_old jsonb;
-  v_new jsonb;
-BEGIN
-  IF k <> 'balance_charge_hours' THEN
-    RETURN setup_settings_set_0006(p_actor, p_target, p);
-  END IF;
-  PERFORM setup_admin(p_actor, 'change the settings');
-  SELECT to_jsonb(s.balance_charge_hours) INTO v_old FROM settings s WHERE s.id = 1;
-  UPDATE settings SET balance_charge_hours = setup_int(v, k, 0, 8784) WHERE id = 1;
-  SELECT to_jsonb(s.balance_charge_hours) INTO v_new FROM settings s WHERE s.id = 1;
-  PERFORM setup_audit(p_actor, 'settings_set', 'settings', k,
-    jsonb_build_object('key', k, 'before', v_old, 'after', v_new));
-  RETURN jsonb_build_object('message', format('%s = %s (was %s)', k, v_new, v_old)) || setup_settings_json();
-END $function$;
-
--- setup_settings_set_0006: every settings key but balance_charge_hours,
--- address and policies_url (setup_settings_set as 0006 defined it; 0017
--- renamed it when it wrapped it).
-CREATE OR REPLACE FUNCTION public.setup_settings_set_0006(p_actor uuid, p_target text, p jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
@@ -818,6 +748,16 @@ BEGIN
       PERFORM setup_fail(k, 'a name is needed');
     END IF;
     UPDATE settings SET studio_name = admin_text(v, k, 120);
+  WHEN 'address' THEN
+    IF v ~ '[\x01-\x1f\x7f]' THEN
+      PERFORM setup_fail(k, 'one line of text, without control characters');
+    END IF;
+    UPDATE settings SET address = coalesce(admin_text(v, k, 300), '');
+  WHEN 'policies_url' THEN
+    IF v <> '' AND (v !~ '^https?://[^[:space:]/?#]+[^[:space:]]*$' OR length(v) > 500) THEN
+      PERFORM setup_fail(k, format('''%s'' is not an http:// or https:// URL of at most 500 characters', left(v, 60)));
+    END IF;
+    UPDATE settings SET policies_url = v;
   WHEN 'timezone' THEN
     IF v !~ '^[A-Za-z0-9_+/-]+$' THEN
       PERFORM setup_fail(k, format('''%s'' is not a time zone', left(v, 60)));
@@ -831,6 +771,7 @@ BEGIN
   WHEN 'tax_rate_bp' THEN UPDATE settings SET tax_rate_bp = setup_int(v, k, 0, 10000);
   WHEN 'fee_cents' THEN UPDATE settings SET fee_cents = setup_int(v, k, 0, 100000000);
   WHEN 'deposit_percent' THEN UPDATE settings SET deposit_percent = setup_int(v, k, 0, 100);
+  WHEN 'balance_charge_hours' THEN UPDATE settings SET balance_charge_hours = setup_int(v, k, 0, 8784);
   WHEN 'cancellation_tiers' THEN
     BEGIN
       v_new := v::jsonb;
@@ -860,10 +801,10 @@ BEGIN
     END IF;
     UPDATE settings SET reject_action = v;
   ELSE
-    PERFORM setup_fail('key', format('no setting is called ''%s'' (settings: timezone, lead_time_min, '
-      'horizon_days, hold_ttl_min, tax_rate_bp, fee_cents, deposit_percent, cancellation_tiers, '
-      'reschedule_free_min_hours, reschedule_free_count, reschedule_fee_cents, approval_mode, '
-      'capture_mode, reject_action, studio_name)', left(k, 40)));
+    PERFORM setup_fail('key', format('no setting is called ''%s'' (settings: address, policies_url, '
+      'timezone, lead_time_min, horizon_days, hold_ttl_min, tax_rate_bp, fee_cents, deposit_percent, '
+      'cancellation_tiers, reschedule_free_min_hours, reschedule_free_count, reschedule_fee_cents, '
+      'approval_mode, capture_mode, reject_action, studio_name, balance_charge_hours)', left(k, 40)));
   END CASE;
   SELECT to_jsonb(s) -> k INTO v_new FROM settings s WHERE s.id = 1;
   PERFORM setup_audit(p_actor, 'settings_set', 'settings', k,
