@@ -12,7 +12,9 @@
 #    clean environment ("another shell": nothing exported by hand), exactly
 #    as printed; only the address is changed when 127.0.0.1:8080 is taken
 #    on this machine. The console line runs in a real terminal (tmux).
-# 4. tools/run again keeps the data; tools/run stop stops everything.
+# 4. The staff calendars as the README tells them: calendar-connect's
+#    consent address works against the calendar stand-in tools/run started.
+# 5. tools/run again keeps the data; tools/run stop stops everything.
 #
 # The first block's tools/check and tools/bench are not run here: tools/check
 # is what runs this test, and tools/bench measures rather than tests. The
@@ -101,6 +103,11 @@ tbase=$(sed -n 's/^twilio_api_base = //p' "$clone/var/etc/redlight/redlight.conf
 check "the configuration points texts at the local Twilio stand-in ($tbase), with a secret_key" \
 	sh -c 'grep -q "^twilio_account_sid = AC" "$1" && grep -Eq "^secret_key = [0-9a-f]{64}$" "$1" &&
 	curl -fs -o /dev/null "$2/_standin/messages"' sh "$clone/var/etc/redlight/redlight.conf" "$tbase"
+cbase=$(sed -n 's/^google_api_base = //p' "$clone/var/etc/redlight/redlight.conf")
+check "the configuration points staff calendars at the local calendar stand-in ($cbase)" \
+	sh -c 'grep -q "^google_client_id = ." "$1" && grep -q "^microsoft_client_id = ." "$1" &&
+	grep -q "^microsoft_graph_base = $2\$" "$1" && curl -fs -o /dev/null "$2/_standin/state"' \
+	sh "$clone/var/etc/redlight/redlight.conf" "$cbase"
 
 # 2: the README's demo block, each line from a clean shell, exactly as printed
 readme_cmds 2 | grep -v '^[[:space:]]*$' >"$base/block2"
@@ -179,7 +186,33 @@ sys.exit(0 if [j for j in d["jobs"] if j["kind"] == "payment_intent" and j["book
 }
 check "walkthrough: the booking's payment job ran against the Stripe stand-in" pjob
 
-# 4: a second run keeps the data; stop stops everything
+# 4: a staff calendar connects through the stand-in, as the README says:
+# the consent address, the stand-in's consent (at once, no person there),
+# redlightd's callback, the worker's code exchange
+clean_env REDLIGHT_PASSWORD=redlight-demo build/redlight calendar-connect eli google \
+	--as admin@redlight.test --json >"$base/connect.json" 2>&1
+curl_consent() { # the consent URL, its redirect to redlightd's callback, the callback's page
+	u=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$base/connect.json") &&
+	case $u in "$cbase"/*) ;; *) return 1 ;; esac &&
+	back=$(curl -s -o /dev/null -w '%{redirect_url}' "$u") &&
+	case $back in "http://$addr/api/integrations/google/oauth?"*) ;; *) return 1 ;; esac &&
+	[ "$(curl -s -o "$base/callback.html" -w '%{http_code}' "$back")" = 200 ]
+}
+if curl_consent; then ok "calendar-connect eli google: its consent address at the stand-in comes back to redlightd's callback"
+else not_ok "calendar-connect eli google: its consent address at the stand-in comes back to redlightd's callback"
+	cat "$base/connect.json" "$base/callback.html" 2>/dev/null | head -5 | diag; fi
+cal_connected() {
+	for _ in $(seq 100); do
+		clean_env build/redlight calendar-status >"$base/calstatus.out" 2>&1
+		grep -Eq "^Eli Engineer +google +connected( |\$)" "$base/calstatus.out" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+if cal_connected; then ok "... and calendar-status shows Eli's Google calendar connected"
+else not_ok "... and calendar-status shows Eli's Google calendar connected"; diag <"$base/calstatus.out"; fi
+
+# 5: a second run keeps the data; stop stops everything
 if clean_env REDLIGHT_LISTEN="$addr" tools/run </dev/null >"$base/run2.out" 2>&1; then ok "tools/run a second time"
 else not_ok "tools/run a second time"; tail -10 "$base/run2.out" | diag; fi
 check "the second run kept the walkthrough's booking $code" \
@@ -191,6 +224,8 @@ check "redlightd is stopped" sh -c '! kill -0 "$1" 2>/dev/null' sh "${pid:-0}"
 check "nothing answers on $addr" sh -c '! curl -s -o /dev/null --max-time 2 "http://$1/healthz"' sh "$addr"
 check "the Stripe stand-in is stopped" sh -c '! curl -s -o /dev/null --max-time 2 "$1/_standin/state"' sh "$sbase"
 check "the Twilio stand-in is stopped" sh -c '! curl -s -o /dev/null --max-time 2 "$1/_standin/messages"' sh "$tbase"
+check "the calendar stand-in is stopped" sh -c '! curl -s -o /dev/null --max-time 2 "$1/_standin/state" &&
+	[ ! -e "$2" ]' sh "$cbase" "$clone/var/calendars-standin.pid"
 if pgrep -f -- "-D [^ ]*$(printf '%s' "$clone" | sha256sum | cut -c1-12)/data" >/dev/null ||
 	pgrep -f -- "-D $clone/var/pg/data" >/dev/null; then
 	not_ok "the demo's PostgreSQL is stopped"
