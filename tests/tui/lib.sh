@@ -118,6 +118,47 @@ explain() {
 	diag "exit status: $rc" "stdout:" "$out" "stderr:" "$err"
 }
 
+# tui_open [--tmux] [--admin] [-- ARGS...]: the opening the suites share: a
+# throwaway database (tui_start_pg ARGS), with --tmux a private tmux server
+# (tui_start_tmux), then the schema migrated and the demo studio seeded (a
+# failure bails out); with --admin, ADMIN, the demo admin's login, and
+# REDLIGHT_PASSWORD, the demo's password, exported for the commands' --as.
+tui_open() {
+	open_tmux=
+	open_admin=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--tmux) open_tmux=1 ;;
+		--admin) open_admin=1 ;;
+		--) shift; break ;;
+		*) break ;;
+		esac
+		shift
+	done
+	tui_start_pg "$@"
+	[ -z "$open_tmux" ] || tui_start_tmux
+	"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
+		echo "Bail out! redlight migrate / seed demo failed"
+		exit 1
+	}
+	if [ -n "$open_admin" ]; then
+		ADMIN=admin@redlight.test
+		REDLIGHT_PASSWORD=redlight-demo
+		export REDLIGHT_PASSWORD
+	fi
+}
+
+# json EXPR: evaluate the Python expression EXPR with j bound to the JSON
+# of the last run's stdout; prints the result (or the error).
+json() {
+	printf '%s' "$out" | python3 -c 'import json, sys; j = json.load(sys.stdin); print('"$1"')' 2>&1
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # --- the console through tmux ----------------------------------------------
 
 # tui_start_tmux: skip the test (TAP plan 1..0) without tmux; otherwise a

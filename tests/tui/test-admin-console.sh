@@ -5,13 +5,7 @@
 # placed from the holds screen (and a bad time refused at its field), a
 # hold running out on screen, resizing to 80x24 and back. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 
 ARTIST_ID=00000000-0000-4000-8000-000000000005
 

@@ -7,13 +7,7 @@
 # cleared, a hold placed from the cursor (in the database and on the
 # board), the staff rows and the week, and resizing to 80x24. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 
 TOMORROW=$(sql "SELECT ((now() AT TIME ZONE 'America/Toronto')::date + 1)::text")
 

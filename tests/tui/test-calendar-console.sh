@@ -12,12 +12,8 @@
 # once): the event is made and the flag goes. Real redlightd, the
 # stand-in (tests/standins/calendars.py), tmux. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
+tui_open --tmux -- "$@"
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 cport=$(free_port)
 cbase=http://127.0.0.1:$cport
 mport=$(free_port)
@@ -38,11 +34,6 @@ REDLIGHT_TEMPLATES_DIR=$top_srcdir/templates REDLIGHT_MAIL_DIR=$ctmp
 export GOOGLE_CLIENT_ID GOOGLE_CLIENT_SECRET GOOGLE_AUTH_URL GOOGLE_TOKEN_URL GOOGLE_API_BASE \
 	REDLIGHT_SECRET_KEY REDLIGHT_CALENDAR_REDIRECT_BASE REDLIGHT_TEMPLATES_DIR REDLIGHT_MAIL_DIR
 unset MICROSOFT_CLIENT_ID MICROSOFT_CLIENT_SECRET MICROSOFT_LOGIN_BASE MICROSOFT_GRAPH_BASE
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
 python3 "$top_srcdir/tests/standins/calendars.py" --listen "127.0.0.1:$cport" \
 	--client "google:$GOOGLE_CLIENT_ID:$GOOGLE_CLIENT_SECRET" 2>"$ctmp/standin.log" &
 pids="$pids $!"

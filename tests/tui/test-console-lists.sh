@@ -6,13 +6,7 @@
 # key is drawn in one write(2) to the terminal (the console run under
 # strace, its writes to the terminal timed against the key). Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 command -v strace >/dev/null 2>&1 || {
 	echo "Bail out! strace is missing: install the Debian package strace"
 	exit 1

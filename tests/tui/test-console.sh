@@ -3,14 +3,7 @@
 # at a terminal: sign-in, the main screen, keys, help, resizing, quitting
 # and its exit status. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 # a second booking today so the cursor has somewhere to go
 sql "INSERT INTO booking (code, room_id, status, start_at, end_at, blocked, source)
      SELECT 'TST-EVE', id, 'awaiting_approval', (t + time '18:00') AT TIME ZONE 'America/Toronto',

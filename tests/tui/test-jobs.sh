@@ -6,16 +6,7 @@
 # console's Jobs screen (8): a failed job with its error, the count of
 # failed jobs in the header of every screen, and R retrying it. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-REDLIGHT_PASSWORD=redlight-demo
-export REDLIGHT_PASSWORD
-ADMIN=admin@redlight.test
+tui_open --tmux --admin -- "$@"
 
 wpid=
 tui_cleanup_hook() {

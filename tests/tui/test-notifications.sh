@@ -8,23 +8,15 @@
 # `redlight notify-test email` writes a test message, and notify-test sms
 # without Twilio says what is missing. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-REDLIGHT_PASSWORD=redlight-demo
+tui_open --tmux --admin -- "$@"
 REDLIGHT_MAIL_DIR=$tmpd/mail
 REDLIGHT_MAIL_FROM=studio@redlight.test
 REDLIGHT_TEMPLATES_DIR=$top_srcdir/templates
 REDLIGHT_WORKER_RETRY_BASE_MS=20
 REDLIGHT_WORKER_RETRY_MAX_MS=40
-export REDLIGHT_PASSWORD REDLIGHT_MAIL_DIR REDLIGHT_MAIL_FROM REDLIGHT_TEMPLATES_DIR \
+export REDLIGHT_MAIL_DIR REDLIGHT_MAIL_FROM REDLIGHT_TEMPLATES_DIR \
 	REDLIGHT_WORKER_RETRY_BASE_MS REDLIGHT_WORKER_RETRY_MAX_MS
 unset REDLIGHT_SMTP_URL TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_FROM REDLIGHT_SECRET_KEY
-ADMIN=admin@redlight.test
 
 wpid=
 tui_cleanup_hook() {

@@ -9,16 +9,7 @@
 # And the studio's reschedule (admin, staff) runs the transaction the
 # artist's does. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-
-REDLIGHT_PASSWORD=redlight-demo
-export REDLIGHT_PASSWORD
+tui_open --tmux --admin -- "$@"
 
 demo_day   # DAY, and submit CODE ROOM FROM TO (tests/tui/lib.sh)
 

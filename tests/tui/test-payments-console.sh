@@ -9,16 +9,7 @@
 # worker writes them (tests/http/test-payments.sh makes them through
 # Stripe's stand-in). Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-REDLIGHT_PASSWORD=redlight-demo
-export REDLIGHT_PASSWORD
-ADMIN=admin@redlight.test
+tui_open --tmux --admin -- "$@"
 
 waiting=$(sql "SELECT code FROM booking WHERE status = 'awaiting_approval' ORDER BY start_at LIMIT 1")
 done_=$(sql "SELECT code FROM booking WHERE status = 'confirmed' ORDER BY start_at LIMIT 1")

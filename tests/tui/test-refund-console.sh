@@ -8,19 +8,10 @@
 # refused under the amount with nothing written; without Stripe keys the
 # console says payments are not configured. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-REDLIGHT_PASSWORD=redlight-demo
-export REDLIGHT_PASSWORD
-ADMIN=admin@redlight.test
+tui_open --tmux --admin -- "$@"
 SK=sk_test_redlight_standin PK=pk_test_redlight_standin
 
-sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sport=$(free_port)
 sbase=http://127.0.0.1:$sport
 python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" --seed 12 \
 	2>"$tmpd/stripe.log" &

@@ -6,21 +6,9 @@
 # bad zones and tiers, a busy staff member, a non-admin) is refused with
 # one line naming the field and nothing written. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
+tui_open --admin -- "$@"
 
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
-
-ADMIN=admin@redlight.test
 ELI=engineer@redlight.test
-REDLIGHT_PASSWORD=redlight-demo
-export REDLIGHT_PASSWORD
-
-json() {
-	printf '%s' "$out" | python3 -c 'import json, sys; j = json.load(sys.stdin); print('"$1"')' 2>&1
-}
 
 # counts: every setup table's row count and the audit log's, one line.
 counts() {

@@ -9,18 +9,10 @@
 # form at 80x24. As a staff member: their own hours added and listed, the
 # rooms with the database refusing their changes. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 
 # a weekday a few days ahead: the exception goes there
-DAY=$(sql "SELECT d::date FROM generate_series((now() AT TIME ZONE 'America/Toronto')::date + 3,
-	(now() AT TIME ZONE 'America/Toronto')::date + 12, interval '1 day') d
-	WHERE to_char(d, 'MM-DD') <> '12-25' AND extract(dow FROM d) BETWEEN 1 AND 5 LIMIT 1")
+demo_day
 
 # counts: what the setup commands write, one line: a refusal leaves it as it was.
 counts() {

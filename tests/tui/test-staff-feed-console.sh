@@ -6,13 +6,7 @@
 # admin. A staff member sees their own URL with i, and cannot rotate it.
 # Driven through tmux. Prints TAP.
 . "$(dirname "$0")/lib.sh"
-tui_start_pg "$@"
-tui_start_tmux
-
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_open --tmux -- "$@"
 
 # form_text SESSION: what the form's box holds, its borders, blanks and
 # line breaks gone, so a URL wrapped over three lines reads whole
