@@ -6,12 +6,8 @@
 
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "web/listen.h"
+#include "web/cacheload.h"
 #include "web/waitlist.h"
-
-/* How often one load starts again because a notice arrived while it ran;
- * past that its waiters get what arrived (it is never kept). */
-#define CC_MAX_RELOADS 3
 
 /* One request waiting, in its pool (web/waitlist.h). */
 struct cc_waiter {
@@ -32,11 +28,7 @@ struct catalogcache {
 	struct http_server *srv;
 	char *sql;                  /* both reads, one row of two cells */
 	struct cc_entry *entry;     /* NULL when nothing is kept */
-	struct pgpool_query *q;     /* the load under way, or NULL */
-	uint64_t epoch;             /* bumped by every invalidation */
-	uint64_t q_epoch;           /* the epoch when the load was sent */
-	int q_keep;                 /* the listener was up when it was sent */
-	int reloads;
+	struct cacheload load;      /* its epoch bumped by every invalidation */
 	struct waitlist waiters;
 };
 
@@ -100,24 +92,21 @@ cc_done(void *arg, const PGresult *res, const struct err *e)
 	struct cc_entry *en;
 	struct err bad;
 
-	c->q = NULL;
-	if (e != NULL) {
-		c->reloads = 0;
+	switch (cacheload_landed(&c->load, e, &c->waiters)) {
+	case CACHELOAD_FAILED:
 		cc_answer_all(c, NULL, e);
 		return;
+	case CACHELOAD_AGAIN:
+		cc_load(c);
+		return;
+	case CACHELOAD_READ:
+		break;
 	}
 	if (PQntuples(res) != 1 || PQnfields(res) != 2 || PQgetisnull(res, 0, 0) ||
 	    PQgetisnull(res, 0, 1)) {
-		c->reloads = 0;
 		err_set(&bad, ERR_INTERNAL, NULL, "the catalogue read returned %d rows of %d columns",
 		    PQntuples(res), PQnfields(res));
 		cc_answer_all(c, NULL, &bad);
-		return;
-	}
-	/* a notice arrived while it loaded: what came may predate the change */
-	if (c->q_epoch != c->epoch && c->reloads < CC_MAX_RELOADS && c->waiters.head != NULL) {
-		c->reloads++;
-		cc_load(c);
 		return;
 	}
 	en = xcalloc(1, sizeof(*en));
@@ -132,7 +121,6 @@ cc_done(void *arg, const PGresult *res, const struct err *e)
 	en->rooms_obj = cc_parse(en->rooms, "rooms");
 	en->services_obj = cc_parse(en->services, "services");
 	en->loaded_at = uv_now(c->srv->loop);
-	c->reloads = 0;
 	if (en->rooms_obj == NULL || en->services_obj == NULL) {
 		cc_entry_free(en);
 		err_set(&bad, ERR_INTERNAL, NULL, "the catalogue read is not the JSON expected");
@@ -140,7 +128,7 @@ cc_done(void *arg, const PGresult *res, const struct err *e)
 		return;
 	}
 	/* kept only when no notice can have been missed since it was sent */
-	if (c->q_keep && c->q_epoch == c->epoch && listen_up(c->srv->listen)) {
+	if (cacheload_keep(&c->load, c->srv)) {
 		cc_entry_free(c->entry);
 		c->entry = en;
 		cc_answer_all(c, en, NULL);
@@ -156,18 +144,8 @@ cc_load(struct catalogcache *c)
 {
 	struct err e;
 
-	if (c->srv->db == NULL) {
-		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+	if (cacheload_send(&c->load, c->srv, c->sql, 0, NULL, cc_done, c, &e) != 0)
 		cc_answer_all(c, NULL, &e);
-		return;
-	}
-	c->q_epoch = c->epoch;
-	c->q_keep = listen_up(c->srv->listen);
-	if (pgpool_query(c->srv->db, c->sql, 0, NULL, cc_done, c, &c->q, &e) != 0) {
-		c->q = NULL;
-		c->reloads = 0;
-		cc_answer_all(c, NULL, &e);
-	}
 }
 
 void
@@ -198,8 +176,7 @@ catalogcache_get(struct http_server *srv, h2o_req_t *req, catalogcache_cb cb, vo
 	w->req = req;
 	w->cb = cb;
 	w->arg = arg;
-	waitlist_push(&c->waiters, &w->node);
-	if (c->q == NULL)
+	if (cacheload_wait(&c->load, &c->waiters, &w->node))
 		cc_load(c);
 }
 
@@ -220,10 +197,7 @@ catalogcache_free(struct catalogcache *c)
 {
 	if (c == NULL)
 		return;
-	while (waitlist_pop(&c->waiters) != NULL)
-		;
-	if (c->q != NULL)
-		pgpool_cancel(c->q);
+	cacheload_forget(&c->load, &c->waiters);
 	cc_entry_free(c->entry);
 	free(c->sql);
 	free(c);
@@ -234,7 +208,7 @@ catalogcache_invalidate(struct catalogcache *c)
 {
 	if (c == NULL)
 		return;
-	c->epoch++;
+	c->load.epoch++;
 	cc_entry_free(c->entry);
 	c->entry = NULL;
 }

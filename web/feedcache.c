@@ -7,12 +7,8 @@
 
 #include "core/xalloc.h"
 #include "db/feed.h"
-#include "web/listen.h"
+#include "web/cacheload.h"
 #include "web/waitlist.h"
-
-/* How often one load starts again because a notice arrived while it ran;
- * past that its waiters get what arrived (it is never kept). */
-#define FC_MAX_RELOADS 3
 
 /* A token's length: 32 bytes as hex. */
 #define FC_TOKEN_LEN (DB_FEED_TOKEN_SIZE - 1)
@@ -45,9 +41,7 @@ struct fc_feed {
 	int64_t modified;
 	uint64_t loaded_at;         /* uv_now */
 	struct feed_doc pending;    /* built, waiting for its Last-Modified */
-	struct pgpool_query *q;     /* the load under way, or NULL */
-	uint64_t epoch, q_epoch;    /* bumped by every drop; when sent */
-	int q_keep, reloads;
+	struct cacheload load;      /* its rows, then its Last-Modified */
 	struct waitlist waiters;
 };
 
@@ -56,9 +50,7 @@ struct feedcache {
 	struct fc_token *tokens;    /* NULL when none are kept */
 	size_t ntokens;
 	uint64_t tokens_at;
-	struct pgpool_query *tq;
-	uint64_t tepoch, tq_epoch;
-	int tq_keep, treloads;
+	struct cacheload tload;
 	struct waitlist token_waiters;
 	struct fc_feed *feeds;
 };
@@ -85,7 +77,7 @@ fc_doc_clear(struct feed_doc *d)
 static void
 fc_feed_drop(struct fc_feed *f)
 {
-	f->epoch++;
+	f->load.epoch++;
 	fc_doc_clear(&f->doc);
 }
 
@@ -116,8 +108,7 @@ fc_feed_finish(struct fc_feed *f, int64_t modified)
 	struct feed_doc d = f->pending;
 
 	memset(&f->pending, 0, sizeof(f->pending));
-	f->reloads = 0;
-	if (f->q_keep && f->q_epoch == f->epoch && listen_up(f->c->srv->listen)) {
+	if (cacheload_keep(&f->load, f->c->srv)) {
 		fc_doc_clear(&f->doc);
 		f->doc = d;
 		f->modified = modified;
@@ -133,7 +124,6 @@ static void
 fc_feed_fail(struct fc_feed *f, const struct err *e)
 {
 	fc_doc_clear(&f->pending);
-	f->reloads = 0;
 	fc_feed_answer(f, NULL, 0, e);
 }
 
@@ -143,7 +133,7 @@ fc_seen_done(void *arg, const PGresult *res, const struct err *e)
 	struct fc_feed *f = arg;
 	struct err bad;
 
-	f->q = NULL;
+	f->load.q = NULL;
 	if (e != NULL) {
 		fc_feed_fail(f, e);
 		return;
@@ -179,16 +169,15 @@ fc_rows_done(void *arg, const PGresult *res, const struct err *e)
 	size_t n = 0;
 	int rows;
 
-	f->q = NULL;
-	if (e != NULL) {
+	switch (cacheload_landed(&f->load, e, &f->waiters)) {
+	case CACHELOAD_FAILED:
 		fc_feed_fail(f, e);
 		return;
-	}
-	/* a notice arrived while it loaded: what came may predate the change */
-	if (f->q_epoch != f->epoch && f->reloads < FC_MAX_RELOADS && f->waiters.head != NULL) {
-		f->reloads++;
+	case CACHELOAD_AGAIN:
 		fc_feed_load(f);
 		return;
+	case CACHELOAD_READ:
+		break;
 	}
 	rows = PQntuples(res);
 	if (rows == 0) {
@@ -233,10 +222,11 @@ fc_rows_done(void *arg, const PGresult *res, const struct err *e)
 		const char *params[2] = { f->id, f->pending.etag };
 
 		if (f->c->srv->db == NULL ||
-		    pgpool_query(f->c->srv->db, DB_FEED_SEEN_SQL, 2, params, fc_seen_done, f, &f->q, &err) != 0) {
+		    pgpool_query(f->c->srv->db, DB_FEED_SEEN_SQL, 2, params, fc_seen_done, f, &f->load.q,
+		    &err) != 0) {
 			if (f->c->srv->db == NULL)
 				err_set(&err, ERR_DB, NULL, "the server is shutting down");
-			f->q = NULL;
+			f->load.q = NULL;
 			fc_feed_fail(f, &err);
 		}
 	}
@@ -248,17 +238,8 @@ fc_feed_load(struct fc_feed *f)
 	const char *params[1] = { f->id };
 	struct err e;
 
-	if (f->c->srv->db == NULL) {
-		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+	if (cacheload_send(&f->load, f->c->srv, DB_FEED_ROWS_SQL, 1, params, fc_rows_done, f, &e) != 0)
 		fc_feed_fail(f, &e);
-		return;
-	}
-	f->q_epoch = f->epoch;
-	f->q_keep = listen_up(f->c->srv->listen);
-	if (pgpool_query(f->c->srv->db, DB_FEED_ROWS_SQL, 1, params, fc_rows_done, f, &f->q, &e) != 0) {
-		f->q = NULL;
-		fc_feed_fail(f, &e);
-	}
 }
 
 static struct fc_feed *
@@ -296,8 +277,7 @@ fc_feed_get(struct feedcache *c, struct fc_waiter *w)
 		w->cb(w->req, &v, NULL, w->arg);
 		return;
 	}
-	waitlist_push(&f->waiters, &w->node);
-	if (f->q == NULL)
+	if (cacheload_wait(&f->load, &f->waiters, &w->node))
 		fc_feed_load(f);
 }
 
@@ -354,18 +334,16 @@ fc_tokens_done(void *arg, const PGresult *res, const struct err *e)
 	size_t n = 0;
 	int rows;
 
-	c->tq = NULL;
-	if (e != NULL) {
-		c->treloads = 0;
+	switch (cacheload_landed(&c->tload, e, &c->token_waiters)) {
+	case CACHELOAD_FAILED:
 		fc_tokens_answer(c, NULL, 0, e);
 		return;
-	}
-	if (c->tq_epoch != c->tepoch && c->treloads < FC_MAX_RELOADS && c->token_waiters.head != NULL) {
-		c->treloads++;
+	case CACHELOAD_AGAIN:
 		fc_tokens_load(c);
 		return;
+	case CACHELOAD_READ:
+		break;
 	}
-	c->treloads = 0;
 	rows = PQntuples(res);
 	t = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(*t));
 	for (int r = 0; r < rows; r++) {
@@ -375,7 +353,7 @@ fc_tokens_done(void *arg, const PGresult *res, const struct err *e)
 		memcpy(t[n].token, PQgetvalue(res, r, 1), FC_TOKEN_LEN);
 		n++;
 	}
-	if (c->tq_keep && c->tq_epoch == c->tepoch && listen_up(c->srv->listen)) {
+	if (cacheload_keep(&c->tload, c->srv)) {
 		free(c->tokens);
 		c->tokens = t;
 		c->ntokens = n;
@@ -392,24 +370,14 @@ fc_tokens_load(struct feedcache *c)
 {
 	struct err e;
 
-	if (c->srv->db == NULL) {
-		err_set(&e, ERR_DB, NULL, "the server is shutting down");
+	if (cacheload_send(&c->tload, c->srv, DB_FEED_TOKENS_SQL, 0, NULL, fc_tokens_done, c, &e) != 0)
 		fc_tokens_answer(c, NULL, 0, &e);
-		return;
-	}
-	c->tq_epoch = c->tepoch;
-	c->tq_keep = listen_up(c->srv->listen);
-	if (pgpool_query(c->srv->db, DB_FEED_TOKENS_SQL, 0, NULL, fc_tokens_done, c, &c->tq, &e) != 0) {
-		c->tq = NULL;
-		c->treloads = 0;
-		fc_tokens_answer(c, NULL, 0, &e);
-	}
 }
 
 static void
 fc_tokens_drop(struct feedcache *c)
 {
-	c->tepoch++;
+	c->tload.epoch++;
 	free(c->tokens);
 	c->tokens = NULL;
 	c->ntokens = 0;
@@ -449,8 +417,7 @@ feedcache_get(struct http_server *srv, h2o_req_t *req, const char *staff_id, con
 			fc_feed_get(c, w);
 		return;
 	}
-	waitlist_push(&c->token_waiters, &w->node);
-	if (c->tq == NULL)
+	if (cacheload_wait(&c->tload, &c->token_waiters, &w->node))
 		fc_tokens_load(c);
 }
 
@@ -470,16 +437,10 @@ feedcache_free(struct feedcache *c)
 
 	if (c == NULL)
 		return;
-	while (waitlist_pop(&c->token_waiters) != NULL)
-		;
-	if (c->tq != NULL)
-		pgpool_cancel(c->tq);
+	cacheload_forget(&c->tload, &c->token_waiters);
 	for (f = c->feeds; f != NULL; f = next) {
 		next = f->next;
-		while (waitlist_pop(&f->waiters) != NULL)
-			;
-		if (f->q != NULL)
-			pgpool_cancel(f->q);
+		cacheload_forget(&f->load, &f->waiters);
 		fc_doc_clear(&f->doc);
 		fc_doc_clear(&f->pending);
 		free(f);

@@ -42,6 +42,7 @@ redlightd_SOURCES = \
 	web/idem.c web/idem.h \
 	web/ratelimit.c web/ratelimit.h \
 	web/availcache.c web/availcache.h \
+	web/cacheload.c web/cacheload.h \
 	web/catalogcache.c web/catalogcache.h \
 	web/waitlist.c web/waitlist.h \
 	web/page.c web/page.h \
