@@ -15,18 +15,10 @@ tui_start_tmux
 	echo "Bail out! redlight migrate / seed demo failed"
 	exit 1
 }
-command -v strace >/dev/null 2>&1 || {
-	echo "Bail out! strace is missing: install the Debian package strace"
-	exit 1
-}
+tui_need_strace
 
-# 60 sessions in Studio B, hourly at five past from the day after tomorrow
-sql "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked, approved_at)
-     SELECT 'RL-KEPT-' || lpad(i::text, 3, '0'), '00000000-0000-4000-8000-000000000005',
-            '00000000-0000-4000-8000-0000000000a2', 'confirmed', t, t + interval '30 min',
-            tstzrange(t, t + interval '30 min', '[)'), now()
-       FROM (SELECT i, date_trunc('day', now()) + interval '2 days 5 min' + i * interval '1 hour' AS t
-               FROM generate_series(0, 59) i) s" >/dev/null
+# 60 sessions in Studio B, hourly (book_hourly)
+book_hourly KEPT 60
 TODAY=$(sql "SELECT (now() AT TIME ZONE 'America/Toronto')::date")
 N=$(sql "SELECT count(*) FROM booking WHERE end_at > (SELECT (now() AT TIME ZONE 'America/Toronto')::date
 	AT TIME ZONE 'America/Toronto')")
@@ -35,9 +27,6 @@ N=$(sql "SELECT count(*) FROM booking WHERE end_at > (SELECT (now() AT TIME ZONE
 # clock, seconds); the terminal is written, never sent to
 sends() {
 	awk -v a="$1" '$2 + 0 >= a + 0 && $3 ~ /^sendto\(/' "$tmpd/trace" | wc -l
-}
-cursor_code() {
-	pane_text "$1" | grep '^ >' | grep -o 'RL-[A-Z]*-[0-9]*'
 }
 
 sess=kept
