@@ -325,3 +325,11 @@ book_hourly() {
 cursor_code() {
 	pane_text "$1" | grep '^ >' | grep -o 'RL-[A-Z]*-[0-9]*'
 }
+
+# tui_demo: migrate the test database and load the demo studio, or bail out.
+tui_demo() {
+	"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
+		echo "Bail out! redlight migrate / seed demo failed"
+		exit 1
+	}
+}

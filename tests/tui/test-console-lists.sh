@@ -9,10 +9,7 @@
 tui_start_pg "$@"
 tui_start_tmux
 
-"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-	echo "Bail out! redlight migrate / seed demo failed"
-	exit 1
-}
+tui_demo
 tui_need_strace
 
 # 300 sessions in Studio B, hourly (book_hourly)
