@@ -64,18 +64,42 @@ const char DB_ADMIN_QUEUE_JSON_SQL[] =
     DB_ADMIN_BOOKING_FROM
     " WHERE b.status = 'awaiting_approval'";
 
+/* The bookings filter: $1 status, $2 room, $3 staff, $4 from, $5 to, $6
+ * text in the code or the artist's name (b booking, u artist). */
+#define DB_ADMIN_BOOKINGS_WHERE \
+    " WHERE ($1::text IS NULL OR b.status = $1::text)" \
+    " AND ($2::uuid IS NULL OR b.room_id = $2::uuid)" \
+    " AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM booking_staff bs" \
+    "   WHERE bs.booking_id = b.id AND bs.staff_id = $3::uuid))" \
+    " AND ($4::timestamptz IS NULL OR b.end_at > $4::timestamptz)" \
+    " AND ($5::timestamptz IS NULL OR b.start_at < $5::timestamptz)" \
+    " AND ($6::text IS NULL OR strpos(lower(b.code), lower($6::text)) > 0" \
+    "   OR strpos(lower(coalesce(u.name, '')), lower($6::text)) > 0)"
+
 const char DB_ADMIN_BOOKINGS_JSON_SQL[] =
     "SELECT json_build_object('bookings', coalesce(json_agg(" DB_ADMIN_BOOKING_OBJ
     " ORDER BY b.start_at, r.name, b.code), '[]'))::text"
     DB_ADMIN_BOOKING_FROM
-    " WHERE ($1::text IS NULL OR b.status = $1::text)"
-    " AND ($2::uuid IS NULL OR b.room_id = $2::uuid)"
-    " AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM booking_staff bs"
-    "   WHERE bs.booking_id = b.id AND bs.staff_id = $3::uuid))"
-    " AND ($4::timestamptz IS NULL OR b.end_at > $4::timestamptz)"
-    " AND ($5::timestamptz IS NULL OR b.start_at < $5::timestamptz)"
-    " AND ($6::text IS NULL OR strpos(lower(b.code), lower($6::text)) > 0"
-    "   OR strpos(lower(coalesce(u.name, '')), lower($6::text)) > 0)";
+    DB_ADMIN_BOOKINGS_WHERE;
+
+/* The list's columns only, in one pass: the staff by a lateral join, and
+ * booking_sync_error asked only for the few bookings with a failed sync
+ * (f: a failed calendar_sync row, or a failed calendar job). */
+const char DB_ADMIN_BOOKINGS_LIST_JSON_SQL[] =
+    "SELECT json_build_object('bookings', coalesce(json_agg(json_build_object("
+    " 'id', b.id, 'code', b.code, 'status', b.status, 'room_id', b.room_id, 'room_name', r.name,"
+    " 'start_at', " DB_UTC("b.start_at") ", 'end_at', " DB_UTC("b.end_at") ","
+    " 'artist_name', coalesce(u.name, ''), 'staff', coalesce(st.staff, '[]'),"
+    " 'sync_error', CASE WHEN f.id IS NOT NULL THEN booking_sync_error(b.id) END)"
+    " ORDER BY b.start_at, r.name, b.code), '[]'))::text"
+    " FROM booking b JOIN room r ON r.id = b.room_id LEFT JOIN app_user u ON u.id = b.user_id"
+    " LEFT JOIN LATERAL (SELECT json_agg(json_build_object('id', s.id, 'name', s.display_name)"
+    "   ORDER BY s.display_name, s.id) AS staff FROM booking_staff bs"
+    "   JOIN staff s ON s.id = bs.staff_id WHERE bs.booking_id = b.id) st ON true"
+    " LEFT JOIN (SELECT cs.booking_id::text AS id FROM calendar_sync cs WHERE cs.status = 'failed'"
+    "   UNION SELECT j.payload->>'booking_id' FROM job j WHERE j.status = 'failed'"
+    "   AND j.kind IN ('calendar_sync', 'calendar_remove')) f ON f.id = b.id::text"
+    DB_ADMIN_BOOKINGS_WHERE;
 
 const char DB_ADMIN_BOOKING_JSON_SQL[] =
     "SELECT json_build_object('booking', (SELECT " DB_ADMIN_BOOKING_OBJ

@@ -64,6 +64,12 @@ extern const char DB_ADMIN_QUEUE_JSON_SQL[];
  * [$4, $5)), $6 text found in the code or the artist's name (case
  * ignored); a NULL parameter filters nothing. */
 extern const char DB_ADMIN_BOOKINGS_JSON_SQL[];
+/* The same bookings with the list's columns only (what a list or the
+ * board shows, read without a subquery per booking):
+ *   {"bookings":[{id, code, status, room_id, room_name, start_at, end_at,
+ *    artist_name, staff: [{id, name}], sync_error}]}
+ * each member as in the full booking; same parameters. */
+extern const char DB_ADMIN_BOOKINGS_LIST_JSON_SQL[];
 /* {"booking": booking or null, "payment": payment_json (its due-now
  * payment) or null, "payments": [payment_row_json...] (every payment row:
  * due_now, balance, then fees by seq)} for code $1 (case ignored). */

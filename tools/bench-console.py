@@ -7,9 +7,14 @@ bookings to come.
 Runs the real console under a pseudo-terminal (100x30, xterm-256color),
 signs in as the demo admin and presses, ROUNDS times each: cursor down
 and up and page down and up in the bookings list, a switch to each of
-the nine screens, the board's cursor and its day/week toggle. A key's
-time runs from writing it to the pty to the last byte of what it drew,
-once the console has been quiet for QUIET seconds. Then the same keys again with the console
+the nine screens, the board's cursor (there and back: a screen keeps
+its place) and its day/week toggle, and the bookings list opened again
+after a change made elsewhere (a booking's notice, as the web or the CLI
+sends it, while the board is shown; the key follows SETTLE seconds
+later), and r in the bookings list, which reads all of them again. A
+key's time runs from writing it to the pty to the last byte of what it
+drew, once the console has been quiet for QUIET seconds. The first key
+follows the signed-in screen by SETTLE seconds, a person's pause. Then the same keys again with the console
 under `strace -f -y -e trace=write`, counting its write(2) calls to the
 terminal per key. Prints one line per kind of key:
   KIND: median M ms, p99 P ms, slowest S ms; writes per key: W (N keys)
@@ -20,12 +25,14 @@ import pty
 import re
 import select
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
 import time
 
 QUIET = 0.05          # no output for this long: the console is idle
+SETTLE = 0.3          # from a change's redraw to the next key
 FIRST = 1.0           # the longest a key may take to draw at all
 
 redlight, rounds = sys.argv[1], int(sys.argv[2])
@@ -75,12 +82,26 @@ def plan():
         steps.append(("open the bookings list", b"4"))
         steps += [("cursor down", DOWN)] * 5 + [("cursor up", UP)] * 2
         steps += [("page down", NPAGE)] * 3 + [("page up", PPAGE)]
+        steps.append(("bookings list: refresh (reads them all)", b"r"))
         for n in b"123456789":
             steps.append(("switch screen", bytes([n])))
         steps.append(("board: switch screen", b"6"))
         steps += [("board: cursor", b"l")] * 3 + [("board: cursor", b"j")] * 2
+        steps += [("board: cursor", b"h")] * 3 + [("board: cursor", b"k")] * 2
         steps += [("board: day/week toggle", b"w")] * 2
+        steps.append(("a change elsewhere", None))
+        steps.append(("open the bookings list after a change", b"4"))
+        steps.append(("board: switch screen", b"6"))
     return steps
+
+
+def change():
+    """A booking's notice, as a change made on the web or by the CLI sends
+    it (notify_change)."""
+    subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", os.environ["DATABASE_URL"], "-c",
+                    "SELECT notify_change('booking', b.id::text, b.room_id, b.blocked)"
+                    " FROM booking b WHERE b.code = 'RL-CON-0000'"],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def session(argv):
@@ -93,8 +114,14 @@ def session(argv):
     drain(fd)
     os.write(fd, b"redlight-demo\r")
     drain(fd, 10)
+    time.sleep(SETTLE)
     out = []
     for kind, key in plan():
+        if key is None:
+            change()
+            drain(fd)
+            time.sleep(SETTLE)
+            continue
         sent = time.time()
         t0 = press(fd, key)
         last = drain(fd)

@@ -97,7 +97,7 @@ cmd_bookings_resolve(struct db *db, const struct tz *tz, int64_t now,
 
 static void
 cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
-    const struct model_details *b, const struct cmd_bookings_params *p)
+    const struct model_bookings *b, const struct cmd_bookings_params *p)
 {
 	static const char *const heads[CMD_BOOKINGS_COLS] = {
 		"TIME", "STATUS", "ROOM", "ARTIST", "STAFF", "CODE",
@@ -115,7 +115,7 @@ cmd_bookings_table(struct cmd_ctx *ctx, const struct model_studio *st,
 	cells = xcalloc(b->n * CMD_BOOKINGS_COLS, sizeof(*cells));
 	times = xcalloc(b->n, sizeof(*times));
 	for (size_t i = 0; i < b->n; i++) {
-		const struct model_detail *x = &b->v[i];
+		const struct model_booking *x = &b->v[i];
 		const char **row = cells + i * CMD_BOOKINGS_COLS;
 
 		if (p->is_day) {
@@ -165,6 +165,8 @@ cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookin
 		return cmd_field_error(ctx, "date", "--date wants an existing day as YYYY-MM-DD, not '%s'",
 		    f->date);
 	out->json = json_flag != NULL;
+	/* the table shows the list's columns; --json every booking in full */
+	out->list = !out->json;
 	return 0;
 }
 
@@ -178,7 +180,8 @@ cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct
 	if ((rc = cmd_open_db(ctx, e)) != 0 ||
 	    (rc = cmd_bookings_resolve(ctx->db, tz, now, &c->filter, p, e)) != 0)
 		return rc;
-	return db_query_json(ctx->db, DB_ADMIN_BOOKINGS_JSON_SQL, 6, p->v, json, e);
+	return db_query_json(ctx->db, c->list ? DB_ADMIN_BOOKINGS_LIST_JSON_SQL : DB_ADMIN_BOOKINGS_JSON_SQL,
+	    6, p->v, json, e);
 }
 
 static int
@@ -187,7 +190,7 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cmd_bookings_params p;
 	struct cmd_bookings c;
 	struct model_studio st;
-	struct model_details b;
+	struct model_bookings b;
 	struct err e;
 	char *json;
 	int rc;
@@ -204,9 +207,9 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (c.json) {
 		fprintf(ctx->out, "%s\n", json);
-	} else if ((rc = model_details_parse(json, &b, &e)) == 0) {
+	} else if ((rc = model_bookings_parse(json, &b, &e)) == 0) {
 		cmd_bookings_table(ctx, &st, &b, &p);
-		model_details_free(&b);
+		model_bookings_free(&b);
 	}
 	free(json);
 	model_studio_free(&st);

@@ -534,7 +534,8 @@ struct cmd_bookings_filter {
 	const char *search;       /* text in the code or the artist's name */
 };
 
-/* The parameters of DB_ADMIN_BOOKINGS_JSON_SQL (db/admin.h) for a filter. */
+/* The parameters of DB_ADMIN_BOOKINGS_JSON_SQL and its list (db/admin.h)
+ * for a filter. */
 struct cmd_bookings_params {
 	const char *v[6];         /* point into the buffers below or the filter */
 	char room_id[37], staff_id[37];
@@ -549,11 +550,16 @@ struct cmd_bookings_params {
 struct cmd_bookings {
 	struct cmd_bookings_filter filter;
 	int json;
+	/* the list's columns only (DB_ADMIN_BOOKINGS_LIST_JSON_SQL, for
+	 * model_bookings_parse): the table printed without --json, the
+	 * console's lists and board; 0 reads every booking in full */
+	int list;
 };
 int cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookings *out);
 /* cmd_bookings_run: resolve c's filter (cmd_bookings_resolve, at now in
- * tz) into *p and read DB_ADMIN_BOOKINGS_JSON_SQL into *json (the
- * caller's: free()). The console's bookings screen calls it too. */
+ * tz) into *p and read DB_ADMIN_BOOKINGS_JSON_SQL (c->list:
+ * DB_ADMIN_BOOKINGS_LIST_JSON_SQL) into *json (the caller's: free()). The
+ * console's day, bookings and board screens call it too. */
 int cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
     int64_t now, struct cmd_bookings_params *p, char **json, struct err *e);
 

@@ -32,6 +32,9 @@
 #define UI_RECONNECT_S 5
 /* reload rounds after one event: a reload can bring more notices */
 #define UI_CHANGE_ROUNDS 3
+/* how long after the last notice the main views not on screen reload
+ * (one burst of notices, one reload each), in milliseconds */
+#define UI_REFRESH_MS 40
 
 /* The main views, in tab order: keys 1..9 (then 0) and Tab switch between them. */
 static const struct {
@@ -56,6 +59,17 @@ struct ui_frame {
 	void *state;
 };
 
+/* A main view not on screen, kept as it was left: switching back to it
+ * draws what it has (a tab switch reads nothing). Once signed in, the
+ * main views not shown yet load in the background, one at a time; a
+ * change reloads each parked view once, in the background too
+ * (ui_on_refresh), or when it is shown first. */
+struct ui_parked {
+	struct ui_frame f;        /* view NULL: never shown, or not kept */
+	int stale;                /* the database changed since it loaded */
+	int resized;              /* the screen changed size since */
+};
+
 struct ui {
 	struct cmd_ctx *ctx;
 	uv_loop_t loop;
@@ -71,6 +85,11 @@ struct ui {
 
 	struct ui_frame stack[UI_MAX_VIEWS];
 	int depth;
+	struct ui_parked parked[UI_NTABS];
+	uv_timer_t refresh;       /* loads and reloads the parked views */
+	int refresh_ok;
+	int prefetch;             /* the main views not shown yet: 0 to load,
+	                           * 1 loading, 2 loaded */
 
 	int dirty;
 	int quitting;
@@ -88,6 +107,8 @@ struct ui {
 	struct db_actor actor;
 	int have_studio;
 	struct model_studio studio;
+	struct tz **old_tz;       /* zones replaced by a new one (see ui_set_studio) */
+	size_t nold_tz;
 	long failed_jobs;         /* the header's count; -1 when unknown */
 
 	int tty_fd;               /* the terminal, while stdout is the frame's file */
@@ -169,7 +190,16 @@ ui_studio_need(struct ui *ui)
 void
 ui_set_studio(struct ui *ui, struct model_studio *s)
 {
-	model_studio_free(&ui->studio);
+	if (ui->have_studio && strcmp(ui->studio.timezone, s->timezone) == 0) {
+		/* the same zone: views keep borrowing the one loaded */
+		model_studio_free(s);
+		s->tz = ui->studio.tz;
+	} else if (ui->have_studio && ui->studio.tz != NULL) {
+		/* a parked view may still draw with the old zone until it
+		 * reloads: it is freed at the end */
+		ui->old_tz = xrealloc(ui->old_tz, (ui->nold_tz + 1) * sizeof(*ui->old_tz));
+		ui->old_tz[ui->nold_tz++] = ui->studio.tz;
+	}
 	ui->studio = *s;
 	memset(s, 0, sizeof(*s));
 	ui->have_studio = 1;
@@ -285,15 +315,62 @@ ui_tab_of(struct ui *ui)
 	return -1;
 }
 
+/* ui_unpark: main view i as it was parked, on the stack's bottom, brought
+ * up to date first; 0 when it was not parked. */
+static int
+ui_unpark(struct ui *ui, int i)
+{
+	struct ui_parked *p = &ui->parked[i];
+	struct ui_frame *f;
+
+	if (p->f.view == NULL || ui->depth != 0)
+		return 0;
+	f = &ui->stack[ui->depth++];
+	*f = p->f;
+	if (p->resized && f->view->resize != NULL)
+		f->view->resize(ui, f->state);
+	if (p->stale && f->view->change != NULL)
+		f->view->change(ui, f->state);
+	memset(p, 0, sizeof(*p));
+	ui->dirty = 1;
+	return 1;
+}
+
+/* ui_park_all_leave: leave every parked view (the end of the loop). */
+static void
+ui_park_all_leave(struct ui *ui)
+{
+	for (int i = 0; i < UI_NTABS; i++) {
+		struct ui_parked *p = &ui->parked[i];
+		if (p->f.view != NULL && p->f.view->leave != NULL)
+			p->f.view->leave(ui, p->f.state);
+		memset(p, 0, sizeof(*p));
+	}
+}
+
 static void
 ui_show_tab(struct ui *ui, int i)
 {
+	int was;
+
 	i = (i % UI_NTABS + UI_NTABS) % UI_NTABS;
 	if (ui->depth == 1 && ui_tab_of(ui) == i)
 		return;
+	while (ui->depth > 1)
+		ui_pop(ui);
+	/* the main view shown is kept as it is, not left */
+	if ((was = ui_tab_of(ui)) >= 0 && ui->parked[was].f.view == NULL) {
+		ui->parked[was].f = ui->stack[0];
+		ui->parked[was].stale = ui->parked[was].resized = 0;
+		ui->stack[0].view = NULL;
+		ui->stack[0].state = NULL;
+		ui->depth = 0;
+		ui->dirty = 1;
+	}
 	while (ui->depth > 0)
 		ui_pop(ui);
-	ui_push(ui, ui_tabs[i].view, NULL);
+	if (!ui_unpark(ui, i))
+		ui_push(ui, ui_tabs[i].view, NULL);
 }
 
 /* the keys every main view shares; 1 when k was one (and acted on) */
@@ -621,6 +698,8 @@ ui_resize(struct ui *ui)
 	for (int i = 0; i < ui->depth; i++)
 		if (ui->stack[i].view->resize != NULL)
 			ui->stack[i].view->resize(ui, ui->stack[i].state);
+	for (int i = 0; i < UI_NTABS; i++)
+		ui->parked[i].resized = 1;
 	clearok(curscr, TRUE);
 	ui->dirty = 1;
 }
@@ -651,6 +730,7 @@ ui_key(struct ui *ui, const struct keys_press *k)
 /* ---- the database's notices ---- */
 
 static void ui_pg_start(struct ui *ui);
+static void ui_on_refresh(uv_timer_t *h);
 
 static void
 ui_on_pg_close(uv_handle_t *h)
@@ -694,6 +774,20 @@ ui_pg_drain(struct ui *ui)
 	return got;
 }
 
+/* ui_refresh_later: the parked views are out of date: reload them soon,
+ * after the last of a burst of notices. */
+static void
+ui_refresh_later(struct ui *ui)
+{
+	int any = 0;
+
+	for (int i = 0; i < UI_NTABS; i++)
+		if (ui->parked[i].f.view != NULL)
+			any = ui->parked[i].stale = 1;
+	if (any && ui->refresh_ok)
+		uv_timer_start(&ui->refresh, ui_on_refresh, UI_REFRESH_MS, 0);
+}
+
 /* ui_after_event: reload the views if the database changed, then redraw
  * once if anything asked for it. */
 static void
@@ -709,10 +803,54 @@ ui_after_event(struct ui *ui)
 		for (int i = 0; i < ui->depth; i++)
 			if (ui->stack[i].view->change != NULL)
 				ui->stack[i].view->change(ui, ui->stack[i].state);
+		ui_refresh_later(ui);
 		ui->dirty = 1;
 	}
 	if (ui->dirty && !ui->quitting)
 		ui_draw(ui);
+	if (ui->prefetch == 0 && ui_tab_of(ui) >= 0 && ui->refresh_ok && !ui->quitting) {
+		/* signed in: the other main views load after this frame */
+		ui->prefetch = 1;
+		uv_timer_start(&ui->refresh, ui_on_refresh, UI_REFRESH_MS, 0);
+	}
+}
+
+/* ui_on_refresh: reload one stale parked view; the next one after the
+ * loop has looked at the keys again. */
+static void
+ui_on_refresh(uv_timer_t *h)
+{
+	struct ui *ui = h->data;
+	char message[sizeof(ui->message)];
+	int message_error = ui->message_error, shown = ui_tab_of(ui), i;
+	struct ui_parked *p = NULL;
+
+	for (i = 0; i < UI_NTABS && p == NULL; i++)
+		if (ui->parked[i].f.view != NULL && ui->parked[i].stale)
+			p = &ui->parked[i];
+	for (i = 0; i < UI_NTABS && p == NULL && ui->prefetch == 1 && shown >= 0; i++)
+		if (ui->parked[i].f.view == NULL && i != shown)
+			p = &ui->parked[i];
+	if (p == NULL) {
+		if (shown >= 0)
+			ui->prefetch = 2;
+		ui_after_event(ui);
+		return;
+	}
+	/* what a view not on screen says is not the line's (it says it
+	 * again when shown and retried) */
+	snprintf(message, sizeof(message), "%s", ui->message);
+	if (p->f.view == NULL) {
+		p->f.view = ui_tabs[p - ui->parked].view;
+		p->f.state = p->f.view->enter != NULL ? p->f.view->enter(ui, NULL) : NULL;
+	} else if (p->f.view->change != NULL) {
+		p->f.view->change(ui, p->f.state);
+	}
+	p->stale = p->resized = 0;
+	snprintf(ui->message, sizeof(ui->message), "%s", message);
+	ui->message_error = message_error;
+	uv_timer_start(&ui->refresh, ui_on_refresh, 0, 0);
+	ui_after_event(ui);
 }
 
 static void
@@ -891,6 +1029,10 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		ui->sigs[i].data = ui;
 		rc = uv_signal_start(&ui->sigs[i], ui_on_signal, signums[i]);
 	}
+	if (rc == 0 && (rc = uv_timer_init(&ui->loop, &ui->refresh)) == 0) {
+		ui->refresh_ok = 1;
+		ui->refresh.data = ui;
+	}
 	if (rc == 0 && (rc = uv_timer_init(&ui->loop, &ui->timer)) == 0) {
 		ui->timer_ok = 1;
 		ui->timer.data = ui;
@@ -913,6 +1055,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 
 	while (ui->depth > 0)
 		ui_pop(ui);
+	ui_park_all_leave(ui);
 	endwin();
 	delscreen(scr);
 	ui_frame_close(ui);
@@ -921,6 +1064,8 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		uv_close((uv_handle_t *)&ui->input, ui_on_close);
 	if (ui->timer_ok)
 		uv_close((uv_handle_t *)&ui->timer, ui_on_close);
+	if (ui->refresh_ok)
+		uv_close((uv_handle_t *)&ui->refresh, ui_on_close);
 	ui_pg_stop(ui);
 	for (int i = 0; i < ui->nsigs; i++)
 		uv_close((uv_handle_t *)&ui->sigs[i], ui_on_close);
@@ -937,6 +1082,9 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 		fprintf(ctx->err, "%s\n", ui->quit_msg);
 	status = ui->status;
 	model_studio_free(&ui->studio);
+	for (size_t i = 0; i < ui->nold_tz; i++)
+		tz_free(ui->old_tz[i]);
+	free(ui->old_tz);
 	free(ui);
 	return status;
 }

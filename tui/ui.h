@@ -18,6 +18,13 @@
  * with no key pressed. Holds expire without a notice, so views also get
  * tick() every second.
  *
+ * Main views are kept: switching away parks the view as it is (its data,
+ * cursor and filter; no leave), switching back shows it without reading
+ * anything. After sign-in the main views not shown yet are entered in the
+ * background, one per turn of the loop, and after a change each parked
+ * view gets change() the same way (or when shown, if sooner): a view reads
+ * once per change, never per key. A parked view gets no tick().
+ *
  * Views never hold business logic: they read through db/ (tui/model.h)
  * and act through commands' run steps (tui/cmd.h, tui/setup.h). */
 #ifndef REDLIGHT_UI_H
@@ -146,8 +153,9 @@ struct db *ui_db(struct ui *ui);
 const struct db_actor *ui_actor(struct ui *ui);   /* NULL before sign-in */
 void ui_set_actor(struct ui *ui, const struct db_actor *actor);
 /* ui_studio: NULL until a view loaded it. ui_set_studio takes s over (the
- * ui frees it with model_studio_free at the end or on the next set) and
- * empties *s. */
+ * ui frees it with model_studio_free at the end) and empties *s. The
+ * zone (tz) stays valid until the end: a set with the same zone keeps the
+ * one loaded, so what views borrowed from it (avail data) stays good. */
 const struct model_studio *ui_studio(struct ui *ui);
 /* ui_studio_need: ui_studio, loading it first when no view has (an error
  * goes to the message line and gives NULL). */

@@ -5,7 +5,12 @@
  * by status, holds with their expiry, blackouts and buffers shaded, time
  * outside the hours dim, overlaps and failed calendar syncs flagged. The
  * cursor moves over time and rows; Enter opens the booking under it, n
- * holds the room there. A staff member starts on their own row. */
+ * holds the room there. A staff member starts on their own row.
+ *
+ * The board reads the whole week (Monday to Sunday) of the day shown,
+ * once per change: the day/week toggle and moving between the week's
+ * days draw from what is loaded. A draw looks, for each row, only at what
+ * overlaps that row's day (view_board_pick), not at the whole week. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +18,7 @@
 #include <time.h>
 
 #include "core/bstate.h"
+#include "core/xalloc.h"
 #include "db/avail.h"
 #include "tui/act.h"
 #include "tui/text.h"
@@ -33,6 +39,7 @@ enum board_cell {
 
 #define BOARD_NAME_CAP 14
 #define BOARD_DAY_MIN (24 * 60)
+#define BOARD_WEEK 7
 
 struct view_board {
 	int follow_today;        /* the day is today and moves at midnight */
@@ -48,8 +55,7 @@ struct view_board {
 	int step;                /* minutes the cursor moves */
 	int loaded;
 	int64_t from, to;        /* what was loaded */
-	int wy, wm, wd;          /* the first day loaded */
-	int ndays;
+	int wy, wm, wd;          /* the first day loaded: the week's Monday */
 	struct avail_data *ad;
 	struct model_bookings b;
 	struct model_holds h;
@@ -125,7 +131,8 @@ view_board_load(struct ui *ui, struct view_board *v)
 	int64_t s, e0, s1, e1;
 	char *json = NULL;
 	struct err e;
-	int rc, wy, wm, wd, ndays;
+	int rc, wy, wm, wd, ly, lm, ld;
+	int64_t days;
 
 	err_clear(&e);
 	if (st == NULL) {
@@ -134,27 +141,19 @@ view_board_load(struct ui *ui, struct view_board *v)
 	}
 	if (v->follow_today)
 		model_today(st->tz, (int64_t)time(NULL), &v->y, &v->m, &v->d);
-	if (v->week) {
-		int64_t days = tz_days_from_civil(v->y, v->m, v->d);
-		view_board_add_days(v->y, v->m, v->d, -((tz_weekday(days) + 6) % 7), &wy, &wm, &wd);
-		ndays = 7;
-	} else {
-		wy = v->y, wm = v->m, wd = v->d;
-		ndays = 1;
-	}
-	{
-		int ly, lm, ld;
-		view_board_add_days(wy, wm, wd, ndays - 1, &ly, &lm, &ld);
-		if ((rc = tz_local_day_bounds(st->tz, wy, wm, wd, &s, &e0, &e)) != 0 ||
-		    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0)
-			goto fail;
-		snprintf(from, sizeof(from), "%04d-%02d-%02d", wy, wm, wd);
-		snprintf(to, sizeof(to), "%04d-%02d-%02d", ly, lm, ld);
-	}
+	/* the week of the day shown, Monday first */
+	days = tz_days_from_civil(v->y, v->m, v->d);
+	view_board_add_days(v->y, v->m, v->d, -((tz_weekday(days) + 6) % 7), &wy, &wm, &wd);
+	view_board_add_days(wy, wm, wd, BOARD_WEEK - 1, &ly, &lm, &ld);
+	if ((rc = tz_local_day_bounds(st->tz, wy, wm, wd, &s, &e0, &e)) != 0 ||
+	    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0)
+		goto fail;
+	snprintf(from, sizeof(from), "%04d-%02d-%02d", wy, wm, wd);
+	snprintf(to, sizeof(to), "%04d-%02d-%02d", ly, lm, ld);
 	if ((rc = db_avail_load(ui_db(ui), st->tz, s, e1, &ad, &e)) != 0)
 		goto fail;
 	/* the days' bookings as `redlight bookings --from --to` reads them */
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to } },
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to }, .list = 1 },
 	    st->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
 	    (rc = model_bookings_parse(json, &b, &e)) != 0) {
 		free(json);
@@ -182,7 +181,6 @@ view_board_load(struct ui *ui, struct view_board *v)
 	v->from = s;
 	v->to = e1;
 	v->wy = wy, v->wm = wm, v->wd = wd;
-	v->ndays = ndays;
 	view_board_hours(v);
 	v->loaded = 1;
 	v->error[0] = '\0';
@@ -204,7 +202,7 @@ view_board_nents(const struct view_board *v)
 static int
 view_board_nrows(const struct view_board *v)
 {
-	return v->week ? v->ndays : (int)view_board_nents(v);
+	return v->week ? BOARD_WEEK : (int)view_board_nents(v);
 }
 
 /* view_board_row: the entity and local day of row r. */
@@ -237,83 +235,6 @@ view_board_booking_by_id(const struct view_board *v, const char *id)
 	return NULL;
 }
 
-/* What is at one instant of one row. */
-struct board_at {
-	enum board_cell cell;
-	const struct model_booking *booking;
-	const struct model_hold *hold;
-	const struct avail_exception *blackout;
-};
-
-/* view_board_at: what covers instant t in the row of entity ent. */
-static void
-view_board_at(const struct view_board *v, size_t ent, int64_t t, struct board_at *at)
-{
-	enum avail_target type = v->staff ? AVAIL_STAFF : AVAIL_ROOM;
-	int n = 0, buffer = 0;
-
-	memset(at, 0, sizeof(*at));
-	/* when a room or a person is open is core's rule, the engine's */
-	at->cell = avail_rules_open(v->ad, type, ent, t) ? BOARD_OPEN : BOARD_CLOSED;
-
-	for (size_t i = 0; i < v->ad->nexceptions; i++) {
-		const struct avail_exception *x = &v->ad->exceptions[i];
-		if ((x->type == AVAIL_STUDIO || (x->type == type && x->target == ent)) &&
-		    x->start <= t && t < x->end)
-			at->blackout = x;
-	}
-	if (!v->staff) {
-		for (size_t i = 0; i < v->b.n; i++) {
-			const struct model_booking *b = &v->b.v[i];
-			if (view_board_live(b) && strcmp(b->room_id, v->ad->rooms[ent].id) == 0 &&
-			    b->start <= t && t < b->end) {
-				if (at->booking == NULL || strcmp(b->status, "awaiting_approval") != 0)
-					at->booking = b;
-				n++;
-			}
-		}
-		for (size_t i = 0; i < v->h.n; i++) {
-			const struct model_hold *h = &v->h.v[i];
-			if (strcmp(h->room_id, v->ad->rooms[ent].id) == 0 && h->start <= t && t < h->end) {
-				at->hold = h;
-				n++;
-			}
-		}
-		for (size_t i = 0; i < v->ad->nclaims; i++) {
-			const struct avail_claim *c = &v->ad->claims[i];
-			if (c->room == ent && c->start <= t && t < c->end)
-				buffer = 1;
-		}
-	} else {
-		for (size_t i = 0; i < v->ad->nstaff_claims; i++) {
-			const struct avail_staff_claim *c = &v->ad->staff_claims[i];
-			const struct model_booking *b;
-			if (c->staff != ent || !(c->start <= t && t < c->end))
-				continue;
-			buffer = 1;
-			b = view_board_booking_by_id(v, c->owner_id);
-			if (b != NULL && view_board_live(b) && b->start <= t && t < b->end) {
-				if (at->booking == NULL || strcmp(b->status, "awaiting_approval") != 0)
-					at->booking = b;
-				n++;
-			}
-		}
-	}
-	if (n > 1 || (n > 0 && at->blackout != NULL))
-		at->cell = BOARD_CONFLICT;
-	else if (at->booking != NULL && at->booking->sync_error[0] != '\0')
-		at->cell = BOARD_SYNC_FAILED;
-	else if (at->booking != NULL)
-		at->cell = strcmp(at->booking->status, "awaiting_approval") == 0 ? BOARD_PENDING :
-		    BOARD_CONFIRMED;
-	else if (at->hold != NULL)
-		at->cell = BOARD_HOLD;
-	else if (at->blackout != NULL)
-		at->cell = BOARD_BLACKOUT;
-	else if (buffer)
-		at->cell = BOARD_BUFFER;
-}
-
 /* view_board_instant: local minute mm of y-m-d as an instant. */
 static int64_t
 view_board_instant(const struct tz *tz, int y, int m, int d, int mm)
@@ -331,6 +252,151 @@ view_board_instant(const struct tz *tz, int y, int m, int d, int mm)
 	if (tz_from_local(tz, y, m, d, mm / 60, mm % 60, 0, TZ_SHIFT_FORWARD, &t, &e) != 0)
 		return 0;
 	return t;
+}
+
+/* What may cover one row: what is loaded for its entity and overlaps its
+ * local day, in the loaded order (of several, view_board_at tells the
+ * last, as over the whole lists). A staff row's bookings are those of its
+ * claims (scb[i] for sc[i]; NULL when not loaded). */
+struct board_pick {
+	size_t ent;
+	const struct avail_exception **ex;
+	const struct model_booking **bk, **scb;
+	const struct model_hold **hd;
+	const struct avail_claim **cl;
+	const struct avail_staff_claim **sc;
+	size_t nex, nbk, nhd, ncl, nsc;
+};
+
+/* view_board_pick: what may cover the row of entity ent on y-m-d, into
+ * *p (view_board_pick_free). */
+static void
+view_board_pick(const struct view_board *v, const struct tz *tz, size_t ent, int y, int m, int d,
+    struct board_pick *p)
+{
+	enum avail_target type = v->staff ? AVAIL_STAFF : AVAIL_ROOM;
+	int64_t from = view_board_instant(tz, y, m, d, 0), to = view_board_instant(tz, y, m, d, BOARD_DAY_MIN);
+	const struct avail_data *ad = v->ad;
+
+	memset(p, 0, sizeof(*p));
+	p->ent = ent;
+	p->ex = xcalloc(ad->nexceptions, sizeof(*p->ex));
+	for (size_t i = 0; i < ad->nexceptions; i++) {
+		const struct avail_exception *x = &ad->exceptions[i];
+		if ((x->type == AVAIL_STUDIO || (x->type == type && x->target == ent)) &&
+		    x->start < to && from < x->end)
+			p->ex[p->nex++] = x;
+	}
+	if (v->staff) {
+		p->sc = xcalloc(ad->nstaff_claims, sizeof(*p->sc));
+		p->scb = xcalloc(ad->nstaff_claims, sizeof(*p->scb));
+		for (size_t i = 0; i < ad->nstaff_claims; i++) {
+			const struct avail_staff_claim *c = &ad->staff_claims[i];
+			if (c->staff != ent || !(c->start < to && from < c->end))
+				continue;
+			p->scb[p->nsc] = view_board_booking_by_id(v, c->owner_id);
+			p->sc[p->nsc++] = c;
+		}
+		return;
+	}
+	p->bk = xcalloc(v->b.n, sizeof(*p->bk));
+	for (size_t i = 0; i < v->b.n; i++) {
+		const struct model_booking *b = &v->b.v[i];
+		if (b->start < to && from < b->end && view_board_live(b) &&
+		    strcmp(b->room_id, ad->rooms[ent].id) == 0)
+			p->bk[p->nbk++] = b;
+	}
+	p->hd = xcalloc(v->h.n, sizeof(*p->hd));
+	for (size_t i = 0; i < v->h.n; i++) {
+		const struct model_hold *h = &v->h.v[i];
+		if (h->start < to && from < h->end && strcmp(h->room_id, ad->rooms[ent].id) == 0)
+			p->hd[p->nhd++] = h;
+	}
+	p->cl = xcalloc(ad->nclaims, sizeof(*p->cl));
+	for (size_t i = 0; i < ad->nclaims; i++) {
+		const struct avail_claim *c = &ad->claims[i];
+		if (c->room == ent && c->start < to && from < c->end)
+			p->cl[p->ncl++] = c;
+	}
+}
+
+static void
+view_board_pick_free(struct board_pick *p)
+{
+	free(p->ex);
+	free(p->bk);
+	free(p->scb);
+	free(p->hd);
+	free(p->cl);
+	free(p->sc);
+	memset(p, 0, sizeof(*p));
+}
+
+/* What is at one instant of one row. */
+struct board_at {
+	enum board_cell cell;
+	const struct model_booking *booking;
+	const struct model_hold *hold;
+	const struct avail_exception *blackout;
+};
+
+/* view_board_at: what covers instant t (on the picked row's day) in the
+ * row p was picked for. */
+static void
+view_board_at(const struct view_board *v, const struct board_pick *p, int64_t t, struct board_at *at)
+{
+	enum avail_target type = v->staff ? AVAIL_STAFF : AVAIL_ROOM;
+	int n = 0, buffer = 0;
+
+	memset(at, 0, sizeof(*at));
+	/* when a room or a person is open is core's rule, the engine's */
+	at->cell = avail_rules_open(v->ad, type, p->ent, t) ? BOARD_OPEN : BOARD_CLOSED;
+
+	for (size_t i = 0; i < p->nex; i++)
+		if (p->ex[i]->start <= t && t < p->ex[i]->end)
+			at->blackout = p->ex[i];
+	for (size_t i = 0; i < p->nbk; i++) {
+		const struct model_booking *b = p->bk[i];
+		if (b->start <= t && t < b->end) {
+			if (at->booking == NULL || strcmp(b->status, "awaiting_approval") != 0)
+				at->booking = b;
+			n++;
+		}
+	}
+	for (size_t i = 0; i < p->nhd; i++) {
+		if (p->hd[i]->start <= t && t < p->hd[i]->end) {
+			at->hold = p->hd[i];
+			n++;
+		}
+	}
+	for (size_t i = 0; i < p->ncl; i++)
+		if (p->cl[i]->start <= t && t < p->cl[i]->end)
+			buffer = 1;
+	for (size_t i = 0; i < p->nsc; i++) {
+		const struct avail_staff_claim *c = p->sc[i];
+		const struct model_booking *b = p->scb[i];
+		if (!(c->start <= t && t < c->end))
+			continue;
+		buffer = 1;
+		if (b != NULL && view_board_live(b) && b->start <= t && t < b->end) {
+			if (at->booking == NULL || strcmp(b->status, "awaiting_approval") != 0)
+				at->booking = b;
+			n++;
+		}
+	}
+	if (n > 1 || (n > 0 && at->blackout != NULL))
+		at->cell = BOARD_CONFLICT;
+	else if (at->booking != NULL && at->booking->sync_error[0] != '\0')
+		at->cell = BOARD_SYNC_FAILED;
+	else if (at->booking != NULL)
+		at->cell = strcmp(at->booking->status, "awaiting_approval") == 0 ? BOARD_PENDING :
+		    BOARD_CONFIRMED;
+	else if (at->hold != NULL)
+		at->cell = BOARD_HOLD;
+	else if (at->blackout != NULL)
+		at->cell = BOARD_BLACKOUT;
+	else if (buffer)
+		at->cell = BOARD_BUFFER;
 }
 
 static const char *
@@ -419,21 +485,24 @@ view_board_cursor(struct ui *ui, struct view_board *v, struct board_at *at, int 
     int *d, size_t *ent)
 {
 	const struct model_studio *st = ui_studio(ui);
+	struct board_pick pk;
 	int64_t t;
 
 	memset(at, 0, sizeof(*at));
 	view_board_row(v, v->row, ent, y, m, d);
 	if (st == NULL || v->ad == NULL || *ent >= view_board_nents(v))
 		return;
+	view_board_pick(v, st->tz, *ent, *y, *m, *d, &pk);
 	/* anything in the cursor's cell, not only at its start */
 	for (int mm = v->cur_min; mm < v->cur_min + v->step; mm += 15) {
 		struct board_at a;
 		t = view_board_instant(st->tz, *y, *m, *d, mm);
-		view_board_at(v, *ent, t, &a);
+		view_board_at(v, &pk, t, &a);
 		if (a.cell > at->cell || mm == v->cur_min)
 			if (a.cell >= at->cell)
 				*at = a;
 	}
+	view_board_pick_free(&pk);
 }
 
 static void
@@ -547,6 +616,7 @@ view_board_draw(struct ui *ui, void *state)
 		int ri = v->first + r, yy, mm0, dd, sel = ri == v->row, sy = top + 3 + r;
 		size_t ent;
 		char name[64];
+		struct board_pick pk;
 
 		view_board_row(v, ri, &ent, &yy, &mm0, &dd);
 		if (v->week)
@@ -559,18 +629,20 @@ view_board_draw(struct ui *ui, void *state)
 		ui_put(sy, 1, " ", 1);
 		ui_put(sy, 2, name, namew);
 		ui_put(sy, 2 + namew, " ", 1);
+		view_board_pick(v, st->tz, ent, yy, mm0, dd, &pk);
 		for (int c = 0; c < width && v->open_min + c * v->cm < v->close_min; c++) {
 			int mm = v->open_min + c * v->cm;
 			struct board_at at;
 			attr_t a;
 
-			view_board_at(v, ent, view_board_instant(st->tz, yy, mm0, dd, mm), &at);
+			view_board_at(v, &pk, view_board_instant(st->tz, yy, mm0, dd, mm), &at);
 			a = view_board_attr(ui, at.cell);
 			if (sel && mm >= v->cur_min && mm < v->cur_min + v->step)
 				a = ui_attr(ui, UI_CURSOR);
 			attrset(a);
 			mvaddstr(sy, x0 + c, view_board_glyph(at.cell));
 		}
+		view_board_pick_free(&pk);
 		attrset(A_NORMAL);
 		clrtoeol();
 	}
@@ -656,7 +728,10 @@ view_board_go(struct ui *ui, struct view_board *v, int delta)
 		model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
 		v->follow_today = y == v->y && m == v->m && d == v->d;
 	}
-	view_board_load(ui, v);
+	/* another day of the week loaded is drawn from what is loaded */
+	if (!v->loaded || tz_days_from_civil(v->y, v->m, v->d) - tz_days_from_civil(v->wy, v->wm, v->wd) < 0 ||
+	    tz_days_from_civil(v->y, v->m, v->d) - tz_days_from_civil(v->wy, v->wm, v->wd) >= BOARD_WEEK)
+		view_board_load(ui, v);
 }
 
 static void
@@ -740,7 +815,6 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 			view_board_row(v, v->row, &ent, &y, &m, &d);
 			v->ent = ent;
 			v->week = 1;
-			view_board_load(ui, v);
 			v->row = (tz_weekday(tz_days_from_civil(v->y, v->m, v->d)) + 6) % 7;
 		} else {
 			view_board_row(v, v->row, &ent, &y, &m, &d);

@@ -25,7 +25,7 @@ struct view_bookings_filter {
 
 struct view_bookings {
 	struct view_bookings_filter f;
-	struct model_details b;
+	struct model_bookings b;
 	struct table t;
 	int loaded;
 	char cell[96];
@@ -45,7 +45,7 @@ view_bookings_or_null(const char *s)
 
 /* view_bookings_query: the bookings filter f picks, into out. */
 static int
-view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct model_details *out,
+view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct model_bookings *out,
     struct err *e)
 {
 	const struct model_studio *st = ui_studio_need(ui);
@@ -57,7 +57,7 @@ view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct 
 		.room = view_bookings_or_null(f->room),
 		.staff = view_bookings_or_null(f->staff),
 		.search = view_bookings_or_null(f->search),
-	} };
+	}, .list = 1 };
 	struct cmd_bookings_params p;
 	char *json;
 	int rc;
@@ -67,16 +67,34 @@ view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct 
 	/* the bookings command's own run step */
 	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, &json, e)) != 0)
 		return rc;
-	rc = model_details_parse(json, out, e);
+	rc = model_bookings_parse(json, out, e);
 	free(json);
 	return rc;
+}
+
+/* view_bookings_set: b (taken) as the rows shown, the cursor staying on
+ * its booking when that is still there. */
+static void
+view_bookings_set(struct view_bookings *v, struct model_bookings *b)
+{
+	char at[37] = "";
+
+	if (v->t.cursor < v->b.n)
+		snprintf(at, sizeof(at), "%s", v->b.v[v->t.cursor].id);
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->v[i].id, at) == 0)
+			v->t.cursor = i;
+	model_bookings_free(&v->b);
+	v->b = *b;
+	memset(b, 0, sizeof(*b));
+	table_set_rows(&v->t, v->b.n);
+	v->loaded = 1;
 }
 
 static int
 view_bookings_load(struct ui *ui, struct view_bookings *v)
 {
-	struct model_details b;
-	char at[37] = "";
+	struct model_bookings b;
 	struct err e;
 	int rc;
 
@@ -85,15 +103,7 @@ view_bookings_load(struct ui *ui, struct view_bookings *v)
 		ui_message(ui, 1, "cannot load the bookings: %s", e.msg);
 		return rc;
 	}
-	if (v->t.cursor < v->b.n)
-		snprintf(at, sizeof(at), "%s", v->b.v[v->t.cursor].id);
-	for (size_t i = 0; i < b.n; i++)
-		if (strcmp(b.v[i].id, at) == 0)
-			v->t.cursor = i;
-	model_details_free(&v->b);
-	v->b = b;
-	table_set_rows(&v->t, b.n);
-	v->loaded = 1;
+	view_bookings_set(v, &b);
 	return 0;
 }
 
@@ -121,7 +131,7 @@ view_bookings_leave(struct ui *ui, void *state)
 	struct view_bookings *v = state;
 
 	(void)ui;
-	model_details_free(&v->b);
+	model_bookings_free(&v->b);
 	free(v);
 }
 
@@ -129,7 +139,7 @@ static const char *
 view_bookings_cell(void *arg, size_t row, int col)
 {
 	struct view_bookings *v = arg;
-	const struct model_detail *b = &v->b.v[row];
+	const struct model_booking *b = &v->b.v[row];
 	const struct model_studio *st = ui_studio_need(v->ui);
 
 	switch (col) {
@@ -206,7 +216,7 @@ view_bookings_filter_submit(struct ui *ui, struct form *f)
 {
 	struct view_bookings *v = f->data;
 	struct view_bookings_filter nf;
-	struct model_details b;
+	struct model_bookings b;
 	struct err e;
 
 	memset(&nf, 0, sizeof(nf));
@@ -221,10 +231,9 @@ view_bookings_filter_submit(struct ui *ui, struct form *f)
 		form_fail(f, &e);
 		return FORM_KEEP;
 	}
-	model_details_free(&b);
 	v->f = nf;
 	v->t.cursor = 0;
-	view_bookings_load(ui, v);
+	view_bookings_set(v, &b);
 	ui_message(ui, 0, "%zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
 	return FORM_CLOSE;
 }
@@ -251,7 +260,7 @@ view_bookings_key(struct ui *ui, void *state, const struct keys_press *k)
 {
 	struct view_bookings *v = state;
 	enum keys_action a = keys_action_of(k);
-	const struct model_detail *b = v->t.cursor < v->b.n ? &v->b.v[v->t.cursor] : NULL;
+	const struct model_booking *b = v->t.cursor < v->b.n ? &v->b.v[v->t.cursor] : NULL;
 
 	if (table_key(&v->t, a))
 		return;

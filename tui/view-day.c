@@ -58,7 +58,7 @@ view_day_load(struct ui *ui, struct view_day *v)
 		goto fail;
 	/* the day's bookings as `redlight bookings --date DAY` reads them */
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .date = day } },
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .date = day }, .list = 1 },
 	    ui_studio(ui)->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
 	    (rc = model_bookings_parse(json, &bookings, &e)) != 0) {
 		free(json);

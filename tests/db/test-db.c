@@ -534,6 +534,72 @@ test_a_booking_reads_as_quoted_after_prices_tax_and_policy_change(void)
 	free(adm2);
 }
 
+/* The bookings list (DB_ADMIN_BOOKINGS_LIST_JSON_SQL) reads each of its
+ * members as the full read does: staff, artist, times and calendar sync
+ * errors (one from a failed calendar_sync row, one from a failed job, none
+ * once a later job worked), in the same order, for any filter. */
+static void
+test_the_bookings_list_reads_as_the_full_bookings_do(void)
+{
+	char id1[37], code1[16], id2[37], code2[16], id3[37], code3[16];
+	const char *const all[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	const char *const some[6] = { NULL, ROOM_A, NULL, "2031-01-06T00:00:00Z", "2031-01-09T00:00:00Z", NULL };
+	const char *const *filters[] = { all, some };
+	struct err e;
+
+	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_A, "2031-01-06T15:00:00Z", "2031-01-06T17:00:00Z", id1, code1, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_A, "2031-01-07T15:00:00Z", "2031-01-07T17:00:00Z", id2, code2, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(book_priced(ROOM_B, "2031-01-08T15:00:00Z", "2031-01-08T17:00:00Z", id3, code3, &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO booking_staff (booking_id, staff_id) SELECT $1::uuid, unnest($2::uuid[])",
+	    2, (const char *const[]){ id1, "{" ELI "," PRIYA "}" }, NULL, &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO calendar_sync (booking_id, provider, status, error, last_attempt_at)"
+	    " VALUES ($1::uuid, 'google', 'failed', 'token revoked', now())", 1, (const char *const[]){ id1 }, NULL, &e), 0);
+	CU_ASSERT_EQUAL(db_exec(tdb, "INSERT INTO job (kind, payload, status, last_error) VALUES"
+	    " ('calendar_sync', jsonb_build_object('booking_id', $1::text), 'failed', 'outlook said 500'),"
+	    " ('calendar_sync', jsonb_build_object('booking_id', $2::text), 'failed', 'first try failed'),"
+	    " ('calendar_sync', jsonb_build_object('booking_id', $2::text), 'done', NULL)",
+	    2, (const char *const[]){ id2, id3 }, NULL, &e), 0);
+	for (size_t f = 0; f < sizeof(filters) / sizeof(filters[0]); f++) {
+		char *list = NULL, *full = NULL;
+		PGresult *res;
+
+		CU_ASSERT_EQUAL_FATAL(db_query_json(tdb, DB_ADMIN_BOOKINGS_LIST_JSON_SQL, 6, filters[f], &list, &e), 0);
+		CU_ASSERT_EQUAL_FATAL(db_query_json(tdb, DB_ADMIN_BOOKINGS_JSON_SQL, 6, filters[f], &full, &e), 0);
+		/* every list member is the full booking's, with staff as {id, name} */
+		CU_ASSERT_EQUAL_FATAL(db_exec(tdb,
+		    "SELECT (SELECT count(*) FROM jsonb_array_elements($1::jsonb->'bookings')),"
+		    " (SELECT count(*) FROM jsonb_array_elements($2::jsonb->'bookings')),"
+		    " (SELECT count(*) FROM jsonb_array_elements($1::jsonb->'bookings') WITH ORDINALITY l(o, i)"
+		    "   JOIN jsonb_array_elements($2::jsonb->'bookings') WITH ORDINALITY g(o, i) USING (i)"
+		    "   WHERE l.o - 'staff' = (SELECT jsonb_object_agg(k, g.o->k) FROM jsonb_object_keys(l.o - 'staff') k)"
+		    "   AND l.o->'staff' = (SELECT coalesce(jsonb_agg(jsonb_build_object('id', s->'id', 'name', s->'name')),"
+		    "     '[]') FROM jsonb_array_elements(g.o->'staff') s)"
+		    "   AND (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(l.o) k) = '{artist_name,code,end_at,id,"
+		    "     room_id,room_name,staff,start_at,status,sync_error}'),"
+		    " (SELECT string_agg(o->>'code' || ':' || coalesce(o->>'sync_error', '-') || ':'"
+		    "   || jsonb_array_length(o->'staff'), ' ' ORDER BY o->>'start_at')"
+		    "   FROM jsonb_array_elements($1::jsonb->'bookings') o WHERE o->>'start_at' LIKE '2031-01-0%')",
+		    2, (const char *const[]){ list, full }, &res, &e), 0);
+		CU_ASSERT(atol(PQgetvalue(res, 0, 0)) >= (f == 0 ? 3 : 2));
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2));
+		{
+			char want[256];
+			if (f == 0)
+				snprintf(want, sizeof(want), "%s:google: token revoked:2 %s:outlook said 500:0 %s:-:0",
+				    code1, code2, code3);
+			else
+				snprintf(want, sizeof(want), "%s:google: token revoked:2 %s:outlook said 500:0", code1, code2);
+			CU_ASSERT_STRING_EQUAL(PQgetvalue(res, 0, 3), want);
+		}
+		PQclear(res);
+		free(list);
+		free(full);
+	}
+	CU_ASSERT_EQUAL(db_exec(tdb, "DELETE FROM job WHERE payload->>'booking_id' IN ($1, $2)",
+	    2, (const char *const[]){ id2, id3 }, NULL, &e), 0);
+}
+
 /* What a cancel left behind for booking id: its jobs and audit rows, with
  * what names the booking or the actor left out. */
 static char *
@@ -771,6 +837,7 @@ main(void)
 	CU_add_test(s, "an expired hold cannot become a booking", test_an_expired_hold_cannot_become_a_booking);
 	CU_add_test(s, "cancel and reschedule are guarded and move claims", test_cancel_and_reschedule_are_guarded_and_move_claims);
 	CU_add_test(s, "a booking reads as quoted after prices, tax and policy change", test_a_booking_reads_as_quoted_after_prices_tax_and_policy_change);
+	CU_add_test(s, "the bookings list reads as the full bookings do", test_the_bookings_list_reads_as_the_full_bookings_do);
 	CU_add_test(s, "an artist cancel enqueues the jobs and audit an admin cancel does", test_an_artist_cancel_enqueues_the_jobs_and_audit_an_admin_cancel_does);
 	CU_add_test(s, "auto approval confirms with the approval jobs and a system audit row", test_auto_approval_confirms_with_the_approval_jobs_and_a_system_audit_row);
 	CU_add_test(s, "an artist hold and a studio hold take one path", test_an_artist_hold_and_a_studio_hold_take_one_path);

@@ -137,10 +137,7 @@ tui_open() {
 	done
 	tui_start_pg "$@"
 	[ -z "$open_tmux" ] || tui_start_tmux
-	"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
-		echo "Bail out! redlight migrate / seed demo failed"
-		exit 1
-	}
+	tui_demo
 	if [ -n "$open_admin" ]; then
 		ADMIN=admin@redlight.test
 		REDLIGHT_PASSWORD=redlight-demo
@@ -338,4 +335,39 @@ submit() {
 	       'total_cents', 5650, 'deposit_percent', 25, 'deposit_cents', 1413, 'currency', 'CAD',
 	       'cancellation_tiers', (SELECT cancellation_tiers FROM settings), 'reschedule_free_min_hours', 24,
 	       'reschedule_free_count', 1, 'reschedule_fee_cents', 2500), '$1', 'web', '{}')" >/dev/null
+}
+
+# tui_need_strace: bail out without strace (the suites that count the
+# console's system calls).
+tui_need_strace() {
+	command -v strace >/dev/null 2>&1 || {
+		echo "Bail out! strace is missing: install the Debian package strace"
+		exit 1
+	}
+}
+
+# book_hourly PREFIX N: N confirmed sessions of the demo artist in Studio
+# B, RL-PREFIX-000 on, hourly at five past from the day after tomorrow (a
+# start no demo booking shares, so a list's order is the start's),
+# written directly.
+book_hourly() {
+	sql "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked, approved_at)
+	     SELECT 'RL-$1-' || lpad(i::text, 3, '0'), '00000000-0000-4000-8000-000000000005',
+	            '00000000-0000-4000-8000-0000000000a2', 'confirmed', t, t + interval '30 min',
+	            tstzrange(t, t + interval '30 min', '[)'), now()
+	       FROM (SELECT i, date_trunc('day', now()) + interval '2 days 5 min' + i * interval '1 hour' AS t
+	               FROM generate_series(0, $2 - 1) i) s" >/dev/null
+}
+
+# cursor_code SESSION: the booking code on the cursor's row of a list.
+cursor_code() {
+	pane_text "$1" | grep '^ >' | grep -o 'RL-[A-Z]*-[0-9]*'
+}
+
+# tui_demo: migrate the test database and load the demo studio, or bail out.
+tui_demo() {
+	"$REDLIGHT" migrate >/dev/null && "$REDLIGHT" seed demo >/dev/null || {
+		echo "Bail out! redlight migrate / seed demo failed"
+		exit 1
+	}
 }

@@ -7,19 +7,10 @@
 # strace, its writes to the terminal timed against the key). Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_open --tmux -- "$@"
-command -v strace >/dev/null 2>&1 || {
-	echo "Bail out! strace is missing: install the Debian package strace"
-	exit 1
-}
+tui_need_strace
 
-# 300 sessions in Studio B, hourly at five past from tomorrow: a start no
-# demo booking shares, so the list's order is the start's
-sql "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked, approved_at)
-     SELECT 'RL-LIST-' || lpad(i::text, 3, '0'), '00000000-0000-4000-8000-000000000005',
-            '00000000-0000-4000-8000-0000000000a2', 'confirmed', t, t + interval '30 min',
-            tstzrange(t, t + interval '30 min', '[)'), now()
-       FROM (SELECT i, date_trunc('day', now()) + interval '2 days 5 min' + i * interval '1 hour' AS t
-               FROM generate_series(0, 299) i) s" >/dev/null
+# 300 sessions in Studio B, hourly (book_hourly)
+book_hourly LIST 300
 
 # the list as the bookings command gives it, from today: codes, in order
 TODAY=$(sql "SELECT (now() AT TIME ZONE 'America/Toronto')::date")
@@ -30,11 +21,7 @@ N=$(printf '%s\n' "$CODES" | wc -l)
 code_at() {
 	printf '%s\n' "$CODES" | sed -n "$(($1 + 1))p"
 }
-# cursor_code / top_code SESSION: the code on the cursor's row, on the
-# first row shown
-cursor_code() {
-	pane_text "$1" | grep '^ >' | grep -o 'RL-[A-Z]*-[0-9]*'
-}
+# top_code SESSION: the code on the first row shown
 top_code() {
 	pane_text "$1" | grep '^ [ >] .*RL-[A-Z]*-[0-9]' | head -n 1 | grep -o 'RL-[A-Z]*-[0-9]*'
 }
