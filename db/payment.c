@@ -149,7 +149,8 @@ db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_int
 	snprintf(cap, sizeof(cap), "%lld", (long long)pi->captured_cents);
 	snprintf(before, sizeof(before), "%lld", (long long)pi->capture_before);
 	snprintf(tried, sizeof(tried), "%d", pi->tried ? 1 : 0);
-	return db_pay_run(db, "UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
+	/* the notice wakes the requests waiting for the intent (web/paywait.h) */
+	return db_pay_run(db, "WITH u AS (UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
 	    " client_secret = coalesce(nullif($4, ''), client_secret),"
 	    " authorized_cents = greatest(authorized_cents, $5::bigint), captured_cents = $6::bigint,"
 	    " capture_before = CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint) ELSE capture_before END,"
@@ -159,7 +160,8 @@ db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_int
 	    " captured_at = CASE WHEN $3 = 'succeeded' THEN coalesce(captured_at, now()) END,"
 	    " capture_method = CASE WHEN capture_method = 'automatic' THEN 'automatic' ELSE capture_method END,"
 	    " attention = CASE WHEN $3 IN ('requires_capture','succeeded') THEN NULL ELSE attention END,"
-	    " updated_at = now() WHERE id = $1::uuid", 10, params, e);
+	    " updated_at = now() WHERE id = $1::uuid RETURNING booking_id, purpose)"
+	    " SELECT payment_notify(u.booking_id) FROM u WHERE u.purpose = 'due_now'", 10, params, e);
 }
 
 int

@@ -62,7 +62,9 @@ struct db_pay_intent {
 };
 
 /* db_pay_set_intent: record the intent's state on payment_id. A
- * requires_capture or succeeded intent clears the attention flag. */
+ * requires_capture or succeeded intent clears the attention flag. A
+ * due-now row notifies redlight_changes (entity payment, its booking's
+ * id: SQL payment_notify) for the requests waiting for its intent. */
 int db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_intent *pi,
     struct err *e);
 

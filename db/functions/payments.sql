@@ -124,6 +124,17 @@ BEGIN
   RETURN NULL;
 END $function$;
 
+-- payment_notify: p_booking's due-now payment got its intent or changed
+-- status (db_pay_set_intent): redlightd's requests waiting for its
+-- client_secret (web/paywait.h) read it again. Entity payment changes
+-- nothing redlightd caches.
+CREATE OR REPLACE FUNCTION public.payment_notify(p_booking uuid)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  SELECT pg_notify('redlight_changes', json_build_object('entity', 'payment', 'id', p_booking)::text)
+$function$;
+
 -- booking_cancel_percent: the refund percent a booking's cancellation
 -- recorded (its audit row; NULL when it was not canceled).
 CREATE OR REPLACE FUNCTION public.booking_cancel_percent(p_booking uuid)
