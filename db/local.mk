@@ -44,7 +44,8 @@ MIGRATIONS = \
 	db/migrations/0018_sms_ics_receipt.sql \
 	db/migrations/0019_staff_feed.sql \
 	db/migrations/0020_calendars.sql \
-	db/migrations/0022_function_families.sql
+	db/migrations/0022_function_families.sql \
+	db/migrations/0025_refund_rows.sql
 # one file per function family, in file-name order (db/migrate.c applies
 # them in this order): keep the list sorted
 FAMILIES = \
