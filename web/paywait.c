@@ -180,8 +180,10 @@ paywait_start(struct paywait *pw, struct http_server *srv, h2o_req_t *req, const
 	paywait_read(w);
 }
 
-void
-paywait_notice(struct paywait *pw, const char *booking_id)
+/* Every waiter of booking_id (NULL: all of them) reads again; with last,
+ * for the last time. */
+static void
+paywait_poke_all(struct paywait *pw, const char *booking_id, int last)
 {
 	struct waitlist_node *n, *next;
 
@@ -191,24 +193,23 @@ paywait_notice(struct paywait *pw, const char *booking_id)
 		struct paywait_req *w = (struct paywait_req *)n;
 
 		next = n->next;
-		if (booking_id == NULL || strcmp(w->booking_id, booking_id) == 0)
-			paywait_poke(w);
+		if (booking_id != NULL && strcmp(w->booking_id, booking_id) != 0)
+			continue;
+		w->last |= last;
+		paywait_poke(w);
 	}
+}
+
+void
+paywait_notice(struct paywait *pw, const char *booking_id)
+{
+	paywait_poke_all(pw, booking_id, 0);
 }
 
 void
 paywait_shutdown(struct paywait *pw)
 {
-	struct waitlist_node *n, *next;
-
-	if (pw == NULL)
-		return;
-	for (n = pw->list.head; n != NULL; n = next) {
-		struct paywait_req *w = (struct paywait_req *)n;
-
-		next = n->next;
-		w->last = 1;
-		paywait_poke(w);
-	}
-	uv_timer_stop(pw->timer);
+	paywait_poke_all(pw, NULL, 1);
+	if (pw != NULL)
+		uv_timer_stop(pw->timer);
 }

@@ -63,19 +63,14 @@ check "... on every answer" test "$(header Permissions-Policy | grep -o 'payment
 check "redlightd stops" stop "$main_pid"
 
 # ---- payments on ----
-sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sbase=http://127.0.0.1:$sport
+stripe_port
 # a retry comes after 0.5 to 2 s, so a Stripe failing for the whole wait
 # uses a few of a job's 8 attempts
 DATABASE_URL=$url REDLIGHT_STATIC_DIR=$static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=1000 REDLIGHT_WORKER_RETRY_MAX_MS=2000 \
 	STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	STRIPE_JS_URL=$sbase/v3/ \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys"
-python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
-	--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed 7 2>"$tmp/stripe.log" &
-pids="$pids $!"
-i=0
-until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+start_stripe 7
 check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state"
 
 http GET / >/dev/null
