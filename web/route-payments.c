@@ -22,9 +22,10 @@
  *           its job; 400 for a missing, forged, stale or replayed
  *           signature or a body that is not an event; 404 without a
  *           webhook secret
- * The booking answer cannot hold the client_secret itself: the intent is
- * made by the job worker (never on the loop), a moment after the booking's
- * transaction commits, so the page asks here until it exists. */
+ * The intent is made by the job worker (never on the loop), a moment after
+ * the booking's transaction commits; the booking's answer carries its
+ * client_secret when it came within that answer's wait (web/paywait.h),
+ * and the page asks here only when it did not, or comes back later. */
 
 static const char pay_get_sql[] =
     "SELECT json_build_object('configured', true, 'publishable_key', $4::text, 'js_url', $5::text,"
