@@ -544,7 +544,7 @@ act_refund(struct ui *ui, const char *code, int64_t captured, int64_t refunded)
 	f = form_new("Refund", act_refund_submit);
 	a = act_new(f);
 	act_codes(a, (const char *const[]){ code }, 1);
-	snprintf(f->title, sizeof(f->title), "Refund part of %s's payment", code);
+	snprintf(f->title, sizeof(f->title), "Refund part of %s's payments", code);
 	fmt_money(captured, a_, sizeof(a_));
 	fmt_money(refunded, b_, sizeof(b_));
 	fmt_money(captured - refunded > 0 ? captured - refunded : 0, c_, sizeof(c_));
