@@ -30,8 +30,7 @@ struct paywait_req {
 };
 
 static const char paywait_sql[] =
-    "SELECT p.status, p.amount_cents, lower(p.currency), CASE WHEN p.status IN"
-    "   ('requires_payment_method','requires_confirmation','requires_action') THEN p.client_secret END"
+    "SELECT p.status, p.amount_cents, lower(p.currency), " PAYWAIT_SECRET_SQL
     " FROM payment p WHERE p.booking_id = $1::uuid AND p.purpose = 'due_now'";
 
 static void paywait_read(struct paywait_req *w);

@@ -29,6 +29,12 @@
  * 30 s and more that clients and proxies allow a request). */
 #define PAYWAIT_MS 4000
 
+/* The client_secret of payment p while the card is still to be given
+ * (else NULL): the one rule for the booking's answer and GET
+ * /api/bookings/:id/payment. */
+#define PAYWAIT_SECRET_SQL "CASE WHEN p.status IN ('requires_payment_method','requires_confirmation'," \
+    "'requires_action') THEN p.client_secret END"
+
 /* The due-now payment row as paywait_sql reads it: status (NULL: no row
  * yet), amount_cents, currency (lower case), client_secret (NULL unless
  * the card is still to be given), last_error. */
