@@ -18,11 +18,16 @@ const char DB_BOOKING_JSON_SQL[] =
 
 /* Upcoming: the session has not ended yet, so one under way is still the
  * artist's to find at the top of the list. */
+/* A booking of the list, with its due-now payment's status (the page's
+ * "Pay now" while the card is still to be given). */
+#define DB_MINE_JSON(id) "(booking_json(" id ")::jsonb || jsonb_build_object('payment_status'," \
+    " (SELECT p.status FROM payment p WHERE p.booking_id = " id " AND p.purpose = 'due_now')))"
+
 const char DB_MY_BOOKINGS_JSON_SQL[] =
     "SELECT json_build_object("
-    " 'upcoming', coalesce((SELECT json_agg(booking_json(b.id) ORDER BY b.start_at, b.id)"
+    " 'upcoming', coalesce((SELECT json_agg(" DB_MINE_JSON("b.id") " ORDER BY b.start_at, b.id)"
     "   FROM booking b WHERE b.user_id = $1::uuid AND b.end_at > now()), '[]'),"
-    " 'past', coalesce((SELECT json_agg(booking_json(x.id) ORDER BY x.start_at DESC, x.id)"
+    " 'past', coalesce((SELECT json_agg(" DB_MINE_JSON("x.id") " ORDER BY x.start_at DESC, x.id)"
     "   FROM (SELECT b.id, b.start_at FROM booking b WHERE b.user_id = $1::uuid"
     "   AND b.end_at <= now() ORDER BY b.start_at DESC LIMIT " DB_STR(DB_MY_BOOKINGS_PAST_MAX) ") x),"
     "   '[]'))::text";

@@ -186,7 +186,8 @@ int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
 extern const char DB_BOOKING_JSON_SQL[];
 /* $1 user id: {"upcoming":[booking...], "past":[booking...]}: upcoming
  * sessions (not yet ended) soonest first, past ones newest first (the
- * last DB_MY_BOOKINGS_PAST_MAX). */
+ * last DB_MY_BOOKINGS_PAST_MAX), each with "payment_status": its due-now
+ * payment's status, or null without one. */
 extern const char DB_MY_BOOKINGS_JSON_SQL[];
 #define DB_MY_BOOKINGS_PAST_MAX 100
 /* $1 uuid or NULL, $2 code or NULL, $3 owner's user id: what a cancel or

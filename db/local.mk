@@ -45,6 +45,7 @@ MIGRATIONS = \
 	db/migrations/0019_staff_feed.sql \
 	db/migrations/0020_calendars.sql \
 	db/migrations/0022_function_families.sql \
+	db/migrations/0025_refund_rows.sql \
 	db/migrations/0027_settings_set_one.sql
 # one file per function family, in file-name order (db/migrate.c applies
 # them in this order): keep the list sorted

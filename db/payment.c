@@ -9,11 +9,18 @@
 
 #define DB_PAY_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* db_pay_cell: row 0's column i into out (len bytes); "" for NULL. */
+/* db_pay_cell_row: row's column i into out (len bytes); "" for NULL. */
+static void
+db_pay_cell_row(const PGresult *res, int row, int i, char *out, size_t len)
+{
+	snprintf(out, len, "%s", PQgetisnull(res, row, i) ? "" : PQgetvalue(res, row, i));
+}
+
+/* db_pay_cell: row 0's column i. */
 static void
 db_pay_cell(const PGresult *res, int i, char *out, size_t len)
 {
-	snprintf(out, len, "%s", PQgetisnull(res, 0, i) ? "" : PQgetvalue(res, 0, i));
+	db_pay_cell_row(res, 0, i, out, len);
 }
 
 static int64_t
@@ -149,7 +156,8 @@ db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_int
 	snprintf(cap, sizeof(cap), "%lld", (long long)pi->captured_cents);
 	snprintf(before, sizeof(before), "%lld", (long long)pi->capture_before);
 	snprintf(tried, sizeof(tried), "%d", pi->tried ? 1 : 0);
-	return db_pay_run(db, "UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
+	/* the notice wakes the requests waiting for the intent (web/paywait.h) */
+	return db_pay_run(db, "WITH u AS (UPDATE payment SET stripe_payment_intent_id = $2, status = $3,"
 	    " client_secret = coalesce(nullif($4, ''), client_secret),"
 	    " authorized_cents = greatest(authorized_cents, $5::bigint), captured_cents = $6::bigint,"
 	    " capture_before = CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint) ELSE capture_before END,"
@@ -159,7 +167,8 @@ db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_int
 	    " captured_at = CASE WHEN $3 = 'succeeded' THEN coalesce(captured_at, now()) END,"
 	    " capture_method = CASE WHEN capture_method = 'automatic' THEN 'automatic' ELSE capture_method END,"
 	    " attention = CASE WHEN $3 IN ('requires_capture','succeeded') THEN NULL ELSE attention END,"
-	    " updated_at = now() WHERE id = $1::uuid", 10, params, e);
+	    " updated_at = now() WHERE id = $1::uuid RETURNING booking_id, purpose)"
+	    " SELECT payment_notify(u.booking_id) FROM u WHERE u.purpose = 'due_now'", 10, params, e);
 }
 
 int
@@ -318,16 +327,22 @@ db_pay_expire(struct db *db, int limit, int64_t now, int *canceled, struct err *
     " r.amount_cents"
 
 static void
-db_refund_fill(const PGresult *res, struct db_refund *out)
+db_refund_fill_row(const PGresult *res, int row, struct db_refund *out)
 {
 	memset(out, 0, sizeof(*out));
-	db_pay_cell(res, 0, out->id, sizeof(out->id));
-	db_pay_cell(res, 1, out->payment_id, sizeof(out->payment_id));
-	db_pay_cell(res, 2, out->booking_id, sizeof(out->booking_id));
-	db_pay_cell(res, 3, out->intent_id, sizeof(out->intent_id));
-	db_pay_cell(res, 4, out->status, sizeof(out->status));
-	db_pay_cell(res, 5, out->kind, sizeof(out->kind));
-	out->amount_cents = db_pay_i64(res, 6);
+	db_pay_cell_row(res, row, 0, out->id, sizeof(out->id));
+	db_pay_cell_row(res, row, 1, out->payment_id, sizeof(out->payment_id));
+	db_pay_cell_row(res, row, 2, out->booking_id, sizeof(out->booking_id));
+	db_pay_cell_row(res, row, 3, out->intent_id, sizeof(out->intent_id));
+	db_pay_cell_row(res, row, 4, out->status, sizeof(out->status));
+	db_pay_cell_row(res, row, 5, out->kind, sizeof(out->kind));
+	out->amount_cents = PQgetisnull(res, row, 6) ? 0 : strtoll(PQgetvalue(res, row, 6), NULL, 10);
+}
+
+static void
+db_refund_fill(const PGresult *res, struct db_refund *out)
+{
+	db_refund_fill_row(res, 0, out);
 }
 
 /* db_refund_query: sql (its one row: DB_REFUND_COLS) into *out. */
@@ -395,15 +410,34 @@ db_refund_set(struct db *db, const char *id, const char *stripe_id, const char *
 
 int
 db_refund_by_admin(struct db *db, const struct db_actor *actor, const char *code,
-    int64_t amount, const char *reason, struct db_refund *out, struct err *e)
+    int64_t amount, const char *reason, struct db_refunds *out, struct err *e)
 {
 	char a[24];
 	const char *params[4] = { code, actor->id, a, reason };
+	PGresult *res;
+	int rc;
 
+	memset(out, 0, sizeof(*out));
 	snprintf(a, sizeof(a), "%lld", (long long)amount);
-	return db_refund_query(db, "SELECT " DB_REFUND_COLS
-	    " FROM refund_by_admin($1, $2::uuid, $3::bigint, $4) r"
-	    " JOIN payment p ON p.id = r.payment_id", 4, params, out, e);
+	/* WITH ORDINALITY: the function's own order, newest payment first */
+	if ((rc = db_exec(db, "SELECT " DB_REFUND_COLS ", p.purpose"
+	    " FROM refund_by_admin($1, $2::uuid, $3::bigint, $4) WITH ORDINALITY r"
+	    " JOIN payment p ON p.id = r.payment_id ORDER BY r.ordinality", 4, params, &res, e)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct db_refund one;
+
+		db_refund_fill_row(res, i, &one);
+		out->amount_cents += one.amount_cents;
+		if (out->n < DB_REFUNDS_MAX) {
+			out->v[out->n] = one;
+			db_pay_cell_row(res, i, 7, out->purpose[out->n], sizeof(out->purpose[0]));
+			out->n++;
+		}
+	}
+	out->total = (size_t)PQntuples(res);
+	PQclear(res);
+	return 0;
 }
 
 int

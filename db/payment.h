@@ -62,7 +62,9 @@ struct db_pay_intent {
 };
 
 /* db_pay_set_intent: record the intent's state on payment_id. A
- * requires_capture or succeeded intent clears the attention flag. */
+ * requires_capture or succeeded intent clears the attention flag. A
+ * due-now row notifies redlight_changes (entity payment, its booking's
+ * id: SQL payment_notify) for the requests waiting for its intent. */
 int db_pay_set_intent(struct db *db, const char *payment_id, const struct db_pay_intent *pi,
     struct err *e);
 
@@ -148,12 +150,23 @@ int db_refund_load_kind(struct db *db, const char *payment_id, const char *kind,
 int db_refund_set(struct db *db, const char *id, const char *stripe_id, const char *status,
     const char *error, struct err *e);
 
-/* db_refund_by_admin: refund_by_admin() of 0014: actor refunds amount
- * cents of booking code with reason; *out is the pending refund. Refused
- * over what is refundable (ERR_INVALID naming the amount), without a
- * reason, for anyone but an admin (ERR_FORBIDDEN). */
+/* The refunds one admin refund made, one per payment row it touched. */
+#define DB_REFUNDS_MAX 16
+struct db_refunds {
+	struct db_refund v[DB_REFUNDS_MAX]; /* in the order taken: newest payment first */
+	char purpose[DB_REFUNDS_MAX][16];   /* each one's payment's purpose */
+	size_t n;                 /* in v (the first DB_REFUNDS_MAX) */
+	size_t total;             /* made (a booking with more rows than v holds) */
+	int64_t amount_cents;     /* of all of them */
+};
+
+/* db_refund_by_admin: refund_by_admin() (db/functions/payments.sql):
+ * actor refunds amount cents of booking code with reason, taken from its
+ * captured payment rows newest first; *out holds the pending refunds.
+ * Refused over what is refundable across them (ERR_INVALID naming the
+ * amount), without a reason, for anyone but an admin (ERR_FORBIDDEN). */
 int db_refund_by_admin(struct db *db, const struct db_actor *actor, const char *code,
-    int64_t amount, const char *reason, struct db_refund *out, struct err *e);
+    int64_t amount, const char *reason, struct db_refunds *out, struct err *e);
 
 /* db_pay_event_booking: for webhook_event id (stored by POST
  * /api/webhooks/stripe), the PaymentIntent its object names (a

@@ -514,7 +514,7 @@ act_refund_submit(struct ui *ui, struct form *f)
 	const struct cmd_refund c = {
 		.code = a->codes[0], .amount = form_value(f, "amount"), .reason = form_value(f, "reason"),
 	};
-	struct db_refund r;
+	struct db_refunds r;
 	char money[24], msg[CMD_LINE];
 	struct err e;
 
@@ -522,8 +522,8 @@ act_refund_submit(struct ui *ui, struct form *f)
 	if (cmd_refund_run(ui_cmd(ui), &c, &r, &e) != 0)
 		return act_form_failed(ui, f, a->codes[0], &e);
 	fmt_money(r.amount_cents, money, sizeof(money));
-	snprintf(msg, sizeof(msg), "%s: refund of %s %s (the worker asks Stripe)", a->codes[0],
-	    money, r.status);
+	snprintf(msg, sizeof(msg), "%s: refund of %s %s (%zu payment%s; the worker asks Stripe)", a->codes[0],
+	    money, r.n > 0 ? r.v[0].status : "pending", r.total, r.total == 1 ? "" : "s");
 	act_done(ui, 0, msg);
 	return FORM_CLOSE;
 }
@@ -544,7 +544,7 @@ act_refund(struct ui *ui, const char *code, int64_t captured, int64_t refunded)
 	f = form_new("Refund", act_refund_submit);
 	a = act_new(f);
 	act_codes(a, (const char *const[]){ code }, 1);
-	snprintf(f->title, sizeof(f->title), "Refund part of %s's payment", code);
+	snprintf(f->title, sizeof(f->title), "Refund part of %s's payments", code);
 	fmt_money(captured, a_, sizeof(a_));
 	fmt_money(refunded, b_, sizeof(b_));
 	fmt_money(captured - refunded > 0 ? captured - refunded : 0, c_, sizeof(c_));

@@ -28,8 +28,9 @@ void act_reject(struct ui *ui, const char *const *codes, size_t n);
 void act_cancel(struct ui *ui, const char *code);
 
 /* act_refund: ask for an amount and a reason and refund that much of
- * code's due-now payment (refund's run step); captured and refunded (or
- * refunding) are what the form says is left. Payments not configured:
+ * what code's payments captured (refund's run step); captured and
+ * refunded (or refunding), over all its payments, are what the form says
+ * is left. Payments not configured:
  * the message line says so and no form opens. */
 void act_refund(struct ui *ui, const char *code, int64_t captured, int64_t refunded);
 

@@ -1,9 +1,11 @@
 /* cmd-refund.c: `redlight refund CODE AMOUNT --reason R [--as EMAIL]
- * [--json]`: an admin gives back part (or all) of what a booking's payment
- * captured. refund_by_admin (0014) checks it under the payment's lock
- * (never more than captured less refunded, refused with the amount named),
- * writes the refund row, its audit row and the refund_payment job the
- * worker carries to Stripe. A command as data: cmd_refund_parse turns argv
+ * [--json]`: an admin gives back part (or all) of what a booking's
+ * payments captured (deposit, balance, fees). refund_by_admin
+ * (db/functions/payments.sql) checks it under the payments' locks (never
+ * more than captured less refunded, refused with the amount named), takes
+ * it from the newest captured payment first, and writes one refund row and
+ * refund_payment job (which the worker carries to Stripe) per payment it
+ * touches, and one audit row. A command as data: cmd_refund_parse turns argv
  * into struct cmd_refund, cmd_refund_run does it; the console's booking
  * screen can fill the struct from a form and call run. */
 #include <ctype.h>
@@ -93,7 +95,7 @@ cmd_refund_ready(struct cmd_ctx *ctx, struct err *e)
 }
 
 int
-cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
+cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refunds *out,
     struct err *e)
 {
 	int64_t cents = 0;
@@ -109,7 +111,7 @@ cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund
 static int
 cmd_refund_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct db_refund r;
+	struct db_refunds r;
 	struct cmd_refund c;
 	struct err e;
 	char money[24];
@@ -128,28 +130,42 @@ cmd_refund_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_refund_run(ctx, &c, &r, &e) != 0)
 		return cmd_fail_about(ctx, c.code, &e, NULL);
 	if (c.json) {
-		struct json_object *o = json_object_new_object(), *j = json_object_new_object();
+		struct json_object *o = json_object_new_object(), *a = json_object_new_array();
 
-		json_object_object_add(j, "id", json_object_new_string(r.id));
-		json_object_object_add(j, "booking_id", json_object_new_string(r.booking_id));
-		json_object_object_add(j, "stripe_payment_intent_id", json_object_new_string(r.intent_id));
-		json_object_object_add(j, "amount_cents", json_object_new_int64(r.amount_cents));
-		json_object_object_add(j, "kind", json_object_new_string(r.kind));
-		json_object_object_add(j, "status", json_object_new_string(r.status));
-		json_object_object_add(o, "refund", j);
+		for (size_t i = 0; i < r.n; i++) {
+			struct json_object *j = json_object_new_object();
+
+			json_object_object_add(j, "id", json_object_new_string(r.v[i].id));
+			json_object_object_add(j, "booking_id", json_object_new_string(r.v[i].booking_id));
+			json_object_object_add(j, "payment_id", json_object_new_string(r.v[i].payment_id));
+			json_object_object_add(j, "purpose", json_object_new_string(r.purpose[i]));
+			json_object_object_add(j, "stripe_payment_intent_id", json_object_new_string(r.v[i].intent_id));
+			json_object_object_add(j, "amount_cents", json_object_new_int64(r.v[i].amount_cents));
+			json_object_object_add(j, "kind", json_object_new_string(r.v[i].kind));
+			json_object_object_add(j, "status", json_object_new_string(r.v[i].status));
+			json_object_array_add(a, j);
+		}
+		json_object_object_add(o, "amount_cents", json_object_new_int64(r.amount_cents));
+		json_object_object_add(o, "refunds", a);
 		cmd_json_print(ctx, o);
 		return 0;
 	}
+	for (size_t i = 0; i < r.n; i++) {
+		fmt_money(r.v[i].amount_cents, money, sizeof(money));
+		fprintf(ctx->out, "refund %s of %s on %s (%s): %s\n", r.v[i].id, money, r.v[i].intent_id,
+		    r.purpose[i], r.v[i].status);
+	}
+	if (r.total > r.n)
+		fprintf(ctx->out, "and %zu more refunds\n", r.total - r.n);
 	fmt_money(r.amount_cents, money, sizeof(money));
-	fprintf(ctx->out, "refund %s of %s on %s: %s (the worker asks Stripe; see 'redlight payments')\n",
-	    r.id, money, r.intent_id, r.status);
+	fprintf(ctx->out, "%s refunded in all (the worker asks Stripe; see 'redlight payments')\n", money);
 	return 0;
 }
 
 const struct cmd_entry cmd_refund_entry = {
 	.name = "refund",
 	.usage = "CODE AMOUNT --reason R [--as EMAIL] [--json]",
-	.summary = "refund part of what a booking's payment captured (admins)",
+	.summary = "refund part of what a booking's payments captured (admins)",
 	.exec = cmd_refund_exec,
 	.flags = 0,
 };

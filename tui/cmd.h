@@ -132,7 +132,7 @@ int cmd_reschedule_run(struct cmd_ctx *ctx, const struct cmd_reschedule *c,
 void cmd_reschedule_say(const struct db_reschedule_result *r, int dry_run, FILE *f);
 
 /* refund CODE AMOUNT --reason R [--as EMAIL] [--json] */
-struct db_refund;
+struct db_refunds;
 struct cmd_refund {
 	const char *code;
 	const char *amount;       /* as typed: dollars and cents, "25.50" */
@@ -144,8 +144,9 @@ int cmd_refund_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_refu
 /* cmd_refund_run: as ctx->actor (an admin); ERR_CONFIG when payments are
  * not configured, ERR_INVALID field "amount" for an amount that does not
  * parse or is more than is refundable (the message names what is), else
- * as db_refund_by_admin. *out is the pending refund. */
-int cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refund *out,
+ * as db_refund_by_admin. *out holds the pending refunds, one per payment
+ * row it took from (newest first). */
+int cmd_refund_run(struct cmd_ctx *ctx, const struct cmd_refund *c, struct db_refunds *out,
     struct err *e);
 /* cmd_refund_ready: 0 when refunds can be asked for (the database open,
  * payments configured), else ERR_CONFIG saying payments are not

@@ -140,13 +140,12 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 		act_sync_retry(ui, code);
 		return;
 	case KEYS_REFUND: {
-		/* refund_by_admin refunds the due-now payment: what it left */
+		/* refund_by_admin refunds from every captured payment: what they left */
 		int64_t captured = 0, refunded = 0;
-		for (size_t i = 0; b != NULL && i < b->npays; i++)
-			if (strcmp(b->pays[i].purpose, "due_now") == 0) {
-				captured = b->pays[i].captured;
-				refunded = b->pays[i].refunded + b->pays[i].refunding;
-			}
+		for (size_t i = 0; b != NULL && i < b->npays; i++) {
+			captured += b->pays[i].captured;
+			refunded += b->pays[i].refunded + b->pays[i].refunding;
+		}
 		act_refund(ui, code, captured, refunded);
 		return;
 	}

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "core/wire.h"
@@ -11,6 +12,28 @@ static const char guard_csp_api[] = "default-src 'none'; frame-ancestors 'none'"
 static const char guard_csp_static[] =
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";
+
+/* The Permissions-Policy of every answer: the devices are off, and so is
+ * the Payment Request API unless payments are configured
+ * (http_guard_payments): then this origin and Stripe.js's may use it, so
+ * the Payment Element can offer Apple Pay and Google Pay. */
+#define GUARD_PERMISSIONS_OFF "accelerometer=(), camera=(), geolocation=(), gyroscope=(), " \
+	"magnetometer=(), microphone=(), usb=()"
+static char guard_permissions[512] = GUARD_PERMISSIONS_OFF ", payment=()";
+
+void
+http_guard_payments(const struct conf *pay)
+{
+	char js[256] = "";
+
+	if (pay != NULL)
+		page_origin(pay->stripe_js_url, js, sizeof(js));
+	if (js[0] != '\0')
+		snprintf(guard_permissions, sizeof(guard_permissions), "%s, payment=(self \"%s\")",
+		    GUARD_PERMISSIONS_OFF, js);
+	else
+		snprintf(guard_permissions, sizeof(guard_permissions), "%s, payment=()", GUARD_PERMISSIONS_OFF);
+}
 
 /* The request head as the client sent it: h2o takes Content-Length and
  * Transfer-Encoding out of req->headers, so only the bytes tell how many
@@ -201,9 +224,7 @@ guard_filter_on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t 
 	/* same-origin, not no-referrer: with no-referrer a browser sends
 	 * "Origin: null" on our own POSTs, which auth_origin_check refuses */
 	guard_set(req, H2O_STRLIT("referrer-policy"), "same-origin");
-	guard_set(req, H2O_STRLIT("permissions-policy"),
-	    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-	    "microphone=(), payment=(), usb=()");
+	guard_set(req, H2O_STRLIT("permissions-policy"), guard_permissions);
 	if (guard_type_is(req, "application/json") || guard_type_is(req, "text/event-stream"))
 		csp = guard_csp_api;
 	else if (guard_type_is(req, "text/html") && page_csp() != NULL)

@@ -31,6 +31,7 @@ struct http_server {
 	struct listener *listen;  /* LISTEN redlight_changes (web/listen.h) */
 	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
 	struct feedcache *feeds;  /* staff calendar feeds (web/feedcache.h) */
+	struct paywait *paywait;  /* requests waiting for a PaymentIntent (web/paywait.h) */
 };
 
 /* ---- routes (web/router.c) ---- */
@@ -111,11 +112,19 @@ void http_router_register(h2o_pathconf_t *pathconf, struct http_server *srv);
  *   404 not_found    a path that, percent-decoded, holds a NUL, a
  *                    backslash or a ".." segment
  * and on every answer X-Content-Type-Options: nosniff, Referrer-Policy:
- * same-origin, a Permissions-Policy turning off the devices and payment,
+ * same-origin, a Permissions-Policy turning off the devices and the
+ * Payment Request API (see http_guard_payments),
  * and, unless the handler set its own (the page does), a
  * Content-Security-Policy: default-src 'none' for JSON and event streams,
  * 'self' for static files, frame-ancestors 'none' on both. Cannot fail. */
 void http_guard_register(h2o_pathconf_t *pathconf);
+
+/* http_guard_payments: with pay (the configuration, when payments are
+ * on) the Permissions-Policy lets this origin and stripe_js_url's use the
+ * Payment Request API (payment=(self "ORIGIN")), for Stripe's wallets;
+ * with NULL, payment=(). For every answer of the process; call it before
+ * the server answers. Cannot fail. */
+void http_guard_payments(const struct conf *pay);
 
 /* http_guard_register_filter: the filter alone, for the host's fallback
  * path, to which h2o binds the refusals it makes before any path is

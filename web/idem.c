@@ -38,6 +38,7 @@ struct idem_state {
 	char hours[16];
 	int answering;              /* proceed ran: the answer goes under the key */
 	idem_cb proceed;
+	idem_then_cb then;          /* NULL: the answer goes as it is */
 	void *arg;
 	struct pgpool_pin *pin;     /* the key's open transaction; NULL: none */
 	struct pgpool_query *q;     /* our statement under way, on the pin or not */
@@ -150,16 +151,28 @@ idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const 
 		cb(st, NULL, &e);
 }
 
+/* The answer to the client: the route's then when it gave one (st may be
+ * NULL: none), else as it is. */
+static void
+idem_deliver(h2o_req_t *req, const struct idem_state *st, int status, const char *json, size_t len,
+    int replayed)
+{
+	if (st != NULL && st->then != NULL)
+		st->then(req, status, json, len, replayed, st->arg);
+	else
+		http_send_json(req, status, json, len);
+}
+
 /* ---- the key's first look ---- */
 
 static void
-idem_replay(h2o_req_t *req, const PGresult *res)
+idem_replay(h2o_req_t *req, const struct idem_state *st, const PGresult *res)
 {
 	int status = atoi(PQgetvalue(res, 0, 1));
 
 	h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("idempotent-replayed"), 0,
 	    NULL, H2O_STRLIT("true"));
-	http_send_json(req, status, PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2));
+	idem_deliver(req, st, status, PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2), 1);
 }
 
 static void
@@ -171,14 +184,14 @@ idem_send_reused(h2o_req_t *req)
 
 /* Answers from the key's row; 0 when it has none. */
 static int
-idem_answer_from(h2o_req_t *req, const PGresult *res)
+idem_answer_from(const struct idem_state *st, const PGresult *res)
 {
 	if (PQntuples(res) != 1)
 		return 0;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-		idem_send_reused(req);
+		idem_send_reused(st->req);
 	else
-		idem_replay(req, res);
+		idem_replay(st->req, st, res);
 	return 1;
 }
 
@@ -192,7 +205,7 @@ idem_looked(void *arg, const PGresult *res, const struct err *e)
 		http_send_err(st->req, e);
 		return;
 	}
-	if (idem_answer_from(st->req, res))
+	if (idem_answer_from(st, res))
 		return;
 	st->answering = 1;
 	st->proceed(st->srv, st->req, st->arg);
@@ -210,37 +223,52 @@ void
 idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
     void *arg)
 {
+	idem_begin_then(srv, req, scope, proceed, NULL, arg);
+}
+
+void
+idem_begin_then(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
+    idem_then_cb then, void *arg)
+{
 	ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
 	struct idem_state *st;
-	h2o_iovec_t key;
+	h2o_iovec_t key = { NULL, 0 };
 
-	if (i < 0) {
+	if (i < 0 && then == NULL) {
 		proceed(srv, req, arg);
 		return;
 	}
-	key = req->headers.entries[i].value;
-	if (!idem_key_ok(key)) {
-		http_send_error(req, 400, "invalid", "Idempotency-Key",
-		    "Idempotency-Key must be 1 to 255 printable ASCII characters");
-		return;
-	}
-	if (sodium_init() < 0) {
-		fputs("redlightd: libsodium failed to initialise\n", stderr);
-		abort();
+	if (i >= 0) {
+		key = req->headers.entries[i].value;
+		if (!idem_key_ok(key)) {
+			http_send_error(req, 400, "invalid", "Idempotency-Key",
+			    "Idempotency-Key must be 1 to 255 printable ASCII characters");
+			return;
+		}
+		if (sodium_init() < 0) {
+			fputs("redlightd: libsodium failed to initialise\n", stderr);
+			abort();
+		}
 	}
 	st = h2o_mem_alloc_shared(&req->pool, sizeof(*st), idem_dispose);
 	memset(st, 0, sizeof(*st));
 	st->srv = srv;
 	st->req = req;
-	st->scope = h2o_strdup(&req->pool, scope, SIZE_MAX).base;
-	st->key = h2o_strdup(&req->pool, key.base, key.len).base;
 	st->proceed = proceed;
+	st->then = then;
 	st->arg = arg;
-	idem_request_hash(req, st->hash);
-	snprintf(st->hours, sizeof(st->hours), "%d", IDEM_KEEP_HOURS);
 	h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
 	req->env.entries[req->env.size++] = h2o_iovec_init(H2O_STRLIT(IDEM_ENV));
 	req->env.entries[req->env.size++] = h2o_iovec_init((const char *)st, sizeof(*st));
+	if (i < 0) {
+		/* no key: nothing is stored, and the answer still goes through then */
+		proceed(srv, req, arg);
+		return;
+	}
+	st->scope = h2o_strdup(&req->pool, scope, SIZE_MAX).base;
+	st->key = h2o_strdup(&req->pool, key.base, key.len).base;
+	idem_request_hash(req, st->hash);
+	snprintf(st->hours, sizeof(st->hours), "%d", IDEM_KEEP_HOURS);
 	idem_lookup(st, idem_looked);
 }
 
@@ -317,7 +345,7 @@ idem_answering(h2o_req_t *req)
 static void
 idem_send_own(struct idem_state *st)
 {
-	http_send_json(st->req, st->status, st->body, st->len);
+	idem_deliver(st->req, st, st->status, st->body, st->len, 0);
 }
 
 /* A server failure: nothing was stored and nothing changed. */
@@ -338,7 +366,7 @@ idem_looked_again(void *arg, const PGresult *res, const struct err *e)
 	struct idem_state *st = arg;
 
 	st->q = NULL;
-	if (e != NULL || !idem_answer_from(st->req, res))
+	if (e != NULL || !idem_answer_from(st, res))
 		idem_send_failure(st, "a concurrent request with this Idempotency-Key vanished", e);
 }
 
@@ -390,13 +418,13 @@ idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 	char code[16];
 
 	if (st == NULL) {
-		http_send_json(req, status, json, len);
+		idem_deliver(req, idem_find(req), status, json, len, 0);
 		return;
 	}
 	if (status >= 500) {
 		/* never stored; a change made on the way is undone */
 		idem_let_go(st);
-		http_send_json(req, status, json, len);
+		idem_deliver(req, st, status, json, len, 0);
 		return;
 	}
 	st->status = status;

@@ -70,6 +70,23 @@ const char *idem_scope(h2o_req_t *req, const char *route, const char *user_id);
 void idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
     void *arg);
 
+/* What a route does with its answer instead of sending it as it is: for
+ * an answer that adds what happens after its change commits (a booking's
+ * PaymentIntent, made by the worker: web/paywait.h). status and json (len
+ * bytes, borrowed for the call) are the answer the route gave, once it is
+ * stored and committed under the key, or without a key once it is given,
+ * or the key's stored answer on a replay (replayed 1, the
+ * Idempotent-Replayed header already set). It answers req exactly once,
+ * with http_send_* (never idem_send_*: what is stored stays as it was). */
+typedef void (*idem_then_cb)(h2o_req_t *req, int status, const char *json, size_t len, int replayed,
+    void *arg);
+
+/* idem_begin_then: idem_begin, with every answer (the route's own, with
+ * or without a key, and a replay) going through then; arg goes to both
+ * proceed and then. A refusal of the key itself (400, 422, 503) does not. */
+void idem_begin_then(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
+    idem_then_cb then, void *arg);
+
 /* idem_query: run sql for req in its key's transaction when req has a
  * claimed key and either a transaction is open or write is set (opening
  * one); cb then runs exactly once, unless the client leaves first, and

@@ -11,6 +11,7 @@
 #include "web/catalogcache.h"
 #include "web/events.h"
 #include "web/feedcache.h"
+#include "web/paywait.h"
 #include "web/pgsock.h"
 
 /* A notice is {entity, id, room_id, from, to}: nothing nests. */
@@ -33,6 +34,9 @@ listen_resync(struct listener *l, int up)
 	availcache_listening(l->srv->avail, up);
 	catalogcache_invalidate(l->srv->catalog);
 	feedcache_drop(l->srv->feeds);
+	/* a payment written meanwhile said so to nobody: its waiters look */
+	if (up)
+		paywait_notice(l->srv->paywait, NULL);
 	if (l->srv->events != NULL)
 		events_publish(l->srv->events, &ch);
 }
@@ -121,6 +125,7 @@ static const struct {
 } listen_scopes[] = {
 	{ "calendar_sync", 0, 0 },  /* a sync failing or recovering: the console's business */
 	{ "job", 0, 0 },            /* a job failing, retried or canceled: the console's too */
+	{ "payment", 0, 0 },        /* a booking's payment row (web/paywait.h) */
 	{ "room_info", 0, 1 },      /* what the page shows of a room, not availability */
 	{ "staff_feed", 0, 0 },     /* a staff calendar feed (web/feedcache.h) */
 	{ "staff_token", 0, 0 },    /* ... and its token */
@@ -171,6 +176,8 @@ listen_handle(struct listener *l, const char *payload)
 		    listen_instant(o, "to", &ch.to) == 0;
 	}
 	feedcache_notice(l->srv->feeds, ch.entity, idp, ch.has_range);
+	if (strcmp(ch.entity, "payment") == 0 && idp != NULL)
+		paywait_notice(l->srv->paywait, idp);
 	listen_apply(l, &ch);
 	json_object_put(o);
 }

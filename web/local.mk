@@ -45,6 +45,7 @@ redlightd_SOURCES = \
 	web/cacheload.c web/cacheload.h \
 	web/catalogcache.c web/catalogcache.h \
 	web/waitlist.c web/waitlist.h \
+	web/paywait.c web/paywait.h \
 	web/page.c web/page.h \
 	web/listen.c web/listen.h \
 	web/events.h \

@@ -100,9 +100,7 @@ page_csp_hashes(char *csp, size_t size, const char *tag)
 #define PAGE_STRIPE_JS_ORIGIN "https://js.stripe.com"
 #define PAGE_STRIPE_HOOKS_ORIGIN "https://hooks.stripe.com"
 
-/* The origin (scheme://host[:port]) of an http(s) URL into out, or "" when
- * url is not one or its host has a byte that has no place in a policy. */
-static void
+void
 page_origin(const char *url, char *out, size_t size)
 {
 	const char *host = strstr(url, "://");

@@ -40,6 +40,11 @@ int page_load(const char *static_dir, const struct conf *pay, struct err *e);
  * Cannot fail. */
 const char *page_csp(void);
 
+/* page_origin: the origin (scheme://host[:port]) of an http(s) URL into
+ * out (size bytes), or "" when url is not one, its host has a byte that
+ * has no place in a policy, or it does not fit. Cannot fail. */
+void page_origin(const char *url, char *out, size_t size);
+
 /* page_register: add to pathconf a handler answering GET and HEAD with
  * the page read by page_load: for every path under pathconf, or with
  * root_only for "/" and "/index.html" alone (others go on to the next

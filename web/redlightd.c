@@ -18,6 +18,7 @@
 #include "web/events.h"
 #include "web/http.h"
 #include "web/listen.h"
+#include "web/paywait.h"
 #include "web/pgpool.h"
 #include "web/server.h"
 #include "web/worker.h"
@@ -82,6 +83,8 @@ redlightd_on_signal(uv_signal_t *h, int signum)
 		worker_stop(redlightd_worker);
 	/* event streams never end by themselves: end them */
 	events_shutdown(redlightd_srv.events);
+	/* nor do bookings waiting for their intent: answer them now */
+	paywait_shutdown(redlightd_srv.paywait);
 	uv_timer_start(&redlightd_grace, redlightd_on_grace, REDLIGHTD_STOP_GRACE_MS, 0);
 	if (redlightd_srv.inflight == 0)
 		redlightd_finish();
@@ -196,6 +199,7 @@ main(int argc, char **argv)
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
 	redlightd_srv.feeds = feedcache_new(&redlightd_srv);
 	redlightd_srv.events = events_new(&redlightd_srv);
+	redlightd_srv.paywait = paywait_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
 	if (conf.worker) {
 		struct worker_opts wo;
@@ -232,6 +236,8 @@ main(int argc, char **argv)
 	redlightd_srv.catalog = NULL;
 	feedcache_free(redlightd_srv.feeds);
 	redlightd_srv.feeds = NULL;
+	paywait_free(redlightd_srv.paywait);
+	redlightd_srv.paywait = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/code.h"
+#include "core/payment.h"
 #include "core/policy.h"
 #include "core/pricing.h"
 #include "db/booking.h"
@@ -12,6 +13,7 @@
 #include "web/body.h"
 #include "web/http.h"
 #include "web/idem.h"
+#include "web/paywait.h"
 #include "web/ratelimit.h"
 #include "web/slot.h"
 
@@ -20,8 +22,16 @@
  *        start_at, end_at, notes?, staff_ids?}
  *        -> 201 {booking_id, code, status, start_at, end_at, room_id,
  *                staff_ids, quote:{subtotal_cents, fees_cents, taxes_cents,
- *                total_cents, deposit_cents, policy_summary}}
+ *                total_cents, deposit_cents, policy_summary},
+ *                payment:{status, amount_due_now_cents, currency,
+ *                client_secret, url, publishable_key, js_url} or null}
  *        or 409 slot_unavailable / hold_expired
+ *        payment is null without Stripe keys or when nothing is due now;
+ *        otherwise the answer waits, after the commit, for the worker's
+ *        PaymentIntent (web/paywait.h, at most PAYWAIT_MS): client_secret
+ *        is null when it came late or Stripe failed, and the page then asks
+ *        url (GET /api/bookings/:id/payment). A replay under the same
+ *        Idempotency-Key reads the payment as it is now.
  *   GET  /api/bookings/:id   (uuid or code) -> 200 booking_json (db/db.h);
  *                            404 unless the reader owns it or is staff
  *   GET  /api/me/bookings    -> 200 {upcoming:[...], past:[...]}
@@ -71,6 +81,11 @@ struct bk_new {
 	struct db_submit sub;
 	struct db_submit_params params;
 	int tries;
+	/* the answer, waiting for its payment (bk_paid) */
+	const char *answer;
+	char booking_id[40];
+	int64_t due;                  /* the quote's due now */
+	char currency[8];
 };
 
 /* A reference to one booking, from the path: its uuid or its code. */
@@ -324,6 +339,106 @@ bk_checked(h2o_req_t *req, const struct availcache_view *v, const struct err *e,
 	bk_submit(req, st);
 }
 
+/* The payment part of a booking's answer (see the header comment), from
+ * the due-now row paywait read (res; NULL or no row: none yet). */
+static struct json_object *
+bk_payment_json(const struct http_server *srv, const char *booking_id, const PGresult *res,
+    int64_t due, const char *currency)
+{
+	struct json_object *p = slot_json_new();
+	int row = res != NULL && PQntuples(res) == 1 && !PQgetisnull(res, 0, PAYWAIT_COL_STATUS);
+	char url[128];
+
+	snprintf(url, sizeof(url), "/api/bookings/%s/payment", booking_id);
+	slot_json_str(p, "status", row ? PQgetvalue(res, 0, PAYWAIT_COL_STATUS) : "pending");
+	slot_json_int(p, "amount_due_now_cents", row ? strtoll(PQgetvalue(res, 0, PAYWAIT_COL_AMOUNT), NULL, 10) : due);
+	slot_json_str(p, "currency", row ? PQgetvalue(res, 0, PAYWAIT_COL_CURRENCY) : currency);
+	if (row && !PQgetisnull(res, 0, PAYWAIT_COL_SECRET))
+		slot_json_str(p, "client_secret", PQgetvalue(res, 0, PAYWAIT_COL_SECRET));
+	else
+		json_object_object_add(p, "client_secret", NULL);
+	slot_json_str(p, "url", url);
+	slot_json_str(p, "publishable_key", srv->conf->stripe_publishable_key);
+	slot_json_str(p, "js_url", srv->conf->stripe_js_url);
+	return p;
+}
+
+/* bk_finish: the answer st->answer with payment (NULL: null) added. */
+static void
+bk_finish(h2o_req_t *req, const char *answer, struct json_object *payment)
+{
+	struct json_object *o = json_tokener_parse(answer);
+	const char *s;
+	size_t len;
+
+	json_object_object_add(o, "payment", payment);
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	/* straight out: what is stored under the key stays the booking's own */
+	http_send_json(req, 201, s, len);
+	json_object_put(o);
+}
+
+/* The quote's lower-case currency and what is due now, from an answer. */
+static int64_t
+bk_due_now(struct json_object *o, char *currency, size_t size)
+{
+	struct json_object *q, *v;
+	int64_t total = 0, deposit = 0;
+	int percent = 0;
+
+	currency[0] = '\0';
+	if (!json_object_object_get_ex(o, "quote", &q))
+		return 0;
+	if (json_object_object_get_ex(q, "total_cents", &v))
+		total = json_object_get_int64(v);
+	if (json_object_object_get_ex(q, "deposit_cents", &v))
+		deposit = json_object_get_int64(v);
+	if (json_object_object_get_ex(q, "deposit_percent", &v))
+		percent = json_object_get_int(v);
+	if (json_object_object_get_ex(q, "currency", &v)) {
+		snprintf(currency, size, "%s", json_object_get_string(v));
+		for (char *c = currency; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+	}
+	return payment_due_now(total, percent, deposit);
+}
+
+static void
+bk_paid(h2o_req_t *req, const PGresult *res, void *arg)
+{
+	struct bk_new *st = arg;
+
+	bk_finish(req, st->answer, bk_payment_json(st->srv, st->booking_id, res, st->due, st->currency));
+}
+
+/* idem's then for POST /api/bookings: a booking made (or replayed) waits
+ * for its PaymentIntent when payments are on and something is due now. */
+static void
+bk_answer(h2o_req_t *req, int status, const char *json, size_t len, int replayed, void *arg)
+{
+	struct bk_new *st = arg;
+	struct json_object *o, *id;
+
+	(void)replayed;
+	o = status == 201 ? json_tokener_parse(json) : NULL;
+	if (o == NULL || !json_object_object_get_ex(o, "booking_id", &id) ||
+	    !slot_uuid_valid(json_object_get_string(id))) {
+		json_object_put(o);
+		http_send_json(req, status, json, len);
+		return;
+	}
+	snprintf(st->booking_id, sizeof(st->booking_id), "%s", json_object_get_string(id));
+	st->due = bk_due_now(o, st->currency, sizeof(st->currency));
+	json_object_put(o);
+	st->answer = h2o_strdup(&req->pool, json, len).base;
+	if (!conf_payments_on(st->srv->conf) || st->due <= 0) {
+		bk_finish(req, st->answer, NULL);
+		return;
+	}
+	paywait_start(st->srv->paywait, st->srv, req, st->booking_id, bk_paid, st);
+}
+
 static void
 bk_post_go(struct http_server *srv, h2o_req_t *req, void *arg)
 {
@@ -438,7 +553,8 @@ bk_post_actor(struct http_server *srv, h2o_req_t *req, const struct auth_actor *
 		http_send_error(req, 404, "not_found", "hold_id", "no such hold");
 		return;
 	}
-	idem_begin(srv, req, idem_scope(req, "POST /api/bookings", actor->user_id), bk_post_go, st);
+	idem_begin_then(srv, req, idem_scope(req, "POST /api/bookings", actor->user_id), bk_post_go, bk_answer,
+	    st);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "core/stripe.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/paywait.h"
 #include "web/stripe-client.h"
 
 /* Payments (redlightd(8), "Routes"; ARCHITECTURE.md, "Payments"):
@@ -22,15 +23,15 @@
  *           its job; 400 for a missing, forged, stale or replayed
  *           signature or a body that is not an event; 404 without a
  *           webhook secret
- * The booking answer cannot hold the client_secret itself: the intent is
- * made by the job worker (never on the loop), a moment after the booking's
- * transaction commits, so the page asks here until it exists. */
+ * The intent is made by the job worker (never on the loop), a moment after
+ * the booking's transaction commits; the booking's answer carries its
+ * client_secret when it came within that answer's wait (web/paywait.h),
+ * and the page asks here only when it did not, or comes back later. */
 
 static const char pay_get_sql[] =
     "SELECT json_build_object('configured', true, 'publishable_key', $4::text, 'js_url', $5::text,"
     " 'status', coalesce(p.status, 'pending'), 'amount_cents', p.amount_cents,"
-    " 'currency', lower(p.currency), 'client_secret', CASE WHEN p.status IN"
-    "   ('requires_payment_method','requires_confirmation','requires_action') THEN p.client_secret END,"
+    " 'currency', lower(p.currency), 'client_secret', " PAYWAIT_SECRET_SQL ","
     " 'last_error', p.last_error)::text"
     " FROM booking b LEFT JOIN payment p ON p.booking_id = b.id AND p.purpose = 'due_now'"
     " WHERE (b.id::text = $1 OR b.code = upper($1)) AND (b.user_id = $2::uuid OR $3::boolean)";

@@ -250,6 +250,7 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	server.config.max_request_entity_size = (size_t)conf->max_body_bytes;
 	server.config.http1.upgrade_to_http2 = 0;
 	hostconf = h2o_config_register_host(&server.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	http_guard_payments(conf_payments_on(conf) ? conf : NULL);
 	loaded = page_load(conf->static_dir, conf_payments_on(conf) ? conf : NULL, &pe) == 0;
 	server_register_pages(hostconf, srv, loaded);
 	pathconf = h2o_config_register_path(hostconf, "/", 0);

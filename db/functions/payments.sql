@@ -72,18 +72,33 @@ BEGIN
   RETURN r;
 END $function$;
 
--- refund_by_admin: `redlight refund CODE AMOUNT --reason R`: an admin
--- refunds part of what a booking's payment captured, with an audit row
--- and the job that asks Stripe. Returns the refund.
+-- refund_by_admin: `redlight refund CODE AMOUNT --reason R` and the
+-- console's refund form: an admin gives back p_amount of what a booking's
+-- payments captured (its deposit, balance and reschedule fees), with one
+-- audit row. The amount is taken from the captured rows newest first (a
+-- fee, then the balance, then the deposit: the newest charge is the
+-- furthest from the card networks' limits on refunds, and the deposit,
+-- what holds the booking, goes back last), never more from a row than it
+-- captured less what was refunded of it (refund_open), each row's part a
+-- refund of its own with its own refund_payment job (so its own Stripe
+-- call, keyed by the refund's id). Every row is locked first, so what is
+-- refundable cannot change meanwhile; more than all of it is refused
+-- naming the amount. Returns the refunds made, in that order.
 CREATE OR REPLACE FUNCTION public.refund_by_admin(p_code text, p_actor uuid, p_amount bigint, p_reason text)
- RETURNS refund
+ RETURNS SETOF refund
  LANGUAGE plpgsql
 AS $function$
 DECLARE
   b booking%ROWTYPE;
-  v_payment uuid;
-  v_reason text := admin_text(p_reason, 'reason', booking_reason_max());
+  p payment%ROWTYPE;
   r refund%ROWTYPE;
+  v_reason text := admin_text(p_reason, 'reason', booking_reason_max());
+  v_rows int := 0;
+  v_captured bigint := 0;
+  v_open bigint := 0;
+  v_left bigint := p_amount;
+  v_made jsonb := '[]';
+  v_first uuid;
 BEGIN
   IF actor_role(p_actor, 'admin') <> 'admin' THEN
     RAISE EXCEPTION 'only an admin may refund' USING ERRCODE = 'RL403';
@@ -95,18 +110,39 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no booking %', p_code USING ERRCODE = 'RL404', COLUMN = 'code';
   END IF;
-  SELECT id INTO v_payment FROM payment WHERE booking_id = b.id AND purpose = 'due_now';
-  IF v_payment IS NULL THEN
+  FOR p IN SELECT * FROM payment WHERE booking_id = b.id ORDER BY id FOR UPDATE LOOP
+    v_rows := v_rows + 1;
+    v_captured := v_captured + p.captured_cents;
+    v_open := v_open + greatest(p.captured_cents - payment_refunded_cents(p.id), 0);
+  END LOOP;
+  IF v_rows = 0 THEN
     RAISE EXCEPTION '% has no payment to refund', b.code USING ERRCODE = 'RL400', COLUMN = 'amount';
   END IF;
-  r := refund_open(v_payment, 'manual', NULL, p_amount, p_actor, v_reason);
-  INSERT INTO job (kind, payload) VALUES ('refund_payment',
-    jsonb_build_object('booking_id', b.id, 'refund_id', r.id));
+  IF p_amount IS NULL OR p_amount <= 0 THEN
+    RAISE EXCEPTION 'a refund must be more than 0' USING ERRCODE = 'RL400', COLUMN = 'amount';
+  END IF;
+  IF p_amount > v_open THEN
+    RAISE EXCEPTION 'only % cents are refundable (% captured, % refunded)', v_open,
+      v_captured, v_captured - v_open USING ERRCODE = 'RL400', COLUMN = 'amount';
+  END IF;
+  FOR p IN SELECT * FROM payment WHERE booking_id = b.id AND captured_cents > 0
+            ORDER BY coalesce(captured_at, updated_at) DESC, created_at DESC, seq DESC, id LOOP
+    EXIT WHEN v_left <= 0;
+    CONTINUE WHEN p.captured_cents - payment_refunded_cents(p.id) <= 0;
+    r := refund_open(p.id, 'manual', NULL, least(v_left, p.captured_cents - payment_refunded_cents(p.id)),
+      p_actor, v_reason);
+    v_left := v_left - r.amount_cents;
+    v_first := coalesce(v_first, r.id);
+    v_made := v_made || jsonb_build_object('refund_id', r.id, 'purpose', p.purpose, 'amount_cents', r.amount_cents);
+    INSERT INTO job (kind, payload) VALUES ('refund_payment',
+      jsonb_build_object('booking_id', b.id, 'refund_id', r.id));
+    RETURN NEXT r;
+  END LOOP;
   INSERT INTO audit_log (actor_user_id, action, entity, entity_id, reason, diff_json)
   VALUES (p_actor, 'refund', 'booking', b.id::text, v_reason,
-    jsonb_build_object('code', b.code, 'refund_id', r.id, 'amount_cents', p_amount));
+    jsonb_build_object('code', b.code, 'refund_id', v_first, 'amount_cents', p_amount, 'refunds', v_made));
   PERFORM notify_change('booking', b.id::text, b.room_id, b.blocked);
-  RETURN r;
+  RETURN;
 END $function$;
 
 -- A web booking asks for its money: the worker creates the PaymentIntent
@@ -123,6 +159,17 @@ BEGIN
   END IF;
   RETURN NULL;
 END $function$;
+
+-- payment_notify: p_booking's due-now payment got its intent or changed
+-- status (db_pay_set_intent): redlightd's requests waiting for its
+-- client_secret (web/paywait.h) read it again. Entity payment changes
+-- nothing redlightd caches.
+CREATE OR REPLACE FUNCTION public.payment_notify(p_booking uuid)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  SELECT pg_notify('redlight_changes', json_build_object('entity', 'payment', 'id', p_booking)::text)
+$function$;
 
 -- booking_cancel_percent: the refund percent a booking's cancellation
 -- recorded (its audit row; NULL when it was not canceled).

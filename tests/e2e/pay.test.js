@@ -147,6 +147,10 @@ module.exports = function payTests(test, t) {
 			assert(!/no payment is taken now/i.test(await page.locator('main').textContent()), 'with payments on, the page still says no payment is taken');
 		});
 		await cardFrame(page).getByLabel('Card number').waitFor();
+		/* the booking's answer carried the intent's client_secret: the step
+		 * mounted Stripe's form without asking the server for it */
+		const asked = p.ours.filter(l => /^GET \S+\/api\/bookings\/[^/ ]+\/payment /.test(l));
+		eq(asked.length, 0, `GETs of the payment before the card form: ${asked.join('\n')}`);
 		const [, , , , deposit] = pay(p.code1);
 		p.deposit1 = +deposit;
 		assert(p.deposit1 > 0, `the quote's deposit: ${deposit}`);
@@ -251,6 +255,33 @@ module.exports = function payTests(test, t) {
 		eq(pi.amount_received, 0, 'received for the rejected booking');
 		const ch = await stripe(`/v1/charges/${pi.latest_charge}`);
 		eq(ch.captured, false, 'the charge was never captured');
+	});
+
+	test('payments: a request left unpaid (the tab closed before the card) shows "Pay now" in My bookings, which opens the card step there and authorizes the deposit', async () => {
+		const page = p.page;
+		const free = await slotsOf(DAY);
+		if (!free.length) t.cannotRun(`no free rental left in Studio B on ${DAY}`);
+		const code = await book(page, DAY, free[0]);
+		await cardFrame(page).getByLabel('Card number').waitFor();
+		/* the artist walks away; later, from My bookings */
+		await page.goto(p.base + '/me/bookings');
+		await waitH1(page, /^My bookings$/);
+		const card = page.locator(`[data-code="${code}"]`);
+		if (p.code1) eq(await page.locator(`[data-code="${p.code1}"]`).getByRole('button', { name: 'Pay now' }).count(), 0,
+			'"Pay now" on a booking whose deposit was paid');
+		await card.getByRole('button', { name: 'Pay now' }).click();
+		await cardFrame(page).getByLabel('Card number').waitFor();
+		eq(await card.locator('iframe[title="Secure payment input frame"]').count(), 1, 'the card form in the booking\'s own card');
+		await enterCard(page, '4000 0000 0000 0002');
+		await card.locator('[role=alert]', { hasText: 'Your card was declined' }).waitFor();
+		await enterCard(page, '4242 4242 4242 4242');
+		await card.locator('[role=status]', { hasText: 'Deposit authorized' }).waitFor({ timeout: 15000 });
+		const [, status, authorized, , deposit] = pay(code);
+		eq(`${status} ${authorized}`, `requires_capture ${deposit}`, 'the payment row after "Pay now"');
+		await shot(page, 'pay-from-my-bookings');
+		await page.reload();
+		await waitH1(page, /^My bookings$/);
+		eq(await page.locator(`[data-code="${code}"]`).getByRole('button', { name: 'Pay now' }).count(), 0, '"Pay now" once paid');
 	});
 
 	test('payments: a confirmed booking canceled some 30 hours before its start gets 50 % of its deposit back (the demo policy)', async () => {

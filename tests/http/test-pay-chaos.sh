@@ -26,18 +26,13 @@ CHAOS_SEED=${CHAOS_SEED:-$(date +%s)}
 http_begin paychaos
 SK=sk_test_redlight_standin PK=pk_test_redlight_standin WH=whsec_redlight_standin
 make_db
-sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sbase=http://127.0.0.1:$sport
+stripe_port
 # redlightd takes the webhooks and serves the page's API; its own worker
 # is off: the workers are the run's, so that they can be killed
 DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 STRIPE_SECRET_KEY=$SK \
 	STRIPE_PUBLISHABLE_KEY=$PK STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys and no worker"
-python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
-	--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed "$CHAOS_SEED" 2>"$tmp/stripe.log" &
-pids="$pids $!"
-i=0
-until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+start_stripe "$CHAOS_SEED"
 check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state"
 
 # The slots, from tomorrow on (so some sessions fall inside the balance's

@@ -67,17 +67,12 @@ st=$?
 check "redlightd stops" test "$st" = 0
 
 # ---- payments on ----
-sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sbase=http://127.0.0.1:$sport
+stripe_port
 DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_SWEEP_S=1 \
 	REDLIGHT_WORKER_RETRY_BASE_MS=200 REDLIGHT_WORKER_RETRY_MAX_MS=1000 \
 	STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys (payments on)"
-python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
-	--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed 12 2>"$tmp/stripe.log" &
-pids="$pids $!"
-i=0
-until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+start_stripe 12
 check "payments on: the booking that never had a payment row is canceled by the system" \
 	wait_sql "SELECT status = 'canceled' FROM booking WHERE id = '$id0'"
 

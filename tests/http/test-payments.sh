@@ -52,17 +52,12 @@ rl() {
 }
 
 make_db
-sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sbase=http://127.0.0.1:$sport
+stripe_port
 DATABASE_URL=$url REDLIGHT_STATIC_DIR=$top_srcdir/web/static REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER_RETRY_BASE_MS=200 REDLIGHT_WORKER_SWEEP_S=1 \
 	REDLIGHT_WORKER_RETRY_MAX_MS=1000 STRIPE_SECRET_KEY=$SK STRIPE_PUBLISHABLE_KEY=$PK \
 	STRIPE_WEBHOOK_SECRET=$WH STRIPE_API_BASE=$sbase \
 	start_main --healthy "$tmp/main.log" "redlightd starts with Stripe keys"
-python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
-	--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed 12 2>"$tmp/stripe.log" &
-pids="$pids $!"
-i=0
-until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+start_stripe 12
 check "the Stripe stand-in answers" curl -sf -o /dev/null "$sbase/_standin/state"
 
 # ---- the page, with payments on ----
@@ -274,9 +269,10 @@ check "staff who are not admins may not refund" test "$st" = 5
 st=$(rl_err refund "$code1" 10.00 --reason "Mic broke for an hour" --as "$ADMIN" --json)
 check "the admin refunds \$10.00 of it" test "$st" = 0
 cp "$tmp/rl.out" "$tmp/body"
-check "  ...--json: the pending refund, manual, 1000 cents" body_ok \
-	"d['refund']['amount_cents'] == 1000 and d['refund']['kind'] == 'manual' and d['refund']['status'] == 'pending'"
-rid=$(py 'd["refund"]["id"]')
+check "  ...--json: one pending refund, manual, 1000 cents, of the deposit (its only payment)" body_ok \
+	"d['amount_cents'] == 1000 and len(d['refunds']) == 1 and d['refunds'][0]['amount_cents'] == 1000
+	 and d['refunds'][0]['kind'] == 'manual' and d['refunds'][0]['status'] == 'pending' and d['refunds'][0]['purpose'] == 'due_now'"
+rid=$(py 'd["refunds"][0]["id"]')
 check "the worker makes it at Stripe" wait_sql "SELECT status = 'succeeded' AND stripe_refund_id LIKE 're_%'
 	FROM refund WHERE id = '$rid'"
 check "  ...with an audit row naming the reason and the amount" test "$(sql "SELECT count(*) FROM audit_log
@@ -420,6 +416,38 @@ if book 26 46 && [ -n "$id" ]; then
 		wait_sql "SELECT count(*) = 2 AND bool_and(r.status = 'succeeded' AND r.percent = 50
 			AND r.amount_cents = (p.captured_cents * 50 + 50) / 100 AND p.purpose IN ('due_now','balance'))
 			FROM refund r JOIN payment p ON p.id = r.payment_id WHERE p.booking_id = '$id5'"
+
+	# ---- an admin's refund across the booking's payments ----
+	open5=$(sql "SELECT sum(greatest(captured_cents - payment_refunded_cents(id), 0)) FROM payment WHERE booking_id = '$id5'")
+	st=$(rl_err refund "$code5" "$(python3 -c "print('%.2f' % (($open5 + 1) / 100))")" --reason "Goodwill" --as "$ADMIN")
+	check "a refund of a cent more than all its payments hold is refused, naming what is refundable across them ($open5)" \
+		sh -c '[ "$1" = 2 ] && grep -q "only $2 cents are refundable" "$3"' - "$st" "$open5" "$tmp/rl.err"
+	st=$(rl_err refund "$code5" 50.01 --reason "Goodwill" --as "$ADMIN" --json)
+	cp "$tmp/rl.out" "$tmp/body"
+	fee3=$(sql "SELECT id FROM payment WHERE booking_id = '$id5' AND purpose = 'fee' AND seq = 3")
+	fee2=$(sql "SELECT id FROM payment WHERE booking_id = '$id5' AND purpose = 'fee' AND seq = 2")
+	bal5id=$(sql "SELECT id FROM payment WHERE booking_id = '$id5' AND purpose = 'balance'")
+	check "an admin's \$50.01 is taken newest payment first: the last fee, the first fee, then a cent of the balance" body_ok \
+		"d['amount_cents'] == 5001 and [(r['payment_id'], r['amount_cents']) for r in d['refunds']]
+		 == [('$fee3', 2500), ('$fee2', 2500), ('$bal5id', 1)] and all(r['kind'] == 'manual' for r in d['refunds'])"
+	check "  ...one audit row for the three" test "$(sql "SELECT count(*) FROM audit_log WHERE action = 'refund'
+		AND reason = 'Goodwill' AND (diff_json->>'amount_cents')::int = 5001 AND jsonb_array_length(diff_json->'refunds') = 3")" = 1
+	check "  ...the worker makes each at Stripe, on its own payment's intent" \
+		wait_sql "SELECT count(*) = 3 AND bool_and(r.status = 'succeeded' AND r.stripe_refund_id LIKE 're_%')
+			FROM refund r WHERE r.kind = 'manual' AND r.reason = 'Goodwill'"
+	at_stripe=$(curl -s "$sbase/_standin/state" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)['objects']
+print(sorted((o['data']['object']['payment_intent'], o['data']['object']['amount']) for o in d.values()
+	if o.get('object') == 'event' and o['type'] == 'refund.created'
+	and o['request']['idempotency_key'] in ['rl-$id5-refund-' + x for x in sys.argv[1:]]))" \
+		$(sql "SELECT string_agg(id::text, ' ') FROM refund WHERE reason = 'Goodwill'"))
+	ours=$(sql "SELECT '[' || string_agg(format('(''%s'', %s)', p.stripe_payment_intent_id, r.amount_cents), ', '
+		ORDER BY p.stripe_payment_intent_id COLLATE \"C\", r.amount_cents) || ']'
+		FROM refund r JOIN payment p ON p.id = r.payment_id WHERE r.reason = 'Goodwill'")
+	check "  ...with its own Idempotency-Key (the refund's id)" test "$at_stripe" = "$ours"
+	check "  ...and the booking has nothing more refundable than before, less \$50.01" test \
+		"$(sql "SELECT sum(greatest(captured_cents - payment_refunded_cents(id), 0)) FROM payment WHERE booking_id = '$id5'")" = "$((open5 - 5001))"
 else
 	not_ok "a free hour of Studio B 26 to 46 hours ahead" "$(cat "$tmp/body")"
 fi

@@ -197,6 +197,24 @@ stop() {
 	wait "$1"
 }
 
+# ---- the Stripe stand-in (tests/standins/stripe.py) ----
+# stripe_port: a free port for the stand-in; sets sport and sbase (what
+# redlightd's STRIPE_API_BASE names before the stand-in starts).
+stripe_port() {
+	sport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	sbase=http://127.0.0.1:$sport
+}
+# start_stripe SEED: the stand-in on $sport, signing its webhooks with $WH
+# for $main's /api/webhooks/stripe, its log in $tmp/stripe.log; waits (5 s
+# at most) until it answers.
+start_stripe() {
+	python3 "$top_srcdir/tests/standins/stripe.py" --listen "127.0.0.1:$sport" \
+		--webhook-url "$main/api/webhooks/stripe" --webhook-secret "$WH" --seed "$1" 2>"$tmp/stripe.log" &
+	pids="$pids $!"
+	i=0
+	until curl -s -o /dev/null "$sbase/_standin/state" || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
 # sql STATEMENT: run it on the suite's database; prints the rows unaligned.
 sql() { psql -XAtq -v ON_ERROR_STOP=1 "$url" -c "$1"; }
 # wait_sql QUERY [SECONDS]: until QUERY prints t (SECONDS, else

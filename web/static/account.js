@@ -49,6 +49,8 @@ export function init(U) {
 	const STATUS = { awaiting_approval: 'Awaiting approval', confirmed: 'Confirmed', canceled: 'Canceled',
 		rejected: 'Rejected', completed: 'Completed' };
 	const chip = st => h('span', { class: 'chip s-' + st }, STATUS[st] || st);
+	/* a due-now payment whose card is still to be given */
+	const UNPAID = ['pending', 'requires_payment_method', 'requires_confirmation', 'requires_action'];
 	const PAYST = { requires_payment_method: 'awaiting the card', requires_capture: 'authorized, not charged',
 		succeeded: 'charged', partial_refunded: 'charged, partly refunded', refunded: 'refunded' };
 
@@ -166,7 +168,7 @@ export function init(U) {
 		const btns = tabs.map(([name, list], i) => {
 			const pid = 'tp' + i, tid = 'tb' + i;
 			panels.push(h('div', { role: 'tabpanel', id: pid, 'aria-labelledby': tid, tabindex: '0', hidden: i !== want },
-				list.length ? h('ul', { class: 'bookings' }, list.map(b => h('li', bookingCard(b, i === 0))))
+				list.length ? h('ul', { class: 'bookings' }, list.map(b => h('li', bookingCard(ctx, b, i === 0))))
 					: h('div', { class: 'box info' }, h('p', i === 0 ? 'No upcoming sessions.' : 'No past sessions yet.'),
 						i === 0 && a('/availability', 'Check availability', 'btn primary'))));
 			return h('button', { type: 'button', role: 'tab', id: tid, 'aria-controls': pid, 'aria-selected': String(i === want),
@@ -221,7 +223,7 @@ export function init(U) {
 		msg, save);
 	}
 
-	function bookingCard(b, upcoming) {
+	function bookingCard(ctx, b, upcoming) {
 		const el = h('article', { class: 'card room', style: `--c:${safeColor((room(b.room.id) || {}).color)}`, 'data-code': b.code });
 		const panel = h('div', { 'aria-live': 'polite' });
 		const stEl = h('span', chip(b.status));
@@ -232,6 +234,14 @@ export function init(U) {
 		const actions = h('div', { class: 'row' }), api1 = '/api/bookings/' + encodeURIComponent(b.code);
 		const cancelBtn = btn('Cancel…', () => cancelFlow(), 'danger');
 		const moveBtn = btn('Reschedule…', () => moveFlow());
+		/* the card still to be given (the tab was closed, a decline): back
+		 * to the card step, pay.js, in this card's panel */
+		const payBtn = btn('Pay now', async () => {
+			payBtn.remove();
+			panel.replaceChildren(h('div', { class: 'panel' }));
+			(await import('/pay.js')).card(ctx, b, { h, $, api, money, errBox, holdMin: S.settings.hold_ttl_min, into: panel.firstChild });
+		}, 'primary');
+		if (upcoming && live && S.settings.payments && UNPAID.includes(b.payment_status)) actions.append(payBtn);
 		if (upcoming && live) actions.append(moveBtn, cancelBtn);
 		actions.append(a('/receipt/' + encodeURIComponent(b.code), 'Receipt'));
 		function closePanel(focusEl) { panel.replaceChildren(); (focusEl || actions.firstChild).focus(); }

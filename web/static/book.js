@@ -6,6 +6,9 @@ export function init(U) {
 
 	/* -- book: summary, add-ons, quote, hold, sign-in, policy, submit -- */
 	const HOLD = 'rl-hold';
+	/* the last booking's payment as its answer gave it ({code, payment}):
+	 * kept in memory for "Request sent" only, never stored (its secret) */
+	let paid = null;
 	function savedHold(key) {
 		try {
 			const x = JSON.parse(sessionStorage.getItem(HOLD) || 'null');
@@ -158,7 +161,8 @@ export function init(U) {
 				done = true;
 				stopTimer();
 				sessionStorage.removeItem(HOLD);
-				sessionStorage.setItem('rl-sent', JSON.stringify(x));
+				paid = { code: x.code, payment: x.payment };
+				sessionStorage.setItem('rl-sent', JSON.stringify({ ...x, payment: undefined }));
 				go('/book/sent/' + encodeURIComponent(x.code));
 			} catch (e) {
 				send.disabled = false;
@@ -261,6 +265,9 @@ export function init(U) {
 			pending && h('p', 'Keep your booking code for any question to the studio.'),
 			h('div', { class: 'row' }, a('/me/bookings', 'See my bookings', 'btn primary'),
 				a('/receipt/' + encodeURIComponent(b.code), 'Receipt', 'btn'), a('/availability', 'Book another session', 'btn')));
+		/* the answer's payment once: a later visit asks the server */
+		if (paid && paid.code === b.code) b.payment = paid.payment;
+		paid = null;
 		if (S.settings.payments) (await import('/pay.js')).card(ctx, b, { h, $, api, money, errBox, holdMin: S.settings.hold_ttl_min });
 	}
 

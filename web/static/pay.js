@@ -5,8 +5,11 @@
  * The card goes into Stripe's own form: the Payment Element of Stripe.js,
  * loaded from the studio's stripe_js_url, lives in a frame of Stripe's
  * origin, so this page never sees a card number. The server's worker makes
- * the PaymentIntent a moment after the booking commits; the step waits for
- * its client_secret (GET /api/bookings/:id/payment), confirms it without
+ * the PaymentIntent a moment after the booking commits, and the booking's
+ * own answer (POST /api/bookings) carries its client_secret when it came
+ * within the server's wait; only when it did not (payment.client_secret
+ * null, or a page opened later: My bookings, a reload) does the step ask
+ * GET /api/bookings/:id/payment until it is there. It confirms it without
  * leaving the page (redirect: 'if_required'), and says "processing" until
  * the server has recorded the authorization (the same GET, once Stripe's
  * webhook has reached it). A decline is said plainly and the booking keeps
@@ -68,7 +71,9 @@ function declined(er) {
 
 /* card: the step for booking b (awaiting approval, or confirmed at once
  * under automatic approval), drawn under its status box while ctx lives;
- * u: index.html's helpers */
+ * b.payment: the booking's answer's payment, when this page made it; u:
+ * index.html's helpers, and u.into: where to draw it instead (My
+ * bookings' panel) */
 export async function card(ctx, b, u) {
 	({ h, $, api, money, errBox, holdMin } = u);
 	if (b.status !== 'awaiting_approval' && b.status !== 'confirmed') return;
@@ -78,11 +83,15 @@ export async function card(ctx, b, u) {
 	const status = h('p', { role: 'status' }, 'Preparing the card form…');
 	const sec = h('section', { class: 'card', 'aria-labelledby': 'pay-h' },
 		h('h2', { id: 'pay-h' }, what === 'Deposit' ? 'Pay the deposit' : 'Pay for the session'), status);
-	const box = $('main .okbox');
+	const box = u.into || $('main .okbox');
 	if (!ctx.alive() || !box) return;
-	box.after(sec);
+	if (u.into) box.append(sec);
+	else box.after(sec);
 	try {
-		const p = await poll(ctx, b.code, x => !x.configured || x.status !== 'pending', 30000);
+		/* the answer's secret at once; the server's read otherwise */
+		const p = b.payment && b.payment.client_secret
+			? { configured: true, ...b.payment, amount_cents: b.payment.amount_due_now_cents }
+			: await poll(ctx, b.code, x => !x.configured || x.status !== 'pending', 30000);
 		if (!ctx.alive()) return;
 		if (!p) return status.replaceWith(errBox('The payment is not ready yet. Reload this page in a minute to pay.'));
 		if (!p.configured) return status.replaceWith(h('p', p.message));
