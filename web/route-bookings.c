@@ -24,7 +24,8 @@
  *                staff_ids, quote:{subtotal_cents, fees_cents, taxes_cents,
  *                total_cents, deposit_cents, policy_summary},
  *                payment:{status, amount_due_now_cents, currency,
- *                client_secret, url, publishable_key, js_url} or null}
+ *                client_secret, url, publishable_key, js_url} or null,
+ *                client_secret: payment's, or null}
  *        or 409 slot_unavailable / hold_expired
  *        payment is null without Stripe keys or when nothing is due now;
  *        otherwise the answer waits, after the commit, for the worker's
@@ -363,14 +364,19 @@ bk_payment_json(const struct http_server *srv, const char *booking_id, const PGr
 	return p;
 }
 
-/* bk_finish: the answer st->answer with payment (NULL: null) added. */
+/* bk_finish: the answer st->answer with payment (NULL: null) added, and
+ * its client_secret at the top as well, where the API contract puts it
+ * beside booking_id (null when there is none yet or nothing to pay). */
 static void
 bk_finish(h2o_req_t *req, const char *answer, struct json_object *payment)
 {
-	struct json_object *o = json_tokener_parse(answer);
+	struct json_object *o = json_tokener_parse(answer), *secret = NULL;
 	const char *s;
 	size_t len;
 
+	if (payment != NULL && json_object_object_get_ex(payment, "client_secret", &secret))
+		json_object_get(secret);
+	json_object_object_add(o, "client_secret", secret);
 	json_object_object_add(o, "payment", payment);
 	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	/* straight out: what is stored under the key stays the booking's own */

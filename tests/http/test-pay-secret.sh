@@ -39,7 +39,8 @@ faults() { curl -s -o /dev/null -X POST "$sbase/_standin/faults" --data-binary "
 secret_ok() {
 	body_json "p = d['payment']
 sys.exit(not (p['client_secret'].startswith('pi_') and '_secret_' in p['client_secret']
-	and p['status'] == 'requires_payment_method' and p['url'] == '/api/bookings/%s/payment' % d['booking_id']))"
+	and p['status'] == 'requires_payment_method' and p['url'] == '/api/bookings/%s/payment' % d['booking_id']
+	and d['client_secret'] == p['client_secret']))"
 }
 
 make_db
@@ -54,7 +55,7 @@ status=$(http POST /api/auth/register -c "$nina" -H 'Content-Type: application/j
 check "artist Nina registers" test "$status" = 201
 book 09:00
 check "with payments off a booking answers 201 with payment null" eval \
-	'[ "$status" = 201 ] && body_json "sys.exit(not (\"payment\" in d and d[\"payment\"] is None and d[\"quote\"][\"deposit_cents\"] > 0))"'
+	'[ "$status" = 201 ] && body_json "sys.exit(not (\"payment\" in d and d[\"payment\"] is None and \"client_secret\" in d and d[\"client_secret\"] is None and d[\"quote\"][\"deposit_cents\"] > 0))"'
 http GET / >/dev/null
 check "... and the page's Permissions-Policy turns the Payment Request API off" \
 	test "$(header Permissions-Policy | grep -o 'payment=[^,]*')" = "payment=()"
@@ -113,7 +114,7 @@ book 12:00 -H 'Idempotency-Key: nina-12'
 id3=$id
 check "with the stand-in failing every call, the booking still answers 201 within the wait" test "$status" = 201
 check "... with client_secret null, status pending and the payment's URL" body_json \
-	"p = d['payment']; sys.exit(not (p['client_secret'] is None and p['status'] == 'pending'
+	"p = d['payment']; sys.exit(not (p['client_secret'] is None and d['client_secret'] is None and p['status'] == 'pending'
 		and p['url'] == '/api/bookings/$id3/payment' and p['amount_due_now_cents'] > 0))"
 check "... while the worker is still trying" test \
 	"$(sql "SELECT count(*) FROM job WHERE kind = 'payment_intent' AND payload->>'booking_id' = '$id3' AND status IN ('queued', 'running')")" = 1
