@@ -12,10 +12,16 @@
  * schema allows. */
 #define AVAIL_DAY_MIN (24 * 60)
 
-/* Everything avail_data_from_json allocates, freed in one go. */
+/* Everything avail_data_from_json allocates, freed in one go; and the
+ * claims once avail_data_apply changes them (grown in place, not in the
+ * arena, so a day under a stream of changes does not pile up copies). */
 struct avail_arena {
 	void **ptrs;
 	size_t n, cap;
+	struct avail_claim *claims;          /* NULL: d->claims is the arena's */
+	size_t claims_cap;
+	struct avail_staff_claim *staff_claims;
+	size_t staff_claims_cap;
 };
 
 static void *
@@ -50,6 +56,8 @@ avail_data_free(struct avail_data *d)
 		for (size_t i = 0; i < d->mem->n; i++)
 			free(d->mem->ptrs[i]);
 		free(d->mem->ptrs);
+		free(d->mem->claims);
+		free(d->mem->staff_claims);
 		free(d->mem);
 	}
 	free(d);
@@ -744,4 +752,125 @@ avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, siz
 	}
 	avail_out_lit(&o, "]}");
 	return o.p;
+}
+
+/* ---- claims changed in place ---- */
+
+/* Make d's room claims (staff: its staff claims) the arena's own growable
+ * copy with room for one more. */
+static void
+avail_claims_room(struct avail_data *d, int staff)
+{
+	struct avail_arena *a = d->mem;
+
+	if (!staff) {
+		if (a->claims == NULL || d->nclaims == a->claims_cap) {
+			size_t cap = d->nclaims * 2 + 8;
+			struct avail_claim *cs = xcalloc(cap, sizeof(*cs));
+			if (d->nclaims > 0)
+				memcpy(cs, d->claims, d->nclaims * sizeof(*cs));
+			free(a->claims);
+			a->claims = cs;
+			a->claims_cap = cap;
+			d->claims = cs;
+		}
+		return;
+	}
+	if (a->staff_claims == NULL || d->nstaff_claims == a->staff_claims_cap) {
+		size_t cap = d->nstaff_claims * 2 + 8;
+		struct avail_staff_claim *ss = xcalloc(cap, sizeof(*ss));
+		if (d->nstaff_claims > 0)
+			memcpy(ss, d->staff_claims, d->nstaff_claims * sizeof(*ss));
+		free(a->staff_claims);
+		a->staff_claims = ss;
+		a->staff_claims_cap = cap;
+		d->staff_claims = ss;
+	}
+}
+
+static int
+avail_apply_room(struct avail_data *d, const struct avail_claim_change *ch, size_t room)
+{
+	/* as avail_parse_claims reads a hold's expiry */
+	int64_t expires = !ch->hold ? 0 : ch->expires_at == 0 ? -1 : ch->expires_at;
+	size_t i;
+
+	for (i = 0; i < d->nclaims; i++) {
+		const struct avail_claim *k = &d->claims[i];
+		if (k->room == room && k->start == ch->start && k->end == ch->end &&
+		    k->expires_at == expires && strcmp(k->owner_id, ch->owner_id) == 0)
+			break;
+	}
+	if (ch->add == (i < d->nclaims))
+		return -1;      /* taken twice, or released without being held */
+	avail_claims_room(d, 0);
+	if (!ch->add) {
+		struct avail_claim *cs = d->mem->claims;
+		memmove(&cs[i], &cs[i + 1], (d->nclaims - i - 1) * sizeof(*cs));
+		d->nclaims--;
+		return 1;
+	}
+	struct avail_claim *k = &d->mem->claims[d->nclaims++];
+	memset(k, 0, sizeof(*k));
+	k->room = room;
+	k->start = ch->start;
+	k->end = ch->end;
+	k->expires_at = expires;
+	memcpy(k->owner_id, ch->owner_id, sizeof(k->owner_id));
+	return 1;
+}
+
+static int
+avail_apply_staff(struct avail_data *d, const struct avail_claim_change *ch, size_t staff)
+{
+	size_t i;
+
+	for (i = 0; i < d->nstaff_claims; i++) {
+		const struct avail_staff_claim *k = &d->staff_claims[i];
+		if (k->staff == staff && k->start == ch->start && k->end == ch->end &&
+		    strcmp(k->owner_id, ch->owner_id) == 0)
+			break;
+	}
+	if (ch->add == (i < d->nstaff_claims))
+		return -1;
+	avail_claims_room(d, 1);
+	if (!ch->add) {
+		struct avail_staff_claim *ss = d->mem->staff_claims;
+		memmove(&ss[i], &ss[i + 1], (d->nstaff_claims - i - 1) * sizeof(*ss));
+		d->nstaff_claims--;
+		return 1;
+	}
+	struct avail_staff_claim *k = &d->mem->staff_claims[d->nstaff_claims++];
+	memset(k, 0, sizeof(*k));
+	k->staff = staff;
+	k->start = ch->start;
+	k->end = ch->end;
+	memcpy(k->owner_id, ch->owner_id, sizeof(k->owner_id));
+	return 1;
+}
+
+int
+avail_data_apply(struct avail_data *d, const struct avail_claim_change *ch)
+{
+	size_t at;
+
+	if (d->mem == NULL) {
+		fprintf(stderr, "redlight: avail_data_apply on data not made by avail_data_from_json\n");
+		abort();
+	}
+	/* what the load would not have read: outside its range, or a room or
+	 * staff member it does not hold (inactive) */
+	if (!(ch->start < d->to && ch->end > d->from))
+		return 0;
+	if (ch->type == AVAIL_ROOM) {
+		if (!avail_find_id(ch->target_id, d->rooms, d->nrooms, sizeof(*d->rooms), &at))
+			return 0;
+		return avail_apply_room(d, ch, at);
+	}
+	if (ch->type == AVAIL_STAFF) {
+		if (!avail_find_id(ch->target_id, d->staff, d->nstaff, sizeof(*d->staff), &at))
+			return 0;
+		return avail_apply_staff(d, ch, at);
+	}
+	return -1;
 }

@@ -86,6 +86,11 @@ const struct availcache_answer *availcache_answer_find(const struct availcache_v
 const struct availcache_answer *availcache_answer_keep(const struct availcache_view *v,
     const char *key, char *body, size_t len, int64_t now, int64_t valid_until);
 
+/* availcache_answer_hold: keep a alive, bytes included, until req is
+ * disposed (h2o has sent it), whatever the cache does with it meanwhile:
+ * send a's bytes by reference after this. Cannot fail. */
+void availcache_answer_hold(h2o_req_t *req, const struct availcache_answer *a);
+
 /* ---- the cache itself (redlightd's main and web/listen.c) ----
  *
  * Days are kept (at most AVAILCACHE_MAX_DAYS, least recently used first
@@ -117,6 +122,15 @@ void availcache_listening(struct availcache *c, int up);
  * the days whose loaded range overlaps it. has_range 0: drop everything,
  * settings and zone included. Cannot fail. */
 void availcache_invalidate(struct availcache *c, int has_range, int64_t from, int64_t to);
+
+/* availcache_claim: a claim was taken or released (a "claim" notice,
+ * web/listen.h) by transaction xid: the ready days whose range it
+ * touches take it into their data, unless their load already saw xid
+ * (the snapshot it read by), and build their answers again when next
+ * asked; a change that cannot be applied exactly (the data disagrees,
+ * no snapshot) drops those days instead, and days loading are loaded
+ * again, as availcache_invalidate does. Cannot fail. */
+void availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint64_t xid);
 
 /* availcache_stats: how many days are cached now, and how many loads ran
  * since the start. Any pointer may be NULL. Cannot fail. */

@@ -107,12 +107,13 @@ http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz, 
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL,
 	    H2O_STRLIT("Accept-Encoding"));
 	if (gz == NULL || (h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) == 0) {
-		http_send_json(req, 200, json, len);
-		return;
+		body = h2o_iovec_init(json, len);
+	} else {
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
+		    H2O_STRLIT("gzip"));
+		body = h2o_iovec_init(gz, gzlen);
 	}
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
-	    H2O_STRLIT("gzip"));
-	body = h2o_strdup(&req->pool, gz, gzlen);
+	/* by reference: the caller keeps the bytes until the request goes */
 	http_send_body(req, 200, "application/json", &body, 1);
 }
 

@@ -181,6 +181,7 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 		route_avail_send_err(req, &err, NULL, NULL);
 		return;
 	}
+	availcache_answer_hold(req, a);
 	http_send_json_gz(req, a->body, a->len, a->gz, a->gzlen);
 }
 
