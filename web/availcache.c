@@ -435,6 +435,25 @@ ac_answer_free(struct availcache_answer *a)
 		h2o_mem_release_shared(a);
 }
 
+const char *
+availcache_answer_gzip(const struct availcache_answer *ca, size_t *len)
+{
+	struct availcache_answer *a = (struct availcache_answer *)(uintptr_t)ca;
+
+	if (!a->gz_tried) {
+		/* once, set and never changed: requests sending it hold a */
+		a->gz_tried = 1;
+		a->gz = http_gzip(a->body, a->len, &a->gzlen);
+		if (a->gz != NULL && a->gzlen >= a->len) {
+			/* a short answer grows in gzip: sent plain */
+			free(a->gz);
+			a->gz = NULL;
+		}
+	}
+	*len = a->gzlen;
+	return a->gz;
+}
+
 void
 availcache_answer_hold(h2o_req_t *req, const struct availcache_answer *a)
 {
@@ -606,12 +625,6 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 	ac_answer_free(d->answers[i]);
 	a = d->answers[i] = h2o_mem_alloc_shared(NULL, sizeof(*a), ac_answer_dispose);
 	memset(a, 0, sizeof(*a));
-	a->gz = http_gzip(body, len, &a->gzlen);
-	if (a->gz != NULL && a->gzlen >= len) {
-		/* a short answer grows in gzip: sent plain */
-		free(a->gz);
-		a->gz = NULL;
-	}
 	snprintf(a->key, sizeof(a->key), "%s", key);
 	a->body = body;
 	a->len = len;

@@ -68,8 +68,10 @@ struct availcache_answer {
 	char key[AVAILCACHE_MAX_KEY];
 	char *body;                 /* the answer, the entry's */
 	size_t len;
-	char *gz;                   /* body as gzip, packed once; NULL: none (or not smaller) */
+	char *gz;                   /* body as gzip, packed once when first asked for
+	                             * (availcache_answer_gzip); NULL: not yet, or none */
 	size_t gzlen;
+	int gz_tried;
 	int64_t built_at, valid_until;
 };
 
@@ -80,11 +82,16 @@ const struct availcache_answer *availcache_answer_find(const struct availcache_v
 
 /* availcache_answer_keep: keep body (len bytes, taken over: freed with the
  * entry) as key's answer on v's day, built at now and valid until
- * valid_until, with its gzip form (http_gzip); returns the entry, borrowed
+ * valid_until (its gzip form is made when first asked for); returns the entry, borrowed
  * like the view. key must be shorter than AVAILCACHE_MAX_KEY. Cannot
  * fail. */
 const struct availcache_answer *availcache_answer_keep(const struct availcache_view *v,
     const char *key, char *body, size_t len, int64_t now, int64_t valid_until);
+
+/* availcache_answer_gzip: a's body as gzip (its length in *len), packed
+ * the first time it is asked for and kept with a; NULL when zlib fails or
+ * it would not be smaller (send the body). Cannot fail otherwise. */
+const char *availcache_answer_gzip(const struct availcache_answer *a, size_t *len);
 
 /* availcache_answer_hold: keep a alive, bytes included, until req is
  * disposed (h2o has sent it), whatever the cache does with it meanwhile:

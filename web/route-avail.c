@@ -171,6 +171,8 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 {
 	struct search_state *st = arg;
 	const struct availcache_answer *a;
+	const char *gz;
+	size_t gzlen = 0;
 	struct err err;
 
 	if (e != NULL) {
@@ -182,7 +184,8 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 		return;
 	}
 	availcache_answer_hold(req, a);
-	http_send_json_gz(req, a->body, a->len, a->gz, a->gzlen);
+	gz = http_accepts_gzip(req) ? availcache_answer_gzip(a, &gzlen) : NULL;
+	http_send_json_gz(req, a->body, a->len, gz, gzlen);
 }
 
 static void
