@@ -1,17 +1,19 @@
 /* availcache.h: availability data per studio-local day, kept in memory by
  * redlightd.
  *
- * A day's data (DB_AVAIL_JSON_SQL over avail_day_range) is loaded
+ * A day's data (DB_AVAIL_SNAPSHOT_JSON_SQL over avail_day_range) is loaded
  * asynchronously on first use, together with the days after it that are
  * not cached yet (up to a month in all, only days that could offer a
  * slot, in one query over their joint range), parsed once, shared by the
  * days of that load, and served to every request
  * until a change notice on the 'redlight_changes' channel (LISTEN, see
- * notify_change in db/migrations/0002_booking_api.sql) overlaps its range,
- * or any notice without a range arrives (settings, rules, rooms, staff,
- * services), or the listening connection drops (then everything is
- * reloaded: a listener that was away may have missed notices). The studio's
- * settings (DB_SETTINGS_JSON_SQL) and zone are cached the same way.
+ * db/functions/change-notify.sql) overlaps its range, or any notice
+ * without a range arrives (settings, rules, rooms, staff, services), or
+ * the listening connection drops (then everything is reloaded: a
+ * listener that was away may have missed notices). A claim taken or
+ * released (availcache_claim) is applied to the loaded data instead, when
+ * it can be exactly. The studio's settings (DB_SETTINGS_JSON_SQL) and zone
+ * are cached the same way.
  *
  * Everything runs on the loop thread. */
 #ifndef REDLIGHT_AVAILCACHE_H
