@@ -756,43 +756,31 @@ avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, siz
 
 /* ---- claims changed in place ---- */
 
-/* Make d's room claims (staff: its staff claims) the arena's own growable
- * copy with room for one more. */
-static void
-avail_claims_room(struct avail_data *d, int staff)
+/* own (NULL: none yet), or a larger copy in its place, with room for
+ * n + 1 elements of size bytes and holding the n at cur (own itself, or
+ * the arena's array the load made). */
+static void *
+avail_own(void *own, size_t *cap, const void *cur, size_t n, size_t size)
 {
-	struct avail_arena *a = d->mem;
+	void *p;
 
-	if (!staff) {
-		if (a->claims == NULL || d->nclaims == a->claims_cap) {
-			size_t cap = d->nclaims * 2 + 8;
-			struct avail_claim *cs = xcalloc(cap, sizeof(*cs));
-			if (d->nclaims > 0)
-				memcpy(cs, d->claims, d->nclaims * sizeof(*cs));
-			free(a->claims);
-			a->claims = cs;
-			a->claims_cap = cap;
-			d->claims = cs;
-		}
-		return;
-	}
-	if (a->staff_claims == NULL || d->nstaff_claims == a->staff_claims_cap) {
-		size_t cap = d->nstaff_claims * 2 + 8;
-		struct avail_staff_claim *ss = xcalloc(cap, sizeof(*ss));
-		if (d->nstaff_claims > 0)
-			memcpy(ss, d->staff_claims, d->nstaff_claims * sizeof(*ss));
-		free(a->staff_claims);
-		a->staff_claims = ss;
-		a->staff_claims_cap = cap;
-		d->staff_claims = ss;
-	}
+	if (own != NULL && n < *cap)
+		return own;
+	*cap = n * 2 + 8;
+	p = xcalloc(*cap, size);
+	if (n > 0)
+		memcpy(p, cur, n * size);
+	free(own);
+	return p;
 }
 
+/* ch to d's room claims; room is its room's index in d. */
 static int
 avail_apply_room(struct avail_data *d, const struct avail_claim_change *ch, size_t room)
 {
 	/* as avail_parse_claims reads a hold's expiry */
 	int64_t expires = !ch->hold ? 0 : ch->expires_at == 0 ? -1 : ch->expires_at;
+	struct avail_claim *cs;
 	size_t i;
 
 	for (i = 0; i < d->nclaims; i++) {
@@ -803,26 +791,24 @@ avail_apply_room(struct avail_data *d, const struct avail_claim_change *ch, size
 	}
 	if (ch->add == (i < d->nclaims))
 		return -1;      /* taken twice, or released without being held */
-	avail_claims_room(d, 0);
+	cs = d->mem->claims = avail_own(d->mem->claims, &d->mem->claims_cap, d->claims,
+	    d->nclaims, sizeof(*cs));
+	d->claims = cs;
 	if (!ch->add) {
-		struct avail_claim *cs = d->mem->claims;
-		memmove(&cs[i], &cs[i + 1], (d->nclaims - i - 1) * sizeof(*cs));
-		d->nclaims--;
+		memmove(&cs[i], &cs[i + 1], (--d->nclaims - i) * sizeof(*cs));
 		return 1;
 	}
-	struct avail_claim *k = &d->mem->claims[d->nclaims++];
-	memset(k, 0, sizeof(*k));
-	k->room = room;
-	k->start = ch->start;
-	k->end = ch->end;
-	k->expires_at = expires;
-	memcpy(k->owner_id, ch->owner_id, sizeof(k->owner_id));
+	cs[i] = (struct avail_claim){ .room = room, .start = ch->start, .end = ch->end,
+	    .expires_at = expires };
+	memcpy(cs[i].owner_id, ch->owner_id, sizeof(cs[i].owner_id));
+	d->nclaims++;
 	return 1;
 }
 
 static int
 avail_apply_staff(struct avail_data *d, const struct avail_claim_change *ch, size_t staff)
 {
+	struct avail_staff_claim *ss;
 	size_t i;
 
 	for (i = 0; i < d->nstaff_claims; i++) {
@@ -833,19 +819,16 @@ avail_apply_staff(struct avail_data *d, const struct avail_claim_change *ch, siz
 	}
 	if (ch->add == (i < d->nstaff_claims))
 		return -1;
-	avail_claims_room(d, 1);
+	ss = d->mem->staff_claims = avail_own(d->mem->staff_claims, &d->mem->staff_claims_cap,
+	    d->staff_claims, d->nstaff_claims, sizeof(*ss));
+	d->staff_claims = ss;
 	if (!ch->add) {
-		struct avail_staff_claim *ss = d->mem->staff_claims;
-		memmove(&ss[i], &ss[i + 1], (d->nstaff_claims - i - 1) * sizeof(*ss));
-		d->nstaff_claims--;
+		memmove(&ss[i], &ss[i + 1], (--d->nstaff_claims - i) * sizeof(*ss));
 		return 1;
 	}
-	struct avail_staff_claim *k = &d->mem->staff_claims[d->nstaff_claims++];
-	memset(k, 0, sizeof(*k));
-	k->staff = staff;
-	k->start = ch->start;
-	k->end = ch->end;
-	memcpy(k->owner_id, ch->owner_id, sizeof(k->owner_id));
+	ss[i] = (struct avail_staff_claim){ .staff = staff, .start = ch->start, .end = ch->end };
+	memcpy(ss[i].owner_id, ch->owner_id, sizeof(ss[i].owner_id));
+	d->nstaff_claims++;
 	return 1;
 }
 

@@ -198,14 +198,8 @@ check "both servers cache day_b's searches before the run" warm
 # While both run, the one table only a day's load reads (exception) is
 # locked: a booking or hold that dropped its cached day instead of
 # updating it would wait for the lock, and the run would time out.
-PGAPPNAME=rl-race-lock psql -XAtq "$url" -c "BEGIN" -c "LOCK TABLE exception IN ACCESS EXCLUSIVE MODE" \
-	-c "SELECT pg_sleep(45)" -c "COMMIT" >/dev/null 2>&1 &
-locker=$!
-pids="$pids $locker"
-locked() {
-	[ "$(sql "SELECT count(*) FROM pg_locks WHERE relation = 'exception'::regclass
-		AND mode = 'AccessExclusiveLock' AND granted")" = 1 ]
-}
+lock_table exception 45
+locked() { table_locked exception; }
 check "the table only day loads read is locked for the run" wait_until locked
 
 echo "# randomized run: $RACE_REQUESTS requests, $RACE_THREADS threads, $RACE_USERS artists, seed $RACE_SEED;"
@@ -217,7 +211,7 @@ $race mixed "$base" "$tmp/users" "$tmp/spec.json" "$tmp/b.ids" > "$tmp/b.json" 2
 wait "$mixed2"
 t1=$(date +%s)
 check "the lock held through the run (no request waited for a day to load)" locked
-sql "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'rl-race-lock'" >/dev/null
+sql "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'rl-lock-exception'" >/dev/null
 wait "$locker"
 python3 -c 'import json, sys
 for k, v in sorted(json.load(open(sys.argv[1])).items()):

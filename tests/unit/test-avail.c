@@ -1342,6 +1342,32 @@ same_searches(const struct avail_data *d, const struct avail_data *e)
 	return same;
 }
 
+/* claim_change's change applied to d: avail_data_apply's answer. */
+static int
+apply_change(struct avail_data *d, int add, enum avail_target type, const char *target,
+    const char *owner, int hold, int64_t start, int64_t end, int64_t expires_at)
+{
+	struct avail_claim_change c = claim_change(add, type, target, owner, hold, start, end,
+	    expires_at);
+
+	return avail_data_apply(d, &c);
+}
+
+/* Forty claims taken (add) or released, rooms and staff in turn, each
+ * change applying. */
+static void
+many_claims(struct avail_data *d, int add)
+{
+	for (int k = 0; k < 40; k++) {
+		int i = add ? k : 39 - k;
+		char owner[16];
+		snprintf(owner, sizeof(owner), "many%d", i);
+		CU_ASSERT_EQUAL(apply_change(d, add, i % 2 ? AVAIL_ROOM : AVAIL_STAFF,
+		    i % 2 ? "booth" : "priya", owner, 0, 1813320000 + i * 600,
+		    1813320000 + i * 600 + 300, 0), 1);
+	}
+}
+
 static void
 test_avail_data_apply_changes_claims_as_a_load_would(void)
 {
@@ -1372,55 +1398,43 @@ test_avail_data_apply_changes_claims_as_a_load_would(void)
 	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);
 	c.expires_at = 1812000900;
 	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	c = claim_change(1, AVAIL_ROOM, "room-b", "hold2", 1, 1813348800, 1813352400, 1812000500);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-b", "hold2",
+	    1, 1813348800, 1813352400, 1812000500), 1);
 	CU_ASSERT_EQUAL(d->claims[d->nclaims - 1].expires_at, 1812000500);
 	CU_ASSERT_EQUAL(d->claims[d->nclaims - 1].room, ROOM_B);
 
 	/* nothing to this data: out of its range, or a room it does not hold */
-	c = claim_change(1, AVAIL_ROOM, "room-a", "bk9", 0, 1813400000, 1813403600, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 0);
-	c = claim_change(1, AVAIL_ROOM, "retired-room", "bk9", 0, 1813338000, 1813345200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 0);
-	c = claim_change(1, AVAIL_STAFF, "ghost", "bk9", 0, 1813338000, 1813345200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 0);
-	c = claim_change(1, AVAIL_STUDIO, "", "bk9", 0, 1813338000, 1813345200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-a", "bk9",
+	    0, 1813400000, 1813403600, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "retired-room", "bk9",
+	    0, 1813338000, 1813345200, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "ghost", "bk9",
+	    0, 1813338000, 1813345200, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STUDIO, "", "bk9",
+	    0, 1813338000, 1813345200, 0), -1);
 
 	/* staff claims: Sam's released, Eli's taken */
 	c = claim_change(0, AVAIL_STAFF, "sam", "bk3", 0, 1813356000, 1813363200, 0);
 	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
 	CU_ASSERT_EQUAL(d->nstaff_claims, 0);
 	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);
-	c = claim_change(1, AVAIL_STAFF, "eli", "bk4", 0, 1813356000, 1813363200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "eli", "bk4",
+	    0, 1813356000, 1813363200, 0), 1);
 	CU_ASSERT_EQUAL_FATAL(d->nstaff_claims, 1);
 	CU_ASSERT_EQUAL(d->staff_claims[0].staff, ELI);
 
 	/* many at once (the arrays grow), all undone: as loaded again */
-	for (int i = 0; i < 40; i++) {
-		char owner[16];
-		snprintf(owner, sizeof(owner), "many%d", i);
-		c = claim_change(1, i % 2 ? AVAIL_ROOM : AVAIL_STAFF, i % 2 ? "booth" : "priya", owner, 0,
-		    1813320000 + i * 600, 1813320000 + i * 600 + 300, 0);
-		CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	}
+	many_claims(d, 1);
 	CU_ASSERT_FALSE(same_searches(d, orig));
-	for (int i = 39; i >= 0; i--) {
-		char owner[16];
-		snprintf(owner, sizeof(owner), "many%d", i);
-		c = claim_change(0, i % 2 ? AVAIL_ROOM : AVAIL_STAFF, i % 2 ? "booth" : "priya", owner, 0,
-		    1813320000 + i * 600, 1813320000 + i * 600 + 300, 0);
-		CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	}
-	c = claim_change(0, AVAIL_ROOM, "room-b", "hold2", 1, 1813348800, 1813352400, 1812000500);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	c = claim_change(1, AVAIL_ROOM, "room-b", "hold1", 1, 1813348800, 1813352400, 1812000900);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	c = claim_change(0, AVAIL_STAFF, "eli", "bk4", 0, 1813356000, 1813363200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
-	c = claim_change(1, AVAIL_STAFF, "sam", "bk3", 0, 1813356000, 1813363200, 0);
-	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	many_claims(d, 0);
+	CU_ASSERT_EQUAL(apply_change(d, 0, AVAIL_ROOM, "room-b", "hold2",
+	    1, 1813348800, 1813352400, 1812000500), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-b", "hold1",
+	    1, 1813348800, 1813352400, 1812000900), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 0, AVAIL_STAFF, "eli", "bk4",
+	    0, 1813356000, 1813363200, 0), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "sam", "bk3",
+	    0, 1813356000, 1813363200, 0), 1);
 	CU_ASSERT_EQUAL(d->nclaims, orig->nclaims);
 	CU_ASSERT_EQUAL(d->nstaff_claims, orig->nstaff_claims);
 	CU_ASSERT_TRUE(same_searches(d, orig));
