@@ -22,6 +22,8 @@
 /* How often one request goes back to the start because the studio's zone
  * changed under its load. */
 #define AC_MAX_RESTARTS 2
+/* Claim notices kept for the loads running (struct availcache's log). */
+#define AC_LOG_MAX 256
 
 /* ---- what is cached ---- */
 
@@ -83,6 +85,7 @@ struct ac_day {
 	size_t nbatch;              /* query, a reference each */
 	struct pgpool_query *q;     /* the running query, or NULL */
 	struct waitlist waiters;
+	uint64_t log_from;          /* its query's first claim notice (the cache's log) */
 	int dirty;                  /* a notice touched it while it loaded */
 	int reloads;
 	uint64_t epoch;             /* the cache's epoch when the load began */
@@ -117,6 +120,18 @@ struct availcache {
 	uint64_t claim_notices;     /* claim notices heard */
 	uint64_t applied;           /* days updated from them in memory */
 
+	/* Claim notices that touched a day while it loaded, for its load to
+	 * apply to what arrives (those its snapshot did not see): entry i is
+	 * notice log_base + i. Kept while any load runs; when full, the
+	 * loading days load again instead. */
+	struct ac_logged {
+		struct avail_claim_change ch;
+		uint64_t xid;
+	} log[AC_LOG_MAX];
+	size_t nlog;
+	uint64_t log_base;
+	unsigned inflight;          /* day queries running */
+
 	/* Bumped whenever everything is dropped: a load that began in an
 	 * older epoch may have missed a notice, so it is not kept. */
 	uint64_t epoch;
@@ -147,6 +162,7 @@ struct ac_zone_work {
 static void ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
     h2o_req_t *req, int year, int month, int day, availcache_cb cb, void *arg, int restarts);
 static void ac_studio_load(struct availcache *c);
+static void ac_log_clear(struct availcache *c);
 
 /* ---- waiters ---- */
 
@@ -715,6 +731,9 @@ ac_day_send(struct availcache *c, struct ac_day *d, struct err *e)
 	if (pgpool_query(c->srv->db, DB_AVAIL_SNAPSHOT_JSON_SQL, 2, params, ac_day_done, d, &d->q, e) != 0)
 		return e->code;
 	d->refs++;          /* the query's */
+	if (c->inflight++ == 0)
+		ac_log_clear(c);
+	d->log_from = c->log_base + c->nlog;
 	c->loads++;
 	return 0;
 }
@@ -815,6 +834,48 @@ ac_batch_dirty(const struct ac_day *d)
 	return d->dirty;
 }
 
+/* Ask again for d's batch (its query has finished). */
+static void
+ac_batch_reload(struct availcache *c, struct ac_day *d)
+{
+	struct err bad;
+
+	d->reloads++;
+	ac_batch_trim(c, d);
+	ac_day_unref(d);    /* the finished query's */
+	if (ac_day_send(c, d, &bad) != 0) {
+		d->refs++;
+		ac_batch_fail(c, d, &bad, 0);
+		ac_day_unref(d);
+	}
+}
+
+/* Forget the logged claim notices (no load needs them). */
+static void
+ac_log_clear(struct availcache *c)
+{
+	c->log_base += c->nlog;
+	c->nlog = 0;
+}
+
+/* Apply to sh the claim notices logged since d's query began that its
+ * snapshot did not see. Nonzero when one cannot be applied exactly (or
+ * was lost to a full log): then load again. */
+static int
+ac_log_apply(struct availcache *c, const struct ac_day *d, struct ac_shared *sh)
+{
+	if (d->log_from < c->log_base)
+		return -1;
+	for (uint64_t i = d->log_from - c->log_base; i < c->nlog; i++) {
+		const struct ac_logged *l = &c->log[i];
+		if (!sh->has_snapshot)
+			return -1;
+		if (!ac_snapshot_saw(sh, l->xid) && avail_data_apply(sh->data, &l->ch) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* x's data arrived: serve whoever waits, keep it if nothing may have
  * changed it since its load began. */
 static void
@@ -848,6 +909,7 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	struct err bad;
 
 	d->q = NULL;
+	c->inflight--;      /* the log stays until the next notice or load */
 	if (e != NULL) {
 		ac_batch_fail(c, d, e, 0);
 		ac_day_unref(d);
@@ -856,14 +918,7 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	/* a notice touched a day while it loaded: what came may be from
 	 * before the change, so ask again (a few times at most) */
 	if (ac_batch_dirty(d) && d->reloads < AC_MAX_RELOADS && d->linked) {
-		d->reloads++;
-		ac_batch_trim(c, d);
-		ac_day_unref(d);    /* the finished query's */
-		if (ac_day_send(c, d, &bad) != 0) {
-			d->refs++;
-			ac_batch_fail(c, d, &bad, 0);
-			ac_day_unref(d);
-		}
+		ac_batch_reload(c, d);
 		return;
 	}
 	if (PQntuples(res) != 1 || PQnfields(res) != 2 || PQgetisnull(res, 0, 0)) {
@@ -887,6 +942,17 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	sh->refs = 1;       /* ours, for the loop below */
 	if (!PQgetisnull(res, 0, 1))
 		ac_snapshot_parse(sh, PQgetvalue(res, 0, 1));
+	/* the claims that changed while it loaded and it did not see */
+	if (ac_log_apply(c, d, sh) != 0) {
+		if (d->reloads < AC_MAX_RELOADS && d->linked) {
+			ac_shared_unref(sh);
+			ac_batch_reload(c, d);
+			return;
+		}
+		/* served to whoever waits, as it came, and not kept */
+		for (size_t i = 0; i <= d->nbatch; i++)
+			(i == 0 ? d : d->batch[i - 1])->dirty = 1;
+	}
 	for (size_t i = 0; i <= d->nbatch; i++)
 		ac_day_ready(c, i == 0 ? d : d->batch[i - 1], sh);
 	ac_shared_unref(sh);
@@ -1176,6 +1242,22 @@ availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint
 		return;
 	stamp = ++c->claim_notices;
 	to = ch->end > ch->start ? ch->end : ch->start + 1;
+	/* kept for the loads running, whose snapshot may predate it */
+	if (c->inflight == 0) {
+		ac_log_clear(c);
+	} else {
+		if (c->nlog == AC_LOG_MAX) {
+			/* too many while they load: they load again */
+			for (d = c->head; d != NULL; d = d->next)
+				if (d->state == AC_LOADING)
+					d->dirty = 1;
+			ac_log_clear(c);
+		} else {
+			c->log[c->nlog].ch = *ch;
+			c->log[c->nlog].xid = xid;
+			c->nlog++;
+		}
+	}
 	d = c->head;
 	while (d != NULL) {
 		struct ac_day *next = d->next;
@@ -1185,8 +1267,7 @@ availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint
 			continue;
 		}
 		if (d->state == AC_LOADING) {
-			/* what arrives may be from before the change: load again */
-			d->dirty = 1;
+			/* its load applies the log to what arrives */
 			d = next;
 			continue;
 		}
@@ -1243,6 +1324,7 @@ availcache_free(struct availcache *c)
 		if (d->q != NULL) {
 			pgpool_cancel(d->q);
 			d->q = NULL;
+			c->inflight--;
 			d->refs--;
 			ac_batch_release(d);
 		}

@@ -137,8 +137,10 @@ void availcache_invalidate(struct availcache *c, int has_range, int64_t from, in
  * touches take it into their data, unless their load already saw xid
  * (the snapshot it read by), and build their answers again when next
  * asked; a change that cannot be applied exactly (the data disagrees,
- * no snapshot) drops those days instead, and days loading are loaded
- * again, as availcache_invalidate does. Cannot fail. */
+ * no snapshot) drops those days instead, as availcache_invalidate does.
+ * While days load, the notice is kept for their loads, which apply it
+ * to what they bring unless their snapshot saw xid (or load again when
+ * they cannot). Cannot fail. */
 void availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint64_t xid);
 
 /* availcache_stats: how many days are cached now, and how many loads ran
