@@ -12,10 +12,16 @@
  * schema allows. */
 #define AVAIL_DAY_MIN (24 * 60)
 
-/* Everything avail_data_from_json allocates, freed in one go. */
+/* Everything avail_data_from_json allocates, freed in one go; and the
+ * claims once avail_data_apply changes them (grown in place, not in the
+ * arena, so a day under a stream of changes does not pile up copies). */
 struct avail_arena {
 	void **ptrs;
 	size_t n, cap;
+	struct avail_claim *claims;          /* NULL: d->claims is the arena's */
+	size_t claims_cap;
+	struct avail_staff_claim *staff_claims;
+	size_t staff_claims_cap;
 };
 
 static void *
@@ -50,6 +56,8 @@ avail_data_free(struct avail_data *d)
 		for (size_t i = 0; i < d->mem->n; i++)
 			free(d->mem->ptrs[i]);
 		free(d->mem->ptrs);
+		free(d->mem->claims);
+		free(d->mem->staff_claims);
 		free(d->mem);
 	}
 	free(d);
@@ -744,4 +752,108 @@ avail_slots_json(const struct avail_data *d, const struct avail_slot *slots, siz
 	}
 	avail_out_lit(&o, "]}");
 	return o.p;
+}
+
+/* ---- claims changed in place ---- */
+
+/* own (NULL: none yet), or a larger copy in its place, with room for
+ * n + 1 elements of size bytes and holding the n at cur (own itself, or
+ * the arena's array the load made). */
+static void *
+avail_own(void *own, size_t *cap, const void *cur, size_t n, size_t size)
+{
+	void *p;
+
+	if (own != NULL && n < *cap)
+		return own;
+	*cap = n * 2 + 8;
+	p = xcalloc(*cap, size);
+	if (n > 0)
+		memcpy(p, cur, n * size);
+	free(own);
+	return p;
+}
+
+/* ch to d's room claims; room is its room's index in d. */
+static int
+avail_apply_room(struct avail_data *d, const struct avail_claim_change *ch, size_t room)
+{
+	/* as avail_parse_claims reads a hold's expiry */
+	int64_t expires = !ch->hold ? 0 : ch->expires_at == 0 ? -1 : ch->expires_at;
+	struct avail_claim *cs;
+	size_t i;
+
+	for (i = 0; i < d->nclaims; i++) {
+		const struct avail_claim *k = &d->claims[i];
+		if (k->room == room && k->start == ch->start && k->end == ch->end &&
+		    k->expires_at == expires && strcmp(k->owner_id, ch->owner_id) == 0)
+			break;
+	}
+	if (ch->add == (i < d->nclaims))
+		return -1;      /* taken twice, or released without being held */
+	cs = d->mem->claims = avail_own(d->mem->claims, &d->mem->claims_cap, d->claims,
+	    d->nclaims, sizeof(*cs));
+	d->claims = cs;
+	if (!ch->add) {
+		memmove(&cs[i], &cs[i + 1], (--d->nclaims - i) * sizeof(*cs));
+		return 1;
+	}
+	cs[i] = (struct avail_claim){ .room = room, .start = ch->start, .end = ch->end,
+	    .expires_at = expires };
+	memcpy(cs[i].owner_id, ch->owner_id, sizeof(cs[i].owner_id));
+	d->nclaims++;
+	return 1;
+}
+
+static int
+avail_apply_staff(struct avail_data *d, const struct avail_claim_change *ch, size_t staff)
+{
+	struct avail_staff_claim *ss;
+	size_t i;
+
+	for (i = 0; i < d->nstaff_claims; i++) {
+		const struct avail_staff_claim *k = &d->staff_claims[i];
+		if (k->staff == staff && k->start == ch->start && k->end == ch->end &&
+		    strcmp(k->owner_id, ch->owner_id) == 0)
+			break;
+	}
+	if (ch->add == (i < d->nstaff_claims))
+		return -1;
+	ss = d->mem->staff_claims = avail_own(d->mem->staff_claims, &d->mem->staff_claims_cap,
+	    d->staff_claims, d->nstaff_claims, sizeof(*ss));
+	d->staff_claims = ss;
+	if (!ch->add) {
+		memmove(&ss[i], &ss[i + 1], (--d->nstaff_claims - i) * sizeof(*ss));
+		return 1;
+	}
+	ss[i] = (struct avail_staff_claim){ .staff = staff, .start = ch->start, .end = ch->end };
+	memcpy(ss[i].owner_id, ch->owner_id, sizeof(ss[i].owner_id));
+	d->nstaff_claims++;
+	return 1;
+}
+
+int
+avail_data_apply(struct avail_data *d, const struct avail_claim_change *ch)
+{
+	size_t at;
+
+	if (d->mem == NULL) {
+		fprintf(stderr, "redlight: avail_data_apply on data not made by avail_data_from_json\n");
+		abort();
+	}
+	/* what the load would not have read: outside its range, or a room or
+	 * staff member it does not hold (inactive) */
+	if (!(ch->start < d->to && ch->end > d->from))
+		return 0;
+	if (ch->type == AVAIL_ROOM) {
+		if (!avail_find_id(ch->target_id, d->rooms, d->nrooms, sizeof(*d->rooms), &at))
+			return 0;
+		return avail_apply_room(d, ch, at);
+	}
+	if (ch->type == AVAIL_STAFF) {
+		if (!avail_find_id(ch->target_id, d->staff, d->nstaff, sizeof(*d->staff), &at))
+			return 0;
+		return avail_apply_staff(d, ch, at);
+	}
+	return -1;
 }

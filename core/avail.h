@@ -292,6 +292,28 @@ int avail_day_range(const struct tz *tz, int year, int month, int day, int64_t *
 int avail_data_from_json(const char *json, const struct tz *tz, struct avail_data **out,
     struct err *e);
 
+/* A claim taken or released, as a change notice tells it (the
+ * room_claims and staff_claims of DB_AVAIL_JSON_SQL, one row). */
+struct avail_claim_change {
+	int add;                        /* 1: taken; 0: released */
+	enum avail_target type;         /* AVAIL_ROOM or AVAIL_STAFF */
+	char target_id[AVAIL_ID_SIZE];  /* the room's or staff member's id */
+	char owner_id[AVAIL_ID_SIZE];   /* the booking's or hold's id */
+	int hold;                       /* a hold's claim (rooms only) */
+	int64_t start, end;             /* UTC seconds, the claim's stored range */
+	int64_t expires_at;             /* a hold's expiry (UTC seconds) */
+};
+
+/* avail_data_apply: change d's claims by ch, as a load after the change
+ * would have read them: 1 when d changed, 0 when ch is nothing to d (its
+ * range misses [d->from, d->to), or its room or staff member is not in d:
+ * inactive), -1 when it cannot be applied exactly (a claim taken that d
+ * already holds, one released that d does not hold, a studio target): d
+ * is then unchanged, and whoever keeps it should load it again. Only for
+ * data made by avail_data_from_json (else aborts). Claims keep no order
+ * the engine relies on. Cannot fail otherwise. */
+int avail_data_apply(struct avail_data *d, const struct avail_claim_change *ch);
+
 /* avail_data_free: free data made by avail_data_from_json. NULL is a no-op.
  * Data filled by hand is its maker's to free. */
 void avail_data_free(struct avail_data *d);

@@ -46,6 +46,12 @@
 
 extern const char DB_AVAIL_JSON_SQL[];
 
+/* DB_AVAIL_SNAPSHOT_JSON_SQL: the same document, and in a second column
+ * the snapshot it was read by (pg_current_snapshot: "xmin:xmax:xip,..."),
+ * so a cache can tell which later change notices (their "xid") the
+ * document already holds. */
+extern const char DB_AVAIL_SNAPSHOT_JSON_SQL[];
+
 /* db_avail_load: run DB_AVAIL_JSON_SQL for [from, to) (UTC seconds) and
  * parse it; *out is the caller's (avail_data_free) and borrows tz, which
  * must be the studio's zone (else ERR_CONFIG). Fails with the database's

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -46,25 +47,31 @@ access_id_sane(const char *s, size_t len)
 	return 1;
 }
 
+/* Ids: a per-process random key (read once) through splitmix64's
+ * finalizer with a counter, a bijection, so ids never repeat within a
+ * process and are unlikely to across processes, at no system call per
+ * request. */
 static void
 access_random_id(char out[17])
 {
 	static const char hex[] = "0123456789abcdef";
-	static uint64_t fallback;
-	unsigned char b[8];
+	static uint64_t key, counter;
+	static int keyed;
+	uint64_t x;
 
-	if (getrandom(b, sizeof(b), GRND_NONBLOCK) != (ssize_t)sizeof(b)) {
-		/* no entropy yet (early boot): ids need only be unlikely to repeat */
-		uint64_t x = (fallback += 0x9E3779B97F4A7C15ULL) ^ uv_hrtime();
-		x ^= x >> 31;
-		x *= 0xBF58476D1CE4E5B9ULL;
-		x ^= x >> 29;
-		memcpy(b, &x, sizeof(b));
+	if (!keyed) {
+		if (getrandom(&key, sizeof(key), GRND_NONBLOCK) != (ssize_t)sizeof(key))
+			key = uv_hrtime() ^ ((uint64_t)getpid() << 32);   /* no entropy yet (early boot) */
+		keyed = 1;
 	}
-	for (size_t i = 0; i < sizeof(b); i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
+	x = key + (++counter) * 0x9E3779B97F4A7C15ULL;
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBULL;
+	x ^= x >> 31;
+	for (int i = 15; i >= 0; i--, x >>= 4)
+		out[i] = hex[x & 15];
 	out[16] = '\0';
 }
 

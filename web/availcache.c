@@ -1,5 +1,6 @@
 #include "web/availcache.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 /* How often one request goes back to the start because the studio's zone
  * changed under its load. */
 #define AC_MAX_RESTARTS 2
+/* Claim notices kept for the loads running (struct availcache's log). */
+#define AC_LOG_MAX 256
 
 /* ---- what is cached ---- */
 
@@ -82,6 +85,7 @@ struct ac_day {
 	size_t nbatch;              /* query, a reference each */
 	struct pgpool_query *q;     /* the running query, or NULL */
 	struct waitlist waiters;
+	uint64_t log_from;          /* its query's first claim notice (the cache's log) */
 	int dirty;                  /* a notice touched it while it loaded */
 	int reloads;
 	uint64_t epoch;             /* the cache's epoch when the load began */
@@ -97,6 +101,15 @@ struct ac_day {
 struct ac_shared {
 	unsigned refs;
 	struct avail_data *data;
+	/* the snapshot the load read by: a change notice whose transaction
+	 * it saw is already in data */
+	int has_snapshot;
+	uint64_t xmin, xmax;
+	uint64_t *xip;
+	size_t nxip;
+	/* the last claim notice (the cache's count) and what it did here */
+	uint64_t stamp;
+	int applied;
 };
 
 struct availcache {
@@ -104,6 +117,20 @@ struct availcache {
 	struct ac_day *head, *tail;
 	size_t ndays;               /* linked days, loading ones included */
 	uint64_t loads;
+	uint64_t claim_notices;     /* claim notices heard */
+	uint64_t applied;           /* days updated from them in memory */
+
+	/* Claim notices that touched a day while it loaded, for its load to
+	 * apply to what arrives (those its snapshot did not see): entry i is
+	 * notice log_base + i. Kept while any load runs; when full, the
+	 * loading days load again instead. */
+	struct ac_logged {
+		struct avail_claim_change ch;
+		uint64_t xid;
+	} log[AC_LOG_MAX];
+	size_t nlog;
+	uint64_t log_base;
+	unsigned inflight;          /* day queries running */
 
 	/* Bumped whenever everything is dropped: a load that began in an
 	 * older epoch may have missed a notice, so it is not kept. */
@@ -135,6 +162,7 @@ struct ac_zone_work {
 static void ac_day_request(struct availcache *c, struct ac_studio *st, struct ac_waiter *w,
     h2o_req_t *req, int year, int month, int day, availcache_cb cb, void *arg, int restarts);
 static void ac_studio_load(struct availcache *c);
+static void ac_log_clear(struct availcache *c);
 
 /* ---- waiters ---- */
 
@@ -403,14 +431,67 @@ ac_wait_studio(struct availcache *c, struct ac_waiter *w)
 
 /* ---- days ---- */
 
+/* An answer is a reference-counted h2o chunk: the day holds one reference
+ * and every request sending it another (availcache_answer_hold), so an
+ * answer replaced or dropped while a request still sends it stays whole
+ * until that request is done. */
+static void
+ac_answer_dispose(void *p)
+{
+	struct availcache_answer *a = p;
+
+	free(a->body);
+	free(a->gz);
+}
+
 static void
 ac_answer_free(struct availcache_answer *a)
 {
-	if (a == NULL)
+	if (a != NULL)
+		h2o_mem_release_shared(a);
+}
+
+const char *
+availcache_answer_gzip(const struct availcache_answer *ca, size_t *len)
+{
+	struct availcache_answer *a = (struct availcache_answer *)(uintptr_t)ca;
+
+	if (!a->gz_tried) {
+		/* once, set and never changed: requests sending it hold a */
+		a->gz_tried = 1;
+		a->gz = http_gzip(a->body, a->len, &a->gzlen);
+		if (a->gz != NULL && a->gzlen >= a->len) {
+			/* a short answer grows in gzip: sent plain */
+			free(a->gz);
+			a->gz = NULL;
+		}
+	}
+	*len = a->gzlen;
+	return a->gz;
+}
+
+void
+availcache_answer_hold(h2o_req_t *req, const struct availcache_answer *a)
+{
+	h2o_mem_link_shared(&req->pool, (void *)(uintptr_t)a);
+}
+
+static void
+ac_shared_unref(struct ac_shared *sh)
+{
+	if (sh == NULL || --sh->refs > 0)
 		return;
-	free(a->body);
-	free(a->gz);
-	free(a);
+	avail_data_free(sh->data);
+	free(sh->xip);
+	free(sh);
+}
+
+static void
+ac_answers_drop(struct ac_day *d)
+{
+	for (size_t i = 0; i < d->nanswers; i++)
+		ac_answer_free(d->answers[i]);
+	d->nanswers = 0;
 }
 
 static void
@@ -418,12 +499,8 @@ ac_day_unref(struct ac_day *d)
 {
 	if (--d->refs > 0)
 		return;
-	for (size_t i = 0; i < d->nanswers; i++)
-		ac_answer_free(d->answers[i]);
-	if (d->shared != NULL && --d->shared->refs == 0) {
-		avail_data_free(d->shared->data);
-		free(d->shared);
-	}
+	ac_answers_drop(d);
+	ac_shared_unref(d->shared);
 	ac_studio_unref(d->studio);
 	free(d);
 }
@@ -558,19 +635,12 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 			i = --d->nanswers;      /* the least recently used goes */
 		else
 			d->answers[i] = NULL;
-		ac_answer_free(d->answers[i]);
-		d->answers[i] = xcalloc(1, sizeof(*a));
 		d->nanswers++;
 	}
-	a = d->answers[i];
-	free(a->body);
-	free(a->gz);
-	a->gz = http_gzip(body, len, &a->gzlen);
-	if (a->gz != NULL && a->gzlen >= len) {
-		/* a short answer grows in gzip: sent plain */
-		free(a->gz);
-		a->gz = NULL;
-	}
+	/* a new chunk, never the old one rewritten: requests may still send it */
+	ac_answer_free(d->answers[i]);
+	a = d->answers[i] = h2o_mem_alloc_shared(NULL, sizeof(*a), ac_answer_dispose);
+	memset(a, 0, sizeof(*a));
 	snprintf(a->key, sizeof(a->key), "%s", key);
 	a->body = body;
 	a->len = len;
@@ -581,6 +651,65 @@ availcache_answer_keep(const struct availcache_view *v, const char *key, char *b
 }
 
 static void ac_day_done(void *arg, const PGresult *res, const struct err *e);
+
+/* pg_current_snapshot's text, "xmin:xmax:xip,xip,..." (xip may be empty),
+ * into sh; left without one (every claim notice then drops the days it
+ * touches) when it does not read. */
+static void
+ac_snapshot_parse(struct ac_shared *sh, const char *s)
+{
+	unsigned long long x;
+	const char *p = s;
+	char *end;
+	size_t n = 0, cap;
+
+	if (sscanf(p, "%llu:", &x) != 1)
+		return;
+	sh->xmin = x;
+	if ((p = strchr(p, ':')) == NULL || sscanf(p + 1, "%llu:", &x) != 1)
+		return;
+	sh->xmax = x;
+	if ((p = strchr(p + 1, ':')) == NULL)
+		return;
+	p++;
+	cap = 1;
+	for (const char *q = p; *q; q++)
+		cap += *q == ',';
+	sh->xip = xcalloc(cap, sizeof(*sh->xip));
+	while (*p != '\0') {
+		x = strtoull(p, &end, 10);
+		if (end == p || n == cap) {
+			free(sh->xip);
+			sh->xip = NULL;
+			return;
+		}
+		sh->xip[n++] = x;
+		p = *end == ',' ? end + 1 : end;
+		if (*end != ',' && *end != '\0') {
+			free(sh->xip);
+			sh->xip = NULL;
+			return;
+		}
+	}
+	sh->nxip = n;
+	sh->has_snapshot = 1;
+}
+
+/* Whether sh's load saw transaction xid's changes: it had committed when
+ * the snapshot was taken (below xmin, or below xmax and not running).
+ * Notices come only from committed transactions. */
+static int
+ac_snapshot_saw(const struct ac_shared *sh, uint64_t xid)
+{
+	if (xid < sh->xmin)
+		return 1;
+	if (xid >= sh->xmax)
+		return 0;
+	for (size_t i = 0; i < sh->nxip; i++)
+		if (sh->xip[i] == xid)
+			return 0;
+	return 1;
+}
 
 static int
 ac_day_send(struct availcache *c, struct ac_day *d, struct err *e)
@@ -599,9 +728,12 @@ ac_day_send(struct availcache *c, struct ac_day *d, struct err *e)
 		d->batch[i]->dirty = 0;
 		d->batch[i]->epoch = c->epoch;
 	}
-	if (pgpool_query(c->srv->db, DB_AVAIL_JSON_SQL, 2, params, ac_day_done, d, &d->q, e) != 0)
+	if (pgpool_query(c->srv->db, DB_AVAIL_SNAPSHOT_JSON_SQL, 2, params, ac_day_done, d, &d->q, e) != 0)
 		return e->code;
 	d->refs++;          /* the query's */
+	if (c->inflight++ == 0)
+		ac_log_clear(c);
+	d->log_from = c->log_base + c->nlog;
 	c->loads++;
 	return 0;
 }
@@ -702,6 +834,48 @@ ac_batch_dirty(const struct ac_day *d)
 	return d->dirty;
 }
 
+/* Ask again for d's batch (its query has finished). */
+static void
+ac_batch_reload(struct availcache *c, struct ac_day *d)
+{
+	struct err bad;
+
+	d->reloads++;
+	ac_batch_trim(c, d);
+	ac_day_unref(d);    /* the finished query's */
+	if (ac_day_send(c, d, &bad) != 0) {
+		d->refs++;
+		ac_batch_fail(c, d, &bad, 0);
+		ac_day_unref(d);
+	}
+}
+
+/* Forget the logged claim notices (no load needs them). */
+static void
+ac_log_clear(struct availcache *c)
+{
+	c->log_base += c->nlog;
+	c->nlog = 0;
+}
+
+/* Apply to sh the claim notices logged since d's query began that its
+ * snapshot did not see. Nonzero when one cannot be applied exactly (or
+ * was lost to a full log): then load again. */
+static int
+ac_log_apply(struct availcache *c, const struct ac_day *d, struct ac_shared *sh)
+{
+	if (d->log_from < c->log_base)
+		return -1;
+	for (uint64_t i = d->log_from - c->log_base; i < c->nlog; i++) {
+		const struct ac_logged *l = &c->log[i];
+		if (!sh->has_snapshot)
+			return -1;
+		if (!ac_snapshot_saw(sh, l->xid) && avail_data_apply(sh->data, &l->ch) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* x's data arrived: serve whoever waits, keep it if nothing may have
  * changed it since its load began. */
 static void
@@ -735,6 +909,7 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	struct err bad;
 
 	d->q = NULL;
+	c->inflight--;      /* the log stays until the next notice or load */
 	if (e != NULL) {
 		ac_batch_fail(c, d, e, 0);
 		ac_day_unref(d);
@@ -743,17 +918,10 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	/* a notice touched a day while it loaded: what came may be from
 	 * before the change, so ask again (a few times at most) */
 	if (ac_batch_dirty(d) && d->reloads < AC_MAX_RELOADS && d->linked) {
-		d->reloads++;
-		ac_batch_trim(c, d);
-		ac_day_unref(d);    /* the finished query's */
-		if (ac_day_send(c, d, &bad) != 0) {
-			d->refs++;
-			ac_batch_fail(c, d, &bad, 0);
-			ac_day_unref(d);
-		}
+		ac_batch_reload(c, d);
 		return;
 	}
-	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
+	if (PQntuples(res) != 1 || PQnfields(res) != 2 || PQgetisnull(res, 0, 0)) {
 		err_set(&bad, ERR_INTERNAL, NULL, "the availability read returned no document");
 		ac_batch_fail(c, d, &bad, 0);
 		ac_day_unref(d);
@@ -772,12 +940,22 @@ ac_day_done(void *arg, const PGresult *res, const struct err *e)
 	sh = xcalloc(1, sizeof(*sh));
 	sh->data = data;
 	sh->refs = 1;       /* ours, for the loop below */
+	if (!PQgetisnull(res, 0, 1))
+		ac_snapshot_parse(sh, PQgetvalue(res, 0, 1));
+	/* the claims that changed while it loaded and it did not see */
+	if (ac_log_apply(c, d, sh) != 0) {
+		if (d->reloads < AC_MAX_RELOADS && d->linked) {
+			ac_shared_unref(sh);
+			ac_batch_reload(c, d);
+			return;
+		}
+		/* served to whoever waits, as it came, and not kept */
+		for (size_t i = 0; i <= d->nbatch; i++)
+			(i == 0 ? d : d->batch[i - 1])->dirty = 1;
+	}
 	for (size_t i = 0; i <= d->nbatch; i++)
 		ac_day_ready(c, i == 0 ? d : d->batch[i - 1], sh);
-	if (--sh->refs == 0) {
-		avail_data_free(sh->data);
-		free(sh);
-	}
+	ac_shared_unref(sh);
 	ac_batch_release(d);
 	ac_day_unref(d);    /* the query's */
 	ac_evict(c);
@@ -1054,6 +1232,67 @@ availcache_invalidate(struct availcache *c, int has_range, int64_t from, int64_t
 }
 
 void
+availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint64_t xid)
+{
+	struct ac_day *d;
+	uint64_t stamp;
+	int64_t to;
+
+	if (c == NULL)
+		return;
+	stamp = ++c->claim_notices;
+	to = ch->end > ch->start ? ch->end : ch->start + 1;
+	/* kept for the loads running, whose snapshot may predate it */
+	if (c->inflight == 0) {
+		ac_log_clear(c);
+	} else {
+		if (c->nlog == AC_LOG_MAX) {
+			/* too many while they load: they load again */
+			for (d = c->head; d != NULL; d = d->next)
+				if (d->state == AC_LOADING)
+					d->dirty = 1;
+			ac_log_clear(c);
+		} else {
+			c->log[c->nlog].ch = *ch;
+			c->log[c->nlog].xid = xid;
+			c->nlog++;
+		}
+	}
+	d = c->head;
+	while (d != NULL) {
+		struct ac_day *next = d->next;
+		struct ac_shared *sh = d->shared;
+		if (!(ch->start < d->to && to > d->from)) {
+			d = next;
+			continue;
+		}
+		if (d->state == AC_LOADING) {
+			/* its load applies the log to what arrives */
+			d = next;
+			continue;
+		}
+		/* each load's data once, whichever of its days comes first */
+		if (sh->stamp != stamp) {
+			sh->stamp = stamp;
+			if (!sh->has_snapshot)
+				sh->applied = -1;
+			else if (ac_snapshot_saw(sh, xid))
+				sh->applied = 0;
+			else
+				sh->applied = avail_data_apply(sh->data, ch);
+		}
+		if (sh->applied < 0) {
+			ac_day_unlink(c, d);
+		} else if (sh->applied > 0) {
+			/* built again on the next request that asks */
+			ac_answers_drop(d);
+			c->applied++;
+		}
+		d = next;
+	}
+}
+
+void
 availcache_stats(const struct availcache *c, size_t *days, uint64_t *loads)
 {
 	size_t n = 0;
@@ -1085,6 +1324,7 @@ availcache_free(struct availcache *c)
 		if (d->q != NULL) {
 			pgpool_cancel(d->q);
 			d->q = NULL;
+			c->inflight--;
 			d->refs--;
 			ac_batch_release(d);
 		}

@@ -1,17 +1,19 @@
 /* availcache.h: availability data per studio-local day, kept in memory by
  * redlightd.
  *
- * A day's data (DB_AVAIL_JSON_SQL over avail_day_range) is loaded
+ * A day's data (DB_AVAIL_SNAPSHOT_JSON_SQL over avail_day_range) is loaded
  * asynchronously on first use, together with the days after it that are
  * not cached yet (up to a month in all, only days that could offer a
  * slot, in one query over their joint range), parsed once, shared by the
  * days of that load, and served to every request
  * until a change notice on the 'redlight_changes' channel (LISTEN, see
- * notify_change in db/migrations/0002_booking_api.sql) overlaps its range,
- * or any notice without a range arrives (settings, rules, rooms, staff,
- * services), or the listening connection drops (then everything is
- * reloaded: a listener that was away may have missed notices). The studio's
- * settings (DB_SETTINGS_JSON_SQL) and zone are cached the same way.
+ * db/functions/change-notify.sql) overlaps its range, or any notice
+ * without a range arrives (settings, rules, rooms, staff, services), or
+ * the listening connection drops (then everything is reloaded: a
+ * listener that was away may have missed notices). A claim taken or
+ * released (availcache_claim) is applied to the loaded data instead, when
+ * it can be exactly. The studio's settings (DB_SETTINGS_JSON_SQL) and zone
+ * are cached the same way.
  *
  * Everything runs on the loop thread. */
 #ifndef REDLIGHT_AVAILCACHE_H
@@ -68,8 +70,10 @@ struct availcache_answer {
 	char key[AVAILCACHE_MAX_KEY];
 	char *body;                 /* the answer, the entry's */
 	size_t len;
-	char *gz;                   /* body as gzip, packed once; NULL: none (or not smaller) */
+	char *gz;                   /* body as gzip, packed once when first asked for
+	                             * (availcache_answer_gzip); NULL: not yet, or none */
 	size_t gzlen;
+	int gz_tried;
 	int64_t built_at, valid_until;
 };
 
@@ -80,11 +84,21 @@ const struct availcache_answer *availcache_answer_find(const struct availcache_v
 
 /* availcache_answer_keep: keep body (len bytes, taken over: freed with the
  * entry) as key's answer on v's day, built at now and valid until
- * valid_until, with its gzip form (http_gzip); returns the entry, borrowed
+ * valid_until (its gzip form is made when first asked for); returns the entry, borrowed
  * like the view. key must be shorter than AVAILCACHE_MAX_KEY. Cannot
  * fail. */
 const struct availcache_answer *availcache_answer_keep(const struct availcache_view *v,
     const char *key, char *body, size_t len, int64_t now, int64_t valid_until);
+
+/* availcache_answer_gzip: a's body as gzip (its length in *len), packed
+ * the first time it is asked for and kept with a; NULL when zlib fails or
+ * it would not be smaller (send the body). Cannot fail otherwise. */
+const char *availcache_answer_gzip(const struct availcache_answer *a, size_t *len);
+
+/* availcache_answer_hold: keep a alive, bytes included, until req is
+ * disposed (h2o has sent it), whatever the cache does with it meanwhile:
+ * send a's bytes by reference after this. Cannot fail. */
+void availcache_answer_hold(h2o_req_t *req, const struct availcache_answer *a);
 
 /* ---- the cache itself (redlightd's main and web/listen.c) ----
  *
@@ -117,6 +131,17 @@ void availcache_listening(struct availcache *c, int up);
  * the days whose loaded range overlaps it. has_range 0: drop everything,
  * settings and zone included. Cannot fail. */
 void availcache_invalidate(struct availcache *c, int has_range, int64_t from, int64_t to);
+
+/* availcache_claim: a claim was taken or released (a "claim" notice,
+ * web/listen.h) by transaction xid: the ready days whose range it
+ * touches take it into their data, unless their load already saw xid
+ * (the snapshot it read by), and build their answers again when next
+ * asked; a change that cannot be applied exactly (the data disagrees,
+ * no snapshot) drops those days instead, as availcache_invalidate does.
+ * While days load, the notice is kept for their loads, which apply it
+ * to what they bring unless their snapshot saw xid (or load again when
+ * they cannot). Cannot fail. */
+void availcache_claim(struct availcache *c, const struct avail_claim_change *ch, uint64_t xid);
 
 /* availcache_stats: how many days are cached now, and how many loads ran
  * since the start. Any pointer may be NULL. Cannot fail. */

@@ -147,10 +147,15 @@ void http_send_json(h2o_req_t *req, int status, const char *json, size_t len);
  * Cannot fail otherwise. */
 char *http_gzip(const char *in, size_t n, size_t *outlen);
 
+/* http_accepts_gzip: whether req's Accept-Encoding takes gzip. */
+int http_accepts_gzip(h2o_req_t *req);
+
 /* http_send_json_gz: http_send_json (200) of the document json, sending
  * gz (its gzip stream, gzlen bytes; NULL: none) instead, with
  * Content-Encoding: gzip, when the request accepts gzip. Either way with
- * Vary: Accept-Encoding. Both are copied. */
+ * Vary: Accept-Encoding. Neither is copied: both must stay valid until
+ * req is disposed (web/availcache.h's answers do, held by the request:
+ * availcache_answer_hold). */
 void http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz,
     size_t gzlen);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/avail.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 #include "web/availcache.h"
@@ -115,43 +116,91 @@ listen_uuid(json_object *o, const char *name, char *buf, size_t size)
 	return buf;
 }
 
-/* What a notice changes, by its entity; any other entity (bookings,
- * holds, rules, rooms, settings...) may change what is free, and one
- * without a range may change the catalogue too. */
+/* What a notice changes, by its entity; any other entity (rules, rooms,
+ * exceptions, settings...) may change what is free (drop the days it
+ * touches, and tell the page), and one without a range may change the
+ * catalogue too. */
 static const struct {
 	const char *entity;
-	int avail;                /* may change what is free */
+	int drop;                 /* drop the cached days it touches */
+	int publish;              /* tell the page's event streams */
 	int catalog;              /* may change rooms or services as shown */
 } listen_scopes[] = {
-	{ "calendar_sync", 0, 0 },  /* a sync failing or recovering: the console's business */
-	{ "job", 0, 0 },            /* a job failing, retried or canceled: the console's too */
-	{ "payment", 0, 0 },        /* a booking's payment row (web/paywait.h) */
-	{ "room_info", 0, 1 },      /* what the page shows of a room, not availability */
-	{ "staff_feed", 0, 0 },     /* a staff calendar feed (web/feedcache.h) */
-	{ "staff_token", 0, 0 },    /* ... and its token */
+	/* a booking or hold changes availability only through its claims,
+	 * whose own notices (below) update the cache in place; the page
+	 * still hears of it */
+	{ "booking", 0, 1, 0 },
+	{ "hold", 0, 1, 0 },
+	{ "claim", 0, 0, 0 },       /* listen_claim's */
+	{ "calendar_sync", 0, 0, 0 }, /* a sync failing or recovering: the console's business */
+	{ "job", 0, 0, 0 },         /* a job failing, retried or canceled: the console's too */
+	{ "payment", 0, 0, 0 },     /* a booking's payment row (web/paywait.h) */
+	{ "room_info", 0, 0, 1 },   /* what the page shows of a room, not availability */
+	{ "staff_feed", 0, 0, 0 },  /* a staff calendar feed (web/feedcache.h) */
+	{ "staff_token", 0, 0, 0 }, /* ... and its token */
 };
 
 /* listen_apply: drop what ch may have made stale and tell subscribers of
- * what may be free. */
+ * what may be free. A booking or hold notice without a range (none is
+ * sent so) drops everything, as any unreadable notice does. */
 static void
 listen_apply(struct listener *l, const struct events_change *ch)
 {
-	int avail = 1, catalog = !ch->has_range;
+	int drop = 1, publish = 1, catalog = !ch->has_range;
 
 	for (size_t i = 0; i < sizeof(listen_scopes) / sizeof(listen_scopes[0]); i++) {
 		if (strcmp(ch->entity, listen_scopes[i].entity) == 0) {
-			avail = listen_scopes[i].avail;
+			drop = listen_scopes[i].drop || (listen_scopes[i].publish && !ch->has_range);
+			publish = listen_scopes[i].publish;
 			catalog = listen_scopes[i].catalog;
 		}
 	}
 	if (catalog)
 		catalogcache_invalidate(l->srv->catalog);
-	if (!avail)
-		return;
 	/* unreadable or without a range: anything may have changed */
-	availcache_invalidate(l->srv->avail, ch->has_range, ch->from, ch->to);
-	if (l->srv->events != NULL)
+	if (drop)
+		availcache_invalidate(l->srv->avail, ch->has_range, ch->from, ch->to);
+	if (publish && l->srv->events != NULL)
 		events_publish(l->srv->events, ch);
+}
+
+/* A claim notice (db/functions/change-notify.sql, notify_claim): applied
+ * to the cached days in place. One that does not read whole drops the
+ * days of its range, or everything without one. */
+static void
+listen_claim(struct listener *l, json_object *o, const struct events_change *ch)
+{
+	struct avail_claim_change c;
+	char kind[8], op[2];
+	json_object *v;
+	int64_t xid;
+
+	memset(&c, 0, sizeof(c));
+	if (!json_object_object_get_ex(o, "op", &v) || !json_object_is_type(v, json_type_string) ||
+	    snprintf(op, sizeof(op), "%s", json_object_get_string(v)) != 1 ||
+	    (op[0] != '+' && op[0] != '-') ||
+	    listen_word(o, "kind", kind, sizeof(kind), NULL) == NULL ||
+	    (strcmp(kind, "room") != 0 && strcmp(kind, "staff") != 0) ||
+	    listen_uuid(o, "target", c.target_id, sizeof(c.target_id)) == NULL ||
+	    listen_uuid(o, "owner", c.owner_id, sizeof(c.owner_id)) == NULL ||
+	    !json_object_object_get_ex(o, "hold", &v) || !json_object_is_type(v, json_type_boolean) ||
+	    !ch->has_range ||
+	    !json_object_object_get_ex(o, "xid", &v) || !json_object_is_type(v, json_type_int) ||
+	    (xid = json_object_get_int64(v)) <= 0) {
+		availcache_invalidate(l->srv->avail, ch->has_range, ch->from, ch->to);
+		return;
+	}
+	c.add = op[0] == '+';
+	c.type = strcmp(kind, "room") == 0 ? AVAIL_ROOM : AVAIL_STAFF;
+	json_object_object_get_ex(o, "hold", &v);
+	c.hold = json_object_get_boolean(v);
+	c.start = ch->from;
+	c.end = ch->to;
+	if (c.hold && listen_instant(o, "expires", &c.expires_at) != 0) {
+		availcache_invalidate(l->srv->avail, 1, ch->from, ch->to);
+		return;
+	}
+	availcache_claim(l->srv->avail, &c, (uint64_t)xid);
 }
 
 static void
@@ -178,6 +227,8 @@ listen_handle(struct listener *l, const char *payload)
 	feedcache_notice(l->srv->feeds, ch.entity, idp, ch.has_range);
 	if (strcmp(ch.entity, "payment") == 0 && idp != NULL)
 		paywait_notice(l->srv->paywait, idp);
+	if (o != NULL && strcmp(ch.entity, "claim") == 0)
+		listen_claim(l, o, &ch);
 	listen_apply(l, &ch);
 	json_object_put(o);
 }

@@ -2,11 +2,16 @@
  *
  * One dedicated asynchronous connection (a web/pgsock.c of its own, with
  * TCP keepalives, never lent to queries) runs LISTEN redlight_changes.
- * Each notice (notify_change in db/migrations/0002_booking_api.sql, and
- * the triggers of 0003_notify.sql) is JSON {entity, id, room_id, from, to}
+ * Each notice (notify_change and the triggers in
+ * db/functions/change-notify.sql) is JSON {entity, id, room_id, from, to}
  * with from and to as epoch seconds (or RFC 3339 text); it drops the
  * overlapping days from srv->avail and goes to the SSE subscribers in
- * srv->events. A notice without a usable range drops everything.
+ * srv->events. A notice without a usable range drops everything. Two
+ * entities differ: "claim" (notify_claim: a room or staff claim taken or
+ * released, with its owner, expiry and transaction id) updates the cached
+ * days in place (availcache_claim) and goes to nobody else; "booking" and
+ * "hold" go to the subscribers only, since their claims' own notices say
+ * what changed.
  *
  * The connection keeps itself up (pgsock): when it fails or drops,
  * everything cached is dropped (notices sent while nobody listened are

@@ -371,7 +371,8 @@ page_search_done(h2o_req_t *req, const struct availcache_view *v, const struct e
 
 	/* a search the API refuses is left to the page, which shows why */
 	if (e == NULL && route_avail_search_answer(v, &st->q, page_now_ms() / 1000, &a, &err) == 0) {
-		st->answer = h2o_strdup(&req->pool, a->body, a->len).base;
+		availcache_answer_hold(req, a);
+		st->answer = a->body;
 	} else {
 		st->query = NULL;
 	}

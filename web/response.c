@@ -79,9 +79,17 @@ http_gzip(const char *in, size_t n, size_t *outlen)
 	char *out;
 	size_t cap;
 
+	int bits = 9;
+
+	/* a window no larger than the input (9 to 15 bits), and a hash table
+	 * to match: zlib sets up and clears far less for a small answer, and
+	 * every match it could use is still in reach */
+	while (bits < 15 && ((size_t)1 << bits) < n)
+		bits++;
 	memset(&z, 0, sizeof(z));
-	/* 15 + 16: a gzip header and trailer around the deflate stream */
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	/* bits + 16: a gzip header and trailer around the deflate stream */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits + 16, bits - 7 < 1 ? 1 : bits - 7,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	cap = deflateBound(&z, n);
 	out = xcalloc(1, cap);
@@ -99,6 +107,12 @@ http_gzip(const char *in, size_t n, size_t *outlen)
 	return out;
 }
 
+int
+http_accepts_gzip(h2o_req_t *req)
+{
+	return (h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) != 0;
+}
+
 void
 http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz, size_t gzlen)
 {
@@ -106,13 +120,14 @@ http_send_json_gz(h2o_req_t *req, const char *json, size_t len, const char *gz, 
 
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL,
 	    H2O_STRLIT("Accept-Encoding"));
-	if (gz == NULL || (h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) == 0) {
-		http_send_json(req, 200, json, len);
-		return;
+	if (gz == NULL || !http_accepts_gzip(req)) {
+		body = h2o_iovec_init(json, len);
+	} else {
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
+		    H2O_STRLIT("gzip"));
+		body = h2o_iovec_init(gz, gzlen);
 	}
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
-	    H2O_STRLIT("gzip"));
-	body = h2o_strdup(&req->pool, gz, gzlen);
+	/* by reference: the caller keeps the bytes until the request goes */
 	http_send_body(req, 200, "application/json", &body, 1);
 }
 

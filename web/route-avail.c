@@ -171,6 +171,8 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 {
 	struct search_state *st = arg;
 	const struct availcache_answer *a;
+	const char *gz;
+	size_t gzlen = 0;
 	struct err err;
 
 	if (e != NULL) {
@@ -181,7 +183,9 @@ search_done(h2o_req_t *req, const struct availcache_view *v, const struct err *e
 		route_avail_send_err(req, &err, NULL, NULL);
 		return;
 	}
-	http_send_json_gz(req, a->body, a->len, a->gz, a->gzlen);
+	availcache_answer_hold(req, a);
+	gz = http_accepts_gzip(req) ? availcache_answer_gzip(a, &gzlen) : NULL;
+	http_send_json_gz(req, a->body, a->len, gz, gzlen);
 }
 
 static void

@@ -98,3 +98,81 @@ BEGIN
      FROM booking b WHERE b.id = v_booking;
   RETURN NULL;
 END $function$;
+
+-- Claims as they change, for redlightd's availability cache to apply in
+-- memory instead of loading the day again: one notice per claim released
+-- ("op":"-") or taken ("op":"+"), an update being both, in the shape and
+-- rounding of DB_AVAIL_JSON_SQL's room_claims and staff_claims (starts
+-- down, ends and expiries up, to whole epoch seconds):
+--   {"entity":"claim","op":"+","kind":"room"|"staff","target":ROOM_OR_STAFF,
+--    "owner":BOOKING_OR_HOLD,"hold":true|false,"from":N,"to":N,
+--    "expires":N (a hold's; null otherwise),"xid":N,"n":N}
+-- xid is the writing transaction's (pg_current_xact_id), so a cache whose
+-- load already saw the change (pg_current_snapshot beside the load)
+-- passes over it; n numbers the transaction's claim notices, so two equal
+-- changes in one transaction (claimed, released, claimed again) are not
+-- folded into one by NOTIFY. A staff claim is a live booking_staff row.
+-- The booking and hold notices (notify_change) still go out for the
+-- booking page's event stream and the console.
+CREATE OR REPLACE FUNCTION public.notify_claim(p_op text, p_kind text, p_target uuid, p_owner uuid,
+    p_hold boolean, p_during tstzrange, p_expires timestamptz)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  n int := coalesce(nullif(current_setting('redlight.claim_notice', true), ''), '0')::int + 1;
+BEGIN
+  PERFORM set_config('redlight.claim_notice', n::text, true);
+  PERFORM pg_notify('redlight_changes', json_build_object('entity', 'claim', 'op', p_op,
+    'kind', p_kind, 'target', p_target, 'owner', p_owner, 'hold', p_hold,
+    'from', floor(extract(epoch FROM lower(p_during)))::bigint,
+    'to', ceil(extract(epoch FROM upper(p_during)))::bigint,
+    'expires', ceil(extract(epoch FROM p_expires))::bigint,
+    'xid', pg_current_xact_id()::text::bigint, 'n', n)::text);
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.notify_room_claim_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF TG_OP = 'UPDATE' AND (OLD.room_id, OLD.during, OLD.booking_id, OLD.hold_id, OLD.hold_expires_at)
+      IS NOT DISTINCT FROM (NEW.room_id, NEW.during, NEW.booking_id, NEW.hold_id, NEW.hold_expires_at) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM notify_claim('-', 'room', OLD.room_id, coalesce(OLD.booking_id, OLD.hold_id),
+      OLD.hold_id IS NOT NULL, OLD.during, OLD.hold_expires_at);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM notify_claim('+', 'room', NEW.room_id, coalesce(NEW.booking_id, NEW.hold_id),
+      NEW.hold_id IS NOT NULL, NEW.during, NEW.hold_expires_at);
+  END IF;
+  RETURN NULL;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.notify_staff_claim_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  IF TG_OP = 'UPDATE' AND (OLD.staff_id, OLD.booking_id, OLD.during, OLD.live)
+      IS NOT DISTINCT FROM (NEW.staff_id, NEW.booking_id, NEW.during, NEW.live) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.live THEN
+    PERFORM notify_claim('-', 'staff', OLD.staff_id, OLD.booking_id, false, OLD.during, NULL);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.live THEN
+    PERFORM notify_claim('+', 'staff', NEW.staff_id, NEW.booking_id, false, NEW.during, NULL);
+  END IF;
+  RETURN NULL;
+END $function$;
+
+-- The triggers live here, beside their functions: migrations run before
+-- the families, so a migration cannot name a function that a family
+-- defines first. CREATE OR REPLACE keeps this file re-appliable.
+CREATE OR REPLACE TRIGGER room_claim_notify AFTER INSERT OR UPDATE OR DELETE ON room_claim
+  FOR EACH ROW EXECUTE FUNCTION notify_room_claim_change();
+CREATE OR REPLACE TRIGGER booking_staff_claim_notify AFTER INSERT OR UPDATE OR DELETE ON booking_staff
+  FOR EACH ROW EXECUTE FUNCTION notify_staff_claim_change();

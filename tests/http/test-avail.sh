@@ -380,14 +380,8 @@ check "a change after the reconnect reaches the cache" wait_for 3000 settings_25
 
 # ---- no_blocking: a day stuck behind a lock holds up nobody else ----
 post /api/availability/search "{\"date\":\"$day\",\"duration_min\":60,\"service_id\":\"$rental\"}" >/dev/null
-psql -XAtq "$url" -c "BEGIN" -c "LOCK TABLE room_claim IN ACCESS EXCLUSIVE MODE" \
-	-c "SELECT pg_sleep(6)" -c "COMMIT" >/dev/null 2>&1 &
-locker=$!
-pids="$pids $locker"
-locked() {
-	[ "$(sql "SELECT count(*) FROM pg_locks WHERE relation = 'room_claim'::regclass
-		AND mode = 'AccessExclusiveLock' AND granted")" = 1 ]
-}
+lock_table room_claim 6
+locked() { table_locked room_claim; }
 wait_for 5000 locked
 # two requests for a day not yet loaded: one gives up, one waits it out
 curl -s -o "$tmp/stuck.body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \

@@ -26,6 +26,7 @@ RACE_ARTISTS=50
 RACE_USERS=20
 RACE_THREADS=${RACE_THREADS:-24}
 RACE_REQUESTS=${RACE_REQUESTS:-1200}
+RACE_REQUESTS2=${RACE_REQUESTS2:-400}
 RACE_SEED=${RACE_SEED:-20271107}
 
 http_begin race
@@ -33,6 +34,15 @@ http_begin race
 # check_why: what $why says. The races' failures are about counts and
 # rows, not one answer, so each check sets $why to what explains it.
 check_why() { printf '%s' "${why:-}"; }
+# wait_until COMMAND...: run COMMAND until it succeeds, 10 s at most.
+wait_until() {
+	i=0
+	while ! "$@"; do
+		[ $i -ge 200 ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 # json_ok FILE PYTHON-CONDITION: with d = FILE's JSON.
 json_ok() {
 	python3 -c "import json, sys
@@ -148,10 +158,61 @@ for room, service, start, end, length in ((room_b, rental, "9:00", "10:00", 60),
 print(json.dumps({"threads": threads, "requests": requests, "seed": seed, "slots": slots}))
 EOF
 head -n "$RACE_USERS" "$tmp/artists" > "$tmp/users"
-echo "# randomized run: $RACE_REQUESTS requests, $RACE_THREADS threads, $RACE_USERS artists, seed $RACE_SEED"
+# A second redlightd on the same database takes a smaller run of its own
+# at the same time, other artists, another seed: both caches must follow
+# every change, whichever process made it.
+sed -n "$((RACE_USERS + 1)),$((RACE_USERS * 2))p" "$tmp/artists" > "$tmp/users2"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["requests"] = int(sys.argv[2]); d["seed"] += 1; d["threads"] = 8
+print(json.dumps(d))' "$tmp/spec.json" "$RACE_REQUESTS2" > "$tmp/spec2.json"
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 REDLIGHT_LOG_FORMAT=text \
+	start_redlightd "$tmp/server2.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0
+second=$base
+base=$main
+listening() { grep -q 'listening for changes' "$1"; }
+check "a second redlightd on the same database listens for changes" \
+	wait_until listening "$tmp/server2.log"
+
+# the searches of day_b compared across servers
+cat > "$tmp/queries.json" <<QUERIES
+[{"date": "$day_b", "duration_min": 60},
+ {"date": "$day_b", "duration_min": 60, "service_id": "$rental"},
+ {"date": "$day_b", "duration_min": 120, "service_id": "$rental"},
+ {"date": "$day_b", "duration_min": 120, "service_id": "$mixing"},
+ {"date": "$day_b", "duration_min": 60, "service_id": "$recording"},
+ {"date": "$day_b", "duration_min": 60, "service_id": "$recording", "room_id": "$room_a"}]
+QUERIES
+# answers BASE OUT: every query's answer from BASE, as one JSON list
+answers() {
+	python3 -c 'import json, sys, urllib.request
+out = []
+for q in json.load(open(sys.argv[2])):
+    r = urllib.request.Request(sys.argv[1] + "/api/availability/search", json.dumps(q).encode(),
+                               {"Content-Type": "application/json"})
+    out.append(json.load(urllib.request.urlopen(r, timeout=10)))
+print(json.dumps(out, sort_keys=True))' "$1" "$tmp/queries.json" > "$2"
+}
+warm() { answers "$main" "$tmp/warm1.json" && answers "$second" "$tmp/warm2.json"; }
+check "both servers cache day_b's searches before the run" warm
+
+# While both run, the one table only a day's load reads (exception) is
+# locked: a booking or hold that dropped its cached day instead of
+# updating it would wait for the lock, and the run would time out.
+lock_table exception 45
+locked() { table_locked exception; }
+check "the table only day loads read is locked for the run" wait_until locked
+
+echo "# randomized run: $RACE_REQUESTS requests, $RACE_THREADS threads, $RACE_USERS artists, seed $RACE_SEED;"
+echo "# and $RACE_REQUESTS2 more through the second redlightd"
 t0=$(date +%s)
+$race mixed "$second" "$tmp/users2" "$tmp/spec2.json" "$tmp/b2.ids" > "$tmp/b2.json" 2>"$tmp/b2.err" &
+mixed2=$!
 $race mixed "$base" "$tmp/users" "$tmp/spec.json" "$tmp/b.ids" > "$tmp/b.json" 2>"$tmp/b.err"
+wait "$mixed2"
 t1=$(date +%s)
+check "the lock held through the run (no request waited for a day to load)" locked
+sql "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'rl-lock-exception'" >/dev/null
+wait "$locker"
 python3 -c 'import json, sys
 for k, v in sorted(json.load(open(sys.argv[1])).items()):
     print("#   %-40s %d" % (k, v))' "$tmp/b.json" 2>/dev/null
@@ -172,13 +233,72 @@ check "and the contention was real: holds and bookings were refused as taken" \
 	json_ok "$tmp/b.json" 'd.get("hold 409 slot_unavailable", 0) > 0 and d.get("book 409 slot_unavailable", 0) > 0'
 why=
 
+why="$(cat "$tmp/b2.err" "$tmp/b2.json")"
+check "the second server's run made all $RACE_REQUESTS2 requests, none failing" \
+	json_ok "$tmp/b2.json" "sum(d.values()) == $RACE_REQUESTS2 and not any(k.split()[1][0] in '05' for k in d)"
+why=
+
+# Holds expiring: time passes without a write. Two active holds are set
+# to expire in two seconds (a write, whose notices carry the new expiry),
+# then the clock does the rest.
+sql "UPDATE hold SET expires_at = clock_timestamp() + interval '2 seconds'
+	WHERE id IN (SELECT id FROM hold WHERE status = 'active' AND start_at >= '$(at "$day_b" 00:00)' LIMIT 2)" >/dev/null
+sleep 2.5
+# what a fresh process loads now, against what both kept through the run
+DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_WORKER=0 REDLIGHT_LOG_FORMAT=text \
+	start_redlightd "$tmp/server3.log" --config "$tmp/empty.conf" --listen 127.0.0.1:0
+fresh=$base
+base=$main
+answers "$fresh" "$tmp/fresh.json"
+answers "$main" "$tmp/kept1.json"
+answers "$second" "$tmp/kept2.json"
+why="$(diff "$tmp/fresh.json" "$tmp/kept1.json" | head -c 600)"
+check "after the run, the first server's cached searches equal a fresh load" cmp -s "$tmp/fresh.json" "$tmp/kept1.json"
+why="$(diff "$tmp/fresh.json" "$tmp/kept2.json" | head -c 600)"
+check "and so do the second server's" cmp -s "$tmp/fresh.json" "$tmp/kept2.json"
+why=
+check "and the run changed them (the comparison is not of unchanged days)" sh -c '
+	! cmp -s "$1" "$2" && grep -q start_at "$2"' - "$tmp/warm1.json" "$tmp/fresh.json"
+
+# A claim taken while its day loads: the day's load is held up by the
+# lock, a booking of room B is written meanwhile (directly: the API would
+# wait for the same load), and its notice, kept for the load, is applied
+# to what the load brings unless the load's snapshot saw the booking
+# (here it does: a statement takes its snapshot once it has its locks; a
+# commit between the two is applied, which only a race shows): either
+# way the day must equal a fresh load, and be kept.
+day_c=$(sql "SELECT ('$day_b'::date + 35)::text")
+lock_table exception 20
+wait_until locked
+sed -i "s/$day_b/$day_c/g" "$tmp/queries.json"
+answers "$main" "$tmp/loading1.json" 2>"$tmp/loading1.err" &
+loading=$!
+pids="$pids $loading"
+sleep 0.5
+sql "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked, approved_at)
+	SELECT 'RL-LOADING', id, '$room_b', 'confirmed', t, t + interval '2 hours', tstzrange(t, t + interval '2 hours', '[)'), now()
+	  FROM app_user, LATERAL (SELECT ('$day_c'::date + time '13:00') AT TIME ZONE 'America/Toronto' AS t) x
+	 WHERE email = 'artist@redlight.test'" >/dev/null
+sleep 0.3
+sql "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'rl-lock-exception'" >/dev/null
+wait "$locker"
+wait "$loading"
+answers "$main" "$tmp/loaded1.json"
+answers "$fresh" "$tmp/fresh-c.json"
+why="$(cat "$tmp/loading1.err"; diff "$tmp/fresh-c.json" "$tmp/loaded1.json" | head -c 600)"
+check "a booking made while its day loaded: the answers kept equal a fresh load" \
+	cmp -s "$tmp/fresh-c.json" "$tmp/loaded1.json"
+check "and so did the answers the waiting search got" cmp -s "$tmp/fresh-c.json" "$tmp/loading1.json"
+why=
+
 check_claims
 check "every engineer's session has its one engineer" test "$(sql "
 	SELECT count(*) FROM booking b JOIN booking_service bs ON bs.booking_id = b.id
 	WHERE bs.service_id IN ('$recording', '$mixing')
 	AND (SELECT count(*) FROM booking_staff s WHERE s.booking_id = b.id) <> 1")" = 0
-created=$(wc -l < "$tmp/b.ids" | tr -d ' ')
-values=$(sed "s/^\([^ ]*\) \([^ ]*\)$/('\1'::uuid,'\2'::uuid)/" "$tmp/b.ids" | paste -sd, -)
+cat "$tmp/b.ids" "$tmp/b2.ids" > "$tmp/all.ids"
+created=$(wc -l < "$tmp/all.ids" | tr -d ' ')
+values=$(sed "s/^\([^ ]*\) \([^ ]*\)$/('\1'::uuid,'\2'::uuid)/" "$tmp/all.ids" | paste -sd, -)
 check "every booking answered 201 ($created) exists, its artist's, with its submitted job" test \
 	"$created" -gt 0 -a "$(sql "SELECT count(*) FROM (VALUES $values) v(u, b) JOIN booking k ON k.id = v.b AND k.user_id = v.u
 	WHERE EXISTS (SELECT 1 FROM job j WHERE j.kind = 'booking_submitted' AND j.payload->>'booking_id' = k.id::text)")" = "$created"

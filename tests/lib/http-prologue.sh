@@ -229,6 +229,21 @@ wait_sql() {
 	return 1
 }
 
+# lock_table TABLE SECONDS: hold an ACCESS EXCLUSIVE lock on TABLE for
+# SECONDS from a psql in the background (application_name rl-lock-TABLE,
+# for pg_cancel_backend to end it sooner); sets locker.
+lock_table() {
+	PGAPPNAME=rl-lock-$1 psql -XAtq "$url" -c "BEGIN" -c "LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE" \
+		-c "SELECT pg_sleep($2)" -c "COMMIT" >/dev/null 2>&1 &
+	locker=$!
+	pids="$pids $locker"
+}
+# table_locked TABLE: lock_table's lock on TABLE is granted.
+table_locked() {
+	[ "$(sql "SELECT count(*) FROM pg_locks WHERE relation = '$1'::regclass
+		AND mode = 'AccessExclusiveLock' AND granted")" = 1 ]
+}
+
 # week_day: sets day to a Tuesday, Wednesday or Thursday a week or more
 # ahead in the demo studio (Studio B 09:00-23:00, Eli 10:00-19:00, Priya
 # 12:00-22:00), never Christmas; then at HH:MM is that studio-local time

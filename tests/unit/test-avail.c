@@ -1302,6 +1302,146 @@ test_avail_data_from_json_reads_the_document_the_sql_builds(void)
 	avail_data_free(NULL);
 }
 
+static struct avail_claim_change
+claim_change(int add, enum avail_target type, const char *target, const char *owner, int hold,
+    int64_t start, int64_t end, int64_t expires_at)
+{
+	struct avail_claim_change c;
+
+	memset(&c, 0, sizeof(c));
+	c.add = add;
+	c.type = type;
+	snprintf(c.target_id, sizeof(c.target_id), "%s", target);
+	snprintf(c.owner_id, sizeof(c.owner_id), "%s", owner);
+	c.hold = hold;
+	c.start = start;
+	c.end = end;
+	c.expires_at = expires_at;
+	return c;
+}
+
+/* Whether d and e answer every fixture search alike on Friday 2027-06-18. */
+static int
+same_searches(const struct avail_data *d, const struct avail_data *e)
+{
+	static const char *const svcs[] = { "rec", "rent", "mix", NULL };
+	int same = 1;
+
+	for (size_t v = 0; v < 4; v++) {
+		struct avail_query q = query(2027, 6, 18, 120, svcs[v], NULL, 1812000000);
+		struct avail_slot *a = NULL, *b = NULL;
+		size_t na = 0, nb = 0;
+		if (avail_search(d, &q, &a, &na, NULL) != 0 || avail_search(e, &q, &b, &nb, NULL) != 0 ||
+		    !same_slots(a, na, b, nb))
+			same = 0;
+		if (avail_search_valid_until(d, &q) != avail_search_valid_until(e, &q))
+			same = 0;
+		free(a);
+		free(b);
+	}
+	return same;
+}
+
+/* claim_change's change applied to d: avail_data_apply's answer. */
+static int
+apply_change(struct avail_data *d, int add, enum avail_target type, const char *target,
+    const char *owner, int hold, int64_t start, int64_t end, int64_t expires_at)
+{
+	struct avail_claim_change c = claim_change(add, type, target, owner, hold, start, end,
+	    expires_at);
+
+	return avail_data_apply(d, &c);
+}
+
+/* Forty claims taken (add) or released, rooms and staff in turn, each
+ * change applying. */
+static void
+many_claims(struct avail_data *d, int add)
+{
+	for (int k = 0; k < 40; k++) {
+		int i = add ? k : 39 - k;
+		char owner[16];
+		snprintf(owner, sizeof(owner), "many%d", i);
+		CU_ASSERT_EQUAL(apply_change(d, add, i % 2 ? AVAIL_ROOM : AVAIL_STAFF,
+		    i % 2 ? "booth" : "priya", owner, 0, 1813320000 + i * 600,
+		    1813320000 + i * 600 + 300, 0), 1);
+	}
+}
+
+static void
+test_avail_data_apply_changes_claims_as_a_load_would(void)
+{
+	struct avail_data *d = NULL, *orig = NULL;
+	struct avail_claim_change c;
+	struct err e;
+
+	CU_ASSERT_EQUAL_FATAL(avail_data_from_json(fixture_json, toronto, &d, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(avail_data_from_json(fixture_json, toronto, &orig, &e), 0);
+	/* the fixture's claims lie past its "to": a load over them would reach
+	 * that far */
+	d->to = orig->to = 1813400000;
+
+	/* a booking's room claim released, then taken again */
+	c = claim_change(0, AVAIL_ROOM, "room-a", "bk1", 0, 1813338000, 1813345200, 0);
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(d->nclaims, 1);
+	CU_ASSERT_FALSE(same_searches(d, orig));
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);   /* not held any more */
+	CU_ASSERT_EQUAL(d->nclaims, 1);
+	c.add = 1;
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);   /* held already */
+	CU_ASSERT_TRUE(same_searches(d, orig));
+
+	/* a hold matches only with its expiry; a new one counts until it expires */
+	c = claim_change(0, AVAIL_ROOM, "room-b", "hold1", 1, 1813348800, 1813352400, 1812000901);
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);
+	c.expires_at = 1812000900;
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-b", "hold2",
+	    1, 1813348800, 1813352400, 1812000500), 1);
+	CU_ASSERT_EQUAL(d->claims[d->nclaims - 1].expires_at, 1812000500);
+	CU_ASSERT_EQUAL(d->claims[d->nclaims - 1].room, ROOM_B);
+
+	/* nothing to this data: out of its range, or a room it does not hold */
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-a", "bk9",
+	    0, 1813400000, 1813403600, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "retired-room", "bk9",
+	    0, 1813338000, 1813345200, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "ghost", "bk9",
+	    0, 1813338000, 1813345200, 0), 0);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STUDIO, "", "bk9",
+	    0, 1813338000, 1813345200, 0), -1);
+
+	/* staff claims: Sam's released, Eli's taken */
+	c = claim_change(0, AVAIL_STAFF, "sam", "bk3", 0, 1813356000, 1813363200, 0);
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), 1);
+	CU_ASSERT_EQUAL(d->nstaff_claims, 0);
+	CU_ASSERT_EQUAL(avail_data_apply(d, &c), -1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "eli", "bk4",
+	    0, 1813356000, 1813363200, 0), 1);
+	CU_ASSERT_EQUAL_FATAL(d->nstaff_claims, 1);
+	CU_ASSERT_EQUAL(d->staff_claims[0].staff, ELI);
+
+	/* many at once (the arrays grow), all undone: as loaded again */
+	many_claims(d, 1);
+	CU_ASSERT_FALSE(same_searches(d, orig));
+	many_claims(d, 0);
+	CU_ASSERT_EQUAL(apply_change(d, 0, AVAIL_ROOM, "room-b", "hold2",
+	    1, 1813348800, 1813352400, 1812000500), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_ROOM, "room-b", "hold1",
+	    1, 1813348800, 1813352400, 1812000900), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 0, AVAIL_STAFF, "eli", "bk4",
+	    0, 1813356000, 1813363200, 0), 1);
+	CU_ASSERT_EQUAL(apply_change(d, 1, AVAIL_STAFF, "sam", "bk3",
+	    0, 1813356000, 1813363200, 0), 1);
+	CU_ASSERT_EQUAL(d->nclaims, orig->nclaims);
+	CU_ASSERT_EQUAL(d->nstaff_claims, orig->nstaff_claims);
+	CU_ASSERT_TRUE(same_searches(d, orig));
+	avail_data_free(d);
+	avail_data_free(orig);
+}
+
 static void
 test_avail_data_from_json_refuses_malformed_documents(void)
 {
@@ -1465,6 +1605,7 @@ suite_avail(void)
 	UNIT_TEST(s, test_avail_check_accepts_a_session_across_the_fall_back_hour);
 	UNIT_TEST(s, test_avail_rules_open_is_the_engines_rule_for_the_board);
 	UNIT_TEST(s, test_avail_data_from_json_reads_the_document_the_sql_builds);
+	UNIT_TEST(s, test_avail_data_apply_changes_claims_as_a_load_would);
 	UNIT_TEST(s, test_avail_data_from_json_refuses_malformed_documents);
 	UNIT_TEST(s, test_avail_slots_json_is_the_api_shape);
 	UNIT_TEST(s, test_avail_slots_json_escapes_ids);
