@@ -59,6 +59,7 @@ FAMILIES = \
 	db/functions/jobs.sql \
 	db/functions/notifications.sql \
 	db/functions/payments.sql \
+	db/functions/sessions.sql \
 	db/functions/setup.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) $(FAMILIES) tools/embed-sql tools/sql-families

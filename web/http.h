@@ -31,6 +31,7 @@ struct http_server {
 	struct listener *listen;  /* LISTEN redlight_changes (web/listen.h) */
 	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
 	struct feedcache *feeds;  /* staff calendar feeds (web/feedcache.h) */
+	struct sesscache *sessions; /* sessions looked up (web/sesscache.h) */
 };
 
 /* ---- routes (web/router.c) ---- */

@@ -43,6 +43,7 @@ redlightd_SOURCES = \
 	web/ratelimit.c web/ratelimit.h \
 	web/availcache.c web/availcache.h \
 	web/catalogcache.c web/catalogcache.h \
+	web/sesscache.c web/sesscache.h \
 	web/waitlist.c web/waitlist.h \
 	web/page.c web/page.h \
 	web/listen.c web/listen.h \

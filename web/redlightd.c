@@ -20,6 +20,7 @@
 #include "web/listen.h"
 #include "web/pgpool.h"
 #include "web/server.h"
+#include "web/sesscache.h"
 #include "web/worker.h"
 
 /* How long a stop waits for requests in flight before it gives up on them. */
@@ -195,6 +196,7 @@ main(int argc, char **argv)
 	redlightd_srv.avail = availcache_new(&redlightd_srv);
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
 	redlightd_srv.feeds = feedcache_new(&redlightd_srv);
+	redlightd_srv.sessions = sesscache_new();
 	redlightd_srv.events = events_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
 	if (conf.worker) {
@@ -232,6 +234,8 @@ main(int argc, char **argv)
 	redlightd_srv.catalog = NULL;
 	feedcache_free(redlightd_srv.feeds);
 	redlightd_srv.feeds = NULL;
+	sesscache_free(redlightd_srv.sessions);
+	redlightd_srv.sessions = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);
