@@ -56,6 +56,7 @@ FAMILIES = \
 	db/functions/feed.sql \
 	db/functions/helpers.sql \
 	db/functions/hold.sql \
+	db/functions/idempotency.sql \
 	db/functions/jobs.sql \
 	db/functions/notifications.sql \
 	db/functions/payments.sql \

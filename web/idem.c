@@ -16,18 +16,13 @@ static const char idem_lookup_sql[] =
     "SELECT k.request_hash = $3::bytea, k.status_code, k.response_body FROM idempotency_key k"
     " WHERE k.scope = $1 AND k.key = $2 AND k.created_at >= now() - make_interval(hours => $4::int)";
 
-/* The answer under the key, taking the row of an expired key. No row back:
- * a younger answer is there, which this statement waited for when its
- * transaction was still running (the primary key), so a concurrent
- * duplicate's answer wins over this one. */
+/* The answer under the key, taking the row of an expired key. RL409 on
+ * Idempotency-Key: a younger answer is there, which this statement waited
+ * for when its transaction was still running (the primary key), so a
+ * concurrent duplicate's answer wins over this one; the COMMIT sent with
+ * it then commits nothing. */
 static const char idem_store_sql[] =
-    "INSERT INTO idempotency_key AS k (scope, key, request_hash, status_code, response_body)"
-    " VALUES ($1, $2, $3::bytea, $4::int, $5)"
-    " ON CONFLICT (scope, key) DO UPDATE"
-    "  SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,"
-    "      response_body = EXCLUDED.response_body, created_at = now()"
-    "  WHERE k.created_at < now() - make_interval(hours => $6::int)"
-    " RETURNING 1";
+    "SELECT idempotency_answer_store($1, $2, $3::bytea, $4::int, $5, $6::int)";
 
 struct idem_state {
 	struct http_server *srv;
@@ -129,11 +124,12 @@ idem_dispose(void *p)
 	idem_let_go(st);
 }
 
-/* Runs sql for st, in the key's transaction when one is open, calling cb
- * exactly once (before returning when it cannot be sent). */
+/* Runs sql for st, in the key's transaction when one is open (with flags:
+ * PGPOOL_BEGIN opens it, PGPOOL_COMMIT closes it, in the same round trip),
+ * calling cb exactly once (before returning when it cannot be sent). */
 static void
-idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
-    pgpool_cb cb)
+idem_sql_tx(struct idem_state *st, unsigned flags, const char *sql, int nparams,
+    const char *const *params, pgpool_cb cb)
 {
 	struct err e;
 	int rc;
@@ -142,12 +138,19 @@ idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const 
 		err_set(&e, ERR_DB, NULL, "the server is shutting down");
 		rc = ERR_DB;
 	} else if (st->pin != NULL) {
-		rc = pgpool_pin_query(st->pin, sql, nparams, params, cb, st, &st->q, &e);
+		rc = pgpool_pin_query_tx(st->pin, flags, sql, nparams, params, cb, st, &st->q, &e);
 	} else {
 		rc = pgpool_query(st->srv->db, sql, nparams, params, cb, st, &st->q, &e);
 	}
 	if (rc != 0)
 		cb(st, NULL, &e);
+}
+
+static void
+idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
+    pgpool_cb cb)
+{
+	idem_sql_tx(st, 0, sql, nparams, params, cb);
 }
 
 /* ---- the key's first look ---- */
@@ -259,21 +262,6 @@ idem_ran(void *arg, const PGresult *res, const struct err *e)
 	st->cb(st->req, res, e, st->cbarg);
 }
 
-static void
-idem_begun(void *arg, const PGresult *res, const struct err *e)
-{
-	struct idem_state *st = arg;
-
-	(void)res;
-	st->q = NULL;
-	if (e != NULL) {
-		idem_let_go(st);
-		st->cb(st->req, NULL, e, st->cbarg);
-		return;
-	}
-	idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
-}
-
 int
 idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *const *params,
     http_query_cb cb, void *arg)
@@ -290,8 +278,9 @@ idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *
 	if (st->pin != NULL) {
 		idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
 	} else {
+		/* the transaction opens with its first statement, in one round trip */
 		st->pin = pgpool_pin_new(st->srv->db);
-		idem_sql(st, "BEGIN", 0, NULL, idem_begun);
+		idem_sql_tx(st, PGPOOL_BEGIN, st->sql, st->nparams, st->params, idem_ran);
 	}
 	return 1;
 }
@@ -342,44 +331,33 @@ idem_looked_again(void *arg, const PGresult *res, const struct err *e)
 		idem_send_failure(st, "a concurrent request with this Idempotency-Key vanished", e);
 }
 
-static void
-idem_committed(void *arg, const PGresult *res, const struct err *e)
-{
-	struct idem_state *st = arg;
-
-	(void)res;
-	st->q = NULL;
-	if (e != NULL) {
-		idem_send_failure(st, "the change and its Idempotency-Key did not commit", e);
-		return;
-	}
-	idem_let_go(st);
-	idem_send_own(st);
-}
-
+/* The answer was stored, and with it the change committed (the COMMIT
+ * went in the same round trip), or neither. */
 static void
 idem_stored(void *arg, const PGresult *res, const struct err *e)
 {
 	struct idem_state *st = arg;
 
+	(void)res;
 	st->q = NULL;
+	if (e != NULL && e->code == ERR_CHANGED && strcmp(e->field, "Idempotency-Key") == 0) {
+		/* a concurrent duplicate answered first: its answer, not ours */
+		idem_let_go(st);
+		idem_lookup(st, idem_looked_again);
+		return;
+	}
 	if (e != NULL) {
 		/* Even when nothing changed, the answer is not sent: a retry
 		 * with the key, run afresh, could answer otherwise (a slot
 		 * taken now is free then), and the key promises one answer.
 		 * The 503 is one the client never keeps. */
-		idem_send_failure(st, "cannot store the answer to an Idempotency-Key", e);
+		idem_send_failure(st, st->pin != NULL ?
+		    "the change and its Idempotency-Key did not commit" :
+		    "cannot store the answer to an Idempotency-Key", e);
 		return;
 	}
-	if (PQntuples(res) == 0) {
-		idem_let_go(st);
-		idem_lookup(st, idem_looked_again);
-		return;
-	}
-	if (st->pin != NULL)
-		idem_sql(st, "COMMIT", 0, NULL, idem_committed);
-	else
-		idem_send_own(st);
+	idem_let_go(st);
+	idem_send_own(st);
 }
 
 void
@@ -409,7 +387,7 @@ idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 	params[3] = code;
 	params[4] = st->body;
 	params[5] = st->hours;
-	idem_sql(st, idem_store_sql, 6, params, idem_stored);
+	idem_sql_tx(st, st->pin != NULL ? PGPOOL_COMMIT : 0, idem_store_sql, 6, params, idem_stored);
 }
 
 void

@@ -28,7 +28,10 @@
  * transaction on one pooled connection (web/pgpool.h, a pin); every
  * statement of the request runs in it from then on, and idem_send_*
  * inserts the answer under the key and COMMITs before the client hears
- * it. The change and its answer commit together or not at all: a retry
+ * it. The BEGIN goes with the first write, the COMMIT with the answer's
+ * insert, each pair in one round trip (pgpool_pin_query_tx); the insert
+ * fails (RL409) when a concurrent duplicate answered first, so that
+ * COMMIT commits nothing. The change and its answer commit together or not at all: a retry
  * after redlightd died gets the stored answer, or, when nothing
  * committed, runs once. A request that changed nothing stores its answer
  * on its own. A statement that fails rolls the transaction back (the

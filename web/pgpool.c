@@ -35,7 +35,12 @@ struct pgpool_query {
 	int nparams;
 	char **params;              /* nparams entries, NULL = SQL NULL */
 	struct pgpool_pin *pin;     /* whose connection it must run on; NULL: any */
+	unsigned flags;             /* PGPOOL_BEGIN, PGPOOL_COMMIT */
 };
+
+/* What one round trip in pipeline mode sends, in order. */
+enum pgpipe_op { PGPIPE_BEGIN, PGPIPE_PREPARE, PGPIPE_STMT, PGPIPE_COMMIT };
+#define PGPIPE_MAX_OPS 4
 
 /* One connection of the pool: idle when up without a query, busy while
  * it runs q. */
@@ -50,6 +55,10 @@ struct pgconn {
 	int preparing;              /* q's slot while its Prepare runs, else -1 */
 	int named;                  /* q went out as a prepared statement */
 	uint64_t prep_hash;
+	/* q with flags: what its pipeline sent, and whose results come now */
+	enum pgpipe_op pipe[PGPIPE_MAX_OPS];
+	int npipe;                  /* 0: q went out alone */
+	int pipe_at;
 };
 
 struct pgpool_pin {
@@ -128,6 +137,7 @@ pgconn_stmts_clear(struct pgconn *c)
 	c->stmts = NULL;
 	c->nstmts = 0;
 	c->preparing = -1;
+	c->npipe = 0;
 }
 
 static void
@@ -424,12 +434,90 @@ pgconn_busy_io(struct pgconn *c, int events)
 	pgsock_watch(c->sock, UV_READABLE);
 }
 
+/* q's Prepare, sent in its pipeline, worked: the statement is known. */
+static void
+pgconn_pipe_prepared(struct pgconn *c)
+{
+	struct pgstmt *st = &c->stmts[c->preparing];
+
+	st->hash = c->prep_hash;
+	st->sql = xstrdup(c->q->sql);
+	st->id = (unsigned)c->nstmts++;
+	c->preparing = -1;
+}
+
+/* Input and output for a query sent with its BEGIN or COMMIT in one
+ * pipeline: each operation's results end with a NULL, the whole with the
+ * sync. The query's answer is its statement's result, or the first error
+ * of any of them (a COMMIT's included). */
+static void
+pgconn_pipe_io(struct pgconn *c, int events)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	int flush;
+
+	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	if ((flush = PQflush(pg)) < 0) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	while (!PQisBusy(pg)) {
+		PGresult *r = PQgetResult(pg);
+		ExecStatusType st;
+		enum pgpipe_op op;
+
+		if (r == NULL) {
+			if (++c->pipe_at > c->npipe) {
+				/* nothing more is coming: should not happen */
+				pgsock_fail(c->sock, "a pipeline ended without its sync");
+				return;
+			}
+			continue;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			c->npipe = 0;
+			c->preparing = -1;
+			if (!PQexitPipelineMode(pg)) {
+				pgsock_fail(c->sock, NULL);
+				return;
+			}
+			pgconn_drain_notifies(pg);
+			pgconn_finish_query(c);
+			return;
+		}
+		op = c->pipe_at < c->npipe ? c->pipe[c->pipe_at] : PGPIPE_STMT;
+		if (op == PGPIPE_PREPARE && st == PGRES_COMMAND_OK && c->preparing >= 0)
+			pgconn_pipe_prepared(c);
+		if (st == PGRES_FATAL_ERROR ? c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR :
+		    op == PGPIPE_STMT && c->res == NULL) {
+			PQclear(c->res);
+			c->res = r;
+		} else {
+			PQclear(r);
+		}
+	}
+	if (PQstatus(pg) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	pgsock_watch(c->sock, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE);
+}
+
 static void
 pgconn_on_io(void *arg, int events)
 {
 	struct pgconn *c = arg;
 	PGconn *pg = pgsock_conn(c->sock);
 
+	if (c->q != NULL && c->npipe > 0) {
+		pgconn_pipe_io(c, events);
+		return;
+	}
 	if (c->q != NULL) {
 		pgconn_busy_io(c, events);
 		return;
@@ -490,12 +578,73 @@ pgconn_send_stmt(struct pgconn *c, struct pgpool_query *q)
 	return 1;
 }
 
+/* Sends q with its BEGIN before it and/or its COMMIT after it, in one
+ * pipeline: one round trip. An unknown statement is prepared in it too. */
+static int
+pgconn_send_pipeline(struct pgconn *c, struct pgpool_query *q)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	uint64_t h = pgstmt_hash(q->sql);
+	int slot = pgconn_stmt_slot(c, q->sql, h);
+	char name[16];
+	int ok;
+
+	c->preparing = -1;
+	c->named = 0;
+	c->npipe = 0;
+	c->pipe_at = 0;
+	if (!PQenterPipelineMode(pg))
+		return 0;
+	if ((q->flags & PGPOOL_BEGIN) && !PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+		return 0;
+	if (q->flags & PGPOOL_BEGIN)
+		c->pipe[c->npipe++] = PGPIPE_BEGIN;
+	if (slot >= 0 && c->stmts[slot].sql == NULL &&
+	    (PQtransactionStatus(pg) == PQTRANS_INERROR && !(q->flags & PGPOOL_BEGIN)))
+		slot = -1;
+	if (slot < 0) {
+		ok = PQsendQueryParams(pg, q->sql, q->nparams, NULL, (const char *const *)q->params,
+		    NULL, NULL, 0);
+	} else {
+		if (c->stmts[slot].sql != NULL) {
+			pgstmt_name(name, sizeof(name), c->stmts[slot].id);
+		} else {
+			pgstmt_name(name, sizeof(name), (unsigned)c->nstmts);
+			if (!PQsendPrepare(pg, name, q->sql, 0, NULL))
+				return 0;
+			c->pipe[c->npipe++] = PGPIPE_PREPARE;
+			c->preparing = slot;
+			c->prep_hash = h;
+		}
+		c->named = 1;
+		ok = PQsendQueryPrepared(pg, name, q->nparams, (const char *const *)q->params,
+		    NULL, NULL, 0);
+	}
+	if (!ok)
+		return 0;
+	c->pipe[c->npipe++] = PGPIPE_STMT;
+	if ((q->flags & PGPOOL_COMMIT) && !PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
+		return 0;
+	if (q->flags & PGPOOL_COMMIT)
+		c->pipe[c->npipe++] = PGPIPE_COMMIT;
+	return PQpipelineSync(pg);
+}
+
 static void
 pgconn_send(struct pgconn *c, struct pgpool_query *q)
 {
 	PGconn *pg = pgsock_conn(c->sock);
 
-	if (!pgconn_send_stmt(c, q)) {
+	if (!(q->flags ? pgconn_send_pipeline(c, q) : pgconn_send_stmt(c, q))) {
+		c->npipe = 0;
+		c->preparing = -1;
+		/* a pipeline half sent cannot be taken back: start over */
+		if (q->flags && PQpipelineStatus(pg) != PQ_PIPELINE_OFF) {
+			pgpool_push_front(c->pool, q);
+			pgsock_fail(c->sock, NULL);
+			pgpool_schedule_kick(c->pool);
+			return;
+		}
 		if (PQstatus(pg) == CONNECTION_BAD) {
 			pgpool_push_front(c->pool, q);
 			pgsock_fail(c->sock, NULL);
@@ -510,7 +659,10 @@ pgconn_send(struct pgconn *c, struct pgpool_query *q)
 		return;
 	}
 	c->q = q;
-	pgconn_busy_io(c, 0);
+	if (c->npipe > 0)
+		pgconn_pipe_io(c, 0);
+	else
+		pgconn_busy_io(c, 0);
 }
 
 static struct pgpool_query *
@@ -710,6 +862,14 @@ pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
     const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e)
 {
+	return pgpool_pin_query_tx(pin, 0, sql, nparams, params, cb, arg, out, e);
+}
+
+int
+pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const char *sql, int nparams,
+    const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e)
+{
 	struct pgpool_query *q;
 	int rc;
 
@@ -722,9 +882,11 @@ pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
 		if ((rc = pgpool_query(pin->pool, sql, nparams, params, cb, arg, &q, e)) != 0)
 			return rc;
 		q->pin = pin;
+		q->flags = flags;
 	} else {
 		q = pgpool_query_new(pin->pool, sql, nparams, params, cb, arg);
 		q->pin = pin;
+		q->flags = flags;
 		q->queued = 1;
 		pin->next = q;
 		pgpool_schedule_kick(pin->pool);
