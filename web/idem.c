@@ -32,6 +32,13 @@ struct idem_state {
 	char hash[IDEM_HASH_PARAM_LEN];
 	char hours[16];
 	int answering;              /* proceed ran: the answer goes under the key */
+	int looked;                 /* the key's lookup found no answer */
+	/* what the lookup sent with the first write found: an answer (1),
+	 * an error (-1), or nothing yet (0); its status and body */
+	int found;
+	int found_same;             /* it answered this very request */
+	int found_status;
+	h2o_iovec_t found_body;
 	idem_cb proceed;
 	void *arg;
 	struct pgpool_pin *pin;     /* the key's open transaction; NULL: none */
@@ -128,8 +135,8 @@ idem_dispose(void *p)
  * PGPOOL_BEGIN opens it, PGPOOL_COMMIT closes it, in the same round trip),
  * calling cb exactly once (before returning when it cannot be sent). */
 static void
-idem_sql_tx(struct idem_state *st, unsigned flags, const char *sql, int nparams,
-    const char *const *params, pgpool_cb cb)
+idem_sql_tx(struct idem_state *st, unsigned flags, const struct pgpool_pre *pre, const char *sql,
+    int nparams, const char *const *params, pgpool_cb cb)
 {
 	struct err e;
 	int rc;
@@ -138,7 +145,7 @@ idem_sql_tx(struct idem_state *st, unsigned flags, const char *sql, int nparams,
 		err_set(&e, ERR_DB, NULL, "the server is shutting down");
 		rc = ERR_DB;
 	} else if (st->pin != NULL) {
-		rc = pgpool_pin_query_tx(st->pin, flags, sql, nparams, params, cb, st, &st->q, &e);
+		rc = pgpool_pin_query_tx(st->pin, flags, pre, sql, nparams, params, cb, st, &st->q, &e);
 	} else {
 		rc = pgpool_query(st->srv->db, sql, nparams, params, cb, st, &st->q, &e);
 	}
@@ -150,7 +157,7 @@ static void
 idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
     pgpool_cb cb)
 {
-	idem_sql_tx(st, 0, sql, nparams, params, cb);
+	idem_sql_tx(st, 0, NULL, sql, nparams, params, cb);
 }
 
 /* ---- the key's first look ---- */
@@ -185,20 +192,26 @@ idem_answer_from(h2o_req_t *req, const PGresult *res)
 	return 1;
 }
 
+/* The lookup sent with the first write, in its transaction: what it
+ * found is kept for idem_ran (res is gone after this). */
 static void
-idem_looked(void *arg, const PGresult *res, const struct err *e)
+idem_pre_looked(void *arg, const PGresult *res, const struct err *e)
 {
 	struct idem_state *st = arg;
 
-	st->q = NULL;
 	if (e != NULL) {
-		http_send_err(st->req, e);
+		st->found = -1;
 		return;
 	}
-	if (idem_answer_from(st->req, res))
+	if (PQntuples(res) != 1) {
+		st->looked = 1;
 		return;
-	st->answering = 1;
-	st->proceed(st->srv, st->req, st->arg);
+	}
+	st->found = 1;
+	st->found_same = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	st->found_status = atoi(PQgetvalue(res, 0, 1));
+	st->found_body = h2o_strdup(&st->req->pool, PQgetvalue(res, 0, 2),
+	    (size_t)PQgetlength(res, 0, 2));
 }
 
 static void
@@ -244,7 +257,10 @@ idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb p
 	h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
 	req->env.entries[req->env.size++] = h2o_iovec_init(H2O_STRLIT(IDEM_ENV));
 	req->env.entries[req->env.size++] = h2o_iovec_init((const char *)st, sizeof(*st));
-	idem_lookup(st, idem_looked);
+	/* the key is looked up with the first write, or before the answer
+	 * when there is none (a replay wins either way) */
+	st->answering = 1;
+	proceed(srv, req, arg);
 }
 
 /* ---- the route's statements, in the key's transaction ---- */
@@ -255,6 +271,20 @@ idem_ran(void *arg, const PGresult *res, const struct err *e)
 	struct idem_state *st = arg;
 
 	st->q = NULL;
+	if (st->found == 1) {
+		/* answered before: undo this run, give that answer */
+		idem_let_go(st);
+		st->answering = 0;
+		if (!st->found_same) {
+			idem_send_reused(st->req);
+			return;
+		}
+		h2o_add_header_by_str(&st->req->pool, &st->req->res.headers,
+		    H2O_STRLIT("idempotent-replayed"), 0, NULL, H2O_STRLIT("true"));
+		http_send_json(st->req, st->found_status, st->found_body.base, st->found_body.len);
+		return;
+	}
+	st->found = 0;
 	/* a failed statement spoils the transaction: what the route does
 	 * next (a retry, a read, its answer) starts afresh */
 	if (e != NULL)
@@ -278,9 +308,14 @@ idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *
 	if (st->pin != NULL) {
 		idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
 	} else {
-		/* the transaction opens with its first statement, in one round trip */
+		/* the transaction opens with its first statement, and the key's
+		 * lookup goes before it: one round trip */
+		const char *lp[4] = { st->scope, st->key, st->hash, st->hours };
+		struct pgpool_pre look = { idem_lookup_sql, 4, lp, idem_pre_looked };
+
 		st->pin = pgpool_pin_new(st->srv->db);
-		idem_sql_tx(st, PGPOOL_BEGIN, st->sql, st->nparams, st->params, idem_ran);
+		idem_sql_tx(st, PGPOOL_BEGIN, st->looked ? NULL : &look, st->sql, st->nparams,
+		    st->params, idem_ran);
 	}
 	return 1;
 }
@@ -360,12 +395,13 @@ idem_stored(void *arg, const PGresult *res, const struct err *e)
 	idem_send_own(st);
 }
 
+static void idem_store(struct idem_state *st);
+static void idem_looked_then_store(void *arg, const PGresult *res, const struct err *e);
+
 void
 idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 {
 	struct idem_state *st = idem_answering(req);
-	const char *params[6];
-	char code[16];
 
 	if (st == NULL) {
 		http_send_json(req, status, json, len);
@@ -380,14 +416,49 @@ idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 	st->status = status;
 	st->body = h2o_strdup(&req->pool, json, len).base;
 	st->len = len;
-	snprintf(code, sizeof(code), "%d", status);
+	if (!st->looked) {
+		/* nothing was written, so the key was not looked up yet */
+		idem_lookup(st, idem_looked_then_store);
+		return;
+	}
+	idem_store(st);
+}
+
+static void
+idem_store(struct idem_state *st)
+{
+	const char *params[6];
+	char code[16];
+
+	snprintf(code, sizeof(code), "%d", st->status);
 	params[0] = st->scope;
 	params[1] = st->key;
 	params[2] = st->hash;
 	params[3] = code;
 	params[4] = st->body;
 	params[5] = st->hours;
-	idem_sql_tx(st, st->pin != NULL ? PGPOOL_COMMIT : 0, idem_store_sql, 6, params, idem_stored);
+	idem_sql_tx(st, st->pin != NULL ? PGPOOL_COMMIT : 0, NULL, idem_store_sql, 6, params,
+	    idem_stored);
+}
+
+/* The key's lookup before an answer that wrote nothing: a stored answer
+ * wins over this one. */
+static void
+idem_looked_then_store(void *arg, const PGresult *res, const struct err *e)
+{
+	struct idem_state *st = arg;
+
+	st->q = NULL;
+	if (e != NULL) {
+		idem_send_failure(st, "cannot look up the Idempotency-Key", e);
+		return;
+	}
+	if (idem_answer_from(st->req, res)) {
+		idem_let_go(st);
+		return;
+	}
+	st->looked = 1;
+	idem_store(st);
 }
 
 void

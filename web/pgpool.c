@@ -36,11 +36,16 @@ struct pgpool_query {
 	char **params;              /* nparams entries, NULL = SQL NULL */
 	struct pgpool_pin *pin;     /* whose connection it must run on; NULL: any */
 	unsigned flags;             /* PGPOOL_BEGIN, PGPOOL_COMMIT */
+	/* a statement sent before it in the same pipeline, or pre_sql NULL */
+	char *pre_sql;
+	int pre_nparams;
+	char **pre_params;
+	pgpool_cb pre_cb;
 };
 
 /* What one round trip in pipeline mode sends, in order. */
-enum pgpipe_op { PGPIPE_BEGIN, PGPIPE_PREPARE, PGPIPE_STMT, PGPIPE_COMMIT };
-#define PGPIPE_MAX_OPS 4
+enum pgpipe_op { PGPIPE_BEGIN, PGPIPE_PREPARE, PGPIPE_PRE, PGPIPE_STMT, PGPIPE_COMMIT };
+#define PGPIPE_MAX_OPS 5
 
 /* One connection of the pool: idle when up without a query, busy while
  * it runs q. */
@@ -59,6 +64,8 @@ struct pgconn {
 	enum pgpipe_op pipe[PGPIPE_MAX_OPS];
 	int npipe;                  /* 0: q went out alone */
 	int pipe_at;
+	const char *prep_sql;       /* the statement being prepared in it */
+	PGresult *pre_res;          /* the pre statement's result or error */
 };
 
 struct pgpool_pin {
@@ -89,13 +96,21 @@ pgpool_handle_free(uv_handle_t *h)
 }
 
 static void
+pgpool_params_free(char **params, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(params[i]);
+	free(params);
+}
+
+static void
 pgpool_query_free(struct pgpool_query *q)
 {
 	if (q == NULL)
 		return;
-	for (int i = 0; i < q->nparams; i++)
-		free(q->params[i]);
-	free(q->params);
+	pgpool_params_free(q->params, q->nparams);
+	pgpool_params_free(q->pre_params, q->pre_nparams);
+	free(q->pre_sql);
 	free(q->sql);
 	free(q);
 }
@@ -138,6 +153,8 @@ pgconn_stmts_clear(struct pgconn *c)
 	c->nstmts = 0;
 	c->preparing = -1;
 	c->npipe = 0;
+	PQclear(c->pre_res);
+	c->pre_res = NULL;
 }
 
 static void
@@ -441,9 +458,33 @@ pgconn_pipe_prepared(struct pgconn *c)
 	struct pgstmt *st = &c->stmts[c->preparing];
 
 	st->hash = c->prep_hash;
-	st->sql = xstrdup(c->q->sql);
+	st->sql = xstrdup(c->prep_sql);
 	st->id = (unsigned)c->nstmts++;
 	c->preparing = -1;
+}
+
+/* The pre statement's callback, with its result or error, before q's. */
+static void
+pgconn_pre_deliver(struct pgconn *c)
+{
+	struct pgpool_query *q = c->q;
+	PGresult *r = c->pre_res;
+	struct err mapped;
+
+	c->pre_res = NULL;
+	if (q->pre_cb != NULL && q->cb != NULL) {
+		if (r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
+		    PQresultStatus(r) == PGRES_COMMAND_OK)) {
+			q->pre_cb(q->arg, r, NULL);
+		} else {
+			if (r != NULL && PQresultStatus(r) == PGRES_FATAL_ERROR)
+				db_result_err(r, &mapped);
+			else
+				err_set(&mapped, ERR_DB, NULL, "the database sent no result");
+			q->pre_cb(q->arg, NULL, &mapped);
+		}
+	}
+	PQclear(r);
 }
 
 /* Input and output for a query sent with its BEGIN or COMMIT in one
@@ -487,12 +528,19 @@ pgconn_pipe_io(struct pgconn *c, int events)
 				return;
 			}
 			pgconn_drain_notifies(pg);
+			if (c->q->pre_sql != NULL)
+				pgconn_pre_deliver(c);
 			pgconn_finish_query(c);
 			return;
 		}
 		op = c->pipe_at < c->npipe ? c->pipe[c->pipe_at] : PGPIPE_STMT;
 		if (op == PGPIPE_PREPARE && st == PGRES_COMMAND_OK && c->preparing >= 0)
 			pgconn_pipe_prepared(c);
+		if (op == PGPIPE_PRE && c->pre_res == NULL) {
+			/* the pre statement's own answer, kept apart */
+			c->pre_res = r;
+			continue;
+		}
 		if (st == PGRES_FATAL_ERROR ? c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR :
 		    op == PGPIPE_STMT && c->res == NULL) {
 			PQclear(c->res);
@@ -578,16 +626,53 @@ pgconn_send_stmt(struct pgconn *c, struct pgpool_query *q)
 	return 1;
 }
 
-/* Sends q with its BEGIN before it and/or its COMMIT after it, in one
- * pipeline: one round trip. An unknown statement is prepared in it too. */
+/* Queues one statement of a pipeline as op: by its name when c knows it;
+ * else prepared in the same pipeline when may_prepare and there is room
+ * (one Prepare per pipeline: its name is the next one); else unnamed. */
+static int
+pgconn_pipe_stmt(struct pgconn *c, enum pgpipe_op op, const char *sql, int nparams,
+    char **params, int may_prepare)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	uint64_t h = pgstmt_hash(sql);
+	int slot = pgconn_stmt_slot(c, sql, h);
+	char name[16];
+	int named = 0;
+
+	if (slot >= 0 && c->stmts[slot].sql != NULL) {
+		pgstmt_name(name, sizeof(name), c->stmts[slot].id);
+		named = 1;
+	} else if (slot >= 0 && may_prepare && c->preparing < 0) {
+		pgstmt_name(name, sizeof(name), (unsigned)c->nstmts);
+		if (!PQsendPrepare(pg, name, sql, 0, NULL))
+			return 0;
+		c->pipe[c->npipe++] = PGPIPE_PREPARE;
+		c->preparing = slot;
+		c->prep_hash = h;
+		c->prep_sql = sql;
+		named = 1;
+	}
+	if (op == PGPIPE_STMT)
+		c->named = named;
+	if (!(named ? PQsendQueryPrepared(pg, name, nparams, (const char *const *)params, NULL, NULL, 0) :
+	    PQsendQueryParams(pg, sql, nparams, NULL, (const char *const *)params, NULL, NULL, 0)))
+		return 0;
+	c->pipe[c->npipe++] = op;
+	return 1;
+}
+
+/* Sends q with its BEGIN before it, its pre statement, and/or its COMMIT
+ * after it, in one pipeline: one round trip. An unknown statement is
+ * prepared in it too (the pre statement only when q's is known). */
 static int
 pgconn_send_pipeline(struct pgconn *c, struct pgpool_query *q)
 {
 	PGconn *pg = pgsock_conn(c->sock);
-	uint64_t h = pgstmt_hash(q->sql);
-	int slot = pgconn_stmt_slot(c, q->sql, h);
-	char name[16];
-	int ok;
+	/* an aborted transaction refuses a Prepare */
+	int may_prepare = (q->flags & PGPOOL_BEGIN) || PQtransactionStatus(pg) != PQTRANS_INERROR;
+	int slot = pgconn_stmt_slot(c, q->sql, pgstmt_hash(q->sql));
+	/* one Prepare per pipeline: q's own first, the pre statement's later */
+	int known = slot >= 0 && c->stmts[slot].sql != NULL;
 
 	c->preparing = -1;
 	c->named = 0;
@@ -599,30 +684,12 @@ pgconn_send_pipeline(struct pgconn *c, struct pgpool_query *q)
 		return 0;
 	if (q->flags & PGPOOL_BEGIN)
 		c->pipe[c->npipe++] = PGPIPE_BEGIN;
-	if (slot >= 0 && c->stmts[slot].sql == NULL &&
-	    (PQtransactionStatus(pg) == PQTRANS_INERROR && !(q->flags & PGPOOL_BEGIN)))
-		slot = -1;
-	if (slot < 0) {
-		ok = PQsendQueryParams(pg, q->sql, q->nparams, NULL, (const char *const *)q->params,
-		    NULL, NULL, 0);
-	} else {
-		if (c->stmts[slot].sql != NULL) {
-			pgstmt_name(name, sizeof(name), c->stmts[slot].id);
-		} else {
-			pgstmt_name(name, sizeof(name), (unsigned)c->nstmts);
-			if (!PQsendPrepare(pg, name, q->sql, 0, NULL))
-				return 0;
-			c->pipe[c->npipe++] = PGPIPE_PREPARE;
-			c->preparing = slot;
-			c->prep_hash = h;
-		}
-		c->named = 1;
-		ok = PQsendQueryPrepared(pg, name, q->nparams, (const char *const *)q->params,
-		    NULL, NULL, 0);
-	}
-	if (!ok)
+	if (q->pre_sql != NULL &&
+	    !pgconn_pipe_stmt(c, PGPIPE_PRE, q->pre_sql, q->pre_nparams, q->pre_params,
+	    may_prepare && known))
 		return 0;
-	c->pipe[c->npipe++] = PGPIPE_STMT;
+	if (!pgconn_pipe_stmt(c, PGPIPE_STMT, q->sql, q->nparams, q->params, may_prepare))
+		return 0;
 	if ((q->flags & PGPOOL_COMMIT) && !PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
 		return 0;
 	if (q->flags & PGPOOL_COMMIT)
@@ -635,11 +702,13 @@ pgconn_send(struct pgconn *c, struct pgpool_query *q)
 {
 	PGconn *pg = pgsock_conn(c->sock);
 
-	if (!(q->flags ? pgconn_send_pipeline(c, q) : pgconn_send_stmt(c, q))) {
+	int piped = q->flags != 0 || q->pre_sql != NULL;
+
+	if (!(piped ? pgconn_send_pipeline(c, q) : pgconn_send_stmt(c, q))) {
 		c->npipe = 0;
 		c->preparing = -1;
 		/* a pipeline half sent cannot be taken back: start over */
-		if (q->flags && PQpipelineStatus(pg) != PQ_PIPELINE_OFF) {
+		if (piped && PQpipelineStatus(pg) != PQ_PIPELINE_OFF) {
 			pgpool_push_front(c->pool, q);
 			pgsock_fail(c->sock, NULL);
 			pgpool_schedule_kick(c->pool);
@@ -862,12 +931,27 @@ pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
     const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e)
 {
-	return pgpool_pin_query_tx(pin, 0, sql, nparams, params, cb, arg, out, e);
+	return pgpool_pin_query_tx(pin, 0, NULL, sql, nparams, params, cb, arg, out, e);
+}
+
+static void
+pgpool_query_pre(struct pgpool_query *q, const struct pgpool_pre *pre)
+{
+	if (pre == NULL)
+		return;
+	q->pre_sql = xstrdup(pre->sql);
+	q->pre_nparams = pre->nparams;
+	q->pre_cb = pre->cb;
+	if (pre->nparams > 0) {
+		q->pre_params = xcalloc(1, sizeof(*q->pre_params) * (size_t)pre->nparams);
+		for (int i = 0; i < pre->nparams; i++)
+			q->pre_params[i] = pre->params[i] ? xstrdup(pre->params[i]) : NULL;
+	}
 }
 
 int
-pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const char *sql, int nparams,
-    const char *const *params, pgpool_cb cb, void *arg,
+pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const struct pgpool_pre *pre,
+    const char *sql, int nparams, const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e)
 {
 	struct pgpool_query *q;
@@ -883,10 +967,12 @@ pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const char *sql, int
 			return rc;
 		q->pin = pin;
 		q->flags = flags;
+		pgpool_query_pre(q, pre);
 	} else {
 		q = pgpool_query_new(pin->pool, sql, nparams, params, cb, arg);
 		q->pin = pin;
 		q->flags = flags;
+		pgpool_query_pre(q, pre);
 		q->queued = 1;
 		pin->next = q;
 		pgpool_schedule_kick(pin->pool);

@@ -96,14 +96,27 @@ int pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
 #define PGPOOL_BEGIN 1u  /* BEGIN first: the statement opens the pin's transaction */
 #define PGPOOL_COMMIT 2u /* COMMIT after it: the statement closes the transaction */
 
-/* pgpool_pin_query_tx: pgpool_pin_query with BEGIN before the statement
- * and/or COMMIT after it, all sent at once in libpq's pipeline mode: one
- * round trip instead of two or three. The callback gets the statement's
- * result, or the first error: a BEGIN's, the statement's (then nothing is
- * committed: the transaction is left aborted, for pgpool_pin_free to roll
- * back), or the COMMIT's. flags 0 is pgpool_pin_query. */
-int pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const char *sql, int nparams,
-    const char *const *params, pgpool_cb cb, void *arg,
+/* A statement sent just before another in its pipeline (after its BEGIN),
+ * whose callback gets its own result, with the same arg, just before the
+ * other's callback runs (and not when that one was cancelled). sql and
+ * params are copied. */
+struct pgpool_pre {
+	const char *sql;
+	int nparams;
+	const char *const *params;
+	pgpool_cb cb;
+};
+
+/* pgpool_pin_query_tx: pgpool_pin_query with BEGIN before the statement,
+ * pre (may be NULL) before it, and/or COMMIT after it, all sent at once
+ * in libpq's pipeline mode: one round trip instead of up to four. The
+ * callback gets the statement's result, or the first error: a BEGIN's,
+ * the pre statement's (then the statement did not run), the statement's
+ * (then nothing is committed: the transaction is left aborted, for
+ * pgpool_pin_free to roll back), or the COMMIT's. flags 0 with pre NULL
+ * is pgpool_pin_query. */
+int pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const struct pgpool_pre *pre,
+    const char *sql, int nparams, const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e);
 
 /* pgpool_pin_free: give the connection back, after a ROLLBACK when a
