@@ -406,6 +406,21 @@ pgconn_prepared(struct pgconn *c)
 	return 1;
 }
 
+/* Reads what arrived and sends what libpq holds: PQflush's answer (1 when
+ * some is left to send), or -1 when the connection failed (then failed). */
+static int
+pgconn_pump(struct pgconn *c, int events)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	int flush;
+
+	if (((events & UV_READABLE) && !PQconsumeInput(pg)) || (flush = PQflush(pg)) < 0) {
+		pgsock_fail(c->sock, NULL);
+		return -1;
+	}
+	return flush;
+}
+
 /* Input and output for the running query: send what libpq still holds,
  * read what arrived, and finish when the last result is in. */
 static void
@@ -414,14 +429,8 @@ pgconn_busy_io(struct pgconn *c, int events)
 	PGconn *pg = pgsock_conn(c->sock);
 	int flush;
 
-	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
-		pgsock_fail(c->sock, NULL);
+	if ((flush = pgconn_pump(c, events)) < 0)
 		return;
-	}
-	if ((flush = PQflush(pg)) < 0) {
-		pgsock_fail(c->sock, NULL);
-		return;
-	}
 	if (flush == 1) {
 		pgsock_watch(c->sock, UV_READABLE | UV_WRITABLE);
 		return;
@@ -487,24 +496,19 @@ pgconn_pre_deliver(struct pgconn *c)
 	PQclear(r);
 }
 
-/* Input and output for a query sent with its BEGIN or COMMIT in one
- * pipeline: each operation's results end with a NULL, the whole with the
- * sync. The query's answer is its statement's result, or the first error
- * of any of them (a COMMIT's included). */
+/* Input and output for a query sent in one pipeline with its BEGIN, its
+ * pre statement or its COMMIT: each operation's results end with a NULL,
+ * the whole with the sync. The query's answer is its statement's result,
+ * or the first error of any of them (a COMMIT's included); the pre
+ * statement's is kept apart for its own callback. */
 static void
 pgconn_pipe_io(struct pgconn *c, int events)
 {
 	PGconn *pg = pgsock_conn(c->sock);
 	int flush;
 
-	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
-		pgsock_fail(c->sock, NULL);
+	if ((flush = pgconn_pump(c, events)) < 0)
 		return;
-	}
-	if ((flush = PQflush(pg)) < 0) {
-		pgsock_fail(c->sock, NULL);
-		return;
-	}
 	while (!PQisBusy(pg)) {
 		PGresult *r = PQgetResult(pg);
 		ExecStatusType st;
