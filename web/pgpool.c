@@ -66,6 +66,7 @@ struct pgconn {
 	int pipe_at;
 	const char *prep_sql;       /* the statement being prepared in it */
 	PGresult *pre_res;          /* the pre statement's result or error */
+	int pre_stale;              /* it failed as a stale prepared statement */
 };
 
 struct pgpool_pin {
@@ -155,6 +156,7 @@ pgconn_stmts_clear(struct pgconn *c)
 	c->npipe = 0;
 	PQclear(c->pre_res);
 	c->pre_res = NULL;
+	c->pre_stale = 0;
 }
 
 static void
@@ -344,6 +346,15 @@ pgconn_drain_notifies(PGconn *pg)
 		PQfreemem(n);
 }
 
+/* A prepared statement whose result type a migration changed. */
+static int
+pgres_stale(const PGresult *res)
+{
+	return res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+}
+
 static void
 pgconn_finish_query(struct pgconn *c)
 {
@@ -354,12 +365,11 @@ pgconn_finish_query(struct pgconn *c)
 	/* A statement prepared before a migration changed what it returns
 	 * fails ("cached plan must not change result type", 0A000) for as
 	 * long as it lives: start the connection over, without statements. */
-	int stale = c->named && res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
-	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+	int stale = (c->named && pgres_stale(res)) || c->pre_stale;
 
 	c->q = NULL;
 	c->res = NULL;
+	c->pre_stale = 0;
 	err_set(&e, ERR_DB, NULL, "the database sent no result");
 	pgpool_deliver(q, res, res ? NULL : &e);
 	PQclear(res);
@@ -543,6 +553,7 @@ pgconn_pipe_io(struct pgconn *c, int events)
 		if (op == PGPIPE_PRE && c->pre_res == NULL) {
 			/* the pre statement's own answer, kept apart */
 			c->pre_res = r;
+			c->pre_stale = pgres_stale(r);
 			continue;
 		}
 		if (st == PGRES_FATAL_ERROR ? c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR :
