@@ -431,6 +431,32 @@ pgconn_pump(struct pgconn *c, int events)
 	return flush;
 }
 
+/* Keeps r as the query's result when want, or when it is the first
+ * error (an error wins over what came before); else frees it. */
+static void
+pgconn_keep(struct pgconn *c, PGresult *r, int want)
+{
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR ?
+	    c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR : want) {
+		PQclear(c->res);
+		c->res = r;
+	} else {
+		PQclear(r);
+	}
+}
+
+/* More is to come: wait for it (and for room to send, when flush is 1),
+ * unless the connection broke. */
+static void
+pgconn_wait_more(struct pgconn *c, int flush)
+{
+	if (PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	pgsock_watch(c->sock, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE);
+}
+
 /* Input and output for the running query: send what libpq still holds,
  * read what arrived, and finish when the last result is in. */
 static void
@@ -455,19 +481,9 @@ pgconn_busy_io(struct pgconn *c, int events)
 			return;
 		}
 		/* the first result, unless a later one failed: that one */
-		if (c->res == NULL || (PQresultStatus(r) == PGRES_FATAL_ERROR &&
-		    PQresultStatus(c->res) != PGRES_FATAL_ERROR)) {
-			PQclear(c->res);
-			c->res = r;
-		} else {
-			PQclear(r);
-		}
+		pgconn_keep(c, r, c->res == NULL);
 	}
-	if (PQstatus(pg) == CONNECTION_BAD) {
-		pgsock_fail(c->sock, NULL);
-		return;
-	}
-	pgsock_watch(c->sock, UV_READABLE);
+	pgconn_wait_more(c, 0);
 }
 
 /* q's Prepare, sent in its pipeline, worked: the statement is known. */
@@ -556,19 +572,9 @@ pgconn_pipe_io(struct pgconn *c, int events)
 			c->pre_stale = pgres_stale(r);
 			continue;
 		}
-		if (st == PGRES_FATAL_ERROR ? c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR :
-		    op == PGPIPE_STMT && c->res == NULL) {
-			PQclear(c->res);
-			c->res = r;
-		} else {
-			PQclear(r);
-		}
+		pgconn_keep(c, r, op == PGPIPE_STMT && c->res == NULL);
 	}
-	if (PQstatus(pg) == CONNECTION_BAD) {
-		pgsock_fail(c->sock, NULL);
-		return;
-	}
-	pgsock_watch(c->sock, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE);
+	pgconn_wait_more(c, flush);
 }
 
 static void
