@@ -58,9 +58,11 @@ FAMILIES = \
 	db/functions/feed.sql \
 	db/functions/helpers.sql \
 	db/functions/hold.sql \
+	db/functions/idempotency.sql \
 	db/functions/jobs.sql \
 	db/functions/notifications.sql \
 	db/functions/payments.sql \
+	db/functions/sessions.sql \
 	db/functions/setup.sql
 SEEDS = db/seed/demo.sql
 EXTRA_DIST += $(MIGRATIONS) $(SEEDS) $(FAMILIES) tools/embed-sql tools/sql-families

@@ -7,7 +7,11 @@ from POST /api/availability/search, as the booking page finds them: each
 connection searches its share of the DAYS days (one-hour sessions) before
 the clock starts and books only hours the search offered, one after
 another without overlap, so every request is a real booking. Prints
-"bookings: N created in S s, R/s (E other answers)". Used by tools/bench."""
+"bookings: N created in S s, R/s (E other answers)", then whether the rate
+holds: bookings/s in the first and the last third of the run, and the mean
+time of a booking made while its day (both rooms) was at most a third
+full against one made when it was more than two thirds full. Used by
+tools/bench."""
 import datetime
 import http.client
 import json
@@ -47,6 +51,7 @@ def free_hours(c, day):
 
 lock = threading.Lock()
 counts = {"ok": 0, "other": 0}
+done = []      # (when it was answered, seconds it took, how full its day was)
 stop = time.monotonic() + seconds
 
 
@@ -61,21 +66,27 @@ def worker(i):
     hdr = {"Content-Type": "application/json", "Cookie": cookie, "Origin": base}
     slots = []
     for day in days[i::conns]:
-        slots.extend(free_hours(c, day))
+        offered = free_hours(c, day)
+        # how full the day is when each booking is made: its place among the day's
+        slots.extend(s + (k / len(offered),) for k, s in enumerate(offered))
     slots.reverse()
     barrier.wait()
     while time.monotonic() < stop:
         if not slots:
             return
-        room, s, e = slots.pop()
+        room, s, e, fill = slots.pop()
         h = dict(hdr)
         h["Idempotency-Key"] = str(uuid.uuid4())
+        t = time.monotonic()
         c.request("POST", "/api/bookings", body=json.dumps(
             {"room_id": room, "start_at": s, "end_at": e}), headers=h)
         r = c.getresponse()
         r.read()
+        now = time.monotonic()
         with lock:
             counts["ok" if r.status == 201 else "other"] += 1
+            if r.status == 201:
+                done.append((now, now - t, fill))
 
 
 barrier = threading.Barrier(conns + 1)
@@ -90,3 +101,16 @@ for t in threads:
 took = time.monotonic() - t0
 print("bookings: %d created in %.1f s, %.1f/s (%d other answers)"
       % (counts["ok"], took, counts["ok"] / took, counts["other"]))
+third = took / 3
+early = sum(1 for d in done if d[0] - t0 < third)
+late = sum(1 for d in done if d[0] - t0 >= 2 * third)
+
+
+def mean_ms(xs):
+    return 1000 * sum(xs) / len(xs) if xs else float("nan")
+
+
+print("bookings over the run: %.1f/s in the first third, %.1f/s in the last;"
+      " %.1f ms each while their day was at most a third full, %.1f ms past two thirds"
+      % (early / third, late / third, mean_ms([d[1] for d in done if d[2] <= 1 / 3]),
+         mean_ms([d[1] for d in done if d[2] > 2 / 3])))

@@ -7,6 +7,8 @@
 #include "core/wire.h"
 #include "web/auth.h"
 #include "web/ratelimit.h"
+#include "web/sesscache.h"
+#include "web/slot.h"
 
 /* Where a request keeps its resolved actor (h2o's environment list). */
 #define AUTH_ACTOR_ENV "redlight.actor"
@@ -16,7 +18,8 @@
 #define AUTH_ORIGIN_MAX 320
 
 static const char auth_lookup_sql[] =
-    "SELECT u.id, u.email, u.name, u.role, coalesce(st.id::text, '')"
+    "SELECT u.id, u.email, u.name, u.role, coalesce(st.id::text, ''),"
+    " floor(extract(epoch FROM s.expires_at))::bigint"
     " FROM session s JOIN app_user u ON u.id = s.user_id"
     " LEFT JOIN staff st ON st.user_id = u.id"
     " WHERE s.token_hash = $1::bytea AND s.expires_at > now()";
@@ -69,16 +72,24 @@ auth_cookie_token(h2o_req_t *req, unsigned char token[AUTH_TOKEN_BYTES], int *pr
 	return 0;
 }
 
-/* The bytea literal of the token's SHA-256, as Postgres reads text. */
+/* The bytea literal of a token's SHA-256 (h), as Postgres reads text. */
 static void
-auth_token_hash_param(const unsigned char token[AUTH_TOKEN_BYTES], char out[AUTH_HASH_PARAM_LEN])
+auth_hash_param(const unsigned char h[crypto_hash_sha256_BYTES], char out[AUTH_HASH_PARAM_LEN])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(h, token, AUTH_TOKEN_BYTES);
 	out[0] = '\\';
 	out[1] = 'x';
-	sodium_bin2hex(out + 2, AUTH_HASH_PARAM_LEN - 2, h, sizeof(h));
+	sodium_bin2hex(out + 2, AUTH_HASH_PARAM_LEN - 2, h, crypto_hash_sha256_BYTES);
+}
+
+/* The token's SHA-256 (what session.token_hash holds) into h and its
+ * bytea literal into out; the token is wiped. */
+static void
+auth_token_hash(unsigned char token[AUTH_TOKEN_BYTES], unsigned char h[crypto_hash_sha256_BYTES],
+    char out[AUTH_HASH_PARAM_LEN])
+{
+	crypto_hash_sha256(h, token, AUTH_TOKEN_BYTES);
+	sodium_memzero(token, AUTH_TOKEN_BYTES);
+	auth_hash_param(h, out);
 }
 
 static int
@@ -106,6 +117,8 @@ struct auth_lookup {
 	struct http_server *srv;
 	auth_cb cb;
 	void *arg;
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	uint64_t epoch;             /* the session cache's, when the lookup went */
 };
 
 /* 1 when this request resolved its actor already; *out may be NULL then. */
@@ -139,13 +152,15 @@ auth_lookup_done(h2o_req_t *req, const PGresult *res, const struct err *e, void 
 		http_send_err(req, e);
 		return;
 	}
-	if (PQntuples(res) == 1 && PQnfields(res) == 5) {
+	if (PQntuples(res) == 1 && PQnfields(res) == 6) {
 		a = h2o_mem_alloc_pool(&req->pool, sizeof(*a));
 		snprintf(a->user_id, sizeof(a->user_id), "%s", PQgetvalue(res, 0, 0));
 		snprintf(a->email, sizeof(a->email), "%s", PQgetvalue(res, 0, 1));
 		snprintf(a->name, sizeof(a->name), "%s", PQgetvalue(res, 0, 2));
 		snprintf(a->role, sizeof(a->role), "%s", PQgetvalue(res, 0, 3));
 		snprintf(a->staff_id, sizeof(a->staff_id), "%s", PQgetvalue(res, 0, 4));
+		sesscache_put(st->srv->sessions, st->epoch, st->hash, a,
+		    strtoll(PQgetvalue(res, 0, 5), NULL, 10));
 	}
 	auth_cache(req, a);
 	st->cb(st->srv, req, a, st->arg);
@@ -158,6 +173,7 @@ auth_actor(struct http_server *srv, h2o_req_t *req, auth_cb cb, void *arg)
 	char hash[AUTH_HASH_PARAM_LEN];
 	const char *params[1] = { hash };
 	const struct auth_actor *cached;
+	struct auth_actor known;
 	struct auth_lookup *st;
 
 	if (auth_cached(req, &cached)) {
@@ -170,12 +186,21 @@ auth_actor(struct http_server *srv, h2o_req_t *req, auth_cb cb, void *arg)
 		cb(srv, req, NULL, arg);
 		return;
 	}
-	auth_token_hash_param(token, hash);
-	sodium_memzero(token, sizeof(token));
 	st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+	auth_token_hash(token, st->hash, hash);
+	/* a session this process knows: no query (web/sesscache.h) */
+	if (sesscache_get(srv->sessions, st->hash, slot_now(), &known)) {
+		struct auth_actor *a = h2o_mem_alloc_pool(&req->pool, sizeof(*a));
+
+		*a = known;
+		auth_cache(req, a);
+		cb(srv, req, a, arg);
+		return;
+	}
 	st->srv = srv;
 	st->cb = cb;
 	st->arg = arg;
+	st->epoch = sesscache_epoch(srv->sessions);
 	http_query(srv, req, auth_lookup_sql, 1, params, auth_lookup_done, st);
 }
 
@@ -412,7 +437,7 @@ void
 auth_session_start(struct http_server *srv, h2o_req_t *req, const char *user_id,
     auth_session_cb cb, void *arg)
 {
-	unsigned char token[AUTH_TOKEN_BYTES];
+	unsigned char token[AUTH_TOKEN_BYTES], h[crypto_hash_sha256_BYTES];
 	char hash[AUTH_HASH_PARAM_LEN], days[16];
 	const char *client = ratelimit_client(req);
 	const char *params[5];
@@ -427,8 +452,7 @@ auth_session_start(struct http_server *srv, h2o_req_t *req, const char *user_id,
 	sodium_bin2base64(op->cookie, AUTH_TOKEN_B64_LEN + 1, token, sizeof(token),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	op->max_age = (long)AUTH_SESSION_DAYS * 86400;
-	auth_token_hash_param(token, hash);
-	sodium_memzero(token, sizeof(token));
+	auth_token_hash(token, h, hash);
 	snprintf(days, sizeof(days), "%d", AUTH_SESSION_DAYS);
 	params[0] = hash;
 	params[1] = user_id;
@@ -441,7 +465,7 @@ auth_session_start(struct http_server *srv, h2o_req_t *req, const char *user_id,
 void
 auth_session_end(struct http_server *srv, h2o_req_t *req, auth_session_cb cb, void *arg)
 {
-	unsigned char token[AUTH_TOKEN_BYTES];
+	unsigned char token[AUTH_TOKEN_BYTES], h[crypto_hash_sha256_BYTES];
 	char hash[AUTH_HASH_PARAM_LEN];
 	const char *params[1] = { hash };
 	struct auth_session_op *op = h2o_mem_alloc_pool(&req->pool, sizeof(*op));
@@ -456,8 +480,9 @@ auth_session_end(struct http_server *srv, h2o_req_t *req, auth_session_cb cb, vo
 		auth_session_done(req, NULL, NULL, op);
 		return;
 	}
-	auth_token_hash_param(token, hash);
-	sodium_memzero(token, sizeof(token));
+	auth_token_hash(token, h, hash);
+	/* this process refuses it at once; the others when the notice comes */
+	sesscache_drop(srv->sessions, h);
 	http_query(srv, req, auth_session_delete_sql, 1, params, auth_session_done, op);
 }
 

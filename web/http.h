@@ -32,6 +32,7 @@ struct http_server {
 	struct events *events;    /* Server-Sent Events subscribers (web/events.h) */
 	struct feedcache *feeds;  /* staff calendar feeds (web/feedcache.h) */
 	struct paywait *paywait;  /* requests waiting for a PaymentIntent (web/paywait.h) */
+	struct sesscache *sessions; /* sessions looked up (web/sesscache.h) */
 };
 
 /* ---- routes (web/router.c) ---- */

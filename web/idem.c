@@ -16,18 +16,13 @@ static const char idem_lookup_sql[] =
     "SELECT k.request_hash = $3::bytea, k.status_code, k.response_body FROM idempotency_key k"
     " WHERE k.scope = $1 AND k.key = $2 AND k.created_at >= now() - make_interval(hours => $4::int)";
 
-/* The answer under the key, taking the row of an expired key. No row back:
- * a younger answer is there, which this statement waited for when its
- * transaction was still running (the primary key), so a concurrent
- * duplicate's answer wins over this one. */
+/* The answer under the key, taking the row of an expired key. RL409 on
+ * Idempotency-Key: a younger answer is there, which this statement waited
+ * for when its transaction was still running (the primary key), so a
+ * concurrent duplicate's answer wins over this one; the COMMIT sent with
+ * it then commits nothing. */
 static const char idem_store_sql[] =
-    "INSERT INTO idempotency_key AS k (scope, key, request_hash, status_code, response_body)"
-    " VALUES ($1, $2, $3::bytea, $4::int, $5)"
-    " ON CONFLICT (scope, key) DO UPDATE"
-    "  SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code,"
-    "      response_body = EXCLUDED.response_body, created_at = now()"
-    "  WHERE k.created_at < now() - make_interval(hours => $6::int)"
-    " RETURNING 1";
+    "SELECT idempotency_answer_store($1, $2, $3::bytea, $4::int, $5, $6::int)";
 
 struct idem_state {
 	struct http_server *srv;
@@ -37,6 +32,13 @@ struct idem_state {
 	char hash[IDEM_HASH_PARAM_LEN];
 	char hours[16];
 	int answering;              /* proceed ran: the answer goes under the key */
+	int looked;                 /* the key's lookup found no answer */
+	/* what the lookup sent with the first write found: an answer (1),
+	 * an error (-1), or nothing yet (0); its status and body */
+	int found;
+	int found_same;             /* it answered this very request */
+	int found_status;
+	h2o_iovec_t found_body;
 	idem_cb proceed;
 	idem_then_cb then;          /* NULL: the answer goes as it is */
 	void *arg;
@@ -130,11 +132,12 @@ idem_dispose(void *p)
 	idem_let_go(st);
 }
 
-/* Runs sql for st, in the key's transaction when one is open, calling cb
- * exactly once (before returning when it cannot be sent). */
+/* Runs sql for st, in the key's transaction when one is open (with flags:
+ * PGPOOL_BEGIN opens it, PGPOOL_COMMIT closes it, in the same round trip),
+ * calling cb exactly once (before returning when it cannot be sent). */
 static void
-idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
-    pgpool_cb cb)
+idem_sql_tx(struct idem_state *st, unsigned flags, const struct pgpool_pre *pre, const char *sql,
+    int nparams, const char *const *params, pgpool_cb cb)
 {
 	struct err e;
 	int rc;
@@ -143,12 +146,19 @@ idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const 
 		err_set(&e, ERR_DB, NULL, "the server is shutting down");
 		rc = ERR_DB;
 	} else if (st->pin != NULL) {
-		rc = pgpool_pin_query(st->pin, sql, nparams, params, cb, st, &st->q, &e);
+		rc = pgpool_pin_query_tx(st->pin, flags, pre, sql, nparams, params, cb, st, &st->q, &e);
 	} else {
 		rc = pgpool_query(st->srv->db, sql, nparams, params, cb, st, &st->q, &e);
 	}
 	if (rc != 0)
 		cb(st, NULL, &e);
+}
+
+static void
+idem_sql(struct idem_state *st, const char *sql, int nparams, const char *const *params,
+    pgpool_cb cb)
+{
+	idem_sql_tx(st, 0, NULL, sql, nparams, params, cb);
 }
 
 /* The answer to the client: the route's then when it gave one (st may be
@@ -165,14 +175,13 @@ idem_deliver(h2o_req_t *req, const struct idem_state *st, int status, const char
 
 /* ---- the key's first look ---- */
 
+/* A stored answer, sent again and marked so. */
 static void
-idem_replay(h2o_req_t *req, const struct idem_state *st, const PGresult *res)
+idem_replay(h2o_req_t *req, const struct idem_state *st, int status, const char *json, size_t len)
 {
-	int status = atoi(PQgetvalue(res, 0, 1));
-
 	h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("idempotent-replayed"), 0,
 	    NULL, H2O_STRLIT("true"));
-	idem_deliver(req, st, status, PQgetvalue(res, 0, 2), (size_t)PQgetlength(res, 0, 2), 1);
+	idem_deliver(req, st, status, json, len, 1);
 }
 
 static void
@@ -191,24 +200,31 @@ idem_answer_from(const struct idem_state *st, const PGresult *res)
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
 		idem_send_reused(st->req);
 	else
-		idem_replay(st->req, st, res);
+		idem_replay(st->req, st, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 2),
+		    (size_t)PQgetlength(res, 0, 2));
 	return 1;
 }
 
+/* The lookup sent with the first write, in its transaction: what it
+ * found is kept for idem_ran (res is gone after this). */
 static void
-idem_looked(void *arg, const PGresult *res, const struct err *e)
+idem_pre_looked(void *arg, const PGresult *res, const struct err *e)
 {
 	struct idem_state *st = arg;
 
-	st->q = NULL;
 	if (e != NULL) {
-		http_send_err(st->req, e);
+		st->found = -1;
 		return;
 	}
-	if (idem_answer_from(st, res))
+	if (PQntuples(res) != 1) {
+		st->looked = 1;
 		return;
-	st->answering = 1;
-	st->proceed(st->srv, st->req, st->arg);
+	}
+	st->found = 1;
+	st->found_same = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	st->found_status = atoi(PQgetvalue(res, 0, 1));
+	st->found_body = h2o_strdup(&st->req->pool, PQgetvalue(res, 0, 2),
+	    (size_t)PQgetlength(res, 0, 2));
 }
 
 static void
@@ -269,7 +285,10 @@ idem_begin_then(struct http_server *srv, h2o_req_t *req, const char *scope, idem
 	st->key = h2o_strdup(&req->pool, key.base, key.len).base;
 	idem_request_hash(req, st->hash);
 	snprintf(st->hours, sizeof(st->hours), "%d", IDEM_KEEP_HOURS);
-	idem_lookup(st, idem_looked);
+	/* the key is looked up with the first write, or before the answer
+	 * when there is none (a replay wins either way) */
+	st->answering = 1;
+	proceed(srv, req, arg);
 }
 
 /* ---- the route's statements, in the key's transaction ---- */
@@ -280,26 +299,23 @@ idem_ran(void *arg, const PGresult *res, const struct err *e)
 	struct idem_state *st = arg;
 
 	st->q = NULL;
+	if (st->found == 1) {
+		/* answered before: undo this run, give that answer */
+		idem_let_go(st);
+		st->answering = 0;
+		if (!st->found_same) {
+			idem_send_reused(st->req);
+			return;
+		}
+		idem_replay(st->req, st, st->found_status, st->found_body.base, st->found_body.len);
+		return;
+	}
+	st->found = 0;
 	/* a failed statement spoils the transaction: what the route does
 	 * next (a retry, a read, its answer) starts afresh */
 	if (e != NULL)
 		idem_let_go(st);
 	st->cb(st->req, res, e, st->cbarg);
-}
-
-static void
-idem_begun(void *arg, const PGresult *res, const struct err *e)
-{
-	struct idem_state *st = arg;
-
-	(void)res;
-	st->q = NULL;
-	if (e != NULL) {
-		idem_let_go(st);
-		st->cb(st->req, NULL, e, st->cbarg);
-		return;
-	}
-	idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
 }
 
 int
@@ -318,8 +334,14 @@ idem_query(h2o_req_t *req, int write, const char *sql, int nparams, const char *
 	if (st->pin != NULL) {
 		idem_sql(st, st->sql, st->nparams, st->params, idem_ran);
 	} else {
+		/* the transaction opens with its first statement, and the key's
+		 * lookup goes before it: one round trip */
+		const char *lp[4] = { st->scope, st->key, st->hash, st->hours };
+		struct pgpool_pre look = { idem_lookup_sql, 4, lp, idem_pre_looked };
+
 		st->pin = pgpool_pin_new(st->srv->db);
-		idem_sql(st, "BEGIN", 0, NULL, idem_begun);
+		idem_sql_tx(st, PGPOOL_BEGIN, st->looked ? NULL : &look, st->sql, st->nparams,
+		    st->params, idem_ran);
 	}
 	return 1;
 }
@@ -370,52 +392,42 @@ idem_looked_again(void *arg, const PGresult *res, const struct err *e)
 		idem_send_failure(st, "a concurrent request with this Idempotency-Key vanished", e);
 }
 
+/* The answer was stored, and with it the change committed (the COMMIT
+ * went in the same round trip), or neither. */
 static void
-idem_committed(void *arg, const PGresult *res, const struct err *e)
+idem_stored(void *arg, const PGresult *res, const struct err *e)
 {
 	struct idem_state *st = arg;
 
 	(void)res;
 	st->q = NULL;
+	if (e != NULL && e->code == ERR_CHANGED && strcmp(e->field, "Idempotency-Key") == 0) {
+		/* a concurrent duplicate answered first: its answer, not ours */
+		idem_let_go(st);
+		idem_lookup(st, idem_looked_again);
+		return;
+	}
 	if (e != NULL) {
-		idem_send_failure(st, "the change and its Idempotency-Key did not commit", e);
+		/* Even when nothing changed, the answer is not sent: a retry
+		 * with the key, run afresh, could answer otherwise (a slot
+		 * taken now is free then), and the key promises one answer.
+		 * The 503 is one the client never keeps. */
+		idem_send_failure(st, st->pin != NULL ?
+		    "the change and its Idempotency-Key did not commit" :
+		    "cannot store the answer to an Idempotency-Key", e);
 		return;
 	}
 	idem_let_go(st);
 	idem_send_own(st);
 }
 
-static void
-idem_stored(void *arg, const PGresult *res, const struct err *e)
-{
-	struct idem_state *st = arg;
-
-	st->q = NULL;
-	if (e != NULL) {
-		/* Even when nothing changed, the answer is not sent: a retry
-		 * with the key, run afresh, could answer otherwise (a slot
-		 * taken now is free then), and the key promises one answer.
-		 * The 503 is one the client never keeps. */
-		idem_send_failure(st, "cannot store the answer to an Idempotency-Key", e);
-		return;
-	}
-	if (PQntuples(res) == 0) {
-		idem_let_go(st);
-		idem_lookup(st, idem_looked_again);
-		return;
-	}
-	if (st->pin != NULL)
-		idem_sql(st, "COMMIT", 0, NULL, idem_committed);
-	else
-		idem_send_own(st);
-}
+static void idem_store(struct idem_state *st);
+static void idem_looked_then_store(void *arg, const PGresult *res, const struct err *e);
 
 void
 idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 {
 	struct idem_state *st = idem_answering(req);
-	const char *params[6];
-	char code[16];
 
 	if (st == NULL) {
 		idem_deliver(req, idem_find(req), status, json, len, 0);
@@ -430,14 +442,49 @@ idem_send_json(h2o_req_t *req, int status, const char *json, size_t len)
 	st->status = status;
 	st->body = h2o_strdup(&req->pool, json, len).base;
 	st->len = len;
-	snprintf(code, sizeof(code), "%d", status);
+	if (!st->looked) {
+		/* nothing was written, so the key was not looked up yet */
+		idem_lookup(st, idem_looked_then_store);
+		return;
+	}
+	idem_store(st);
+}
+
+static void
+idem_store(struct idem_state *st)
+{
+	const char *params[6];
+	char code[16];
+
+	snprintf(code, sizeof(code), "%d", st->status);
 	params[0] = st->scope;
 	params[1] = st->key;
 	params[2] = st->hash;
 	params[3] = code;
 	params[4] = st->body;
 	params[5] = st->hours;
-	idem_sql(st, idem_store_sql, 6, params, idem_stored);
+	idem_sql_tx(st, st->pin != NULL ? PGPOOL_COMMIT : 0, NULL, idem_store_sql, 6, params,
+	    idem_stored);
+}
+
+/* The key's lookup before an answer that wrote nothing: a stored answer
+ * wins over this one. */
+static void
+idem_looked_then_store(void *arg, const PGresult *res, const struct err *e)
+{
+	struct idem_state *st = arg;
+
+	st->q = NULL;
+	if (e != NULL) {
+		idem_send_failure(st, "cannot look up the Idempotency-Key", e);
+		return;
+	}
+	if (idem_answer_from(st, res)) {
+		idem_let_go(st);
+		return;
+	}
+	st->looked = 1;
+	idem_store(st);
 }
 
 void

@@ -24,11 +24,20 @@
  *                                 does not run
  *   same key, another request     422 idempotency_key_reused
  *
+ * The key is looked up lazily: proceed runs at once, the lookup goes in
+ * the same round trip as the first write (before it, in its transaction),
+ * or, when the request writes nothing, just before its answer is stored.
+ * Either way a stored answer wins: the run is rolled back and that answer
+ * replayed, and the route's statement callback does not run.
+ *
  * Crash safety: the first http_write of a keyed request opens a
  * transaction on one pooled connection (web/pgpool.h, a pin); every
  * statement of the request runs in it from then on, and idem_send_*
  * inserts the answer under the key and COMMITs before the client hears
- * it. The change and its answer commit together or not at all: a retry
+ * it. The BEGIN goes with the first write, the COMMIT with the answer's
+ * insert, each pair in one round trip (pgpool_pin_query_tx); the insert
+ * fails (RL409) when a concurrent duplicate answered first, so that
+ * COMMIT commits nothing. The change and its answer commit together or not at all: a retry
  * after redlightd died gets the stored answer, or, when nothing
  * committed, runs once. A request that changed nothing stores its answer
  * on its own. A statement that fails rolls the transaction back (the
@@ -62,10 +71,10 @@ typedef void (*idem_cb)(struct http_server *srv, h2o_req_t *req, void *arg);
  * "POST /api/holds". Cannot fail. */
 const char *idem_scope(h2o_req_t *req, const char *route, const char *user_id);
 
-/* idem_begin: apply req's Idempotency-Key under scope as described above,
- * then call proceed (possibly before idem_begin returns), or answer req
- * itself (400, 409, 422, a replay, or 503 when Postgres fails) and not
- * call it. Call it at most once per request; scope is copied. proceed
+/* idem_begin: apply req's Idempotency-Key under scope as described above:
+ * call proceed (before idem_begin returns), or answer req itself (400 for
+ * a malformed key) and not call it; a replay, a 422 or a 503 comes later,
+ * instead of the route's answer. Call it at most once per request; scope is copied. proceed
  * does not run when the client leaves first. */
 void idem_begin(struct http_server *srv, h2o_req_t *req, const char *scope, idem_cb proceed,
     void *arg);
@@ -89,8 +98,9 @@ void idem_begin_then(struct http_server *srv, h2o_req_t *req, const char *scope,
 
 /* idem_query: run sql for req in its key's transaction when req has a
  * claimed key and either a transaction is open or write is set (opening
- * one); cb then runs exactly once, unless the client leaves first, and
- * idem_query returns 1. Otherwise it returns 0 and does nothing.
+ * one, with the key's lookup); cb then runs exactly once, unless the
+ * client leaves first or the lookup finds the key answered (then req gets
+ * that answer instead), and idem_query returns 1. Otherwise it returns 0 and does nothing.
  * http_query and http_write call it; routes need not. */
 int idem_query(h2o_req_t *req, int write, const char *sql, int nparams,
     const char *const *params, http_query_cb cb, void *arg);

@@ -14,6 +14,7 @@
 #include "web/feedcache.h"
 #include "web/paywait.h"
 #include "web/pgsock.h"
+#include "web/sesscache.h"
 
 /* A notice is {entity, id, room_id, from, to}: nothing nests. */
 #define LISTEN_MAX_DEPTH 4
@@ -21,8 +22,8 @@
 struct listener {
 	struct http_server *srv;
 	struct pgsock *sock;
-	int listening;              /* 0 while LISTEN's result is not yet in */
-	int ok;                     /* LISTEN's result was a success */
+	int listening;              /* 0 while LISTEN's results are not yet in */
+	int ok;                     /* how many of LISTEN's results were successes */
 	int ever_up;
 };
 
@@ -33,6 +34,7 @@ listen_resync(struct listener *l, int up)
 	struct events_change ch = { .entity = "resync" };
 
 	availcache_listening(l->srv->avail, up);
+	sesscache_listening(l->srv->sessions, up);
 	catalogcache_invalidate(l->srv->catalog);
 	feedcache_drop(l->srv->feeds);
 	/* a payment written meanwhile said so to nobody: its waiters look */
@@ -241,6 +243,8 @@ listen_drain(struct listener *l)
 	while ((n = PQnotifies(pgsock_conn(l->sock))) != NULL) {
 		if (strcmp(n->relname, LISTEN_CHANNEL) == 0)
 			listen_handle(l, n->extra);
+		else if (strcmp(n->relname, SESSCACHE_CHANNEL) == 0)
+			sesscache_notice(l->srv->sessions, n->extra);
 		PQfreemem(n);
 	}
 }
@@ -267,7 +271,7 @@ listen_on_io(void *arg, int events)
 		while (!PQisBusy(pg)) {
 			PGresult *r = PQgetResult(pg);
 			if (r == NULL) {
-				if (!l->ok) {
+				if (l->ok != 2) {
 					pgsock_fail(l->sock, "LISTEN failed");
 					return;
 				}
@@ -281,7 +285,7 @@ listen_on_io(void *arg, int events)
 				break;
 			}
 			if (PQresultStatus(r) == PGRES_COMMAND_OK)
-				l->ok = 1;
+				l->ok++;
 			PQclear(r);
 		}
 	}
@@ -300,7 +304,8 @@ listen_on_up(void *arg)
 	struct listener *l = arg;
 
 	l->ok = 0;
-	if (!PQsendQuery(pgsock_conn(l->sock), "LISTEN " LISTEN_CHANNEL)) {
+	/* two statements, two results (listen_on_io counts them) */
+	if (!PQsendQuery(pgsock_conn(l->sock), "LISTEN " LISTEN_CHANNEL "; LISTEN " SESSCACHE_CHANNEL)) {
 		pgsock_fail(l->sock, NULL);
 		return;
 	}

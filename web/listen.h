@@ -1,7 +1,9 @@
 /* listen.h: redlightd's LISTEN connection (ARCHITECTURE.md, "The two programs").
  *
  * One dedicated asynchronous connection (a web/pgsock.c of its own, with
- * TCP keepalives, never lent to queries) runs LISTEN redlight_changes.
+ * TCP keepalives, never lent to queries) runs LISTEN redlight_changes and
+ * LISTEN redlight_sessions (the latter's notices go to srv->sessions,
+ * web/sesscache.h, which is dropped with the rest when the connection is).
  * Each notice (notify_change and the triggers in
  * db/functions/change-notify.sql) is JSON {entity, id, room_id, from, to}
  * with from and to as epoch seconds (or RFC 3339 text); it drops the

@@ -44,6 +44,7 @@ redlightd_SOURCES = \
 	web/availcache.c web/availcache.h \
 	web/cacheload.c web/cacheload.h \
 	web/catalogcache.c web/catalogcache.h \
+	web/sesscache.c web/sesscache.h \
 	web/waitlist.c web/waitlist.h \
 	web/paywait.c web/paywait.h \
 	web/page.c web/page.h \

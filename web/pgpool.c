@@ -35,7 +35,17 @@ struct pgpool_query {
 	int nparams;
 	char **params;              /* nparams entries, NULL = SQL NULL */
 	struct pgpool_pin *pin;     /* whose connection it must run on; NULL: any */
+	unsigned flags;             /* PGPOOL_BEGIN, PGPOOL_COMMIT */
+	/* a statement sent before it in the same pipeline, or pre_sql NULL */
+	char *pre_sql;
+	int pre_nparams;
+	char **pre_params;
+	pgpool_cb pre_cb;
 };
+
+/* What one round trip in pipeline mode sends, in order. */
+enum pgpipe_op { PGPIPE_BEGIN, PGPIPE_PREPARE, PGPIPE_PRE, PGPIPE_STMT, PGPIPE_COMMIT };
+#define PGPIPE_MAX_OPS 5
 
 /* One connection of the pool: idle when up without a query, busy while
  * it runs q. */
@@ -50,6 +60,13 @@ struct pgconn {
 	int preparing;              /* q's slot while its Prepare runs, else -1 */
 	int named;                  /* q went out as a prepared statement */
 	uint64_t prep_hash;
+	/* q with flags: what its pipeline sent, and whose results come now */
+	enum pgpipe_op pipe[PGPIPE_MAX_OPS];
+	int npipe;                  /* 0: q went out alone */
+	int pipe_at;
+	const char *prep_sql;       /* the statement being prepared in it */
+	PGresult *pre_res;          /* the pre statement's result or error */
+	int pre_stale;              /* it failed as a stale prepared statement */
 };
 
 struct pgpool_pin {
@@ -80,13 +97,21 @@ pgpool_handle_free(uv_handle_t *h)
 }
 
 static void
+pgpool_params_free(char **params, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(params[i]);
+	free(params);
+}
+
+static void
 pgpool_query_free(struct pgpool_query *q)
 {
 	if (q == NULL)
 		return;
-	for (int i = 0; i < q->nparams; i++)
-		free(q->params[i]);
-	free(q->params);
+	pgpool_params_free(q->params, q->nparams);
+	pgpool_params_free(q->pre_params, q->pre_nparams);
+	free(q->pre_sql);
 	free(q->sql);
 	free(q);
 }
@@ -128,6 +153,10 @@ pgconn_stmts_clear(struct pgconn *c)
 	c->stmts = NULL;
 	c->nstmts = 0;
 	c->preparing = -1;
+	c->npipe = 0;
+	PQclear(c->pre_res);
+	c->pre_res = NULL;
+	c->pre_stale = 0;
 }
 
 static void
@@ -317,6 +346,15 @@ pgconn_drain_notifies(PGconn *pg)
 		PQfreemem(n);
 }
 
+/* A prepared statement whose result type a migration changed. */
+static int
+pgres_stale(const PGresult *res)
+{
+	return res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+}
+
 static void
 pgconn_finish_query(struct pgconn *c)
 {
@@ -327,12 +365,11 @@ pgconn_finish_query(struct pgconn *c)
 	/* A statement prepared before a migration changed what it returns
 	 * fails ("cached plan must not change result type", 0A000) for as
 	 * long as it lives: start the connection over, without statements. */
-	int stale = c->named && res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR &&
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
-	    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0;
+	int stale = (c->named && pgres_stale(res)) || c->pre_stale;
 
 	c->q = NULL;
 	c->res = NULL;
+	c->pre_stale = 0;
 	err_set(&e, ERR_DB, NULL, "the database sent no result");
 	pgpool_deliver(q, res, res ? NULL : &e);
 	PQclear(res);
@@ -379,6 +416,47 @@ pgconn_prepared(struct pgconn *c)
 	return 1;
 }
 
+/* Reads what arrived and sends what libpq holds: PQflush's answer (1 when
+ * some is left to send), or -1 when the connection failed (then failed). */
+static int
+pgconn_pump(struct pgconn *c, int events)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	int flush;
+
+	if (((events & UV_READABLE) && !PQconsumeInput(pg)) || (flush = PQflush(pg)) < 0) {
+		pgsock_fail(c->sock, NULL);
+		return -1;
+	}
+	return flush;
+}
+
+/* Keeps r as the query's result when want, or when it is the first
+ * error (an error wins over what came before); else frees it. */
+static void
+pgconn_keep(struct pgconn *c, PGresult *r, int want)
+{
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR ?
+	    c->res == NULL || PQresultStatus(c->res) != PGRES_FATAL_ERROR : want) {
+		PQclear(c->res);
+		c->res = r;
+	} else {
+		PQclear(r);
+	}
+}
+
+/* More is to come: wait for it (and for room to send, when flush is 1),
+ * unless the connection broke. */
+static void
+pgconn_wait_more(struct pgconn *c, int flush)
+{
+	if (PQstatus(pgsock_conn(c->sock)) == CONNECTION_BAD) {
+		pgsock_fail(c->sock, NULL);
+		return;
+	}
+	pgsock_watch(c->sock, flush == 1 ? UV_READABLE | UV_WRITABLE : UV_READABLE);
+}
+
 /* Input and output for the running query: send what libpq still holds,
  * read what arrived, and finish when the last result is in. */
 static void
@@ -387,14 +465,8 @@ pgconn_busy_io(struct pgconn *c, int events)
 	PGconn *pg = pgsock_conn(c->sock);
 	int flush;
 
-	if ((events & UV_READABLE) && !PQconsumeInput(pg)) {
-		pgsock_fail(c->sock, NULL);
+	if ((flush = pgconn_pump(c, events)) < 0)
 		return;
-	}
-	if ((flush = PQflush(pg)) < 0) {
-		pgsock_fail(c->sock, NULL);
-		return;
-	}
 	if (flush == 1) {
 		pgsock_watch(c->sock, UV_READABLE | UV_WRITABLE);
 		return;
@@ -409,19 +481,100 @@ pgconn_busy_io(struct pgconn *c, int events)
 			return;
 		}
 		/* the first result, unless a later one failed: that one */
-		if (c->res == NULL || (PQresultStatus(r) == PGRES_FATAL_ERROR &&
-		    PQresultStatus(c->res) != PGRES_FATAL_ERROR)) {
-			PQclear(c->res);
-			c->res = r;
+		pgconn_keep(c, r, c->res == NULL);
+	}
+	pgconn_wait_more(c, 0);
+}
+
+/* q's Prepare, sent in its pipeline, worked: the statement is known. */
+static void
+pgconn_pipe_prepared(struct pgconn *c)
+{
+	struct pgstmt *st = &c->stmts[c->preparing];
+
+	st->hash = c->prep_hash;
+	st->sql = xstrdup(c->prep_sql);
+	st->id = (unsigned)c->nstmts++;
+	c->preparing = -1;
+}
+
+/* The pre statement's callback, with its result or error, before q's. */
+static void
+pgconn_pre_deliver(struct pgconn *c)
+{
+	struct pgpool_query *q = c->q;
+	PGresult *r = c->pre_res;
+	struct err mapped;
+
+	c->pre_res = NULL;
+	if (q->pre_cb != NULL && q->cb != NULL) {
+		if (r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
+		    PQresultStatus(r) == PGRES_COMMAND_OK)) {
+			q->pre_cb(q->arg, r, NULL);
 		} else {
-			PQclear(r);
+			if (r != NULL && PQresultStatus(r) == PGRES_FATAL_ERROR)
+				db_result_err(r, &mapped);
+			else
+				err_set(&mapped, ERR_DB, NULL, "the database sent no result");
+			q->pre_cb(q->arg, NULL, &mapped);
 		}
 	}
-	if (PQstatus(pg) == CONNECTION_BAD) {
-		pgsock_fail(c->sock, NULL);
+	PQclear(r);
+}
+
+/* Input and output for a query sent in one pipeline with its BEGIN, its
+ * pre statement or its COMMIT: each operation's results end with a NULL,
+ * the whole with the sync. The query's answer is its statement's result,
+ * or the first error of any of them (a COMMIT's included); the pre
+ * statement's is kept apart for its own callback. */
+static void
+pgconn_pipe_io(struct pgconn *c, int events)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	int flush;
+
+	if ((flush = pgconn_pump(c, events)) < 0)
 		return;
+	while (!PQisBusy(pg)) {
+		PGresult *r = PQgetResult(pg);
+		ExecStatusType st;
+		enum pgpipe_op op;
+
+		if (r == NULL) {
+			if (++c->pipe_at > c->npipe) {
+				/* nothing more is coming: should not happen */
+				pgsock_fail(c->sock, "a pipeline ended without its sync");
+				return;
+			}
+			continue;
+		}
+		st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			c->npipe = 0;
+			c->preparing = -1;
+			if (!PQexitPipelineMode(pg)) {
+				pgsock_fail(c->sock, NULL);
+				return;
+			}
+			pgconn_drain_notifies(pg);
+			if (c->q->pre_sql != NULL)
+				pgconn_pre_deliver(c);
+			pgconn_finish_query(c);
+			return;
+		}
+		op = c->pipe_at < c->npipe ? c->pipe[c->pipe_at] : PGPIPE_STMT;
+		if (op == PGPIPE_PREPARE && st == PGRES_COMMAND_OK && c->preparing >= 0)
+			pgconn_pipe_prepared(c);
+		if (op == PGPIPE_PRE && c->pre_res == NULL) {
+			/* the pre statement's own answer, kept apart */
+			c->pre_res = r;
+			c->pre_stale = pgres_stale(r);
+			continue;
+		}
+		pgconn_keep(c, r, op == PGPIPE_STMT && c->res == NULL);
 	}
-	pgsock_watch(c->sock, UV_READABLE);
+	pgconn_wait_more(c, flush);
 }
 
 static void
@@ -430,6 +583,10 @@ pgconn_on_io(void *arg, int events)
 	struct pgconn *c = arg;
 	PGconn *pg = pgsock_conn(c->sock);
 
+	if (c->q != NULL && c->npipe > 0) {
+		pgconn_pipe_io(c, events);
+		return;
+	}
 	if (c->q != NULL) {
 		pgconn_busy_io(c, events);
 		return;
@@ -490,12 +647,94 @@ pgconn_send_stmt(struct pgconn *c, struct pgpool_query *q)
 	return 1;
 }
 
+/* Queues one statement of a pipeline as op: by its name when c knows it;
+ * else prepared in the same pipeline when may_prepare and there is room
+ * (one Prepare per pipeline: its name is the next one); else unnamed. */
+static int
+pgconn_pipe_stmt(struct pgconn *c, enum pgpipe_op op, const char *sql, int nparams,
+    char **params, int may_prepare)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	uint64_t h = pgstmt_hash(sql);
+	int slot = pgconn_stmt_slot(c, sql, h);
+	char name[16];
+	int named = 0;
+
+	if (slot >= 0 && c->stmts[slot].sql != NULL) {
+		pgstmt_name(name, sizeof(name), c->stmts[slot].id);
+		named = 1;
+	} else if (slot >= 0 && may_prepare && c->preparing < 0) {
+		pgstmt_name(name, sizeof(name), (unsigned)c->nstmts);
+		if (!PQsendPrepare(pg, name, sql, 0, NULL))
+			return 0;
+		c->pipe[c->npipe++] = PGPIPE_PREPARE;
+		c->preparing = slot;
+		c->prep_hash = h;
+		c->prep_sql = sql;
+		named = 1;
+	}
+	if (op == PGPIPE_STMT)
+		c->named = named;
+	if (!(named ? PQsendQueryPrepared(pg, name, nparams, (const char *const *)params, NULL, NULL, 0) :
+	    PQsendQueryParams(pg, sql, nparams, NULL, (const char *const *)params, NULL, NULL, 0)))
+		return 0;
+	c->pipe[c->npipe++] = op;
+	return 1;
+}
+
+/* Sends q with its BEGIN before it, its pre statement, and/or its COMMIT
+ * after it, in one pipeline: one round trip. An unknown statement is
+ * prepared in it too (the pre statement only when q's is known). */
+static int
+pgconn_send_pipeline(struct pgconn *c, struct pgpool_query *q)
+{
+	PGconn *pg = pgsock_conn(c->sock);
+	/* an aborted transaction refuses a Prepare */
+	int may_prepare = (q->flags & PGPOOL_BEGIN) || PQtransactionStatus(pg) != PQTRANS_INERROR;
+	int slot = pgconn_stmt_slot(c, q->sql, pgstmt_hash(q->sql));
+	/* one Prepare per pipeline: q's own first, the pre statement's later */
+	int known = slot >= 0 && c->stmts[slot].sql != NULL;
+
+	c->preparing = -1;
+	c->named = 0;
+	c->npipe = 0;
+	c->pipe_at = 0;
+	if (!PQenterPipelineMode(pg))
+		return 0;
+	if ((q->flags & PGPOOL_BEGIN) && !PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+		return 0;
+	if (q->flags & PGPOOL_BEGIN)
+		c->pipe[c->npipe++] = PGPIPE_BEGIN;
+	if (q->pre_sql != NULL &&
+	    !pgconn_pipe_stmt(c, PGPIPE_PRE, q->pre_sql, q->pre_nparams, q->pre_params,
+	    may_prepare && known))
+		return 0;
+	if (!pgconn_pipe_stmt(c, PGPIPE_STMT, q->sql, q->nparams, q->params, may_prepare))
+		return 0;
+	if ((q->flags & PGPOOL_COMMIT) && !PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
+		return 0;
+	if (q->flags & PGPOOL_COMMIT)
+		c->pipe[c->npipe++] = PGPIPE_COMMIT;
+	return PQpipelineSync(pg);
+}
+
 static void
 pgconn_send(struct pgconn *c, struct pgpool_query *q)
 {
 	PGconn *pg = pgsock_conn(c->sock);
 
-	if (!pgconn_send_stmt(c, q)) {
+	int piped = q->flags != 0 || q->pre_sql != NULL;
+
+	if (!(piped ? pgconn_send_pipeline(c, q) : pgconn_send_stmt(c, q))) {
+		c->npipe = 0;
+		c->preparing = -1;
+		/* a pipeline half sent cannot be taken back: start over */
+		if (piped && PQpipelineStatus(pg) != PQ_PIPELINE_OFF) {
+			pgpool_push_front(c->pool, q);
+			pgsock_fail(c->sock, NULL);
+			pgpool_schedule_kick(c->pool);
+			return;
+		}
 		if (PQstatus(pg) == CONNECTION_BAD) {
 			pgpool_push_front(c->pool, q);
 			pgsock_fail(c->sock, NULL);
@@ -510,7 +749,10 @@ pgconn_send(struct pgconn *c, struct pgpool_query *q)
 		return;
 	}
 	c->q = q;
-	pgconn_busy_io(c, 0);
+	if (c->npipe > 0)
+		pgconn_pipe_io(c, 0);
+	else
+		pgconn_busy_io(c, 0);
 }
 
 static struct pgpool_query *
@@ -710,6 +952,29 @@ pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
     const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e)
 {
+	return pgpool_pin_query_tx(pin, 0, NULL, sql, nparams, params, cb, arg, out, e);
+}
+
+static void
+pgpool_query_pre(struct pgpool_query *q, const struct pgpool_pre *pre)
+{
+	if (pre == NULL)
+		return;
+	q->pre_sql = xstrdup(pre->sql);
+	q->pre_nparams = pre->nparams;
+	q->pre_cb = pre->cb;
+	if (pre->nparams > 0) {
+		q->pre_params = xcalloc(1, sizeof(*q->pre_params) * (size_t)pre->nparams);
+		for (int i = 0; i < pre->nparams; i++)
+			q->pre_params[i] = pre->params[i] ? xstrdup(pre->params[i]) : NULL;
+	}
+}
+
+int
+pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const struct pgpool_pre *pre,
+    const char *sql, int nparams, const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e)
+{
 	struct pgpool_query *q;
 	int rc;
 
@@ -722,9 +987,13 @@ pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
 		if ((rc = pgpool_query(pin->pool, sql, nparams, params, cb, arg, &q, e)) != 0)
 			return rc;
 		q->pin = pin;
+		q->flags = flags;
+		pgpool_query_pre(q, pre);
 	} else {
 		q = pgpool_query_new(pin->pool, sql, nparams, params, cb, arg);
 		q->pin = pin;
+		q->flags = flags;
+		pgpool_query_pre(q, pre);
 		q->queued = 1;
 		pin->next = q;
 		pgpool_schedule_kick(pin->pool);

@@ -2,7 +2,8 @@
  *
  * Each connection is a web/pgsock.c (non-blocking connect, one uv_poll_t);
  * queries go out with PQsendQueryPrepared and their results come back to a
- * callback on the loop thread. The loop never blocks. Each connection
+ * callback on the loop thread. A pinned query may take its transaction's
+ * BEGIN or COMMIT along in one pipeline (pgpool_pin_query_tx). The loop never blocks. Each connection
  * prepares a statement the first time it runs that SQL text (one more
  * round trip, once) and keeps it for as long as the connection lives, so
  * the server parses and plans it once per connection; a connection that
@@ -89,6 +90,33 @@ struct pgpool_pin *pgpool_pin_new(struct pgpool *pool);
  * once that connection dropped: what ran on it is gone with it. */
 int pgpool_pin_query(struct pgpool_pin *pin, const char *sql, int nparams,
     const char *const *params, pgpool_cb cb, void *arg,
+    struct pgpool_query **out, struct err *e);
+
+/* Flags of pgpool_pin_query_tx. */
+#define PGPOOL_BEGIN 1u  /* BEGIN first: the statement opens the pin's transaction */
+#define PGPOOL_COMMIT 2u /* COMMIT after it: the statement closes the transaction */
+
+/* A statement sent just before another in its pipeline (after its BEGIN),
+ * whose callback gets its own result, with the same arg, just before the
+ * other's callback runs (and not when that one was cancelled). sql and
+ * params are copied. */
+struct pgpool_pre {
+	const char *sql;
+	int nparams;
+	const char *const *params;
+	pgpool_cb cb;
+};
+
+/* pgpool_pin_query_tx: pgpool_pin_query with BEGIN before the statement,
+ * pre (may be NULL) before it, and/or COMMIT after it, all sent at once
+ * in libpq's pipeline mode: one round trip instead of up to four. The
+ * callback gets the statement's result, or the first error: a BEGIN's,
+ * the pre statement's (then the statement did not run), the statement's
+ * (then nothing is committed: the transaction is left aborted, for
+ * pgpool_pin_free to roll back), or the COMMIT's. flags 0 with pre NULL
+ * is pgpool_pin_query. */
+int pgpool_pin_query_tx(struct pgpool_pin *pin, unsigned flags, const struct pgpool_pre *pre,
+    const char *sql, int nparams, const char *const *params, pgpool_cb cb, void *arg,
     struct pgpool_query **out, struct err *e);
 
 /* pgpool_pin_free: give the connection back, after a ROLLBACK when a

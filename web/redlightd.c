@@ -21,6 +21,7 @@
 #include "web/paywait.h"
 #include "web/pgpool.h"
 #include "web/server.h"
+#include "web/sesscache.h"
 #include "web/worker.h"
 
 /* How long a stop waits for requests in flight before it gives up on them. */
@@ -198,6 +199,7 @@ main(int argc, char **argv)
 	redlightd_srv.avail = availcache_new(&redlightd_srv);
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
 	redlightd_srv.feeds = feedcache_new(&redlightd_srv);
+	redlightd_srv.sessions = sesscache_new();
 	redlightd_srv.events = events_new(&redlightd_srv);
 	redlightd_srv.paywait = paywait_new(&redlightd_srv);
 	redlightd_srv.listen = listen_new(&redlightd_srv);
@@ -238,6 +240,8 @@ main(int argc, char **argv)
 	redlightd_srv.feeds = NULL;
 	paywait_free(redlightd_srv.paywait);
 	redlightd_srv.paywait = NULL;
+	sesscache_free(redlightd_srv.sessions);
+	redlightd_srv.sessions = NULL;
 	pgpool_free(redlightd_srv.db);
 	redlightd_srv.db = NULL;
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);
