@@ -162,4 +162,24 @@ const struct model_studio *ui_studio(struct ui *ui);
 const struct model_studio *ui_studio_need(struct ui *ui);
 void ui_set_studio(struct ui *ui, struct model_studio *s);
 
+/* A read the console does not wait for, on a second connection of its own
+ * that only these reads use (opened on first use): send puts one query on
+ * conn (PQsendQuery*, e.g. a command's send step, cmd_bookings_send);
+ * done gets its last result (res NULL with e when sending failed or the
+ * connection broke) and may change the view's data; a frame follows. Keys
+ * are answered from what the views have while a read is out: the console
+ * watches the connection's socket beside the terminal. */
+struct ui_read {
+	int (*send)(struct ui *ui, void *owner, PGconn *conn, struct err *e);
+	void (*done)(struct ui *ui, void *owner, const PGresult *res, const struct err *e);
+};
+/* ui_read_start: queue r for owner; reads go one at a time, in order. A
+ * read asked while the same owner's is queued and not sent yet is that
+ * one. Fails (ERR_DB) when the second connection cannot be had: the
+ * caller then reads as it would without it. */
+int ui_read_start(struct ui *ui, const struct ui_read *r, void *owner, struct err *e);
+/* ui_read_drop: owner goes away: its reads are forgotten (one already out
+ * is read to its end and thrown away). */
+void ui_read_drop(struct ui *ui, void *owner);
+
 #endif

@@ -124,6 +124,7 @@ view_board_load(struct ui *ui, struct view_board *v)
 {
 	const struct model_studio *st = ui_studio_need(ui);
 	struct avail_data *ad = NULL;
+	struct cmd_bookings_out out;
 	struct model_bookings b;
 	struct model_holds h;
 	char from[16], to[16];
@@ -154,13 +155,11 @@ view_board_load(struct ui *ui, struct view_board *v)
 		goto fail;
 	/* the days' bookings as `redlight bookings --from --to` reads them */
 	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to }, .list = 1 },
-	    st->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
-	    (rc = model_bookings_parse(json, &b, &e)) != 0) {
-		free(json);
+	    st->tz, (int64_t)time(NULL), &p, &out, &e)) != 0) {
 		avail_data_free(ad);
 		goto fail;
 	}
-	free(json);
+	b = out.b;
 	/* the holds command's own run step */
 	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
 		rc = model_holds_parse(json, &h, &e);
