@@ -83,8 +83,9 @@ const char DB_ADMIN_BOOKINGS_JSON_SQL[] =
     DB_ADMIN_BOOKINGS_WHERE;
 
 /* The list's columns only, in one pass, as plain rows (no JSON built
- * here, none parsed by the reader): the staff by a lateral join, the times
- * as epoch seconds, and booking_sync_error asked only for the few bookings
+ * here, none parsed by the reader): the staff of the bookings in the
+ * dates asked for grouped once and hash-joined (a subquery per booking
+ * cost more than the rest of the query), the times as epoch seconds, and booking_sync_error asked only for the few bookings
  * with a failed sync (f: a failed calendar_sync row, or a failed calendar
  * job). */
 const char DB_ADMIN_BOOKINGS_LIST_SQL[] =
@@ -94,9 +95,12 @@ const char DB_ADMIN_BOOKINGS_LIST_SQL[] =
     " coalesce(st.ids, '') AS staff_ids,"
     " CASE WHEN f.id IS NOT NULL THEN booking_sync_error(b.id) END AS sync_error"
     " FROM booking b JOIN room r ON r.id = b.room_id LEFT JOIN app_user u ON u.id = b.user_id"
-    " LEFT JOIN LATERAL (SELECT string_agg(s.display_name, ', ' ORDER BY s.display_name, s.id) AS names,"
+    " LEFT JOIN (SELECT bs.booking_id, string_agg(s.display_name, ', ' ORDER BY s.display_name, s.id) AS names,"
     "   string_agg(s.id::text, ',' ORDER BY s.display_name, s.id) AS ids FROM booking_staff bs"
-    "   JOIN staff s ON s.id = bs.staff_id WHERE bs.booking_id = b.id) st ON true"
+    "   JOIN staff s ON s.id = bs.staff_id JOIN booking sb ON sb.id = bs.booking_id"
+    "   WHERE ($4::timestamptz IS NULL OR sb.end_at > $4::timestamptz)"
+    "   AND ($5::timestamptz IS NULL OR sb.start_at < $5::timestamptz)"
+    "   GROUP BY bs.booking_id) st ON st.booking_id = b.id"
     " LEFT JOIN (SELECT cs.booking_id::text AS id FROM calendar_sync cs WHERE cs.status = 'failed'"
     "   UNION SELECT j.payload->>'booking_id' FROM job j WHERE j.status = 'failed'"
     "   AND j.kind IN ('calendar_sync', 'calendar_remove')) f ON f.id = b.id::text"
