@@ -5,7 +5,9 @@
 # transaction that also adds a booking), so the list's read blocks in the
 # server: r says the list is refreshing at once, the cursor still moves
 # and screens still switch while the read waits, and once the lock goes
-# the new booking is in the list with no other key. Prints TAP.
+# the new booking is in the list with no other key. The board's r waits
+# its turn on the same connection, the board still answering keys.
+# Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_open --tmux -- "$@"
 
@@ -77,11 +79,24 @@ key $sess 4
 s "4 shows the list again, still refreshing, the cursor kept" 'wait_for $sess "(refreshing...)" &&
 	[ "$(cursor_code $sess)" = "$AT" ] && [ "$(waiting)" -eq 1 ]'
 
+# the board's reload waits its turn behind the list's
+key $sess 6
+wait_for $sess "BOARD"
+key $sess r
+s "r on the board answers at once: it is refreshing too" 'wait_match $sess "BOARD.*(refreshing\.\.\.)" >/dev/null'
+key $sess w
+s "w shows the board's week while its read waits" 'wait_match $sess "BOARD  week of.*(refreshing\.\.\.)" >/dev/null &&
+	[ "$(waiting)" -eq 1 ]'
+key $sess w
+wait_gone $sess "week of"
+
 echo "COMMIT;" >&9
 M=$((N + 1))
-s "once the lock goes the list has the new booking, with no key" 'wait_for $sess "BOOKINGS  $M from $TODAY" &&
-	wait_gone $sess "(refreshing...)" && [ "$(cursor_code $sess)" = "$AT" ]'
-s "and says so" 'wait_for $sess "refreshed: $M bookings"'
+s "once the lock goes the board is refreshed, with no key" 'wait_gone $sess "(refreshing...)" &&
+	wait_match $sess "refreshed: [0-9]* bookings*, [0-9]* holds*" >/dev/null'
+key $sess 4
+s "and the list has the new booking, the cursor kept" 'wait_for $sess "BOOKINGS  $M from $TODAY" &&
+	! pane_text $sess | grep -qF "(refreshing...)" && [ "$(cursor_code $sess)" = "$AT" ]'
 key $sess q
 wait_dead $sess
 s "q quits with status 0" '[ "$(dead_status $sess)" = 0 ]'
