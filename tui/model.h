@@ -1,5 +1,6 @@
 /* model.h: the rows the console and the command-line tables show, parsed
- * from the JSON reads in db/ (DB_*_JSON_SQL). No business logic: shapes
+ * from the JSON reads in db/ (DB_*_JSON_SQL), the bookings list from plain
+ * rows (DB_ADMIN_BOOKINGS_LIST_SQL). No business logic: shapes
  * only. Strings are the model's own; each _free releases them. */
 #ifndef REDLIGHT_MODEL_H
 #define REDLIGHT_MODEL_H

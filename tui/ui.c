@@ -887,6 +887,29 @@ ui_read_start(struct ui *ui, const struct ui_read *r, void *owner, struct err *e
 	return 0;
 }
 
+int
+ui_reading_start(struct ui *ui, struct ui_reading *rd, const struct ui_read *r, void *owner,
+    int announce)
+{
+	struct err e;
+
+	err_clear(&e);
+	rd->announce |= announce;
+	if (ui_read_start(ui, r, owner, &e) != 0)
+		return -1;
+	rd->out = 1;
+	return 0;
+}
+
+int
+ui_reading_end(struct ui_reading *rd)
+{
+	int announce = rd->announce;
+
+	rd->out = rd->announce = 0;
+	return announce;
+}
+
 void
 ui_read_drop(struct ui *ui, void *owner)
 {

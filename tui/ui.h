@@ -178,6 +178,24 @@ struct ui_read {
  * one. Fails (ERR_DB) when the second connection cannot be had: the
  * caller then reads as it would without it. */
 int ui_read_start(struct ui *ui, const struct ui_read *r, void *owner, struct err *e);
+/* What a view keeps of its reads not waited for: out while one is on its
+ * way (the view says "refreshing"), announce when r asked for it (the
+ * view says what it read), and the view's loads counted (gen) against
+ * the one a read went out for (sent_gen: the view sets it in its send),
+ * so that a read overtaken by a load is thrown away. */
+struct ui_reading {
+	int out;
+	int announce;
+	unsigned gen, sent_gen;
+};
+/* ui_reading_start: ui_read_start for owner, noted in rd (announce: r
+ * asked). Returns 0 when the read is on its way; otherwise the caller
+ * reads now, waiting, then calls ui_reading_end. */
+int ui_reading_start(struct ui *ui, struct ui_reading *rd, const struct ui_read *r, void *owner,
+    int announce);
+/* ui_reading_end: the read ended (in done, or read at once): returns
+ * whether r asked for it (say what it read). */
+int ui_reading_end(struct ui_reading *rd);
 /* ui_read_drop: owner goes away: its reads are forgotten (one already out
  * is read to its end and thrown away). */
 void ui_read_drop(struct ui *ui, void *owner);

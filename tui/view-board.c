@@ -71,9 +71,7 @@ struct view_board {
 	struct model_bookings b;
 	struct model_holds h;
 	char error[160];
-	int reading;             /* a reload's bookings are out: "refreshing" */
-	int announce;            /* r asked for it: say what it read */
-	unsigned gen, sent_gen;  /* loads started, and the one the read is for */
+	struct ui_reading rd;    /* gen: the loads started */
 	struct view_board_week pend; /* what the read out goes with */
 };
 
@@ -228,7 +226,7 @@ view_board_load(struct ui *ui, struct view_board *v)
 
 	err_clear(&e);
 	/* what this reads replaces what a read still out would bring */
-	v->gen++;
+	v->rd.gen++;
 	if ((rc = view_board_side(ui, v, &w, &e)) != 0)
 		return view_board_fail(ui, v, rc, &e);
 	c = view_board_cmd(&w);
@@ -262,7 +260,7 @@ view_board_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
 	view_board_week_free(&v->pend);
 	if ((rc = view_board_side(ui, v, &v->pend, e)) != 0)
 		return rc;
-	v->sent_gen = v->gen;
+	v->rd.sent_gen = v->rd.gen;
 	c = view_board_cmd(&v->pend);
 	return cmd_bookings_send(ui_cmd(ui), &c, ui_studio(ui)->tz, (int64_t)time(NULL), &p, conn, e);
 }
@@ -274,27 +272,20 @@ view_board_done(struct ui *ui, void *owner, const PGresult *res, const struct er
 	const struct cmd_bookings c = { .list = 1 };
 	struct cmd_bookings_out out;
 	struct err e2;
-	int rc;
+	int say, stale = v->rd.sent_gen != v->rd.gen;
 
-	v->reading = 0;
+	say = ui_reading_end(&v->rd);
 	err_clear(&e2);
-	if (v->sent_gen != v->gen) {
-		/* the board loaded since (another day): this is stale */
+	/* stale: the board loaded since (another week) */
+	if (stale || res == NULL || cmd_bookings_recv(&c, res, &out, &e2) != 0) {
 		view_board_week_free(&v->pend);
-		v->announce = 0;
-		return;
-	}
-	if (res == NULL || (rc = cmd_bookings_recv(&c, res, &out, &e2)) != 0) {
-		view_board_week_free(&v->pend);
-		if (v->announce)
+		if (!stale && say)
 			view_board_fail(ui, v, ERR_DB, res == NULL ? e : &e2);
-		v->announce = 0;
 		return;
 	}
 	view_board_take(v, &v->pend, &out.b);
-	if (v->announce)
+	if (say)
 		view_board_said(ui, v);
-	v->announce = 0;
 }
 
 static const struct ui_read view_board_read = { view_board_send, view_board_done };
@@ -304,17 +295,13 @@ static const struct ui_read view_board_read = { view_board_send, view_board_done
 static void
 view_board_reload(struct ui *ui, struct view_board *v, int announce)
 {
-	struct err e;
+	int rc;
 
-	err_clear(&e);
-	v->announce |= announce;
-	if (ui_read_start(ui, &view_board_read, v, &e) == 0) {
-		v->reading = 1;
+	if (ui_reading_start(ui, &v->rd, &view_board_read, v, announce) == 0)
 		return;
-	}
-	if (view_board_load(ui, v) == 0 && v->announce)
+	rc = view_board_load(ui, v);
+	if (ui_reading_end(&v->rd) && rc == 0)
 		view_board_said(ui, v);
-	v->announce = 0;
 }
 
 static size_t
@@ -703,12 +690,12 @@ view_board_draw(struct ui *ui, void *state)
 	if (v->week)
 		snprintf(line, sizeof(line), "BOARD  week of %04d-%02d-%02d  %s  %s %s%s", v->wy, v->wm,
 		    v->wd, view_board_ent_name(v, v->ent), st->timezone, l.abbr,
-		    v->reading ? "  (refreshing...)" : "");
+		    v->rd.out ? "  (refreshing...)" : "");
 	else
 		snprintf(line, sizeof(line), "BOARD  %.3s %04d-%02d-%02d%s  %s %s  by %s%s",
 		    model_weekday_name(v->y, v->m, v->d), v->y, v->m, v->d,
 		    v->follow_today ? " (today)" : "", st->timezone, l.abbr, v->staff ? "staff" : "room",
-		    v->reading ? "  (refreshing...)" : "");
+		    v->rd.out ? "  (refreshing...)" : "");
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, 1, line, COLS - 2);
 

@@ -28,9 +28,7 @@ struct view_bookings {
 	struct model_bookings b;
 	struct table t;
 	int loaded;
-	int reading;             /* a read is out (ui_read_start): "refreshing" */
-	int announce;            /* r asked for it: say what it read */
-	unsigned gen, sent_gen;  /* the filter's version, and the one read */
+	struct ui_reading rd;    /* gen: the filter's version */
 	char cell[96];
 	struct ui *ui;
 };
@@ -134,7 +132,7 @@ view_bookings_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
 
 	if (st == NULL)
 		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
-	v->sent_gen = v->gen;
+	v->rd.sent_gen = v->rd.gen;
 	return cmd_bookings_send(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, conn, e);
 }
 
@@ -145,24 +143,23 @@ view_bookings_done(struct ui *ui, void *owner, const PGresult *res, const struct
 	const struct cmd_bookings c = { .list = 1 };
 	struct cmd_bookings_out o;
 	struct err e2;
+	int say;
 
 	/* read for a filter since replaced: the read for the new one is queued */
-	if (res != NULL && v->sent_gen != v->gen)
+	if (res != NULL && v->rd.sent_gen != v->rd.gen)
 		return;
-	v->reading = 0;
+	say = ui_reading_end(&v->rd);
 	err_clear(&e2);
 	if (res == NULL || cmd_bookings_recv(&c, res, &o, &e2) != 0) {
 		/* said when asked for; a background read's failure shows as
 		 * the list not loaded */
-		if (v->announce)
+		if (say)
 			ui_message(ui, 1, "cannot load the bookings: %s", res == NULL ? e->msg : e2.msg);
-		v->announce = 0;
 		return;
 	}
 	view_bookings_set(v, &o.b);
-	if (v->announce)
+	if (say)
 		view_bookings_said(ui, v);
-	v->announce = 0;
 }
 
 static const struct ui_read view_bookings_read = { view_bookings_send, view_bookings_done };
@@ -173,17 +170,13 @@ static const struct ui_read view_bookings_read = { view_bookings_send, view_book
 static void
 view_bookings_reload(struct ui *ui, struct view_bookings *v, int announce)
 {
-	struct err e;
+	int rc;
 
-	err_clear(&e);
-	v->announce |= announce;
-	if (ui_read_start(ui, &view_bookings_read, v, &e) == 0) {
-		v->reading = 1;
+	if (ui_reading_start(ui, &v->rd, &view_bookings_read, v, announce) == 0)
 		return;
-	}
-	if (view_bookings_load(ui, v) == 0 && v->announce)
+	rc = view_bookings_load(ui, v);
+	if (ui_reading_end(&v->rd) && rc == 0)
 		view_bookings_said(ui, v);
-	v->announce = 0;
 }
 
 static void *
@@ -275,14 +268,14 @@ view_bookings_draw(struct ui *ui, void *state)
 	    f->from[0] ? " from " : "", f->from, f->to[0] ? " to " : "", f->to,
 	    f->status[0] ? ", " : "", f->status, f->room[0] ? ", room " : "", f->room,
 	    f->staff[0] ? ", staff " : "", f->staff, f->search[0] ? ", \"" : "", f->search,
-	    f->search[0] ? "\"" : "", v->reading ? "  (refreshing...)" : "");
+	    f->search[0] ? "\"" : "", v->rd.out ? "  (refreshing...)" : "");
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, 1, head, COLS - 2);
 	attrset(A_NORMAL);
 	if (v->b.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
 		ui_put(top + 3, 3, v->loaded ? "no bookings; / changes the filter"
-		    : v->reading ? "loading..." : "not loaded (r to retry)",
+		    : v->rd.out ? "loading..." : "not loaded (r to retry)",
 		    COLS - 4);
 		attrset(A_NORMAL);
 		return;
@@ -312,10 +305,10 @@ view_bookings_filter_submit(struct ui *ui, struct form *f)
 		return FORM_KEEP;
 	}
 	v->f = nf;
-	v->gen++;
+	v->rd.gen++;
 	v->t.cursor = 0;
 	view_bookings_set(v, &b);
-	if (v->reading)
+	if (v->rd.out)
 		view_bookings_reload(ui, v, 0);
 	ui_message(ui, 0, "%zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
 	return FORM_CLOSE;
