@@ -2,8 +2,9 @@
  *
  * A single thread runs a libuv loop that watches stdin (uv_poll on fd 0),
  * SIGWINCH, SIGINT, SIGTERM and SIGHUP (uv_signal), the database
- * connection's socket (uv_poll on PQsocket, after LISTEN redlight_changes)
- * and a one-second timer; no other thread touches the screen. The screen
+ * connection's socket (uv_poll on PQsocket, after LISTEN redlight_changes),
+ * while a read not waited for is out the socket of the second connection
+ * such reads use (ui_read_start), and a one-second timer; no other thread touches the screen. The screen
  * is a stack of views: the top one gets the keys, all of them draw bottom
  * to top (so an overlay such as help draws over the view below it). The
  * ui draws the chrome: a title bar on the first line (with the number of
