@@ -65,11 +65,19 @@ extern const char DB_ADMIN_QUEUE_JSON_SQL[];
  * ignored); a NULL parameter filters nothing. */
 extern const char DB_ADMIN_BOOKINGS_JSON_SQL[];
 /* The same bookings with the list's columns only (what a list or the
- * board shows, read without a subquery per booking):
- *   {"bookings":[{id, code, status, room_id, room_name, start_at, end_at,
- *    artist_name, staff: [{id, name}], sync_error}]}
- * each member as in the full booking; same parameters. */
-extern const char DB_ADMIN_BOOKINGS_LIST_JSON_SQL[];
+ * board shows, read without a subquery per booking), as plain rows (no
+ * JSON), by start, same parameters; the columns, in order:
+ *   id, code, status, room_id, room_name, start_s, end_s (epoch seconds),
+ *   artist_name ("" without one), staff_names ("Eli Engineer, Sam
+ *   Assistant" or ""), staff_ids ("id1,id2" in the same order, or ""),
+ *   sync_error (why its calendar sync failed, or NULL)
+ * each as in the full booking. */
+enum db_admin_list_col {
+	DB_ADMIN_LIST_ID, DB_ADMIN_LIST_CODE, DB_ADMIN_LIST_STATUS, DB_ADMIN_LIST_ROOM_ID,
+	DB_ADMIN_LIST_ROOM_NAME, DB_ADMIN_LIST_START, DB_ADMIN_LIST_END, DB_ADMIN_LIST_ARTIST,
+	DB_ADMIN_LIST_STAFF_NAMES, DB_ADMIN_LIST_STAFF_IDS, DB_ADMIN_LIST_SYNC_ERROR, DB_ADMIN_LIST_NCOLS
+};
+extern const char DB_ADMIN_BOOKINGS_LIST_SQL[];
 /* {"booking": booking or null, "payment": payment_json (its due-now
  * payment) or null, "payments": [payment_row_json...] (every payment row:
  * due_now, balance, then fees by seq)} for code $1 (case ignored). */

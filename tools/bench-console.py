@@ -11,13 +11,17 @@ the nine screens, the board's cursor (there and back: a screen keeps
 its place) and its day/week toggle, and the bookings list opened again
 after a change made elsewhere (a booking's notice, as the web or the CLI
 sends it, while the board is shown; the key follows SETTLE seconds
-later), and r in the bookings list, which reads all of them again. A
-key's time runs from writing it to the pty to the last byte of what it
-drew, once the console has been quiet for QUIET seconds. The first key
+later), and r in the bookings list, which reads all of them again (r
+draws at once, saying the list is refreshing, and again when the rows
+come), and a cursor key pressed as soon as r has drawn, while its read
+is out. A key's time runs from writing it to the pty to the last byte of
+what it drew, once the console has been quiet for QUIET seconds; its
+first frame's time to the first byte it drew. The first key
 follows the signed-in screen by SETTLE seconds, a person's pause. Then the same keys again with the console
 under `strace -f -y -e trace=write`, counting its write(2) calls to the
 terminal per key. Prints one line per kind of key:
-  KIND: median M ms, p99 P ms, slowest S ms; writes per key: W (N keys)
+  KIND: median M ms, p99 P ms, slowest S ms; first frame: median F ms;
+  writes per key: W (N keys)
 and last a line with every key's figures together."""
 import fcntl
 import os
@@ -47,8 +51,9 @@ def spawn(argv):
     return pid, fd
 
 
-def drain(fd, first=FIRST):
-    """Read until the console is quiet; the time of the last byte, or None."""
+def drain(fd, first=FIRST, times=None):
+    """Read until the console is quiet; the time of the last byte, or None.
+    times, a list, gets the time of the first byte too."""
     last = None
     wait = first
     while True:
@@ -62,7 +67,16 @@ def drain(fd, first=FIRST):
         if not data:
             return last
         last = time.perf_counter()
+        if times is not None and not times:
+            times.append(last)
         wait = QUIET
+
+
+def first_output(fd):
+    """Read what comes first (a frame goes out in one write)."""
+    r, _, _ = select.select([fd], [], [], FIRST)
+    if r:
+        os.read(fd, 65536)
 
 
 def press(fd, keys):
@@ -83,6 +97,7 @@ def plan():
         steps += [("cursor down", DOWN)] * 5 + [("cursor up", UP)] * 2
         steps += [("page down", NPAGE)] * 3 + [("page up", PPAGE)]
         steps.append(("bookings list: refresh (reads them all)", b"r"))
+        steps.append(("bookings list: cursor down while r reads", (b"r", DOWN)))
         for n in b"123456789":
             steps.append(("switch screen", bytes([n])))
         steps.append(("board: switch screen", b"6"))
@@ -106,7 +121,8 @@ def change():
 
 def session(argv):
     """Run the console; returns [(kind, wall time sent, wall time idle,
-    key to idle in s)]."""
+    key to idle in s, key to first frame in s)]. A (first, then) key pair
+    presses then once first has drawn, and times then."""
     pid, fd = spawn(argv)
     drain(fd, 10)
     # the sign-in screen: email, Enter, password, Enter
@@ -122,10 +138,16 @@ def session(argv):
             drain(fd)
             time.sleep(SETTLE)
             continue
+        if isinstance(key, tuple):
+            os.write(fd, key[0])
+            first_output(fd)
+            key = key[1]
         sent = time.time()
         t0 = press(fd, key)
-        last = drain(fd)
-        out.append((kind, sent, time.time(), None if last is None else last - t0))
+        times = []
+        last = drain(fd, times=times)
+        out.append((kind, sent, time.time(), None if last is None else last - t0,
+                    times[0] - t0 if times else None))
     os.write(fd, b"q")
     drain(fd, 2)
     try:
@@ -154,25 +176,27 @@ with tempfile.NamedTemporaryFile(prefix="rl-bench-console-", suffix=".strace") a
 per_key = []
 # a key's writes: from the key to the console going idle (the second's
 # tick may redraw between keys: that is not the key's)
-for kind, sent, idle, _ in traced:
+for kind, sent, idle, _, _ in traced:
     per_key.append(sum(1 for w in writes if sent <= w < idle))
 
 kinds = []
-for kind, _, _, _ in timed:
+for kind, _, _, _, _ in timed:
     if kind not in kinds:
         kinds.append(kind)
 alltimes, allwrites, silent = [], [], 0
 for kind in kinds:
-    ts = [t * 1000 for k, _, _, t in timed if k == kind and t is not None]
-    silent += sum(1 for k, _, _, t in timed if k == kind and t is None)
-    ws = [per_key[i] for i, (k, _, _, _) in enumerate(traced) if k == kind]
+    ts = [t * 1000 for k, _, _, t, _ in timed if k == kind and t is not None]
+    fs = [f * 1000 for k, _, _, _, f in timed if k == kind and f is not None]
+    silent += sum(1 for k, _, _, t, _ in timed if k == kind and t is None)
+    ws = [per_key[i] for i, (k, _, _, _, _) in enumerate(traced) if k == kind]
     alltimes += ts
     allwrites += ws
     if not ts:
         print("console: %s: no frame drawn" % kind)
         continue
-    print("console: %s: median %.1f ms, p99 %.1f ms, slowest %.1f ms; writes per key: %s (%d keys)"
-          % (kind, pct(ts, 50), pct(ts, 99), max(ts),
+    print("console: %s: median %.1f ms, p99 %.1f ms, slowest %.1f ms; first frame: median %.1f ms;"
+          " writes per key: %s (%d keys)"
+          % (kind, pct(ts, 50), pct(ts, 99), max(ts), pct(fs, 50),
              "/".join(str(w) for w in sorted(set(ws))), len(ts)))
 if silent:
     print("console: %d keys drew nothing" % silent)

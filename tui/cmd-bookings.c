@@ -170,18 +170,65 @@ cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookin
 	return 0;
 }
 
+/* cmd_bookings_sql: what c reads: the list's rows, or every booking in full. */
+static const char *
+cmd_bookings_sql(const struct cmd_bookings *c)
+{
+	return c->list ? DB_ADMIN_BOOKINGS_LIST_SQL : DB_ADMIN_BOOKINGS_JSON_SQL;
+}
+
 int
-cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
-    int64_t now, struct cmd_bookings_params *p, char **json, struct err *e)
+cmd_bookings_recv(const struct cmd_bookings *c, const PGresult *res, struct cmd_bookings_out *out,
+    struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return db_result_err(res, e);
+	if (c->list)
+		return model_bookings_from_rows(res, &out->b, e);
+	if (PQntuples(res) != 1 || PQnfields(res) != 1)
+		return err_set(e, ERR_INTERNAL, NULL, "the bookings read gave no JSON");
+	out->json = xstrdup(PQgetvalue(res, 0, 0));
+	return 0;
+}
+
+void
+cmd_bookings_out_free(struct cmd_bookings_out *out)
+{
+	free(out->json);
+	model_bookings_free(&out->b);
+	memset(out, 0, sizeof(*out));
+}
+
+int
+cmd_bookings_send(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz, int64_t now,
+    struct cmd_bookings_params *p, PGconn *conn, struct err *e)
 {
 	int rc;
 
-	*json = NULL;
 	if ((rc = cmd_open_db(ctx, e)) != 0 ||
 	    (rc = cmd_bookings_resolve(ctx->db, tz, now, &c->filter, p, e)) != 0)
 		return rc;
-	return db_query_json(ctx->db, c->list ? DB_ADMIN_BOOKINGS_LIST_JSON_SQL : DB_ADMIN_BOOKINGS_JSON_SQL,
-	    6, p->v, json, e);
+	if (PQsendQueryParams(conn, cmd_bookings_sql(c), 6, NULL, p->v, NULL, NULL, 0) == 0)
+		return err_set(e, ERR_DB, NULL, "cannot send the bookings read: %s", PQerrorMessage(conn));
+	return 0;
+}
+
+int
+cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
+    int64_t now, struct cmd_bookings_params *p, struct cmd_bookings_out *out, struct err *e)
+{
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cmd_open_db(ctx, e)) != 0 ||
+	    (rc = cmd_bookings_resolve(ctx->db, tz, now, &c->filter, p, e)) != 0 ||
+	    (rc = db_exec(ctx->db, cmd_bookings_sql(c), 6, p->v, &res, e)) != 0)
+		return rc;
+	rc = cmd_bookings_recv(c, res, out, e);
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -190,9 +237,8 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cmd_bookings_params p;
 	struct cmd_bookings c;
 	struct model_studio st;
-	struct model_bookings b;
+	struct cmd_bookings_out out;
 	struct err e;
-	char *json;
 	int rc;
 
 	if ((rc = cmd_bookings_parse(ctx, argc, argv, &c)) != 0 || (rc = cmd_db(ctx)) != 0)
@@ -200,20 +246,18 @@ cmd_bookings_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	err_clear(&e);
 	if (model_studio_load(ctx->db, &st, &e) != 0)
 		return cmd_fail(ctx, &e);
-	rc = cmd_bookings_run(ctx, &c, st.tz, (int64_t)time(NULL), &p, &json, &e);
+	rc = cmd_bookings_run(ctx, &c, st.tz, (int64_t)time(NULL), &p, &out, &e);
 	if (rc != 0) {
 		model_studio_free(&st);
 		return rc == ERR_INVALID ? cmd_field_error(ctx, e.field, "%s", e.msg) : cmd_fail(ctx, &e);
 	}
-	if (c.json) {
-		fprintf(ctx->out, "%s\n", json);
-	} else if ((rc = model_bookings_parse(json, &b, &e)) == 0) {
-		cmd_bookings_table(ctx, &st, &b, &p);
-		model_bookings_free(&b);
-	}
-	free(json);
+	if (c.json)
+		fprintf(ctx->out, "%s\n", out.json);
+	else
+		cmd_bookings_table(ctx, &st, &out.b, &p);
+	cmd_bookings_out_free(&out);
 	model_studio_free(&st);
-	return rc != 0 ? cmd_fail(ctx, &e) : 0;
+	return 0;
 }
 
 const struct cmd_entry cmd_bookings_entry = {

@@ -24,6 +24,7 @@
 #include "db/booking.h"
 #include "db/hold.h"
 #include "db/db.h"
+#include "tui/model.h"
 
 /* Exit statuses that are not error codes (err_exit_status gives the rest). */
 #define CMD_EXIT_USAGE 64    /* bad command line, like sysexits' EX_USAGE */
@@ -551,18 +552,35 @@ struct cmd_bookings_params {
 struct cmd_bookings {
 	struct cmd_bookings_filter filter;
 	int json;
-	/* the list's columns only (DB_ADMIN_BOOKINGS_LIST_JSON_SQL, for
-	 * model_bookings_parse): the table printed without --json, the
-	 * console's lists and board; 0 reads every booking in full */
+	/* the list's columns only (DB_ADMIN_BOOKINGS_LIST_SQL, plain rows
+	 * into model_bookings): the table printed without --json, the
+	 * console's lists and board; 0 reads every booking in full (JSON) */
 	int list;
+};
+/* What a bookings read gives: with .list the list's rows (b), else the
+ * JSON of every booking in full (json). cmd_bookings_out_free frees both. */
+struct cmd_bookings_out {
+	char *json;
+	struct model_bookings b;
 };
 int cmd_bookings_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_bookings *out);
 /* cmd_bookings_run: resolve c's filter (cmd_bookings_resolve, at now in
- * tz) into *p and read DB_ADMIN_BOOKINGS_JSON_SQL (c->list:
- * DB_ADMIN_BOOKINGS_LIST_JSON_SQL) into *json (the caller's: free()). The
- * console's day, bookings and board screens call it too. */
+ * tz) into *p, read DB_ADMIN_BOOKINGS_JSON_SQL (c->list:
+ * DB_ADMIN_BOOKINGS_LIST_SQL) and take its answer (cmd_bookings_recv)
+ * into *out (the caller's: cmd_bookings_out_free). The console's day and
+ * board screens call it too. */
 int cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
-    int64_t now, struct cmd_bookings_params *p, char **json, struct err *e);
+    int64_t now, struct cmd_bookings_params *p, struct cmd_bookings_out *out, struct err *e);
+/* The same run step in two halves, for a read the console does not wait
+ * for: cmd_bookings_send resolves the filter (on ctx's connection) and
+ * sends the same SQL on conn (PQsendQueryParams; *p must outlive nothing:
+ * libpq copies the parameters); cmd_bookings_recv takes its result as
+ * cmd_bookings_run does (a failed result is its mapped error). */
+int cmd_bookings_send(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz, int64_t now,
+    struct cmd_bookings_params *p, PGconn *conn, struct err *e);
+int cmd_bookings_recv(const struct cmd_bookings *c, const PGresult *res, struct cmd_bookings_out *out,
+    struct err *e);
+void cmd_bookings_out_free(struct cmd_bookings_out *out);
 
 /* cmd_bookings_resolve: f into p, resolving names (db) and local days (tz);
  * no filter at all is today (by now). Fails with ERR_INVALID naming the

@@ -123,39 +123,31 @@ model_rooms_free(struct model_rooms *r)
 }
 
 int
-model_bookings_parse(const char *json, struct model_bookings *out, struct err *e)
+model_bookings_from_rows(const PGresult *res, struct model_bookings *out, struct err *e)
 {
-	struct json_object *root, *arr;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if ((rc = model_array(json, "bookings", &root, &arr, e)) != 0)
-		return rc;
-	out->n = json_object_array_length(arr);
+	if (PQnfields(res) != DB_ADMIN_LIST_NCOLS)
+		return err_set(e, ERR_INTERNAL, NULL, "the bookings list has %d columns, not %d",
+		    PQnfields(res), DB_ADMIN_LIST_NCOLS);
+	out->n = (size_t)PQntuples(res);
 	out->v = xcalloc(out->n, sizeof(*out->v));
 	for (size_t i = 0; i < out->n; i++) {
-		struct json_object *it = json_object_array_get_idx(arr, i);
 		struct model_booking *b = &out->v[i];
+		int r = (int)i;
 
-		b->id = xstrdup(model_str(it, "id"));
-		b->code = xstrdup(model_str(it, "code"));
-		b->status = xstrdup(model_str(it, "status"));
-		b->room_id = xstrdup(model_str(it, "room_id"));
-		b->room_name = xstrdup(model_str(it, "room_name"));
-		b->artist_name = xstrdup(model_str(it, "artist_name"));
-		b->staff = model_join(it, "staff");
-		b->staff_ids = model_join_field(it, "staff", "id", ",");
-		b->start_at = xstrdup(model_str(it, "start_at"));
-		b->end_at = xstrdup(model_str(it, "end_at"));
-		b->sync_error = xstrdup(model_str(it, "sync_error"));
-		if (model_instant(b->start_at, &b->start) != 0 ||
-		    model_instant(b->end_at, &b->end) != 0) {
-			json_object_put(root);
-			model_bookings_free(out);
-			return err_set(e, ERR_INTERNAL, NULL, "booking %s has a bad time", b->code);
-		}
+		b->id = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_ID));
+		b->code = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_CODE));
+		b->status = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_STATUS));
+		b->room_id = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_ROOM_ID));
+		b->room_name = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_ROOM_NAME));
+		b->artist_name = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_ARTIST));
+		b->staff = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_STAFF_NAMES));
+		b->staff_ids = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_STAFF_IDS));
+		/* NULL reads as "" */
+		b->sync_error = xstrdup(PQgetvalue(res, r, DB_ADMIN_LIST_SYNC_ERROR));
+		b->start = db_int64(res, r, DB_ADMIN_LIST_START);
+		b->end = db_int64(res, r, DB_ADMIN_LIST_END);
 	}
-	json_object_put(root);
 	return 0;
 }
 
@@ -185,8 +177,6 @@ model_bookings_free(struct model_bookings *b)
 		free(x->artist_name);
 		free(x->staff);
 		free(x->staff_ids);
-		free(x->start_at);
-		free(x->end_at);
 		free(x->sync_error);
 	}
 	free(b->v);

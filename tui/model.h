@@ -1,5 +1,6 @@
 /* model.h: the rows the console and the command-line tables show, parsed
- * from the JSON reads in db/ (DB_*_JSON_SQL). No business logic: shapes
+ * from the JSON reads in db/ (DB_*_JSON_SQL), the bookings list from plain
+ * rows (DB_ADMIN_BOOKINGS_LIST_SQL). No business logic: shapes
  * only. Strings are the model's own; each _free releases them. */
 #ifndef REDLIGHT_MODEL_H
 #define REDLIGHT_MODEL_H
@@ -35,8 +36,6 @@ struct model_booking {
 	char *artist_name;     /* "" for an admin booking without an artist */
 	char *staff;           /* "Eli Engineer, Sam Assistant", or "" */
 	char *staff_ids;       /* their ids, "id1,id2", or "" */
-	char *start_at;        /* RFC 3339 UTC, as the JSON had it */
-	char *end_at;
 	int64_t start;         /* seconds since the epoch (UTC) */
 	int64_t end;
 	char *sync_error;      /* why its calendar sync failed, "" when none */
@@ -64,8 +63,10 @@ int model_rooms_parse(const char *json, struct model_rooms *out, struct err *e);
 void model_rooms_free(struct model_rooms *r);
 
 
-/* model_bookings_parse: {"bookings":[...]} into out, as model_rooms_parse. */
-int model_bookings_parse(const char *json, struct model_bookings *out, struct err *e);
+/* model_bookings_from_rows: the rows of DB_ADMIN_BOOKINGS_LIST_SQL (db/admin.h)
+ * into out (the caller's: model_bookings_free). Fails with ERR_INTERNAL
+ * when res does not have the list's columns. */
+int model_bookings_from_rows(const PGresult *res, struct model_bookings *out, struct err *e);
 void model_bookings_free(struct model_bookings *b);
 
 /* model_booking_has_staff: whether staff member staff_id (a staff.id; ""

@@ -70,6 +70,14 @@ struct ui_parked {
 	int resized;              /* the screen changed size since */
 };
 
+/* A queued ui_read; owner NULL: dropped. */
+struct ui_pending {
+	const struct ui_read *r;
+	void *owner;
+};
+
+#define UI_MAX_READS 16
+
 struct ui {
 	struct cmd_ctx *ctx;
 	uv_loop_t loop;
@@ -110,6 +118,13 @@ struct ui {
 	struct tz **old_tz;       /* zones replaced by a new one (see ui_set_studio) */
 	size_t nold_tz;
 	long failed_jobs;         /* the header's count; -1 when unknown */
+
+	struct db *reader;        /* the reads not waited for (ui_read_start) */
+	uv_poll_t *reader_poll;   /* its socket, while open */
+	struct ui_pending reads[UI_MAX_READS]; /* reads[0] is out when read_out */
+	int nreads;
+	int read_out;
+	PGresult *read_res;       /* the out read's last result so far */
 
 	int tty_fd;               /* the terminal, while stdout is the frame's file */
 	int frame_fd;             /* a memory file a frame is drawn into; -1: none */
@@ -727,6 +742,182 @@ ui_key(struct ui *ui, const struct keys_press *k)
 		top->view->key(ui, top->state, k);
 }
 
+/* ---- reads not waited for ---- */
+
+static void ui_read_next(struct ui *ui);
+static void ui_after_event(struct ui *ui);
+
+static void
+ui_on_reader_close(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* ui_reader_close: drop the second connection (it broke, or the console
+ * ends); the next read opens it again. */
+static void
+ui_reader_close(struct ui *ui)
+{
+	if (ui->reader_poll != NULL) {
+		uv_poll_stop(ui->reader_poll);
+		uv_close((uv_handle_t *)ui->reader_poll, ui_on_reader_close);
+		ui->reader_poll = NULL;
+	}
+	PQclear(ui->read_res);
+	ui->read_res = NULL;
+	db_close(ui->reader);
+	ui->reader = NULL;
+	ui->read_out = 0;
+}
+
+/* ui_read_pop: reads[0] is done: give done its answer (unless dropped). */
+static void
+ui_read_pop(struct ui *ui, const PGresult *res, const struct err *e)
+{
+	struct ui_pending p = ui->reads[0];
+
+	ui->read_out = 0;
+	memmove(&ui->reads[0], &ui->reads[1], (size_t)(ui->nreads - 1) * sizeof(ui->reads[0]));
+	ui->nreads--;
+	if (p.owner != NULL) {
+		p.r->done(ui, p.owner, res, e);
+		ui->dirty = 1;
+	}
+}
+
+static void
+ui_on_reader(uv_poll_t *h, int status, int events)
+{
+	struct ui *ui = h->data;
+	PGconn *conn = db_conn(ui->reader);
+	PGresult *res;
+	struct err e;
+
+	(void)events;
+	err_clear(&e);
+	if (status < 0 || PQconsumeInput(conn) == 0) {
+		err_set(&e, ERR_DB, NULL, "the read broke off: %s", PQerrorMessage(conn));
+		ui_reader_close(ui);
+		if (ui->nreads > 0)
+			ui_read_pop(ui, NULL, &e);
+		ui_read_next(ui);
+		ui_after_event(ui);
+		return;
+	}
+	while (ui->read_out && !PQisBusy(conn)) {
+		if ((res = PQgetResult(conn)) != NULL) {
+			PQclear(ui->read_res);
+			ui->read_res = res;
+			continue;
+		}
+		/* the read's end: its last result is the answer */
+		uv_poll_stop(ui->reader_poll);
+		res = ui->read_res;
+		ui->read_res = NULL;
+		if (res == NULL)
+			err_set(&e, ERR_DB, NULL, "the read gave no result");
+		ui_read_pop(ui, res, &e);
+		PQclear(res);
+		ui_read_next(ui);
+	}
+	ui_after_event(ui);
+}
+
+/* ui_reader_open: the second connection, as the first was opened. */
+static int
+ui_reader_open(struct ui *ui, struct err *e)
+{
+	int rc, fd;
+
+	if (ui->reader != NULL)
+		return 0;
+	if ((rc = cmd_open_db(ui->ctx, e)) != 0 ||
+	    (rc = db_open(ui->ctx->conf.database_url, &ui->reader, e)) != 0)
+		return rc;
+	ui->reader_poll = xcalloc(1, sizeof(*ui->reader_poll));
+	if ((fd = PQsocket(db_conn(ui->reader))) < 0 ||
+	    uv_poll_init(&ui->loop, ui->reader_poll, fd) != 0) {
+		free(ui->reader_poll);
+		ui->reader_poll = NULL;
+		db_close(ui->reader);
+		ui->reader = NULL;
+		return err_set(e, ERR_DB, NULL, "cannot watch the second database connection");
+	}
+	ui->reader_poll->data = ui;
+	return 0;
+}
+
+/* ui_read_next: send the next queued read when none is out. */
+static void
+ui_read_next(struct ui *ui)
+{
+	struct err e;
+
+	while (!ui->read_out && ui->nreads > 0) {
+		struct ui_pending *p = &ui->reads[0];
+
+		err_clear(&e);
+		if (p->owner == NULL) {
+			ui_read_pop(ui, NULL, NULL);
+			continue;
+		}
+		if (ui_reader_open(ui, &e) != 0 || p->r->send(ui, p->owner, db_conn(ui->reader), &e) != 0) {
+			ui_read_pop(ui, NULL, &e);
+			continue;
+		}
+		ui->read_out = 1;
+		uv_poll_start(ui->reader_poll, UV_READABLE, ui_on_reader);
+	}
+}
+
+int
+ui_read_start(struct ui *ui, const struct ui_read *r, void *owner, struct err *e)
+{
+	int rc;
+
+	for (int i = ui->read_out; i < ui->nreads; i++)
+		if (ui->reads[i].owner == owner && ui->reads[i].r == r)
+			return 0;
+	if (ui->nreads == UI_MAX_READS)
+		return err_set(e, ERR_DB, NULL, "too many reads out");
+	if ((rc = ui_reader_open(ui, e)) != 0)
+		return rc;
+	ui->reads[ui->nreads++] = (struct ui_pending){ r, owner };
+	ui_read_next(ui);
+	return 0;
+}
+
+int
+ui_reading_start(struct ui *ui, struct ui_reading *rd, const struct ui_read *r, void *owner,
+    int announce)
+{
+	struct err e;
+
+	err_clear(&e);
+	rd->announce |= announce;
+	if (ui_read_start(ui, r, owner, &e) != 0)
+		return -1;
+	rd->out = 1;
+	return 0;
+}
+
+int
+ui_reading_end(struct ui_reading *rd)
+{
+	int announce = rd->announce;
+
+	rd->out = rd->announce = 0;
+	return announce;
+}
+
+void
+ui_read_drop(struct ui *ui, void *owner)
+{
+	for (int i = 0; i < ui->nreads; i++)
+		if (ui->reads[i].owner == owner)
+			ui->reads[i].owner = NULL;
+}
+
 /* ---- the database's notices ---- */
 
 static void ui_pg_start(struct ui *ui);
@@ -1067,6 +1258,7 @@ ui_run(struct cmd_ctx *ctx, const struct view *first, void *arg)
 	if (ui->refresh_ok)
 		uv_close((uv_handle_t *)&ui->refresh, ui_on_close);
 	ui_pg_stop(ui);
+	ui_reader_close(ui);
 	for (int i = 0; i < ui->nsigs; i++)
 		uv_close((uv_handle_t *)&ui->sigs[i], ui_on_close);
 	if (loop_ok) {

@@ -2,8 +2,9 @@
  *
  * A single thread runs a libuv loop that watches stdin (uv_poll on fd 0),
  * SIGWINCH, SIGINT, SIGTERM and SIGHUP (uv_signal), the database
- * connection's socket (uv_poll on PQsocket, after LISTEN redlight_changes)
- * and a one-second timer; no other thread touches the screen. The screen
+ * connection's socket (uv_poll on PQsocket, after LISTEN redlight_changes),
+ * while a read not waited for is out the socket of the second connection
+ * such reads use (ui_read_start), and a one-second timer; no other thread touches the screen. The screen
  * is a stack of views: the top one gets the keys, all of them draw bottom
  * to top (so an overlay such as help draws over the view below it). The
  * ui draws the chrome: a title bar on the first line (with the number of
@@ -161,5 +162,43 @@ const struct model_studio *ui_studio(struct ui *ui);
  * goes to the message line and gives NULL). */
 const struct model_studio *ui_studio_need(struct ui *ui);
 void ui_set_studio(struct ui *ui, struct model_studio *s);
+
+/* A read the console does not wait for, on a second connection of its own
+ * that only these reads use (opened on first use): send puts one query on
+ * conn (PQsendQuery*, e.g. a command's send step, cmd_bookings_send);
+ * done gets its last result (res NULL with e when sending failed or the
+ * connection broke) and may change the view's data; a frame follows. Keys
+ * are answered from what the views have while a read is out: the console
+ * watches the connection's socket beside the terminal. */
+struct ui_read {
+	int (*send)(struct ui *ui, void *owner, PGconn *conn, struct err *e);
+	void (*done)(struct ui *ui, void *owner, const PGresult *res, const struct err *e);
+};
+/* ui_read_start: queue r for owner; reads go one at a time, in order. A
+ * read asked while the same owner's is queued and not sent yet is that
+ * one. Fails (ERR_DB) when the second connection cannot be had: the
+ * caller then reads as it would without it. */
+int ui_read_start(struct ui *ui, const struct ui_read *r, void *owner, struct err *e);
+/* What a view keeps of its reads not waited for: out while one is on its
+ * way (the view says "refreshing"), announce when r asked for it (the
+ * view says what it read), and the view's loads counted (gen) against
+ * the one a read went out for (sent_gen: the view sets it in its send),
+ * so that a read overtaken by a load is thrown away. */
+struct ui_reading {
+	int out;
+	int announce;
+	unsigned gen, sent_gen;
+};
+/* ui_reading_start: ui_read_start for owner, noted in rd (announce: r
+ * asked). Returns 0 when the read is on its way; otherwise the caller
+ * reads now, waiting, then calls ui_reading_end. */
+int ui_reading_start(struct ui *ui, struct ui_reading *rd, const struct ui_read *r, void *owner,
+    int announce);
+/* ui_reading_end: the read ended (in done, or read at once): returns
+ * whether r asked for it (say what it read). */
+int ui_reading_end(struct ui_reading *rd);
+/* ui_read_drop: owner goes away: its reads are forgotten (one already out
+ * is read to its end and thrown away). */
+void ui_read_drop(struct ui *ui, void *owner);
 
 #endif

@@ -41,6 +41,17 @@ enum board_cell {
 #define BOARD_DAY_MIN (24 * 60)
 #define BOARD_WEEK 7
 
+/* What one load of the board reads beside the bookings: the week of the
+ * day shown (its bounds, and its first and last days as `bookings --from
+ * --to` takes them), the availability data and the holds. */
+struct view_board_week {
+	int64_t from, to;
+	int wy, wm, wd;
+	char first[16], last[16];
+	struct avail_data *ad;
+	struct model_holds h;
+};
+
 struct view_board {
 	int follow_today;        /* the day is today and moves at midnight */
 	int y, m, d;             /* the day shown (week: a day of the week) */
@@ -60,6 +71,8 @@ struct view_board {
 	struct model_bookings b;
 	struct model_holds h;
 	char error[160];
+	struct ui_reading rd;    /* gen: the loads started */
+	struct view_board_week pend; /* what the read out goes with */
 };
 
 static void
@@ -119,76 +132,176 @@ view_board_hours(struct view_board *v)
 		v->close_min = BOARD_DAY_MIN;
 }
 
+static void
+view_board_week_free(struct view_board_week *w)
+{
+	if (w->ad)
+		avail_data_free(w->ad);
+	model_holds_free(&w->h);
+	memset(w, 0, sizeof(*w));
+}
+
+/* view_board_side: the week of the day shown, with its availability data
+ * and the holds, into w (view_board_week_free). */
 static int
-view_board_load(struct ui *ui, struct view_board *v)
+view_board_side(struct ui *ui, struct view_board *v, struct view_board_week *w, struct err *e)
 {
 	const struct model_studio *st = ui_studio_need(ui);
-	struct avail_data *ad = NULL;
-	struct model_bookings b;
-	struct model_holds h;
-	char from[16], to[16];
-	struct cmd_bookings_params p;
-	int64_t s, e0, s1, e1;
+	int64_t s0, e0, days;
+	int rc, ly, lm, ld;
 	char *json = NULL;
-	struct err e;
-	int rc, wy, wm, wd, ly, lm, ld;
-	int64_t days;
 
-	err_clear(&e);
-	if (st == NULL) {
-		snprintf(v->error, sizeof(v->error), "no studio settings");
-		return ERR_INTERNAL;
-	}
+	memset(w, 0, sizeof(*w));
+	if (st == NULL)
+		return err_set(e, ERR_INTERNAL, NULL, "no studio settings");
 	if (v->follow_today)
 		model_today(st->tz, (int64_t)time(NULL), &v->y, &v->m, &v->d);
 	/* the week of the day shown, Monday first */
 	days = tz_days_from_civil(v->y, v->m, v->d);
-	view_board_add_days(v->y, v->m, v->d, -((tz_weekday(days) + 6) % 7), &wy, &wm, &wd);
-	view_board_add_days(wy, wm, wd, BOARD_WEEK - 1, &ly, &lm, &ld);
-	if ((rc = tz_local_day_bounds(st->tz, wy, wm, wd, &s, &e0, &e)) != 0 ||
-	    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s1, &e1, &e)) != 0)
-		goto fail;
-	snprintf(from, sizeof(from), "%04d-%02d-%02d", wy, wm, wd);
-	snprintf(to, sizeof(to), "%04d-%02d-%02d", ly, lm, ld);
-	if ((rc = db_avail_load(ui_db(ui), st->tz, s, e1, &ad, &e)) != 0)
-		goto fail;
-	/* the days' bookings as `redlight bookings --from --to` reads them */
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .from = from, .to = to }, .list = 1 },
-	    st->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
-	    (rc = model_bookings_parse(json, &b, &e)) != 0) {
-		free(json);
-		avail_data_free(ad);
-		goto fail;
-	}
-	free(json);
+	view_board_add_days(v->y, v->m, v->d, -((tz_weekday(days) + 6) % 7), &w->wy, &w->wm, &w->wd);
+	view_board_add_days(w->wy, w->wm, w->wd, BOARD_WEEK - 1, &ly, &lm, &ld);
+	if ((rc = tz_local_day_bounds(st->tz, w->wy, w->wm, w->wd, &w->from, &e0, e)) != 0 ||
+	    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s0, &w->to, e)) != 0)
+		return rc;
+	snprintf(w->first, sizeof(w->first), "%04d-%02d-%02d", w->wy, w->wm, w->wd);
+	snprintf(w->last, sizeof(w->last), "%04d-%02d-%02d", ly, lm, ld);
+	if ((rc = db_avail_load(ui_db(ui), st->tz, w->from, w->to, &w->ad, e)) != 0)
+		return rc;
 	/* the holds command's own run step */
-	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
-		rc = model_holds_parse(json, &h, &e);
+	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, e)) == 0) {
+		rc = model_holds_parse(json, &w->h, e);
 		free(json);
 	}
-	if (rc != 0) {
-		model_bookings_free(&b);
-		avail_data_free(ad);
-		goto fail;
-	}
+	if (rc != 0)
+		view_board_week_free(w);
+	return rc;
+}
+
+/* view_board_cmd: the week's bookings as `redlight bookings --from --to`
+ * reads them, the list's columns. */
+static struct cmd_bookings
+view_board_cmd(const struct view_board_week *w)
+{
+	return (struct cmd_bookings){ .filter = { .from = w->first, .to = w->last }, .list = 1 };
+}
+
+/* view_board_take: w and b (both taken) as what the board shows. */
+static void
+view_board_take(struct view_board *v, struct view_board_week *w, struct model_bookings *b)
+{
 	if (v->ad)
 		avail_data_free(v->ad);
 	model_bookings_free(&v->b);
 	model_holds_free(&v->h);
-	v->ad = ad;
-	v->b = b;
-	v->h = h;
-	v->from = s;
-	v->to = e1;
-	v->wy = wy, v->wm = wm, v->wd = wd;
+	v->ad = w->ad;
+	v->b = *b;
+	v->h = w->h;
+	v->from = w->from;
+	v->to = w->to;
+	v->wy = w->wy, v->wm = w->wm, v->wd = w->wd;
+	memset(w, 0, sizeof(*w));
+	memset(b, 0, sizeof(*b));
 	view_board_hours(v);
 	v->loaded = 1;
 	v->error[0] = '\0';
-	return 0;
-fail:
-	snprintf(v->error, sizeof(v->error), "%s", e.msg[0] ? e.msg : err_name(rc));
+}
+
+static int
+view_board_fail(struct ui *ui, struct view_board *v, int rc, const struct err *e)
+{
+	snprintf(v->error, sizeof(v->error), "%s", e->msg[0] ? e->msg : err_name(rc));
 	ui_message(ui, 1, "cannot load the board: %s", v->error);
 	return rc;
+}
+
+static int
+view_board_load(struct ui *ui, struct view_board *v)
+{
+	struct view_board_week w;
+	struct cmd_bookings_out out;
+	struct cmd_bookings_params p;
+	struct cmd_bookings c;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	/* what this reads replaces what a read still out would bring */
+	v->rd.gen++;
+	if ((rc = view_board_side(ui, v, &w, &e)) != 0)
+		return view_board_fail(ui, v, rc, &e);
+	c = view_board_cmd(&w);
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, ui_studio(ui)->tz, (int64_t)time(NULL), &p, &out, &e)) != 0) {
+		view_board_week_free(&w);
+		return view_board_fail(ui, v, rc, &e);
+	}
+	view_board_take(v, &w, &out.b);
+	return 0;
+}
+
+static void
+view_board_said(struct ui *ui, struct view_board *v)
+{
+	ui_message(ui, 0, "refreshed: %zu booking%s, %zu hold%s", v->b.n,
+	    v->b.n == 1 ? "" : "s", v->h.n, v->h.n == 1 ? "" : "s");
+}
+
+/* The same load, its bookings not waited for: the availability data and
+ * the holds (small) are read at once and kept aside, the bookings command's
+ * send step goes out on the console's second connection, and all three
+ * replace what is shown when the rows come. */
+static int
+view_board_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	struct view_board *v = owner;
+	struct cmd_bookings_params p;
+	struct cmd_bookings c;
+	int rc;
+
+	view_board_week_free(&v->pend);
+	if ((rc = view_board_side(ui, v, &v->pend, e)) != 0)
+		return rc;
+	v->rd.sent_gen = v->rd.gen;
+	c = view_board_cmd(&v->pend);
+	return cmd_bookings_send(ui_cmd(ui), &c, ui_studio(ui)->tz, (int64_t)time(NULL), &p, conn, e);
+}
+
+static void
+view_board_done(struct ui *ui, void *owner, const PGresult *res, const struct err *e)
+{
+	struct view_board *v = owner;
+	const struct cmd_bookings c = { .list = 1 };
+	struct cmd_bookings_out out;
+	struct err e2;
+	int say, stale = v->rd.sent_gen != v->rd.gen;
+
+	say = ui_reading_end(&v->rd);
+	err_clear(&e2);
+	/* stale: the board loaded since (another week) */
+	if (stale || res == NULL || cmd_bookings_recv(&c, res, &out, &e2) != 0) {
+		view_board_week_free(&v->pend);
+		if (!stale && say)
+			view_board_fail(ui, v, ERR_DB, res == NULL ? e : &e2);
+		return;
+	}
+	view_board_take(v, &v->pend, &out.b);
+	if (say)
+		view_board_said(ui, v);
+}
+
+static const struct ui_read view_board_read = { view_board_send, view_board_done };
+
+/* view_board_reload: load the week shown again without waiting for its
+ * bookings; when that cannot be, load it now. announce: r asked. */
+static void
+view_board_reload(struct ui *ui, struct view_board *v, int announce)
+{
+	int rc;
+
+	if (ui_reading_start(ui, &v->rd, &view_board_read, v, announce) == 0)
+		return;
+	rc = view_board_load(ui, v);
+	if (ui_reading_end(&v->rd) && rc == 0)
+		view_board_said(ui, v);
 }
 
 static size_t
@@ -575,12 +688,14 @@ view_board_draw(struct ui *ui, void *state)
 	/* the heading: the day or week, the zone, what the rows are */
 	tz_to_local(st->tz, view_board_instant(st->tz, v->y, v->m, v->d, v->cur_min), &l);
 	if (v->week)
-		snprintf(line, sizeof(line), "BOARD  week of %04d-%02d-%02d  %s  %s %s", v->wy, v->wm,
-		    v->wd, view_board_ent_name(v, v->ent), st->timezone, l.abbr);
+		snprintf(line, sizeof(line), "BOARD  week of %04d-%02d-%02d  %s  %s %s%s", v->wy, v->wm,
+		    v->wd, view_board_ent_name(v, v->ent), st->timezone, l.abbr,
+		    v->rd.out ? "  (refreshing...)" : "");
 	else
-		snprintf(line, sizeof(line), "BOARD  %.3s %04d-%02d-%02d%s  %s %s  by %s",
+		snprintf(line, sizeof(line), "BOARD  %.3s %04d-%02d-%02d%s  %s %s  by %s%s",
 		    model_weekday_name(v->y, v->m, v->d), v->y, v->m, v->d,
-		    v->follow_today ? " (today)" : "", st->timezone, l.abbr, v->staff ? "staff" : "room");
+		    v->follow_today ? " (today)" : "", st->timezone, l.abbr, v->staff ? "staff" : "room",
+		    v->rd.out ? "  (refreshing...)" : "");
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, 1, line, COLS - 2);
 
@@ -707,7 +822,8 @@ view_board_leave(struct ui *ui, void *state)
 {
 	struct view_board *v = state;
 
-	(void)ui;
+	ui_read_drop(ui, v);
+	view_board_week_free(&v->pend);
 	if (v->ad)
 		avail_data_free(v->ad);
 	model_bookings_free(&v->b);
@@ -767,9 +883,7 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_board_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu booking%s, %zu hold%s", v->b.n,
-			    v->b.n == 1 ? "" : "s", v->h.n, v->h.n == 1 ? "" : "s");
+		view_board_reload(ui, v, 1);
 		break;
 	case KEYS_UP:
 		v->row--;
@@ -856,7 +970,7 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_board_change(struct ui *ui, void *state)
 {
-	view_board_load(ui, state);
+	view_board_reload(ui, state, 0);
 }
 
 /* view_board_tick: at midnight today is another day; a hold that runs

@@ -28,6 +28,7 @@ struct view_bookings {
 	struct model_bookings b;
 	struct table t;
 	int loaded;
+	struct ui_reading rd;    /* gen: the filter's version */
 	char cell[96];
 	struct ui *ui;
 };
@@ -43,13 +44,11 @@ view_bookings_or_null(const char *s)
 	return s[0] ? s : NULL;
 }
 
-/* view_bookings_query: the bookings filter f picks, into out. */
-static int
-view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct model_bookings *out,
-    struct err *e)
+/* view_bookings_cmd: the bookings command for filter f, the list's columns. */
+static struct cmd_bookings
+view_bookings_cmd(const struct view_bookings_filter *f)
 {
-	const struct model_studio *st = ui_studio_need(ui);
-	const struct cmd_bookings c = { .filter = {
+	return (struct cmd_bookings){ .filter = {
 		.date = NULL,
 		.from = view_bookings_or_null(f->from),
 		.to = view_bookings_or_null(f->to),
@@ -58,18 +57,26 @@ view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct 
 		.staff = view_bookings_or_null(f->staff),
 		.search = view_bookings_or_null(f->search),
 	}, .list = 1 };
+}
+
+/* view_bookings_query: the bookings filter f picks, into out. */
+static int
+view_bookings_query(struct ui *ui, const struct view_bookings_filter *f, struct model_bookings *out,
+    struct err *e)
+{
+	const struct model_studio *st = ui_studio_need(ui);
+	const struct cmd_bookings c = view_bookings_cmd(f);
 	struct cmd_bookings_params p;
-	char *json;
+	struct cmd_bookings_out o;
 	int rc;
 
 	if (st == NULL)
 		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
 	/* the bookings command's own run step */
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, &json, e)) != 0)
+	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, &o, e)) != 0)
 		return rc;
-	rc = model_bookings_parse(json, out, e);
-	free(json);
-	return rc;
+	*out = o.b;
+	return 0;
 }
 
 /* view_bookings_set: b (taken) as the rows shown, the cursor staying on
@@ -107,6 +114,71 @@ view_bookings_load(struct ui *ui, struct view_bookings *v)
 	return 0;
 }
 
+static void
+view_bookings_said(struct ui *ui, struct view_bookings *v)
+{
+	ui_message(ui, 0, "refreshed: %zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
+}
+
+/* The same read, not waited for: the bookings command's send step on the
+ * console's second connection, its receive step when the rows come. */
+static int
+view_bookings_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	struct view_bookings *v = owner;
+	const struct model_studio *st = ui_studio_need(ui);
+	const struct cmd_bookings c = view_bookings_cmd(&v->f);
+	struct cmd_bookings_params p;
+
+	if (st == NULL)
+		return err_set(e, ERR_DB, NULL, "the studio is not loaded");
+	v->rd.sent_gen = v->rd.gen;
+	return cmd_bookings_send(ui_cmd(ui), &c, st->tz, (int64_t)time(NULL), &p, conn, e);
+}
+
+static void
+view_bookings_done(struct ui *ui, void *owner, const PGresult *res, const struct err *e)
+{
+	struct view_bookings *v = owner;
+	const struct cmd_bookings c = { .list = 1 };
+	struct cmd_bookings_out o;
+	struct err e2;
+	int say;
+
+	/* read for a filter since replaced: the read for the new one is queued */
+	if (res != NULL && v->rd.sent_gen != v->rd.gen)
+		return;
+	say = ui_reading_end(&v->rd);
+	err_clear(&e2);
+	if (res == NULL || cmd_bookings_recv(&c, res, &o, &e2) != 0) {
+		/* said when asked for; a background read's failure shows as
+		 * the list not loaded */
+		if (say)
+			ui_message(ui, 1, "cannot load the bookings: %s", res == NULL ? e->msg : e2.msg);
+		return;
+	}
+	view_bookings_set(v, &o.b);
+	if (say)
+		view_bookings_said(ui, v);
+}
+
+static const struct ui_read view_bookings_read = { view_bookings_send, view_bookings_done };
+
+/* view_bookings_reload: read the list again without waiting for it (the
+ * rows shown stay until the new ones come); when that cannot be, read it
+ * now. announce: r asked. */
+static void
+view_bookings_reload(struct ui *ui, struct view_bookings *v, int announce)
+{
+	int rc;
+
+	if (ui_reading_start(ui, &v->rd, &view_bookings_read, v, announce) == 0)
+		return;
+	rc = view_bookings_load(ui, v);
+	if (ui_reading_end(&v->rd) && rc == 0)
+		view_bookings_said(ui, v);
+}
+
 static void *
 view_bookings_enter(struct ui *ui, void *arg)
 {
@@ -121,7 +193,7 @@ view_bookings_enter(struct ui *ui, void *arg)
 		model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
 		snprintf(v->f.from, sizeof(v->f.from), "%04d-%02d-%02d", y, m, d);
 	}
-	view_bookings_load(ui, v);
+	view_bookings_reload(ui, v, 0);
 	return v;
 }
 
@@ -130,7 +202,7 @@ view_bookings_leave(struct ui *ui, void *state)
 {
 	struct view_bookings *v = state;
 
-	(void)ui;
+	ui_read_drop(ui, v);
 	model_bookings_free(&v->b);
 	free(v);
 }
@@ -192,17 +264,18 @@ view_bookings_draw(struct ui *ui, void *state)
 	char head[320];
 
 	ui_body(ui, &top, &height);
-	snprintf(head, sizeof(head), "BOOKINGS  %zu%s%s%s%s%s%s%s%s%s%s%s%s%s", v->b.n,
+	snprintf(head, sizeof(head), "BOOKINGS  %zu%s%s%s%s%s%s%s%s%s%s%s%s%s%s", v->b.n,
 	    f->from[0] ? " from " : "", f->from, f->to[0] ? " to " : "", f->to,
 	    f->status[0] ? ", " : "", f->status, f->room[0] ? ", room " : "", f->room,
 	    f->staff[0] ? ", staff " : "", f->staff, f->search[0] ? ", \"" : "", f->search,
-	    f->search[0] ? "\"" : "");
+	    f->search[0] ? "\"" : "", v->rd.out ? "  (refreshing...)" : "");
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, 1, head, COLS - 2);
 	attrset(A_NORMAL);
 	if (v->b.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, v->loaded ? "no bookings; / changes the filter" : "not loaded (r to retry)",
+		ui_put(top + 3, 3, v->loaded ? "no bookings; / changes the filter"
+		    : v->rd.out ? "loading..." : "not loaded (r to retry)",
 		    COLS - 4);
 		attrset(A_NORMAL);
 		return;
@@ -232,8 +305,11 @@ view_bookings_filter_submit(struct ui *ui, struct form *f)
 		return FORM_KEEP;
 	}
 	v->f = nf;
+	v->rd.gen++;
 	v->t.cursor = 0;
 	view_bookings_set(v, &b);
+	if (v->rd.out)
+		view_bookings_reload(ui, v, 0);
 	ui_message(ui, 0, "%zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
 	return FORM_CLOSE;
 }
@@ -266,8 +342,7 @@ view_bookings_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_bookings_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
+		view_bookings_reload(ui, v, 1);
 		return;
 	case KEYS_FILTER:
 		view_bookings_filter(ui, v);
@@ -295,7 +370,7 @@ view_bookings_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_bookings_change(struct ui *ui, void *state)
 {
-	view_bookings_load(ui, state);
+	view_bookings_reload(ui, state, 0);
 }
 
 const struct view view_bookings = {

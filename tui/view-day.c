@@ -37,6 +37,7 @@ view_day_load(struct ui *ui, struct view_day *v)
 	struct model_studio st;
 	struct model_rooms rooms;
 	struct model_bookings bookings;
+	struct cmd_bookings_out out;
 	struct cmd_bookings_params p;
 	struct err e;
 	char *json = NULL, day[16];
@@ -59,13 +60,11 @@ view_day_load(struct ui *ui, struct view_day *v)
 	/* the day's bookings as `redlight bookings --date DAY` reads them */
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
 	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .date = day }, .list = 1 },
-	    ui_studio(ui)->tz, (int64_t)time(NULL), &p, &json, &e)) != 0 ||
-	    (rc = model_bookings_parse(json, &bookings, &e)) != 0) {
-		free(json);
+	    ui_studio(ui)->tz, (int64_t)time(NULL), &p, &out, &e)) != 0) {
 		model_rooms_free(&rooms);
 		goto fail;
 	}
-	free(json);
+	bookings = out.b;
 	model_rooms_free(&v->rooms);
 	model_bookings_free(&v->bookings);
 	v->rooms = rooms;
