@@ -280,13 +280,18 @@ sign_in() {
 	key "$1" Enter
 }
 
-# console_setup SESSION EMAIL: console SESSION signed in as EMAIL (the
-# demo's password), on the setup screen.
-console_setup() {
+# console_in SESSION EMAIL: console SESSION signed in as EMAIL (the
+# demo's password), on its first screen.
+console_in() {
 	console "$1"
 	wait_for "$1" "Sign in to the redlight console"
 	sign_in "$1" "$2" redlight-demo
 	wait_for "$1" "Vocal Booth"
+}
+
+# console_setup SESSION EMAIL: console_in, then the setup screen.
+console_setup() {
+	console_in "$1" "$2"
 	key "$1" 7
 	wait_for "$1" "SETUP"
 }

@@ -25,10 +25,7 @@ sends() {
 
 sess=kept
 CONSOLE_WRAP="strace -f -y -ttt -e trace=sendto -o '$tmpd/trace' "
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
+console_in $sess admin@redlight.test
 key $sess 4
 s "4 shows the bookings to come, RL-DEMO-02 awaiting approval" 'wait_for $sess "BOOKINGS  $N from $TODAY" &&
 	wait_match $sess "RL-DEMO-02 *awaiting_approval" >/dev/null'

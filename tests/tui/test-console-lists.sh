@@ -41,10 +41,7 @@ t "redlight bookings lists the 300 and the demo's" '[ "$N" -gt 300 ]'
 sess=lists
 # the console under strace: each of its writes to the terminal, timed
 CONSOLE_WRAP="strace -f -y -ttt -e trace=write -o '$tmpd/trace' "
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
+console_in $sess admin@redlight.test
 key $sess 4
 s "4 shows every booking to come, the first under the cursor" 'wait_for $sess "BOOKINGS  $N from $TODAY" &&
 	cursor_is $sess 0 && [ "$(top_code $sess)" = "$(code_at 0)" ]'

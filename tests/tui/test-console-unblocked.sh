@@ -44,10 +44,7 @@ waiting() {
 }
 
 sess=unblocked
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
+console_in $sess admin@redlight.test
 key $sess 4
 s "4 shows the bookings to come" 'wait_for $sess "BOOKINGS  $N from $TODAY"'
 # the other screens load in the background first

@@ -34,10 +34,7 @@ audit_by() {
 }
 
 sess=setup
-console $sess
-wait_for $sess "Sign in to the redlight console"
-sign_in $sess admin@redlight.test redlight-demo
-wait_for $sess "Vocal Booth"
+console_in $sess admin@redlight.test
 
 key $sess 7
 s "7 shows the setup screen: its sections, the rooms, and the keys that work here" \
