@@ -28,7 +28,9 @@ static struct {
  * counted time spent before it arrived (30 searches one after the other
  * on one connection summed to more than the client's own wall time).
  * Before each wait for I/O the stamp is marked stale, so the first request
- * read after the wait reads the clock. */
+ * read after the wait reads the clock. h2o 2.2 has no call for that: the
+ * field is its cache's own, which h2o_get_timestamp refreshes whenever it
+ * differs from the loop's time. */
 static void
 server_stamp_stale(uv_prepare_t *h)
 {
