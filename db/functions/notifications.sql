@@ -140,29 +140,35 @@ END $function$;
 -- notification_attempt: a try of p_id begins: counts it and fixes its
 -- Message-ID (p_message_id the first time; the stored one after).
 -- Returns the row as the worker needs it, or nothing when it is no longer
--- owed (sent, canceled).
+-- owed (sent, canceled). This and notification_result are plpgsql, as
+-- notification_snapshot is, so the worker's statements for every message
+-- keep their plans.
 CREATE OR REPLACE FUNCTION public.notification_attempt(p_id uuid, p_message_id text)
  RETURNS TABLE(channel text, template text, payload jsonb, message_id text, phone_enc bytea, created_at timestamp with time zone)
- LANGUAGE sql
+ LANGUAGE plpgsql
 AS $function$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
   UPDATE notification n SET attempts = n.attempts + 1, updated_at = now(),
     message_id = coalesce(n.message_id, p_message_id)
     FROM notification o LEFT JOIN app_user u ON u.id = o.user_id
    WHERE n.id = p_id AND o.id = n.id AND n.status IN ('pending', 'failed')
-  RETURNING n.channel, n.template, n.payload_json, n.message_id, u.phone_enc, n.created_at
-$function$;
+  RETURNING n.channel, n.template, n.payload_json, n.message_id, u.phone_enc, n.created_at;
+END $function$;
 
 -- notification_result: what the try came to: 'sent', 'pending' (it
 -- failed and the job tries again), 'failed' (the job gave up), 'skipped'.
 CREATE OR REPLACE FUNCTION public.notification_result(p_id uuid, p_status text, p_error text)
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
 AS $function$
+BEGIN
   UPDATE notification SET status = p_status, updated_at = now(),
     error = CASE WHEN p_status = 'sent' THEN NULL ELSE p_error END,
     sent_at = CASE WHEN p_status = 'sent' THEN now() ELSE sent_at END
-   WHERE id = p_id AND status IN ('pending', 'failed')
-$function$;
+   WHERE id = p_id AND status IN ('pending', 'failed');
+END $function$;
 
 -- user_set_phone: the artist's phone (sealed by the caller with
 -- secret_key: "v1:..." text, core/secret.h) and whether they want texts.
