@@ -112,6 +112,8 @@ END $function$;
 -- them. The locks keep claim_lock's order (room, then staff in uuid order;
 -- each one's days after it), so they cannot deadlock with it. A range
 -- without both ends, or longer than 14 days, takes claim_lock's locks.
+-- The days go in a plpgsql loop: a query over generate_series(d0, d1)
+-- was planned again on every call.
 CREATE OR REPLACE FUNCTION public.claim_lock_during(p_room uuid, p_staff uuid[], p_during tstzrange)
  RETURNS void
  LANGUAGE plpgsql
@@ -130,12 +132,14 @@ BEGIN
   d1 := floor(extract(epoch FROM upper(p_during)) / 86400);
   IF p_room IS NOT NULL THEN
     PERFORM pg_advisory_xact_lock_shared(hashtext('redlight.room'), hashtext(p_room::text));
-    PERFORM pg_advisory_xact_lock(hashtextextended('redlight.room.day/' || p_room::text || '/' || d, 0))
-      FROM generate_series(d0, d1) AS d ORDER BY d;
+    FOR d IN d0 .. d1 LOOP
+      PERFORM pg_advisory_xact_lock(hashtextextended('redlight.room.day/' || p_room::text || '/' || d, 0));
+    END LOOP;
   END IF;
   FOR s IN SELECT DISTINCT x FROM unnest(coalesce(p_staff, '{}')) AS x ORDER BY x LOOP
     PERFORM pg_advisory_xact_lock_shared(hashtext('redlight.staff'), hashtext(s::text));
-    PERFORM pg_advisory_xact_lock(hashtextextended('redlight.staff.day/' || s::text || '/' || d, 0))
-      FROM generate_series(d0, d1) AS d ORDER BY d;
+    FOR d IN d0 .. d1 LOOP
+      PERFORM pg_advisory_xact_lock(hashtextextended('redlight.staff.day/' || s::text || '/' || d, 0));
+    END LOOP;
   END LOOP;
 END $function$;

@@ -7,10 +7,13 @@
 -- (schema_function_family records its checksum). Change functions here,
 -- never in a migration; tools/sql-families explains.
 
+-- json_utc: an instant as RFC 3339 UTC text. STABLE, as to_char is: a
+-- function declared IMMUTABLE over a STABLE body is never inlined, so
+-- every call ran as a query of its own (planned each time).
 CREATE OR REPLACE FUNCTION public.json_utc(t timestamp with time zone)
  RETURNS text
  LANGUAGE sql
- IMMUTABLE
+ STABLE
 AS $function$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $function$;
 
 -- actor_role: check that p_actor may act as p_kind and return p_kind.
