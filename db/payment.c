@@ -260,8 +260,10 @@ db_pay_set_status(struct db *db, const char *id, const char *status, struct err 
 {
 	const char *params[2] = { id, status };
 
-	return db_pay_run(db, "UPDATE payment SET status = $2, updated_at = now() WHERE id = $1::uuid",
-	    2, params, e);
+	/* a row that will never be charged asks nothing more of staff */
+	return db_pay_run(db, "UPDATE payment SET status = $2,"
+	    " attention = CASE WHEN $2 = 'canceled' THEN NULL ELSE attention END,"
+	    " updated_at = now() WHERE id = $1::uuid", 2, params, e);
 }
 
 int

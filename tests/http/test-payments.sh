@@ -452,6 +452,30 @@ else
 	not_ok "a free hour of Studio B 26 to 46 hours ahead" "$(cat "$tmp/body")"
 fi
 
+# ---- a fee that failed, on a booking then rejected ----
+# nothing is left to charge or to refund: the fee row is canceled, and a
+# flag means staff must act, so its flag goes with it
+if book 26 46 && [ -n "$id" ]; then
+	id7=$id code7=$code
+	pay "$id7" pm_card_visa >/dev/null
+	check "a seventh booking, 26 to 46 hours ahead, is authorized and awaits approval ($code7)" \
+		wait_sql "SELECT status = 'requires_capture' FROM payment WHERE booking_id = '$id7' AND purpose = 'due_now'"
+	cus7=$(sql "SELECT stripe_customer_id FROM payment WHERE booking_id = '$id7' AND purpose = 'due_now'")
+	curl -s -o /dev/null -X POST "$sbase/_standin/decline" --data-binary "{\"customer\":\"$cus7\"}"
+	status=$(reschedule "$id7")
+	status=$(reschedule "$id7")
+	check "Nina moves it twice while it awaits approval and her card declines: the second move's fee is owed" \
+		body_ok "d['fee_cents'] == 2500"
+	check "  ...the declined fee is flagged" wait_sql "SELECT status = 'failed'
+		AND attention = 'charging the reschedule fee failed' FROM payment WHERE booking_id = '$id7' AND purpose = 'fee'"
+	check "the studio rejects it" rl reject "$code7" --message "The room is taken" --as "$ADMIN"
+	check "  ...the authorization is released and the fee row canceled, uncharged, its flag gone" \
+		wait_sql "SELECT count(*) = 2 AND bool_and(status = 'canceled' AND captured_cents = 0 AND attention IS NULL)
+			FROM payment WHERE booking_id = '$id7'"
+else
+	not_ok "a free hour of Studio B 26 to 46 hours ahead for a seventh booking" "$(cat "$tmp/body")"
+fi
+
 # ---- an authorization about to lapse ----
 # the stand-in's clock six and a half days back: the card it authorizes
 # now lapses (capture_before) in about half a day
