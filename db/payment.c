@@ -256,6 +256,15 @@ db_pay_flag(struct db *db, const char *id, const char *attention, const char *er
 }
 
 int
+db_pay_unflag(struct db *db, const char *id, struct err *e)
+{
+	const char *params[1] = { id };
+
+	return db_pay_run(db, "UPDATE payment SET attention = NULL, updated_at = now()"
+	    " WHERE id = $1::uuid AND attention IS NOT NULL", 1, params, e);
+}
+
+int
 db_pay_set_status(struct db *db, const char *id, const char *status, struct err *e)
 {
 	const char *params[2] = { id, status };

@@ -446,6 +446,12 @@ pay_settle_locked(const struct worker_pay *c, const char *booking_id)
 		act = payment_plan(bk, pi);
 		switch (act) {
 		case PAY_WAIT:
+			/* a booking that no longer wants the money whose
+			 * authorization is gone, nothing captured: a flag (a
+			 * failed re-authorization) has nothing left to act on */
+			if (pi == PAY_I_CANCELED && (bk == PAY_B_UNWOUND || bk == PAY_B_CANCELED_CONFIRMED) &&
+			    (rc = db_pay_unflag(c->db, p.payment_id, &e)) != 0)
+				return pay_failed(c, rc, &e);
 			return pay_settle_rows(c, &p, bk);
 		case PAY_FLAG: {
 			int again;

@@ -352,6 +352,11 @@ check "  ...and --json carries payment_json beside the booking" body_ok "d['paym
 check "redlight payments --attention lists it" rl payments --attention --json
 cp "$tmp/rl.out" "$tmp/body"
 check "  ...and only it" body_ok "[p['code'] for p in d['payments']] == ['$code4']"
+check "the studio rejects the fourth booking, whose card could not be authorized again" \
+	rl reject "$code4" --message "No card to hold it" --as "$ADMIN"
+check "  ...nothing is left to act on (the authorization gone, nothing captured): the flag goes, the error stays" \
+	wait_sql "SELECT status = 'canceled' AND captured_cents = 0 AND attention IS NULL AND last_error LIKE '%declined%'
+		FROM payment WHERE booking_id = '$id4'"
 
 # ---- the balance, charged off-session before the session ----
 # reschedule ID: Nina moves booking ID to the next free hour 26 to 46
