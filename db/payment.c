@@ -256,12 +256,23 @@ db_pay_flag(struct db *db, const char *id, const char *attention, const char *er
 }
 
 int
+db_pay_unflag(struct db *db, const char *id, struct err *e)
+{
+	const char *params[1] = { id };
+
+	return db_pay_run(db, "UPDATE payment SET attention = NULL, updated_at = now()"
+	    " WHERE id = $1::uuid AND attention IS NOT NULL", 1, params, e);
+}
+
+int
 db_pay_set_status(struct db *db, const char *id, const char *status, struct err *e)
 {
 	const char *params[2] = { id, status };
 
-	return db_pay_run(db, "UPDATE payment SET status = $2, updated_at = now() WHERE id = $1::uuid",
-	    2, params, e);
+	/* a row that will never be charged asks nothing more of staff */
+	return db_pay_run(db, "UPDATE payment SET status = $2,"
+	    " attention = CASE WHEN $2 = 'canceled' THEN NULL ELSE attention END,"
+	    " updated_at = now() WHERE id = $1::uuid", 2, params, e);
 }
 
 int

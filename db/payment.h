@@ -104,7 +104,13 @@ int db_pay_tried(struct db *db, const char *id, const char *status, struct err *
 int db_pay_flag(struct db *db, const char *id, const char *attention, const char *error,
     struct err *e);
 
-/* db_pay_set_status: a row that will not be charged ("canceled"). */
+/* db_pay_unflag: nothing is left for staff to act on in payment id: its
+ * flag goes (its last error stays, as history). */
+int db_pay_unflag(struct db *db, const char *id, struct err *e);
+
+/* db_pay_set_status: the row's status: "processing" while a try is out,
+ * "failed", or "canceled" (it will not be charged: nothing is left for
+ * staff to act on, so its flag goes too). */
 int db_pay_set_status(struct db *db, const char *id, const char *status, struct err *e);
 
 /* db_pay_sweep: payment_sweep() of 0017: the balances now due and the

@@ -104,6 +104,24 @@ pay_record(const struct worker_pay *c, const char *payment_id, const char *booki
 	return db_pay_set_intent(c->db, payment_id, &pi, e);
 }
 
+/* pay_look: read p's due-now intent at Stripe, record it, and load p
+ * again; *pi is its state. */
+static int
+pay_look(const struct worker_pay *c, struct db_pay *p, enum payment_intent *pi, struct err *e)
+{
+	struct json_object *obj = NULL;
+	char path[200], booking_id[sizeof(p->booking_id)];
+	int rc;
+
+	snprintf(booking_id, sizeof(booking_id), "%s", p->booking_id);
+	snprintf(path, sizeof(path), "/v1/payment_intents/%s", p->intent_id);
+	if ((rc = pay_call(c, "GET", path, NULL, booking_id, NULL, 0, &obj, NULL, e)) == 0 &&
+	    (rc = pay_record(c, p->payment_id, booking_id, obj, 0, e)) == 0)
+		rc = payment_intent_parse(stripe_json_str(obj, "status"), pi, e);
+	json_object_put(obj);
+	return rc != 0 ? rc : db_pay_load(c->db, booking_id, p, e);
+}
+
 /* ---- payment_intent ---- */
 
 /* pay_customer: p's Stripe customer, made once per booking. */
@@ -423,20 +441,17 @@ pay_settle_locked(const struct worker_pay *c, const char *booking_id)
 			return o != DB_JOB_DONE ? o :
 			    pay_say(c, DB_JOB_DONE, "%s has no PaymentIntent: no card was authorized", p.code);
 		}
-		snprintf(path, sizeof(path), "/v1/payment_intents/%s", p.intent_id);
-		if ((rc = pay_call(c, "GET", path, NULL, booking_id, NULL, 0, &obj, NULL, &e)) != 0 ||
-		    (rc = pay_record(c, p.payment_id, booking_id, obj, 0, &e)) != 0 ||
-		    (rc = payment_intent_parse(stripe_json_str(obj, "status"), &pi, &e)) != 0) {
-			json_object_put(obj);
-			return pay_failed(c, rc, &e);
-		}
-		json_object_put(obj);
-		obj = NULL;
-		if ((rc = db_pay_load(c->db, booking_id, &p, &e)) != 0)
+		if ((rc = pay_look(c, &p, &pi, &e)) != 0)
 			return pay_failed(c, rc, &e);
 		act = payment_plan(bk, pi);
 		switch (act) {
 		case PAY_WAIT:
+			/* a booking that no longer wants the money whose
+			 * authorization is gone, nothing captured: a flag (a
+			 * failed re-authorization) has nothing left to act on */
+			if (pi == PAY_I_CANCELED && (bk == PAY_B_UNWOUND || bk == PAY_B_CANCELED_CONFIRMED) &&
+			    (rc = db_pay_unflag(c->db, p.payment_id, &e)) != 0)
+				return pay_failed(c, rc, &e);
 			return pay_settle_rows(c, &p, bk);
 		case PAY_FLAG: {
 			int again;
@@ -572,6 +587,15 @@ pay_charge_locked(const struct worker_pay *c, const char *payment_id)
 		return pay_say(c, DB_JOB_FAIL, "payment %s is a due-now one: not charged off-session", r.id);
 	if (!payment_extra_owed(strcmp(r.purpose, "fee") == 0 ? PAY_X_FEE : PAY_X_BALANCE, bk))
 		return pay_settle_locked(c, r.booking_id);
+	/* the card saved at booking may be at Stripe before its webhook was
+	 * processed here (a move right after paying): ask Stripe before
+	 * flagging the row for want of a card */
+	if (p.pm_id[0] == '\0' && p.intent_id[0] != '\0') {
+		enum payment_intent pi;
+
+		if ((rc = pay_look(c, &p, &pi, &e)) != 0)
+			return pay_failed(c, rc, &e);
+	}
 	return pay_charge_row(c, &p, &r);
 }
 
