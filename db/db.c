@@ -7,8 +7,14 @@
 
 #include "core/xalloc.h"
 
+/* the statements db_exec_stmt has prepared on this connection, by name;
+ * a new connection is a new struct db, so it starts empty */
+#define DB_STMT_MAX 16
+
 struct db {
 	PGconn *conn;
+	const char *stmt[DB_STMT_MAX];
+	size_t nstmt;
 };
 
 static void
@@ -106,11 +112,11 @@ db_result_err(const PGresult *res, struct err *e)
 	return err_set(e, ERR_DB, NULL, "database error: %s", primary ? primary : state);
 }
 
-int
-db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
-    PGresult **res, struct err *e)
+/* db_done: hand a statement's result to the caller (res non-NULL) or clear
+ * it; a failed statement is cleared and its error returned */
+static int
+db_done(struct db *db, PGresult *r, PGresult **res, struct err *e)
 {
-	PGresult *r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 
 	if (res)
@@ -129,6 +135,35 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 	else
 		PQclear(r);
 	return 0;
+}
+
+int
+db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+    PGresult **res, struct err *e)
+{
+	return db_done(db, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0), res, e);
+}
+
+int
+db_exec_stmt(struct db *db, const char *name, const char *sql, int nparams,
+    const char *const *params, PGresult **res, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < db->nstmt && strcmp(db->stmt[i], name) != 0; i++)
+		;
+	if (i == db->nstmt) {
+		if (db->nstmt == DB_STMT_MAX)
+			return db_exec(db, sql, nparams, params, res, e);
+		int rc = db_done(db, PQprepare(db->conn, name, sql, nparams, NULL), NULL, e);
+		if (rc != 0) {
+			if (res)
+				*res = NULL;
+			return rc;
+		}
+		db->stmt[db->nstmt++] = name;
+	}
+	return db_done(db, PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0), res, e);
 }
 
 int

@@ -39,6 +39,15 @@ int db_result_err(const PGresult *res, struct err *e);
 int db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
     PGresult **res, struct err *e);
 
+/* db_exec_stmt: db_exec through a statement prepared once per connection
+ * under name (a string that lives as long as the program: a literal),
+ * planned once, not at every call. Same results and errors as db_exec; a
+ * connection that already holds 16 such statements runs the rest as
+ * db_exec does. For statements a long-lived connection repeats (the job
+ * worker's, once per job or message). */
+int db_exec_stmt(struct db *db, const char *name, const char *sql, int nparams,
+    const char *const *params, PGresult **res, struct err *e);
+
 /* db_begin / db_commit / db_rollback: one transaction. db_rollback cannot
  * fail (it reports nothing). */
 int db_begin(struct db *db, struct err *e);

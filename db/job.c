@@ -49,7 +49,7 @@ db_job_claim(struct db *db, const char *worker, int limit, int lease_s,
 	memset(out, 0, sizeof(*out));
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(lease, sizeof(lease), "%d", lease_s);
-	rc = db_exec(db, "SELECT id, kind, payload::text, attempt, max_attempts, lease_token"
+	rc = db_exec_stmt(db, "job_claim", "SELECT id, kind, payload::text, attempt, max_attempts, lease_token"
 	    " FROM job_claim($1, $2::int, $3::int)", 3, params, &res, e);
 	if (rc != 0)
 		return rc;
@@ -159,8 +159,8 @@ db_job_finish(struct db *db, struct db_job_result *r, size_t n,
 	snprintf(base, sizeof(base), "%d", b->base_ms);
 	snprintf(max, sizeof(max), "%d", b->max_ms);
 	const char *params[3] = { json, base, max };
-	rc = db_exec(db, "SELECT id, status FROM job_finish($1::jsonb, $2::int, $3::int)", 3, params,
-	    &res, e);
+	rc = db_exec_stmt(db, "job_finish", "SELECT id, status FROM job_finish($1::jsonb, $2::int, $3::int)", 3,
+	    params, &res, e);
 	free(json);
 	if (rc != 0)
 		return rc;

@@ -39,8 +39,8 @@ db_notification_ids(struct db *db, long long job, char ***ids, size_t *n, struct
 	*ids = NULL;
 	*n = 0;
 	snprintf(jid, sizeof(jid), "%lld", job);
-	rc = db_exec(db, "SELECT id FROM notification WHERE job_id = $1::bigint ORDER BY channel, id", 1, params,
-	    &res, e);
+	rc = db_exec_stmt(db, "notification_ids",
+	    "SELECT id FROM notification WHERE job_id = $1::bigint ORDER BY channel, id", 1, params, &res, e);
 	if (rc != 0)
 		return rc;
 	*n = (size_t)PQntuples(res);
@@ -61,7 +61,8 @@ db_notification_attempt(struct db *db, const char *id, const char *message_id,
 
 	memset(out, 0, sizeof(*out));
 	*found = 0;
-	rc = db_exec(db, "SELECT channel, template, payload::text, message_id, encode(phone_enc, 'escape'),"
+	rc = db_exec_stmt(db, "notification_attempt",
+	    "SELECT channel, template, payload::text, message_id, encode(phone_enc, 'escape'),"
 	    " extract(epoch FROM created_at)::bigint FROM notification_attempt($1::uuid, $2)",
 	    2, params, &res, e);
 	if (rc != 0)
@@ -96,7 +97,8 @@ db_notification_result(struct db *db, const char *id, const char *status, const 
 {
 	const char *params[3] = { id, status, error };
 
-	return db_exec(db, "SELECT notification_result($1::uuid, $2, $3)", 3, params, NULL, e);
+	return db_exec_stmt(db, "notification_result", "SELECT notification_result($1::uuid, $2, $3)", 3,
+	    params, NULL, e);
 }
 
 int

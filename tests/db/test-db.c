@@ -194,6 +194,30 @@ test_a_json_read_of_the_wrong_shape_says_how_many_rows_it_returned(void)
 }
 
 static void
+test_a_prepared_statement_is_prepared_once_and_answers_as_db_exec_does(void)
+{
+	const char *ok[1] = { "41" }, *bad[1] = { "not a number" };
+	PGresult *res = NULL;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(db_exec_stmt(tdb, "test_plus_one", "SELECT $1::int + 1", 1, ok, &res, &e), 0);
+		CU_ASSERT_STRING_EQUAL(res ? PQgetvalue(res, 0, 0) : "", "42");
+		PQclear(res);
+	}
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_plus_one'"), 1);
+	/* a bad value is the same error db_exec gives, and no result */
+	res = (PGresult *)1;
+	CU_ASSERT_EQUAL(db_exec_stmt(tdb, "test_plus_one", "SELECT $1::int + 1", 1, bad, &res, &e), ERR_INVALID);
+	CU_ASSERT_PTR_NULL(res);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "invalid input syntax for type integer"));
+	/* a statement that cannot be prepared is an error, and is not kept */
+	CU_ASSERT_EQUAL(db_exec_stmt(tdb, "test_broken", "SELECT FROM no_such_table", 0, NULL, NULL, &e), ERR_DB);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "no_such_table"));
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_broken'"), 0);
+}
+
+static void
 test_login_accepts_the_demo_password_and_refuses_others(void)
 {
 	struct db_actor a;
@@ -847,6 +871,7 @@ main(void)
 	CU_add_test(s, "seed demo loads once and keeps existing data", test_seed_demo_loads_once_and_keeps_existing_data);
 	CU_add_test(s, "rooms json lists the three demo rooms", test_rooms_json_lists_the_three_demo_rooms);
 	CU_add_test(s, "a json read of the wrong shape says how many rows it returned", test_a_json_read_of_the_wrong_shape_says_how_many_rows_it_returned);
+	CU_add_test(s, "a prepared statement is prepared once and answers as db_exec does", test_a_prepared_statement_is_prepared_once_and_answers_as_db_exec_does);
 	CU_add_test(s, "login accepts the demo password and refuses others", test_login_accepts_the_demo_password_and_refuses_others);
 	CU_add_test(s, "overlapping room claims are refused, back-to-back accepted", test_overlapping_room_claims_are_refused_and_back_to_back_accepted);
 	CU_add_test(s, "buffers widen what a booking claims", test_buffers_widen_what_a_booking_claims);
