@@ -154,11 +154,12 @@ check "the canceled booking has no reminder left" test \
 
 # ---- reminders ----
 zoe_id=$(sql "SELECT id FROM app_user WHERE email = 'zoe@example.com'")
-# confirm START END CODE: a confirmed booking for Zoë at that time (written
-# directly: the rules of when a room is open are not what this tests)
+# confirm START END CODE [ROOM]: a confirmed booking for Zoë at that time,
+# in Studio B or ROOM (written directly: the rules of when a room is open
+# are not what this tests)
 confirm() {
 	sql "INSERT INTO booking (code, user_id, room_id, status, start_at, end_at, blocked)
-	     VALUES ('$3', '$zoe_id', '$room_b', 'awaiting_approval', '$1', '$2', tstzrange('$1', '$2', '[)'));
+	     VALUES ('$3', '$zoe_id', '${4:-$room_b}', 'awaiting_approval', '$1', '$2', tstzrange('$1', '$2', '[)'));
 	     UPDATE booking SET status = 'confirmed', approved_at = now() WHERE code = '$3'" >/dev/null
 }
 confirm 2099-03-08T16:00:00Z 2099-03-08T18:00:00Z DST-1
@@ -170,7 +171,11 @@ check "a session at 12:00 on the day they change: due 11:00 the day before, 24 r
 	"$(sql "SELECT json_utc(run_at) || ' ' || to_char(run_at AT TIME ZONE 'America/Toronto', 'HH24:MI') FROM job j JOIN booking b ON b.id::text = j.payload->>'booking_id' WHERE b.code = 'DST-1' AND j.kind = 'booking_reminder'")" = "2099-03-07T16:00:00Z 11:00"
 soon=$(sql "SELECT json_utc(date_trunc('second', now()) + interval '24 hours 3 seconds')")
 later=$(sql "SELECT json_utc('$soon'::timestamptz + interval '1 hour')")
-confirm "$soon" "$later" SOON-1
+# in Studio C, which the demo leaves free: Studio B has the demo's
+# request tomorrow 11:00 to 13:15, which a session 24 hours from a
+# morning run would overlap
+confirm "$soon" "$later" SOON-1 00000000-0000-4000-8000-0000000000a3
+check "... the session was booked" test "$(sql "SELECT status FROM booking WHERE code = 'SOON-1'")" = confirmed
 check "a session 24 hours and 3 seconds away: its reminder goes out in seconds" wait_mails 5
 check "the reminder is to Zoë and names the booking" mail_ok "
 m[4]['rcpt_to'] == ['zoe@example.com'] and 'SOON-1' in m[4]['subject'] and 'Reminder' in m[4]['subject']"
