@@ -67,7 +67,7 @@ env = {"DATABASE_URL": db, "STRIPE_SECRET_KEY": sk, "STRIPE_PUBLISHABLE_KEY": pk
        "REDLIGHT_WORKER_RETRY_MAX_MS": "2000", "REDLIGHT_WORKER_SWEEP_S": "2", "REDLIGHT_TEMPLATES_DIR": templates}
 print(json.dumps({"base": base, "sbase": sbase, "sk": sk, "pk": pk, "db": db, "redlight": redlight,
                   "workdir": tmp, "env": env, "bookings": n, "threads": threads, "artists": 8, "workers": 4,
-                  "kill_every": [8, 12], "seed": seed, "settle_s": 60 + n // 10,
+                  "kill_every": [4, 7], "seed": seed, "settle_s": 60 + n // 10,
                   "faults": {"fail_rate": 0.2, "webhook_duplicate_rate": 0.3, "webhook_reorder": True},
                   "slots": slots}))
 EOF
