@@ -24,6 +24,7 @@
 #define CONF_DEFAULT_WORKER_SWEEP_S 60
 #define CONF_DEFAULT_MAX_BODY_BYTES 65536
 #define CONF_DEFAULT_DB_POOL 4
+#define CONF_DEFAULT_HTTP_PROCESSES 1
 #define CONF_DEFAULT_LOG_FORMAT "json"
 #define CONF_DEFAULT_RATE_LIMIT_SCALE 1.0
 #define CONF_DEFAULT_MAX_EVENT_STREAMS 1024
@@ -41,6 +42,7 @@
 /* Bounds a value must fall within to be taken. */
 #define CONF_MAX_BODY_BYTES_MAX (64 * 1024 * 1024)
 #define CONF_DB_POOL_MAX 64
+#define CONF_HTTP_PROCESSES_MAX 64
 #define CONF_RATE_LIMIT_SCALE_MAX 1000000
 /* a job must end well within its lease (DB_JOB_LEASE_S, 20 s), which the
  * worker renews between jobs once a third of it has passed: 6.7 s plus one
@@ -63,6 +65,7 @@ conf_defaults(struct conf *c)
 	c->worker_sweep_s = CONF_DEFAULT_WORKER_SWEEP_S;
 	c->max_body_bytes = CONF_DEFAULT_MAX_BODY_BYTES;
 	c->db_pool = CONF_DEFAULT_DB_POOL;
+	c->http_processes = CONF_DEFAULT_HTTP_PROCESSES;
 	snprintf(c->log_format, sizeof(c->log_format), "%s", CONF_DEFAULT_LOG_FORMAT);
 	c->rate_limit_scale = CONF_DEFAULT_RATE_LIMIT_SCALE;
 	c->max_event_streams = CONF_DEFAULT_MAX_EVENT_STREAMS;
@@ -349,6 +352,13 @@ conf_set(struct conf *c, const char *key, const char *value, struct err *e)
 		return conf_set_int(&c->max_body_bytes, key, value, 1, CONF_MAX_BODY_BYTES_MAX, e);
 	if (strcmp(key, "db_pool") == 0)
 		return conf_set_int(&c->db_pool, key, value, 1, CONF_DB_POOL_MAX, e);
+	if (strcmp(key, "http_processes") == 0) {
+		if (strcmp(value, "auto") == 0) {
+			c->http_processes = 0;
+			return 0;
+		}
+		return conf_set_int(&c->http_processes, key, value, 1, CONF_HTTP_PROCESSES_MAX, e);
+	}
 	if (strcmp(key, "rate_limit_scale") == 0)
 		return conf_set_decimal(&c->rate_limit_scale, key, value, CONF_RATE_LIMIT_SCALE_MAX, e);
 	if (strcmp(key, "max_event_streams") == 0)

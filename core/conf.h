@@ -21,6 +21,8 @@ struct conf {
 	int worker_sweep_s;       /* seconds between the worker's sweeps, default 60 */
 	int max_body_bytes;       /* request body limit, default 65536 */
 	int db_pool;              /* redlightd async connections, default 4 */
+	int http_processes;       /* redlightd: processes serving HTTP on the one
+	                           * port, default 1; 0 = "auto", one per CPU */
 	char log_format[16];      /* "json" (default) or "text" */
 	char tls_cert[512];       /* redlightd: PEM certificate chain; with
 	                           * tls_key, it serves HTTPS (HTTP/2 by ALPN) */

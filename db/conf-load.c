@@ -29,6 +29,7 @@ static const struct {
 	{ "REDLIGHT_WORKER_SWEEP_S", "worker_sweep_s" },
 	{ "REDLIGHT_MAX_BODY_BYTES", "max_body_bytes" },
 	{ "REDLIGHT_DB_POOL", "db_pool" },
+	{ "REDLIGHT_HTTP_PROCESSES", "http_processes" },
 	{ "REDLIGHT_LOG_FORMAT", "log_format" },
 	{ "REDLIGHT_RATE_LIMIT_SCALE", "rate_limit_scale" },
 	{ "REDLIGHT_MAX_EVENT_STREAMS", "max_event_streams" },

@@ -33,6 +33,8 @@ struct http_server {
 	struct feedcache *feeds;  /* staff calendar feeds (web/feedcache.h) */
 	struct paywait *paywait;  /* requests waiting for a PaymentIntent (web/paywait.h) */
 	struct sesscache *sessions; /* sessions looked up (web/sesscache.h) */
+	int process;              /* which HTTP process this is, 1 to processes */
+	int processes;            /* how many serve the port (http_processes) */
 };
 
 /* ---- routes (web/router.c) ---- */

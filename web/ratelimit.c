@@ -1,9 +1,12 @@
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "web/ratelimit.h"
@@ -36,11 +39,77 @@ struct ratelimit_bucket {
 	uint64_t at;                  /* loop time (ms) tokens was computed at */
 };
 
-static struct {
+struct ratelimit_table {
 	int ready;
+	int shared;                   /* in memory every HTTP process maps */
+	pthread_mutex_t lock;         /* when shared: process-shared, robust */
 	unsigned char hashkey[crypto_shorthash_KEYBYTES];
 	struct ratelimit_bucket slot[RATELIMIT_SLOTS];
-} ratelimit;
+};
+
+/* The process's own table, or the one ratelimit_share mapped. */
+static struct ratelimit_table ratelimit_own;
+static struct ratelimit_table *ratelimit_tab = &ratelimit_own;
+
+static void
+ratelimit_ready(struct ratelimit_table *t)
+{
+	if (t->ready)
+		return;
+	if (sodium_init() < 0) {
+		fputs("redlightd: libsodium failed to initialise\n", stderr);
+		abort();
+	}
+	/* a secret hash key, so nobody can pick addresses that all probe the
+	 * same few slots */
+	randombytes_buf(t->hashkey, sizeof(t->hashkey));
+	t->ready = 1;
+}
+
+int
+ratelimit_share(struct err *e)
+{
+	struct ratelimit_table *t;
+	pthread_mutexattr_t a;
+	int rc;
+
+	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t == MAP_FAILED)
+		return err_set(e, ERR_INTERNAL, NULL, "cannot share the rate limits' table: %s",
+		    strerror(errno));
+	/* anonymous mappings come zeroed: every slot unused */
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	/* a process that dies holding it does not stop the others */
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	rc = pthread_mutex_init(&t->lock, &a);
+	pthread_mutexattr_destroy(&a);
+	if (rc != 0) {
+		munmap(t, sizeof(*t));
+		return err_set(e, ERR_INTERNAL, NULL, "cannot share the rate limits' table: %s",
+		    strerror(rc));
+	}
+	ratelimit_ready(t);
+	t->shared = 1;
+	ratelimit_tab = t;
+	return 0;
+}
+
+static void
+ratelimit_lock(struct ratelimit_table *t)
+{
+	if (t->shared && pthread_mutex_lock(&t->lock) == EOWNERDEAD)
+		/* its holder died mid-update: a bucket may be off by one
+		 * request, which a rate limit can live with */
+		pthread_mutex_consistent(&t->lock);
+}
+
+static void
+ratelimit_unlock(struct ratelimit_table *t)
+{
+	if (t->shared)
+		pthread_mutex_unlock(&t->lock);
+}
 
 const char *
 ratelimit_client(h2o_req_t *req)
@@ -73,28 +142,20 @@ ratelimit_client(h2o_req_t *req)
 static struct ratelimit_bucket *
 ratelimit_find(int cls, const char *key, uint64_t now, double capacity)
 {
+	struct ratelimit_table *t = ratelimit_tab;
 	unsigned char h[crypto_shorthash_BYTES];
 	struct ratelimit_bucket *victim = NULL;
 	uint64_t start;
 	size_t klen = strlen(key);
 
-	if (!ratelimit.ready) {
-		if (sodium_init() < 0) {
-			fputs("redlightd: libsodium failed to initialise\n", stderr);
-			abort();
-		}
-		/* a secret hash key, so nobody can pick addresses that all
-		 * probe the same few slots */
-		randombytes_buf(ratelimit.hashkey, sizeof(ratelimit.hashkey));
-		ratelimit.ready = 1;
-	}
+	ratelimit_ready(t);
 	if (klen >= RATELIMIT_KEY_MAX)
 		klen = RATELIMIT_KEY_MAX - 1;
-	crypto_shorthash(h, (const unsigned char *)key, klen, ratelimit.hashkey);
+	crypto_shorthash(h, (const unsigned char *)key, klen, t->hashkey);
 	memcpy(&start, h, sizeof(start));
 	start ^= (uint64_t)cls * 0x9E3779B97F4A7C15ULL;
 	for (size_t i = 0; i < RATELIMIT_PROBE; i++) {
-		struct ratelimit_bucket *b = &ratelimit.slot[(start + i) & (RATELIMIT_SLOTS - 1)];
+		struct ratelimit_bucket *b = &t->slot[(start + i) & (RATELIMIT_SLOTS - 1)];
 
 		if (b->used && b->cls == cls && strncmp(b->key, key, klen) == 0 && b->key[klen] == '\0')
 			return b;
@@ -141,6 +202,7 @@ ratelimit_take(struct http_server *srv, h2o_req_t *req, enum ratelimit_class cls
 	per_second = per_minute / 60.0;
 
 	snprintf(key, sizeof(key), "ip:%s", ratelimit_client(req));
+	ratelimit_lock(ratelimit_tab);
 	ip = ratelimit_find(cls, key, now, capacity);
 	wait = ratelimit_refill(ip, now, capacity, per_second);
 	if (user_id != NULL && user_id[0] != '\0') {
@@ -156,12 +218,15 @@ ratelimit_take(struct http_server *srv, h2o_req_t *req, enum ratelimit_class cls
 		if (uwait > wait)
 			wait = uwait;
 	}
+	if (wait <= 0) {
+		if (ip != NULL)
+			ip->tokens -= 1.0;
+		if (user != NULL)
+			user->tokens -= 1.0;
+	}
+	ratelimit_unlock(ratelimit_tab);
 	if (wait > 0)
 		return wait < 1.0 ? 1 : (int)wait + ((double)(int)wait < wait);
-	if (ip != NULL)
-		ip->tokens -= 1.0;
-	if (user != NULL)
-		user->tokens -= 1.0;
 	return 0;
 }
 

@@ -12,10 +12,13 @@
  *
  * The buckets live in memory, in a fixed table (ratelimit.c's
  * RATELIMIT_SLOTS): when it is full, the least recently used bucket of a
- * few candidates is forgotten. Each redlightd has its own table, so
- * behind a load balancer a client's allowance is per instance; and the
- * address is the TCP peer's, so behind a proxy every client shares the
- * proxy's (X-Forwarded-For is not trusted, since any client can send it).
+ * few candidates is forgotten. The HTTP processes of one redlightd
+ * (http_processes) share one table in shared memory (ratelimit_share),
+ * so a client's allowance does not grow with them; separate redlightd
+ * instances each have their own, so behind a load balancer a client's
+ * allowance is per instance. The address is the TCP peer's, so behind a
+ * proxy every client shares the proxy's (X-Forwarded-For is not trusted,
+ * since any client can send it).
  *
  * Loop thread only. */
 #ifndef REDLIGHT_RATELIMIT_H
@@ -47,6 +50,12 @@ int ratelimit_take(struct http_server *srv, h2o_req_t *req, enum ratelimit_class
  * stored as the key's answer. */
 int ratelimit_allow(struct http_server *srv, h2o_req_t *req, enum ratelimit_class cls,
     const char *user_id);
+
+/* ratelimit_share: before the HTTP processes fork, move the table into
+ * memory they all map, guarded by a process-shared lock that a process
+ * dying inside it does not leave held. ERR_INTERNAL when the system
+ * refuses the mapping. Call once, in the first process. */
+int ratelimit_share(struct err *e);
 
 /* ratelimit_client: the text that identifies req's client: its IPv4
  * address, or its IPv6 /64 as "2001:db8:1:2::/64"; "-" when the socket

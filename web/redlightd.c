@@ -3,12 +3,25 @@
  * SIGINT or SIGTERM. Unless `worker = 0`, the job worker (web/worker.h)
  * runs beside the loop on a thread of its own with its own connection; a
  * stop asks it to finish the job it runs and hand back the rest, and
- * waits for it once the loop is done. */
+ * waits for it once the loop is done.
+ *
+ * With http_processes above 1, the first process binds one socket per
+ * process on the port (SO_REUSEPORT), shares the rate limits' table, and
+ * forks the others before any loop, thread or connection exists. Each
+ * process then serves HTTP from its own loop with its own pool, LISTEN
+ * connection and caches, kept true by the same notices that keep two
+ * redlightd on one database true; only the first runs the worker. The
+ * first passes a stop on to the others and waits for them; the others
+ * end with it (PR_SET_PDEATHSIG). */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/conf.h"
 #include "db/db.h"
@@ -20,6 +33,7 @@
 #include "web/listen.h"
 #include "web/paywait.h"
 #include "web/pgpool.h"
+#include "web/ratelimit.h"
 #include "web/server.h"
 #include "web/sesscache.h"
 #include "web/worker.h"
@@ -40,10 +54,124 @@ static const char redlightd_usage[] =
     "\n"
     "See redlightd(8) and redlight.conf(5).\n";
 
+#define REDLIGHTD_MAX_PROCESSES 64
+
 static struct http_server redlightd_srv;
-static uv_signal_t redlightd_sigint, redlightd_sigterm;
+static uv_signal_t redlightd_sigint, redlightd_sigterm, redlightd_sigchld;
 static uv_timer_t redlightd_grace;
 static struct worker *redlightd_worker;
+/* the first process's: the other HTTP processes, 0 once reaped */
+static pid_t redlightd_children[REDLIGHTD_MAX_PROCESSES];
+static int redlightd_nchildren;
+
+/* How many processes serve HTTP: http_processes, "auto" being one per
+ * CPU online. */
+static int
+redlightd_processes(const struct conf *conf)
+{
+	long n;
+
+	if (conf->http_processes > 0)
+		return conf->http_processes;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > REDLIGHTD_MAX_PROCESSES ? REDLIGHTD_MAX_PROCESSES : (int)n;
+}
+
+/* The first process passes a stop on to the others. */
+static void
+redlightd_children_signal(int signum)
+{
+	for (int i = 0; i < redlightd_nchildren; i++)
+		if (redlightd_children[i] > 0)
+			kill(redlightd_children[i], signum);
+}
+
+/* Tell how HTTP process pid ended; it is not started again (the port's
+ * other sockets take its share of new connections). */
+static void
+redlightd_child_ended(pid_t pid, int status)
+{
+	for (int i = 0; i < redlightd_nchildren; i++) {
+		if (redlightd_children[i] != pid)
+			continue;
+		redlightd_children[i] = 0;
+		if (redlightd_srv.stopping && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			return;
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "redlightd: HTTP process %d (pid %ld) was killed by signal %d; "
+			    "the others serve on\n", i + 2, (long)pid, WTERMSIG(status));
+		else
+			fprintf(stderr, "redlightd: HTTP process %d (pid %ld) exited with status %d%s\n",
+			    i + 2, (long)pid, WEXITSTATUS(status),
+			    redlightd_srv.stopping ? "" : "; the others serve on");
+		return;
+	}
+}
+
+static void
+redlightd_on_sigchld(uv_signal_t *h, int signum)
+{
+	int status;
+	pid_t pid;
+
+	(void)h;
+	(void)signum;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		redlightd_child_ended(pid, status);
+}
+
+/* After the loop: wait for the other HTTP processes, which were told to
+ * stop and end within their own grace. */
+static void
+redlightd_children_wait(void)
+{
+	int status;
+	pid_t pid;
+
+	for (int i = 0; i < redlightd_nchildren; i++) {
+		if (redlightd_children[i] <= 0)
+			continue;
+		while ((pid = waitpid(redlightd_children[i], &status, 0)) < 0 && errno == EINTR)
+			;
+		if (pid > 0)
+			redlightd_child_ended(pid, status);
+	}
+}
+
+/* Start the HTTP processes after the first; returns which one this is
+ * (0 for the first). A fork that fails stops them all. */
+static int
+redlightd_fork(int processes)
+{
+	pid_t parent = getpid();
+
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 1; i < processes; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "redlightd: cannot start HTTP process %d: %s\n", i + 1,
+			    strerror(errno));
+			redlightd_children_signal(SIGTERM);
+			redlightd_children_wait();
+			exit(REDLIGHTD_EXIT_FAILURE);
+		}
+		if (pid == 0) {
+			/* ends with the first process, however it ends */
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			if (getppid() != parent)
+				_exit(0);
+			/* a terminal's ^C reaches the whole group: the first
+			 * process passes it on as SIGTERM, once */
+			signal(SIGINT, SIG_IGN);
+			redlightd_nchildren = 0;
+			return i;
+		}
+		redlightd_children[redlightd_nchildren++] = pid;
+	}
+	return 0;
+}
 
 /* Ends the loop; main tears down what is left. */
 static void
@@ -73,12 +201,22 @@ redlightd_on_signal(uv_signal_t *h, int signum)
 {
 	(void)h;
 	if (redlightd_srv.stopping) {
+		/* another HTTP process's stop is the first process's to
+		 * hurry: a stop sent to the whole group reaches it twice */
+		if (redlightd_srv.process > 1)
+			return;
 		fprintf(stderr, "redlightd: %s again: stopping now\n",
 		    signum == SIGINT ? "SIGINT" : "SIGTERM");
+		redlightd_children_signal(SIGKILL);
 		exit(REDLIGHTD_EXIT_FAILURE);
 	}
 	redlightd_srv.stopping = 1;
-	fprintf(stderr, "redlightd: %s: stopping\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
+	if (redlightd_srv.processes > 1)
+		fprintf(stderr, "redlightd: HTTP process %d: %s: stopping\n", redlightd_srv.process,
+		    signum == SIGINT ? "SIGINT" : "SIGTERM");
+	else
+		fprintf(stderr, "redlightd: %s: stopping\n", signum == SIGINT ? "SIGINT" : "SIGTERM");
+	redlightd_children_signal(SIGTERM);
 	http_server_stop_listening(&redlightd_srv);
 	if (redlightd_worker != NULL)
 		worker_stop(redlightd_worker);
@@ -132,7 +270,7 @@ main(int argc, char **argv)
 	char used[512], url[192];
 	struct err e;
 	uv_loop_t *loop;
-	int ch;
+	int ch, processes, process;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":l:c:Vh", longopts, NULL)) != -1) {
@@ -179,22 +317,49 @@ main(int argc, char **argv)
 
 	/* a client that hangs up mid-answer must not kill the process */
 	signal(SIGPIPE, SIG_IGN);
+	processes = redlightd_processes(&conf);
+	if (http_server_bind(&conf, processes, url, sizeof(url), &e) != 0) {
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		return REDLIGHTD_EXIT_FAILURE;
+	}
+	if (processes > 1 && ratelimit_share(&e) != 0) {
+		fprintf(stderr, "redlightd: %s\n", e.msg);
+		return REDLIGHTD_EXIT_FAILURE;
+	}
+	/* before any loop, thread or connection: each process makes its own */
+	process = redlightd_fork(processes);
+	if (process > 0)
+		conf.worker = 0;    /* the first process runs the jobs */
 	loop = uv_default_loop();
 	redlightd_srv.loop = loop;
 	redlightd_srv.conf = &conf;
 	redlightd_srv.on_idle = redlightd_on_idle;
-	if (http_server_listen(&redlightd_srv, url, sizeof(url), &e) != 0) {
+	redlightd_srv.process = process + 1;
+	redlightd_srv.processes = processes;
+	if (http_server_listen(&redlightd_srv, process, &e) != 0) {
 		fprintf(stderr, "redlightd: %s\n", e.msg);
+		redlightd_children_signal(SIGTERM);
+		redlightd_children_wait();
 		return REDLIGHTD_EXIT_FAILURE;
 	}
 
 	uv_timer_init(loop, &redlightd_grace);
 	uv_signal_init(loop, &redlightd_sigint);
 	uv_signal_init(loop, &redlightd_sigterm);
-	uv_signal_start(&redlightd_sigint, redlightd_on_signal, SIGINT);
+	uv_signal_init(loop, &redlightd_sigchld);
+	if (process == 0)
+		uv_signal_start(&redlightd_sigint, redlightd_on_signal, SIGINT);
 	uv_signal_start(&redlightd_sigterm, redlightd_on_signal, SIGTERM);
+	if (redlightd_nchildren > 0) {
+		uv_signal_start(&redlightd_sigchld, redlightd_on_sigchld, SIGCHLD);
+		uv_unref((uv_handle_t *)&redlightd_sigchld);
+	}
 
-	fprintf(stderr, "redlightd: listening on %s\n", url);
+	if (process == 0)
+		fprintf(stderr, "redlightd: listening on %s\n", url);
+	if (processes > 1)
+		fprintf(stderr, "redlightd: HTTP process %d of %d (pid %ld) serving\n", process + 1,
+		    processes, (long)getpid());
 	redlightd_srv.db = pgpool_new(loop, conf.database_url, conf.db_pool);
 	redlightd_srv.avail = availcache_new(&redlightd_srv);
 	redlightd_srv.catalog = catalogcache_new(&redlightd_srv);
@@ -212,7 +377,7 @@ main(int argc, char **argv)
 			return REDLIGHTD_EXIT_FAILURE;
 		}
 		fprintf(stderr, "redlightd: worker: running as %s\n", worker_name(redlightd_worker));
-	} else {
+	} else if (process == 0) {
 		fprintf(stderr, "redlightd: worker: off (worker = 0); run `redlight worker` for the jobs\n");
 	}
 	uv_run(loop, UV_RUN_DEFAULT);
@@ -247,7 +412,11 @@ main(int argc, char **argv)
 	uv_close((uv_handle_t *)&redlightd_grace, NULL);
 	uv_close((uv_handle_t *)&redlightd_sigint, NULL);
 	uv_close((uv_handle_t *)&redlightd_sigterm, NULL);
+	uv_close((uv_handle_t *)&redlightd_sigchld, NULL);
 	uv_run(loop, UV_RUN_NOWAIT);
+	if (process > 0)
+		return 0;
+	redlightd_children_wait();
 	fprintf(stderr, "redlightd: stopped\n");
 	return 0;
 }

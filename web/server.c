@@ -1,15 +1,20 @@
 #include "web/server.h"
 #include "web/page.h"
 
+#include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SERVER_BACKLOG 128
+#define SERVER_MAX_PROCESSES 64
 
 /* One server per process: h2o's configuration and context live here. */
 static struct {
@@ -19,6 +24,10 @@ static struct {
 	uv_tcp_t *listener;
 	SSL_CTX *ssl;
 	uv_prepare_t stamp;
+	/* the bound sockets, one per HTTP process (http_server_bind) */
+	int fds[SERVER_MAX_PROCESSES];
+	int nfds;
+	char listen[128];
 } server;
 
 /* h2o stamps a request's start (timestamps.request_begin_at, where the
@@ -99,16 +108,16 @@ server_split_listen(const char *listen, char *host, size_t hostlen, char *port, 
 	return 0;
 }
 
-/* The URL of the bound socket, brackets around IPv6 addresses. */
+/* The URL of the bound socket fd, brackets around IPv6 addresses. */
 static void
-server_url(uv_tcp_t *tcp, char *url, size_t urllen)
+server_url(int fd, char *url, size_t urllen)
 {
 	struct sockaddr_storage ss;
-	int len = sizeof(ss);
+	socklen_t len = sizeof(ss);
 	char addr[64] = "?";
 	int port = 0;
 
-	if (uv_tcp_getsockname(tcp, (struct sockaddr *)&ss, &len) == 0) {
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
 		if (ss.ss_family == AF_INET6) {
 			uv_ip6_name((struct sockaddr_in6 *)&ss, addr, sizeof(addr));
 			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
@@ -121,12 +130,40 @@ server_url(uv_tcp_t *tcp, char *url, size_t urllen)
 	snprintf(url, urllen, "http://%s:%d", addr, port);
 }
 
+/* A listening TCP socket on sa, with SO_REUSEADDR (as libuv binds) and,
+ * when shared, SO_REUSEPORT; -1 with errno set when it cannot be had. */
 static int
-server_bind(uv_loop_t *loop, const char *listen, char *url, size_t urllen, struct err *e)
+server_socket(const struct sockaddr *sa, socklen_t salen, int shared)
+{
+	int one = 1, fd, saved;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) ||
+	    bind(fd, sa, salen) != 0 || listen(fd, SERVER_BACKLOG) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* Bind n sockets on listen, one per HTTP process. One process binds one
+ * plain socket. Several bind a group with SO_REUSEPORT, so the kernel
+ * spreads connections over them; but SO_REUSEPORT would also let a second
+ * redlightd of the same user join the group unnoticed, so the port is
+ * first taken alone (which fails while anything holds it, as a plain bind
+ * does), and the group binds the port that gave. */
+static int
+server_bind(const char *listen, int n, char *url, size_t urllen, struct err *e)
 {
 	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage at;
+	socklen_t atlen;
 	char host[128], port[16];
-	int rc;
+	int rc, fd;
 
 	if (server_split_listen(listen, host, sizeof(host), port, sizeof(port)) != 0)
 		return err_set(e, ERR_IO, "listen", "cannot listen on %s: expected ADDR:PORT", listen);
@@ -137,23 +174,33 @@ server_bind(uv_loop_t *loop, const char *listen, char *url, size_t urllen, struc
 	/* startup only, before the loop runs: a blocking lookup is fine here */
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
 		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen, gai_strerror(rc));
-
-	server.listener = calloc(1, sizeof(*server.listener));
-	if (server.listener == NULL) {
-		fputs("redlightd: out of memory\n", stderr);
-		abort();
+	fd = server_socket(res->ai_addr, res->ai_addrlen, 0);
+	atlen = sizeof(at);
+	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&at, &atlen) != 0) {
+		close(fd);
+		fd = -1;
 	}
-	uv_tcp_init(loop, server.listener);
-	/* libuv may report a taken port at bind or only at listen */
-	if ((rc = uv_tcp_bind(server.listener, res->ai_addr, 0)) == 0)
-		rc = uv_listen((uv_stream_t *)server.listener, SERVER_BACKLOG, server_on_accept);
 	freeaddrinfo(res);
-	if (rc != 0) {
-		uv_close((uv_handle_t *)server.listener, server_handle_free);
-		server.listener = NULL;
-		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen, uv_strerror(rc));
+	if (fd < 0)
+		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen, uv_strerror(-errno));
+	server_url(fd, url, urllen);
+	server.nfds = 0;
+	if (n == 1) {
+		server.fds[server.nfds++] = fd;
+		return 0;
 	}
-	server_url(server.listener, url, urllen);
+	/* the port is ours: let it go, and take it again as a group */
+	close(fd);
+	for (int i = 0; i < n; i++) {
+		if ((fd = server_socket((struct sockaddr *)&at, atlen, 1)) < 0) {
+			int saved = errno;
+			while (server.nfds > 0)
+				close(server.fds[--server.nfds]);
+			return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", listen,
+			    uv_strerror(-saved));
+		}
+		server.fds[server.nfds++] = fd;
+	}
 	return 0;
 }
 
@@ -239,7 +286,32 @@ server_tls(const struct conf *conf, SSL_CTX **out, struct err *e)
 }
 
 int
-http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err *e)
+http_server_bind(const struct conf *conf, int processes, char *url, size_t urllen, struct err *e)
+{
+	int rc;
+
+	if (processes < 1 || processes > SERVER_MAX_PROCESSES)
+		return err_set(e, ERR_CONFIG, "http_processes", "http_processes: %d is out of range "
+		    "(1 to %d)", processes, SERVER_MAX_PROCESSES);
+	if ((rc = server_tls(conf, &server.ssl, e)) != 0)
+		return rc;
+	if ((rc = server_bind(conf->listen, processes, url, urllen, e)) != 0) {
+		SSL_CTX_free(server.ssl);
+		server.ssl = NULL;
+		return rc;
+	}
+	snprintf(server.listen, sizeof(server.listen), "%s", conf->listen);
+	if (server.ssl != NULL && strncmp(url, "http://", 7) == 0) {
+		char plain[256];
+
+		snprintf(plain, sizeof(plain), "%s", url + 7);
+		snprintf(url, urllen, "https://%s", plain);
+	}
+	return 0;
+}
+
+int
+http_server_listen(struct http_server *srv, int process, struct err *e)
 {
 	static const char *index_files[] = { "index.html", NULL };
 	const struct conf *conf = srv->conf;
@@ -247,20 +319,33 @@ http_server_listen(struct http_server *srv, char *url, size_t urllen, struct err
 	h2o_pathconf_t *pathconf;
 	struct stat st;
 	struct err pe;
-	int rc, loaded;
+	int rc, loaded, fd;
 
-	if ((rc = server_tls(conf, &server.ssl, e)) != 0)
-		return rc;
-	if ((rc = server_bind(srv->loop, conf->listen, url, urllen, e)) != 0) {
-		SSL_CTX_free(server.ssl);
-		server.ssl = NULL;
-		return rc;
+	if (process < 0 || process >= server.nfds) {
+		fprintf(stderr, "redlightd: http_server_listen: no socket bound for process %d\n", process);
+		abort();
 	}
-	if (server.ssl != NULL && strncmp(url, "http://", 7) == 0) {
-		char plain[256];
-
-		snprintf(plain, sizeof(plain), "%s", url + 7);
-		snprintf(url, urllen, "https://%s", plain);
+	/* this process keeps its own socket; the others are theirs */
+	fd = server.fds[process];
+	for (int i = 0; i < server.nfds; i++)
+		if (i != process)
+			close(server.fds[i]);
+	server.nfds = 0;
+	server.listener = calloc(1, sizeof(*server.listener));
+	if (server.listener == NULL) {
+		fputs("redlightd: out of memory\n", stderr);
+		abort();
+	}
+	uv_tcp_init(srv->loop, server.listener);
+	if ((rc = uv_tcp_open(server.listener, fd)) != 0)
+		close(fd);
+	else
+		rc = uv_listen((uv_stream_t *)server.listener, SERVER_BACKLOG, server_on_accept);
+	if (rc != 0) {
+		uv_close((uv_handle_t *)server.listener, server_handle_free);
+		server.listener = NULL;
+		return err_set(e, ERR_IO, "listen", "cannot listen on %s: %s", server.listen,
+		    uv_strerror(rc));
 	}
 
 	h2o_config_init(&server.config);

@@ -25,7 +25,7 @@ port=${base##*:}
 
 check "GET /healthz answers 200 once Postgres is connected" wait_health 200
 check "GET /healthz says the server and the database are ok" \
-	body_json 'sys.exit(d != {"status": "ok", "database": "ok"})'
+	body_json 'sys.exit(d != {"status": "ok", "database": "ok", "process": 1, "processes": 1})'
 check "GET /healthz is application/json" test "$(header content-type)" = application/json
 
 status=$(http GET /api/rooms)

@@ -1,5 +1,5 @@
 /* Unit tests for core/conf.c: the keys SMS needs (Twilio's, secret_key)
- * and when SMS counts as configured. */
+ * and when SMS counts as configured; http_processes. */
 #include <string.h>
 
 #include "core/conf.h"
@@ -35,10 +35,31 @@ test_conf_twilio_keys_are_checked_and_sms_needs_all_four(void)
 	CU_ASSERT_PTR_NOT_NULL(conf_sms_off(&c));
 }
 
+static void
+test_conf_http_processes_is_one_by_default_a_count_or_auto(void)
+{
+	struct conf c;
+	struct err e;
+
+	conf_defaults(&c);
+	CU_ASSERT_EQUAL(c.http_processes, 1);
+	CU_ASSERT_EQUAL(conf_set(&c, "http_processes", "4", &e), 0);
+	CU_ASSERT_EQUAL(c.http_processes, 4);
+	CU_ASSERT_EQUAL(conf_set(&c, "http_processes", "auto", &e), 0);
+	CU_ASSERT_EQUAL(c.http_processes, 0);
+	CU_ASSERT_EQUAL(conf_set(&c, "http_processes", "0", &e), ERR_CONFIG);
+	CU_ASSERT_STRING_EQUAL(e.field, "http_processes");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "out of range"));
+	CU_ASSERT_EQUAL(conf_set(&c, "http_processes", "65", &e), ERR_CONFIG);
+	CU_ASSERT_EQUAL(conf_set(&c, "http_processes", "two", &e), ERR_CONFIG);
+	CU_ASSERT_EQUAL(c.http_processes, 0);   /* a refused value changes nothing */
+}
+
 void
 suite_conf(void)
 {
 	CU_pSuite s = CU_add_suite("conf", NULL, NULL);
 
 	UNIT_TEST(s, test_conf_twilio_keys_are_checked_and_sms_needs_all_four);
+	UNIT_TEST(s, test_conf_http_processes_is_one_by_default_a_count_or_auto);
 }
