@@ -384,6 +384,36 @@ bk_finish(h2o_req_t *req, const char *answer, struct json_object *payment)
 	json_object_put(o);
 }
 
+/* bk_finish_none: the answer (len bytes of the stored JSON object) when
+ * nothing is to be paid now: client_secret and payment null, added to its
+ * text without parsing it again, as a booking's hot path with payments
+ * off. */
+static void
+bk_finish_none(h2o_req_t *req, const char *answer, size_t len)
+{
+	static const char tail[] = "\"client_secret\":null,\"payment\":null}";
+	size_t head, n;
+	char *buf;
+
+	while (len > 0 && (answer[len - 1] == ' ' || answer[len - 1] == '\n'))
+		len--;
+	if (len < 2 || answer[len - 1] != '}') {
+		/* not an object: as stored (a booking's answer always is one) */
+		http_send_json(req, 201, answer, len);
+		return;
+	}
+	head = len - 1;
+	while (head > 1 && (answer[head - 1] == ' ' || answer[head - 1] == '\n'))
+		head--;
+	n = head + 1 + sizeof(tail) - 1;
+	buf = h2o_mem_alloc_pool(&req->pool, n);
+	memcpy(buf, answer, head);
+	/* a comma unless the object was empty */
+	buf[head] = answer[head - 1] == '{' ? ' ' : ',';
+	memcpy(buf + head + 1, tail, sizeof(tail) - 1);
+	http_send_json(req, 201, buf, n);
+}
+
 /* The quote's lower-case currency and what is due now, from an answer. */
 static int64_t
 bk_due_now(struct json_object *o, char *currency, size_t size)
@@ -427,6 +457,10 @@ bk_answer(h2o_req_t *req, int status, const char *json, size_t len, int replayed
 	struct json_object *o, *id;
 
 	(void)replayed;
+	if (status == 201 && !conf_payments_on(st->srv->conf)) {
+		bk_finish_none(req, json, len);
+		return;
+	}
 	o = status == 201 ? json_tokener_parse(json) : NULL;
 	if (o == NULL || !json_object_object_get_ex(o, "booking_id", &id) ||
 	    !slot_uuid_valid(json_object_get_string(id))) {
@@ -437,11 +471,11 @@ bk_answer(h2o_req_t *req, int status, const char *json, size_t len, int replayed
 	snprintf(st->booking_id, sizeof(st->booking_id), "%s", json_object_get_string(id));
 	st->due = bk_due_now(o, st->currency, sizeof(st->currency));
 	json_object_put(o);
-	st->answer = h2o_strdup(&req->pool, json, len).base;
-	if (!conf_payments_on(st->srv->conf) || st->due <= 0) {
-		bk_finish(req, st->answer, NULL);
+	if (st->due <= 0) {
+		bk_finish_none(req, json, len);
 		return;
 	}
+	st->answer = h2o_strdup(&req->pool, json, len).base;
 	paywait_start(st->srv->paywait, st->srv, req, st->booking_id, bk_paid, st);
 }
 
