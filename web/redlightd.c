@@ -353,6 +353,8 @@ main(int argc, char **argv)
 	if (redlightd_nchildren > 0) {
 		uv_signal_start(&redlightd_sigchld, redlightd_on_sigchld, SIGCHLD);
 		uv_unref((uv_handle_t *)&redlightd_sigchld);
+		/* one that ended before the handler was there */
+		redlightd_on_sigchld(&redlightd_sigchld, SIGCHLD);
 	}
 
 	if (process == 0)
