@@ -20,15 +20,6 @@ why=
 # what a failure is about: $why, and the end of the first server's log
 check_why() { printf '%s\n' "${why:-}"; tail -n 5 "$tmp/server.log" 2>/dev/null; }
 
-# wait_until COMMAND...: run COMMAND until it succeeds, 10 s at most.
-wait_until() {
-	i=0
-	while ! "$@"; do
-		[ $i -ge 200 ] && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
 # children PID: the processes whose parent is PID.
 children() { ps -o pid= --ppid "$1" | tr -d ' ' | sort | tr '\n' ' '; }
 # answered_by N: which processes answered N /healthz, each on a new

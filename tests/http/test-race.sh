@@ -34,15 +34,6 @@ http_begin race
 # check_why: what $why says. The races' failures are about counts and
 # rows, not one answer, so each check sets $why to what explains it.
 check_why() { printf '%s' "${why:-}"; }
-# wait_until COMMAND...: run COMMAND until it succeeds, 10 s at most.
-wait_until() {
-	i=0
-	while ! "$@"; do
-		[ $i -ge 200 ] && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
 # json_ok FILE PYTHON-CONDITION: with d = FILE's JSON.
 json_ok() {
 	python3 -c "import json, sys

@@ -168,6 +168,15 @@ start_main() {
 	ok "$2 ($base)"
 }
 
+# wait_until COMMAND...: run COMMAND until it succeeds, 10 s at most.
+wait_until() {
+	i=0
+	while ! "$@"; do
+		[ $i -ge 200 ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 # wait_health [STATUS]: poll /healthz until it answers STATUS, 200 unless
 # given (10 s at most).
 wait_health() {
