@@ -1,32 +1,37 @@
 #!/usr/bin/env python3
-"""bench-bookings.py BASE SECONDS CONNECTIONS DAYS: successful POST
-/api/bookings per second on distinct free hours (Studio B and the Vocal
-Booth, no buffers; one artist per connection, each request with its own
-Idempotency-Key as the booking page sends), for SECONDS. The hours come
-from POST /api/availability/search, as the booking page finds them: each
-connection searches its share of the DAYS days (one-hour sessions) before
-the clock starts and books only hours the search offered, one after
-another without overlap, so every request is a real booking. Prints
-"bookings: N created in S s, R/s (E other answers)", then whether the rate
-holds: bookings/s in the first and the last third of the run, and the mean
-time of a booking made while its day (both rooms) was at most a third
-full against one made when it was more than two thirds full. Used by
-tools/bench."""
+"""bench-bookings.py BASE CONNECTIONS DAYS PLAN: the plan of tools/bench's
+booking submission, made before the clock starts; tools/bench-bookings.c
+books it. Each connection's artist (bench0@example.com and on) logs in
+and searches its share of the DAYS days (POST /api/availability/search,
+one-hour sessions, as the booking page finds its hours); the plan keeps
+the hours offered in Studio B and the Vocal Booth (no buffers), without
+overlap, each with how full its day is when it is booked (its place among
+the day's offered hours, 0 to 1), so every request of the timed run is a
+real booking. PLAN gets, for each connection, "conn COOKIE" and then one
+"slot ROOM START END FILL" per hour in the order they are to be booked.
+Prints "plan: N hours for C connections from START to END" (the first
+start and the last end, for the check that the bookings counted exist).
+The searches run in one thread per connection, as the driver in Python
+that timed the bookings before did."""
 import datetime
 import http.client
 import json
 import os
 import sys
 import threading
-import time
 import urllib.parse
-import uuid
 
-base, seconds, conns, ndays = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+base, conns, ndays, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 u = urllib.parse.urlsplit(base)
 rooms = {"00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000a3"}
 first = datetime.date.today() + datetime.timedelta(days=4)
 days = [first + datetime.timedelta(days=i) for i in range(ndays)]
+
+
+def fail(what):
+    sys.stdout.write(what + "\n")
+    sys.stdout.flush()
+    os._exit(1)
 
 
 def free_hours(c, day):
@@ -37,9 +42,7 @@ def free_hours(c, day):
     r = c.getresponse()
     body = r.read()
     if r.status != 200:
-        sys.stdout.write("the search for %s answered %d: %s\n" % (day, r.status, body[:300]))
-        sys.stdout.flush()
-        os._exit(1)
+        fail("the search for %s answered %d: %s" % (day, r.status, body[:300]))
     out, last_end = [], {}
     for s in sorted(json.loads(body)["slots"], key=lambda s: (s["room_id"], s["start_at"])):
         room = s["room_id"]
@@ -49,13 +52,10 @@ def free_hours(c, day):
     return out
 
 
-lock = threading.Lock()
-counts = {"ok": 0, "other": 0}
-done = []      # (when it was answered, seconds it took, how full its day was)
-stop = time.monotonic() + seconds
+plans = [None] * conns
 
 
-def worker(i):
+def prepare(i):
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     c.request("POST", "/api/auth/login", body=json.dumps(
         {"email": "bench%d@example.com" % i, "password": "redlight-demo"}),
@@ -63,54 +63,31 @@ def worker(i):
     r = c.getresponse()
     r.read()
     cookie = (r.getheader("Set-Cookie") or "").split(";")[0]
-    hdr = {"Content-Type": "application/json", "Cookie": cookie, "Origin": base}
+    if r.status != 200 or not cookie:
+        fail("bench%d's login answered %d without a session" % (i, r.status))
     slots = []
     for day in days[i::conns]:
         offered = free_hours(c, day)
         # how full the day is when each booking is made: its place among the day's
         slots.extend(s + (k / len(offered),) for k, s in enumerate(offered))
-    slots.reverse()
-    barrier.wait()
-    while time.monotonic() < stop:
-        if not slots:
-            return
-        room, s, e, fill = slots.pop()
-        h = dict(hdr)
-        h["Idempotency-Key"] = str(uuid.uuid4())
-        t = time.monotonic()
-        c.request("POST", "/api/bookings", body=json.dumps(
-            {"room_id": room, "start_at": s, "end_at": e}), headers=h)
-        r = c.getresponse()
-        r.read()
-        now = time.monotonic()
-        with lock:
-            counts["ok" if r.status == 201 else "other"] += 1
-            if r.status == 201:
-                done.append((now, now - t, fill))
+    c.close()
+    plans[i] = (cookie, slots)
 
 
-barrier = threading.Barrier(conns + 1)
-threads = [threading.Thread(target=worker, args=(i,)) for i in range(conns)]
+threads = [threading.Thread(target=prepare, args=(i,)) for i in range(conns)]
 for t in threads:
     t.start()
-barrier.wait()
-t0 = time.monotonic()
-stop = t0 + seconds
 for t in threads:
     t.join()
-took = time.monotonic() - t0
-print("bookings: %d created in %.1f s, %.1f/s (%d other answers)"
-      % (counts["ok"], took, counts["ok"] / took, counts["other"]))
-third = took / 3
-early = sum(1 for d in done if d[0] - t0 < third)
-late = sum(1 for d in done if d[0] - t0 >= 2 * third)
-
-
-def mean_ms(xs):
-    return 1000 * sum(xs) / len(xs) if xs else float("nan")
-
-
-print("bookings over the run: %.1f/s in the first third, %.1f/s in the last;"
-      " %.1f ms each while their day was at most a third full, %.1f ms past two thirds"
-      % (early / third, late / third, mean_ms([d[1] for d in done if d[2] <= 1 / 3]),
-         mean_ms([d[1] for d in done if d[2] > 2 / 3])))
+if any(p is None for p in plans):
+    fail("a connection's plan is missing")
+with open(path, "w") as f:
+    for cookie, slots in plans:
+        f.write("conn %s\n" % cookie)
+        for room, s, e, fill in slots:
+            f.write("slot %s %s %s %r\n" % (room, s, e, fill))
+starts = [s[1] for p in plans for s in p[1]]
+ends = [s[2] for p in plans for s in p[1]]
+if not starts:
+    fail("no search offered an hour")
+print("plan: %d hours for %d connections from %s to %s" % (len(starts), conns, min(starts), max(ends)))

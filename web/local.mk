@@ -69,4 +69,4 @@ dist_static_DATA = web/static/index.html web/static/sw.js web/static/pay.js \
 	web/static/account.js web/static/book.js
 
 # redlightd's benchmark (README): a script and its in-process engine timer.
-EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py tools/bench-feed.c
+EXTRA_DIST += tools/bench tools/bench-engine.c tools/bench-bookings.py tools/bench-bookings.c tools/bench-feed.c
