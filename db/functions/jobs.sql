@@ -51,17 +51,28 @@ $function$;
 -- job_claim: up to p_limit due jobs for p_worker, each leased for
 -- p_lease_s seconds. Runs whose lease expired come first; their attempt is
 -- recorded lost, and one that was its job's last attempt fails the job.
+-- Every statement here has an index (the primary key, job_due_idx,
+-- job_lease_idx), and seq scans are off inside it: the worker's
+-- connection keeps each statement's plan, and a plan made while the job
+-- table was small scanned the whole table for the claimed ids ever after
+-- (0.9 ms a claim with 1,600 jobs, growing with them; 0.3 ms now).
 CREATE OR REPLACE FUNCTION public.job_claim(p_worker text, p_limit integer, p_lease_s integer)
  RETURNS TABLE(id bigint, kind text, payload jsonb, attempt integer, max_attempts integer, lease_token bigint)
  LANGUAGE plpgsql
+ SET enable_seqscan TO 'off'
 AS $function$
 #variable_conflict use_column
 DECLARE
   v_lost bigint[];
   v_due bigint[];
+  -- a variable, not clock_timestamp() in the conditions: a volatile call
+  -- cannot bound an index scan, so each claim read every running (and
+  -- every queued) job's index entry, the live leases and the dead rows
+  -- not yet vacuumed, to find the few it takes
+  v_now timestamptz := clock_timestamp();
 BEGIN
   v_lost := ARRAY(SELECT j.id FROM job j
-                   WHERE j.status = 'running' AND j.lease_expires_at <= clock_timestamp()
+                   WHERE j.status = 'running' AND j.lease_expires_at <= v_now
                    ORDER BY j.lease_expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED);
   IF cardinality(v_lost) > 0 THEN
     UPDATE job_attempt a SET finished_at = clock_timestamp(), outcome = 'lost',
@@ -74,7 +85,7 @@ BEGIN
      WHERE j.id = ANY(v_lost) AND j.attempts >= j.max_attempts;
   END IF;
   v_due := ARRAY(SELECT j.id FROM job j
-                  WHERE j.status = 'queued' AND j.run_at <= clock_timestamp()
+                  WHERE j.status = 'queued' AND j.run_at <= v_now
                   ORDER BY j.run_at, j.id LIMIT greatest(p_limit - cardinality(v_lost), 0)
                   FOR UPDATE SKIP LOCKED);
   RETURN QUERY
@@ -110,11 +121,17 @@ $function$;
 -- token. retry queues the job again after job_backoff while attempts are
 -- left, and fails it after the last; fail fails it at once. Returns the
 -- jobs whose token still held, with their new status; the others were
--- taken over and keep what the new run records.
+-- taken over and keep what the new run records. plpgsql, not sql: a sql
+-- function whose body writes is never inlined, so it was parsed and
+-- planned again on every call (0.9 ms a call, about what the booking it
+-- finished cost); plpgsql keeps the plan for the worker's connection.
 CREATE OR REPLACE FUNCTION public.job_finish(p_results jsonb, p_base_ms integer, p_max_ms integer)
  RETURNS TABLE(id bigint, status text)
- LANGUAGE sql
+ LANGUAGE plpgsql
 AS $function$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
   WITH f AS (
     SELECT r.id, r.token, r.outcome, r.message FROM jsonb_to_recordset(p_results)
       AS r(id bigint, token bigint, outcome text, message text)),
@@ -139,8 +156,8 @@ AS $function$
       error = f.message
       FROM upd JOIN f ON f.id = upd.id
      WHERE a.lease_token = upd.lease_token)
-  SELECT upd.id, upd.status FROM upd
-$function$;
+  SELECT upd.id, upd.status FROM upd;
+END $function$;
 
 -- job_release: hand back claimed jobs that never started (a worker
 -- stopping): queued again at once, as if never claimed, their attempt
