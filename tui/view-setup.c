@@ -425,7 +425,9 @@ view_setup_settings_json(struct ui *ui, void *owner, const char *json, struct er
 	struct model_setup m;
 	int rc;
 
-	if ((rc = model_setup_parse(v->catalog, v->rules, json, &m, e)) == 0)
+	if (v->catalog == NULL || v->rules == NULL)
+		rc = err_set(e, ERR_INTERNAL, NULL, "the setup's reads came out of order");
+	else if ((rc = model_setup_parse(v->catalog, v->rules, json, &m, e)) == 0)
 		view_setup_set(v, &m);
 	view_setup_fail(ui, v, 0, NULL);
 	return rc;
