@@ -445,7 +445,8 @@ int cmd_failed_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read
  * caller's: free()) is the answer: DB_ADMIN_QUEUE_JSON_SQL's,
  * DB_ADMIN_HOLDS_JSON_SQL's, DB_ROOMS_JSON_SQL's,
  * DB_SETUP_SETTINGS_JSON_SQL's, DB_ADMIN_BOOKING_JSON_SQL's (ERR_NOT_FOUND
- * field "code" when no booking has it) and DB_SETUP_RULES_JSON_SQL's
+ * field "code" when no booking has it, unless sent: with ctx->send_to the
+ * answer's "bookings" is empty) and DB_SETUP_RULES_JSON_SQL's
  * (ERR_NOT_FOUND naming "room" or "staff" for an unknown target). */
 int cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 int cmd_holds_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);

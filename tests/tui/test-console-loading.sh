@@ -8,7 +8,8 @@
 # booking table locked again: the board moves to another week, the day
 # screen's r reads its day again and the bookings list takes a filter,
 # each answered at once (a filter that does not resolve still shows its
-# error under its field), each filling in when the lock goes. Prints TAP.
+# error under its field) and the booking screen opens, each filling in
+# when the lock goes. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_open --tmux -- "$@"
 
@@ -122,6 +123,18 @@ key $sess 4
 lock_sql "COMMIT;"
 s "once the lock goes the filter's ten rows are in" 'wait_for $sess "BOOKINGS  10 from $TODAY, \"RL-LOAD-00\"" &&
 	! pane_text $sess | grep -qF "refreshing" && wait_match $sess "^ >.*RL-LOAD-000" >/dev/null'
+
+# the booking screen, opened while the booking table is locked
+lock_sql "BEGIN; LOCK TABLE booking IN ACCESS EXCLUSIVE MODE; SELECT 'booking';"
+locked booking
+key $sess Enter
+s "Enter opens the booking screen at once, loading" 'wait_match $sess "^ *BOOKING *$" >/dev/null && wait_for $sess "loading..." &&
+	eventually "[ \$(lock_waits) -ge 1 ]"'
+lock_sql "COMMIT;"
+s "once the lock goes it shows the booking in full" 'wait_gone $sess "loading..." &&
+	wait_match $sess "RL-LOAD-000 *confirmed" >/dev/null'
+key $sess Escape
+wait_for $sess "BOOKINGS  10"
 
 key $sess q
 wait_dead $sess
