@@ -64,6 +64,17 @@ const char DB_AVAIL_JSON_SQL[] = "SELECT " DB_AVAIL_DOC;
 /* the statement's own snapshot: every subquery above reads by it */
 const char DB_AVAIL_SNAPSHOT_JSON_SQL[] = "SELECT " DB_AVAIL_DOC ", pg_current_snapshot()::text";
 
+/* db_avail_params: [from, to) as DB_AVAIL_JSON_SQL's parameters. */
+static int
+db_avail_params(int64_t from, int64_t to, char a[TZ_RFC3339_SIZE], char b[TZ_RFC3339_SIZE],
+    struct err *e)
+{
+	if (tz_format_utc(from, a, TZ_RFC3339_SIZE, NULL) != 0 ||
+	    tz_format_utc(to, b, TZ_RFC3339_SIZE, NULL) != 0)
+		return err_set(e, ERR_INVALID, NULL, "the availability range is out of bounds");
+	return 0;
+}
+
 int
 db_avail_load(struct db *db, const struct tz *tz, int64_t from, int64_t to,
     struct avail_data **out, struct err *e)
@@ -74,9 +85,37 @@ db_avail_load(struct db *db, const struct tz *tz, int64_t from, int64_t to,
 	int rc;
 
 	*out = NULL;
-	if (tz_format_utc(from, a, sizeof(a), NULL) != 0 || tz_format_utc(to, b, sizeof(b), NULL) != 0)
-		return err_set(e, ERR_INVALID, NULL, "the availability range is out of bounds");
-	if ((rc = db_query_json(db, DB_AVAIL_JSON_SQL, 2, params, &json, e)) != 0)
+	if ((rc = db_avail_params(from, to, a, b, e)) != 0 ||
+	    (rc = db_query_json(db, DB_AVAIL_JSON_SQL, 2, params, &json, e)) != 0)
+		return rc;
+	rc = avail_data_from_json(json, tz, out, e);
+	free(json);
+	return rc;
+}
+
+int
+db_avail_send(PGconn *conn, int64_t from, int64_t to, struct err *e)
+{
+	char a[TZ_RFC3339_SIZE], b[TZ_RFC3339_SIZE];
+	const char *params[2] = { a, b };
+	int rc;
+
+	if ((rc = db_avail_params(from, to, a, b, e)) != 0)
+		return rc;
+	if (PQsendQueryParams(conn, DB_AVAIL_JSON_SQL, 2, NULL, params, NULL, NULL, 0) == 0)
+		return err_set(e, ERR_DB, NULL, "cannot send the availability read: %s",
+		    PQerrorMessage(conn));
+	return 0;
+}
+
+int
+db_avail_recv(const PGresult *res, const struct tz *tz, struct avail_data **out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_result_json(res, &json, e)) != 0)
 		return rc;
 	rc = avail_data_from_json(json, tz, out, e);
 	free(json);

@@ -58,6 +58,11 @@ extern const char DB_AVAIL_SNAPSHOT_JSON_SQL[];
  * error, or ERR_INVALID for a range outside the supported instants. */
 int db_avail_load(struct db *db, const struct tz *tz, int64_t from, int64_t to,
     struct avail_data **out, struct err *e);
+/* The same read in two halves, for a read not waited for: db_avail_send
+ * sends it on conn (PQsendQueryParams); db_avail_recv parses its result
+ * (a failed result: db_result_err's). */
+int db_avail_send(PGconn *conn, int64_t from, int64_t to, struct err *e);
+int db_avail_recv(const PGresult *res, const struct tz *tz, struct avail_data **out, struct err *e);
 
 /* db_avail_load_day: db_avail_load over avail_day_range of the local day
  * year-month-day: what a search of that day needs. ERR_INVALID field "date"

@@ -206,6 +206,24 @@ db_ping(struct db *db, struct err *e)
 }
 
 int
+db_result_json(const PGresult *res, char **json, struct err *e)
+{
+	*json = NULL;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return db_result_err(res, e);
+	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0))
+		return err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows of %d columns%s",
+		    PQntuples(res), PQnfields(res),
+		    PQntuples(res) == 1 && PQnfields(res) == 1 ? ", a NULL" : "");
+	*json = strdup(PQgetvalue(res, 0, 0));
+	if (*json == NULL) {
+		fputs("redlight: out of memory\n", stderr);
+		abort();
+	}
+	return 0;
+}
+
+int
 db_query_json(struct db *db, const char *sql, int nparams,
     const char *const *params, char **json, struct err *e)
 {
@@ -215,36 +233,8 @@ db_query_json(struct db *db, const char *sql, int nparams,
 	*json = NULL;
 	if (rc != 0)
 		return rc;
-	if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0)) {
-		/* the message reads the result, so it comes before PQclear */
-		err_set(e, ERR_INTERNAL, NULL, "a JSON read returned %d rows of %d columns%s",
-		    PQntuples(res), PQnfields(res),
-		    PQntuples(res) == 1 && PQnfields(res) == 1 ? ", a NULL" : "");
-		PQclear(res);
-		return ERR_INTERNAL;
-	}
-	*json = strdup(PQgetvalue(res, 0, 0));
+	rc = db_result_json(res, json, e);
 	PQclear(res);
-	if (*json == NULL) {
-		fputs("redlight: out of memory\n", stderr);
-		abort();
-	}
-	return 0;
+	return rc;
 }
 
-int
-db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e)
-{
-	PGresult *res;
-	int rc = db_exec(db, "SELECT timezone FROM settings WHERE id = 1", 0, NULL, &res, e);
-
-	if (rc != 0)
-		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return err_set(e, ERR_DB, NULL, "the settings row is missing; run 'redlight migrate'");
-	}
-	snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}

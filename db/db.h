@@ -135,6 +135,10 @@ extern const char DB_SERVICES_JSON_SQL[];
 /* {"settings":{studio_name,timezone,...}} */
 extern const char DB_SETTINGS_JSON_SQL[];
 
+/* db_result_json: the JSON answer of one of those reads' results (a
+ * failed result: db_result_err's); *json is the caller's (free()). */
+int db_result_json(const PGresult *res, char **json, struct err *e);
+
 /* db_query_json: run one of the DB_*_JSON_SQL reads; *json is the caller's
  * (free()). */
 int db_query_json(struct db *db, const char *sql, int nparams,
@@ -170,11 +174,6 @@ struct db_booking_new {
  * id and code (37 and 16 bytes at least) receive the new booking's. */
 int db_booking_insert(struct db *db, const struct db_booking_new *b,
     char id[37], char code[16], struct err *e);
-
-/* ---- settings ---- */
-
-/* db_settings_timezone: the studio's IANA zone name into out. */
-int db_settings_timezone(struct db *db, char *out, size_t outlen, struct err *e);
 
 /* ---- an artist's bookings, read (db/booking-read.c) ----
  * The JSON shape of one booking is booking_json() in

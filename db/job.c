@@ -233,16 +233,29 @@ db_job_periodic(struct db *db, struct db_job_sweep *out, struct err *e)
 
 /* ---- staff ---- */
 
+const char DB_JOB_FAILED_COUNT_SQL[] = "SELECT count(*) FROM job WHERE status = 'failed'";
+
 int
 db_job_failed_count(struct db *db, long *n, struct err *e)
 {
 	PGresult *res;
-	int rc = db_exec(db, "SELECT count(*) FROM job WHERE status = 'failed'", 0, NULL, &res, e);
+	int rc = db_exec(db, DB_JOB_FAILED_COUNT_SQL, 0, NULL, &res, e);
 
 	if (rc != 0)
 		return rc;
-	*n = atol(PQgetvalue(res, 0, 0));
+	rc = db_job_failed_recv(res, n, e);
 	PQclear(res);
+	return rc;
+}
+
+int
+db_job_failed_recv(const PGresult *res, long *n, struct err *e)
+{
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return db_result_err(res, e);
+	if (PQntuples(res) != 1)
+		return err_set(e, ERR_INTERNAL, NULL, "the failed jobs' count gave no row");
+	*n = atol(PQgetvalue(res, 0, 0));
 	return 0;
 }
 

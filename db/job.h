@@ -128,8 +128,12 @@ int db_job_periodic(struct db *db, struct db_job_sweep *out, struct err *e);
 extern const char DB_JOB_LIST_JSON_SQL[];
 #define DB_JOB_LIST_MAX 500
 
-/* db_job_failed_count: how many jobs are failed (every console's header). */
+/* db_job_failed_count: how many jobs are failed (every console's header):
+ * DB_JOB_FAILED_COUNT_SQL's answer. db_job_failed_recv: that read's
+ * result (sent without waiting) as the count. */
+extern const char DB_JOB_FAILED_COUNT_SQL[];
 int db_job_failed_count(struct db *db, long *n, struct err *e);
+int db_job_failed_recv(const PGresult *res, long *n, struct err *e);
 
 /* db_job_parse_id: a job id as typed ("42"); ERR_INVALID (field "id")
  * for anything but a positive number. Pure. */

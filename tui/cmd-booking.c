@@ -38,7 +38,8 @@ cmd_booking_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, stru
 	struct model_details b;
 	int rc;
 
-	if ((rc = cmd_read_query(ctx, DB_ADMIN_BOOKING_JSON_SQL, 1, params, json, e)) != 0)
+	/* sent (ctx->send_to): an unknown code is the receiver's to see */
+	if ((rc = cmd_read_query(ctx, DB_ADMIN_BOOKING_JSON_SQL, 1, params, json, e)) != 0 || *json == NULL)
 		return rc;
 	if ((rc = model_details_parse(*json, &b, e)) == 0 && b.n == 0)
 		rc = err_set(e, ERR_NOT_FOUND, "code", "no booking has the code '%.40s'", c->code);

@@ -215,6 +215,28 @@ cmd_bookings_send(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struc
 }
 
 int
+cmd_bookings_list_send(struct cmd_ctx *ctx, const struct cmd_bookings_filter *f, const struct tz *tz,
+    PGconn *conn, struct err *e)
+{
+	const struct cmd_bookings c = { .filter = *f, .list = 1 };
+	struct cmd_bookings_params p;
+
+	return cmd_bookings_send(ctx, &c, tz, (int64_t)time(NULL), &p, conn, e);
+}
+
+int
+cmd_bookings_list_recv(const PGresult *res, struct model_bookings *b, struct err *e)
+{
+	const struct cmd_bookings c = { .list = 1 };
+	struct cmd_bookings_out out;
+	int rc;
+
+	if ((rc = cmd_bookings_recv(&c, res, &out, e)) == 0)
+		*b = out.b;
+	return rc;
+}
+
+int
 cmd_bookings_run(struct cmd_ctx *ctx, const struct cmd_bookings *c, const struct tz *tz,
     int64_t now, struct cmd_bookings_params *p, struct cmd_bookings_out *out, struct err *e)
 {

@@ -32,12 +32,8 @@ int
 cmd_payments_run(struct cmd_ctx *ctx, const struct cmd_payments *c, char **json, struct err *e)
 {
 	const char *params[1] = { c->attention ? "t" : "f" };
-	int rc;
 
-	*json = NULL;
-	if ((rc = cmd_open_db(ctx, e)) != 0)
-		return rc;
-	return db_query_json(ctx->db, DB_PAYMENTS_JSON_SQL, 1, params, json, e);
+	return cmd_read_query(ctx, DB_PAYMENTS_JSON_SQL, 1, params, json, e);
 }
 
 const char *

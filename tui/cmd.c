@@ -191,7 +191,17 @@ cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *co
 	*json = NULL;
 	if ((rc = cmd_open_db(ctx, e)) != 0)
 		return rc;
-	return db_query_json(ctx->db, sql, nparams, params, json, e);
+	if (ctx->send_to == NULL)
+		return db_query_json(ctx->db, sql, nparams, params, json, e);
+	if (PQsendQueryParams(ctx->send_to, sql, nparams, NULL, params, NULL, NULL, 0) == 0)
+		return err_set(e, ERR_DB, NULL, "cannot send the read: %s", PQerrorMessage(ctx->send_to));
+	return 0;
+}
+
+int
+cmd_read_recv(const PGresult *res, char **json, struct err *e)
+{
+	return db_result_json(res, json, e);
 }
 
 int

@@ -44,6 +44,10 @@ struct cmd_ctx {
 	struct err last_err;      /* what the last failure said (cmd_fail,
 	                           * cmd_usage_error, cmd_field_error), so the
 	                           * console can show it at the field at fault */
+	/* send_to: while set, a read's run step sends its query on this
+	 * connection instead of waiting for it (cmd_read_query), *json NULL:
+	 * the console's reads not waited for; cmd_read_recv takes the answer */
+	PGconn *send_to;
 };
 
 struct cmd_entry {
@@ -441,7 +445,8 @@ int cmd_failed_parse(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_read
  * caller's: free()) is the answer: DB_ADMIN_QUEUE_JSON_SQL's,
  * DB_ADMIN_HOLDS_JSON_SQL's, DB_ROOMS_JSON_SQL's,
  * DB_SETUP_SETTINGS_JSON_SQL's, DB_ADMIN_BOOKING_JSON_SQL's (ERR_NOT_FOUND
- * field "code" when no booking has it) and DB_SETUP_RULES_JSON_SQL's
+ * field "code" when no booking has it, unless sent: with ctx->send_to the
+ * answer's "bookings" is empty) and DB_SETUP_RULES_JSON_SQL's
  * (ERR_NOT_FOUND naming "room" or "staff" for an unknown target). */
 int cmd_queue_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 int cmd_holds_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
@@ -463,9 +468,12 @@ int cmd_notifications_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **
 int cmd_calendar_status_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e);
 
 /* cmd_read_query: what the run steps share: open the database (cmd_open_db)
- * and run sql with params into *json. */
+ * and run sql with params into *json; with ctx->send_to, send it there
+ * (PQsendQueryParams) and leave *json NULL. cmd_read_recv: the answer of
+ * a read so sent, from its result, as cmd_read_query would have given it. */
 int cmd_read_query(struct cmd_ctx *ctx, const char *sql, int nparams, const char *const *params,
     char **json, struct err *e);
+int cmd_read_recv(const PGresult *res, char **json, struct err *e);
 
 /* A read's steps, for cmd_read_exec. print writes the answer json as text
  * on ctx->out; it may fail (a reply it cannot read, the studio's zone). */
@@ -581,6 +589,13 @@ int cmd_bookings_send(struct cmd_ctx *ctx, const struct cmd_bookings *c, const s
 int cmd_bookings_recv(const struct cmd_bookings *c, const PGresult *res, struct cmd_bookings_out *out,
     struct err *e);
 void cmd_bookings_out_free(struct cmd_bookings_out *out);
+/* cmd_bookings_list_send / cmd_bookings_list_recv: the same two halves
+ * for the list's columns (.list) of filter f, now: the console's day,
+ * board and list screens; the rows into *b (the caller's:
+ * model_bookings_free). */
+int cmd_bookings_list_send(struct cmd_ctx *ctx, const struct cmd_bookings_filter *f, const struct tz *tz,
+    PGconn *conn, struct err *e);
+int cmd_bookings_list_recv(const PGresult *res, struct model_bookings *b, struct err *e);
 
 /* cmd_bookings_resolve: f into p, resolving names (db) and local days (tz);
  * no filter at all is today (by now). Fails with ERR_INVALID naming the

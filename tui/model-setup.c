@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "db/setup.h"
 
 /* the JSON keys of each table's columns, in the order of its enum */
 static const char *const model_setup_room_keys[MODEL_SETUP_ROOM_NCOLS] = {
@@ -131,35 +130,26 @@ model_setup_settings_fill(struct json_object *root, struct model_setup_table *t,
 	return 0;
 }
 
-/* model_setup_query: run sql and parse its JSON; *root is the caller's. */
+/* model_setup_json: json parsed; *root is the caller's. */
 static int
-model_setup_query(struct db *db, const char *sql, int nparams, const char *const *params,
-    struct json_object **root, struct err *e)
+model_setup_json(const char *json, struct json_object **root, struct err *e)
 {
-	char *json = NULL;
-	int rc;
-
-	*root = NULL;
-	if ((rc = db_query_json(db, sql, nparams, params, &json, e)) != 0)
-		return rc;
-	*root = json_tokener_parse(json);
-	free(json);
-	if (*root == NULL)
+	if ((*root = json_tokener_parse(json)) == NULL)
 		return err_set(e, ERR_INTERNAL, NULL, "the setup is not JSON");
 	return 0;
 }
 
 int
-model_setup_load(struct db *db, const char *staff_id, struct model_setup *out, struct err *e)
+model_setup_parse(const char *catalog, const char *rules_json, const char *settings_json,
+    struct model_setup *out, struct err *e)
 {
-	const char *rules_params[2] = { staff_id ? "staff" : NULL, staff_id };
 	struct json_object *cat = NULL, *rules = NULL, *settings = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = model_setup_query(db, DB_SETUP_CATALOG_JSON_SQL, 0, NULL, &cat, e)) == 0 &&
-	    (rc = model_setup_query(db, DB_SETUP_RULES_JSON_SQL, 2, rules_params, &rules, e)) == 0 &&
-	    (rc = model_setup_query(db, DB_SETUP_SETTINGS_JSON_SQL, 0, NULL, &settings, e)) == 0 &&
+	if ((rc = model_setup_json(catalog, &cat, e)) == 0 &&
+	    (rc = model_setup_json(rules_json, &rules, e)) == 0 &&
+	    (rc = model_setup_json(settings_json, &settings, e)) == 0 &&
 	    (rc = model_setup_table_fill(cat, "rooms", model_setup_room_keys, MODEL_SETUP_ROOM_NCOLS,
 	    &out->rooms, e)) == 0 &&
 	    (rc = model_setup_table_fill(cat, "services", model_setup_service_keys,

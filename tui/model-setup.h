@@ -71,12 +71,13 @@ struct model_setup {
 	struct model_setup_table rooms, services, staff, buffers, rules, exceptions, settings;
 };
 
-/* model_setup_load: every list into out (zeroed first). With staff_id
- * (a staff.id), the rules and exceptions are only that staff member's;
- * NULL gives all of them. Fails as db_query_json, or with ERR_INTERNAL
- * when an answer does not have its shape; out then holds nothing. The
- * caller frees out with model_setup_free. */
-int model_setup_load(struct db *db, const char *staff_id, struct model_setup *out, struct err *e);
+/* model_setup_parse: every list into out (zeroed first), from the
+ * answers of DB_SETUP_CATALOG_JSON_SQL, DB_SETUP_RULES_JSON_SQL (for one
+ * staff member, only theirs) and DB_SETUP_SETTINGS_JSON_SQL. Fails with
+ * ERR_INTERNAL when an answer does not have its shape; out then holds
+ * nothing. The caller frees out with model_setup_free. */
+int model_setup_parse(const char *catalog, const char *rules, const char *settings,
+    struct model_setup *out, struct err *e);
 
 /* model_setup_free: free what out holds and zero it. Cannot fail. */
 void model_setup_free(struct model_setup *s);

@@ -184,30 +184,37 @@ model_bookings_free(struct model_bookings *b)
 }
 
 int
-model_studio_load(struct db *db, struct model_studio *out, struct err *e)
+model_studio_parse(const char *json, struct model_studio *out, struct err *e)
 {
 	struct json_object *root, *s;
-	char *json;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_settings_timezone(db, out->timezone, sizeof(out->timezone), e)) != 0)
-		return rc;
-	if ((rc = db_query_json(db, DB_SETTINGS_JSON_SQL, 0, NULL, &json, e)) != 0)
-		return rc;
 	root = json_tokener_parse(json);
 	if (root == NULL || !json_object_object_get_ex(root, "settings", &s)) {
 		json_object_put(root);
-		free(json);
 		return err_set(e, ERR_INTERNAL, NULL, "the database answered without settings");
 	}
 	snprintf(out->studio_name, sizeof(out->studio_name), "%s", model_str(s, "studio_name"));
+	snprintf(out->timezone, sizeof(out->timezone), "%s", model_str(s, "timezone"));
 	json_object_put(root);
 	/* settings only price the totals shown: without them the console
 	 * still works, and says less */
 	out->has_settings = settings_from_json(json, &out->settings, NULL) == 0;
-	free(json);
 	return tz_load_system(out->timezone, &out->tz, e);
+}
+
+int
+model_studio_load(struct db *db, struct model_studio *out, struct err *e)
+{
+	char *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_json(db, DB_SETTINGS_JSON_SQL, 0, NULL, &json, e)) != 0)
+		return rc;
+	rc = model_studio_parse(json, out, e);
+	free(json);
+	return rc;
 }
 
 void

@@ -50,7 +50,7 @@ struct model_bookings {
  * settings (rates and policy for the totals it shows). */
 struct model_studio {
 	char studio_name[128];
-	char timezone[64];     /* IANA name, from db_settings_timezone */
+	char timezone[64];     /* IANA name, from the settings */
 	struct tz *tz;         /* the zone loaded from the system's tzdata */
 	int has_settings;      /* settings parsed (else totals show no tax) */
 	struct studio_settings settings;
@@ -73,11 +73,12 @@ void model_bookings_free(struct model_bookings *b);
  * never matches) works on b. */
 int model_booking_has_staff(const struct model_booking *b, const char *staff_id);
 
-/* model_studio_load: studio name (DB_SETTINGS_JSON_SQL) and time zone
- * (db_settings_timezone, loaded with tz_load_system) into out. On success
- * out->tz is the caller's (model_studio_free); on failure out holds
- * nothing to free. */
+/* model_studio_load: studio name and time zone (DB_SETTINGS_JSON_SQL's,
+ * the zone loaded with tz_load_system) into out. On success out->tz is
+ * the caller's (model_studio_free); on failure out holds nothing to free.
+ * model_studio_parse: the same from that read's answer. */
 int model_studio_load(struct db *db, struct model_studio *out, struct err *e);
+int model_studio_parse(const char *json, struct model_studio *out, struct err *e);
 void model_studio_free(struct model_studio *s);
 
 

@@ -134,20 +134,58 @@ struct ui {
 
 /* ---- session ---- */
 
-/* ui_failed_load: the failed jobs' count for the header. Jobs fail
- * with a notice, so it is asked again on every change. */
+/* ui_failed_set: the header's count; -1 when unknown. */
 static void
-ui_failed_load(struct ui *ui)
+ui_failed_set(struct ui *ui, long n)
 {
-	long n;
-
-	if (ui->ctx->db == NULL || !ui->have_actor || db_job_failed_count(ui->ctx->db, &n, NULL) != 0)
-		n = -1;
 	if (n != ui->failed_jobs)
 		ui->dirty = 1;
 	ui->failed_jobs = n;
 }
 
+static int
+ui_failed_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	(void)ui, (void)owner;
+	if (PQsendQuery(conn, DB_JOB_FAILED_COUNT_SQL) == 0)
+		return err_set(e, ERR_DB, NULL, "cannot send the failed jobs' count: %s",
+		    PQerrorMessage(conn));
+	return 0;
+}
+
+static void
+ui_failed_done(struct ui *ui, void *owner, const PGresult *res, const struct err *e)
+{
+	long n;
+
+	(void)owner, (void)e;
+	if (res == NULL || db_job_failed_recv(res, &n, NULL) != 0)
+		n = -1;
+	ui_failed_set(ui, n);
+}
+
+static const struct ui_read ui_failed_read = { ui_failed_send, ui_failed_done };
+
+/* ui_failed_load: the failed jobs' count for the header, not waited for
+ * (read now when that cannot be). Jobs fail with a notice, so it is
+ * asked again on every change. */
+static void
+ui_failed_load(struct ui *ui)
+{
+	struct err e;
+	long n;
+
+	if (ui->ctx->db == NULL || !ui->have_actor) {
+		ui_failed_set(ui, -1);
+		return;
+	}
+	err_clear(&e);
+	if (ui_read_start(ui, &ui_failed_read, ui, &e) == 0)
+		return;
+	if (db_job_failed_count(ui->ctx->db, &n, NULL) != 0)
+		n = -1;
+	ui_failed_set(ui, n);
+}
 
 struct cmd_ctx *
 ui_cmd(struct ui *ui)
@@ -916,6 +954,180 @@ ui_read_drop(struct ui *ui, void *owner)
 	for (int i = 0; i < ui->nreads; i++)
 		if (ui->reads[i].owner == owner)
 			ui->reads[i].owner = NULL;
+}
+
+/* ---- loads in parts ---- */
+
+static const struct ui_read ui_load_read;
+
+/* ui_load_part_send: part i of l's load, on conn. */
+static int
+ui_load_part_send(struct ui *ui, struct ui_load *l, int i, PGconn *conn, struct err *e)
+{
+	const struct ui_load_part *p = &l->spec->parts[i];
+	struct cmd_ctx *ctx = ui_cmd(ui);
+	struct cmd_read c;
+	char *json = NULL;
+	int rc;
+
+	if (p->run == NULL)
+		return p->send(ui, l->owner, conn, e);
+	memset(&c, 0, sizeof(c));
+	if (p->args != NULL)
+		p->args(l->owner, &c);
+	ctx->send_to = conn;
+	rc = p->run(ctx, &c, &json, e);
+	ctx->send_to = NULL;
+	free(json);
+	return rc;
+}
+
+/* ui_load_part_recv: part i's result, to the view. */
+static int
+ui_load_part_recv(struct ui *ui, struct ui_load *l, int i, const PGresult *res, struct err *e)
+{
+	const struct ui_load_part *p = &l->spec->parts[i];
+	char *json;
+	int rc;
+
+	if (p->run == NULL)
+		return p->recv(ui, l->owner, res, e);
+	if ((rc = cmd_read_recv(res, &json, e)) == 0)
+		rc = p->json(ui, l->owner, json, e);
+	free(json);
+	return rc;
+}
+
+/* ui_load_took: every part came. */
+static void
+ui_load_took(struct ui *ui, struct ui_load *l)
+{
+	int say = ui_reading_end(&l->rd);
+
+	if (l->spec->take != NULL)
+		l->spec->take(ui, l->owner, say);
+}
+
+/* ui_load_failed: a part failed: said when r asked. */
+static void
+ui_load_failed(struct ui *ui, struct ui_load *l, const struct err *e)
+{
+	int say = ui_reading_end(&l->rd);
+
+	if (say || l->spec->loud)
+		ui_message(ui, 1, "cannot load %s: %s", l->spec->what,
+		    e->msg[0] ? e->msg : err_name(e->code));
+	if (l->spec->fail != NULL)
+		l->spec->fail(ui, l->owner, say, e);
+}
+
+static int
+ui_load_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	struct ui_load *l = owner;
+
+	/* a load asked since the parts so far went out starts again */
+	if (l->next == 0 || l->rd.sent_gen != l->rd.gen) {
+		l->next = 0;
+		l->rd.sent_gen = l->rd.gen;
+	}
+	return ui_load_part_send(ui, l, l->next, conn, e);
+}
+
+static void
+ui_load_done(struct ui *ui, void *owner, const PGresult *res, const struct err *e)
+{
+	struct ui_load *l = owner;
+	struct err e2;
+
+	err_clear(&e2);
+	/* overtaken: the load asked since is queued */
+	if (res != NULL && l->rd.sent_gen != l->rd.gen) {
+		l->next = 0;
+		return;
+	}
+	if (res == NULL) {
+		e2 = *e;
+	} else if (ui_load_part_recv(ui, l, l->next, res, &e2) == 0) {
+		if (++l->next < l->spec->nparts && ui_read_start(ui, &ui_load_read, l, &e2) == 0)
+			return;
+		if (l->next == l->spec->nparts) {
+			l->next = 0;
+			ui_load_took(ui, l);
+			return;
+		}
+	}
+	l->next = 0;
+	ui_load_failed(ui, l, &e2);
+}
+
+static const struct ui_read ui_load_read = { ui_load_send, ui_load_done };
+
+/* ui_load_now: every part read on the console's own connection, waiting. */
+static int
+ui_load_now(struct ui *ui, struct ui_load *l, struct err *e)
+{
+	PGresult *res, *last;
+	PGconn *conn;
+	int rc;
+
+	if ((rc = cmd_open_db(ui_cmd(ui), e)) != 0)
+		return rc;
+	conn = db_conn(ui_db(ui));
+	for (int i = 0; i < l->spec->nparts; i++) {
+		if ((rc = ui_load_part_send(ui, l, i, conn, e)) != 0)
+			return rc;
+		last = NULL;
+		while ((res = PQgetResult(conn)) != NULL) {
+			PQclear(last);
+			last = res;
+		}
+		if (last == NULL)
+			return err_set(e, ERR_DB, NULL, "the read gave no result");
+		rc = ui_load_part_recv(ui, l, i, last, e);
+		PQclear(last);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+ui_load_init(struct ui_load *l, const struct ui_load_spec *spec, void *owner)
+{
+	memset(l, 0, sizeof(*l));
+	l->spec = spec;
+	l->owner = owner;
+}
+
+void
+ui_load(struct ui *ui, struct ui_load *l, int announce)
+{
+	struct err e;
+
+	l->rd.gen++;
+	if (ui_reading_start(ui, &l->rd, &ui_load_read, l, announce) == 0)
+		return;
+	err_clear(&e);
+	l->next = 0;
+	if (ui_load_now(ui, l, &e) != 0)
+		ui_load_failed(ui, l, &e);
+	else
+		ui_load_took(ui, l);
+}
+
+const char *
+ui_load_says(const struct ui_load *l, int loaded, const char *empty)
+{
+	if (loaded)
+		return empty;
+	return l->rd.out ? "loading..." : "not loaded (r to retry)";
+}
+
+void
+ui_load_drop(struct ui *ui, struct ui_load *l)
+{
+	ui_read_drop(ui, l);
 }
 
 /* ---- the database's notices ---- */

@@ -201,4 +201,48 @@ int ui_reading_end(struct ui_reading *rd);
  * is read to its end and thrown away). */
 void ui_read_drop(struct ui *ui, void *owner);
 
+/* A view's load not waited for, in parts read one after the other on the
+ * second connection; the view shows what it had until every part came.
+ * A part is a read's run step (run, its arguments from args, which may be
+ * NULL: none), sent with cmd_ctx.send_to, its answer to json; or a send
+ * and a receive step of its own (run NULL: a command's send step, e.g.
+ * cmd_bookings_send, and its receive step). json and recv keep what the
+ * part brought aside (0, or the load fails); once every part has come,
+ * take shows it (say: r asked, say what was read). When a part fails,
+ * the ui says "cannot load WHAT: ..." if r asked (or always, with loud),
+ * and fail (may be NULL) drops what the parts kept. take may be NULL. */
+struct ui_load_part {
+	cmd_read_run_fn run;
+	void (*args)(void *owner, struct cmd_read *c);
+	int (*json)(struct ui *ui, void *owner, const char *json, struct err *e);
+	int (*send)(struct ui *ui, void *owner, PGconn *conn, struct err *e);
+	int (*recv)(struct ui *ui, void *owner, const PGresult *res, struct err *e);
+};
+struct ui_load_spec {
+	const struct ui_load_part *parts;
+	int nparts;
+	const char *what;         /* "the queue" */
+	int loud;
+	void (*take)(struct ui *ui, void *owner, int say);
+	void (*fail)(struct ui *ui, void *owner, int say, const struct err *e);
+};
+/* What a view keeps of its load: rd.out while one is on its way (the
+ * view says "loading..." or "refreshing..."). */
+struct ui_load {
+	const struct ui_load_spec *spec;
+	void *owner;
+	struct ui_reading rd;     /* gen: the loads asked */
+	int next;                 /* the part to send next */
+};
+void ui_load_init(struct ui_load *l, const struct ui_load_spec *spec, void *owner);
+/* ui_load: load again (announce: r asked), not waited for; a load out
+ * or queued is overtaken (its parts are read again). When the second
+ * connection cannot be had, the parts are read now, waiting. */
+void ui_load(struct ui *ui, struct ui_load *l, int announce);
+/* ui_load_says: what a view with nothing to show says: empty once it
+ * loaded, else that its load is on its way or did not come. */
+const char *ui_load_says(const struct ui_load *l, int loaded, const char *empty);
+/* ui_load_drop: the view goes away (ui_read_drop). */
+void ui_load_drop(struct ui *ui, struct ui_load *l);
+
 #endif

@@ -28,6 +28,7 @@ struct view_audit {
 	struct model_audits a;
 	struct table t;
 	int loaded;
+	struct ui_load ld;
 	char cell[160];
 	struct ui *ui;
 };
@@ -36,14 +37,21 @@ static const enum keys_action view_audit_status[] = {
 	KEYS_FILTER, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
 };
 
+/* view_audit_cmd: the audit command for filter f. */
+static struct cmd_read
+view_audit_cmd(const struct view_audit_filter *f)
+{
+	return (struct cmd_read){
+		.entity = f->entity[0] ? f->entity : NULL, .actor = f->actor[0] ? f->actor : NULL,
+		.since = f->since[0] ? f->since : NULL, .limit = VIEW_AUDIT_LIMIT,
+	};
+}
+
 static int
 view_audit_query(struct ui *ui, const struct view_audit_filter *f, struct model_audits *out,
     struct err *e)
 {
-	const struct cmd_read c = {
-		.entity = f->entity[0] ? f->entity : NULL, .actor = f->actor[0] ? f->actor : NULL,
-		.since = f->since[0] ? f->since : NULL, .limit = VIEW_AUDIT_LIMIT,
-	};
+	const struct cmd_read c = view_audit_cmd(f);
 	char *json;
 	int rc;
 
@@ -55,31 +63,61 @@ view_audit_query(struct ui *ui, const struct view_audit_filter *f, struct model_
 	return rc;
 }
 
-static int
-view_audit_load(struct ui *ui, struct view_audit *v)
+/* view_audit_set: a (taken) as the rows shown. */
+static void
+view_audit_set(struct view_audit *v, struct model_audits *a)
 {
-	struct model_audits a;
 	long long at = -1;
-	struct err e;
-	int rc;
 
-	err_clear(&e);
-	if ((rc = view_audit_query(ui, &v->f, &a, &e)) != 0) {
-		ui_message(ui, 1, "cannot load the audit log: %s", e.msg);
-		return rc;
-	}
 	/* the cursor stays on its entry as new ones arrive above it */
 	if (v->t.cursor < v->a.n && v->t.cursor > 0)
 		at = v->a.v[v->t.cursor].id;
-	for (size_t i = 0; i < a.n; i++)
-		if (a.v[i].id == at)
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].id == at)
 			v->t.cursor = i;
 	model_audits_free(&v->a);
-	v->a = a;
-	table_set_rows(&v->t, a.n);
+	v->a = *a;
+	memset(a, 0, sizeof(*a));
+	table_set_rows(&v->t, v->a.n);
 	v->loaded = 1;
-	return 0;
 }
+
+static int
+view_audit_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct model_audits a;
+	int rc;
+
+	(void)ui;
+	if ((rc = model_audits_parse(json, &a, e)) == 0)
+		view_audit_set(owner, &a);
+	return rc;
+}
+
+static void
+view_audit_args(void *owner, struct cmd_read *c)
+{
+	const struct view_audit *v = owner;
+
+	*c = view_audit_cmd(&v->f);
+}
+
+static void
+view_audit_take(struct ui *ui, void *owner, int say)
+{
+	struct view_audit *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu entr%s", v->a.n, v->a.n == 1 ? "y" : "ies");
+}
+
+/* the audit command's own run step, not waited for */
+static const struct ui_load_part view_audit_parts[] = {
+	{ .run = cmd_audit_run, .args = view_audit_args, .json = view_audit_json },
+};
+static const struct ui_load_spec view_audit_load = {
+	view_audit_parts, 1, "the audit log", 0, view_audit_take, NULL,
+};
 
 static void *
 view_audit_enter(struct ui *ui, void *arg)
@@ -88,7 +126,8 @@ view_audit_enter(struct ui *ui, void *arg)
 
 	(void)arg;
 	v->ui = ui;
-	view_audit_load(ui, v);
+	ui_load_init(&v->ld, &view_audit_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -97,7 +136,7 @@ view_audit_leave(struct ui *ui, void *state)
 {
 	struct view_audit *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_audits_free(&v->a);
 	free(v);
 }
@@ -152,7 +191,7 @@ view_audit_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->a.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, v->loaded ? "no entries" : "not loaded (r to retry)", COLS - 4);
+		ui_put(top + 3, 3, ui_load_says(&v->ld, v->loaded, "no entries"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -199,10 +238,12 @@ view_audit_filter_submit(struct ui *ui, struct form *f)
 		form_fail(f, &e);
 		return FORM_KEEP;
 	}
-	model_audits_free(&a);
 	v->f = nf;
 	v->t.cursor = 0;
-	view_audit_load(ui, v);
+	view_audit_set(v, &a);
+	/* a read out or queued for the old filter is overtaken */
+	if (v->ld.rd.out)
+		ui_load(ui, &v->ld, 0);
 	return FORM_CLOSE;
 }
 
@@ -216,8 +257,7 @@ view_audit_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_audit_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu entr%s", v->a.n, v->a.n == 1 ? "y" : "ies");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_FILTER: {
 		struct form *f = form_new("Filter the audit log", view_audit_filter_submit);
@@ -238,7 +278,9 @@ view_audit_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_audit_change(struct ui *ui, void *state)
 {
-	view_audit_load(ui, state);
+	struct view_audit *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_audit = {

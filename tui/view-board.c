@@ -70,9 +70,9 @@ struct view_board {
 	struct avail_data *ad;
 	struct model_bookings b;
 	struct model_holds h;
-	char error[160];
-	struct ui_reading rd;    /* gen: the loads started */
-	struct view_board_week pend; /* what the read out goes with */
+	int placed;              /* the cursor was put where it starts */
+	struct ui_load ld;
+	struct view_board_week pend; /* what the load out has brought so far */
 };
 
 static void
@@ -141,15 +141,14 @@ view_board_week_free(struct view_board_week *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* view_board_side: the week of the day shown, with its availability data
- * and the holds, into w (view_board_week_free). */
+/* view_board_side: the week of the day shown, into w (its bounds and
+ * days; view_board_week_free). */
 static int
 view_board_side(struct ui *ui, struct view_board *v, struct view_board_week *w, struct err *e)
 {
 	const struct model_studio *st = ui_studio_need(ui);
 	int64_t s0, e0, days;
-	int rc, ly, lm, ld;
-	char *json = NULL;
+	int ly, lm, ld;
 
 	memset(w, 0, sizeof(*w));
 	if (st == NULL)
@@ -160,29 +159,18 @@ view_board_side(struct ui *ui, struct view_board *v, struct view_board_week *w, 
 	days = tz_days_from_civil(v->y, v->m, v->d);
 	view_board_add_days(v->y, v->m, v->d, -((tz_weekday(days) + 6) % 7), &w->wy, &w->wm, &w->wd);
 	view_board_add_days(w->wy, w->wm, w->wd, BOARD_WEEK - 1, &ly, &lm, &ld);
-	if ((rc = tz_local_day_bounds(st->tz, w->wy, w->wm, w->wd, &w->from, &e0, e)) != 0 ||
-	    (rc = tz_local_day_bounds(st->tz, ly, lm, ld, &s0, &w->to, e)) != 0)
-		return rc;
 	snprintf(w->first, sizeof(w->first), "%04d-%02d-%02d", w->wy, w->wm, w->wd);
 	snprintf(w->last, sizeof(w->last), "%04d-%02d-%02d", ly, lm, ld);
-	if ((rc = db_avail_load(ui_db(ui), st->tz, w->from, w->to, &w->ad, e)) != 0)
-		return rc;
-	/* the holds command's own run step */
-	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, e)) == 0) {
-		rc = model_holds_parse(json, &w->h, e);
-		free(json);
-	}
-	if (rc != 0)
-		view_board_week_free(w);
-	return rc;
+	return tz_local_day_bounds(st->tz, w->wy, w->wm, w->wd, &w->from, &e0, e) ||
+	    tz_local_day_bounds(st->tz, ly, lm, ld, &s0, &w->to, e) ? ERR_INVALID : 0;
 }
 
-/* view_board_cmd: the week's bookings as `redlight bookings --from --to`
- * reads them, the list's columns. */
-static struct cmd_bookings
-view_board_cmd(const struct view_board_week *w)
+/* view_board_filter: the week's bookings as `redlight bookings --from
+ * --to` reads them. */
+static struct cmd_bookings_filter
+view_board_filter(const struct view_board_week *w)
 {
-	return (struct cmd_bookings){ .filter = { .from = w->first, .to = w->last }, .list = 1 };
+	return (struct cmd_bookings_filter){ .from = w->first, .to = w->last };
 }
 
 /* view_board_take: w and b (both taken) as what the board shows. */
@@ -203,105 +191,138 @@ view_board_take(struct view_board *v, struct view_board_week *w, struct model_bo
 	memset(b, 0, sizeof(*b));
 	view_board_hours(v);
 	v->loaded = 1;
-	v->error[0] = '\0';
 }
 
+/* The load: the week of the day shown, in three reads not waited for:
+ * its availability data, the holds (the holds command's run step) and
+ * its bookings (the bookings command's send step); what is shown changes
+ * when the bookings come. */
 static int
-view_board_fail(struct ui *ui, struct view_board *v, int rc, const struct err *e)
-{
-	snprintf(v->error, sizeof(v->error), "%s", e->msg[0] ? e->msg : err_name(rc));
-	ui_message(ui, 1, "cannot load the board: %s", v->error);
-	return rc;
-}
-
-static int
-view_board_load(struct ui *ui, struct view_board *v)
-{
-	struct view_board_week w;
-	struct cmd_bookings_out out;
-	struct cmd_bookings_params p;
-	struct cmd_bookings c;
-	struct err e;
-	int rc;
-
-	err_clear(&e);
-	/* what this reads replaces what a read still out would bring */
-	v->rd.gen++;
-	if ((rc = view_board_side(ui, v, &w, &e)) != 0)
-		return view_board_fail(ui, v, rc, &e);
-	c = view_board_cmd(&w);
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &c, ui_studio(ui)->tz, (int64_t)time(NULL), &p, &out, &e)) != 0) {
-		view_board_week_free(&w);
-		return view_board_fail(ui, v, rc, &e);
-	}
-	view_board_take(v, &w, &out.b);
-	return 0;
-}
-
-static void
-view_board_said(struct ui *ui, struct view_board *v)
-{
-	ui_message(ui, 0, "refreshed: %zu booking%s, %zu hold%s", v->b.n,
-	    v->b.n == 1 ? "" : "s", v->h.n, v->h.n == 1 ? "" : "s");
-}
-
-/* The same load, its bookings not waited for: the availability data and
- * the holds (small) are read at once and kept aside, the bookings command's
- * send step goes out on the console's second connection, and all three
- * replace what is shown when the rows come. */
-static int
-view_board_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+view_board_avail_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
 {
 	struct view_board *v = owner;
-	struct cmd_bookings_params p;
-	struct cmd_bookings c;
 	int rc;
 
 	view_board_week_free(&v->pend);
 	if ((rc = view_board_side(ui, v, &v->pend, e)) != 0)
 		return rc;
-	v->rd.sent_gen = v->rd.gen;
-	c = view_board_cmd(&v->pend);
-	return cmd_bookings_send(ui_cmd(ui), &c, ui_studio(ui)->tz, (int64_t)time(NULL), &p, conn, e);
+	return db_avail_send(conn, v->pend.from, v->pend.to, e);
 }
 
-static void
-view_board_done(struct ui *ui, void *owner, const PGresult *res, const struct err *e)
+static int
+view_board_avail_recv(struct ui *ui, void *owner, const PGresult *res, struct err *e)
 {
 	struct view_board *v = owner;
-	const struct cmd_bookings c = { .list = 1 };
-	struct cmd_bookings_out out;
-	struct err e2;
-	int say, stale = v->rd.sent_gen != v->rd.gen;
 
-	say = ui_reading_end(&v->rd);
-	err_clear(&e2);
-	/* stale: the board loaded since (another week) */
-	if (stale || res == NULL || cmd_bookings_recv(&c, res, &out, &e2) != 0) {
-		view_board_week_free(&v->pend);
-		if (!stale && say)
-			view_board_fail(ui, v, ERR_DB, res == NULL ? e : &e2);
-		return;
-	}
-	view_board_take(v, &v->pend, &out.b);
-	if (say)
-		view_board_said(ui, v);
+	return db_avail_recv(res, ui_studio(ui)->tz, &v->pend.ad, e);
 }
 
-static const struct ui_read view_board_read = { view_board_send, view_board_done };
-
-/* view_board_reload: load the week shown again without waiting for its
- * bookings; when that cannot be, load it now. announce: r asked. */
-static void
-view_board_reload(struct ui *ui, struct view_board *v, int announce)
+static int
+view_board_holds(struct ui *ui, void *owner, const char *json, struct err *e)
 {
+	struct view_board *v = owner;
+
+	(void)ui;
+	model_holds_free(&v->pend.h);
+	return model_holds_parse(json, &v->pend.h, e);
+}
+
+static int
+view_board_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	struct view_board *v = owner;
+	const struct cmd_bookings_filter f = view_board_filter(&v->pend);
+
+	return cmd_bookings_list_send(ui_cmd(ui), &f, ui_studio(ui)->tz, conn, e);
+}
+
+static int
+view_board_recv(struct ui *ui, void *owner, const PGresult *res, struct err *e)
+{
+	struct view_board *v = owner;
+	struct model_bookings b;
 	int rc;
 
-	if (ui_reading_start(ui, &v->rd, &view_board_read, v, announce) == 0)
-		return;
-	rc = view_board_load(ui, v);
-	if (ui_reading_end(&v->rd) && rc == 0)
-		view_board_said(ui, v);
+	(void)ui;
+	if ((rc = cmd_bookings_list_recv(res, &b, e)) == 0)
+		view_board_take(v, &v->pend, &b);
+	return rc;
+}
+
+/* view_board_place: where the cursor starts, once the board first
+ * loaded: a staff member on their own row (their day at a glance), at the
+ * clock when it is within the hours. */
+static void
+view_board_place(struct ui *ui, struct view_board *v)
+{
+	const struct model_studio *st;
+	const struct db_actor *me;
+
+	v->placed = 1;
+	if ((me = ui_actor(ui)) != NULL && me->staff_id[0] != '\0' && v->ad != NULL) {
+		for (size_t i = 0; i < v->ad->nstaff; i++) {
+			if (strcmp(v->ad->staff[i].id, me->staff_id) == 0) {
+				v->staff = 1;
+				v->row = (int)i;
+				v->ent = i;
+			}
+		}
+	}
+	if ((st = ui_studio(ui)) != NULL) {
+		struct tz_local l;
+		tz_to_local(st->tz, (int64_t)time(NULL), &l);
+		v->cur_min = l.hour * 60 + l.minute;
+	}
+}
+
+static void
+view_board_loaded(struct ui *ui, void *owner, int say)
+{
+	struct view_board *v = owner;
+
+	if (!v->placed)
+		view_board_place(ui, v);
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu booking%s, %zu hold%s", v->b.n,
+		    v->b.n == 1 ? "" : "s", v->h.n, v->h.n == 1 ? "" : "s");
+}
+
+/* view_board_fail: what is shown stays (the ui says why, unasked). */
+static void
+view_board_fail(struct ui *ui, void *owner, int say, const struct err *e)
+{
+	struct view_board *v = owner;
+
+	(void)ui, (void)say, (void)e;
+	view_board_week_free(&v->pend);
+}
+
+static const struct ui_load_part view_board_parts[] = {
+	{ .send = view_board_avail_send, .recv = view_board_avail_recv },
+	{ .run = cmd_holds_run, .json = view_board_holds },
+	{ .send = view_board_send, .recv = view_board_recv },
+};
+static const struct ui_load_spec view_board_load = {
+	view_board_parts, 3, "the board", 1, view_board_loaded, view_board_fail,
+};
+
+/* view_board_in_week: whether the day shown is in the week loaded. */
+static int
+view_board_in_week(const struct view_board *v)
+{
+	int64_t n = tz_days_from_civil(v->y, v->m, v->d) - tz_days_from_civil(v->wy, v->wm, v->wd);
+
+	return v->loaded && n >= 0 && n < BOARD_WEEK;
+}
+
+/* view_board_state: what the heading says of a load out: the week shown
+ * is on its way, or what is shown is being read again. */
+static const char *
+view_board_state(const struct view_board *v)
+{
+	if (!v->ld.rd.out)
+		return "";
+	return view_board_in_week(v) ? "  (refreshing...)" : "  (loading...)";
 }
 
 static size_t
@@ -678,8 +699,8 @@ view_board_draw(struct ui *ui, void *state)
 	width = COLS - 1 - x0;
 	if (width < 4 || st == NULL || v->ad == NULL) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 1, 1, v->loaded ? "the screen is too narrow for the board" :
-		    "not loaded (r to retry)", COLS - 2);
+		ui_put(top + 1, 1, ui_load_says(&v->ld, v->loaded,
+		    "the screen is too narrow for the board"), COLS - 2);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -687,15 +708,19 @@ view_board_draw(struct ui *ui, void *state)
 
 	/* the heading: the day or week, the zone, what the rows are */
 	tz_to_local(st->tz, view_board_instant(st->tz, v->y, v->m, v->d, v->cur_min), &l);
-	if (v->week)
-		snprintf(line, sizeof(line), "BOARD  week of %04d-%02d-%02d  %s  %s %s%s", v->wy, v->wm,
-		    v->wd, view_board_ent_name(v, v->ent), st->timezone, l.abbr,
-		    v->rd.out ? "  (refreshing...)" : "");
-	else
+	if (v->week) {
+		/* the week of the day shown, loaded or on its way */
+		int wy, wm, wd;
+		view_board_add_days(v->y, v->m, v->d,
+		    -((tz_weekday(tz_days_from_civil(v->y, v->m, v->d)) + 6) % 7), &wy, &wm, &wd);
+		snprintf(line, sizeof(line), "BOARD  week of %04d-%02d-%02d  %s  %s %s%s", wy, wm, wd,
+		    view_board_ent_name(v, v->ent), st->timezone, l.abbr, view_board_state(v));
+	} else {
 		snprintf(line, sizeof(line), "BOARD  %.3s %04d-%02d-%02d%s  %s %s  by %s%s",
 		    model_weekday_name(v->y, v->m, v->d), v->y, v->m, v->d,
 		    v->follow_today ? " (today)" : "", st->timezone, l.abbr, v->staff ? "staff" : "room",
-		    v->rd.out ? "  (refreshing...)" : "");
+		    view_board_state(v));
+	}
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(top + 1, 1, line, COLS - 2);
 
@@ -788,8 +813,6 @@ static void *
 view_board_enter(struct ui *ui, void *arg)
 {
 	struct view_board *v = calloc(1, sizeof(*v));
-	const struct model_studio *st;
-	const struct db_actor *me;
 
 	(void)arg;
 	if (v == NULL)
@@ -797,23 +820,8 @@ view_board_enter(struct ui *ui, void *arg)
 	v->follow_today = 1;
 	v->cm = 15;
 	v->step = 30;
-	view_board_load(ui, v);
-	/* a staff member starts on their own row: their day at a glance */
-	if ((me = ui_actor(ui)) != NULL && me->staff_id[0] != '\0' && v->ad != NULL) {
-		for (size_t i = 0; i < v->ad->nstaff; i++) {
-			if (strcmp(v->ad->staff[i].id, me->staff_id) == 0) {
-				v->staff = 1;
-				v->row = (int)i;
-				v->ent = i;
-			}
-		}
-	}
-	/* the cursor starts at the clock when it is within the hours */
-	if ((st = ui_studio(ui)) != NULL) {
-		struct tz_local l;
-		tz_to_local(st->tz, (int64_t)time(NULL), &l);
-		v->cur_min = l.hour * 60 + l.minute;
-	}
+	ui_load_init(&v->ld, &view_board_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -822,7 +830,7 @@ view_board_leave(struct ui *ui, void *state)
 {
 	struct view_board *v = state;
 
-	ui_read_drop(ui, v);
+	ui_load_drop(ui, &v->ld);
 	view_board_week_free(&v->pend);
 	if (v->ad)
 		avail_data_free(v->ad);
@@ -844,10 +852,10 @@ view_board_go(struct ui *ui, struct view_board *v, int delta)
 		model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
 		v->follow_today = y == v->y && m == v->m && d == v->d;
 	}
-	/* another day of the week loaded is drawn from what is loaded */
-	if (!v->loaded || tz_days_from_civil(v->y, v->m, v->d) - tz_days_from_civil(v->wy, v->wm, v->wd) < 0 ||
-	    tz_days_from_civil(v->y, v->m, v->d) - tz_days_from_civil(v->wy, v->wm, v->wd) >= BOARD_WEEK)
-		view_board_load(ui, v);
+	/* another day of the week loaded is drawn from what is loaded (unless
+	 * a load out brings another week) */
+	if (!view_board_in_week(v) || v->ld.rd.out)
+		ui_load(ui, &v->ld, 0);
 }
 
 static void
@@ -883,7 +891,7 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 
 	switch (a) {
 	case KEYS_REFRESH:
-		view_board_reload(ui, v, 1);
+		ui_load(ui, &v->ld, 1);
 		break;
 	case KEYS_UP:
 		v->row--;
@@ -917,7 +925,7 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 		break;
 	case KEYS_TODAY:
 		v->follow_today = 1;
-		view_board_load(ui, v);
+		ui_load(ui, &v->ld, 0);
 		break;
 	case KEYS_STAFF:   /* s: rooms or staff as rows */
 		v->staff = !v->staff;
@@ -970,7 +978,9 @@ view_board_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_board_change(struct ui *ui, void *state)
 {
-	view_board_reload(ui, state, 0);
+	struct view_board *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 /* view_board_tick: at midnight today is another day; a hold that runs
@@ -983,19 +993,20 @@ view_board_tick(struct ui *ui, void *state)
 	int64_t now = (int64_t)time(NULL);
 	int y, m, d;
 
-	if (st == NULL)
+	/* a load out brings what it changes */
+	if (st == NULL || v->ld.rd.out)
 		return;
 	if (v->follow_today) {
 		model_today(st->tz, now, &y, &m, &d);
 		if (y != v->y || m != v->m || d != v->d) {
-			view_board_load(ui, v);
+			ui_load(ui, &v->ld, 0);
 			ui_dirty(ui);
 			return;
 		}
 	}
 	for (size_t i = 0; i < v->h.n; i++) {
 		if (v->h.v[i].expires_at <= now) {
-			view_board_load(ui, v);
+			ui_load(ui, &v->ld, 0);
 			break;
 		}
 	}

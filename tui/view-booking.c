@@ -17,6 +17,7 @@ struct view_booking {
 	char code[32];
 	struct model_details b;        /* n is 0 when it is gone */
 	int loaded;
+	struct ui_load ld;
 };
 
 /* refund last: at 80 columns the line is full at ? help, and ? lists it */
@@ -25,29 +26,36 @@ static const enum keys_action view_booking_status[] = {
 	KEYS_REFUND, KEYS_NONE,
 };
 
+/* the booking command's own read, not waited for */
 static void
-view_booking_load(struct ui *ui, struct view_booking *v)
+view_booking_args(void *owner, struct cmd_read *c)
 {
-	const struct cmd_read c = { .code = v->code };
+	const struct view_booking *v = owner;
+
+	c->code = v->code;
+}
+
+static int
+view_booking_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_booking *v = owner;
 	struct model_details b;
-	struct err e;
-	char *json;
 	int rc;
 
-	err_clear(&e);
-	/* the booking command's own read */
-	if ((rc = cmd_booking_run(ui_cmd(ui), &c, &json, &e)) == 0) {
-		rc = model_details_parse(json, &b, &e);
-		free(json);
-	}
-	if (rc != 0) {
-		ui_message(ui, 1, "cannot load %s: %s", v->code, e.msg);
-		return;
-	}
+	(void)ui;
+	if ((rc = model_details_parse(json, &b, e)) != 0)
+		return rc;
 	model_details_free(&v->b);
 	v->b = b;
 	v->loaded = 1;
+	return 0;
 }
+
+static const struct ui_load_part view_booking_parts[] = {
+	{ .run = cmd_booking_run, .args = view_booking_args, .json = view_booking_json },
+};
+/* a failure is said unasked: the screen was opened for it */
+static const struct ui_load_spec view_booking_load = { view_booking_parts, 1, "the booking", 1, NULL, NULL };
 
 static void *
 view_booking_enter(struct ui *ui, void *arg)
@@ -55,7 +63,8 @@ view_booking_enter(struct ui *ui, void *arg)
 	struct view_booking *v = xcalloc(1, sizeof(*v));
 
 	snprintf(v->code, sizeof(v->code), "%s", (const char *)arg);
-	view_booking_load(ui, v);
+	ui_load_init(&v->ld, &view_booking_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -64,7 +73,7 @@ view_booking_leave(struct ui *ui, void *state)
 {
 	struct view_booking *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_details_free(&v->b);
 	free(v);
 }
@@ -88,7 +97,7 @@ view_booking_draw(struct ui *ui, void *state)
 	y += 2;
 	if (v->b.n == 0 || st == NULL) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(y, 3, v->loaded ? "no such booking (any more)" : "not loaded (r to retry)", COLS - 4);
+		ui_put(y, 3, ui_load_says(&v->ld, v->loaded, "no such booking (any more)"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -109,12 +118,17 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 	const struct model_detail *b = v->b.n ? &v->b.v[0] : NULL;
 	const char *code = v->code;
 
+	/* what the booking's own data fills in waits for it to come */
+	if (!v->loaded && (a == KEYS_APPROVE || a == KEYS_REJECT || a == KEYS_STAFF || a == KEYS_REFUND)) {
+		ui_message(ui, 0, "%s is %s", code, v->ld.rd.out ? "still loading" : "not loaded (r to retry)");
+		return;
+	}
 	switch (a) {
 	case KEYS_BACK:
 		ui_pop(ui);
 		return;
 	case KEYS_REFRESH:
-		view_booking_load(ui, v);
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_APPROVE:
 	case KEYS_REJECT:
@@ -158,7 +172,9 @@ view_booking_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_booking_change(struct ui *ui, void *state)
 {
-	view_booking_load(ui, state);
+	struct view_booking *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_booking = {

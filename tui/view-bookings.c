@@ -283,14 +283,19 @@ view_bookings_draw(struct ui *ui, void *state)
 	table_draw(ui, &v->t, top + 2, height - 2, cols, B_N, &src);
 }
 
-/* The filter form: its values become the view's filter once they load. */
+/* The filter form: its values, once the bookings command resolves them
+ * (days, status, room and staff names: an error shows under its field),
+ * become the view's filter, its rows read without waiting. */
 static enum form_result
 view_bookings_filter_submit(struct ui *ui, struct form *f)
 {
 	struct view_bookings *v = f->data;
+	const struct model_studio *st = ui_studio_need(ui);
 	struct view_bookings_filter nf;
-	struct model_bookings b;
+	struct cmd_bookings_params p;
+	struct cmd_bookings c;
 	struct err e;
+	int rc;
 
 	memset(&nf, 0, sizeof(nf));
 	snprintf(nf.status, sizeof(nf.status), "%s", form_value(f, "status"));
@@ -299,18 +304,24 @@ view_bookings_filter_submit(struct ui *ui, struct form *f)
 	snprintf(nf.from, sizeof(nf.from), "%s", form_value(f, "from"));
 	snprintf(nf.to, sizeof(nf.to), "%s", form_value(f, "to"));
 	snprintf(nf.search, sizeof(nf.search), "%s", form_value(f, "search"));
+	c = view_bookings_cmd(&nf);
 	err_clear(&e);
-	if (view_bookings_query(ui, &nf, &b, &e) != 0) {
+	if (st == NULL)
+		rc = err_set(&e, ERR_DB, NULL, "the studio is not loaded");
+	else if ((rc = cmd_open_db(ui_cmd(ui), &e)) == 0)
+		rc = cmd_bookings_resolve(ui_db(ui), st->tz, (int64_t)time(NULL), &c.filter, &p, &e);
+	if (rc != 0) {
 		form_fail(f, &e);
 		return FORM_KEEP;
 	}
+	/* the rows of the old filter are not the new one's */
 	v->f = nf;
 	v->rd.gen++;
 	v->t.cursor = 0;
-	view_bookings_set(v, &b);
-	if (v->rd.out)
-		view_bookings_reload(ui, v, 0);
-	ui_message(ui, 0, "%zu booking%s", v->b.n, v->b.n == 1 ? "" : "s");
+	model_bookings_free(&v->b);
+	table_set_rows(&v->t, 0);
+	v->loaded = 0;
+	view_bookings_reload(ui, v, 1);
 	return FORM_CLOSE;
 }
 

@@ -22,63 +22,103 @@ struct view_day {
 	size_t cursor;           /* index into bookings */
 	size_t first;            /* first booking row on screen */
 	int rows;                /* booking rows that fit, from the last draw */
-	char error[160];
+	struct ui_load ld;
 };
 
 static const enum keys_action view_day_status[] = {
 	KEYS_QUIT, KEYS_REFRESH, KEYS_HELP, KEYS_NEXT_VIEW, KEYS_OPEN, KEYS_NONE,
 };
 
-/* view_day_load: studio, rooms and the day's bookings, all or nothing:
- * on failure the previous data stays on screen with the error. */
+/* The load: the studio (its name, zone and the day it is), the rooms as
+ * `redlight rooms` reads them and the day's bookings as `redlight
+ * bookings --date DAY` does, three reads not waited for; the rooms show
+ * when they come, the bookings when theirs do. */
 static int
-view_day_load(struct ui *ui, struct view_day *v)
+view_day_studio_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
 {
+	(void)c;
+	return cmd_read_query(ctx, DB_SETTINGS_JSON_SQL, 0, NULL, json, e);
+}
+
+static int
+view_day_studio(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_day *v = owner;
 	struct model_studio st;
-	struct model_rooms rooms;
-	struct model_bookings bookings;
-	struct cmd_bookings_out out;
-	struct cmd_bookings_params p;
-	struct err e;
-	char *json = NULL, day[16];
 	int rc;
 
-	err_clear(&e);
-	if ((rc = model_studio_load(ui_db(ui), &st, &e)) != 0)
-		goto fail;
+	if ((rc = model_studio_parse(json, &st, e)) != 0)
+		return rc;
 	ui_set_studio(ui, &st);
 	if (v->follow_today)
 		model_today(ui_studio(ui)->tz, (int64_t)time(NULL), &v->y, &v->m, &v->d);
-	/* the rooms as `redlight rooms` reads them */
-	if ((rc = cmd_rooms_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
-		rc = model_rooms_parse(json, &rooms, &e);
-		free(json);
-		json = NULL;
-	}
-	if (rc != 0)
-		goto fail;
-	/* the day's bookings as `redlight bookings --date DAY` reads them */
-	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
-	if ((rc = cmd_bookings_run(ui_cmd(ui), &(struct cmd_bookings){ .filter = { .date = day }, .list = 1 },
-	    ui_studio(ui)->tz, (int64_t)time(NULL), &p, &out, &e)) != 0) {
-		model_rooms_free(&rooms);
-		goto fail;
-	}
-	bookings = out.b;
+	return 0;
+}
+
+static int
+view_day_rooms(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_day *v = owner;
+	struct model_rooms rooms;
+	int rc;
+
+	(void)ui;
+	if ((rc = model_rooms_parse(json, &rooms, e)) != 0)
+		return rc;
 	model_rooms_free(&v->rooms);
-	model_bookings_free(&v->bookings);
 	v->rooms = rooms;
-	v->bookings = bookings;
+	return 0;
+}
+
+/* the day's bookings as `redlight bookings --date DAY` reads them */
+static int
+view_day_send(struct ui *ui, void *owner, PGconn *conn, struct err *e)
+{
+	struct view_day *v = owner;
+	char day[16];
+	const struct cmd_bookings_filter f = { .date = day };
+
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", v->y, v->m, v->d);
+	return cmd_bookings_list_send(ui_cmd(ui), &f, ui_studio(ui)->tz, conn, e);
+}
+
+static int
+view_day_recv(struct ui *ui, void *owner, const PGresult *res, struct err *e)
+{
+	struct view_day *v = owner;
+	struct model_bookings b;
+	int rc;
+
+	(void)ui;
+	if ((rc = cmd_bookings_list_recv(res, &b, e)) != 0)
+		return rc;
+	model_bookings_free(&v->bookings);
+	v->bookings = b;
 	if (v->cursor >= v->bookings.n)
 		v->cursor = v->bookings.n ? v->bookings.n - 1 : 0;
 	v->loaded = 1;
-	v->error[0] = '\0';
 	return 0;
-fail:
-	snprintf(v->error, sizeof(v->error), "%s", e.msg[0] ? e.msg : err_name(rc));
-	ui_message(ui, 1, "cannot load: %s", v->error);
-	return rc;
 }
+
+static void
+view_day_take(struct ui *ui, void *owner, int say)
+{
+	struct view_day *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu room%s, %zu booking%s", v->rooms.n,
+		    v->rooms.n == 1 ? "" : "s", v->bookings.n, v->bookings.n == 1 ? "" : "s");
+}
+
+static const struct ui_load_part view_day_parts[] = {
+	{ .run = view_day_studio_run, .json = view_day_studio },
+	{ .run = cmd_rooms_run, .json = view_day_rooms },
+	{ .send = view_day_send, .recv = view_day_recv },
+};
+/* a failure is said unasked: the day shown stays */
+static const struct ui_load_spec view_day_load = {
+	view_day_parts, 3, "the day", 1, view_day_take, NULL,
+};
 
 static void *
 view_day_enter(struct ui *ui, void *arg)
@@ -87,7 +127,8 @@ view_day_enter(struct ui *ui, void *arg)
 
 	(void)arg;
 	v->follow_today = 1;
-	view_day_load(ui, v);
+	ui_load_init(&v->ld, &view_day_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -96,10 +137,19 @@ view_day_leave(struct ui *ui, void *state)
 {
 	struct view_day *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_rooms_free(&v->rooms);
 	model_bookings_free(&v->bookings);
 	free(v);
+}
+
+/* view_day_state: what the heading says of a load out. */
+static const char *
+view_day_state(const struct view_day *v)
+{
+	if (!v->ld.rd.out)
+		return "";
+	return v->loaded ? "  (refreshing...)" : "  (loading...)";
 }
 
 static int
@@ -128,7 +178,7 @@ view_day_draw_rooms(struct ui *ui, struct view_day *v, int y, int max)
 	used++;
 	if (v->rooms.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(y + used++, 3, "no rooms yet", COLS - 4);
+		ui_put(y + used++, 3, ui_load_says(&v->ld, v->loaded, "no rooms yet"), COLS - 4);
 		attrset(A_NORMAL);
 		return used;
 	}
@@ -197,12 +247,12 @@ view_day_draw_bookings(struct ui *ui, struct view_day *v, int y, int max)
 		snprintf(yours, sizeof(yours), ", %zu yours (*)", mine);
 	}
 	if (v->y == 0)
-		snprintf(line, sizeof(line), "BOOKINGS");
+		snprintf(line, sizeof(line), "BOOKINGS%s", view_day_state(v));
 	else
-		snprintf(line, sizeof(line), "%s %04d-%02d-%02d%s  %zu booking%s%s",
+		snprintf(line, sizeof(line), "%s %04d-%02d-%02d%s  %zu booking%s%s%s",
 		    model_weekday_name(v->y, v->m, v->d), v->y, v->m, v->d,
 		    v->follow_today ? " (today)" : "", v->bookings.n, v->bookings.n == 1 ? "" : "s",
-		    yours);
+		    yours, view_day_state(v));
 	attrset(ui_attr(ui, UI_HEADING));
 	ui_put(y, 1, line, COLS - 2);
 	attrset(A_NORMAL);
@@ -210,7 +260,7 @@ view_day_draw_bookings(struct ui *ui, struct view_day *v, int y, int max)
 		return;
 	if (v->bookings.n == 0 || st == NULL) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(y + 1, 3, v->loaded ? "no bookings" : "not loaded (r to retry)", COLS - 4);
+		ui_put(y + 1, 3, ui_load_says(&v->ld, v->loaded, "no bookings"), COLS - 4);
 		attrset(A_NORMAL);
 		v->rows = 0;
 		return;
@@ -329,11 +379,7 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 
 	switch (keys_action_of(k)) {
 	case KEYS_REFRESH:
-		ui_message(ui, 0, "loading...");
-		ui_flush(ui);
-		if (view_day_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu room%s, %zu booking%s", v->rooms.n,
-			    v->rooms.n == 1 ? "" : "s", v->bookings.n, v->bookings.n == 1 ? "" : "s");
+		ui_load(ui, &v->ld, 1);
 		break;
 	case KEYS_OPEN:
 		if (v->cursor < v->bookings.n)
@@ -366,7 +412,9 @@ view_day_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_day_change(struct ui *ui, void *state)
 {
-	view_day_load(ui, state);
+	struct view_day *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 /* view_day_tick: at midnight, today is another day. */
@@ -380,8 +428,8 @@ view_day_tick(struct ui *ui, void *state)
 	if (!v->follow_today || st == NULL)
 		return;
 	model_today(st->tz, (int64_t)time(NULL), &y, &m, &d);
-	if (y != v->y || m != v->m || d != v->d) {
-		view_day_load(ui, v);
+	if ((y != v->y || m != v->m || d != v->d) && !v->ld.rd.out) {
+		ui_load(ui, &v->ld, 0);
 		ui_dirty(ui);
 	}
 }

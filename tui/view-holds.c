@@ -20,6 +20,7 @@ struct view_holds {
 	struct table t;
 	int loaded;
 	int64_t shown_at;              /* the second the countdowns show */
+	struct ui_load ld;
 	char cell[96];
 	struct ui *ui;
 };
@@ -29,24 +30,18 @@ static const enum keys_action view_holds_status[] = {
 	KEYS_QUIT, KEYS_NONE,
 };
 
+/* view_holds_json: the holds command's answer as the rows shown. */
 static int
-view_holds_load(struct ui *ui, struct view_holds *v)
+view_holds_json(struct ui *ui, void *owner, const char *json, struct err *e)
 {
+	struct view_holds *v = owner;
 	struct model_holds h;
-	char at[37] = "", *json;
-	struct err e;
+	char at[37] = "";
 	int rc;
 
-	err_clear(&e);
-	/* the holds command's own read */
-	if ((rc = cmd_holds_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
-		rc = model_holds_parse(json, &h, &e);
-		free(json);
-	}
-	if (rc != 0) {
-		ui_message(ui, 1, "cannot load the holds: %s", e.msg);
+	(void)ui;
+	if ((rc = model_holds_parse(json, &h, e)) != 0)
 		return rc;
-	}
 	if (v->t.cursor < v->h.n)
 		snprintf(at, sizeof(at), "%s", v->h.v[v->t.cursor].id);
 	for (size_t i = 0; i < h.n; i++)
@@ -59,6 +54,21 @@ view_holds_load(struct ui *ui, struct view_holds *v)
 	return 0;
 }
 
+static void
+view_holds_take(struct ui *ui, void *owner, int say)
+{
+	struct view_holds *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu active hold%s", v->h.n, v->h.n == 1 ? "" : "s");
+}
+
+/* the holds command's own run step, not waited for */
+static const struct ui_load_part view_holds_parts[] = { { .run = cmd_holds_run, .json = view_holds_json } };
+static const struct ui_load_spec view_holds_load = {
+	view_holds_parts, 1, "the holds", 0, view_holds_take, NULL,
+};
+
 static void *
 view_holds_enter(struct ui *ui, void *arg)
 {
@@ -66,7 +76,8 @@ view_holds_enter(struct ui *ui, void *arg)
 
 	(void)arg;
 	v->ui = ui;
-	view_holds_load(ui, v);
+	ui_load_init(&v->ld, &view_holds_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -75,7 +86,7 @@ view_holds_leave(struct ui *ui, void *state)
 {
 	struct view_holds *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_holds_free(&v->h);
 	free(v);
 }
@@ -138,7 +149,7 @@ view_holds_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->h.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, v->loaded ? "no active holds; n holds a room" : "not loaded (r to retry)",
+		ui_put(top + 3, 3, ui_load_says(&v->ld, v->loaded, "no active holds; n holds a room"),
 		    COLS - 4);
 		attrset(A_NORMAL);
 		return;
@@ -174,8 +185,7 @@ view_holds_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_holds_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu active hold%s", v->h.n, v->h.n == 1 ? "" : "s");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_HOLD_NEW:
 		act_hold_new(ui);
@@ -200,7 +210,9 @@ view_holds_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_holds_change(struct ui *ui, void *state)
 {
-	view_holds_load(ui, state);
+	struct view_holds *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 /* view_holds_tick: the countdowns move; a hold whose time is up is gone,
@@ -213,9 +225,9 @@ view_holds_tick(struct ui *ui, void *state)
 
 	if (v->h.n == 0 || now == v->shown_at)
 		return;
-	for (size_t i = 0; i < v->h.n; i++) {
+	for (size_t i = 0; i < v->h.n && !v->ld.rd.out; i++) {
 		if (v->h.v[i].expires_at <= now) {
-			view_holds_load(ui, v);
+			ui_load(ui, &v->ld, 0);
 			break;
 		}
 	}

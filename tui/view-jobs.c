@@ -27,6 +27,7 @@ struct view_jobs {
 	int loaded;
 	int64_t loaded_at;
 	long long confirm_cancel;      /* c was pressed once on this job */
+	struct ui_load ld;
 	char cell[64];
 };
 
@@ -34,26 +35,19 @@ static const enum keys_action view_jobs_status[] = {
 	KEYS_JOB_RETRY, KEYS_CANCEL, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
 };
 
+/* view_jobs_json: the jobs command's answer as the rows shown. */
 static int
-view_jobs_load(struct ui *ui, struct view_jobs *v)
+view_jobs_json(struct ui *ui, void *owner, const char *json, struct err *e)
 {
+	struct view_jobs *v = owner;
 	struct model_jobs j;
 	long long at = v->t.cursor < v->j.n ? v->j.v[v->t.cursor].id : 0;
-	struct err e;
-	char *json;
 	int rc;
 
-	err_clear(&e);
-	v->loaded_at = (int64_t)time(NULL);
-	/* the jobs command's own run step */
-	if ((rc = cmd_jobs_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
-		rc = model_jobs_parse(json, &j, &e);
-		free(json);
-	}
-	if (rc != 0) {
-		ui_message(ui, 1, "cannot load the jobs: %s", e.msg);
+	(void)ui;
+	if ((rc = model_jobs_parse(json, &j, e)) != 0)
 		return rc;
-	}
+	v->loaded_at = (int64_t)time(NULL);
 	for (size_t i = 0; i < j.n; i++)
 		if (j.v[i].id == at)
 			v->t.cursor = i;
@@ -61,9 +55,23 @@ view_jobs_load(struct ui *ui, struct view_jobs *v)
 	v->j = j;
 	table_set_rows(&v->t, j.n);
 	v->loaded = 1;
-	ui_dirty(ui);
 	return 0;
 }
+
+static void
+view_jobs_take(struct ui *ui, void *owner, int say)
+{
+	struct view_jobs *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu job%s", v->j.n, v->j.n == 1 ? "" : "s");
+}
+
+/* the jobs command's own run step, not waited for */
+static const struct ui_load_part view_jobs_parts[] = { { .run = cmd_jobs_run, .json = view_jobs_json } };
+static const struct ui_load_spec view_jobs_load = {
+	view_jobs_parts, 1, "the jobs", 0, view_jobs_take, NULL,
+};
 
 static void *
 view_jobs_enter(struct ui *ui, void *arg)
@@ -71,7 +79,9 @@ view_jobs_enter(struct ui *ui, void *arg)
 	struct view_jobs *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	view_jobs_load(ui, v);
+	v->loaded_at = (int64_t)time(NULL);
+	ui_load_init(&v->ld, &view_jobs_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -80,7 +90,7 @@ view_jobs_leave(struct ui *ui, void *state)
 {
 	struct view_jobs *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_jobs_free(&v->j);
 	free(v);
 }
@@ -148,7 +158,7 @@ view_jobs_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->j.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, v->loaded ? "no jobs" : "not loaded (r to retry)", COLS - 4);
+		ui_put(top + 3, 3, ui_load_says(&v->ld, v->loaded, "no jobs"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -158,7 +168,7 @@ view_jobs_draw(struct ui *ui, void *state)
 /* view_jobs_run: job-retry's or job-cancel's run step on job id, as the
  * signed-in user; the answer or the refusal on the message line. */
 static void
-view_jobs_run(struct ui *ui, struct view_jobs *v, cmd_job_act_fn act, const char *verb, long long id)
+view_jobs_run(struct ui *ui, cmd_job_act_fn act, const char *verb, long long id)
 {
 	char status[CMD_JOB_STATUS];
 	struct err e;
@@ -168,8 +178,8 @@ view_jobs_run(struct ui *ui, struct view_jobs *v, cmd_job_act_fn act, const char
 		ui_message(ui, 1, "%s", e.msg);
 	else
 		ui_message(ui, 0, "%s job %lld: %s now", verb, id, status);
+	/* the jobs read again with every view's */
 	ui_changed(ui);
-	view_jobs_load(ui, v);
 }
 
 static void
@@ -185,17 +195,16 @@ view_jobs_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_jobs_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu job%s", v->j.n, v->j.n == 1 ? "" : "s");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_JOB_RETRY:
 	case KEYS_CANCEL:
 		if (j == NULL) {
 			ui_message(ui, 0, "no job under the cursor");
 		} else if (a == KEYS_JOB_RETRY) {
-			view_jobs_run(ui, v, db_job_retry, "retried", j->id);
+			view_jobs_run(ui, db_job_retry, "retried", j->id);
 		} else if (confirm == j->id) {
-			view_jobs_run(ui, v, db_job_cancel, "canceled", j->id);
+			view_jobs_run(ui, db_job_cancel, "canceled", j->id);
 		} else {
 			v->confirm_cancel = j->id;
 			ui_message(ui, 0, "c again cancels job %lld (%s); any other key keeps it", j->id,
@@ -211,7 +220,9 @@ view_jobs_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_jobs_change(struct ui *ui, void *state)
 {
-	view_jobs_load(ui, state);
+	struct view_jobs *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 static void
@@ -219,8 +230,8 @@ view_jobs_tick(struct ui *ui, void *state)
 {
 	struct view_jobs *v = state;
 
-	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_JOBS_RELOAD_S)
-		view_jobs_load(ui, v);
+	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_JOBS_RELOAD_S && !v->ld.rd.out)
+		ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_jobs = {

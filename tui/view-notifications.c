@@ -28,6 +28,7 @@ struct view_notes {
 	int loaded;
 	int failed_only;
 	int64_t loaded_at;
+	struct ui_load ld;
 	char cell[64];
 };
 
@@ -35,27 +36,21 @@ static const enum keys_action view_notes_status[] = {
 	KEYS_JOB_RETRY, KEYS_FILTER, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
 };
 
+/* view_notes_json: the notifications command's answer as the rows shown. */
 static int
-view_notes_load(struct ui *ui, struct view_notes *v)
+view_notes_json(struct ui *ui, void *owner, const char *json, struct err *e)
 {
+	struct view_notes *v = owner;
 	struct model_notifications m;
-	char at[37] = "", *json;
-	struct err e;
+	char at[37] = "";
 	int rc;
 
+	(void)ui;
+	if ((rc = model_notifications_parse(json, &m, e)) != 0)
+		return rc;
 	if (v->t.cursor < v->m.n)
 		snprintf(at, sizeof(at), "%s", v->m.v[v->t.cursor].id);
-	err_clear(&e);
 	v->loaded_at = (int64_t)time(NULL);
-	if ((rc = cmd_notifications_run(ui_cmd(ui), &(struct cmd_read){ .failed = v->failed_only }, &json, &e)) ==
-	    0) {
-		rc = model_notifications_parse(json, &m, &e);
-		free(json);
-	}
-	if (rc != 0) {
-		ui_message(ui, 1, "cannot load the messages: %s", e.msg);
-		return rc;
-	}
 	for (size_t i = 0; i < m.n; i++)
 		if (strcmp(m.v[i].id, at) == 0)
 			v->t.cursor = i;
@@ -63,9 +58,33 @@ view_notes_load(struct ui *ui, struct view_notes *v)
 	v->m = m;
 	table_set_rows(&v->t, m.n);
 	v->loaded = 1;
-	ui_dirty(ui);
 	return 0;
 }
+
+static void
+view_notes_args(void *owner, struct cmd_read *c)
+{
+	const struct view_notes *v = owner;
+
+	c->failed = v->failed_only;
+}
+
+static void
+view_notes_take(struct ui *ui, void *owner, int say)
+{
+	struct view_notes *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu message%s", v->m.n, v->m.n == 1 ? "" : "s");
+}
+
+/* the notifications command's own run step, not waited for */
+static const struct ui_load_part view_notes_parts[] = {
+	{ .run = cmd_notifications_run, .args = view_notes_args, .json = view_notes_json },
+};
+static const struct ui_load_spec view_notes_load = {
+	view_notes_parts, 1, "the messages", 0, view_notes_take, NULL,
+};
 
 static void *
 view_notes_enter(struct ui *ui, void *arg)
@@ -73,7 +92,9 @@ view_notes_enter(struct ui *ui, void *arg)
 	struct view_notes *v = xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	view_notes_load(ui, v);
+	v->loaded_at = (int64_t)time(NULL);
+	ui_load_init(&v->ld, &view_notes_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -82,7 +103,7 @@ view_notes_leave(struct ui *ui, void *state)
 {
 	struct view_notes *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_notifications_free(&v->m);
 	free(v);
 }
@@ -153,8 +174,8 @@ view_notes_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->m.n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, !v->loaded ? "not loaded (r to retry)" : v->failed_only ? "no failed messages" :
-		    "no messages", COLS - 4);
+		ui_put(top + 3, 3, ui_load_says(&v->ld, v->loaded,
+		    v->failed_only ? "no failed messages" : "no messages"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -174,13 +195,12 @@ view_notes_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_notes_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu message%s", v->m.n, v->m.n == 1 ? "" : "s");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_FILTER:
 		v->failed_only = !v->failed_only;
 		v->t.cursor = 0;
-		view_notes_load(ui, v);
+		ui_load(ui, &v->ld, 0);
 		return;
 	case KEYS_JOB_RETRY:
 		if (m == NULL) {
@@ -193,8 +213,8 @@ view_notes_key(struct ui *ui, void *state, const struct keys_press *k)
 		else
 			ui_message(ui, 0, "resending message %.8s (%s %s): %s now", r.id, m->channel, m->template_name,
 			    r.status);
+		/* the list read again with every view's */
 		ui_changed(ui);
-		view_notes_load(ui, v);
 		return;
 	default:
 		ui_other_key(ui, k, 0);
@@ -205,7 +225,9 @@ view_notes_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_notes_change(struct ui *ui, void *state)
 {
-	view_notes_load(ui, state);
+	struct view_notes *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 static void
@@ -213,8 +235,8 @@ view_notes_tick(struct ui *ui, void *state)
 {
 	struct view_notes *v = state;
 
-	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_NOTES_RELOAD_S)
-		view_notes_load(ui, v);
+	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_NOTES_RELOAD_S && !v->ld.rd.out)
+		ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_notifications = {

@@ -30,6 +30,7 @@ struct view_payments {
 	struct table t;
 	int loaded;
 	int64_t loaded_at;
+	struct ui_load ld;
 	char cell[200];
 	struct ui *ui;
 };
@@ -44,29 +45,33 @@ view_payments_row(const struct view_payments *v, size_t row)
 	return json_object_array_get_idx(v->list, row);
 }
 
+/* view_payments_run: the payments command's run step for what needs
+ * attention, as a read's. */
 static int
-view_payments_load(struct ui *ui, struct view_payments *v)
+view_payments_run(struct cmd_ctx *ctx, const struct cmd_read *r, char **json, struct err *e)
 {
-	struct cmd_payments c = { .attention = 1, .json = 1 };
+	const struct cmd_payments c = { .attention = 1, .json = 1 };
+
+	(void)r;
+	return cmd_payments_run(ctx, &c, json, e);
+}
+
+/* view_payments_json: its answer as the rows shown. */
+static int
+view_payments_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_payments *v = owner;
 	struct json_object *root, *list;
 	char at[40] = "";
-	struct err e;
-	char *json;
 
-	err_clear(&e);
-	v->loaded_at = (int64_t)time(NULL);
-	if (cmd_payments_run(ui_cmd(ui), &c, &json, &e) != 0) {
-		ui_message(ui, 1, "cannot load the payments: %s", e.msg);
-		return -1;
-	}
+	(void)ui;
 	root = json_tokener_parse(json);
-	free(json);
 	if (root == NULL || !json_object_object_get_ex(root, "payments", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
 		json_object_put(root);
-		ui_message(ui, 1, "cannot load the payments: the read gave no list");
-		return -1;
+		return err_set(e, ERR_INTERNAL, NULL, "the read gave no list");
 	}
+	v->loaded_at = (int64_t)time(NULL);
 	if (v->t.cursor < v->n)
 		snprintf(at, sizeof(at), "%s", cmd_payments_str(view_payments_row(v, v->t.cursor), "payment_id"));
 	json_object_put(v->root);
@@ -78,9 +83,26 @@ view_payments_load(struct ui *ui, struct view_payments *v)
 			v->t.cursor = i;
 	table_set_rows(&v->t, v->n);
 	v->loaded = 1;
-	ui_dirty(ui);
 	return 0;
 }
+
+static void
+view_payments_take(struct ui *ui, void *owner, int say)
+{
+	struct view_payments *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu payment%s need%s attention", v->n, v->n == 1 ? "" : "s",
+		    v->n == 1 ? "s" : "");
+}
+
+/* the payments command's own run step, not waited for */
+static const struct ui_load_part view_payments_parts[] = {
+	{ .run = view_payments_run, .json = view_payments_json },
+};
+static const struct ui_load_spec view_payments_load = {
+	view_payments_parts, 1, "the payments", 0, view_payments_take, NULL,
+};
 
 static void *
 view_payments_enter(struct ui *ui, void *arg)
@@ -89,7 +111,9 @@ view_payments_enter(struct ui *ui, void *arg)
 
 	(void)arg;
 	v->ui = ui;
-	view_payments_load(ui, v);
+	v->loaded_at = (int64_t)time(NULL);
+	ui_load_init(&v->ld, &view_payments_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -98,7 +122,7 @@ view_payments_leave(struct ui *ui, void *state)
 {
 	struct view_payments *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	json_object_put(v->root);
 	free(v);
 }
@@ -181,9 +205,9 @@ view_payments_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->n == 0) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(top + 3, 3, !v->loaded ? "not loaded (r to retry)" :
+		ui_put(top + 3, 3, ui_load_says(&v->ld, v->loaded,
 		    conf_payments_on(&ui_cmd(ui)->conf) ? "no payment needs attention" :
-		    "no payment needs attention (payments are not configured)", COLS - 4);
+		    "no payment needs attention (payments are not configured)"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -200,9 +224,7 @@ view_payments_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_payments_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu payment%s need%s attention", v->n, v->n == 1 ? "" : "s",
-			    v->n == 1 ? "s" : "");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_OPEN:
 		if (v->t.cursor < v->n)
@@ -217,7 +239,9 @@ view_payments_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_payments_change(struct ui *ui, void *state)
 {
-	view_payments_load(ui, state);
+	struct view_payments *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 static void
@@ -225,8 +249,8 @@ view_payments_tick(struct ui *ui, void *state)
 {
 	struct view_payments *v = state;
 
-	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_PAYMENTS_RELOAD_S)
-		view_payments_load(ui, v);
+	if ((int64_t)time(NULL) - v->loaded_at >= VIEW_PAYMENTS_RELOAD_S && !v->ld.rd.out)
+		ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_payments = {

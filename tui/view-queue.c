@@ -24,6 +24,7 @@ struct view_queue {
 	unsigned char *marks;          /* one per row */
 	struct table t;
 	int loaded;
+	struct ui_load ld;
 	char cell[96];
 	struct ui *ui;
 };
@@ -33,27 +34,20 @@ static const enum keys_action view_queue_status[] = {
 	KEYS_NONE,
 };
 
-/* view_queue_load: the queue again, keeping the cursor and the marks on
- * the same bookings. */
+/* view_queue_json: the queue command's answer as the rows shown,
+ * keeping the cursor and the marks on the same bookings. */
 static int
-view_queue_load(struct ui *ui, struct view_queue *v)
+view_queue_json(struct ui *ui, void *owner, const char *json, struct err *e)
 {
+	struct view_queue *v = owner;
 	struct model_details q;
 	unsigned char *marks;
-	char at[37] = "", *json;
-	struct err e;
+	char at[37] = "";
 	int rc;
 
-	err_clear(&e);
-	/* the queue command's own read */
-	if ((rc = cmd_queue_run(ui_cmd(ui), &(struct cmd_read){ 0 }, &json, &e)) == 0) {
-		rc = model_details_parse(json, &q, &e);
-		free(json);
-	}
-	if (rc != 0) {
-		ui_message(ui, 1, "cannot load the queue: %s", e.msg);
+	(void)ui;
+	if ((rc = model_details_parse(json, &q, e)) != 0)
 		return rc;
-	}
 	marks = xcalloc(q.n ? q.n : 1, 1);
 	if (v->t.cursor < v->q.n)
 		snprintf(at, sizeof(at), "%s", v->q.v[v->t.cursor].id);
@@ -73,6 +67,21 @@ view_queue_load(struct ui *ui, struct view_queue *v)
 	return 0;
 }
 
+static void
+view_queue_take(struct ui *ui, void *owner, int say)
+{
+	struct view_queue *v = owner;
+
+	if (say)
+		ui_message(ui, 0, "refreshed: %zu awaiting approval", v->q.n);
+}
+
+/* the queue command's own run step, not waited for */
+static const struct ui_load_part view_queue_parts[] = { { .run = cmd_queue_run, .json = view_queue_json } };
+static const struct ui_load_spec view_queue_load = {
+	view_queue_parts, 1, "the queue", 0, view_queue_take, NULL,
+};
+
 static void *
 view_queue_enter(struct ui *ui, void *arg)
 {
@@ -80,7 +89,8 @@ view_queue_enter(struct ui *ui, void *arg)
 
 	(void)arg;
 	v->ui = ui;
-	view_queue_load(ui, v);
+	ui_load_init(&v->ld, &view_queue_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -89,7 +99,7 @@ view_queue_leave(struct ui *ui, void *state)
 {
 	struct view_queue *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
 	model_details_free(&v->q);
 	free(v->marks);
 	free(v);
@@ -183,7 +193,7 @@ view_queue_draw(struct ui *ui, void *state)
 	attrset(A_NORMAL);
 	if (v->q.n == 0 || st == NULL) {
 		attrset(ui_attr(ui, UI_DIM));
-		ui_put(y + 2, 3, v->loaded ? "nothing awaits approval" : "not loaded (r to retry)", COLS - 4);
+		ui_put(y + 2, 3, ui_load_says(&v->ld, v->loaded, "nothing awaits approval"), COLS - 4);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -234,8 +244,7 @@ view_queue_key(struct ui *ui, void *state, const struct keys_press *k)
 		return;
 	switch (a) {
 	case KEYS_REFRESH:
-		if (view_queue_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed: %zu awaiting approval", v->q.n);
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_MARK:
 		if (v->q.n == 0)
@@ -267,7 +276,9 @@ view_queue_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_queue_change(struct ui *ui, void *state)
 {
-	view_queue_load(ui, state);
+	struct view_queue *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_queue = {

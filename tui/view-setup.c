@@ -189,6 +189,8 @@ struct view_setup {
 	size_t *set_rows;           /* the settings' rows in the order shown */
 	size_t nset;
 	char select[FORM_VALUE];    /* after an add: the name to put the cursor on */
+	struct ui_load ld;
+	char *catalog, *rules;      /* the load's first two answers, until the third */
 	char cell[256];
 };
 
@@ -331,27 +333,19 @@ view_setup_order(struct view_setup *v)
 			v->set_rows[v->nset++] = r;
 }
 
-/* view_setup_load: every section, all or nothing; the cursors stay on
- * the rows they were on. */
-static int
-view_setup_load(struct ui *ui, struct view_setup *v)
+/* view_setup_set: m (taken) as every section, all or nothing; the
+ * cursors stay on the rows they were on. */
+static void
+view_setup_set(struct view_setup *v, struct model_setup *m)
 {
 	char at[VS_N][64];
-	struct model_setup m;
-	const char *own = view_setup_own(ui);
-	struct err e;
-	int rc;
 
-	err_clear(&e);
-	if ((rc = model_setup_load(ui_db(ui), own[0] ? own : NULL, &m, &e)) != 0) {
-		ui_message(ui, 1, "cannot load the setup: %s", e.msg);
-		return rc;
-	}
 	for (int s = 0; s < VS_N; s++)
 		snprintf(at[s], sizeof(at[s]), "%s",
 		    v->t[s].cursor < v->t[s].n ? view_setup_key_of(v, s, v->t[s].cursor) : "");
 	model_setup_free(&v->m);
-	v->m = m;
+	v->m = *m;
+	memset(m, 0, sizeof(*m));
 	view_setup_order(v);
 	v->loaded = 1;
 	for (int s = 0; s < VS_N; s++) {
@@ -368,8 +362,93 @@ view_setup_load(struct ui *ui, struct view_setup *v)
 				v->t[v->section].cursor = r;
 		v->select[0] = '\0';
 	}
+}
+
+/* The load: the catalog (rooms, services, staff, buffers), the rules and
+ * exceptions (a staff member's own) and the settings, three reads not
+ * waited for; the sections change when the third comes. */
+static int
+view_setup_catalog_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct err *e)
+{
+	(void)c;
+	return cmd_read_query(ctx, DB_SETUP_CATALOG_JSON_SQL, 0, NULL, json, e);
+}
+
+static void
+view_setup_rules_args(void *owner, struct cmd_read *c)
+{
+	struct view_setup *v = owner;
+	const char *own = view_setup_own(v->ui);
+
+	/* the rules command's arguments: one staff member's, or all */
+	if (own[0] != '\0')
+		c->target_type = "staff", c->target = own;
+}
+
+static void
+view_setup_fail(struct ui *ui, void *owner, int say, const struct err *e)
+{
+	struct view_setup *v = owner;
+
+	(void)ui, (void)say, (void)e;
+	free(v->catalog);
+	free(v->rules);
+	v->catalog = v->rules = NULL;
+}
+
+static int
+view_setup_catalog_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_setup *v = owner;
+
+	(void)ui, (void)e;
+	view_setup_fail(ui, v, 0, NULL);
+	v->catalog = xstrdup(json);
 	return 0;
 }
+
+static int
+view_setup_rules_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_setup *v = owner;
+
+	(void)ui, (void)e;
+	free(v->rules);
+	v->rules = xstrdup(json);
+	return 0;
+}
+
+static int
+view_setup_settings_json(struct ui *ui, void *owner, const char *json, struct err *e)
+{
+	struct view_setup *v = owner;
+	struct model_setup m;
+	int rc;
+
+	if (v->catalog == NULL || v->rules == NULL)
+		rc = err_set(e, ERR_INTERNAL, NULL, "the setup's reads came out of order");
+	else if ((rc = model_setup_parse(v->catalog, v->rules, json, &m, e)) == 0)
+		view_setup_set(v, &m);
+	view_setup_fail(ui, v, 0, NULL);
+	return rc;
+}
+
+static void
+view_setup_take(struct ui *ui, void *owner, int say)
+{
+	(void)owner;
+	if (say)
+		ui_message(ui, 0, "refreshed the setup");
+}
+
+static const struct ui_load_part view_setup_parts[] = {
+	{ .run = view_setup_catalog_run, .json = view_setup_catalog_json },
+	{ .run = cmd_rules_run, .args = view_setup_rules_args, .json = view_setup_rules_json },
+	{ .run = cmd_settings_run, .json = view_setup_settings_json },
+};
+static const struct ui_load_spec view_setup_load = {
+	view_setup_parts, 3, "the setup", 0, view_setup_take, view_setup_fail,
+};
 
 static void *
 view_setup_enter(struct ui *ui, void *arg)
@@ -380,7 +459,8 @@ view_setup_enter(struct ui *ui, void *arg)
 	v->ui = ui;
 	/* staff come for their own hours */
 	v->section = view_setup_admin(ui) ? VS_ROOMS : VS_HOURS;
-	view_setup_load(ui, v);
+	ui_load_init(&v->ld, &view_setup_load, v);
+	ui_load(ui, &v->ld, 0);
 	return v;
 }
 
@@ -389,7 +469,8 @@ view_setup_leave(struct ui *ui, void *state)
 {
 	struct view_setup *v = state;
 
-	(void)ui;
+	ui_load_drop(ui, &v->ld);
+	view_setup_fail(ui, v, 0, NULL);
 	model_setup_free(&v->m);
 	free(v->set_rows);
 	free(v);
@@ -578,7 +659,7 @@ view_setup_note(struct ui *ui, struct view_setup *v, char *out, size_t len)
 	size_t n = view_setup_rows(v, v->section);
 
 	if (!v->loaded) {
-		snprintf(out, len, "not loaded (r to retry)");
+		snprintf(out, len, "%s", ui_load_says(&v->ld, 0, ""));
 	} else if (view_setup_hidden(ui, v->section)) {
 		snprintf(out, len, "The staff list is for an admin.");
 	} else if (view_setup_no_record(ui, v->section)) {
@@ -1228,8 +1309,7 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 		v->section = (v->section + (a == KEYS_RIGHT ? 1 : VS_N - 1)) % VS_N;
 		return;
 	case KEYS_REFRESH:
-		if (view_setup_load(ui, v) == 0)
-			ui_message(ui, 0, "refreshed the setup");
+		ui_load(ui, &v->ld, 1);
 		return;
 	case KEYS_SETUP_ADD:
 	case KEYS_SETUP_EDIT:
@@ -1306,7 +1386,9 @@ view_setup_key(struct ui *ui, void *state, const struct keys_press *k)
 static void
 view_setup_change(struct ui *ui, void *state)
 {
-	view_setup_load(ui, state);
+	struct view_setup *v = state;
+
+	ui_load(ui, &v->ld, 0);
 }
 
 const struct view view_setup = {

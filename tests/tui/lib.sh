@@ -37,12 +37,14 @@ tui_start_pg() {
 	trap 'exit 1' INT TERM HUP
 }
 
-# tui_cleanup: the test's own extra cleanup (tui_cleanup_hook), the tmux
-# server (tui_start_tmux), then the database.
+# tui_cleanup: the test's own extra cleanup (tui_cleanup_hook), the lock
+# holder (locker_start), the tmux server (tui_start_tmux), then the
+# database.
 tui_cleanup() {
 	if command -v tui_cleanup_hook >/dev/null 2>&1; then
 		tui_cleanup_hook
 	fi
+	locker_stop
 	if [ -n "${SOCK:-}" ]; then
 		tmx kill-server >/dev/null 2>&1 || true
 		# tmux leaves its socket file behind
@@ -362,6 +364,59 @@ book_hourly() {
 	            tstzrange(t, t + interval '30 min', '[)'), now()
 	       FROM (SELECT i, date_trunc('day', now()) + interval '2 days 5 min' + i * interval '1 hour' AS t
 	               FROM generate_series(0, $2 - 1) i) s" >/dev/null
+}
+
+# eventually CONDITION: poll until the shell CONDITION holds or WAIT
+# seconds pass.
+eventually() {
+	deadline=$(($(date +%s) + WAIT))
+	until eval "$1"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# locker_start: a psql session on the test database that reads its
+# commands from a pipe held open (lock_sql SQL writes to it), to hold
+# locks while the console reads; what it prints goes to $tmpd/locker.out.
+# locker_stop ends it (the cleanup does).
+locker_start() {
+	mkfifo "$tmpd/locker"
+	psql -XAtq -v ON_ERROR_STOP=1 -d "$DATABASE_URL" <"$tmpd/locker" >"$tmpd/locker.out" 2>&1 &
+	locker=$!
+	exec 9>"$tmpd/locker"
+}
+lock_sql() {
+	printf '%s\n' "$1" >&9
+}
+locker_stop() {
+	[ -n "${locker:-}" ] || return 0
+	exec 9>&-
+	kill "$locker" 2>/dev/null
+	wait "$locker" 2>/dev/null
+	locker=
+}
+
+# lock_waits: how many sessions wait for a lock in the test database (the
+# console's reads behind the locker's locks).
+lock_waits() {
+	sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+	     AND wait_event_type = 'Lock'"
+}
+
+# list_filter SESSION TABS TEXT: on the bookings list, / opens the filter
+# form; TABS presses of Tab reach a field (1 Room, 5 Search), TEXT is
+# typed there and Enter applies it.
+list_filter() {
+	key "$1" /
+	wait_for "$1" "Search"
+	i=0
+	while [ "$i" -lt "$2" ]; do
+		key "$1" Tab
+		i=$((i + 1))
+	done
+	type_text "$1" "$3"
+	key "$1" Enter
 }
 
 # cursor_code SESSION: the booking code on the cursor's row of a list.

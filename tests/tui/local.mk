@@ -8,6 +8,7 @@ TUI_TESTS = tests/tui/test-cli.sh tests/tui/test-console.sh \
 	tests/tui/test-notifications.sh tests/tui/test-payments-console.sh \
 	tests/tui/test-refund-console.sh \
 	tests/tui/test-console-lists.sh tests/tui/test-calendar-console.sh \
-	tests/tui/test-console-kept.sh tests/tui/test-console-unblocked.sh
+	tests/tui/test-console-kept.sh tests/tui/test-console-unblocked.sh \
+	tests/tui/test-console-loading.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

@@ -126,6 +126,7 @@ key $sess j g
 key $sess l l l l
 s "the cursor is on RL-DEMO-02" 'wait_for $sess "RL-DEMO-02 awaiting approval 11:00-13:00"'
 key $sess Enter
+wait_match $sess "^ *BOOKING *$" >/dev/null && wait_gone $sess "loading..."
 key $sess s
 s "s on the booking asks for its staff, filled in" 'wait_for $sess "Staff of RL-DEMO-02" && wait_for $sess "Priya Producer"'
 type_text $sess ", sam"

@@ -146,11 +146,7 @@ t "Google refusing the event, the session's calendar job fails" \
 	[ "$(events)" = 0 ]'
 key $sess 4
 wait_for $sess "BOOKINGS"
-key $sess /
-wait_for $sess "Search"
-key $sess Tab Tab Tab Tab Tab
-type_text $sess RL-CAL-01
-key $sess Enter
+list_filter $sess 5 RL-CAL-01
 wait_match $sess "^ > .*RL-CAL-01"
 key $sess Enter
 s "the booking screen says its sync failed" 'wait_for $sess "SYNC FAILED: google:"'

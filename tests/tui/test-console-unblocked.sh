@@ -16,26 +16,7 @@ TODAY=$(sql "SELECT (now() AT TIME ZONE 'America/Toronto')::date")
 N=$(sql "SELECT count(*) FROM booking WHERE end_at > (SELECT (now() AT TIME ZONE 'America/Toronto')::date
 	AT TIME ZONE 'America/Toronto')")
 
-# the lock holder: psql reading its commands from a pipe held open
-mkfifo "$tmpd/locker"
-psql -XAtq -v ON_ERROR_STOP=1 -d "$DATABASE_URL" <"$tmpd/locker" >"$tmpd/locker.out" 2>&1 &
-locker=$!
-exec 9>"$tmpd/locker"
-tui_cleanup_hook() {
-	exec 9>&-
-	kill "$locker" 2>/dev/null
-	wait "$locker" 2>/dev/null
-}
-
-# eventually CONDITION: poll until the shell CONDITION holds or WAIT
-# seconds pass.
-eventually() {
-	deadline=$(($(date +%s) + WAIT))
-	until eval "$1"; do
-		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
+locker_start
 
 # waiting: the console's reads that wait for the lock (its list read)
 waiting() {
