@@ -216,6 +216,7 @@ class Run:
                 return
             time.sleep(0.2)
         self.count("no client_secret in time")
+        b["no_secret"] = True
 
     def reschedule(self, h, b):
         for _ in range(5):
@@ -424,7 +425,18 @@ SELECT coalesce(json_agg(x), '[]') FROM (
         if refunded(d) != want_ref:
             checks[names[0]].append("%s: refunded %d of %d, want %d (%s %%)" % (tag, refunded(d), d["captured"], want_ref, pct))
         if b["approved"] and not paid:
-            checks[names[0]].append("%s: approved but its card was never confirmed" % tag)
+            # The page waited in vain only if the faults kept its intent
+            # from being made: its job's runs failed or lost their lease
+            # (killed workers), and after its last attempt it waited for
+            # staff. Then nothing may be captured (want_cap above is 0).
+            faults = psql(spec, "SELECT count(*) FROM job j JOIN job_attempt a ON a.job_id = j.id"
+                          " WHERE j.kind = 'payment_intent' AND j.payload->>'booking_id' = '%s'"
+                          " AND a.outcome IN ('failed', 'lost')" % b["id"])
+            if not made[b["id"]].get("no_secret"):
+                checks[names[0]].append("%s: approved but its card was never confirmed" % tag)
+            elif int(faults or 0) == 0:
+                checks[names[0]].append("%s: no client_secret in time, yet its intent's job never "
+                                        "failed nor lost its lease" % tag)
         # the balance
         bal_rows = [p for p in pays if p["purpose"] == "balance"]
         left = b["total_cents"] - b["deposit_cents"]
