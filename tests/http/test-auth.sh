@@ -111,6 +111,11 @@ python3 -c 'print("[" * 10000)' > "$tmp/deep.json"
 status=$(http POST /api/auth/register -H 'Content-Type: application/json' --data-binary @"$tmp/deep.json")
 check "10000 nested '[' are 400 invalid_json" is_error "$status" 400 invalid_json
 check "the message names the depth limit" message_has "nested deeper than 8"
+# exactly 8 levels (the object and 7 arrays) is within the limit: read,
+# then refused for what it says, not for its depth
+status=$(post /api/auth/register '{"email":[[[[[[[1]]]]]]],"password":"0123456789","name":"Deep"}')
+check "a body nested exactly 8 levels is read: 400 for its email, not its depth" \
+	sh -c '[ "$1" = 400 ] && ! grep -q "nested deeper" "$2" && grep -q "email" "$2"' - "$status" "$tmp/body"
 python3 -c 'print("{\"email\":" + "{\"a\":" * 5000 + "1" + "}" * 5000 + "}")' > "$tmp/deep2.json"
 status=$(http POST /api/auth/register -H 'Content-Type: application/json' --data-binary @"$tmp/deep2.json")
 check "5000 nested objects inside a field are 400 invalid_json" is_error "$status" 400 invalid_json
