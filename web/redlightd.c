@@ -54,14 +54,12 @@ static const char redlightd_usage[] =
     "\n"
     "See redlightd(8) and redlight.conf(5).\n";
 
-#define REDLIGHTD_MAX_PROCESSES 64
-
 static struct http_server redlightd_srv;
 static uv_signal_t redlightd_sigint, redlightd_sigterm, redlightd_sigchld;
 static uv_timer_t redlightd_grace;
 static struct worker *redlightd_worker;
 /* the first process's: the other HTTP processes, 0 once reaped */
-static pid_t redlightd_children[REDLIGHTD_MAX_PROCESSES];
+static pid_t redlightd_children[HTTP_SERVER_MAX_PROCESSES];
 static int redlightd_nchildren;
 
 /* How many processes serve HTTP: http_processes, "auto" being one per
@@ -74,7 +72,7 @@ redlightd_processes(const struct conf *conf)
 	if (conf->http_processes > 0)
 		return conf->http_processes;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > REDLIGHTD_MAX_PROCESSES ? REDLIGHTD_MAX_PROCESSES : (int)n;
+	return n < 1 ? 1 : n > HTTP_SERVER_MAX_PROCESSES ? HTTP_SERVER_MAX_PROCESSES : (int)n;
 }
 
 /* The first process passes a stop on to the others. */

@@ -384,33 +384,28 @@ bk_finish(h2o_req_t *req, const char *answer, struct json_object *payment)
 	json_object_put(o);
 }
 
-/* bk_finish_none: the answer (len bytes of the stored JSON object) when
- * nothing is to be paid now: client_secret and payment null, added to its
- * text without parsing it again, as a booking's hot path with payments
- * off. */
+/* bk_finish_none: the answer (len bytes of the stored JSON object, as
+ * json-c wrote it) when nothing is to be paid now: client_secret and
+ * payment null, added to its text without parsing it again, as a
+ * booking's hot path with payments off. */
 static void
 bk_finish_none(h2o_req_t *req, const char *answer, size_t len)
 {
 	static const char tail[] = "\"client_secret\":null,\"payment\":null}";
-	size_t head, n;
+	size_t n;
 	char *buf;
 
-	while (len > 0 && (answer[len - 1] == ' ' || answer[len - 1] == '\n'))
-		len--;
 	if (len < 2 || answer[len - 1] != '}') {
 		/* not an object: as stored (a booking's answer always is one) */
 		http_send_json(req, 201, answer, len);
 		return;
 	}
-	head = len - 1;
-	while (head > 1 && (answer[head - 1] == ' ' || answer[head - 1] == '\n'))
-		head--;
-	n = head + 1 + sizeof(tail) - 1;
+	n = len + sizeof(tail) - 1;
 	buf = h2o_mem_alloc_pool(&req->pool, n);
-	memcpy(buf, answer, head);
+	memcpy(buf, answer, len - 1);
 	/* a comma unless the object was empty */
-	buf[head] = answer[head - 1] == '{' ? ' ' : ',';
-	memcpy(buf + head + 1, tail, sizeof(tail) - 1);
+	buf[len - 1] = answer[len - 2] == '{' ? ' ' : ',';
+	memcpy(buf + len, tail, sizeof(tail) - 1);
 	http_send_json(req, 201, buf, n);
 }
 

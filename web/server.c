@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #define SERVER_BACKLOG 128
-#define SERVER_MAX_PROCESSES 64
 
 /* One server per process: h2o's configuration and context live here. */
 static struct {
@@ -25,7 +24,7 @@ static struct {
 	SSL_CTX *ssl;
 	uv_prepare_t stamp;
 	/* the bound sockets, one per HTTP process (http_server_bind) */
-	int fds[SERVER_MAX_PROCESSES];
+	int fds[HTTP_SERVER_MAX_PROCESSES];
 	int nfds;
 	char listen[128];
 } server;
@@ -290,9 +289,9 @@ http_server_bind(const struct conf *conf, int processes, char *url, size_t urlle
 {
 	int rc;
 
-	if (processes < 1 || processes > SERVER_MAX_PROCESSES)
+	if (processes < 1 || processes > HTTP_SERVER_MAX_PROCESSES)
 		return err_set(e, ERR_CONFIG, "http_processes", "http_processes: %d is out of range "
-		    "(1 to %d)", processes, SERVER_MAX_PROCESSES);
+		    "(1 to %d)", processes, HTTP_SERVER_MAX_PROCESSES);
 	if ((rc = server_tls(conf, &server.ssl, e)) != 0)
 		return rc;
 	if ((rc = server_bind(conf->listen, processes, url, urllen, e)) != 0) {

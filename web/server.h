@@ -9,6 +9,9 @@
 #include "core/err.h"
 #include "web/http.h"
 
+/* The most HTTP processes one redlightd runs (http_processes). */
+#define HTTP_SERVER_MAX_PROCESSES 64
+
 /* http_server_bind: before any loop or fork, set up TLS (tls_cert and
  * tls_key) and bind `processes` listening sockets on conf->listen, one
  * for each HTTP process (http_processes in redlight.conf(5)): one plain
