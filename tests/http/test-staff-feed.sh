@@ -58,6 +58,13 @@ until_feed() {
 }
 
 make_db
+# RL-DEMO-01 is the demo's session today, 14:00 to 16:00 Toronto time, and
+# an admin cannot move a session that has started: from 14:00 Toronto the
+# reschedule below was refused. The suite gives it week_day's day, 10:00
+# to 12:00, before anything reads it.
+week_day
+sql "UPDATE booking SET start_at = '$(at 10:00)', end_at = '$(at 12:00)',
+	blocked = tstzrange('$(at 09:45)', '$(at 12:15)', '[)') WHERE id = '$demo1'" >/dev/null
 mkdir -p "$tmp/mail"
 start_feed_main() {
 	DATABASE_URL=$url REDLIGHT_RATE_LIMIT_SCALE=0 REDLIGHT_MAIL_FROM=bookings@redlight.test \
