@@ -55,6 +55,8 @@ limited=$base
 base=$main
 ok "a second redlightd with low caps starts ($limited)"
 
-python3 "$top_srcdir/tests/http/hostile.py" --first $((n + 1)) --base "$main" --limited "$limited" \
-	--db "$url" --cookie "$cookie" --booking "$booking" --hold "$hold" --day "$day" --room "$room_b" \
-	--static "$top_srcdir/web/static" --log "$tmp/main.log" --log "$tmp/limited.log"
+# Each value joined to its option with "=": the session token is base64url
+# and starts with "-" once in 64, which argparse takes for an option.
+python3 "$top_srcdir/tests/http/hostile.py" --first=$((n + 1)) --base="$main" --limited="$limited" \
+	--db="$url" --cookie="$cookie" --booking="$booking" --hold="$hold" --day="$day" --room="$room_b" \
+	--static="$top_srcdir/web/static" --log="$tmp/main.log" --log="$tmp/limited.log"
