@@ -237,4 +237,3 @@ db_query_json(struct db *db, const char *sql, int nparams,
 	PQclear(res);
 	return rc;
 }
-
