@@ -151,7 +151,20 @@ status=$(post /api/auth/login '{"email":"nobody@redlight.test","password":"wrong
 t_unknown=$(( $(date +%s%N) - start ))
 check "an unknown email is 401 with exactly the same body" sh -c \
 	'[ "$1" = 401 ] && cmp -s "$2" "$3"' - "$status" "$tmp/body" "$tmp/wrong.body"
-# argon2id takes tens of milliseconds; a lookup alone takes one or two
+# argon2id takes tens of milliseconds; a lookup alone takes one or two.
+# The fastest of three of each: a busy machine only ever adds time, so
+# one slow wrong-password answer cannot fail the check.
+login_ns() {
+	start=$(date +%s%N)
+	post /api/auth/login "$1" >/dev/null
+	echo $(( $(date +%s%N) - start ))
+}
+for _ in 1 2; do
+	t=$(login_ns '{"email":"artist@redlight.test","password":"wrong password"}')
+	[ "$t" -lt "$t_wrong" ] && t_wrong=$t
+	t=$(login_ns '{"email":"nobody@redlight.test","password":"wrong password"}')
+	[ "$t" -lt "$t_unknown" ] && t_unknown=$t
+done
 check "an unknown email takes as long as a wrong password (a dummy hash is checked)" \
 	test "$t_unknown" -gt $((t_wrong / 3))
 status=$(post /api/auth/login '{"email":"artist@redlight.test"}')
