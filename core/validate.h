@@ -38,6 +38,11 @@ size_t validate_utf8_len(const char *s, size_t len);
  * name); the message gives the byte offset. */
 int validate_json(const char *s, size_t len, int max_depth, size_t *members, struct err *e);
 
+/* VALIDATE_JSONC_DEPTH: the depth to give json-c's json_tokener_new_ex so
+ * that it reads every document validate_json took with max_depth levels:
+ * json-c's depth counts one more than the levels it lets nest. */
+#define VALIDATE_JSONC_DEPTH(max_depth) ((max_depth) + 1)
+
 /* How validate_text treats line breaks and tabs. */
 enum validate_text_kind {
 	VALIDATE_TEXT_LINE = 0,      /* one line: no control characters at all */

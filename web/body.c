@@ -89,11 +89,8 @@ body_json(struct http_server *srv, h2o_req_t *req)
 		body_bad_json(req, e.field, e.msg);
 		return NULL;
 	}
-	/* json-c takes an int length; the limit keeps len far below INT_MAX.
-	 * Its depth counts one more than the levels it lets nest: a body of
-	 * exactly BODY_MAX_DEPTH levels, which the scan took, was refused as
-	 * nested too deep */
-	tok = json_tokener_new_ex(BODY_MAX_DEPTH + 1);
+	/* json-c takes an int length; the limit keeps len far below INT_MAX */
+	tok = json_tokener_new_ex(VALIDATE_JSONC_DEPTH(BODY_MAX_DEPTH));
 	if (tok == NULL) {
 		fputs("redlightd: out of memory\n", stderr);
 		abort();

@@ -61,8 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 1 << 16 || validate_json((const char *)data, size, FUZZ_DEPTH, &members, NULL) != 0)
 		return 0;
-	/* json-c's depth counts one more than the levels it lets nest */
-	tok = json_tokener_new_ex(FUZZ_DEPTH + 1);
+	tok = json_tokener_new_ex(VALIDATE_JSONC_DEPTH(FUZZ_DEPTH));
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, (const char *)data, (int)size);
 	/* a document the scan takes is one json-c reads, whole; json-c
