@@ -237,8 +237,15 @@ void http_query_json(struct http_server *srv, h2o_req_t *req, const char *sql, i
  * request in srv->inflight and gives it an id (the client's sane
  * X-Request-Id, or 16 random hex digits), a filter that returns the id as
  * X-Request-Id, and a logger writing one line per request on stderr, JSON
- * when json is non-zero. Cannot fail. */
+ * when json is non-zero. Cannot fail. The lines of one turn of the loop
+ * go out together, at most PIPE_BUF bytes a write(2) (whole lines, so
+ * HTTP processes sharing one pipe never split each other's): see
+ * http_access_flush. */
 void http_access_register(h2o_pathconf_t *pathconf, struct http_server *srv, int json);
+
+/* http_access_flush: write the access-log lines not yet written. The
+ * server calls it before each wait for I/O; it runs at exit too. */
+void http_access_flush(void);
 
 /* http_request_id: req's id. Never NULL. */
 const char *http_request_id(h2o_req_t *req);

@@ -38,12 +38,15 @@ static struct {
  * Before each wait for I/O the stamp is marked stale, so the first request
  * read after the wait reads the clock. h2o 2.2 has no call for that: the
  * field is its cache's own, which h2o_get_timestamp refreshes whenever it
- * differs from the loop's time. */
+ * differs from the loop's time. The access log's lines of the turn go
+ * out then too. */
 static void
 server_stamp_stale(uv_prepare_t *h)
 {
 	(void)h;
 	server.ctx._timestamp_cache.uv_now_at = UINT64_MAX;
+	/* the turn's access-log lines, in one write */
+	http_access_flush();
 }
 
 static void
