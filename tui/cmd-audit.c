@@ -51,10 +51,14 @@ cmd_audit_run(struct cmd_ctx *ctx, const struct cmd_read *c, char **json, struct
 	if ((rc = cmd_open_db(ctx, e)) != 0)
 		return rc;
 	if (c->since != NULL) {
-		if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
-			return rc;
-		rc = cmd_parse_when(st.tz, c->since, 1, &t, e);
-		model_studio_free(&st);
+		if (c->since_tz != NULL) {
+			rc = cmd_parse_when(c->since_tz, c->since, 1, &t, e);
+		} else {
+			if ((rc = model_studio_load(ctx->db, &st, e)) != 0)
+				return rc;
+			rc = cmd_parse_when(st.tz, c->since, 1, &t, e);
+			model_studio_free(&st);
+		}
 		if (rc != 0) {
 			snprintf(e->field, sizeof(e->field), "since");
 			return rc;

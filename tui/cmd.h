@@ -414,6 +414,7 @@ struct cmd_read {
 	const char *entity;       /* audit: a kind, a booking code or an id, or NULL */
 	const char *actor;        /* audit: the actor's email, or NULL */
 	const char *since;        /* audit: as typed (cmd_parse_when, a day allowed), or NULL */
+	const struct tz *since_tz; /* audit: the zone since is read in; NULL: the studio's, read first */
 	long limit;               /* audit: at most this many rows; 0: CMD_AUDIT_DEFAULT_LIMIT */
 	int failed;               /* jobs: only the failed ones */
 	int json;

@@ -37,30 +37,16 @@ static const enum keys_action view_audit_status[] = {
 	KEYS_FILTER, KEYS_NEXT_VIEW, KEYS_REFRESH, KEYS_HELP, KEYS_QUIT, KEYS_NONE,
 };
 
-/* view_audit_cmd: the audit command for filter f. */
+/* view_audit_cmd: the audit command for filter f, its start read in the
+ * studio's zone as the console has it (NULL: the command reads it). */
 static struct cmd_read
-view_audit_cmd(const struct view_audit_filter *f)
+view_audit_cmd(const struct view_audit_filter *f, const struct model_studio *st)
 {
 	return (struct cmd_read){
 		.entity = f->entity[0] ? f->entity : NULL, .actor = f->actor[0] ? f->actor : NULL,
-		.since = f->since[0] ? f->since : NULL, .limit = VIEW_AUDIT_LIMIT,
+		.since = f->since[0] ? f->since : NULL, .since_tz = st != NULL ? st->tz : NULL,
+		.limit = VIEW_AUDIT_LIMIT,
 	};
-}
-
-static int
-view_audit_query(struct ui *ui, const struct view_audit_filter *f, struct model_audits *out,
-    struct err *e)
-{
-	const struct cmd_read c = view_audit_cmd(f);
-	char *json;
-	int rc;
-
-	/* the audit command's own run step: the same filters, read alike */
-	if ((rc = cmd_audit_run(ui_cmd(ui), &c, &json, e)) != 0)
-		return rc;
-	rc = model_audits_parse(json, out, e);
-	free(json);
-	return rc;
 }
 
 /* view_audit_set: a (taken) as the rows shown. */
@@ -99,7 +85,7 @@ view_audit_args(void *owner, struct cmd_read *c)
 {
 	const struct view_audit *v = owner;
 
-	*c = view_audit_cmd(&v->f);
+	*c = view_audit_cmd(&v->f, ui_studio(v->ui));
 }
 
 static void
@@ -226,7 +212,8 @@ view_audit_filter_submit(struct ui *ui, struct form *f)
 {
 	struct view_audit *v = f->data;
 	struct view_audit_filter nf;
-	struct model_audits a;
+	const struct model_studio *st;
+	int64_t t;
 	struct err e;
 
 	memset(&nf, 0, sizeof(nf));
@@ -234,16 +221,27 @@ view_audit_filter_submit(struct ui *ui, struct form *f)
 	snprintf(nf.actor, sizeof(nf.actor), "%s", form_value(f, "actor"));
 	snprintf(nf.since, sizeof(nf.since), "%s", form_value(f, "since"));
 	err_clear(&e);
-	if (view_audit_query(ui, &nf, &a, &e) != 0) {
-		form_fail(f, &e);
-		return FORM_KEEP;
+	/* the start is all a filter can get wrong: refused under its field
+	 * now, from the zone the console has, so the read need not be
+	 * waited for (an entity or actor that matches nothing is no rows) */
+	if (nf.since[0] != '\0') {
+		if ((st = ui_studio_need(ui)) == NULL)
+			return FORM_KEEP;  /* ui_studio_need said why */
+		if (cmd_parse_when(st->tz, nf.since, 1, &t, &e) != 0) {
+			snprintf(e.field, sizeof(e.field), "since");
+			form_fail(f, &e);
+			return FORM_KEEP;
+		}
 	}
+	/* the new filter's rows, not waited for: until they come the list
+	 * says it is loading, not the old filter's rows under the new
+	 * heading; a read out or queued for the old filter is overtaken */
 	v->f = nf;
 	v->t.cursor = 0;
-	view_audit_set(v, &a);
-	/* a read out or queued for the old filter is overtaken */
-	if (v->ld.rd.out)
-		ui_load(ui, &v->ld, 0);
+	model_audits_free(&v->a);
+	table_set_rows(&v->t, 0);
+	v->loaded = 0;
+	ui_load(ui, &v->ld, 1);
 	return FORM_CLOSE;
 }
 

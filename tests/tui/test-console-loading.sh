@@ -9,7 +9,8 @@
 # screen's r reads its day again and the bookings list takes a filter,
 # each answered at once (a filter that does not resolve still shows its
 # error under its field) and the booking screen opens, each filling in
-# when the lock goes. Prints TAP.
+# when the lock goes; and with the audit log locked, the audit log's
+# filter likewise. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 tui_open --tmux -- "$@"
 
@@ -135,6 +136,45 @@ s "once the lock goes it shows the booking in full" 'wait_gone $sess "loading...
 	wait_match $sess "RL-LOAD-000 *confirmed" >/dev/null'
 key $sess Escape
 wait_for $sess "BOOKINGS  10"
+
+# the audit log's filter, with the audit log locked: ten entries about
+# bookings among others
+sql "INSERT INTO audit_log (actor_user_id, action, entity, entity_id, reason, diff_json)
+SELECT '00000000-0000-4000-8000-000000000001', 'approve', 'booking', id::text, NULL, '{}'
+  FROM booking WHERE code LIKE 'RL-LOAD-00%';
+INSERT INTO audit_log (actor_user_id, action, entity, entity_id, reason, diff_json)
+VALUES ('00000000-0000-4000-8000-000000000001', 'settings_set', 'settings', '1', NULL, '{}')" >/dev/null
+key $sess 5
+wait_match $sess "AUDIT LOG  [0-9]* entr" >/dev/null
+lock_sql "BEGIN; LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE; SELECT 'audit';"
+locked audit
+# audit_filter TABS TEXT: / and TEXT in the field TABS tabs down
+audit_filter() {
+	key $sess /
+	wait_for $sess "Filter the audit log"
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		key $sess Tab
+		i=$((i + 1))
+	done
+	type_text $sess "$2"
+	key $sess Enter
+}
+audit_filter 2 "2026-13-45"
+s "a start that is not a day is refused under its field at once" 'wait_for $sess "Filter the audit log" &&
+	box_lines $sess | grep -q "2026-13-45 is not a date"'
+key $sess Escape
+wait_gone $sess "Filter the audit log"
+audit_filter 0 booking
+s "a filter closes the form at once, the rows loading" 'wait_gone $sess "Filter the audit log" &&
+	wait_for $sess "AUDIT LOG  0 entries, newest first (America/Toronto), booking" && wait_for $sess "loading..." &&
+	eventually "[ \$(lock_waits) -ge 1 ]"'
+key $sess 2
+s "2 switches to the queue while the rows wait" 'wait_for $sess "APPROVAL QUEUE"'
+key $sess 5
+lock_sql "COMMIT;"
+s "once the lock goes the filter's ten rows are in" 'wait_for $sess "AUDIT LOG  10 entries, newest first (America/Toronto), booking" &&
+	! pane_text $sess | grep -qF "loading..." && ! pane_text $sess | grep -qF "settings_set"'
 
 key $sess q
 wait_dead $sess
