@@ -404,19 +404,25 @@ lock_waits() {
 	     AND wait_event_type = 'Lock'"
 }
 
-# list_filter SESSION TABS TEXT: on the bookings list, / opens the filter
-# form; TABS presses of Tab reach a field (1 Room, 5 Search), TEXT is
-# typed there and Enter applies it.
-list_filter() {
+# filter_form SESSION TITLE TABS TEXT: / opens a screen's filter form,
+# which shows TITLE; TABS presses of Tab reach a field, TEXT is typed
+# there and Enter applies it.
+filter_form() {
 	key "$1" /
-	wait_for "$1" "Search"
+	wait_for "$1" "$2"
 	i=0
-	while [ "$i" -lt "$2" ]; do
+	while [ "$i" -lt "$3" ]; do
 		key "$1" Tab
 		i=$((i + 1))
 	done
-	type_text "$1" "$3"
+	type_text "$1" "$4"
 	key "$1" Enter
+}
+
+# list_filter SESSION TABS TEXT: filter_form on the bookings list (TABS:
+# 1 Room, 5 Search).
+list_filter() {
+	filter_form "$1" Search "$2" "$3"
 }
 
 # cursor_code SESSION: the booking code on the cursor's row of a list.

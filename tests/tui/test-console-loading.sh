@@ -148,24 +148,13 @@ key $sess 5
 wait_match $sess "AUDIT LOG  [0-9]* entr" >/dev/null
 lock_sql "BEGIN; LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE; SELECT 'audit';"
 locked audit
-# audit_filter TABS TEXT: / and TEXT in the field TABS tabs down
-audit_filter() {
-	key $sess /
-	wait_for $sess "Filter the audit log"
-	i=0
-	while [ "$i" -lt "$1" ]; do
-		key $sess Tab
-		i=$((i + 1))
-	done
-	type_text $sess "$2"
-	key $sess Enter
-}
-audit_filter 2 "2026-13-45"
+# the fields: 0 Entity, 1 Actor, 2 Since
+filter_form $sess "Filter the audit log" 2 "2026-13-45"
 s "a start that is not a day is refused under its field at once" 'wait_for $sess "Filter the audit log" &&
 	box_lines $sess | grep -q "2026-13-45 is not a date"'
 key $sess Escape
 wait_gone $sess "Filter the audit log"
-audit_filter 0 booking
+filter_form $sess "Filter the audit log" 0 booking
 s "a filter closes the form at once, the rows loading" 'wait_gone $sess "Filter the audit log" &&
 	wait_for $sess "AUDIT LOG  0 entries, newest first (America/Toronto), booking" && wait_for $sess "loading..." &&
 	eventually "[ \$(lock_waits) -ge 1 ]"'
