@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
@@ -34,7 +33,6 @@ struct access_logger {
  * each, keeps the lines whole when HTTP processes share a pipe. */
 static char access_buf[PIPE_BUF];
 static size_t access_len;
-static int access_at_exit;
 
 /* access_write: all n bytes of buf to stderr, whatever signals cut in */
 static void
@@ -276,9 +274,4 @@ http_access_register(h2o_pathconf_t *pathconf, struct http_server *srv, int json
 	f->on_setup_ostream = access_filter_on_setup_ostream;
 	l->super.log_access = access_log;
 	l->json = json;
-	if (!access_at_exit) {
-		/* an exit between two waits still writes the turn's lines */
-		atexit(http_access_flush);
-		access_at_exit = 1;
-	}
 }

@@ -244,7 +244,8 @@ void http_query_json(struct http_server *srv, h2o_req_t *req, const char *sql, i
 void http_access_register(h2o_pathconf_t *pathconf, struct http_server *srv, int json);
 
 /* http_access_flush: write the access-log lines not yet written. The
- * server calls it before each wait for I/O; it runs at exit too. */
+ * server (http_server_listen) calls it before each wait for I/O and at
+ * exit. */
 void http_access_flush(void);
 
 /* http_request_id: req's id. Never NULL. */

@@ -22,14 +22,17 @@ static struct {
 	h2o_accept_ctx_t accept;
 	uv_tcp_t *listener;
 	SSL_CTX *ssl;
-	uv_prepare_t stamp;
+	uv_prepare_t before_wait;
 	/* the bound sockets, one per HTTP process (http_server_bind) */
 	int fds[HTTP_SERVER_MAX_PROCESSES];
 	int nfds;
 	char listen[128];
 } server;
 
-/* h2o stamps a request's start (timestamps.request_begin_at, where the
+/* Before each wait for I/O: the request stamp marked stale, and the
+ * turn's access-log lines written (http_access_flush), in one write.
+ *
+ * h2o stamps a request's start (timestamps.request_begin_at, where the
  * access log's duration_ms counts from) with a clock it reads once per
  * millisecond of the loop's time: a request read in the same millisecond
  * as an earlier one took the earlier one's stamp, and its duration_ms
@@ -38,14 +41,12 @@ static struct {
  * Before each wait for I/O the stamp is marked stale, so the first request
  * read after the wait reads the clock. h2o 2.2 has no call for that: the
  * field is its cache's own, which h2o_get_timestamp refreshes whenever it
- * differs from the loop's time. The access log's lines of the turn go
- * out then too. */
+ * differs from the loop's time. */
 static void
-server_stamp_stale(uv_prepare_t *h)
+server_before_wait(uv_prepare_t *h)
 {
 	(void)h;
 	server.ctx._timestamp_cache.uv_now_at = UINT64_MAX;
-	/* the turn's access-log lines, in one write */
 	http_access_flush();
 }
 
@@ -375,9 +376,11 @@ http_server_listen(struct http_server *srv, int process, struct err *e)
 	http_notfound_register(pathconf);
 
 	h2o_context_init(&server.ctx, srv->loop, &server.config);
-	uv_prepare_init(srv->loop, &server.stamp);
-	uv_prepare_start(&server.stamp, server_stamp_stale);
-	uv_unref((uv_handle_t *)&server.stamp);  /* it keeps nothing running */
+	uv_prepare_init(srv->loop, &server.before_wait);
+	uv_prepare_start(&server.before_wait, server_before_wait);
+	uv_unref((uv_handle_t *)&server.before_wait);  /* it keeps nothing running */
+	/* an exit between two waits still writes the turn's lines */
+	atexit(http_access_flush);
 	server.accept.ctx = &server.ctx;
 	server.accept.hosts = server.config.hosts;
 	server.accept.ssl_ctx = server.ssl;
